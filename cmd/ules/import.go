@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/ules-kz/ules/internal/database"
+	"github.com/ules-kz/ules/internal/ingest"
+)
+
+func runImport(ctx context.Context, env *environment, args []string) error {
+	fs := flags(env, "import", "--format FORMAT [flags] PATH",
+		`Imports procurement data in one transaction: all of it, or nothing when more records are bad than
+--max-errors allows. Every bad record is reported with its file, line or JSON path and the reason.
+
+Formats:
+  portal  a folder saved from the national procurement portal's OWS v3 REST API, with the sub-folders
+          subject/, contract/, contract-units/, plans/ and plans-kato/ holding JSON pages
+  csv     the canonical template, one row per contract item (docs/import-csv.md)`)
+	env.cfg.BindDatabase(fs)
+	env.cfg.BindHome(fs)
+	format := fs.String("format", "", "input format: "+strings.Join(ingest.Formats, " or "))
+	maxErrors := fs.Int64("max-errors", 0, "accept up to this many bad records (each is still reported)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *format == "" || fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("want --format and exactly one PATH")
+	}
+	if err := env.cfg.Validate(); err != nil {
+		return err
+	}
+	pool, err := database.Connect(ctx, env.cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := database.CheckMigrated(ctx, pool); err != nil {
+		return err
+	}
+	bar := newRecordBar(env.stderr, "importing")
+	im := ingest.NewImporter(pool, env.cfg.HomeCountry, env.log)
+	res, err := im.Import(ctx, ingest.Options{
+		Format: *format, Path: fs.Arg(0), MaxErrors: *maxErrors, CreatedBy: currentUser(),
+		Progress: func(n int64) { bar.Set64(n) }, //nolint:errcheck // a progress bar that cannot draw is harmless
+	})
+	bar.Finish() //nolint:errcheck
+	printImportResult(env.stdout, res)
+	return err
+}
+
+func printImportResult(w io.Writer, res ingest.Result) {
+	if res.BatchID == 0 {
+		return
+	}
+	fmt.Fprintf(w, "batch %d %s: %d records read, %d written, %d unchanged, %d contracts replaced, %d rejected\n",
+		res.BatchID, res.Status, res.Read, res.Loaded, res.Unchanged, res.Replaced, res.Rejected)
+	for _, e := range res.Errors {
+		fmt.Fprintf(w, "  %s\n", e)
+	}
+	if int64(len(res.Errors)) < res.Rejected {
+		fmt.Fprintf(w, "  ... and %d more\n", res.Rejected-int64(len(res.Errors)))
+	}
+}
+
+// newRecordBar counts records on a terminal and stays silent otherwise (logs, CI).
+func newRecordBar(w io.Writer, what string) *progressbar.ProgressBar {
+	visible := false
+	if f, ok := w.(*os.File); ok {
+		visible = term.IsTerminal(int(f.Fd()))
+	}
+	return progressbar.NewOptions64(-1,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionSetItsString("records"),
+		progressbar.OptionShowIts(),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetVisibility(visible),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+func currentUser() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "cli"
+}

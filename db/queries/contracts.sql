@@ -1,0 +1,29 @@
+-- name: ContractList :many
+-- Contracts with items in the category and period, newest first; the cursor is the last row's (signed_on, id).
+SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.currency, c.method, c.status,
+       c.local_content_published_bp,
+       b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, b.name_kk AS buyer_name_kk,
+       s.identifier AS supplier_id, s.name_ru AS supplier_name_ru, s.name_kk AS supplier_name_kk,
+       s.country AS supplier_country,
+       x.scope_value, x.domestic_value, x.items, x.min_tier::smallint AS best_tier
+FROM contracts c
+JOIN buyers b ON b.id = c.buyer_id
+JOIN suppliers s ON s.id = c.supplier_id
+JOIN LATERAL (
+    SELECT sum(i.value)::bigint AS scope_value,
+           coalesce(sum(i.value) FILTER (WHERE i.tier = 1), 0)::bigint AS domestic_value,
+           count(*)::bigint AS items,
+           min(i.tier) AS min_tier
+    FROM contract_items i
+    WHERE i.contract_id = c.id AND NOT i.deleted
+      AND (sqlc.narg(category_id)::integer IS NULL OR i.category_id = sqlc.narg(category_id))
+      AND (sqlc.narg(region)::text IS NULL OR i.region = sqlc.narg(region))
+) x ON x.items > 0
+WHERE NOT c.deleted
+  AND c.signed_on BETWEEN @date_from AND @date_to
+  AND (sqlc.narg(buyer_bin)::text IS NULL OR b.bin = sqlc.narg(buyer_bin))
+  AND (sqlc.narg(supplier_id)::text IS NULL OR s.identifier = sqlc.narg(supplier_id))
+  AND (sqlc.narg(domestic)::boolean IS NULL OR (x.min_tier = 1) = sqlc.narg(domestic))
+  AND (sqlc.narg(cursor_date)::date IS NULL OR (c.signed_on, c.id) < (sqlc.narg(cursor_date), sqlc.narg(cursor_id)::bigint))
+ORDER BY c.signed_on DESC, c.id DESC
+LIMIT @max_rows;

@@ -1,0 +1,179 @@
+-- name: ImportBatchCreate :one
+INSERT INTO import_batches (format, source_name, sha256, created_by)
+VALUES (@format, @source_name, @sha256, @created_by)
+RETURNING id;
+
+-- name: ImportBatchFinish :exec
+UPDATE import_batches
+SET status = @status, finished_at = now(), rows_read = @rows_read, rows_loaded = @rows_loaded,
+    rows_rejected = @rows_rejected, rows_replaced = @rows_replaced, rows_unchanged = @rows_unchanged,
+    message = @message
+WHERE id = @id;
+
+-- name: ImportBatchGet :one
+SELECT * FROM import_batches WHERE id = @id;
+
+-- name: ImportBatchList :many
+SELECT * FROM import_batches
+WHERE sqlc.narg(before_id)::bigint IS NULL OR id < sqlc.narg(before_id)
+ORDER BY id DESC
+LIMIT @max_rows;
+
+-- name: ImportErrorList :many
+SELECT id, batch_id, location, reason FROM import_errors
+WHERE batch_id = @batch_id AND id > @after_id
+ORDER BY id
+LIMIT @max_rows;
+
+-- name: ImportErrorsCopyFrom :copyfrom
+INSERT INTO import_errors (batch_id, location, reason) VALUES (@batch_id, @location, @reason);
+
+-- name: ImportMergeBuyers :execrows
+INSERT INTO buyers (bin, name_kk, name_ru, buyer_type)
+SELECT DISTINCT ON (s.identifier) s.identifier, s.name_kk, s.name_ru, s.buyer_type
+FROM stg_subjects s
+WHERE s.identifier IN (SELECT customer_bin FROM stg_contracts WHERE NOT rejected)
+ORDER BY s.identifier, s.loc DESC
+ON CONFLICT (bin) DO UPDATE
+SET name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, buyer_type = EXCLUDED.buyer_type
+WHERE (buyers.name_kk, buyers.name_ru, buyers.buyer_type)
+    IS DISTINCT FROM (EXCLUDED.name_kk, EXCLUDED.name_ru, EXCLUDED.buyer_type);
+
+-- name: ImportMergeSuppliers :execrows
+INSERT INTO suppliers (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
+    national_company)
+SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident, s.producer,
+    s.supplier_flag, s.national_company
+FROM stg_subjects s
+WHERE s.identifier IN (SELECT supplier_key FROM stg_contracts WHERE NOT rejected)
+ORDER BY s.identifier, s.loc DESC
+ON CONFLICT (identifier) DO UPDATE
+SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, country = EXCLUDED.country,
+    resident = EXCLUDED.resident, portal_producer = EXCLUDED.portal_producer,
+    portal_supplier = EXCLUDED.portal_supplier, national_company = EXCLUDED.national_company
+WHERE (suppliers.bin, suppliers.name_kk, suppliers.name_ru, suppliers.country, suppliers.resident,
+       suppliers.portal_producer, suppliers.portal_supplier, suppliers.national_company)
+    IS DISTINCT FROM (EXCLUDED.bin, EXCLUDED.name_kk, EXCLUDED.name_ru, EXCLUDED.country, EXCLUDED.resident,
+       EXCLUDED.portal_producer, EXCLUDED.portal_supplier, EXCLUDED.national_company);
+
+-- name: ImportMergeContracts :one
+-- The newest version of each staged contract replaces the stored one when it is newer, or the same version
+-- with different content; an identical re-import matches nothing. Replacements are recorded.
+WITH src AS (
+    SELECT DISTINCT ON (c.source_id) c.*, b.id AS buyer_id, s.id AS supplier_id,
+           CASE WHEN c.currency = 'KZT' THEN 1::numeric
+                WHEN coalesce(c.exchange_rate, 0) > 0 THEN c.exchange_rate
+                ELSE (SELECT f.rate FROM fx_rates f WHERE f.currency = c.currency AND f.rate_date = c.signed_on)
+           END AS rate
+    FROM stg_contracts c
+    JOIN buyers b ON b.bin = c.customer_bin
+    JOIN suppliers s ON s.identifier = c.supplier_key
+    WHERE NOT c.rejected
+    ORDER BY c.source_id, c.updated_at DESC NULLS LAST, c.loc DESC
+), prev AS (
+    SELECT k.id, k.source_id, k.batch_id, k.source_updated_at
+    FROM contracts k
+    WHERE k.source = @source AND k.source_id IN (SELECT source_id FROM src)
+), up AS (
+    INSERT INTO contracts AS k (source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method, status,
+        currency, exchange_rate, total, total_alt, local_content_published_bp, description, deleted,
+        source_updated_at, batch_id)
+    SELECT @source, src.source_id, src.buyer_id, src.supplier_id, src.signed_on, src.fiscal_year, src.method,
+        src.status, src.currency, src.rate,
+        -- A spreadsheet may leave the contract total out: it is then the sum of its items.
+        round(coalesce(src.total,
+            (SELECT sum(u.value) FROM stg_units u WHERE u.contract_source_id = src.source_id AND NOT u.deleted),
+            0) * src.rate)::bigint,
+        round(src.total_alt * src.rate)::bigint, src.local_content_bp, src.description, src.deleted,
+        src.updated_at, @batch_id
+    FROM src
+    ON CONFLICT (source, source_id) DO UPDATE
+    SET buyer_id = EXCLUDED.buyer_id, supplier_id = EXCLUDED.supplier_id, signed_on = EXCLUDED.signed_on,
+        fiscal_year = EXCLUDED.fiscal_year, method = EXCLUDED.method, status = EXCLUDED.status,
+        currency = EXCLUDED.currency, exchange_rate = EXCLUDED.exchange_rate, total = EXCLUDED.total,
+        total_alt = EXCLUDED.total_alt, local_content_published_bp = EXCLUDED.local_content_published_bp,
+        description = EXCLUDED.description, deleted = EXCLUDED.deleted,
+        source_updated_at = EXCLUDED.source_updated_at, batch_id = EXCLUDED.batch_id
+    WHERE EXCLUDED.source_updated_at > k.source_updated_at
+       OR (EXCLUDED.source_updated_at IS NOT DISTINCT FROM k.source_updated_at
+           AND (k.buyer_id, k.supplier_id, k.signed_on, k.fiscal_year, k.method, k.status, k.currency,
+                k.exchange_rate, k.total, k.total_alt, k.local_content_published_bp, k.description, k.deleted)
+               IS DISTINCT FROM
+               (EXCLUDED.buyer_id, EXCLUDED.supplier_id, EXCLUDED.signed_on, EXCLUDED.fiscal_year, EXCLUDED.method,
+                EXCLUDED.status, EXCLUDED.currency, EXCLUDED.exchange_rate, EXCLUDED.total, EXCLUDED.total_alt,
+                EXCLUDED.local_content_published_bp, EXCLUDED.description, EXCLUDED.deleted))
+    RETURNING k.id, k.source_id
+), logged AS (
+    INSERT INTO contract_replacements (contract_id, batch_id, old_batch_id, old_updated_at, new_updated_at)
+    SELECT up.id, @batch_id, prev.batch_id, prev.source_updated_at, src.updated_at
+    FROM up
+    JOIN prev ON prev.source_id = up.source_id
+    JOIN src ON src.source_id = up.source_id
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM src)::bigint AS staged,
+       (SELECT count(*) FROM up)::bigint AS written,
+       (SELECT count(*) FROM logged)::bigint AS replaced;
+
+-- name: ImportMergeItems :one
+-- Units are merged unless their contract was rejected or the batch carried only an older version of it than
+-- the one stored (stale units). Units published without their contract apply to the stored contract.
+WITH src AS (
+    SELECT DISTINCT ON (k.id, u.source_id)
+        k.id AS contract_id, u.source_id, k.signed_on, k.supplier_id, k.exchange_rate AS rate,
+        p.enstru_code, p.name, p.name_kk, p.description, u.quantity, p.unit, u.unit_price, u.value, u.value_alt,
+        u.local_content_bp, p.category_id, u.deleted,
+        coalesce((SELECT min(pk.kato) FROM stg_plan_katos pk WHERE pk.plan_id = u.plan_id), '') AS kato
+    FROM stg_units u
+    JOIN contracts k ON k.source = @source AND k.source_id = u.contract_source_id
+    JOIN stg_plans p ON p.plan_id = u.plan_id
+    WHERE NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = u.contract_source_id AND c.rejected)
+      AND coalesce((SELECT max(c.updated_at) FROM stg_contracts c WHERE c.source_id = u.contract_source_id),
+                   k.source_updated_at) >= k.source_updated_at
+    ORDER BY k.id, u.source_id, u.loc DESC, p.loc DESC
+), priced AS (
+    SELECT src.*, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
+           item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id) AS rule
+    FROM src
+), up AS (
+    INSERT INTO contract_items AS i (contract_id, source_id, signed_on, enstru_code, name, name_kk, description,
+        quantity, unit, unit_price, value, value_alt, local_content_bp, local_content_value, kato, region,
+        category_id, tier, tier_rule, deleted)
+    SELECT p.contract_id, p.source_id, p.signed_on, p.enstru_code, p.name, p.name_kk, p.description, p.quantity,
+        p.unit, round(p.unit_price * coalesce(p.rate, 1))::bigint, p.value_kzt,
+        round(p.value_alt * coalesce(p.rate, 1))::bigint, p.local_content_bp,
+        round(p.value_kzt * coalesce(p.local_content_bp, 0) / 10000.0)::bigint, p.kato,
+        (SELECT r.code FROM regions r WHERE r.code = left(p.kato, 2)), p.category_id,
+        tier_of_rule(p.rule), p.rule, p.deleted
+    FROM priced p
+    ON CONFLICT (contract_id, source_id) DO UPDATE
+    SET signed_on = EXCLUDED.signed_on, enstru_code = EXCLUDED.enstru_code, name = EXCLUDED.name,
+        name_kk = EXCLUDED.name_kk, description = EXCLUDED.description, quantity = EXCLUDED.quantity,
+        unit = EXCLUDED.unit, unit_price = EXCLUDED.unit_price, value = EXCLUDED.value,
+        value_alt = EXCLUDED.value_alt, local_content_bp = EXCLUDED.local_content_bp,
+        local_content_value = EXCLUDED.local_content_value, kato = EXCLUDED.kato, region = EXCLUDED.region,
+        category_id = EXCLUDED.category_id, tier = EXCLUDED.tier, tier_rule = EXCLUDED.tier_rule,
+        deleted = EXCLUDED.deleted
+    WHERE (i.signed_on, i.enstru_code, i.name, i.name_kk, i.description, i.quantity, i.unit, i.unit_price, i.value,
+           i.value_alt, i.local_content_bp, i.kato, i.category_id, i.tier, i.tier_rule, i.deleted)
+        IS DISTINCT FROM
+          (EXCLUDED.signed_on, EXCLUDED.enstru_code, EXCLUDED.name, EXCLUDED.name_kk, EXCLUDED.description,
+           EXCLUDED.quantity, EXCLUDED.unit, EXCLUDED.unit_price, EXCLUDED.value, EXCLUDED.value_alt,
+           EXCLUDED.local_content_bp, EXCLUDED.kato, EXCLUDED.category_id, EXCLUDED.tier, EXCLUDED.tier_rule,
+           EXCLUDED.deleted)
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM src)::bigint AS staged, (SELECT count(*) FROM up)::bigint AS written;
+
+-- name: ImportSetBuyerRegions :execrows
+-- Buyers carry no region on the portal; the region they most often deliver to stands in for it.
+UPDATE buyers b SET region = m.region
+FROM (
+    SELECT k.buyer_id, mode() WITHIN GROUP (ORDER BY i.region) AS region
+    FROM contract_items i
+    JOIN contracts k ON k.id = i.contract_id
+    WHERE i.region IS NOT NULL
+      AND k.buyer_id IN (SELECT t.buyer_id FROM contracts t WHERE t.batch_id = @batch_id)
+    GROUP BY k.buyer_id
+) m
+WHERE b.id = m.buyer_id AND b.region IS DISTINCT FROM m.region;

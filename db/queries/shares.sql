@@ -1,0 +1,28 @@
+-- name: ShareFigures :many
+-- Figures for one scope, grouped by group_by ('' for one total row). Dates are signing dates, inclusive.
+SELECT
+    (CASE sqlc.arg(group_by)::text
+        WHEN 'region' THEN coalesce(i.region, '')
+        WHEN 'buyer' THEN b.bin
+        WHEN 'supplier' THEN s.identifier
+        WHEN 'month' THEN to_char(i.signed_on, 'YYYY-MM')
+        WHEN 'tier' THEN i.tier::text
+        ELSE ''
+    END)::text AS key,
+    coalesce(sum(i.value), 0)::bigint AS total,
+    coalesce(sum(i.value) FILTER (WHERE i.tier = 1), 0)::bigint AS domestic,
+    coalesce(sum(i.local_content_value), 0)::bigint AS local_content,
+    count(*)::bigint AS items,
+    (count(*) FILTER (WHERE i.tier = 1))::bigint AS domestic_items,
+    count(DISTINCT i.contract_id)::bigint AS contracts,
+    (count(DISTINCT i.contract_id) FILTER (WHERE i.tier = 1))::bigint AS domestic_contracts
+FROM contract_items i
+JOIN contracts c ON c.id = i.contract_id
+JOIN buyers b ON b.id = c.buyer_id
+JOIN suppliers s ON s.id = c.supplier_id
+WHERE NOT i.deleted AND NOT c.deleted
+  AND i.category_id = @category_id
+  AND i.signed_on BETWEEN @date_from AND @date_to
+  AND (sqlc.narg(region)::text IS NULL OR i.region = sqlc.narg(region))
+GROUP BY 1
+ORDER BY 1;

@@ -1,0 +1,68 @@
+-- name: StageContractsCopyFrom :copyfrom
+INSERT INTO stg_contracts (loc, source_id, customer_bin, supplier_key, signed_on, fiscal_year, method, status, currency,
+    exchange_rate, total, total_alt, local_content_bp, description, deleted, updated_at)
+VALUES (@loc, @source_id, @customer_bin, @supplier_key, @signed_on, @fiscal_year, @method, @status, @currency,
+    @exchange_rate, @total, @total_alt, @local_content_bp, @description, @deleted, @updated_at);
+
+-- name: StageContractsRejectConflicting :many
+-- A contract repeated with different contract-level fields and the same version cannot be resolved.
+UPDATE stg_contracts c SET rejected = true
+FROM (
+    SELECT source_id, updated_at
+    FROM stg_contracts
+    GROUP BY source_id, updated_at
+    HAVING count(DISTINCT (customer_bin, supplier_key, signed_on, currency, total, total_alt, deleted)) > 1
+) d
+WHERE c.source_id = d.source_id AND c.updated_at IS NOT DISTINCT FROM d.updated_at
+RETURNING c.loc, c.source_id;
+
+-- name: StageContractsRejectUnpriced :many
+-- A foreign-currency contract needs the rate it was signed at: its own or one from fx_rates.
+UPDATE stg_contracts c SET rejected = true
+WHERE NOT c.rejected AND c.currency <> 'KZT'
+  AND coalesce(c.exchange_rate, 0) <= 0
+  AND NOT EXISTS (SELECT 1 FROM fx_rates f WHERE f.currency = c.currency AND f.rate_date = c.signed_on)
+RETURNING c.loc, c.currency, c.signed_on;
+
+-- name: StageContractsRejectWithoutParties :many
+UPDATE stg_contracts c SET rejected = true
+FROM (
+    SELECT sc.loc,
+           EXISTS (SELECT 1 FROM stg_subjects s WHERE s.identifier = sc.customer_bin)
+               OR EXISTS (SELECT 1 FROM buyers b WHERE b.bin = sc.customer_bin) AS has_buyer,
+           EXISTS (SELECT 1 FROM stg_subjects s WHERE s.identifier = sc.supplier_key)
+               OR EXISTS (SELECT 1 FROM suppliers p WHERE p.identifier = sc.supplier_key) AS has_supplier
+    FROM stg_contracts sc
+    WHERE NOT sc.rejected
+) p
+WHERE c.loc = p.loc AND NOT (p.has_buyer AND p.has_supplier)
+RETURNING c.loc, c.customer_bin, c.supplier_key, p.has_buyer::boolean AS has_buyer, p.has_supplier::boolean AS has_supplier;
+
+-- name: StagePlanKatosCopyFrom :copyfrom
+INSERT INTO stg_plan_katos (loc, plan_id, kato) VALUES (@loc, @plan_id, @kato);
+
+-- name: StagePlansCopyFrom :copyfrom
+INSERT INTO stg_plans (loc, plan_id, enstru_code, name, name_kk, description, unit, category_id)
+VALUES (@loc, @plan_id, @enstru_code, @name, @name_kk, @description, @unit, @category_id);
+
+-- name: StageSubjectsCopyFrom :copyfrom
+INSERT INTO stg_subjects (loc, identifier, bin, name_kk, name_ru, country, resident, producer, supplier_flag,
+    national_company, buyer_type)
+VALUES (@loc, @identifier, @bin, @name_kk, @name_ru, @country, @resident, @producer, @supplier_flag,
+    @national_company, @buyer_type);
+
+-- name: StageUnitsCopyFrom :copyfrom
+INSERT INTO stg_units (loc, source_id, contract_source_id, plan_id, quantity, unit_price, value, value_alt,
+    local_content_bp, deleted)
+VALUES (@loc, @source_id, @contract_source_id, @plan_id, @quantity, @unit_price, @value, @value_alt,
+    @local_content_bp, @deleted);
+
+-- name: StageUnitsReject :many
+-- Units of a contract rejected above are dropped with it (the contract's error covers them); a unit whose
+-- contract is nowhere, or whose plan point is missing, is an error of its own.
+DELETE FROM stg_units u
+WHERE (NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = u.contract_source_id)
+       AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.source = @source AND c.source_id = u.contract_source_id))
+   OR NOT EXISTS (SELECT 1 FROM stg_plans p WHERE p.plan_id = u.plan_id)
+RETURNING u.loc, u.contract_source_id, u.plan_id,
+    (NOT EXISTS (SELECT 1 FROM stg_plans p WHERE p.plan_id = u.plan_id))::boolean AS plan_missing;

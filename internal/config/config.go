@@ -1,0 +1,58 @@
+// Package config reads the settings of the ules commands: environment variables, overridden by flags.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Config holds the settings shared by the commands.
+type Config struct {
+	DatabaseURL string
+	Addr        string
+	HomeCountry string
+}
+
+// FromEnv reads the environment through getenv (os.Getenv in production, a map in tests).
+func FromEnv(getenv func(string) string) Config {
+	c := Config{
+		DatabaseURL: getenv("DATABASE_URL"),
+		Addr:        getenv("ULES_ADDR"),
+		HomeCountry: getenv("ULES_HOME_COUNTRY"),
+	}
+	if c.Addr == "" {
+		c.Addr = ":8080"
+	}
+	if c.HomeCountry == "" {
+		c.HomeCountry = "KZ"
+	}
+	return c
+}
+
+// BindDatabase adds --database-url to fs.
+func (c *Config) BindDatabase(fs *flag.FlagSet) {
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL (env DATABASE_URL)")
+}
+
+// BindHome adds --home-country to fs.
+func (c *Config) BindHome(fs *flag.FlagSet) {
+	fs.StringVar(&c.HomeCountry, "home-country", c.HomeCountry, "ISO 3166 alpha-2 code of the deployment's country; its suppliers are residents (env ULES_HOME_COUNTRY)")
+}
+
+// BindAddr adds --addr to fs.
+func (c *Config) BindAddr(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (env ULES_ADDR)")
+}
+
+var alpha2 = regexp.MustCompile(`^[A-Z]{2}$`)
+
+// Validate checks the settings after flags are parsed.
+func (c *Config) Validate() error {
+	c.HomeCountry = strings.ToUpper(strings.TrimSpace(c.HomeCountry))
+	if !alpha2.MatchString(c.HomeCountry) {
+		return fmt.Errorf("config: home country %q is not an ISO 3166 alpha-2 code such as KZ", c.HomeCountry)
+	}
+	return nil
+}

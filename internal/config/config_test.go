@@ -1,0 +1,46 @@
+package config
+
+import (
+	"flag"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestFromEnvDefaultsAndFlags(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		want    Config
+		wantErr string
+	}{
+		{name: "defaults", want: Config{Addr: ":8080", HomeCountry: "KZ"}},
+		{name: "environment", env: map[string]string{"DATABASE_URL": "postgres://x/y", "ULES_ADDR": ":9090", "ULES_HOME_COUNTRY": "ua"},
+			want: Config{DatabaseURL: "postgres://x/y", Addr: ":9090", HomeCountry: "UA"}},
+		{name: "flags override environment", env: map[string]string{"ULES_ADDR": ":9090", "DATABASE_URL": "postgres://env"},
+			args: []string{"--addr", ":7070", "--database-url", "postgres://flag", "--home-country", "MD"},
+			want: Config{DatabaseURL: "postgres://flag", Addr: ":7070", HomeCountry: "MD"}},
+		{name: "bad country", args: []string{"--home-country", "Kazakhstan"}, wantErr: "not an ISO 3166 alpha-2"},
+		{name: "numeric country", env: map[string]string{"ULES_HOME_COUNTRY": "398"}, wantErr: "not an ISO 3166 alpha-2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := FromEnv(func(k string) string { return tt.env[k] })
+			fs := flag.NewFlagSet("test", flag.ContinueOnError)
+			c.BindDatabase(fs)
+			c.BindAddr(fs)
+			c.BindHome(fs)
+			require.NoError(t, fs.Parse(tt.args))
+			err := c.Validate()
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, c)
+		})
+	}
+}

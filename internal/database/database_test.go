@@ -1,0 +1,46 @@
+package database_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/database"
+	"github.com/ules-kz/ules/internal/pgtest"
+)
+
+func TestMigratedTemplateHasReferenceData(t *testing.T) {
+	t.Parallel()
+	pool, _ := pgtest.NewDB(t)
+	ctx := context.Background()
+	require.NoError(t, database.CheckMigrated(ctx, pool))
+	var regions, categories int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM regions), (SELECT count(*) FROM categories)").Scan(&regions, &categories))
+	require.Equal(t, 20, regions)
+	require.GreaterOrEqual(t, categories, 5)
+	n, err := database.Migrate(ctx, pool)
+	require.NoError(t, err)
+	require.Zero(t, n, "a migrated database has nothing pending")
+}
+
+func TestCheckMigratedRefusesEmptyDatabase(t *testing.T) {
+	t.Parallel()
+	_, url := pgtest.NewDB(t)
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, url)
+	require.NoError(t, err)
+	defer pool.Close()
+	_, err = pool.Exec(ctx, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+	require.NoError(t, err)
+	require.ErrorIs(t, database.CheckMigrated(ctx, pool), database.ErrNotMigrated)
+}
+
+func TestConnectErrors(t *testing.T) {
+	t.Parallel()
+	_, err := database.Connect(context.Background(), "")
+	require.ErrorContains(t, err, "DATABASE_URL")
+	_, err = database.Connect(context.Background(), "postgres://nobody@127.0.0.1:1/none?connect_timeout=1")
+	require.ErrorContains(t, err, "connect to 127.0.0.1:1/none")
+}

@@ -1,0 +1,264 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ules-kz/ules/internal/classify"
+	"github.com/ules-kz/ules/internal/dbq"
+)
+
+// Formats lists the formats Import understands.
+var Formats = []string{"portal", "csv"}
+
+// Options describe one import.
+type Options struct {
+	Format    string // portal or csv
+	Path      string // a directory for portal, a file for csv
+	MaxErrors int64  // bad records accepted before the import is refused; they are reported either way
+	CreatedBy string
+	Progress  func(records int64) // called as records are read; may be nil
+}
+
+// Result says what an import did.
+type Result struct {
+	BatchID   int64
+	Status    string // committed or failed
+	Read      int64  // records read from the input
+	Loaded    int64  // contracts and items written
+	Replaced  int64  // contracts whose stored version was replaced by a newer one
+	Unchanged int64  // contracts and items already stored exactly as read
+	Rejected  int64  // bad records
+	Errors    []RecordError
+}
+
+// Importer loads data into one database.
+type Importer struct {
+	pool *pgxpool.Pool
+	q    *dbq.Queries
+	home string
+	log  *slog.Logger
+}
+
+// NewImporter returns an importer; home is the deployment's country (ISO alpha-2), which decides residency
+// where a source does not say.
+func NewImporter(pool *pgxpool.Pool, home string, log *slog.Logger) *Importer {
+	return &Importer{pool: pool, q: dbq.New(), home: strings.ToUpper(home), log: log}
+}
+
+// Import runs one import in a single transaction. On ErrTooManyErrors or any other failure nothing is
+// written except the batch record, marked failed with its errors.
+func (im *Importer) Import(ctx context.Context, opts Options) (Result, error) {
+	read, source, err := reader(opts)
+	if err != nil {
+		return Result{}, err
+	}
+	batchID, err := im.q.ImportBatchCreate(ctx, im.pool, dbq.ImportBatchCreateParams{
+		Format: opts.Format, SourceName: opts.Path, CreatedBy: opts.CreatedBy,
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("ingest: create batch: %w", err)
+	}
+	res := Result{BatchID: batchID}
+	errs := &errorLog{}
+	started := time.Now()
+	err = pgx.BeginFunc(ctx, im.pool, func(tx pgx.Tx) error {
+		return im.run(ctx, tx, opts, read, source, errs, &res)
+	})
+	res.Rejected = errs.count
+	res.Errors = errs.list
+	if err != nil {
+		res.Status = "failed"
+		// The import's context may be what failed; recording the outcome must not depend on it.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if ferr := im.finish(fctx, im.pool, res, err.Error()); ferr != nil {
+			im.log.Error("record failed import", "batch", batchID, "err", ferr)
+		}
+		return res, err
+	}
+	res.Status = "committed"
+	im.log.Info("import committed", "batch", batchID, "format", opts.Format, "read", res.Read, "loaded", res.Loaded,
+		"replaced", res.Replaced, "unchanged", res.Unchanged, "rejected", res.Rejected, "took", time.Since(started).Round(time.Millisecond))
+	return res, nil
+}
+
+type readFunc func(ctx context.Context, path string, st *stager, errs *errorLog) error
+
+func reader(opts Options) (readFunc, string, error) {
+	switch opts.Format {
+	case "portal":
+		return readPortal, SourcePortal, nil
+	case "csv":
+		return readCSV, SourceCSV, nil
+	}
+	return nil, "", fmt.Errorf("ingest: unknown format %q (want one of %s)", opts.Format, strings.Join(Formats, ", "))
+}
+
+func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, read readFunc, source string, errs *errorLog, res *Result) error {
+	classifier, err := im.classifier(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := createStaging(ctx, tx); err != nil {
+		return err
+	}
+	st := newStager(tx, im.q, classifier, im.home)
+	st.progress = opts.Progress
+	if err := read(ctx, opts.Path, st, errs); err != nil {
+		return err
+	}
+	if err := st.flush(ctx); err != nil {
+		return err
+	}
+	res.Read = st.records
+	if err := analyzeStaging(ctx, tx); err != nil {
+		return err
+	}
+	if err := im.validate(ctx, tx, source, errs); err != nil {
+		return err
+	}
+	if errs.count > opts.MaxErrors {
+		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.count, opts.MaxErrors)
+	}
+	if err := im.merge(ctx, tx, source, res); err != nil {
+		return err
+	}
+	res.Rejected = errs.count
+	res.Status = "committed"
+	if err := im.finish(ctx, tx, *res, ""); err != nil {
+		return err
+	}
+	return im.storeErrors(ctx, tx, res.BatchID, errs.list)
+}
+
+// classifier builds the category rules as they stand in this transaction.
+func (im *Importer) classifier(ctx context.Context, tx pgx.Tx) (*classify.Classifier, error) {
+	rows, err := im.q.CategoryRuleList(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: load category rules: %w", err)
+	}
+	return classify.New(CategoryRules(rows))
+}
+
+// CategoryRules groups the stored rule rows into classifier rules.
+func CategoryRules(rows []dbq.CategoryRuleListRow) []classify.Rule {
+	var rules []classify.Rule
+	for _, r := range rows {
+		if len(rules) == 0 || rules[len(rules)-1].CategoryID != int64(r.CategoryID) {
+			rules = append(rules, classify.Rule{CategoryID: int64(r.CategoryID), Slug: r.Slug, Priority: int(r.Priority)})
+		}
+		last := &rules[len(rules)-1]
+		switch r.Kind {
+		case "enstru_prefix":
+			last.EnstruPrefixes = append(last.EnstruPrefixes, r.Pattern)
+		case "keyword":
+			last.Keywords = append(last.Keywords, r.Pattern)
+		}
+	}
+	return rules
+}
+
+// validate rejects staged records that cannot be merged: conflicting duplicates, contracts without a rate,
+// buyer or supplier, and units without a contract or plan point.
+func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs *errorLog) error {
+	conflicting, err := im.q.StageContractsRejectConflicting(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("ingest: check duplicate contracts: %w", err)
+	}
+	for _, r := range conflicting {
+		errs.addf(r.Loc, "contract %s appears more than once with the same last_update_date but different contents", r.SourceID)
+	}
+	unpriced, err := im.q.StageContractsRejectUnpriced(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("ingest: check exchange rates: %w", err)
+	}
+	for _, r := range unpriced {
+		errs.addf(r.Loc, "no exchange rate for %s on %s: give the contract's exchange_rate or load rates for that date", r.Currency, r.SignedOn.Format(time.DateOnly))
+	}
+	orphans, err := im.q.StageContractsRejectWithoutParties(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("ingest: check contract parties: %w", err)
+	}
+	for _, r := range orphans {
+		if !r.HasBuyer {
+			errs.addf(r.Loc, "customer_bin %s is neither in subject/ nor a known buyer", r.CustomerBin)
+		} else {
+			errs.addf(r.Loc, "supplier_biin %s is neither in subject/ nor a known supplier", r.SupplierKey)
+		}
+	}
+	units, err := im.q.StageUnitsReject(ctx, tx, source)
+	if err != nil {
+		return fmt.Errorf("ingest: check contract units: %w", err)
+	}
+	for _, r := range units {
+		if r.PlanMissing {
+			errs.addf(r.Loc, "pln_point_id %s is not in plans/", r.PlanID)
+		} else {
+			errs.addf(r.Loc, "contract_id %s is neither in contract/ nor already imported", r.ContractSourceID)
+		}
+	}
+	return nil
+}
+
+func (im *Importer) merge(ctx context.Context, tx pgx.Tx, source string, res *Result) error {
+	if _, err := im.q.ImportMergeBuyers(ctx, tx); err != nil {
+		return fmt.Errorf("ingest: merge buyers: %w", err)
+	}
+	if _, err := im.q.ImportMergeSuppliers(ctx, tx); err != nil {
+		return fmt.Errorf("ingest: merge suppliers: %w", err)
+	}
+	contracts, err := im.q.ImportMergeContracts(ctx, tx, dbq.ImportMergeContractsParams{Source: source, BatchID: &res.BatchID})
+	if err != nil {
+		return fmt.Errorf("ingest: merge contracts: %w", err)
+	}
+	items, err := im.q.ImportMergeItems(ctx, tx, source)
+	if err != nil {
+		return fmt.Errorf("ingest: merge items: %w", err)
+	}
+	if _, err := im.q.ImportSetBuyerRegions(ctx, tx, &res.BatchID); err != nil {
+		return fmt.Errorf("ingest: set buyer regions: %w", err)
+	}
+	res.Loaded = contracts.Written + items.Written
+	res.Replaced = contracts.Replaced
+	res.Unchanged = (contracts.Staged - contracts.Written) + (items.Staged - items.Written)
+	return nil
+}
+
+func (im *Importer) finish(ctx context.Context, db dbq.DBTX, res Result, message string) error {
+	err := im.q.ImportBatchFinish(ctx, db, dbq.ImportBatchFinishParams{
+		ID: res.BatchID, Status: res.Status, RowsRead: res.Read, RowsLoaded: res.Loaded, RowsRejected: res.Rejected,
+		RowsReplaced: res.Replaced, RowsUnchanged: res.Unchanged, Message: message,
+	})
+	if err != nil {
+		return fmt.Errorf("ingest: finish batch: %w", err)
+	}
+	if res.Status == "failed" {
+		return im.storeErrors(ctx, db, res.BatchID, res.Errors)
+	}
+	return nil
+}
+
+func (im *Importer) storeErrors(ctx context.Context, db dbq.DBTX, batchID int64, list []RecordError) error {
+	if len(list) == 0 {
+		return nil
+	}
+	rows := make([]dbq.ImportErrorsCopyFromParams, len(list))
+	for i, e := range list {
+		rows[i] = dbq.ImportErrorsCopyFromParams{BatchID: batchID, Location: e.Location, Reason: e.Reason}
+	}
+	if _, err := im.q.ImportErrorsCopyFrom(ctx, db, rows); err != nil {
+		return fmt.Errorf("ingest: store errors: %w", err)
+	}
+	return nil
+}
+
+// IsTooManyErrors reports whether err is a refusal because of bad records.
+func IsTooManyErrors(err error) bool { return errors.Is(err, ErrTooManyErrors) }

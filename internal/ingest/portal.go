@@ -1,0 +1,417 @@
+package ingest
+
+import (
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ules-kz/ules/internal/dbq"
+)
+
+// SourcePortal is the contracts' source for data from the national procurement portal.
+const SourcePortal = "portal"
+
+// portalEndpoints are the sub-folders of a saved portal export, one per OWS v3 REST endpoint.
+var portalEndpoints = []struct {
+	dir   string
+	parse func(*stager, context.Context, string, *json.Decoder) error
+}{
+	{"subject", (*stager).portalSubject},
+	{"plans", (*stager).portalPlan},
+	{"plans-kato", (*stager).portalPlanKato},
+	{"contract", (*stager).portalContract},
+	{"contract-units", (*stager).portalUnit},
+}
+
+// readPortal stages every page under dir. Bad records go to errs; an unreadable file is one error.
+func readPortal(ctx context.Context, dir string, st *stager, errs *errorLog) error {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("ingest: %s is not a directory: --format portal reads a folder with subject/, contract/, contract-units/, plans/ and plans-kato/", dir)
+	}
+	found := 0
+	for _, ep := range portalEndpoints {
+		files, err := pageFiles(filepath.Join(dir, ep.dir))
+		if err != nil {
+			return err
+		}
+		if files != nil {
+			found++
+		}
+		for _, f := range files {
+			rel := filepath.ToSlash(filepath.Join(ep.dir, filepath.Base(f)))
+			if err := readPortalFile(ctx, f, rel, ep.parse, st, errs); err != nil {
+				return err
+			}
+		}
+	}
+	if found == 0 {
+		return fmt.Errorf("ingest: %s has none of the folders subject/, contract/, contract-units/, plans/, plans-kato/: is it a portal export?", dir)
+	}
+	return nil
+}
+
+// pageFiles lists the JSON pages of one endpoint folder in name order; nil when the folder is absent.
+func pageFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	files := []string{}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() && (strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".json.gz")) {
+			files = append(files, filepath.Join(dir, name))
+		}
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, context.Context, string, *json.Decoder) error, st *stager, errs *errorLog) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			errs.addf(rel, "not a gzip file: %v", err)
+			return nil
+		}
+		defer gz.Close()
+		r = gz
+	}
+	var fatal error
+	err = eachJSONItem(r, func(path string, dec *json.Decoder) error {
+		if err := ctx.Err(); err != nil {
+			fatal = err
+			return err
+		}
+		st.counted()
+		err := parse(st, ctx, rel+":"+path, dec)
+		var rec recordError
+		switch {
+		case err == nil:
+		case errors.As(err, &rec):
+			errs.add(rel+":"+path, rec.Error())
+		default:
+			fatal = err
+			return err
+		}
+		return nil
+	})
+	if fatal != nil {
+		return fatal
+	}
+	if err != nil {
+		errs.add(rel, err.Error())
+	}
+	return nil
+}
+
+// recordError marks a problem with one record, as opposed to a failure of the import itself.
+type recordError struct{ error }
+
+// decodeRecord decodes the next value, turning a field of the wrong type into a record error.
+func decodeRecord(dec *json.Decoder, v any) error {
+	if err := dec.Decode(v); err != nil {
+		if isRecordError(err) {
+			return recordError{fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "json: "))}
+		}
+		return err
+	}
+	return nil
+}
+
+// validate collects the first field error of a record.
+type validate struct{ err error }
+
+func (v *validate) check(err error) {
+	if v.err == nil && err != nil {
+		v.err = recordError{err}
+	}
+}
+
+type portalSubjectJSON struct {
+	BIN             scalar `json:"bin"`
+	IIN             scalar `json:"iin"`
+	INN             scalar `json:"inn"`
+	NameRU          scalar `json:"name_ru"`
+	NameKZ          scalar `json:"name_kz"`
+	CountryCode     scalar `json:"country_code"`
+	Resident        scalar `json:"mark_resident"`
+	Producer        scalar `json:"mark_patronymic_producer"`
+	SupplierFlag    scalar `json:"mark_patronymic_supplyer"`
+	Customer        scalar `json:"customer"`
+	Supplier        scalar `json:"supplier"`
+	NationalCompany scalar `json:"mark_national_company"`
+}
+
+func (s *stager) portalSubject(ctx context.Context, loc string, dec *json.Decoder) error {
+	var j portalSubjectJSON
+	if err := decodeRecord(dec, &j); err != nil {
+		return err
+	}
+	var v validate
+	if !j.BIN.present() && !j.IIN.present() && !j.INN.present() {
+		v.check(errors.New("bin, iin or inn is required"))
+	}
+	for _, id := range []struct {
+		field string
+		s     scalar
+	}{{"bin", j.BIN}, {"iin", j.IIN}} {
+		if id.s.present() && (len(id.s.text) != 12 || !digitsOnly(id.s.text)) {
+			v.check(fieldError(id.field, "%q is not 12 digits", id.s.text))
+		}
+	}
+	if !j.NameRU.present() && !j.NameKZ.present() {
+		v.check(errors.New("name_ru or name_kz is required"))
+	}
+	country, err := countryCode("country_code", j.CountryCode)
+	v.check(err)
+	var residentMark *bool
+	if j.Resident.present() {
+		r, err := parseFlag("mark_resident", j.Resident)
+		v.check(err)
+		residentMark = &r
+	}
+	producer, err := parseFlag("mark_patronymic_producer", j.Producer)
+	v.check(err)
+	supplierFlag, err := parseFlag("mark_patronymic_supplyer", j.SupplierFlag)
+	v.check(err)
+	national, err := parseFlag("mark_national_company", j.NationalCompany)
+	v.check(err)
+	if v.err != nil {
+		return v.err
+	}
+	var kzID *string
+	switch {
+	case j.BIN.present():
+		kzID = &j.BIN.text
+	case j.IIN.present():
+		kzID = &j.IIN.text
+	}
+	if country == "" && kzID != nil {
+		country = "KZ"
+	}
+	row := dbq.StageSubjectsCopyFromParams{
+		Loc:             loc,
+		BIN:             kzID,
+		NameKk:          j.NameKZ.text,
+		NameRu:          j.NameRU.text,
+		Country:         country,
+		Resident:        s.residentOf(residentMark, country),
+		Producer:        producer,
+		SupplierFlag:    supplierFlag,
+		NationalCompany: national,
+		BuyerType:       buyerType(national, j.NameRU.text, j.NameKZ.text),
+	}
+	// A contract names its supplier by BIN, IIN or foreign tax number; each is a way to find the subject.
+	for _, id := range []scalar{j.BIN, j.IIN, j.INN} {
+		if id.present() {
+			row.Identifier = id.text
+			if err := s.subjects.add(ctx, row); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type portalContractJSON struct {
+	ID             scalar `json:"id"`
+	CustomerBIN    scalar `json:"customer_bin"`
+	SupplierBIIN   scalar `json:"supplier_biin"`
+	SignDate       scalar `json:"sign_date"`
+	FinYear        scalar `json:"fin_year"`
+	Sum            scalar `json:"contract_sum"`
+	SumWNDS        scalar `json:"contract_sum_wnds"`
+	Currency       scalar `json:"ref_currency_code"`
+	ExchangeRate   scalar `json:"exchange_rate"`
+	LocalContent   scalar `json:"contract_ms"`
+	Status         scalar `json:"ref_contract_status_id"`
+	Method         scalar `json:"fakt_trade_methods_id"`
+	DescriptionRU  scalar `json:"description_ru"`
+	DescriptionKZ  scalar `json:"description_kz"`
+	Deleted        scalar `json:"deleted"`
+	LastUpdateDate scalar `json:"last_update_date"`
+}
+
+func (s *stager) portalContract(ctx context.Context, loc string, dec *json.Decoder) error {
+	var j portalContractJSON
+	if err := decodeRecord(dec, &j); err != nil {
+		return err
+	}
+	var v validate
+	id, err := requireText("id", j.ID)
+	v.check(err)
+	customer, err := requireText("customer_bin", j.CustomerBIN)
+	v.check(err)
+	supplier, err := requireText("supplier_biin", j.SupplierBIIN)
+	v.check(err)
+	signed, err := parseDate("sign_date", j.SignDate, true)
+	v.check(err)
+	finYear, err := parseInt("fin_year", j.FinYear)
+	v.check(err)
+	total, err := parseMoney("contract_sum_wnds", j.SumWNDS, true)
+	v.check(err)
+	totalAlt, err := parseMoney("contract_sum", j.Sum, false)
+	v.check(err)
+	currency, err := currencyCode("ref_currency_code", j.Currency)
+	v.check(err)
+	rate, err := parseRate("exchange_rate", j.ExchangeRate)
+	v.check(err)
+	lc, err := parsePercent("contract_ms", j.LocalContent)
+	v.check(err)
+	deleted, err := parseFlag("deleted", j.Deleted)
+	v.check(err)
+	updated, err := parseDate("last_update_date", j.LastUpdateDate, false)
+	v.check(err)
+	if v.err != nil {
+		return v.err
+	}
+	description := j.DescriptionRU.text
+	if description == "" {
+		description = j.DescriptionKZ.text
+	}
+	return s.contracts.add(ctx, dbq.StageContractsCopyFromParams{
+		Loc:            loc,
+		SourceID:       id,
+		CustomerBin:    customer,
+		SupplierKey:    supplier,
+		SignedOn:       *signed,
+		FiscalYear:     finYear,
+		Method:         j.Method.text,
+		Status:         j.Status.text,
+		Currency:       currency,
+		ExchangeRate:   rate,
+		Total:          total,
+		TotalAlt:       totalAlt,
+		LocalContentBp: lc,
+		Description:    description,
+		Deleted:        deleted,
+		UpdatedAt:      updated,
+	})
+}
+
+type portalUnitJSON struct {
+	ID           scalar `json:"id"`
+	ContractID   scalar `json:"contract_id"`
+	PlanPointID  scalar `json:"pln_point_id"`
+	ItemPrice    scalar `json:"item_price"`
+	Quantity     scalar `json:"quantity"`
+	TotalSum     scalar `json:"total_sum"`
+	TotalSumWNDS scalar `json:"total_sum_wnds"`
+	KSProc       scalar `json:"ks_proc"`
+	Deleted      scalar `json:"deleted"`
+}
+
+func (s *stager) portalUnit(ctx context.Context, loc string, dec *json.Decoder) error {
+	var j portalUnitJSON
+	if err := decodeRecord(dec, &j); err != nil {
+		return err
+	}
+	var v validate
+	id, err := requireText("id", j.ID)
+	v.check(err)
+	contract, err := requireText("contract_id", j.ContractID)
+	v.check(err)
+	plan, err := requireText("pln_point_id", j.PlanPointID)
+	v.check(err)
+	price, err := parseMoney("item_price", j.ItemPrice, false)
+	v.check(err)
+	quantity, err := parseQuantity("quantity", j.Quantity)
+	v.check(err)
+	value, err := parseMoney("total_sum_wnds", j.TotalSumWNDS, true)
+	v.check(err)
+	valueAlt, err := parseMoney("total_sum", j.TotalSum, false)
+	v.check(err)
+	lc, err := parsePercent("ks_proc", j.KSProc)
+	v.check(err)
+	deleted, err := parseFlag("deleted", j.Deleted)
+	v.check(err)
+	if v.err != nil {
+		return v.err
+	}
+	return s.units.add(ctx, dbq.StageUnitsCopyFromParams{
+		Loc:              loc,
+		SourceID:         id,
+		ContractSourceID: contract,
+		PlanID:           plan,
+		Quantity:         quantity,
+		UnitPrice:        price,
+		Value:            *value,
+		ValueAlt:         valueAlt,
+		LocalContentBp:   lc,
+		Deleted:          deleted,
+	})
+}
+
+type portalPlanJSON struct {
+	ID        scalar `json:"id"`
+	Enstru    scalar `json:"ref_enstru_code"`
+	NameRU    scalar `json:"name_ru"`
+	NameKZ    scalar `json:"name_kz"`
+	DescRU    scalar `json:"desc_ru"`
+	UnitsCode scalar `json:"ref_units_code"`
+}
+
+func (s *stager) portalPlan(ctx context.Context, loc string, dec *json.Decoder) error {
+	var j portalPlanJSON
+	if err := decodeRecord(dec, &j); err != nil {
+		return err
+	}
+	var v validate
+	id, err := requireText("id", j.ID)
+	v.check(err)
+	v.check(checkEnstru("ref_enstru_code", j.Enstru.text))
+	if v.err != nil {
+		return v.err
+	}
+	return s.plans.add(ctx, dbq.StagePlansCopyFromParams{
+		Loc:         loc,
+		PlanID:      id,
+		EnstruCode:  j.Enstru.text,
+		Name:        j.NameRU.text,
+		NameKk:      j.NameKZ.text,
+		Description: j.DescRU.text,
+		Unit:        j.UnitsCode.text,
+		CategoryID:  s.category(j.Enstru.text, j.NameRU.text, j.NameKZ.text, j.DescRU.text),
+	})
+}
+
+type portalPlanKatoJSON struct {
+	PlanPointID scalar `json:"pln_points_id"`
+	KATO        scalar `json:"ref_kato_code"`
+}
+
+func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *json.Decoder) error {
+	var j portalPlanKatoJSON
+	if err := decodeRecord(dec, &j); err != nil {
+		return err
+	}
+	var v validate
+	plan, err := requireText("pln_points_id", j.PlanPointID)
+	v.check(err)
+	v.check(checkKATO("ref_kato_code", j.KATO.text, true))
+	if v.err != nil {
+		return v.err
+	}
+	return s.katos.add(ctx, dbq.StagePlanKatosCopyFromParams{Loc: loc, PlanID: plan, KATO: j.KATO.text})
+}

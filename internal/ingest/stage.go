@@ -1,0 +1,143 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ules-kz/ules/internal/classify"
+	"github.com/ules-kz/ules/internal/dbq"
+)
+
+// copyChunk rows are buffered per staging table before each COPY, which bounds memory whatever the input size.
+const copyChunk = 5000
+
+var stagingTables = []string{"stg_subjects", "stg_contracts", "stg_units", "stg_plans", "stg_plan_katos"}
+
+// createStaging makes session-local staging tables that shadow the public definitions for this transaction.
+func createStaging(ctx context.Context, tx pgx.Tx) error {
+	var b strings.Builder
+	for _, t := range stagingTables {
+		fmt.Fprintf(&b, "CREATE TEMP TABLE %s (LIKE public.%s INCLUDING DEFAULTS) ON COMMIT DROP;", t, t)
+	}
+	if _, err := tx.Exec(ctx, b.String()); err != nil {
+		return fmt.Errorf("ingest: create staging tables: %w", err)
+	}
+	return nil
+}
+
+// analyzeStaging gives the planner real row counts before the merge joins the staging tables.
+func analyzeStaging(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, "ANALYZE "+strings.Join(stagingTables, ", ")); err != nil {
+		return fmt.Errorf("ingest: analyze staging tables: %w", err)
+	}
+	return nil
+}
+
+type buffer[T any] struct {
+	rows  []T
+	flush func(context.Context, []T) error
+}
+
+func (b *buffer[T]) add(ctx context.Context, row T) error {
+	b.rows = append(b.rows, row)
+	if len(b.rows) >= copyChunk {
+		return b.drain(ctx)
+	}
+	return nil
+}
+
+func (b *buffer[T]) drain(ctx context.Context) error {
+	if len(b.rows) == 0 {
+		return nil
+	}
+	err := b.flush(ctx, b.rows)
+	b.rows = b.rows[:0]
+	return err
+}
+
+// stager receives validated records from a format reader and copies them into the staging tables.
+type stager struct {
+	classifier *classify.Classifier
+	home       string
+	records    int64
+	progress   func(records int64)
+
+	subjects  buffer[dbq.StageSubjectsCopyFromParams]
+	contracts buffer[dbq.StageContractsCopyFromParams]
+	units     buffer[dbq.StageUnitsCopyFromParams]
+	plans     buffer[dbq.StagePlansCopyFromParams]
+	katos     buffer[dbq.StagePlanKatosCopyFromParams]
+}
+
+func newStager(tx pgx.Tx, q *dbq.Queries, classifier *classify.Classifier, home string) *stager {
+	return &stager{
+		classifier: classifier,
+		home:       home,
+		subjects: buffer[dbq.StageSubjectsCopyFromParams]{flush: func(ctx context.Context, r []dbq.StageSubjectsCopyFromParams) error {
+			_, err := q.StageSubjectsCopyFrom(ctx, tx, r)
+			return wrapCopy("subjects", err)
+		}},
+		contracts: buffer[dbq.StageContractsCopyFromParams]{flush: func(ctx context.Context, r []dbq.StageContractsCopyFromParams) error {
+			_, err := q.StageContractsCopyFrom(ctx, tx, r)
+			return wrapCopy("contracts", err)
+		}},
+		units: buffer[dbq.StageUnitsCopyFromParams]{flush: func(ctx context.Context, r []dbq.StageUnitsCopyFromParams) error {
+			_, err := q.StageUnitsCopyFrom(ctx, tx, r)
+			return wrapCopy("contract units", err)
+		}},
+		plans: buffer[dbq.StagePlansCopyFromParams]{flush: func(ctx context.Context, r []dbq.StagePlansCopyFromParams) error {
+			_, err := q.StagePlansCopyFrom(ctx, tx, r)
+			return wrapCopy("plan points", err)
+		}},
+		katos: buffer[dbq.StagePlanKatosCopyFromParams]{flush: func(ctx context.Context, r []dbq.StagePlanKatosCopyFromParams) error {
+			_, err := q.StagePlanKatosCopyFrom(ctx, tx, r)
+			return wrapCopy("plan KATO codes", err)
+		}},
+	}
+}
+
+func wrapCopy(what string, err error) error {
+	if err != nil {
+		return fmt.Errorf("ingest: stage %s: %w", what, err)
+	}
+	return nil
+}
+
+func (s *stager) flush(ctx context.Context) error {
+	for _, drain := range []func(context.Context) error{s.subjects.drain, s.contracts.drain, s.units.drain, s.plans.drain, s.katos.drain} {
+		if err := drain(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// counted records one more input record, reporting progress every thousand.
+func (s *stager) counted() {
+	s.records++
+	if s.progress != nil && s.records%1000 == 0 {
+		s.progress(s.records)
+	}
+}
+
+// category classifies an item by its ENSTRU code and texts.
+func (s *stager) category(enstru string, texts ...string) *int32 {
+	id, _, ok := s.classifier.Classify(enstru, texts...)
+	if !ok {
+		return nil
+	}
+	c := int32(id)
+	return &c
+}
+
+// residentOf decides residency: the source's own mark when it has one, otherwise the deployment's home country.
+func (s *stager) residentOf(mark *bool, country string) bool {
+	if mark != nil {
+		return *mark
+	}
+	return country == s.home
+}
+

@@ -1,0 +1,248 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/biter777/countries"
+
+	"github.com/ules-kz/ules/internal/money"
+)
+
+// scalar is a JSON value kept as text: real exports carry the same field as a number in one file and as a
+// string in another, and amounts must never pass through float64.
+type scalar struct {
+	text  string
+	valid bool // false when absent or null
+}
+
+func (s *scalar) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*s = scalar{}
+	case len(b) > 0 && b[0] == '"':
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return err
+		}
+		*s = scalar{text: strings.TrimSpace(str), valid: true}
+	case len(b) > 0 && (b[0] == '{' || b[0] == '['):
+		return fmt.Errorf("want a string or number, got %s", kindOf(b[0]))
+	default:
+		*s = scalar{text: string(b), valid: true}
+	}
+	return nil
+}
+
+func kindOf(c byte) string {
+	if c == '{' {
+		return "an object"
+	}
+	return "an array"
+}
+
+// present reports whether the field holds a non-empty value.
+func (s scalar) present() bool { return s.valid && s.text != "" }
+
+// fieldError names the field in a reason.
+func fieldError(field string, format string, args ...any) error {
+	return fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...))
+}
+
+func requireText(field string, s scalar) (string, error) {
+	if !s.present() {
+		return "", fieldError(field, "is required")
+	}
+	return s.text, nil
+}
+
+func parseMoney(field string, s scalar, required bool) (*int64, error) {
+	if !s.present() {
+		if required {
+			return nil, fieldError(field, "is required")
+		}
+		return nil, nil
+	}
+	v, err := money.ParseMinor(s.text)
+	if err != nil {
+		return nil, fieldError(field, "%q is not an amount: %v", s.text, unwrapPrefix(err))
+	}
+	if v < 0 {
+		return nil, fieldError(field, "%q is negative", s.text)
+	}
+	return &v, nil
+}
+
+func parsePercent(field string, s scalar) (*int32, error) {
+	if !s.present() {
+		return nil, nil
+	}
+	v, err := money.ParseBasisPoints(s.text)
+	if err != nil {
+		return nil, fieldError(field, "%q: %v", s.text, unwrapPrefix(err))
+	}
+	bp := int32(v)
+	return &bp, nil
+}
+
+// parseFlag reads the portal's 0/1 marks; true/false are accepted too.
+func parseFlag(field string, s scalar) (bool, error) {
+	if !s.present() {
+		return false, nil
+	}
+	switch strings.ToLower(s.text) {
+	case "1", "true", "yes", "да", "иә":
+		return true, nil
+	case "0", "false", "no", "нет", "жоқ":
+		return false, nil
+	}
+	return false, fieldError(field, "%q is not a flag (want 0 or 1)", s.text)
+}
+
+func parseQuantity(field string, s scalar) (string, error) {
+	if !s.present() {
+		return "0", nil
+	}
+	if !decimalPattern.MatchString(s.text) {
+		return "", fieldError(field, "%q is not a non-negative number", s.text)
+	}
+	return s.text, nil
+}
+
+var decimalPattern = regexp.MustCompile(`^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$`)
+
+var dateLayouts = []string{
+	"2006-01-02",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04:05",
+	time.RFC3339,
+	"2006-01-02 15:04:05.999999",
+	"2006-01-02T15:04:05.999999",
+	"02.01.2006",
+	"02.01.2006 15:04:05",
+}
+
+func parseTime(s string) (time.Time, bool) {
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+func parseDate(field string, s scalar, required bool) (*time.Time, error) {
+	if !s.present() {
+		if required {
+			return nil, fieldError(field, "is required")
+		}
+		return nil, nil
+	}
+	t, ok := parseTime(s.text)
+	if !ok {
+		return nil, fieldError(field, "%q is not a date (want YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or DD.MM.YYYY)", s.text)
+	}
+	if t.Year() < 1990 || t.Year() > 2100 {
+		return nil, fieldError(field, "%q is outside 1990..2100", s.text)
+	}
+	return &t, nil
+}
+
+func parseInt(field string, s scalar) (*int32, error) {
+	if !s.present() {
+		return nil, nil
+	}
+	v, err := strconv.ParseInt(s.text, 10, 32)
+	if err != nil {
+		return nil, fieldError(field, "%q is not a whole number", s.text)
+	}
+	i := int32(v)
+	return &i, nil
+}
+
+// countryCode turns an ISO 3166 code (numeric 398, alpha-2 KZ or alpha-3 KAZ) into alpha-2.
+func countryCode(field string, s scalar) (string, error) {
+	if !s.present() {
+		return "", nil
+	}
+	text := strings.ToUpper(s.text)
+	var c countries.CountryCode
+	if n, err := strconv.Atoi(text); err == nil {
+		c = countries.ByNumeric(n)
+	} else {
+		c = countries.ByName(text)
+	}
+	if c == countries.Unknown || !c.IsValid() {
+		return "", fieldError(field, "%q is not an ISO 3166 country code", s.text)
+	}
+	return c.Alpha2(), nil
+}
+
+// digitsOnly reports whether s is non-empty and made of ASCII digits.
+func digitsOnly(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func unwrapPrefix(err error) string {
+	return strings.TrimPrefix(err.Error(), "money: ")
+}
+
+// checkEnstru accepts an empty code or the XXXXXX.XXX.XXXXXX form (shorter prefixes of it too).
+func checkEnstru(field, code string) error {
+	if code == "" {
+		return nil
+	}
+	if !enstruPattern.MatchString(code) {
+		return fieldError(field, "%q is not an ENSTRU code (want XXXXXX.XXX.XXXXXX)", code)
+	}
+	return nil
+}
+
+var enstruPattern = regexp.MustCompile(`^\d{2,6}(\.\d{1,3}(\.\d{1,6})?)?$`)
+
+// checkKATO accepts a 9-digit KATO code.
+func checkKATO(field, code string, required bool) error {
+	if code == "" && !required {
+		return nil
+	}
+	if len(code) != 9 || !digitsOnly(code) {
+		return fieldError(field, "%q is not a 9-digit KATO code", code)
+	}
+	return nil
+}
+
+func currencyCode(field string, s scalar) (string, error) {
+	if !s.present() {
+		return "KZT", nil
+	}
+	c := strings.ToUpper(s.text)
+	if len(c) != 3 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return "", fieldError(field, "%q is not an ISO 4217 currency code such as KZT", s.text)
+	}
+	return c, nil
+}
+
+// parseRate keeps an exchange rate as exact decimal text; zero means "not given".
+func parseRate(field string, s scalar) (*string, error) {
+	if !s.present() {
+		return nil, nil
+	}
+	if !decimalPattern.MatchString(s.text) {
+		return nil, fieldError(field, "%q is not a positive number", s.text)
+	}
+	return &s.text, nil
+}

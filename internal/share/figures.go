@@ -1,0 +1,105 @@
+package share
+
+import (
+	"math"
+	"math/big"
+
+	"github.com/ules-kz/ules/internal/money"
+)
+
+// Figures are the aggregates of one scope (a category, period, region...).
+type Figures struct {
+	Total        int64 // tiyn, all items in scope
+	Domestic     int64 // tiyn, items whose supplier is a domestic producer (tier 1)
+	LocalContent int64 // tiyn, Σ item value × local-content fraction
+
+	Items, DomesticItems         int64
+	Contracts, DomesticContracts int64
+}
+
+// DomesticShare returns Domestic/Total in basis points, rounded half away
+// from zero; it is 0 when Total is 0.
+func (f Figures) DomesticShare() int64 { return Ratio(f.Domestic, f.Total) }
+
+// DomesticShareByCount returns DomesticItems/Items in basis points.
+func (f Figures) DomesticShareByCount() int64 { return Ratio(f.DomesticItems, f.Items) }
+
+// DomesticShareByContracts returns DomesticContracts/Contracts in basis
+// points.
+func (f Figures) DomesticShareByContracts() int64 {
+	return Ratio(f.DomesticContracts, f.Contracts)
+}
+
+// LocalContentShare returns LocalContent/Total in basis points, the
+// local-content share of the national methodology (Order No. 260).
+func (f Figures) LocalContentShare() int64 { return Ratio(f.LocalContent, f.Total) }
+
+// Add accumulates o into f field by field, e.g. to roll months up into a
+// year or categories into a total.
+func (f *Figures) Add(o Figures) {
+	f.Total += o.Total
+	f.Domestic += o.Domestic
+	f.LocalContent += o.LocalContent
+	f.Items += o.Items
+	f.DomesticItems += o.DomesticItems
+	f.Contracts += o.Contracts
+	f.DomesticContracts += o.DomesticContracts
+}
+
+// Ratio returns part/whole in basis points, rounded half away from zero and
+// computed exactly; it is 0 when whole <= 0 so that empty scopes read as 0%.
+// A result beyond int64 (part far larger than whole) saturates.
+func Ratio(part, whole int64) int64 {
+	if whole <= 0 {
+		return 0
+	}
+	n := new(big.Int).Mul(big.NewInt(part), big.NewInt(money.BasisPointsPerUnit))
+	return clamp(divRound(n, big.NewInt(whole)))
+}
+
+// GapPoints returns how many basis points value lacks to reach threshold,
+// max(0, threshold-value).
+func GapPoints(value, threshold int64) int64 {
+	if value >= threshold {
+		return 0
+	}
+	if gap := threshold - value; gap > 0 {
+		return gap
+	}
+	return math.MaxInt64 // the subtraction wrapped
+}
+
+// GapAmount returns the tiyn that would have to move to domestic producers
+// for domestic to reach threshold basis points of total:
+// max(0, round(total×threshold/10000) − domestic), computed exactly.
+func GapAmount(total, domestic, threshold int64) int64 {
+	need := new(big.Int).Mul(big.NewInt(total), big.NewInt(threshold))
+	need = divRound(need, big.NewInt(money.BasisPointsPerUnit))
+	gap := need.Sub(need, big.NewInt(domestic))
+	if gap.Sign() <= 0 {
+		return 0
+	}
+	return clamp(gap)
+}
+
+// divRound returns n / d rounded half away from zero; d must be positive.
+func divRound(n, d *big.Int) *big.Int {
+	q, r := new(big.Int).QuoRem(n, d, new(big.Int))
+	r.Abs(r).Lsh(r, 1)
+	if r.Cmp(d) >= 0 {
+		q.Add(q, big.NewInt(int64(n.Sign())))
+	}
+	return q
+}
+
+// clamp converts n to int64, saturating at the bounds.
+func clamp(n *big.Int) int64 {
+	switch {
+	case n.IsInt64():
+		return n.Int64()
+	case n.Sign() > 0:
+		return math.MaxInt64
+	default:
+		return math.MinInt64
+	}
+}

@@ -1,0 +1,192 @@
+package share
+
+import (
+	"math"
+	"math/big"
+	"time"
+
+	"github.com/ules-kz/ules/internal/money"
+)
+
+// Status is the verdict of Assess on a target.
+type Status string
+
+// The statuses of a target, in order from best to worst.
+const (
+	StatusMet      Status = "met"
+	StatusOnTrack  Status = "on_track"
+	StatusAtRisk   Status = "at_risk"
+	StatusOffTrack Status = "off_track"
+)
+
+// atRiskMargin is how far (bp) a projection may fall short of the threshold
+// and still count as at risk rather than off track: 5 percentage points.
+const atRiskMargin = 500
+
+// Threshold is one step of a target's schedule: from EffectiveFrom the share
+// must be at least Value bp.
+type Threshold struct {
+	EffectiveFrom time.Time
+	Value         int64
+}
+
+// ThresholdAt returns the step in force on date d, the one with the latest
+// EffectiveFrom not after d; ok is false if none is in force yet. The
+// schedule need not be sorted; of steps with equal dates the later one in
+// the slice wins, so corrections can be appended.
+func ThresholdAt(schedule []Threshold, d time.Time) (step Threshold, ok bool) {
+	for _, s := range schedule {
+		if s.EffectiveFrom.After(d) {
+			continue
+		}
+		if !ok || !s.EffectiveFrom.Before(step.EffectiveFrom) {
+			step, ok = s, true
+		}
+	}
+	return step, ok
+}
+
+// MonthFigures are the figures of one calendar month (Month = first day of
+// month, UTC).
+type MonthFigures struct {
+	Month time.Time
+	Figures
+}
+
+// CalendarYear returns [1 Jan of asOf's year, asOf] in asOf's location,
+// because targets are measured per calendar year.
+func CalendarYear(asOf time.Time) (from, to time.Time) {
+	return time.Date(asOf.Year(), time.January, 1, 0, 0, 0, 0, asOf.Location()), asOf
+}
+
+// Assessment is the state of one target as of a date.
+type Assessment struct {
+	Value     int64 // bp, year-to-date domestic share
+	Threshold int64 // bp, the target
+	GapPoints int64 // bp, max(0, Threshold − Value)
+	Projected int64 // bp, expected share at the deadline
+	GapAmount int64 // tiyn, domestic spending missing to reach Threshold so far
+
+	Status     Status
+	MonthsLeft int // whole calendar months after asOf's month up to the deadline's
+}
+
+// Assess computes the status of a target of threshold bp and projects the
+// share to the end of the measurement period.
+//
+// ytd are the figures from the period start to asOf; monthly are per-month
+// figures of the trailing months up to and including asOf's month (up to
+// 12, months with Total 0 allowed); deadline is the end of the period
+// (31 Dec of asOf's year). The algorithm:
+//
+//  1. Value = ytd.DomesticShare(). If Value >= threshold the status is met
+//     and Projected = Value.
+//  2. Trend: a least-squares line through (month, monthly DomesticShare)
+//     over the months with Total > 0, months counted relative to asOf's
+//     month (asOf's month is 0, so gaps in monthly are handled; later months
+//     are ignored). With fewer than 2 such months the line is flat at Value.
+//  3. MonthsLeft = whole calendar months after asOf's month up to the
+//     deadline's month (asOf in Nov, deadline 31 Dec: 1; asOf in Dec: 0).
+//  4. Each remaining month m = 1..MonthsLeft gets an estimated total, the
+//     mean Total of the months used for the trend (0 if none), and an
+//     estimated share, the line at m rounded and clamped to [0, 10000].
+//     Projected = (ytd.Domestic + Σ total×share/10000) / (ytd.Total + Σ total)
+//     in bp, computed exactly; with no months left it equals Value.
+//  5. Projected >= threshold is on track; within 5 points below (>=
+//     threshold − 500) at risk; otherwise off track.
+//
+// GapPoints and GapAmount are computed from ytd alone (see GapPoints and
+// GapAmount); they report the current shortfall, not the projected one.
+// GapAmount is exact while Value is rounded to whole bp, so a target met by
+// rounding can still show a GapAmount of a few tiyn.
+func Assess(threshold int64, ytd Figures, monthly []MonthFigures, asOf, deadline time.Time) Assessment {
+	a := Assessment{
+		Value:      ytd.DomesticShare(),
+		Threshold:  threshold,
+		GapAmount:  GapAmount(ytd.Total, ytd.Domestic, threshold),
+		MonthsLeft: max(0, monthIndex(deadline)-monthIndex(asOf)),
+	}
+	a.GapPoints = GapPoints(a.Value, threshold)
+	if a.Value >= threshold {
+		a.Status, a.Projected = StatusMet, a.Value
+		return a
+	}
+
+	a.Projected = project(a.Value, ytd, monthly, monthIndex(asOf), a.MonthsLeft)
+	switch {
+	case a.Projected >= threshold:
+		a.Status = StatusOnTrack
+	case a.Projected >= threshold-atRiskMargin:
+		a.Status = StatusAtRisk
+	default:
+		a.Status = StatusOffTrack
+	}
+	return a
+}
+
+// project implements steps 2 and 4 of Assess.
+func project(value int64, ytd Figures, monthly []MonthFigures, now, monthsLeft int) int64 {
+	var xs, ys []float64
+	sum := new(big.Int)
+	for _, m := range monthly {
+		x := monthIndex(m.Month.UTC()) - now
+		if m.Total <= 0 || x > 0 {
+			continue
+		}
+		xs = append(xs, float64(x))
+		ys = append(ys, float64(m.DomesticShare()))
+		sum.Add(sum, big.NewInt(m.Total))
+	}
+	if monthsLeft == 0 || len(xs) == 0 {
+		return value // nothing is added to ytd
+	}
+	// A mean of positive int64 values is a positive int64.
+	estTotal := divRound(sum, big.NewInt(int64(len(xs))))
+	line := fitLine(xs, ys, float64(value))
+
+	// num is in tiyn×bp and den in tiyn, so num/den is in bp.
+	num := new(big.Int).Mul(big.NewInt(ytd.Domestic), big.NewInt(money.BasisPointsPerUnit))
+	den := big.NewInt(ytd.Total)
+	term := new(big.Int)
+	for m := 1; m <= monthsLeft; m++ {
+		est := min(max(math.Round(line(float64(m))), 0), money.BasisPointsPerUnit)
+		num.Add(num, term.Mul(estTotal, big.NewInt(int64(est))))
+		den.Add(den, estTotal)
+	}
+	if den.Sign() <= 0 {
+		return value // only with inconsistent negative ytd totals
+	}
+	return clamp(divRound(num, den))
+}
+
+// fitLine returns the least-squares line through (xs, ys). It is flat at
+// level when there are fewer than 2 points and flat at the mean when all
+// points share one x. float64 is fine here: the slope is a statistic and
+// is rounded back to whole basis points before touching money.
+func fitLine(xs, ys []float64, level float64) func(x float64) float64 {
+	if len(xs) < 2 {
+		return func(float64) float64 { return level }
+	}
+	n := float64(len(xs))
+	var mx, my float64
+	for i := range xs {
+		mx += xs[i]
+		my += ys[i]
+	}
+	mx, my = mx/n, my/n
+	var sxx, sxy float64
+	for i := range xs {
+		sxx += (xs[i] - mx) * (xs[i] - mx)
+		sxy += (xs[i] - mx) * (ys[i] - my)
+	}
+	slope := 0.0
+	if sxx > 0 {
+		slope = sxy / sxx
+	}
+	return func(x float64) float64 { return my + slope*(x-mx) }
+}
+
+// monthIndex numbers calendar months consecutively across years.
+func monthIndex(t time.Time) int {
+	return t.Year()*12 + int(t.Month()) - 1
+}

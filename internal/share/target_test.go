@@ -1,0 +1,306 @@
+package share
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func date(y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// month builds one month of figures with the given total and domestic tiyn.
+func month(y int, m time.Month, total, domestic int64) MonthFigures {
+	return MonthFigures{Month: date(y, m, 1), Figures: Figures{Total: total, Domestic: domestic}}
+}
+
+func TestThresholdAt(t *testing.T) {
+	t.Parallel()
+	schedule := []Threshold{
+		{EffectiveFrom: date(2027, 1, 1), Value: 5000},
+		{EffectiveFrom: date(2025, 1, 1), Value: 3000},
+		{EffectiveFrom: date(2026, 1, 1), Value: 4000},
+		{EffectiveFrom: date(2026, 1, 1), Value: 4500}, // correction, wins the tie
+	}
+	tests := []struct {
+		name     string
+		schedule []Threshold
+		d        time.Time
+		want     Threshold
+		ok       bool
+	}{
+		{"empty schedule", nil, date(2025, 6, 1), Threshold{}, false},
+		{"before first step", schedule, date(2024, 12, 31), Threshold{}, false},
+		{"on first step", schedule, date(2025, 1, 1), schedule[1], true},
+		{"between steps", schedule, date(2025, 12, 31), schedule[1], true},
+		{"tie goes to later entry", schedule, date(2026, 6, 1), schedule[3], true},
+		{"last step", schedule, date(2030, 1, 1), schedule[0], true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, ok := ThresholdAt(tt.schedule, tt.d)
+			require.Equal(t, tt.ok, ok)
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestCalendarYear(t *testing.T) {
+	t.Parallel()
+	almaty := time.FixedZone("ALMT", 5*60*60)
+	tests := []struct {
+		name string
+		asOf time.Time
+		from time.Time
+	}{
+		{"mid year", date(2025, 10, 15), date(2025, 1, 1)},
+		{"new year's day", date(2026, 1, 1), date(2026, 1, 1)},
+		{"local zone", time.Date(2026, 1, 1, 2, 0, 0, 0, almaty), time.Date(2026, 1, 1, 0, 0, 0, 0, almaty)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			from, to := CalendarYear(tt.asOf)
+			require.Equal(t, tt.from, from)
+			require.Equal(t, tt.asOf, to)
+		})
+	}
+}
+
+func TestAssess(t *testing.T) {
+	t.Parallel()
+	// Shares 40%, 50%, 60% in Aug-Oct: the line rises 10 points a month and
+	// reaches 70% and 80% in Nov and Dec.
+	rising := []MonthFigures{
+		month(2025, 8, 1000, 400),
+		month(2025, 9, 1000, 500),
+		month(2025, 10, 1000, 600),
+	}
+	ytd40 := Figures{Total: 10000, Domestic: 4000}
+	// 10 months of a 37 bn tenge market at 7% domestic (policy seed).
+	var flat []MonthFigures
+	for m := time.January; m <= time.October; m++ {
+		flat = append(flat, month(2025, m, 370_000_000_000, 25_900_000_000))
+	}
+
+	tests := []struct {
+		name      string
+		threshold int64
+		ytd       Figures
+		monthly   []MonthFigures
+		asOf      time.Time
+		want      Assessment
+	}{
+		{
+			name:      "met",
+			threshold: 5000,
+			ytd:       Figures{Total: 100_000, Domestic: 60_000},
+			monthly:   rising,
+			asOf:      date(2025, 6, 15),
+			want: Assessment{
+				Value: 6000, Threshold: 5000, Projected: 6000,
+				Status: StatusMet, MonthsLeft: 6,
+			},
+		},
+		{
+			// 4999.75 bp rounds to 5000 and meets the target, while the
+			// exact amount is still 1 tiyn short of round(20001 × 50%).
+			name:      "met by rounding keeps the exact gap amount",
+			threshold: 5000,
+			ytd:       Figures{Total: 20001, Domestic: 10000},
+			asOf:      date(2025, 6, 15),
+			want: Assessment{
+				Value: 5000, Threshold: 5000, GapAmount: 1, Projected: 5000,
+				Status: StatusMet, MonthsLeft: 6,
+			},
+		},
+		{
+			// (4000×10000 + 1000×7000 + 1000×8000) / 12000 = 4583.3.
+			name:      "on track with rising trend",
+			threshold: 4500,
+			ytd:       ytd40,
+			monthly:   rising,
+			asOf:      date(2025, 10, 15),
+			want: Assessment{
+				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
+				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2,
+			},
+		},
+		{
+			name:      "at risk within 5 points",
+			threshold: 5000,
+			ytd:       ytd40,
+			monthly:   rising,
+			asOf:      date(2025, 10, 15),
+			want: Assessment{
+				Value: 4000, Threshold: 5000, GapPoints: 1000, GapAmount: 1000,
+				Projected: 4583, Status: StatusAtRisk, MonthsLeft: 2,
+			},
+		},
+		{
+			name:      "off track flat at 7% against 50%",
+			threshold: 5000,
+			ytd:       Figures{Total: 3_700_000_000_000, Domestic: 259_000_000_000},
+			monthly:   flat,
+			asOf:      date(2025, 10, 31),
+			want: Assessment{
+				Value: 700, Threshold: 5000, GapPoints: 4300, GapAmount: 1_591_000_000_000,
+				Projected: 700, Status: StatusOffTrack, MonthsLeft: 2,
+			},
+		},
+		{
+			name:      "no data",
+			threshold: 5000,
+			monthly:   []MonthFigures{month(2025, 9, 0, 0), month(2025, 10, 0, 0)},
+			asOf:      date(2025, 10, 15),
+			want: Assessment{
+				Threshold: 5000, GapPoints: 5000,
+				Status: StatusOffTrack, MonthsLeft: 2,
+			},
+		},
+		{
+			name:      "deadline month ignores the trend",
+			threshold: 5000,
+			ytd:       ytd40,
+			monthly: []MonthFigures{
+				month(2025, 10, 1000, 400),
+				month(2025, 11, 1000, 500),
+				month(2025, 12, 1000, 600),
+			},
+			asOf: date(2025, 12, 10),
+			want: Assessment{
+				Value: 4000, Threshold: 5000, GapPoints: 1000, GapAmount: 1000,
+				Projected: 4000, Status: StatusOffTrack, MonthsLeft: 0,
+			},
+		},
+		{
+			// The line gives 130% and 170%; clamped to 100% each:
+			// (5000×10000 + 2×1000×10000) / 12000 = 5833.3. Unclamped it
+			// would be 6666.7 and on track.
+			name:      "steep trend clamped at 100%",
+			threshold: 6000,
+			ytd:       Figures{Total: 10000, Domestic: 5000},
+			monthly:   []MonthFigures{month(2025, 9, 1000, 500), month(2025, 10, 1000, 900)},
+			asOf:      date(2025, 10, 15),
+			want: Assessment{
+				Value: 5000, Threshold: 6000, GapPoints: 1000, GapAmount: 1000,
+				Projected: 5833, Status: StatusAtRisk, MonthsLeft: 2,
+			},
+		},
+		{
+			// The line gives -30% and -70%; clamped to 0: 3000×10000 / 12000.
+			name:      "falling trend clamped at 0%",
+			threshold: 3500,
+			ytd:       Figures{Total: 10000, Domestic: 3000},
+			monthly:   []MonthFigures{month(2025, 9, 1000, 500), month(2025, 10, 1000, 100)},
+			asOf:      date(2025, 10, 15),
+			want: Assessment{
+				Value: 3000, Threshold: 3500, GapPoints: 500, GapAmount: 500,
+				Projected: 2500, Status: StatusOffTrack, MonthsLeft: 2,
+			},
+		},
+		{
+			// One observed month at 90% is no trend: the line stays at Value.
+			name:      "single month is flat at value",
+			threshold: 4500,
+			ytd:       ytd40,
+			monthly:   []MonthFigures{month(2025, 10, 1000, 900)},
+			asOf:      date(2025, 10, 15),
+			want: Assessment{
+				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
+				Projected: 4000, Status: StatusAtRisk, MonthsLeft: 2,
+			},
+		},
+		{
+			// Empty months count neither for the line nor for the mean
+			// total (1000, not 500).
+			name:      "empty months are skipped",
+			threshold: 4500,
+			ytd:       ytd40,
+			monthly: []MonthFigures{
+				month(2025, 7, 0, 0),
+				month(2025, 8, 1000, 400),
+				month(2025, 9, 0, 0),
+				month(2025, 10, 1000, 600),
+			},
+			asOf: date(2025, 10, 15),
+			want: Assessment{
+				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
+				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2,
+			},
+		},
+		{
+			// Aug and Oct are two months apart, so the slope is 10 points a
+			// month, not 20 as slice positions would suggest.
+			name:      "missing months use calendar distance",
+			threshold: 4500,
+			ytd:       ytd40,
+			monthly:   []MonthFigures{month(2025, 8, 1000, 400), month(2025, 10, 1000, 600)},
+			asOf:      date(2025, 10, 15),
+			want: Assessment{
+				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
+				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2,
+			},
+		},
+		{
+			name:      "months after asOf are ignored",
+			threshold: 4500,
+			ytd:       ytd40,
+			monthly:   append(append([]MonthFigures{}, rising...), month(2025, 11, 5000, 0)),
+			asOf:      date(2025, 10, 15),
+			want: Assessment{
+				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
+				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2,
+			},
+		},
+		{
+			// Mean total (1000+2000)/2 = 1500 at a flat 50%:
+			// (4000×10000 + 2×1500×5000) / 13000 = 4230.8.
+			name:      "estimated total is the mean of observed months",
+			threshold: 4500,
+			ytd:       ytd40,
+			monthly:   []MonthFigures{month(2025, 9, 1000, 500), month(2025, 10, 2000, 1000)},
+			asOf:      date(2025, 10, 15),
+			want: Assessment{
+				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
+				Projected: 4231, Status: StatusAtRisk, MonthsLeft: 2,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			deadline := date(tt.asOf.Year(), 12, 31)
+			got := Assess(tt.threshold, tt.ytd, tt.monthly, tt.asOf, deadline)
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestAssessMonthsLeft(t *testing.T) {
+	t.Parallel()
+	almaty := time.FixedZone("ALMT", 5*60*60)
+	tests := []struct {
+		name           string
+		asOf, deadline time.Time
+		want           int
+	}{
+		{"november", date(2025, 11, 30), date(2025, 12, 31), 1},
+		{"december", date(2025, 12, 1), date(2025, 12, 31), 0},
+		{"new year", date(2025, 1, 1), date(2025, 12, 31), 11},
+		{"past deadline", date(2026, 1, 5), date(2025, 12, 31), 0},
+		{"across years", date(2025, 11, 15), date(2026, 3, 31), 4},
+		// 1 Dec 02:00 in Almaty is still 30 Nov in UTC; asOf's own zone counts.
+		{"local zone", time.Date(2025, 12, 1, 2, 0, 0, 0, almaty), time.Date(2025, 12, 31, 0, 0, 0, 0, almaty), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := Assess(5000, Figures{}, nil, tt.asOf, tt.deadline)
+			require.Equal(t, tt.want, got.MonthsLeft)
+		})
+	}
+}
