@@ -31,8 +31,8 @@ INSERT INTO categories (slug, name_kk, name_ru, name_en, light_industry, priorit
 INSERT INTO category_rules (category_id, kind, pattern)
 SELECT c.id, r.kind, r.pattern
 FROM (VALUES
-    ('school-uniforms', 'keyword', 'школьн* форм*'),
-    ('school-uniforms', 'keyword', 'форм* школьн*'),
+    ('school-uniforms', 'keyword', 'костюм* школьн*'),
+    ('school-uniforms', 'keyword', 'сарафан* школьн*'),
     ('school-uniforms', 'keyword', 'мектеп* форма*'),
     ('school-uniforms', 'keyword', 'оқушы* форма*'),
     ('school-uniforms', 'keyword', 'school uniform*'),
@@ -50,6 +50,7 @@ FROM (VALUES
     ('workwear', 'keyword', 'protective clothing'),
     ('footwear', 'enstru_prefix', '1520'),
     ('footwear', 'keyword', 'обув*'),
+    ('footwear', 'keyword', 'спецобув*'),
     ('footwear', 'keyword', 'аяқ киім*'),
     ('footwear', 'keyword', 'аяқкиім*'),
     ('footwear', 'keyword', 'footwear'),
@@ -73,6 +74,15 @@ FROM (VALUES
     ('computers', 'keyword', 'laptop*')
 ) AS r (slug, kind, pattern)
 JOIN categories c ON c.slug = r.slug;
+
+-- "школьн* форм*" would also take "школьного формата" or "формирование школьного ...": the noun's case
+-- forms are spelled out instead, in both word orders ("школьная форма", "форма школьная").
+INSERT INTO category_rules (category_id, kind, pattern)
+SELECT c.id, 'keyword', p.pattern
+FROM categories c,
+     unnest(ARRAY['форма', 'формы', 'форме', 'форму', 'формой', 'форм', 'формам', 'формами', 'формах']) AS f (form),
+     LATERAL (VALUES ('школьн* ' || f.form), (f.form || ' школьн*'), ('ученическ* ' || f.form)) AS p (pattern)
+WHERE c.slug = 'school-uniforms';
 
 INSERT INTO targets (slug, name_kk, name_ru, name_en, category_id, region, metric, period)
 SELECT 'school-uniforms-50',

@@ -27,3 +27,6 @@ WHERE NOT c.deleted
   AND (sqlc.narg(cursor_date)::date IS NULL OR (c.signed_on, c.id) < (sqlc.narg(cursor_date), sqlc.narg(cursor_id)::bigint))
 ORDER BY c.signed_on DESC, c.id DESC
 LIMIT @max_rows;
+
+-- name: ContractExists :one
+SELECT EXISTS (SELECT 1 FROM contracts)::boolean AS exists;

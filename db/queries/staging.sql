@@ -27,12 +27,13 @@ RETURNING c.loc, c.currency, c.signed_on;
 -- name: StageContractsRejectWithoutParties :many
 UPDATE stg_contracts c SET rejected = true
 FROM (
-    SELECT sc.loc,
-           EXISTS (SELECT 1 FROM stg_subjects s WHERE s.identifier = sc.customer_bin)
-               OR EXISTS (SELECT 1 FROM buyers b WHERE b.bin = sc.customer_bin) AS has_buyer,
-           EXISTS (SELECT 1 FROM stg_subjects s WHERE s.identifier = sc.supplier_key)
-               OR EXISTS (SELECT 1 FROM suppliers p WHERE p.identifier = sc.supplier_key) AS has_supplier
+    SELECT sc.loc, (sb.identifier IS NOT NULL OR b.bin IS NOT NULL) AS has_buyer,
+           (ss.identifier IS NOT NULL OR p.identifier IS NOT NULL) AS has_supplier
     FROM stg_contracts sc
+    LEFT JOIN (SELECT DISTINCT identifier FROM stg_subjects) sb ON sb.identifier = sc.customer_bin
+    LEFT JOIN buyers b ON b.bin = sc.customer_bin
+    LEFT JOIN (SELECT DISTINCT identifier FROM stg_subjects) ss ON ss.identifier = sc.supplier_key
+    LEFT JOIN suppliers p ON p.identifier = sc.supplier_key
     WHERE NOT sc.rejected
 ) p
 WHERE c.loc = p.loc AND NOT (p.has_buyer AND p.has_supplier)
@@ -57,12 +58,16 @@ INSERT INTO stg_units (loc, source_id, contract_source_id, plan_id, quantity, un
 VALUES (@loc, @source_id, @contract_source_id, @plan_id, @quantity, @unit_price, @value, @value_alt,
     @local_content_bp, @deleted);
 
--- name: StageUnitsReject :many
+-- name: StageUnitsDelete :exec
+DELETE FROM stg_units WHERE loc = ANY(@locs::text[]);
+
+-- name: StageUnitsInvalid :many
 -- Units of a contract rejected above are dropped with it (the contract's error covers them); a unit whose
 -- contract is nowhere, or whose plan point is missing, is an error of its own.
-DELETE FROM stg_units u
-WHERE (NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = u.contract_source_id)
-       AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.source = @source AND c.source_id = u.contract_source_id))
-   OR NOT EXISTS (SELECT 1 FROM stg_plans p WHERE p.plan_id = u.plan_id)
-RETURNING u.loc, u.contract_source_id, u.plan_id,
-    (NOT EXISTS (SELECT 1 FROM stg_plans p WHERE p.plan_id = u.plan_id))::boolean AS plan_missing;
+SELECT u.loc, u.contract_source_id, u.plan_id, (p.plan_id IS NULL)::boolean AS plan_missing
+FROM stg_units u
+LEFT JOIN (SELECT DISTINCT source_id FROM stg_contracts) sc ON sc.source_id = u.contract_source_id
+LEFT JOIN contracts k ON k.source = @source AND k.source_id = u.contract_source_id
+LEFT JOIN (SELECT DISTINCT plan_id FROM stg_plans) p ON p.plan_id = u.plan_id
+WHERE (sc.source_id IS NULL AND k.id IS NULL) OR p.plan_id IS NULL
+ORDER BY u.loc;

@@ -10,6 +10,17 @@ import (
 	"time"
 )
 
+const contractExists = `-- name: ContractExists :one
+SELECT EXISTS (SELECT 1 FROM contracts)::boolean AS exists
+`
+
+func (q *Queries) ContractExists(ctx context.Context, db DBTX) (bool, error) {
+	row := db.QueryRow(ctx, contractExists)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const contractList = `-- name: ContractList :many
 SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.currency, c.method, c.status,
        c.local_content_published_bp,

@@ -205,8 +205,10 @@ func (q *Queries) ImportMergeBuyers(ctx context.Context, db DBTX) (int64, error)
 }
 
 const importMergeContracts = `-- name: ImportMergeContracts :one
-WITH src AS (
-    SELECT DISTINCT ON (c.source_id) c.loc, c.source_id, c.customer_bin, c.supplier_key, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate, c.total, c.total_alt, c.local_content_bp, c.description, c.deleted, c.updated_at, c.rejected, b.id AS buyer_id, s.id AS supplier_id,
+WITH unit_sums AS (
+    SELECT contract_source_id, sum(value) AS total FROM stg_units WHERE NOT deleted GROUP BY contract_source_id
+), src AS (
+    SELECT DISTINCT ON (c.source_id) c.loc, c.source_id, c.customer_bin, c.supplier_key, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate, c.total, c.total_alt, c.local_content_bp, c.description, c.deleted, c.updated_at, c.rejected, b.id AS buyer_id, s.id AS supplier_id, us.total AS unit_total,
            CASE WHEN c.currency = 'KZT' THEN 1::numeric
                 WHEN coalesce(c.exchange_rate, 0) > 0 THEN c.exchange_rate
                 ELSE (SELECT f.rate FROM fx_rates f WHERE f.currency = c.currency AND f.rate_date = c.signed_on)
@@ -214,6 +216,7 @@ WITH src AS (
     FROM stg_contracts c
     JOIN buyers b ON b.bin = c.customer_bin
     JOIN suppliers s ON s.identifier = c.supplier_key
+    LEFT JOIN unit_sums us ON us.contract_source_id = c.source_id
     WHERE NOT c.rejected
     ORDER BY c.source_id, c.updated_at DESC NULLS LAST, c.loc DESC
 ), prev AS (
@@ -227,9 +230,7 @@ WITH src AS (
     SELECT $1, src.source_id, src.buyer_id, src.supplier_id, src.signed_on, src.fiscal_year, src.method,
         src.status, src.currency, src.rate,
         -- A spreadsheet may leave the contract total out: it is then the sum of its items.
-        round(coalesce(src.total,
-            (SELECT sum(u.value) FROM stg_units u WHERE u.contract_source_id = src.source_id AND NOT u.deleted),
-            0) * src.rate)::bigint,
+        round(coalesce(src.total, src.unit_total, 0) * src.rate)::bigint,
         round(src.total_alt * src.rate)::bigint, src.local_content_bp, src.description, src.deleted,
         src.updated_at, $2
     FROM src
@@ -283,18 +284,24 @@ func (q *Queries) ImportMergeContracts(ctx context.Context, db DBTX, arg ImportM
 }
 
 const importMergeItems = `-- name: ImportMergeItems :one
-WITH src AS (
+WITH staged AS (
+    SELECT source_id, max(updated_at) AS newest, bool_or(rejected) AS rejected
+    FROM stg_contracts
+    GROUP BY source_id
+), katos AS (
+    SELECT plan_id, min(kato) AS kato FROM stg_plan_katos GROUP BY plan_id
+), src AS (
     SELECT DISTINCT ON (k.id, u.source_id)
         k.id AS contract_id, u.source_id, k.signed_on, k.supplier_id, k.exchange_rate AS rate,
         p.enstru_code, p.name, p.name_kk, p.description, u.quantity, p.unit, u.unit_price, u.value, u.value_alt,
-        u.local_content_bp, p.category_id, u.deleted,
-        coalesce((SELECT min(pk.kato) FROM stg_plan_katos pk WHERE pk.plan_id = u.plan_id), '') AS kato
+        u.local_content_bp, p.category_id, u.deleted, coalesce(ka.kato, '') AS kato
     FROM stg_units u
     JOIN contracts k ON k.source = $1 AND k.source_id = u.contract_source_id
     JOIN stg_plans p ON p.plan_id = u.plan_id
-    WHERE NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = u.contract_source_id AND c.rejected)
-      AND coalesce((SELECT max(c.updated_at) FROM stg_contracts c WHERE c.source_id = u.contract_source_id),
-                   k.source_updated_at) >= k.source_updated_at
+    LEFT JOIN staged st ON st.source_id = u.contract_source_id
+    LEFT JOIN katos ka ON ka.plan_id = u.plan_id
+    WHERE NOT coalesce(st.rejected, false)
+      AND (st.newest IS NULL OR k.source_updated_at IS NULL OR st.newest >= k.source_updated_at)
     ORDER BY k.id, u.source_id, u.loc DESC, p.loc DESC
 ), priced AS (
     SELECT src.contract_id, src.source_id, src.signed_on, src.supplier_id, src.rate, src.enstru_code, src.name, src.name_kk, src.description, src.quantity, src.unit, src.unit_price, src.value, src.value_alt, src.local_content_bp, src.category_id, src.deleted, src.kato, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,

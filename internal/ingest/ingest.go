@@ -194,9 +194,18 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 			errs.addf(r.Loc, "supplier_biin %s is neither in subject/ nor a known supplier", r.SupplierKey)
 		}
 	}
-	units, err := im.q.StageUnitsReject(ctx, tx, source)
+	units, err := im.q.StageUnitsInvalid(ctx, tx, source)
 	if err != nil {
 		return fmt.Errorf("ingest: check contract units: %w", err)
+	}
+	if len(units) > 0 {
+		locs := make([]string, len(units))
+		for i, r := range units {
+			locs[i] = r.Loc
+		}
+		if err := im.q.StageUnitsDelete(ctx, tx, locs); err != nil {
+			return fmt.Errorf("ingest: drop invalid contract units: %w", err)
+		}
 	}
 	for _, r := range units {
 		if r.PlanMissing {
@@ -262,3 +271,12 @@ func (im *Importer) storeErrors(ctx context.Context, db dbq.DBTX, batchID int64,
 
 // IsTooManyErrors reports whether err is a refusal because of bad records.
 func IsTooManyErrors(err error) bool { return errors.Is(err, ErrTooManyErrors) }
+
+// HasContracts reports whether any contract is stored, so the demo loads only into an empty database.
+func (im *Importer) HasContracts(ctx context.Context) (bool, error) {
+	ok, err := im.q.ContractExists(ctx, im.pool)
+	if err != nil {
+		return false, fmt.Errorf("ingest: look for contracts: %w", err)
+	}
+	return ok, nil
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/ules-kz/ules/internal/database"
+	"github.com/ules-kz/ules/internal/demo"
+	"github.com/ules-kz/ules/internal/ingest"
+)
+
+func runDemo(ctx context.Context, env *environment, args []string) error {
+	fs := flags(env, "demo", "[flags]",
+		`Generates the deterministic demo dataset (2016-2026 school uniforms, workwear, footwear and more, in
+the national procurement portal's format) and imports it through the same path as real data.`)
+	env.cfg.BindDatabase(fs)
+	env.cfg.BindHome(fs)
+	def := demo.DefaultOptions()
+	ifEmpty := fs.Bool("if-empty", false, "do nothing when the database already holds contracts")
+	seed := fs.Uint64("seed", def.Seed, "dataset seed")
+	items := fs.Int("items", def.Items, "number of contract items")
+	keep := fs.String("keep", "", "write the generated portal folder here and keep it (default: a temporary folder)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *items < 1 {
+		return fmt.Errorf("--items must be at least 1")
+	}
+	if err := env.cfg.Validate(); err != nil {
+		return err
+	}
+	pool, err := database.Connect(ctx, env.cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := database.CheckMigrated(ctx, pool); err != nil {
+		return err
+	}
+	im := ingest.NewImporter(pool, env.cfg.HomeCountry, env.log)
+	if *ifEmpty {
+		has, err := im.HasContracts(ctx)
+		if err != nil {
+			return err
+		}
+		if has {
+			fmt.Fprintln(env.stdout, "the database already holds contracts; demo data not loaded")
+			return nil
+		}
+	}
+	dir := *keep
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "ules-demo-*"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	}
+	opts := def
+	opts.Seed, opts.Items = *seed, *items
+	fmt.Fprintf(env.stdout, "generating %d demo items (seed %d) in %s\n", opts.Items, opts.Seed, dir)
+	if _, err := demo.Generate(ctx, dir, opts); err != nil {
+		return err
+	}
+	bar := newRecordBar(env.stderr, "importing demo")
+	res, err := im.Import(ctx, ingest.Options{
+		Format: "portal", Path: dir, CreatedBy: "demo",
+		Progress: func(n int64) { bar.Set64(n) }, //nolint:errcheck // a progress bar that cannot draw is harmless
+	})
+	bar.Finish() //nolint:errcheck
+	printImportResult(env.stdout, res)
+	return err
+}

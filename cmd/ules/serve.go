@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/ules-kz/ules/internal/database"
+	"github.com/ules-kz/ules/internal/httpapi"
+)
+
+func runServe(ctx context.Context, env *environment, args []string) error {
+	fs := flags(env, "serve", "[flags]", "Serves the dashboard, the JSON API under /api/v1, /healthz and /readyz.")
+	env.cfg.BindDatabase(fs)
+	env.cfg.BindAddr(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pool, err := database.Connect(ctx, env.cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := database.CheckMigrated(ctx, pool); err != nil {
+		return err
+	}
+	app, err := httpapi.New(pool, env.log, time.Now)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() {
+		errc <- app.Listen(env.cfg.Addr, fiber.ListenConfig{DisableStartupMessage: true})
+	}()
+	env.log.Info("serving", "addr", env.cfg.Addr)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen on %s: %w", env.cfg.Addr, err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := app.ShutdownWithContext(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package httpapi
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/ules-kz/ules/internal/money"
+)
+
+// percent turns basis points into the API's percentage number, rounded to 0.01.
+func percent(bp int64) float64 { return float64(bp) / 100 }
+
+// formatPercent shows a share with one decimal, as every page does.
+func formatPercent(bp int64) string { return formatPercentNumber(bp) + "%" }
+
+func formatPercentNumber(bp int64) string {
+	// Round half away from zero to one decimal from exact basis points.
+	tenths := (bp + 5) / 10
+	if bp < 0 {
+		tenths = (bp - 5) / 10
+	}
+	s := strconv.FormatInt(tenths/10, 10) + "." + strconv.FormatInt(abs(tenths%10), 10)
+	if tenths < 0 && tenths/10 == 0 {
+		s = "-" + s
+	}
+	return s
+}
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// barWidth is a CSS width in percent for a share, capped at 100.
+func barWidth(bp int64) string {
+	if bp > 10000 {
+		bp = 10000
+	}
+	if bp < 0 {
+		bp = 0
+	}
+	return formatPercentNumber(bp)
+}
+
+// formatTenge shows whole tenge with thin groups, rounding tiyn half away from zero.
+func formatTenge(minor int64) string {
+	whole := money.FormatGrouped(money.ApplyBasisPoints(minor, 100)*100, "\u00a0")
+	whole, _, _ = strings.Cut(whole, ".")
+	return whole + "\u00a0₸"
+}
+
+var languages = []string{"kk", "ru", "en"}
+
+// language is the page language: ?lang= when valid, else English.
+func language(c fiber.Ctx) string {
+	l := c.Query("lang")
+	for _, known := range languages {
+		if l == known {
+			return l
+		}
+	}
+	return "en"
+}
+
+// messages are the dashboard's own words; data (names of regions, buyers, targets) carries its own translations.
+var messages = map[string][3]string{ // kk, ru, en
+	"Targets":                     {"Мақсаттар", "Цели", "Targets"},
+	"Target":                      {"Мақсат", "Цель", "Target"},
+	"Threshold":                   {"Шекті мән", "Пороговое значение", "Threshold"},
+	"Domestic share":              {"Отандық өндірушілер үлесі", "Доля отечественных производителей", "Domestic producers' share"},
+	"Gap in tenge":                {"Теңгемен айырма", "Разрыв в тенге", "Gap in tenge"},
+	"Gap in points":               {"Пайыздық тармақпен айырма", "Разрыв в п.п.", "Gap in points"},
+	"Purchases":                   {"Сатып алулар", "Закупки", "Purchases"},
+	"From domestic producers":     {"Отандық өндірушілерден", "У отечественных производителей", "From domestic producers"},
+	"Local content":               {"Қазақстандық қамту", "Казахстанское содержание", "Local content"},
+	"Projected by year end":       {"Жыл соңына болжам", "Прогноз на конец года", "Projected by year end"},
+	"Monthly trend":               {"Айлық динамика", "Помесячная динамика", "Monthly trend"},
+	"By region":                   {"Өңірлер бойынша", "По регионам", "By region"},
+	"Region":                      {"Өңір", "Регион", "Region"},
+	"As of":                       {"Күні", "На дату", "As of"},
+	"Show":                        {"Көрсету", "Показать", "Show"},
+	"Period":                      {"Кезең", "Период", "Period"},
+	"No targets":                  {"Мақсаттар жоқ", "Целей нет", "No targets yet"},
+	"No purchases in this period": {"Бұл кезеңде сатып алу жоқ", "Закупок за период нет", "No purchases in this period"},
+	"Same figures":                {"Осы сандар API арқылы:", "Те же цифры через API:", "The same figures from the API:"},
+	"Footer":                      {"Ules — мемлекеттік сатып алудағы отандық үлес", "Ules — доля отечественных производителей в госзакупках", "Ules — domestic producers' share of public procurement"},
+	"met":                         {"орындалды", "выполнено", "met"},
+	"on_track":                    {"жоспар бойынша", "в графике", "on track"},
+	"at_risk":                     {"қауіп бар", "под угрозой", "at risk"},
+	"off_track":                   {"артта қалу", "отставание", "off track"},
+	"Threshold line":              {"Шекті мән", "Порог", "Threshold"},
+}
+
+// translator returns the T function templates call; an unknown key shows as itself.
+func translator(lang string) func(string) string {
+	i := 2
+	switch lang {
+	case "kk":
+		i = 0
+	case "ru":
+		i = 1
+	}
+	return func(key string) string {
+		if m, ok := messages[key]; ok {
+			return m[i]
+		}
+		return key
+	}
+}

@@ -1,0 +1,96 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/ules-kz/ules/internal/share"
+)
+
+type card struct {
+	Slug, Name, Status          string
+	Year                        int
+	Value, Threshold, Projected int64
+	GapAmount, Total            int64
+}
+
+// pageOverview renders the targets with a progress bar each, as of today.
+func (s *Server) pageOverview(c fiber.Ctx) error {
+	lang := language(c)
+	asOf := s.today()
+	targets, err := s.shares.Targets(c.Context())
+	if err != nil {
+		return err
+	}
+	cards := make([]card, 0, len(targets))
+	for _, t := range targets {
+		p, err := s.shares.Progress(c.Context(), t.Slug, asOf)
+		if err != nil {
+			return err
+		}
+		cards = append(cards, card{Slug: t.Slug, Name: t.Names.In(lang), Status: string(p.Status), Year: asOf.Year(),
+			Value: p.Value, Threshold: p.Threshold.Value, Projected: p.Projected, GapAmount: p.GapAmount, Total: p.Figures.Total})
+	}
+	return c.Render("overview", fiber.Map{
+		"Title": translator(lang)("Targets"), "Lang": lang, "Langs": languages, "T": translator(lang), "AsOf": asOf, "Cards": cards,
+	})
+}
+
+type regionRow struct {
+	Name                        string
+	Total, Domestic, Share, Gap int64
+}
+
+type trend struct {
+	Months         []string   `json:"months"`
+	Shares         []*float64 `json:"shares"`
+	Threshold      float64    `json:"threshold"`
+	ShareLabel     string     `json:"shareLabel"`
+	ThresholdLabel string     `json:"thresholdLabel"`
+}
+
+// pageTarget renders one target: figures, monthly trend against the threshold, and the breakdown by region.
+func (s *Server) pageTarget(c fiber.Ctx) error {
+	lang := language(c)
+	T := translator(lang)
+	p, err := s.progress(c)
+	if err != nil {
+		return err
+	}
+	_, groups, err := s.shares.Shares(c.Context(), share.Scope{Category: p.Target.Category, From: p.From, To: p.To, Region: p.Target.Region}, "region")
+	if err != nil {
+		return err
+	}
+	regions := make([]regionRow, len(groups))
+	for i, g := range groups {
+		regions[i] = regionRow{Name: g.Names.In(lang), Total: g.Total, Domestic: g.Domestic, Share: g.DomesticShare(),
+			Gap: share.GapAmount(g.Total, g.Domestic, p.Threshold.Value)}
+	}
+	tr := trend{Threshold: percent(p.Threshold.Value), ShareLabel: T("Domestic share"), ThresholdLabel: T("Threshold line")}
+	for _, m := range p.Monthly {
+		tr.Months = append(tr.Months, m.Month.Format("2006-01"))
+		var v *float64
+		if m.Total > 0 {
+			x := percent(m.DomesticShare())
+			v = &x
+		}
+		tr.Shares = append(tr.Shares, v)
+	}
+	trendJSON, err := json.Marshal(tr)
+	if err != nil {
+		return fmt.Errorf("httpapi: trend: %w", err)
+	}
+	q := url.Values{"category": {p.Target.Category}, "from": {p.From.Format(time.DateOnly)}, "to": {p.To.Format(time.DateOnly)}, "group_by": {"region"}}
+	return c.Render("target", fiber.Map{
+		"Title": p.Target.Names.In(lang), "Name": p.Target.Names.In(lang), "Lang": lang, "Langs": languages, "T": T,
+		"P": p, "Regions": regions,
+		// JSON inside a <script type="application/json"> element; html/template escapes it for that context.
+		"Trend":  template.JS(trendJSON),
+		"APIURL": "/api/v1/shares?" + q.Encode(),
+	})
+}

@@ -1,0 +1,143 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/ules-kz/ules/internal/share"
+)
+
+var (
+	slugPattern   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	regionPattern = regexp.MustCompile(`^[0-9]{2}$`)
+)
+
+// dateParam reads an optional YYYY-MM-DD parameter.
+func dateParam(c fiber.Ctx, name string, def time.Time) (time.Time, error) {
+	v := c.Query(name)
+	if v == "" {
+		return def, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, badParam(name, "%q is not a date in the form YYYY-MM-DD", v)
+	}
+	return t, nil
+}
+
+// scopeParams reads category, from, to and region; the period defaults to the current year up to today.
+func (s *Server) scopeParams(c fiber.Ctx, categoryRequired bool) (share.Scope, error) {
+	var sc share.Scope
+	sc.Category = c.Query("category")
+	if sc.Category == "" && categoryRequired {
+		return sc, badParam("category", "is required, e.g. category=school-uniforms")
+	}
+	if sc.Category != "" && !slugPattern.MatchString(sc.Category) {
+		return sc, badParam("category", "%q is not a category slug", sc.Category)
+	}
+	today := s.today()
+	var err error
+	if sc.From, err = dateParam(c, "from", time.Date(today.Year(), 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		return sc, err
+	}
+	if sc.To, err = dateParam(c, "to", today); err != nil {
+		return sc, err
+	}
+	if sc.To.Before(sc.From) {
+		return sc, badParam("to", "%s is before from %s", sc.To.Format(time.DateOnly), sc.From.Format(time.DateOnly))
+	}
+	sc.Region = c.Query("region")
+	if sc.Region != "" && !regionPattern.MatchString(sc.Region) {
+		return sc, badParam("region", "%q is not a region code: want the two first digits of a KATO code, e.g. 75", sc.Region)
+	}
+	return sc, nil
+}
+
+func (s *Server) today() time.Time {
+	n := s.now()
+	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func enumParam(c fiber.Ctx, name string, allowed []string) (string, error) {
+	v := c.Query(name)
+	if v != "" && !slices.Contains(allowed, v) {
+		return "", badParam(name, "%q is not one of %s", v, strings.Join(allowed, ", "))
+	}
+	return v, nil
+}
+
+func limitParam(c fiber.Ctx, def, max int32) (int32, error) {
+	v := c.Query("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 32)
+	if err != nil || n < 1 || int32(n) > max {
+		return 0, badParam("limit", "%q is not a whole number from 1 to %d", v, max)
+	}
+	return int32(n), nil
+}
+
+func boolParam(c fiber.Ctx, name string) (*bool, error) {
+	v := c.Query(name)
+	if v == "" {
+		return nil, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return nil, badParam(name, "%q is not true or false", v)
+	}
+	return &b, nil
+}
+
+func idParam(c fiber.Ctx, name string, query bool) (int64, error) {
+	v := c.Params(name)
+	if query {
+		v = c.Query(name)
+		if v == "" {
+			return 0, nil
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, badParam(name, "%q is not a positive whole number", v)
+	}
+	return n, nil
+}
+
+func encodeCursor(cur *share.Cursor) string {
+	if cur == nil {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(cur.SignedOn.Format(time.DateOnly) + "|" + strconv.FormatInt(cur.ID, 10)))
+}
+
+func decodeCursor(v string) (*share.Cursor, error) {
+	if v == "" {
+		return nil, nil
+	}
+	bad := badParam("cursor", "is not a cursor returned by this API (use next_cursor as given)")
+	raw, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return nil, bad
+	}
+	date, id, ok := strings.Cut(string(raw), "|")
+	if !ok {
+		return nil, bad
+	}
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return nil, bad
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return nil, bad
+	}
+	return &share.Cursor{SignedOn: t, ID: n}, nil
+}

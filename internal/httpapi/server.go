@@ -1,0 +1,128 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+	"github.com/gofiber/fiber/v3/middleware/static"
+	"github.com/gofiber/template/html/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ules-kz/ules/internal/ingest"
+	"github.com/ules-kz/ules/internal/share"
+	"github.com/ules-kz/ules/web"
+)
+
+// Server holds what the handlers need.
+type Server struct {
+	pool    *pgxpool.Pool
+	shares  *share.Store
+	imports *ingest.Batches
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// New builds the fiber application. now gives "today" (a fixed clock in tests).
+func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App, error) {
+	s := &Server{pool: pool, shares: share.NewStore(pool), imports: ingest.NewBatches(pool), log: log, now: now}
+	templates, err := fs.Sub(web.Templates, "templates")
+	if err != nil {
+		return nil, fmt.Errorf("httpapi: templates: %w", err)
+	}
+	engine := html.NewFileSystem(http.FS(templates), ".html")
+	engine.AddFuncMap(template.FuncMap{"pct": formatPercent, "pct1": formatPercentNumber, "width": barWidth, "tenge": formatTenge})
+	// Parse now so a broken template stops start-up instead of a page.
+	if err := engine.Load(); err != nil {
+		return nil, fmt.Errorf("httpapi: templates: %w", err)
+	}
+	app := fiber.New(fiber.Config{
+		Views:        engine,
+		ViewsLayout:  "layout",
+		ErrorHandler: s.handleError,
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 60 * time.Second,
+	})
+	staticFS, err := fs.Sub(web.Static, "static")
+	if err != nil {
+		return nil, fmt.Errorf("httpapi: static: %w", err)
+	}
+	app.Get("/static*", static.New("", static.Config{FS: staticFS, MaxAge: 3600}))
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+
+	api := app.Group("/api/v1")
+	api.Get("/categories", s.apiCategories)
+	api.Get("/shares", s.apiShares)
+	api.Get("/targets", s.apiTargets)
+	api.Get("/targets/:slug/progress", s.apiTargetProgress)
+	api.Get("/contracts", s.apiContracts)
+	api.Get("/imports", s.apiImports)
+	api.Get("/imports/:id", s.apiImport)
+
+	app.Get("/", s.pageOverview)
+	app.Get("/targets/:slug", s.pageTarget)
+	return app, nil
+}
+
+// paramError is a bad query or path parameter: 400 naming the parameter.
+type paramError struct {
+	Param  string
+	Reason string
+}
+
+func (e *paramError) Error() string { return e.Param + ": " + e.Reason }
+
+func badParam(param, format string, args ...any) error {
+	return &paramError{Param: param, Reason: fmt.Sprintf(format, args...)}
+}
+
+type errorBody struct {
+	Error string `json:"error"`
+	Param string `json:"param,omitempty"`
+}
+
+func (s *Server) handleError(c fiber.Ctx, err error) error {
+	status := fiber.StatusInternalServerError
+	body := errorBody{Error: "internal error"}
+	var pe *paramError
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &pe):
+		status, body = fiber.StatusBadRequest, errorBody{Error: pe.Error(), Param: pe.Param}
+	case errors.Is(err, share.ErrNotFound), errors.Is(err, ingest.ErrBatchNotFound):
+		status, body = fiber.StatusNotFound, errorBody{Error: err.Error()}
+	case errors.As(err, &fe):
+		status, body = fe.Code, errorBody{Error: fe.Message}
+	default:
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if isPage(c) {
+		lang := language(c)
+		return c.Status(status).Render("error", fiber.Map{
+			"Title": http.StatusText(status), "Message": body.Error, "Lang": lang, "Langs": languages, "T": translator(lang),
+		})
+	}
+	return c.Status(status).JSON(body)
+}
+
+func isPage(c fiber.Ctx) bool {
+	p := c.Path()
+	return p == "/" || len(p) > len("/targets/") && p[:len("/targets/")] == "/targets/"
+}
+
+func (s *Server) healthz(c fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (s *Server) readyz(c fiber.Ctx) error {
+	if err := s.pool.Ping(c.Context()); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "error": "database: " + err.Error()})
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}
