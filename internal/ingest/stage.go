@@ -140,4 +140,3 @@ func (s *stager) residentOf(mark *bool, country string) bool {
 	}
 	return country == s.home
 }
-
