@@ -88,7 +88,7 @@ func (s *Server) pageTarget(c fiber.Ctx) error {
 	q := url.Values{"category": {p.Target.Category}, "from": {p.From.Format(time.DateOnly)}, "to": {p.To.Format(time.DateOnly)}, "group_by": {"region"}}
 	return c.Render("target", fiber.Map{
 		"Title": p.Target.Names.In(lang), "Name": p.Target.Names.In(lang), "Lang": lang, "Langs": languages, "T": T,
-		"P": p, "Regions": regions,
+		"P": p, "Status": string(p.Status), "Regions": regions,
 		// JSON inside a <script type="application/json"> element; html/template escapes it for that context.
 		"Trend":  template.JS(trendJSON),
 		"APIURL": "/api/v1/shares?" + q.Encode(),

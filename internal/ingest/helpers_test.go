@@ -296,3 +296,10 @@ func copyTree(t *testing.T, src string) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}

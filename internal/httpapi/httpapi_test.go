@@ -1,0 +1,233 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/httpapi"
+	"github.com/ules-kz/ules/internal/ingest"
+	"github.com/ules-kz/ules/internal/pgtest"
+)
+
+// setup serves a database holding docs/examples/items.csv, with "today" fixed at 2026-11-25.
+func setup(t *testing.T) *fiber.App {
+	t.Helper()
+	pool, _ := pgtest.NewDB(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	_, err := ingest.NewImporter(pool, "KZ", log).Import(context.Background(), ingest.Options{Format: "csv", Path: "../../docs/examples/items.csv"})
+	require.NoError(t, err)
+	app, err := httpapi.New(pool, log, func() time.Time { return time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC) })
+	require.NoError(t, err)
+	return app
+}
+
+func get(t *testing.T, app *fiber.App, url string) (int, string) {
+	t.Helper()
+	resp, err := app.Test(httptest.NewRequest("GET", url, nil), fiber.TestConfig{Timeout: 10 * time.Second})
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(body)
+}
+
+func getJSON(t *testing.T, app *fiber.App, url string) map[string]any {
+	t.Helper()
+	status, body := get(t, app, url)
+	require.Equal(t, 200, status, body)
+	var out map[string]any
+	require.NoError(t, json.Unmarshal([]byte(body), &out), body)
+	return out
+}
+
+func TestShares(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	// School uniforms in the example: 1 800 000 + 1 980 000 from a domestic producer (84% local content)
+	// and 4 200 000 from a reseller (3%).
+	got := getJSON(t, app, "/api/v1/shares?category=school-uniforms&from=2026-01-01&to=2026-12-31&group_by=region&lang=ru")
+	require.Equal(t, "KZT", got["currency"])
+	require.Equal(t, "7980000.00", got["total"])
+	require.Equal(t, "3780000.00", got["domestic"])
+	require.Equal(t, "3301200.00", got["local_content"])
+	require.Equal(t, 47.37, got["domestic_share"])
+	require.Equal(t, 66.67, got["domestic_share_by_count"])
+	require.Equal(t, 50.0, got["domestic_share_by_contracts"])
+	require.Equal(t, 41.37, got["local_content_share"])
+	require.Equal(t, 2.0, got["contracts"])
+	require.Equal(t, 3.0, got["items"])
+	groups := got["groups"].([]any)
+	require.Len(t, groups, 2)
+	almaty := groups[0].(map[string]any)
+	require.Equal(t, "75", almaty["key"])
+	require.Equal(t, "город Алматы", almaty["label"])
+	require.Equal(t, 100.0, almaty["domestic_share"])
+	shymkent := groups[1].(map[string]any)
+	require.Equal(t, "79", shymkent["key"])
+	require.Equal(t, 0.0, shymkent["domestic_share"])
+
+	// The period is inclusive at both ends and filters by signing date.
+	got = getJSON(t, app, "/api/v1/shares?category=school-uniforms&from=2026-07-15&to=2026-08-02")
+	require.Equal(t, "4200000.00", got["total"])
+	got = getJSON(t, app, "/api/v1/shares?category=school-uniforms&from=2026-07-14&to=2026-07-14&region=75")
+	require.Equal(t, "3780000.00", got["total"])
+	got = getJSON(t, app, "/api/v1/shares?category=workwear&from=2026-01-01&to=2026-12-31&group_by=supplier")
+	require.Equal(t, "4500000.00", got["total"])
+	require.Equal(t, 0.0, got["domestic_share"])
+	require.Equal(t, "Hangzhou Textile Co.", got["groups"].([]any)[0].(map[string]any)["label"])
+}
+
+func TestTargetProgress(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	got := getJSON(t, app, "/api/v1/targets/school-uniforms-50/progress?as_of=2026-11-25")
+	require.Equal(t, "school-uniforms-50", got["slug"])
+	require.Equal(t, "2026-01-01", got["from"])
+	require.Equal(t, 47.37, got["value"])
+	require.Equal(t, 50.0, got["threshold"])
+	require.Equal(t, 2.63, got["gap_points"])
+	// 50% × 7 980 000 − 3 780 000.
+	require.Equal(t, "210000.00", got["gap_amount"])
+	// July 100%, August 0%: the trend falls to 0% by December, whose estimated volume is the mean month
+	// (3 990 000), so the year ends at 3 780 000 / 11 970 000.
+	require.Equal(t, 31.58, got["projected"])
+	require.Equal(t, "off_track", got["status"])
+	require.Len(t, got["monthly"], 12)
+
+	got = getJSON(t, app, "/api/v1/targets")
+	targets := got["targets"].([]any)
+	require.Len(t, targets, 1)
+	require.Equal(t, "school-uniforms", targets[0].(map[string]any)["category"])
+}
+
+func TestContractsPagination(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	page := getJSON(t, app, "/api/v1/contracts?from=2026-01-01&to=2026-12-31&limit=2")
+	list := page["contracts"].([]any)
+	require.Len(t, list, 2)
+	require.Equal(t, "SU-2026-002", list[0].(map[string]any)["source_id"])
+	require.Equal(t, "SU-2026-001", list[1].(map[string]any)["source_id"])
+	require.NotEmpty(t, page["next_cursor"])
+	page = getJSON(t, app, "/api/v1/contracts?from=2026-01-01&to=2026-12-31&limit=2&cursor="+page["next_cursor"].(string))
+	list = page["contracts"].([]any)
+	require.Len(t, list, 1)
+	require.Equal(t, "WW-2026-010", list[0].(map[string]any)["source_id"])
+	require.Empty(t, page["next_cursor"])
+
+	page = getJSON(t, app, "/api/v1/contracts?category=school-uniforms&from=2026-01-01&to=2026-12-31&domestic=false")
+	list = page["contracts"].([]any)
+	require.Len(t, list, 1)
+	require.Equal(t, "4200000.00", list[0].(map[string]any)["scope_value"])
+}
+
+func TestImports(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	got := getJSON(t, app, "/api/v1/imports")
+	list := got["imports"].([]any)
+	require.Len(t, list, 1)
+	b := list[0].(map[string]any)
+	require.Equal(t, "committed", b["status"])
+	require.Equal(t, 4.0, b["read"])
+	id := int(b["id"].(float64))
+	got = getJSON(t, app, "/api/v1/imports/"+strconv.Itoa(id))
+	require.Equal(t, "csv", got["import"].(map[string]any)["format"])
+	require.Empty(t, got["errors"])
+	status, _ := get(t, app, "/api/v1/imports/999999")
+	require.Equal(t, 404, status)
+}
+
+func TestBadParameters(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	tests := []struct {
+		url    string
+		status int
+		param  string
+		reason string
+	}{
+		{"/api/v1/shares", 400, "category", "is required"},
+		{"/api/v1/shares?category=School%20Uniforms", 400, "category", "not a category slug"},
+		{"/api/v1/shares?category=hats", 400, "category", "not a known category"},
+		{"/api/v1/shares?category=school-uniforms&from=2026-02-30", 400, "from", "not a date"},
+		{"/api/v1/shares?category=school-uniforms&to=yesterday", 400, "to", "not a date"},
+		{"/api/v1/shares?category=school-uniforms&from=2026-05-01&to=2026-04-01", 400, "to", "before from"},
+		{"/api/v1/shares?category=school-uniforms&region=7", 400, "region", "not a region code"},
+		{"/api/v1/shares?category=school-uniforms&region=751110000", 400, "region", "not a region code"},
+		{"/api/v1/shares?category=school-uniforms&group_by=year", 400, "group_by", "not one of"},
+		{"/api/v1/targets/school-uniforms-50/progress?as_of=25.11.2026", 400, "as_of", "not a date"},
+		{"/api/v1/targets/no-such-target/progress", 404, "", "not found"},
+		{"/api/v1/targets/Bad_Slug/progress", 400, "slug", "not a target slug"},
+		{"/api/v1/contracts?limit=0", 400, "limit", "from 1 to 500"},
+		{"/api/v1/contracts?limit=501", 400, "limit", "from 1 to 500"},
+		{"/api/v1/contracts?limit=ten", 400, "limit", "from 1 to 500"},
+		{"/api/v1/contracts?cursor=not-a-cursor", 400, "cursor", "not a cursor"},
+		{"/api/v1/contracts?cursor=MjAyNi0wMS0wMQ", 400, "cursor", "not a cursor"},
+		{"/api/v1/contracts?domestic=maybe", 400, "domestic", "not true or false"},
+		{"/api/v1/contracts?category=hats", 400, "category", "not a known category"},
+		{"/api/v1/imports?before=-1", 400, "before", "not a positive whole number"},
+		{"/api/v1/imports/abc", 400, "id", "not a positive whole number"},
+		{"/api/v1/imports/1?after=x", 400, "after", "not a positive whole number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			status, body := get(t, app, tt.url)
+			require.Equal(t, tt.status, status, body)
+			var e struct{ Error, Param string }
+			require.NoError(t, json.Unmarshal([]byte(body), &e), body)
+			require.Equal(t, tt.param, e.Param)
+			require.Contains(t, e.Error, tt.reason)
+		})
+	}
+}
+
+func TestPages(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	status, body := get(t, app, "/")
+	require.Equal(t, 200, status)
+	require.Contains(t, body, `href="/targets/school-uniforms-50?lang=en"`)
+	require.Contains(t, body, "47.4%")
+	require.Contains(t, body, `style="width: 47.4%"`)
+	require.Contains(t, body, "off track")
+
+	status, body = get(t, app, "/?lang=kk")
+	require.Equal(t, 200, status)
+	require.Contains(t, body, "Мақсаттар")
+
+	status, body = get(t, app, "/targets/school-uniforms-50?as_of=2026-11-25&lang=ru")
+	require.Equal(t, 200, status)
+	require.Contains(t, body, "город Алматы")
+	require.Contains(t, body, "210\u00a0000\u00a0₸")
+	require.Contains(t, body, `id="trend-data"`)
+	require.Contains(t, body, `"threshold":50`)
+	require.Contains(t, body, "/static/vendor/chart-4.6.1.umd.min.js")
+
+	status, body = get(t, app, "/targets/nothing-here")
+	require.Equal(t, 404, status)
+	require.Contains(t, body, "<html")
+
+	status, _ = get(t, app, "/static/vendor/chart-4.6.1.umd.min.js")
+	require.Equal(t, 200, status)
+}
+
+func TestHealth(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	status, body := get(t, app, "/healthz")
+	require.Equal(t, 200, status)
+	require.JSONEq(t, `{"status":"ok"}`, body)
+	status, body = get(t, app, "/readyz")
+	require.Equal(t, 200, status)
+	require.JSONEq(t, `{"status":"ok"}`, body)
+}
