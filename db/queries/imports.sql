@@ -184,3 +184,15 @@ FROM (
     GROUP BY k.buyer_id
 ) m
 WHERE b.id = m.buyer_id AND b.region IS DISTINCT FROM m.region;
+
+-- name: ImportRefreshItemsOfContracts :execrows
+-- A new contract version may change what its stored items inherit (signing date, supplier) even when the
+-- batch carried none of its units; their tiers are decided again as of the new date.
+UPDATE contract_items i
+SET signed_on = k.signed_on,
+    tier = tier_of_rule(item_tier_rule(k.supplier_id, k.signed_on, i.enstru_code, i.category_id)),
+    tier_rule = item_tier_rule(k.supplier_id, k.signed_on, i.enstru_code, i.category_id)
+FROM contracts k
+WHERE k.id = i.contract_id AND k.batch_id = @batch_id
+  AND (i.signed_on, i.tier_rule)
+      IS DISTINCT FROM (k.signed_on, item_tier_rule(k.supplier_id, k.signed_on, i.enstru_code, i.category_id));

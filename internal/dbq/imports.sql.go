@@ -378,6 +378,27 @@ func (q *Queries) ImportMergeSuppliers(ctx context.Context, db DBTX) (int64, err
 	return result.RowsAffected(), nil
 }
 
+const importRefreshItemsOfContracts = `-- name: ImportRefreshItemsOfContracts :execrows
+UPDATE contract_items i
+SET signed_on = k.signed_on,
+    tier = tier_of_rule(item_tier_rule(k.supplier_id, k.signed_on, i.enstru_code, i.category_id)),
+    tier_rule = item_tier_rule(k.supplier_id, k.signed_on, i.enstru_code, i.category_id)
+FROM contracts k
+WHERE k.id = i.contract_id AND k.batch_id = $1
+  AND (i.signed_on, i.tier_rule)
+      IS DISTINCT FROM (k.signed_on, item_tier_rule(k.supplier_id, k.signed_on, i.enstru_code, i.category_id))
+`
+
+// A new contract version may change what its stored items inherit (signing date, supplier) even when the
+// batch carried none of its units; their tiers are decided again as of the new date.
+func (q *Queries) ImportRefreshItemsOfContracts(ctx context.Context, db DBTX, batchID *int64) (int64, error) {
+	result, err := db.Exec(ctx, importRefreshItemsOfContracts, batchID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const importSetBuyerRegions = `-- name: ImportSetBuyerRegions :execrows
 UPDATE buyers b SET region = m.region
 FROM (

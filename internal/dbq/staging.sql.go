@@ -152,6 +152,24 @@ func (q *Queries) StageContractsRejectWithoutParties(ctx context.Context, db DBT
 	return items, nil
 }
 
+const stageDiscardFile = `-- name: StageDiscardFile :one
+WITH s AS (DELETE FROM stg_subjects WHERE starts_with(loc, $1::text) RETURNING 1),
+     c AS (DELETE FROM stg_contracts WHERE starts_with(loc, $1::text) RETURNING 1),
+     u AS (DELETE FROM stg_units WHERE starts_with(loc, $1::text) RETURNING 1),
+     p AS (DELETE FROM stg_plans WHERE starts_with(loc, $1::text) RETURNING 1),
+     k AS (DELETE FROM stg_plan_katos WHERE starts_with(loc, $1::text) RETURNING 1)
+SELECT ((SELECT count(*) FROM s) + (SELECT count(*) FROM c) + (SELECT count(*) FROM u) + (SELECT count(*) FROM p)
+    + (SELECT count(*) FROM k))::bigint AS discarded
+`
+
+// A file that breaks off mid-way (a truncated download) is dropped whole rather than half imported.
+func (q *Queries) StageDiscardFile(ctx context.Context, db DBTX, prefix string) (int64, error) {
+	row := db.QueryRow(ctx, stageDiscardFile, prefix)
+	var discarded int64
+	err := row.Scan(&discarded)
+	return discarded, err
+}
+
 type StagePlanKatosCopyFromParams struct {
 	Loc    string
 	PlanID string

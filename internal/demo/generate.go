@@ -147,7 +147,7 @@ type generator struct {
 	domNorm [nCats]float64         // Population-weighted mean of the regional domestic factors.
 
 	raw   [nYears][nCats][2]float64 // Calibration pass: value at raw prices, by domestic producer or not.
-	scale [nYears][nCats][2]float64 // Price factor that makes raw values meet the targets.
+	scale [nYears][nCats][2]float64 // Value factor that makes raw values meet the targets.
 }
 
 var (
@@ -186,7 +186,7 @@ func newGenerator(opts Options) *generator {
 			jitter := 0.03
 			shareJitter := int64(60)
 			if y == 0 {
-				jitter, shareJitter = 0.005, 30 // The reported 2016 figures hold closely.
+				jitter, shareJitter = 0.005, 15 // The reported 2016 figures hold closely: 37 bn, at most 7%.
 			}
 			v := float64(volume2016[c]) * 100 * math.Pow(1+growth[c]/100, float64(y)) * cover
 			g.target[y][c] = v * (1 + jitter*(2*r.Float64()-1))
@@ -285,7 +285,7 @@ func (g *generator) domesticChance(y, c, ri int) int64 {
 	return min(int64(p), 9000)
 }
 
-// calibrate sets price factors so each year and category meets its value and domestic share targets.
+// calibrate sets value factors so each year and category meets its value and domestic share targets.
 // Factors for domestic producers are bounded so that a small dataset, where a few contracts decide the
 // share, keeps plausible prices and meets the total rather than the share.
 func (g *generator) calibrate() {
@@ -327,8 +327,8 @@ type pass struct {
 type line struct {
 	item     *catalogItem
 	desc     string
-	qty      int64
 	rawGross int64 // Price including VAT before calibration, tiyn.
+	qty      int64 // Quantity before calibration.
 	ks       int64
 	planID   int64
 	unitID   int64
@@ -420,9 +420,10 @@ func contractSize(r *rand.Rand) int {
 	return 6
 }
 
-// lognormal draws a factor with mean 1 and the given spread of its logarithm.
+// lognormal draws a factor with mean close to 1 and the given spread of its logarithm. The tails are cut
+// at 2.5 standard deviations so no single purchase swallows a year's market.
 func lognormal(r *rand.Rand, sigma float64) float64 {
-	return math.Exp(sigma*r.NormFloat64() - sigma*sigma/2)
+	return math.Exp(sigma*min(max(r.NormFloat64(), -2.5), 2.5) - sigma*sigma/2)
 }
 
 func (p *pass) contract(y, c int, date time.Time, size int) error {
@@ -451,7 +452,7 @@ func (p *pass) contract(y, c int, date time.Time, size int) error {
 		deleted = r.IntN(size) // Never the only unit: the contract keeps a value.
 	}
 	p.contractID += 1 + r.Int64N(3)
-	qty := g.meanQty[y][c] * b.value * lognormal(r, 0.8)
+	qty := g.meanQty[y][c] * b.value * lognormal(r, 0.7)
 	lines := p.lines[:size]
 	for i := range lines {
 		j := i + r.IntN(len(perm)-i)
@@ -463,7 +464,7 @@ func (p *pass) contract(y, c int, date time.Time, size int) error {
 		lines[i] = line{
 			item:     it,
 			desc:     it.desc[r.IntN(len(it.desc))],
-			qty:      max(1, int64(qty*lognormal(r, 0.5)+r.Float64())), // Rounds at random, keeping the mean.
+			qty:      max(1, int64(qty*lognormal(r, 0.4)+r.Float64())), // Rounds at random, keeping the mean.
 			rawGross: max(1, int64(math.Round(gross/10))) * 1000,       // Prices end in whole tens of tenge.
 			ks:       s.localContent(r),
 			planID:   p.planID,
@@ -485,7 +486,10 @@ func (p *pass) contract(y, c int, date time.Time, size int) error {
 		return nil
 	}
 
+	// Calibration moves quantity and price by the square root of the factor each, so neither drifts far
+	// from what was drawn; the price absorbs the quantity's rounding so the value is exactly scaled.
 	scale := g.scale[y][c][dom]
+	qtyScale := math.Sqrt(scale)
 	k := Contract{
 		ID: p.contractID, CustomerBIN: b.bin, SupplierBIIN: s.biin, SignDate: date, FinYear: year,
 		StatusID: 350, DescriptionRu: desc[0], DescriptionKz: desc[1], LastUpdate: updated,
@@ -500,10 +504,12 @@ func (p *pass) contract(y, c int, date time.Time, size int) error {
 	var ksWeighted int64
 	st := p.st
 	for _, l := range lines {
-		gross := max(1000, int64(math.Round(float64(l.rawGross)*scale/1000))*1000)
+		qty := max(1, int64(math.Round(float64(l.qty)*qtyScale)))
+		gross := float64(l.rawGross) * scale * float64(l.qty) / float64(qty)
+		gross = max(1000, math.Round(gross/1000)*1000)
 		u := Unit{
 			ID: l.unitID, ContractID: k.ID, PlanPointID: l.planID,
-			Price: divRound(gross*100, 112), Quantity: l.qty, LocalContent: l.ks, Deleted: l.deleted,
+			Price: divRound(int64(gross)*100, 112), Quantity: qty, LocalContent: l.ks, Deleted: l.deleted,
 		}
 		u.Total = u.Price * u.Quantity
 		u.TotalWithVAT = divRound(u.Total*112, 100)

@@ -3,6 +3,7 @@ package demo
 import (
 	"math/rand/v2"
 	"strconv"
+	"strings"
 )
 
 // newBIN returns a resident legal entity's BIN: registration year and month (YYMM), 4 for a legal entity,
@@ -52,11 +53,13 @@ func checkDigit(d []byte) (byte, bool) {
 	return 0, false
 }
 
+const base36x7 = 36 * 36 * 36 * 36 * 36 * 36 * 36
+
 // chinaRegions are administrative division codes that open a Chinese unified social credit code.
 var chinaRegions = [...]string{"330100", "440100", "130100", "330782", "650100", "440300", "320100", "350100"}
 
 // newForeignTaxNumber returns a non-resident's tax number prefixed with its country, in the shape of that
-// country's numbers. The serial is embedded so distinct serials give distinct numbers.
+// country's numbers. The serial is embedded, permuted, so distinct serials give distinct numbers.
 func newForeignTaxNumber(r *rand.Rand, c *foreignCountry, serial int) string {
 	b := make([]byte, 0, 24)
 	b = append(b, c.alpha2...)
@@ -65,7 +68,8 @@ func newForeignTaxNumber(r *rand.Rand, c *foreignCountry, serial int) string {
 		b = append(b, "91"...)
 		b = append(b, chinaRegions[r.IntN(len(chinaRegions))]...)
 		b = append(b, "MA"...)
-		s := strconv.FormatInt(int64(serial), 36)
+		// Multiplying by a constant coprime with 36 permutes the serials, hiding their order.
+		s := strings.ToUpper(strconv.FormatInt(int64(serial)*0x9E3779B1%base36x7, 36))
 		for range 7 - len(s) {
 			b = append(b, '0')
 		}
@@ -76,7 +80,7 @@ func newForeignTaxNumber(r *rand.Rand, c *foreignCountry, serial int) string {
 	for range c.digits - 7 {
 		b = append(b, byte('0'+r.IntN(10)))
 	}
-	s := strconv.Itoa(serial % 1_000_000)
+	s := strconv.Itoa(serial * 7919 % 1_000_000) // 7919 is coprime with 10: a permutation of serials.
 	for range 6 - len(s) {
 		b = append(b, '0')
 	}

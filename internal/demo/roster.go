@@ -366,8 +366,9 @@ func (w *roster) addSuppliers(r *rand.Rand, n int, serial func() int) {
 			ru, kz, r.IntN(4) == 0)
 	}
 
-	// Non-residents: weighted by country, each selling one or two of its country's categories.
-	perCountry := make([]int, len(foreignCountries))
+	// Non-residents: weighted by country, each selling one or two of its country's categories under a
+	// name that fits what it sells.
+	used := map[string]bool{}
 	for range nForeign {
 		x := r.IntN(100)
 		ci := 0
@@ -387,13 +388,26 @@ func (w *roster) addSuppliers(r *rand.Rand, n int, serial func() int) {
 				}
 			}
 		}
-		k := perCountry[ci]
-		perCountry[ci]++
-		name := fc.names[k%len(fc.names)]
-		if round := k / (len(fc.names) * len(fc.forms)); round > 0 {
-			name += "-" + strconv.Itoa(round+1)
+		var forms []string
+		for _, f := range fc.forms {
+			if f.cats == anyCat || f.cats&cats != 0 {
+				forms = append(forms, f.form)
+			}
 		}
-		name = fill(fc.forms[(k/len(fc.names))%len(fc.forms)], name)
+		// Prefer an unused name; number it only once the country's combinations run out.
+		form, start := forms[r.IntN(len(forms))], r.IntN(len(fc.names))
+		core := fc.names[start]
+		for i := range fc.names {
+			if c := fc.names[(start+i)%len(fc.names)]; !used[fill(form, c)] {
+				core = c
+				break
+			}
+		}
+		name := fill(form, core)
+		for n := 2; used[name]; n++ {
+			name = fill(form, core+"-"+strconv.Itoa(n))
+		}
+		used[name] = true
 		s := supplier{class: classForeign, cats: cats, region: -1, price: fc.price * (0.95 + float64(r.IntN(11))/100), weight: weight()}
 		s.biin = newForeignTaxNumber(r, fc, serial())
 		w.suppliers = append(w.suppliers, s)

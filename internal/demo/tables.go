@@ -258,7 +258,7 @@ var (
 // domesticShareBP is the domestic producers' share of each category's value by year, in basis points.
 // School uniforms start at the reported 7% and rise unevenly towards the discussed 50%.
 var domesticShareBP = [nCats][nYears]int64{
-	catUniforms:  {680, 900, 1300, 1100, 1700, 2200, 2000, 2700, 3100, 3600, 3900},
+	catUniforms:  {685, 900, 1300, 1100, 1700, 2200, 2000, 2700, 3100, 3600, 3900},
 	catWorkwear:  {2400, 2500, 2700, 2900, 3000, 3200, 3300, 3500, 3700, 3800, 4000},
 	catFootwear:  {2000, 2100, 2200, 2400, 2500, 2700, 2800, 3000, 3200, 3300, 3500},
 	catFurniture: {4500, 4600, 4800, 4900, 5000, 5200, 5300, 5400, 5600, 5700, 5800},
@@ -315,7 +315,7 @@ var kindWeight = [nKinds][nCats]int64{
 }
 
 // kindValue is the relative size of a buyer's purchases: a department buys for all its schools.
-var kindValue = [nKinds]float64{0.4, 2.5, 5, 1, 1, 0.5, 0.6, 2, 2.5, 4, 6}
+var kindValue = [nKinds]float64{0.4, 2.5, 5, 1, 1, 0.5, 0.6, 2, 2, 2.5, 4}
 
 // schoolForms pairs a school's Russian name with its Kazakh ending.
 var schoolForms = [...][2]string{
@@ -379,30 +379,44 @@ type foreignCountry struct {
 	cats   uint8   // Categories the country's suppliers sell.
 	price  float64 // Price level relative to a resident reseller.
 	names  []string
-	forms  []string
+	forms  []foreignForm
 }
 
+// foreignForm is a company name pattern fit for suppliers of the given categories (0: any).
+type foreignForm struct {
+	form string
+	cats uint8
+}
+
+const (
+	clothes = 1<<catUniforms | 1<<catWorkwear
+	anyCat  = 0
+)
+
 var foreignCountries = [...]foreignCountry{
-	{156, "CN", 16, 45, catBit(catUniforms) | catBit(catWorkwear) | catBit(catFootwear) | catBit(catComputers), 0.85,
+	{156, "CN", 16, 45, clothes | 1<<catFootwear | 1<<catComputers, 0.85,
 		[]string{"Zhejiang Huamei", "Guangzhou Jinfeng", "Shijiazhuang Tianyu", "Yiwu Hongda", "Urumqi Xinyuan", "Shenzhen Shengtai",
 			"Jiangsu Longhai", "Fujian Baofeng", "Hebei Ruixiang", "Ningbo Dongsheng", "Xinjiang Yongxin", "Qingdao Haoyun"},
-		[]string{"%s Garment Co., Ltd.", "%s Textile Co., Ltd.", "%s Shoes Co., Ltd.", "%s Import & Export Co., Ltd.", "%s Technology Co., Ltd."}},
-	{643, "RU", 10, 20, catBit(catWorkwear) | catBit(catFootwear) | catBit(catFurniture) | catBit(catComputers), 0.95,
-		[]string{"Сибспецпошив", "Уралтекстиль", "Волжская обувь", "Омская швейная мануфактура", "Северный стиль",
-			"Профобувь", "Алтайспецснаб", "Мебель-Регион", "ТехноСнаб", "Русский трикотаж"},
-		[]string{"ООО «%s»", "АО «%s»"}},
-	{792, "TR", 10, 12, catBit(catUniforms) | catBit(catWorkwear) | catBit(catFootwear), 1.0,
-		[]string{"Anadolu", "Ege", "Bursa", "Yildiz", "Ozturk", "Kaya", "Demir", "Akdeniz"},
-		[]string{"%s Tekstil San. ve Tic. A.Ş.", "%s Konfeksiyon Ltd. Şti.", "%s Ayakkabı San. A.Ş."}},
-	{417, "KG", 14, 12, catBit(catUniforms) | catBit(catWorkwear), 0.8,
-		[]string{"Ала-Тоо Текстиль", "Бишкек Стиль", "Ош Тигүү", "Кыргыз Кийим", "Нарын Пошив", "Ысык-Көл Текстиль"},
-		[]string{"ОсОО «%s»"}},
-	{860, "UZ", 9, 6, catBit(catUniforms) | catBit(catFootwear), 0.8,
-		[]string{"Ташкент Текстиль", "Фергана Пахта", "Самарканд Кийим", "Наманган Пошив", "Андижан Обувь"},
-		[]string{"ООО «%s»"}},
-	{112, "BY", 9, 5, catBit(catUniforms) | catBit(catFootwear) | catBit(catFurniture), 0.95,
-		[]string{"Гомельская швейная фабрика", "Витебская обувь", "Бобруйская мебель", "Брестский трикотаж", "Могилёвская спецодежда"},
-		[]string{"ОАО «%s»"}},
+		[]foreignForm{{"%s Garment Co., Ltd.", clothes}, {"%s Textile Co., Ltd.", clothes}, {"%s Shoes Co., Ltd.", 1 << catFootwear},
+			{"%s Technology Co., Ltd.", 1 << catComputers}, {"%s Import & Export Co., Ltd.", anyCat}}},
+	{643, "RU", 10, 20, 1<<catWorkwear | 1<<catFootwear | 1<<catFurniture | 1<<catComputers, 0.95,
+		[]string{"Сибирский торговый дом", "Уралснаб", "Северный стиль", "ТехноСнаб", "Волга-Трейд", "Регионкомплект",
+			"Спецкомплект", "Промснабжение", "Евразия-Поставка", "Восточный экспресс"},
+		[]foreignForm{{"ООО «%s»", anyCat}, {"АО «%s»", anyCat}}},
+	{792, "TR", 10, 12, clothes | 1<<catFootwear, 1.0,
+		[]string{"Anadolu", "Ege", "Bursa", "Yildiz", "Ozturk", "Kaya", "Demir", "Akdeniz", "Marmara", "Kartal"},
+		[]foreignForm{{"%s Tekstil San. ve Tic. A.Ş.", clothes}, {"%s Konfeksiyon Ltd. Şti.", clothes},
+			{"%s Ayakkabı San. A.Ş.", 1 << catFootwear}, {"%s Dış Ticaret A.Ş.", anyCat}}},
+	{417, "KG", 14, 12, clothes, 0.8,
+		[]string{"Ала-Тоо", "Бишкек", "Ош", "Кыргыз", "Нарын", "Ысык-Көл", "Тянь-Шань", "Чүй", "Манас", "Талас"},
+		[]foreignForm{{"ОсОО «%s Текстиль»", clothes}, {"ОсОО «%s Тигүү»", clothes}, {"ОсОО «%s Стиль»", anyCat}}},
+	{860, "UZ", 9, 6, 1<<catUniforms | 1<<catFootwear, 0.8,
+		[]string{"Ташкент", "Фергана", "Самарканд", "Наманган", "Андижан", "Бухара", "Коканд", "Навои"},
+		[]foreignForm{{"ООО «%s Текстиль»", 1 << catUniforms}, {"ООО «%s Пойабзал»", 1 << catFootwear}, {"СП ООО «%s Савдо»", anyCat}}},
+	{112, "BY", 9, 5, 1<<catUniforms | 1<<catFootwear | 1<<catFurniture, 0.95,
+		[]string{"Гомель", "Витебск", "Бобруйск", "Брест", "Могилёв", "Гродно", "Полесье", "Неман"},
+		[]foreignForm{{"ОАО «%s-Текстиль»", 1 << catUniforms}, {"ЗАО «%s-Обувь»", 1 << catFootwear},
+			{"ОАО «%s-Мебель»", 1 << catFurniture}, {"ООО «%s-Торг»", anyCat}}},
 }
 
 func catBit(c int) uint8 { return 1 << c }

@@ -48,8 +48,8 @@ func readCSV(ctx context.Context, path string, st *stager, errs *errorLog) error
 	}
 	r := csv.NewReader(br)
 	r.Comma = delim
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
+	// The header fixes the field count; a row with another count is an error of its own.
+	r.FieldsPerRecord = 0
 	header, err := r.Read()
 	if err != nil {
 		errs.addf(name+":1", "cannot read the header row: %v", err)
@@ -70,17 +70,22 @@ func readCSV(ctx context.Context, path string, st *stager, errs *errorLog) error
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := r.FieldPos(0)
-		loc := name + ":" + strconv.Itoa(line)
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
-				errs.add(loc, "wrong number of fields")
+			if !errors.As(err, &pe) {
+				return fmt.Errorf("ingest: read %s: %w", name, err)
+			}
+			loc := name + ":" + strconv.Itoa(pe.StartLine)
+			if errors.Is(pe.Err, csv.ErrFieldCount) {
+				errs.addf(loc, "wrong number of fields: %d, the header has %d", len(rec), len(header))
 				continue
 			}
-			errs.addf(loc, "unreadable CSV: %v", err)
+			// After a quoting error the reader cannot tell where rows start again.
+			errs.addf(loc, "unreadable CSV: %v; nothing after this line was read", pe.Err)
 			return nil
 		}
+		line, _ := r.FieldPos(0)
+		loc := name + ":" + strconv.Itoa(line)
 		if isBlank(rec) {
 			continue
 		}
@@ -242,8 +247,9 @@ func (s *stager) csvItem(ctx context.Context, loc string, row csvRow, ordinals m
 	}
 	itemID := row.get("item_id").text
 	if itemID == "" {
+		// "#" keeps positions apart from identifiers the file gives on other rows.
 		ordinals[contractID]++
-		itemID = strconv.Itoa(ordinals[contractID])
+		itemID = "#" + strconv.Itoa(ordinals[contractID])
 	}
 	buyerName, buyerNameKK := row.get("buyer_name").text, row.get("buyer_name_kk").text
 	var kzID *string

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -51,10 +52,10 @@ type itemRow struct {
 	Name          string
 	NameKK        string
 	Quantity      string
-	UnitPrice     *int64
+	UnitPrice     pgtype.Int8
 	Value         int64
-	ValueAlt      *int64
-	LocalBp       *int32
+	ValueAlt      pgtype.Int8
+	LocalBp       pgtype.Int4
 	LocalValue    int64
 	KATO          string
 	Region        string
@@ -90,14 +91,14 @@ type contractRow struct {
 	Buyer        string
 	Supplier     string
 	SignedOn     string
-	FiscalYear   *int32
+	FiscalYear   pgtype.Int4
 	Method       string
 	Status       string
 	Currency     string
 	ExchangeRate string
 	Total        int64
-	TotalAlt     *int64
-	LocalBp      *int32
+	TotalAlt     pgtype.Int8
+	LocalBp      pgtype.Int4
 	Description  string
 	Deleted      bool
 	UpdatedAt    string
@@ -139,7 +140,7 @@ func (e env) buyers(t *testing.T) []buyerRow {
 
 type supplierRow struct {
 	Identifier string
-	BIN        *string
+	BIN        pgtype.Text
 	NameRU     string
 	Country    string
 	Resident   bool
@@ -295,11 +296,18 @@ func copyTree(t *testing.T, src string) string {
 	return dir
 }
 
-func ptr[T any](v T) *T { return &v }
+func i8(v int64) pgtype.Int8  { return pgtype.Int8{Int64: v, Valid: true} }
+func i4(v int32) pgtype.Int4  { return pgtype.Int4{Int32: v, Valid: true} }
+func txt(v string) pgtype.Text { return pgtype.Text{String: v, Valid: true} }
 
 func readFile(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return string(b)
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
 }

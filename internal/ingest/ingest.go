@@ -232,6 +232,9 @@ func (im *Importer) merge(ctx context.Context, tx pgx.Tx, source string, res *Re
 	if err != nil {
 		return fmt.Errorf("ingest: merge items: %w", err)
 	}
+	if _, err := im.q.ImportRefreshItemsOfContracts(ctx, tx, &res.BatchID); err != nil {
+		return fmt.Errorf("ingest: refresh items of replaced contracts: %w", err)
+	}
 	if _, err := im.q.ImportSetBuyerRegions(ctx, tx, &res.BatchID); err != nil {
 		return fmt.Errorf("ingest: set buyer regions: %w", err)
 	}

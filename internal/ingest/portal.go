@@ -103,13 +103,17 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 			fatal = err
 			return err
 		}
-		st.counted()
 		err := parse(st, ctx, rel+":"+path, dec)
 		var rec recordError
+		var broken streamError
 		switch {
 		case err == nil:
+			st.counted()
 		case errors.As(err, &rec):
+			st.counted()
 			errs.add(rel+":"+path, rec.Error())
+		case errors.As(err, &broken):
+			return broken
 		default:
 			fatal = err
 			return err
@@ -121,6 +125,7 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 	}
 	if err != nil {
 		errs.add(rel, err.Error())
+		return st.discardFile(ctx, rel)
 	}
 	return nil
 }
@@ -131,13 +136,20 @@ type recordError struct{ error }
 // decodeRecord decodes the next value, turning a field of the wrong type into a record error.
 func decodeRecord(dec *json.Decoder, v any) error {
 	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return recordError{fmt.Errorf("%s: want a string or number, got %s", te.Field, te.Value)}
+		}
 		if isRecordError(err) {
 			return recordError{fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "json: "))}
 		}
-		return err
+		return streamError{syntaxError(dec, err)}
 	}
 	return nil
 }
+
+// streamError is broken JSON: the rest of the file cannot be read, but other files can.
+type streamError struct{ error }
 
 // validate collects the first field error of a record.
 type validate struct{ err error }

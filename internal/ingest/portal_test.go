@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ules-kz/ules/internal/ingest"
@@ -29,70 +30,70 @@ func portalSmallItems() []itemRow {
 	girls, boys := "Школьная форма для девочек", "Форма школьная для мальчиков (костюм)"
 	return []itemRow{
 		{Contract: "1001", Item: "2001", SignedOn: "2016-08-01", Enstru: "141311.100.000001", Name: girls,
-			NameKK: "Қыздарға арналған мектеп формасы", Quantity: "200", UnitPrice: ptr[int64](300000),
-			Value: 60000000, ValueAlt: ptr[int64](53571429), LocalBp: ptr[int32](8400), LocalValue: 50400000,
+			NameKK: "Қыздарға арналған мектеп формасы", Quantity: "200", UnitPrice: i8(300000),
+			Value: 60000000, ValueAlt: i8(53571429), LocalBp: i4(8400), LocalValue: 50400000,
 			KATO: "751110000", Region: "75", Category: "school-uniforms", Tier: 1, TierRule: "portal_flag",
 			SupplierIdent: producerBIN},
 		{Contract: "1001", Item: "2002", SignedOn: "2016-08-01", Enstru: "141311.100.000001", Name: boys,
-			Quantity: "100", UnitPrice: ptr[int64](400000), Value: 40000000, ValueAlt: ptr[int64](35714286),
-			LocalBp: ptr[int32](8400), LocalValue: 33600000, KATO: "711210000", Region: "71",
+			Quantity: "100", UnitPrice: i8(400000), Value: 40000000, ValueAlt: i8(35714286),
+			LocalBp: i4(8400), LocalValue: 33600000, KATO: "711210000", Region: "71",
 			Category: "school-uniforms", Tier: 1, TierRule: "portal_flag", SupplierIdent: producerBIN},
 		{Contract: "1001", Item: "2003", SignedOn: "2016-08-01", Enstru: "141311.100.000001", Name: boys,
-			Quantity: "100", UnitPrice: ptr[int64](500000), Value: 50000000, ValueAlt: ptr[int64](44642857),
-			LocalBp: ptr[int32](8400), LocalValue: 42000000, KATO: "711210000", Region: "71",
+			Quantity: "100", UnitPrice: i8(500000), Value: 50000000, ValueAlt: i8(44642857),
+			LocalBp: i4(8400), LocalValue: 42000000, KATO: "711210000", Region: "71",
 			Category: "school-uniforms", Tier: 1, TierRule: "portal_flag", Deleted: true, SupplierIdent: producerBIN},
 		{Contract: "1002", Item: "2004", SignedOn: "2016-08-05", NameKK: "Мектеп формасы", Quantity: "200",
-			UnitPrice: ptr[int64](1500000), Value: 300000000, ValueAlt: ptr[int64](267857143),
-			LocalBp: ptr[int32](500), LocalValue: 15000000, KATO: "611610000", Region: "61",
+			UnitPrice: i8(1500000), Value: 300000000, ValueAlt: i8(267857143),
+			LocalBp: i4(500), LocalValue: 15000000, KATO: "611610000", Region: "61",
 			Category: "school-uniforms", Tier: 2, TierRule: "resident", SupplierIdent: resellerBIN},
 		{Contract: "1003", Item: "2005", SignedOn: "2016-08-10", Name: "School uniform", Quantity: "200",
-			UnitPrice: ptr[int64](2000000), Value: 400000000, ValueAlt: ptr[int64](357142857),
-			LocalBp: ptr[int32](0), LocalValue: 0, KATO: "791010000", Region: "79",
+			UnitPrice: i8(2000000), Value: 400000000, ValueAlt: i8(357142857),
+			LocalBp: i4(0), LocalValue: 0, KATO: "791010000", Region: "79",
 			Category: "school-uniforms", Tier: 3, TierRule: "non_resident", SupplierIdent: chineseINN},
 		{Contract: "1004", Item: "2006", SignedOn: "2016-08-12", Enstru: "141311.100.000001", Name: girls,
-			NameKK: "Қыздарға арналған мектеп формасы", Quantity: "100", UnitPrice: ptr[int64](9999999),
-			Value: 999999900, ValueAlt: ptr[int64](892857054), LocalBp: ptr[int32](0), LocalValue: 0,
+			NameKK: "Қыздарға арналған мектеп формасы", Quantity: "100", UnitPrice: i8(9999999),
+			Value: 999999900, ValueAlt: i8(892857054), LocalBp: i4(0), LocalValue: 0,
 			KATO: "751110000", Region: "75", Category: "school-uniforms", Tier: 2, TierRule: "resident",
 			ContractDel: true, SupplierIdent: resellerBIN},
 		{Contract: "1005", Item: "2007", SignedOn: "2016-09-01", Enstru: "141211.100.000001",
 			Name: "Костюм рабочий летний", NameKK: "Жазғы жұмыс костюмі", Quantity: "20",
 			// 12500.025 tenge rounds half away from zero to 12500.03.
-			UnitPrice: ptr[int64](1250003), Value: 25000050, ValueAlt: ptr[int64](22321473),
-			LocalBp: ptr[int32](0), LocalValue: 0, KATO: "791010000", Region: "79", Category: "workwear",
+			UnitPrice: i8(1250003), Value: 25000050, ValueAlt: i8(22321473),
+			LocalBp: i4(0), LocalValue: 0, KATO: "791010000", Region: "79", Category: "workwear",
 			Tier: 2, TierRule: "resident", SupplierIdent: resellerBIN},
 		{Contract: "1005", Item: "2008", SignedOn: "2016-09-01", Enstru: "152012.100.000001",
-			Name: "Ботинки рабочие", Quantity: "10", UnitPrice: ptr[int64](1200003), Value: 12000025,
+			Name: "Ботинки рабочие", Quantity: "10", UnitPrice: i8(1200003), Value: 12000025,
 			// 120000.25 × 12.5% = 15000.03125 tenge.
-			ValueAlt: ptr[int64](10714308), LocalBp: ptr[int32](1250), LocalValue: 1500003, KATO: "791010000",
+			ValueAlt: i8(10714308), LocalBp: i4(1250), LocalValue: 1500003, KATO: "791010000",
 			Region: "79", Category: "footwear", Tier: 2, TierRule: "resident", SupplierIdent: resellerBIN},
 		{Contract: "1005", Item: "2009", SignedOn: "2016-09-01", Enstru: "171912.100.000001",
-			Name: "Бумага офисная", NameKK: "Кеңсе қағазы", Quantity: "30", UnitPrice: ptr[int64](152263),
-			Value: 4567890, ValueAlt: ptr[int64](4078473), Tier: 2, TierRule: "resident", SupplierIdent: resellerBIN},
+			Name: "Бумага офисная", NameKK: "Кеңсе қағазы", Quantity: "30", UnitPrice: i8(152263),
+			Value: 4567890, ValueAlt: i8(4078473), Tier: 2, TierRule: "resident", SupplierIdent: resellerBIN},
 	}
 }
 
 func portalSmallContracts() []contractRow {
-	fy := ptr[int32](2016)
+	fy := i4(2016)
 	return []contractRow{
 		{SourceID: "1001", Source: "portal", Buyer: schoolBIN, Supplier: producerBIN, SignedOn: "2016-08-01",
 			FiscalYear: fy, Method: "3", Status: "330", Currency: "KZT", ExchangeRate: "1", Total: 100000000,
-			TotalAlt: ptr[int64](89285714), LocalBp: ptr[int32](8400), Description: "Поставка школьной формы",
+			TotalAlt: i8(89285714), LocalBp: i4(8400), Description: "Поставка школьной формы",
 			UpdatedAt: "2016-08-02 10:00:00"},
 		{SourceID: "1002", Source: "portal", Buyer: schoolBIN, Supplier: resellerBIN, SignedOn: "2016-08-05",
 			FiscalYear: fy, Method: "2", Status: "330", Currency: "KZT", ExchangeRate: "1", Total: 300000000,
-			TotalAlt: ptr[int64](267857143), LocalBp: ptr[int32](500), Description: "Мектеп формасы",
+			TotalAlt: i8(267857143), LocalBp: i4(500), Description: "Мектеп формасы",
 			UpdatedAt: "2016-08-06 09:30:00"},
 		{SourceID: "1003", Source: "portal", Buyer: schoolBIN, Supplier: chineseINN, SignedOn: "2016-08-10",
 			FiscalYear: fy, Method: "3", Status: "330", Currency: "KZT", ExchangeRate: "1", Total: 400000000,
-			TotalAlt: ptr[int64](357142857), LocalBp: ptr[int32](0), Description: "Школьная форма",
+			TotalAlt: i8(357142857), LocalBp: i4(0), Description: "Школьная форма",
 			UpdatedAt: "2016-08-11 15:45:00"},
 		{SourceID: "1004", Source: "portal", Buyer: schoolBIN, Supplier: resellerBIN, SignedOn: "2016-08-12",
 			FiscalYear: fy, Method: "3", Status: "400", Currency: "KZT", ExchangeRate: "1", Total: 999999900,
-			TotalAlt: ptr[int64](892857054), LocalBp: ptr[int32](0), Description: "Ошибочно внесённый договор",
+			TotalAlt: i8(892857054), LocalBp: i4(0), Description: "Ошибочно внесённый договор",
 			Deleted: true, UpdatedAt: "2016-08-13 08:00:00"},
 		{SourceID: "1005", Source: "portal", Buyer: akimatBIN, Supplier: resellerBIN, SignedOn: "2016-09-01",
 			FiscalYear: fy, Method: "2", Status: "330", Currency: "KZT", ExchangeRate: "1", Total: 41567965,
-			TotalAlt: ptr[int64](37114254), LocalBp: ptr[int32](361), Description: "Спецодежда, обувь и канцтовары",
+			TotalAlt: i8(37114254), LocalBp: i4(361), Description: "Спецодежда, обувь и канцтовары",
 			UpdatedAt: "2016-09-02 11:00:00"},
 	}
 }
@@ -120,8 +121,8 @@ func TestPortalSmall(t *testing.T) {
 	require.Equal(t, int64(1250), f.Domestic*10000/f.Total, "domestic share in basis points")
 
 	require.Equal(t, []supplierRow{
-		{Identifier: producerBIN, BIN: ptr(producerBIN), NameRU: "ТОО «Казахстанская швейная фабрика»", Country: "KZ", Resident: true, Producer: true},
-		{Identifier: resellerBIN, BIN: ptr(resellerBIN), NameRU: "ТОО «Торговый дом Алем»", Country: "KZ", Resident: true},
+		{Identifier: producerBIN, BIN: txt(producerBIN), NameRU: "ТОО «Казахстанская швейная фабрика»", Country: "KZ", Resident: true, Producer: true},
+		{Identifier: resellerBIN, BIN: txt(resellerBIN), NameRU: "ТОО «Торговый дом Алем»", Country: "KZ", Resident: true},
 		{Identifier: chineseINN, NameRU: "Zhejiang Huafang Textile Co., Ltd.", Country: "CN"},
 	}, e.suppliers(t))
 
@@ -166,7 +167,7 @@ func TestPortalIdempotent(t *testing.T) {
 type replacementRow struct {
 	Contract   string
 	BatchID    int64
-	OldBatchID *int64
+	OldBatchID pgtype.Int8
 	OldUpdated time.Time
 	NewUpdated time.Time
 }
@@ -203,7 +204,7 @@ func TestPortalReplacement(t *testing.T) {
 	require.Equal(t, batchRow{Format: "portal", Status: "committed", Read: 4, Loaded: 2, Replaced: 1}, e.batch(t, update.BatchID))
 
 	require.Equal(t, []replacementRow{{
-		Contract: "1002", BatchID: update.BatchID, OldBatchID: &first.BatchID,
+		Contract: "1002", BatchID: update.BatchID, OldBatchID: i8(first.BatchID),
 		OldUpdated: time.Date(2016, 8, 6, 9, 30, 0, 0, time.UTC),
 		NewUpdated: time.Date(2016, 9, 15, 12, 0, 0, 0, time.UTC),
 	}}, normalise(e.replacements(t)))

@@ -70,6 +70,8 @@ type stager struct {
 	units     buffer[dbq.StageUnitsCopyFromParams]
 	plans     buffer[dbq.StagePlansCopyFromParams]
 	katos     buffer[dbq.StagePlanKatosCopyFromParams]
+
+	discard func(ctx context.Context, prefix string) error
 }
 
 func newStager(tx pgx.Tx, q *dbq.Queries, classifier *classify.Classifier, home string) *stager {
@@ -96,6 +98,10 @@ func newStager(tx pgx.Tx, q *dbq.Queries, classifier *classify.Classifier, home 
 			_, err := q.StagePlanKatosCopyFrom(ctx, tx, r)
 			return wrapCopy("plan KATO codes", err)
 		}},
+		discard: func(ctx context.Context, prefix string) error {
+			_, err := q.StageDiscardFile(ctx, tx, prefix)
+			return wrapCopy("discarded file", err)
+		},
 	}
 }
 
@@ -121,6 +127,17 @@ func (s *stager) counted() {
 	if s.progress != nil && s.records%1000 == 0 {
 		s.progress(s.records)
 	}
+}
+
+// discardFile drops everything staged from one file, whose location prefix is "file:".
+func (s *stager) discardFile(ctx context.Context, file string) error {
+	if s.discard == nil { // a stager without a transaction (the parser fuzz tests) keeps nothing
+		return nil
+	}
+	if err := s.flush(ctx); err != nil {
+		return err
+	}
+	return s.discard(ctx, file+":")
 }
 
 // category classifies an item by its ENSTRU code and texts.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -33,7 +34,8 @@ func (s *scalar) UnmarshalJSON(b []byte) error {
 		}
 		*s = scalar{text: strings.TrimSpace(str), valid: true}
 	case len(b) > 0 && (b[0] == '{' || b[0] == '['):
-		return fmt.Errorf("want a string or number, got %s", kindOf(b[0]))
+		// encoding/json adds the field's name to this error type only.
+		return &json.UnmarshalTypeError{Value: kindOf(b[0]), Type: reflect.TypeFor[string]()}
 	default:
 		*s = scalar{text: string(b), valid: true}
 	}
@@ -42,9 +44,9 @@ func (s *scalar) UnmarshalJSON(b []byte) error {
 
 func kindOf(c byte) string {
 	if c == '{' {
-		return "an object"
+		return "object"
 	}
-	return "an array"
+	return "array"
 }
 
 // present reports whether the field holds a non-empty value.
@@ -178,10 +180,11 @@ func countryCode(field string, s scalar) (string, error) {
 	} else {
 		c = countries.ByName(text)
 	}
-	if c == countries.Unknown || !c.IsValid() {
+	code := c.Alpha2()
+	if c == countries.Unknown || !c.IsValid() || len(code) != 2 || strings.Trim(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		return "", fieldError(field, "%q is not an ISO 3166 country code", s.text)
 	}
-	return c.Alpha2(), nil
+	return code, nil
 }
 
 // digitsOnly reports whether s is non-empty and made of ASCII digits.

@@ -1,0 +1,314 @@
+package ingest_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/ingest"
+)
+
+// csvItems is what testdata/items.csv must store, worked out by hand: tiyn, USD lines at 470.5 tenge.
+func csvItems() []itemRow {
+	return []itemRow{
+		{Contract: "C-2016-001", Item: "1", SignedOn: "2016-08-01", Enstru: "141311.100.000001",
+			Name: "Школьная форма для девочек", Quantity: "200", UnitPrice: i8(300000), Value: 60000000,
+			ValueAlt: i8(53571429), LocalBp: i4(8400), LocalValue: 50400000, KATO: "751110000", Region: "75",
+			Category: "school-uniforms", Tier: 1, TierRule: "portal_flag", SupplierIdent: producerBIN},
+		{Contract: "C-2016-001", Item: "2", SignedOn: "2016-08-01", Enstru: "141311.100.000001",
+			Name: "Форма школьная для мальчиков (костюм)", Quantity: "100", UnitPrice: i8(400000), Value: 40000000,
+			ValueAlt: i8(35714286), LocalBp: i4(8400), LocalValue: 33600000, KATO: "711210000", Region: "71",
+			Category: "school-uniforms", Tier: 1, TierRule: "portal_flag", SupplierIdent: producerBIN},
+		// Only a Kazakh name; 123 456.50 × 84.5% = 104 320.7425 tenge.
+		{Contract: "C-2016-001", Item: "3", SignedOn: "2016-08-01", NameKK: "Мектеп формасы", Quantity: "50",
+			UnitPrice: i8(246913), Value: 12345650, ValueAlt: i8(11022902), LocalBp: i4(8450), LocalValue: 10432074,
+			KATO: "611610000", Region: "61", Category: "school-uniforms", Tier: 1, TierRule: "portal_flag",
+			SupplierIdent: producerBIN},
+		{Contract: "C-2016-001", Item: "4", SignedOn: "2016-08-01", Enstru: "141311.100.000001",
+			Name: "Форма школьная (брак)", Quantity: "2", UnitPrice: i8(500000), Value: 1000000,
+			ValueAlt: i8(892857), LocalBp: i4(8400), LocalValue: 840000, KATO: "751110000", Region: "75",
+			Category: "school-uniforms", Tier: 1, TierRule: "portal_flag", Deleted: true, SupplierIdent: producerBIN},
+		// No item_id: numbered in file order within the contract.
+		{Contract: "C-2016-002", Item: "1", SignedOn: "2016-09-01", Enstru: "141211.100.000001",
+			Name: "Костюм рабочий летний", NameKK: "Жазғы жұмыс костюмі", Quantity: "20", UnitPrice: i8(1250000),
+			Value: 25000000, ValueAlt: i8(22321429), LocalBp: i4(1000), LocalValue: 2500000, KATO: "791010000",
+			Region: "79", Category: "workwear", Tier: 2, TierRule: "resident", SupplierIdent: resellerBIN},
+		{Contract: "C-2016-002", Item: "2", SignedOn: "2016-09-01", Enstru: "152012.100.000001",
+			Name: "Ботинки рабочие", Quantity: "10", UnitPrice: i8(1200000), Value: 12000000, ValueAlt: i8(10714286),
+			KATO: "791010000", Region: "79", Category: "footwear", Tier: 2, TierRule: "resident",
+			SupplierIdent: resellerBIN},
+		// 1234.50 USD × 470.5 = 580 832.25 tenge; 12.345 USD rounds to 12.35, × 470.5 = 5810.675 tenge;
+		// 1102.23 × 470.5 = 518 599.215 tenge.
+		{Contract: "C-2016-003", Item: "A1", SignedOn: "2016-08-10", Name: "School uniform", Quantity: "100",
+			UnitPrice: i8(581068), Value: 58083225, ValueAlt: i8(51859922), KATO: "791010000", Region: "79",
+			Category: "school-uniforms", Tier: 3, TierRule: "non_resident", SupplierIdent: chineseINN},
+		// 500.00 × 470.5 = 235 250 tenge; 20.00 × 470.5 = 9410; 446.43 × 470.5 = 210 045.315.
+		{Contract: "C-2016-003", Item: "A2", SignedOn: "2016-08-10", Name: "Школьный сарафан",
+			NameKK: "Мектеп сарафаны", Quantity: "25", UnitPrice: i8(941000), Value: 23525000, ValueAlt: i8(21004532),
+			KATO: "791010000", Region: "79", Category: "school-uniforms", Tier: 3, TierRule: "non_resident",
+			SupplierIdent: chineseINN},
+	}
+}
+
+func csvContracts() []contractRow {
+	return []contractRow{
+		// No contract_total column: the total is the sum of the items that are not deleted.
+		{SourceID: "C-2016-001", Source: "csv", Buyer: schoolBIN, Supplier: producerBIN, SignedOn: "2016-08-01",
+			Currency: "KZT", ExchangeRate: "1", Total: 112345650, UpdatedAt: "2016-08-02 10:00:00"},
+		{SourceID: "C-2016-002", Source: "csv", Buyer: akimatBIN, Supplier: resellerBIN, SignedOn: "2016-09-01",
+			Currency: "KZT", ExchangeRate: "1", Total: 37000000, UpdatedAt: "2016-09-02 11:00:00"},
+		// 1734.50 USD × 470.5.
+		{SourceID: "C-2016-003", Source: "csv", Buyer: schoolBIN, Supplier: chineseINN, SignedOn: "2016-08-10",
+			Currency: "USD", ExchangeRate: "470.5", Total: 81608225, UpdatedAt: "2016-08-11 15:45:00"},
+	}
+}
+
+func TestCSVItems(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"items.csv", "items-semicolon.csv"} {
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			e := setup(t)
+			res, err := e.importCSV(t, filepath.Join("testdata", file), 0)
+			require.NoError(t, err)
+			require.Equal(t, ingest.Result{BatchID: res.BatchID, Status: "committed", Read: 8, Loaded: 11}, res)
+			require.Equal(t, batchRow{Format: "csv", Status: "committed", Read: 8, Loaded: 11}, e.batch(t, res.BatchID))
+
+			require.Equal(t, csvItems(), e.items(t))
+			require.Equal(t, csvContracts(), e.contracts(t))
+			require.Equal(t, []supplierRow{
+				{Identifier: producerBIN, BIN: txt(producerBIN), NameRU: "ТОО «Казахстанская швейная фабрика»", Country: "KZ", Resident: true, Producer: true},
+				{Identifier: resellerBIN, BIN: txt(resellerBIN), NameRU: "ТОО «Торговый дом Алем»", Country: "KZ", Resident: true},
+				{Identifier: chineseINN, NameRU: "Zhejiang Huafang Textile Co., Ltd.", Country: "CN"},
+			}, e.suppliers(t))
+			buyers := e.buyers(t)
+			require.Len(t, buyers, 2)
+			require.Equal(t, []string{"education", "akimat"}, []string{buyers[0].BuyerType, buyers[1].BuyerType})
+			require.Equal(t, "79", buyers[1].Region)
+
+			// School uniforms: 600 000 + 400 000 + 123 456.50 (domestic) + 580 832.25 + 235 250 (Chinese).
+			require.Equal(t, figures{Total: 193953875, Domestic: 112345650, LocalContent: 94432074, Items: 5}, e.schoolUniforms2016(t))
+
+			// The same file again is all unchanged.
+			again, err := e.importCSV(t, filepath.Join("testdata", file), 0)
+			require.NoError(t, err)
+			require.Equal(t, ingest.Result{BatchID: again.BatchID, Status: "committed", Read: 8, Unchanged: 11}, again)
+		})
+	}
+}
+
+// The semicolon export (BOM, CRLF, decimal commas, spaces between thousands, DD.MM.YYYY) stores exactly
+// what the comma one does, down to every column.
+func TestCSVSemicolonSameAsComma(t *testing.T) {
+	t.Parallel()
+	comma, semicolon := setup(t), setup(t)
+	_, err := comma.importCSV(t, filepath.Join("testdata", "items.csv"), 0)
+	require.NoError(t, err)
+	_, err = semicolon.importCSV(t, filepath.Join("testdata", "items-semicolon.csv"), 0)
+	require.NoError(t, err)
+
+	dump := func(e env) []string {
+		rows, err := e.pool.Query(e.ctx, `
+			SELECT format('%s|%s|%s', k.source_id, i.source_id, to_jsonb(i) - 'id' - 'contract_id')
+			FROM contract_items i JOIN contracts k ON k.id = i.contract_id
+			UNION ALL
+			SELECT format('%s|%s|%s|%s|%s|%s', k.source_id, b.bin, s.identifier, k.total, k.exchange_rate, k.signed_on)
+			FROM contracts k JOIN buyers b ON b.id = k.buyer_id JOIN suppliers s ON s.id = k.supplier_id
+			UNION ALL
+			SELECT format('%s|%s|%s|%s|%s', identifier, bin, name_ru, country, resident) FROM suppliers
+			UNION ALL
+			SELECT format('%s|%s|%s|%s', bin, name_ru, buyer_type, region) FROM buyers
+			ORDER BY 1`)
+		require.NoError(t, err)
+		var out []string
+		for rows.Next() {
+			var s string
+			require.NoError(t, rows.Scan(&s))
+			out = append(out, s)
+		}
+		require.NoError(t, rows.Err())
+		return out
+	}
+	a, b := dump(comma), dump(semicolon)
+	require.Len(t, a, 8+3+3+2)
+	require.Equal(t, a, b)
+}
+
+// csvHeader is the header of the bad-input cases: the required columns, names and a description.
+const csvHeader = "contract_id,signed_on,buyer_bin,buyer_name,supplier_id,supplier_name,item_name,value,description,updated_at"
+
+func csvRow(contract, buyerBIN, value string) string {
+	return fmt.Sprintf("%s,2016-08-01,%s,КГУ «Средняя школа №5»,100240000003,ТОО «Фабрика»,Школьная форма,%s,,2016-08-02", contract, buyerBIN, value)
+}
+
+func TestCSVBadInput(t *testing.T) {
+	t.Parallel()
+	good := csvRow("C-1", schoolBIN, "1000.00")
+	tests := []struct {
+		name    string
+		content string
+		want    []ingest.RecordError
+		items   int64 // loaded when the errors are allowed
+	}{
+		{
+			name:    "unknown column",
+			content: csvHeader + ",colour\n" + good + ",red\n",
+			want:    []ingest.RecordError{{"items.csv:1", `unknown column "colour"`}},
+		},
+		{
+			name:    "missing required column",
+			content: strings.Replace(csvHeader, ",value", "", 1) + "\n" + strings.Replace(good, ",1000.00", "", 1) + "\n",
+			want:    []ingest.RecordError{{"items.csv:1", "missing required column(s): value"}},
+		},
+		{
+			name:    "column twice",
+			content: csvHeader + ",Value\n" + good + ",1000.00\n",
+			want:    []ingest.RecordError{{"items.csv:1", `column "value" appears twice`}},
+		},
+		{
+			name:    "amount with a decimal comma in a comma file",
+			content: csvHeader + "\n" + good + "\n" + csvRow("C-2", schoolBIN, `"1,5"`) + "\n",
+			want:    []ingest.RecordError{{"items.csv:3", `value: "1,5" is not an amount`}},
+			items:   1,
+		},
+		{
+			name:    "impossible date",
+			content: csvHeader + "\n" + good + "\n" + strings.Replace(csvRow("C-2", schoolBIN, "5.00"), "2016-08-01", "31.02.2016", 1) + "\n",
+			want:    []ingest.RecordError{{"items.csv:3", `signed_on: "31.02.2016" is not a date`}},
+			items:   1,
+		},
+		{
+			// An unquoted comma in a name shifts every later column.
+			name:    "one field too many",
+			content: csvHeader + "\n" + good + "\n" + strings.Replace(csvRow("C-2", schoolBIN, "5.00"), "ТОО «Фабрика»", "ТОО «Фабрика», филиал", 1) + "\n",
+			want:    []ingest.RecordError{{"items.csv:3", "wrong number of fields"}},
+			items:   1,
+		},
+		{
+			name:    "one field too few",
+			content: csvHeader + "\n" + good + "\n" + strings.TrimSuffix(csvRow("C-2", schoolBIN, "5.00"), ",2016-08-02") + "\n",
+			want:    []ingest.RecordError{{"items.csv:3", "wrong number of fields"}},
+			items:   1,
+		},
+		{
+			name:    "empty file",
+			content: "",
+			want:    []ingest.RecordError{{"items.csv", "the file is empty"}},
+		},
+		{
+			name:    "five-digit buyer_bin",
+			content: csvHeader + "\n" + good + "\n" + csvRow("C-2", "12345", "5.00") + "\n",
+			want:    []ingest.RecordError{{"items.csv:3", `buyer_bin: "12345" is not 12 digits`}},
+			items:   1,
+		},
+		{
+			// The bad row's line counts the lines of the quoted description before it.
+			name: "bad row after a multi-line description",
+			content: csvHeader + "\n" + strings.Replace(good, ",,2016", `,"Поставка
+в два этапа",2016`, 1) + "\n" + csvRow("C-2", "10014000000X", "5.00") + "\n",
+			want:  []ingest.RecordError{{"items.csv:4", `buyer_bin: "10014000000X" is not 12 digits`}},
+			items: 1,
+		},
+		{
+			name:    "stray quote in the first field",
+			content: csvHeader + "\n" + good + "\n" + csvRow(`"C-2"x`, schoolBIN, "5.00") + "\n",
+			want:    []ingest.RecordError{{"items.csv:3", "unreadable CSV"}},
+			items:   1,
+		},
+		{
+			name:    "stray quote in a later field",
+			content: csvHeader + "\n" + good + "\n" + strings.Replace(csvRow("C-2", schoolBIN, "5.00"), "Школьная форма", `Форма "Лидер"`, 1) + "\n",
+			want:    []ingest.RecordError{{"items.csv:3", "unreadable CSV"}},
+			items:   1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "items.csv")
+			writeFile(t, path, tt.content)
+
+			e := setup(t)
+			res, err := importNoPanic(t, e, path, 0)
+			require.True(t, ingest.IsTooManyErrors(err), "err = %v", err)
+			require.Equal(t, "failed", res.Status)
+			requireErrors(t, tt.want, res.Errors)
+			require.Equal(t, emptyCounts(), e.counts(t))
+			require.Equal(t, "failed", e.batch(t, res.BatchID).Status)
+			require.Equal(t, res.Errors, e.storedErrors(t, res.BatchID))
+
+			e = setup(t)
+			res, err = importNoPanic(t, e, path, int64(len(tt.want)))
+			require.NoError(t, err)
+			require.Equal(t, "committed", res.Status)
+			requireErrors(t, tt.want, res.Errors)
+			require.Equal(t, tt.items, e.counts(t)["contract_items"])
+			require.Equal(t, res.Errors, e.storedErrors(t, res.BatchID))
+		})
+	}
+}
+
+// importNoPanic turns a panic of the importer into a test failure, so one bad case does not take the
+// whole test binary down.
+func importNoPanic(t *testing.T, e env, path string, maxErrors int64) (res ingest.Result, err error) {
+	t.Helper()
+	defer func() {
+		if p := recover(); p != nil {
+			t.Fatalf("Import panicked: %v", p)
+		}
+	}()
+	return e.importCSV(t, path, maxErrors)
+}
+
+// updated_at is optional: a spreadsheet without it still loads its items.
+func TestCSVWithoutUpdatedAt(t *testing.T) {
+	t.Parallel()
+	header := strings.TrimSuffix(csvHeader, ",updated_at")
+	content := header + "\n" +
+		strings.TrimSuffix(csvRow("C-1", schoolBIN, "1000.00"), ",2016-08-02") + "\n" +
+		strings.TrimSuffix(csvRow("C-1", schoolBIN, "250.50"), ",2016-08-02") + "\n"
+	path := filepath.Join(t.TempDir(), "items.csv")
+	writeFile(t, path, content)
+
+	e := setup(t)
+	res, err := e.importCSV(t, path, 0)
+	require.NoError(t, err)
+	require.Equal(t, ingest.Result{BatchID: res.BatchID, Status: "committed", Read: 2, Loaded: 3}, res)
+	c := e.contracts(t)
+	require.Len(t, c, 1)
+	require.Equal(t, int64(125050), c[0].Total)
+	items := e.items(t)
+	require.Len(t, items, 2)
+	require.Equal(t, []int64{100000, 25050}, []int64{items[0].Value, items[1].Value})
+
+	// Re-importing it is a no-op, not a second copy.
+	again, err := e.importCSV(t, path, 0)
+	require.NoError(t, err)
+	require.Equal(t, ingest.Result{BatchID: again.BatchID, Status: "committed", Read: 2, Unchanged: 3}, again)
+}
+
+// A row without item_id in a contract whose other rows have ids must not replace one of them.
+func TestCSVMixedItemIDs(t *testing.T) {
+	t.Parallel()
+	header := "contract_id,signed_on,buyer_bin,supplier_id,item_id,item_name,value,updated_at"
+	content := header + "\n" +
+		"C-1,2016-08-01,100140000001,100240000003,1,Школьная форма для девочек,600000.00,2016-08-02\n" +
+		"C-1,2016-08-01,100140000001,100240000003,,Форма школьная для мальчиков,400000.00,2016-08-02\n"
+	path := filepath.Join(t.TempDir(), "items.csv")
+	writeFile(t, path, content)
+
+	e := setup(t)
+	res, err := e.importCSV(t, path, 0)
+	if err != nil {
+		// Refusing the clash is fine too; silently keeping one of the rows is not.
+		require.True(t, ingest.IsTooManyErrors(err), "err = %v", err)
+		require.NotEmpty(t, res.Errors)
+		return
+	}
+	require.Equal(t, int64(2), res.Read)
+	f := e.schoolUniforms2016(t)
+	require.Equal(t, int64(100000000), f.Total, "both rows must be stored: %+v", e.items(t))
+}

@@ -1,0 +1,419 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math/big"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/classify"
+	"github.com/ules-kz/ules/internal/dbq"
+)
+
+// memStage holds what a stager would have copied into the staging tables.
+type memStage struct {
+	subjects  []dbq.StageSubjectsCopyFromParams
+	contracts []dbq.StageContractsCopyFromParams
+	units     []dbq.StageUnitsCopyFromParams
+	plans     []dbq.StagePlansCopyFromParams
+	katos     []dbq.StagePlanKatosCopyFromParams
+}
+
+// newMemStager returns a stager that needs no database: its staging tables are slices.
+func newMemStager(t testing.TB) (*stager, *memStage) {
+	t.Helper()
+	c, err := classify.New([]classify.Rule{
+		{CategoryID: 1, Slug: "school-uniforms", Priority: 10, Keywords: []string{"школьн* форм*", "school uniform*"}},
+		{CategoryID: 2, Slug: "workwear", Priority: 20, EnstruPrefixes: []string{"1412"}},
+	})
+	require.NoError(t, err)
+	m := &memStage{}
+	st := &stager{classifier: c, home: "KZ"}
+	st.subjects.flush = func(_ context.Context, r []dbq.StageSubjectsCopyFromParams) error {
+		m.subjects = append(m.subjects, r...)
+		return nil
+	}
+	st.contracts.flush = func(_ context.Context, r []dbq.StageContractsCopyFromParams) error {
+		m.contracts = append(m.contracts, r...)
+		return nil
+	}
+	st.units.flush = func(_ context.Context, r []dbq.StageUnitsCopyFromParams) error {
+		m.units = append(m.units, r...)
+		return nil
+	}
+	st.plans.flush = func(_ context.Context, r []dbq.StagePlansCopyFromParams) error {
+		m.plans = append(m.plans, r...)
+		return nil
+	}
+	st.katos.flush = func(_ context.Context, r []dbq.StagePlanKatosCopyFromParams) error {
+		m.katos = append(m.katos, r...)
+		return nil
+	}
+	st.discard = func(_ context.Context, prefix string) error {
+		drop := func(loc string) bool { return strings.HasPrefix(loc, prefix) }
+		m.subjects = slices.DeleteFunc(m.subjects, func(r dbq.StageSubjectsCopyFromParams) bool { return drop(r.Loc) })
+		m.contracts = slices.DeleteFunc(m.contracts, func(r dbq.StageContractsCopyFromParams) bool { return drop(r.Loc) })
+		m.units = slices.DeleteFunc(m.units, func(r dbq.StageUnitsCopyFromParams) bool { return drop(r.Loc) })
+		m.plans = slices.DeleteFunc(m.plans, func(r dbq.StagePlansCopyFromParams) bool { return drop(r.Loc) })
+		m.katos = slices.DeleteFunc(m.katos, func(r dbq.StagePlanKatosCopyFromParams) bool { return drop(r.Loc) })
+		return nil
+	}
+	return st, m
+}
+
+var (
+	recordPath   = regexp.MustCompile(`^\$(\.items)?\[(\d+)\]$`)
+	currencyText = regexp.MustCompile(`^[A-Z]{3}$`)
+	plainDecimal = regexp.MustCompile(`^\+?\d{1,15}(\.\d{1,20})?$`)
+)
+
+// FuzzPortalPage feeds arbitrary bytes to the importer as a saved contract/ page: the JSON stream, the
+// record decoding and every field check, with the staging tables in memory. Whatever the bytes, the page
+// must end up as staged records and reported bad records; it never fails the import. Staged records
+// obey the schema's rules, and where the page is valid JSON they agree with a plain decode of it.
+func FuzzPortalPage(f *testing.F) {
+	pages, err := filepath.Glob(filepath.Join("testdata", "portal-*", "contract", "*.json"))
+	require.NoError(f, err)
+	for _, p := range pages {
+		b, err := os.ReadFile(p)
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	good := `{"id": 1001, "customer_bin": "100140000001", "supplier_biin": "100240000003", "sign_date": "2016-08-01", "contract_sum_wnds": 600000.005, "contract_ms": "84.5", "ref_currency_code": "usd", "exchange_rate": "470.5"}`
+	for _, s := range []string{
+		`{"items": [` + good + `], "next_page": null}`,
+		`[` + good + `, ` + good + `]`,
+		`{"items": [{"id": "1003", "contract_sum_wnds": {"v": 1}}, ` + good + `]}`,
+		`{"next_page": 2, "items": null, "items": [` + good + `]}`,
+		`{"items": [{"id": 1, "sign_date": "2016-13-45", "contract_sum_wnds": "12,5"}]}`,
+		`{"items": [{"id": 1, "contract_sum_wnds": 1e400, "contract_ms": -0}]}`,
+		`{"items": [` + good[:40],
+		`{"items": [` + good + `,`,
+		`{"items": [{"id": 1,}]}`,
+		`{"items": {}}`,
+		`{"items": []} []`,
+		`<html>`,
+		``,
+		`null`,
+		"\xef\xbb\xbf[]",
+	} {
+		f.Add([]byte(s))
+	}
+
+	const rel = "contract/page-000001.json"
+	f.Fuzz(func(t *testing.T, page []byte) {
+		path := filepath.Join(t.TempDir(), "page-000001.json")
+		require.NoError(t, os.WriteFile(path, page, 0o600))
+		st, m := newMemStager(t)
+		errs := &errorLog{}
+
+		err := readPortalFile(context.Background(), path, rel, (*stager).portalContract, st, errs)
+		require.NoError(t, err, "a bad page must be reported as a bad record, not fail the import")
+		require.NoError(t, st.flush(context.Background()))
+
+		// Errors: record errors at rel:$path, then at most one error for the file itself, last. A file
+		// that is broken is dropped whole.
+		recordErrs, fileErr := 0, false
+		for i, e := range errs.list {
+			require.NotEmpty(t, e.Reason)
+			if e.Location == rel {
+				require.Equal(t, len(errs.list)-1, i, "the file's error ends it: %v", errs.list)
+				fileErr = true
+				continue
+			}
+			p, ok := strings.CutPrefix(e.Location, rel+":")
+			require.True(t, ok, "location %q", e.Location)
+			require.Regexp(t, recordPath, p)
+			recordErrs++
+		}
+		if fileErr {
+			require.Empty(t, m.contracts, "a broken file is dropped whole")
+		} else {
+			require.Equal(t, st.records, int64(len(m.contracts)+recordErrs), "every record read is staged or reported")
+		}
+
+		byPath := map[string]dbq.StageContractsCopyFromParams{}
+		for _, c := range m.contracts {
+			p, ok := strings.CutPrefix(c.Loc, rel+":")
+			require.True(t, ok, "loc %q", c.Loc)
+			require.Regexp(t, recordPath, p)
+			byPath[p] = c
+			require.NotEmpty(t, c.SourceID)
+			require.NotEmpty(t, c.CustomerBin)
+			require.NotEmpty(t, c.SupplierKey)
+			require.True(t, c.SignedOn.Year() >= 1990 && c.SignedOn.Year() <= 2100, "signed %v", c.SignedOn)
+			require.NotNil(t, c.Total)
+			require.GreaterOrEqual(t, *c.Total, int64(0))
+			if c.TotalAlt != nil {
+				require.GreaterOrEqual(t, *c.TotalAlt, int64(0))
+			}
+			require.Regexp(t, currencyText, c.Currency)
+			if c.LocalContentBp != nil {
+				require.True(t, *c.LocalContentBp >= 0 && *c.LocalContentBp <= 10000, "local content %d", *c.LocalContentBp)
+			}
+			if c.ExchangeRate != nil {
+				require.Regexp(t, decimalPattern, *c.ExchangeRate)
+			}
+		}
+
+		items, ok := referenceItems(page)
+		if !ok {
+			return
+		}
+		require.Equal(t, int64(len(items)), st.records, "records of a valid page; errors %v", errs.list)
+		require.Equal(t, recordErrs, len(errs.list), "a valid page has no file error: %v", errs.list)
+		for p, raw := range items {
+			c, staged := byPath[p]
+			if !staged {
+				continue
+			}
+			id, ok := lastField(raw, "id")
+			require.True(t, ok, "a staged record has an id: %s", raw)
+			require.Equal(t, referenceText(id), c.SourceID)
+			sum, _ := lastField(raw, "contract_sum_wnds")
+			if want, ok := referenceMinor(referenceText(sum)); ok {
+				require.Equal(t, want, *c.Total, "contract_sum_wnds %s", sum)
+			}
+		}
+	})
+}
+
+// referenceItems decodes a valid page without the importer's streaming: the records by JSON path. ok is
+// false when the page is not valid JSON or not a page whose records can be told apart that way.
+func referenceItems(page []byte) (map[string]json.RawMessage, bool) {
+	if !json.Valid(page) {
+		return nil, false
+	}
+	out := map[string]json.RawMessage{}
+	var arr []json.RawMessage
+	if trimmed := bytes.TrimSpace(page); trimmed[0] == '[' {
+		if json.Unmarshal(page, &arr) != nil {
+			return nil, false
+		}
+		for i, r := range arr {
+			out["$["+strconv.Itoa(i)+"]"] = r
+		}
+		return out, true
+	}
+	// An object: walk its keys, since the importer reads every "items" key in turn.
+	dec := json.NewDecoder(bytes.NewReader(page))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false
+	}
+	seen := 0
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, false
+		}
+		if key != "items" {
+			continue
+		}
+		seen++
+		if string(v) == "null" {
+			continue
+		}
+		var items []json.RawMessage
+		if json.Unmarshal(v, &items) != nil {
+			return nil, false
+		}
+		if seen > 1 {
+			return nil, false // the paths of two "items" arrays collide
+		}
+		for i, r := range items {
+			out["$.items["+strconv.Itoa(i)+"]"] = r
+		}
+	}
+	if seen == 0 {
+		return nil, false
+	}
+	return out, true
+}
+
+// lastField returns the value encoding/json gives a struct field named name from the object raw: the last
+// key equal to name under case folding.
+func lastField(raw json.RawMessage, name string) (json.RawMessage, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false
+	}
+	var out json.RawMessage
+	found := false
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, false
+		}
+		if k, _ := key.(string); strings.EqualFold(k, name) {
+			out, found = v, true
+		}
+	}
+	return out, found
+}
+
+// referenceText is a JSON string or number as the importer keeps it: strings trimmed, numbers verbatim.
+func referenceText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return strings.TrimSpace(s)
+	}
+	return string(bytes.TrimSpace(raw))
+}
+
+// referenceMinor converts a plain decimal to tiyn with big.Rat, rounding half away from zero.
+func referenceMinor(text string) (int64, bool) {
+	if !plainDecimal.MatchString(text) {
+		return 0, false
+	}
+	r, ok := new(big.Rat).SetString(strings.TrimPrefix(text, "+"))
+	if !ok {
+		return 0, false
+	}
+	r.Mul(r, big.NewRat(100, 1))
+	n := new(big.Int).Quo(r.Num(), r.Denom())
+	rem := new(big.Rat).Sub(r, new(big.Rat).SetInt(n))
+	if rem.Cmp(big.NewRat(1, 2)) >= 0 {
+		n.Add(n, big.NewInt(1))
+	}
+	if !n.IsInt64() {
+		return 0, false
+	}
+	return n.Int64(), true
+}
+
+// FuzzCSVHeader checks csvHeader against a plain reading of docs/import-csv.md: names are trimmed and
+// case-insensitive, an unknown or repeated column is refused, the required ones must all be there.
+func FuzzCSVHeader(f *testing.F) {
+	for _, s := range []string{
+		strings.Join(CSVColumns, ","),
+		strings.Join(csvRequired, ","),
+		" Contract_ID , SIGNED_ON,buyer_bin,supplier_id,value ",
+		"contract_id,signed_on,buyer_bin,supplier_id,value,value",
+		"contract_id,signed_on,buyer_bin,supplier_id,value,colour",
+		"contract_id,signed_on,buyer_bin,supplier_id",
+		"value,supplier_id,buyer_bin,signed_on,contract_id,kato,,",
+		"",
+		"\ufeffcontract_id,signed_on,buyer_bin,supplier_id,value",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		header := strings.Split(line, ",")
+		got, err := csvHeader(header)
+
+		want := map[string]int{}
+		var wantErr string
+		for i, h := range header {
+			name := strings.ToLower(strings.TrimSpace(h))
+			if !slices.Contains(CSVColumns, name) {
+				wantErr = "unknown column " + strconv.Quote(h)
+				break
+			}
+			if _, dup := want[name]; dup {
+				wantErr = "column " + strconv.Quote(name) + " appears twice"
+				break
+			}
+			want[name] = i
+		}
+		if wantErr == "" {
+			var missing []string
+			for _, c := range csvRequired {
+				if _, ok := want[c]; !ok {
+					missing = append(missing, c)
+				}
+			}
+			if missing != nil {
+				wantErr = "missing required column(s): " + strings.Join(missing, ", ")
+			}
+		}
+		if wantErr != "" {
+			require.Error(t, err)
+			require.Nil(t, got)
+			require.Contains(t, err.Error(), wantErr)
+			return
+		}
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+		for _, c := range csvRequired {
+			require.Contains(t, got, c)
+		}
+	})
+}
+
+// FuzzCSVFile feeds arbitrary bytes to the CSV reader with the staging tables in memory: it never fails
+// the import or panics, every error names the file and a line of it, and every row read is either staged
+// or reported.
+func FuzzCSVFile(f *testing.F) {
+	for _, name := range []string{"items.csv", "items-semicolon.csv"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	header := "contract_id,signed_on,buyer_bin,supplier_id,value,kato,item_id"
+	for _, s := range []string{
+		header + "\nC-1,2016-08-01,100140000001,100240000003,1000.00,751110000,\n",
+		header + "\nC-1,01.08.2016,100140000001,100240000003,\"1,5\",75,1\n\n,,,,,,\n",
+		header + "\n\"C-1\"x,2016-08-01,100140000001,100240000003,1,,\n",
+		header + "\nC-1,2016-08-01,100140000001,100240000003,1,,,extra\nC-2\n",
+		strings.ReplaceAll(header, ",", ";") + "\r\nC-1;01.08.2016;100140000001;CN91;1 234,50;;\r\n",
+		"\xef\xbb\xbf" + header + "\n",
+		"",
+		"\n\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, content []byte) {
+		path := filepath.Join(t.TempDir(), "items.csv")
+		require.NoError(t, os.WriteFile(path, content, 0o600))
+		st, m := newMemStager(t)
+		errs := &errorLog{}
+
+		require.NoError(t, readCSV(context.Background(), path, st, errs))
+		require.NoError(t, st.flush(context.Background()))
+
+		lines := bytes.Count(content, []byte("\n")) + 1
+		rowErrs := 0
+		for _, e := range errs.list {
+			require.NotEmpty(t, e.Reason)
+			if e.Location == "items.csv" {
+				continue
+			}
+			n, ok := strings.CutPrefix(e.Location, "items.csv:")
+			require.True(t, ok, "location %q", e.Location)
+			line, err := strconv.Atoi(n)
+			require.NoError(t, err, "location %q", e.Location)
+			require.True(t, line >= 1 && line <= lines, "line %d of %d", line, lines)
+			if line > 1 && !strings.HasPrefix(e.Reason, "wrong number of fields") && !strings.HasPrefix(e.Reason, "unreadable CSV") {
+				rowErrs++
+			}
+		}
+		require.Equal(t, st.records, int64(len(m.units)+rowErrs), "rows read are staged or reported: %v", errs.list)
+		require.Len(t, m.contracts, len(m.units))
+		for _, u := range m.units {
+			require.GreaterOrEqual(t, u.Value, int64(0))
+			require.NotEmpty(t, u.SourceID)
+			require.NotEmpty(t, u.ContractSourceID)
+		}
+		for _, c := range m.contracts {
+			require.Len(t, c.CustomerBin, 12)
+			require.Regexp(t, currencyText, c.Currency)
+		}
+	})
+}
