@@ -11,7 +11,6 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 	"github.com/gofiber/fiber/v3/middleware/static"
-	"github.com/gofiber/template/html/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ules-kz/ules/internal/ingest"
@@ -35,15 +34,12 @@ func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: templates: %w", err)
 	}
-	engine := html.NewFileSystem(http.FS(templates), ".html")
-	engine.AddFuncMap(template.FuncMap{"pct": formatPercent, "pct1": formatPercentNumber, "width": barWidth, "tenge": formatTenge})
-	// Parse now so a broken template stops start-up instead of a page.
-	if err := engine.Load(); err != nil {
-		return nil, fmt.Errorf("httpapi: templates: %w", err)
+	engine, err := loadViews(templates, template.FuncMap{"pct": formatPercent, "pct1": formatPercentNumber, "width": barWidth, "tenge": formatTenge})
+	if err != nil {
+		return nil, err
 	}
 	app := fiber.New(fiber.Config{
 		Views:        engine,
-		ViewsLayout:  "layout",
 		ErrorHandler: s.handleError,
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 60 * time.Second,
@@ -104,9 +100,14 @@ func (s *Server) handleError(c fiber.Ctx, err error) error {
 	}
 	if isPage(c) {
 		lang := language(c)
-		return c.Status(status).Render("error", fiber.Map{
+		err := c.Status(status).Render("error", fiber.Map{
 			"Title": http.StatusText(status), "Message": body.Error, "Lang": lang, "Langs": languages, "T": translator(lang),
 		})
+		if err == nil {
+			return nil
+		}
+		s.log.Error("render error page", "err", err)
+		return c.Status(status).SendString(body.Error)
 	}
 	return c.Status(status).JSON(body)
 }

@@ -1,0 +1,55 @@
+package httpapi
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"strings"
+)
+
+// views renders each page inside the layout. Every page is parsed once at start-up, and a page is executed
+// into a buffer first, so a template error becomes a 500 instead of half a page sent with 200.
+type views struct {
+	pages map[string]*template.Template
+}
+
+func loadViews(files fs.FS, funcs template.FuncMap) (*views, error) {
+	names, err := fs.Glob(files, "*.html")
+	if err != nil {
+		return nil, fmt.Errorf("httpapi: templates: %w", err)
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, name := range names {
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.New("").Funcs(funcs).ParseFS(files, "layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("httpapi: template %s: %w", name, err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("httpapi: template %s defines no \"content\"", name)
+		}
+		v.pages[strings.TrimSuffix(name, ".html")] = t
+	}
+	return v, nil
+}
+
+// Load satisfies fiber.Views; the templates were parsed by loadViews.
+func (v *views) Load() error { return nil }
+
+// Render executes page name inside the layout.
+func (v *views) Render(w io.Writer, name string, data any, _ ...string) error {
+	t, ok := v.pages[name]
+	if !ok {
+		return fmt.Errorf("httpapi: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		return fmt.Errorf("httpapi: render %s: %w", name, err)
+	}
+	_, err := buf.WriteTo(w)
+	return err
+}
