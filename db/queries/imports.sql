@@ -179,7 +179,7 @@ FROM (
     SELECT k.buyer_id, mode() WITHIN GROUP (ORDER BY i.region) AS region
     FROM contract_items i
     JOIN contracts k ON k.id = i.contract_id
-    WHERE i.region IS NOT NULL
+    WHERE i.region IS NOT NULL AND NOT i.deleted AND NOT k.deleted
       AND k.buyer_id IN (SELECT t.buyer_id FROM contracts t WHERE t.batch_id = @batch_id)
     GROUP BY k.buyer_id
 ) m

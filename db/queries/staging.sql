@@ -11,7 +11,8 @@ FROM (
     SELECT source_id, updated_at
     FROM stg_contracts
     GROUP BY source_id, updated_at
-    HAVING count(DISTINCT (customer_bin, supplier_key, signed_on, currency, total, total_alt, deleted)) > 1
+    HAVING count(DISTINCT (customer_bin, supplier_key, signed_on, currency, exchange_rate, total, total_alt,
+                            local_content_bp, deleted)) > 1
 ) d
 WHERE c.source_id = d.source_id AND c.updated_at IS NOT DISTINCT FROM d.updated_at
 RETURNING c.loc, c.source_id;

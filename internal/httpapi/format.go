@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -54,6 +55,24 @@ func formatTenge(minor int64) string {
 }
 
 var languages = []string{"kk", "ru", "en"}
+
+// langLink is one entry of the language switch: the current page in another language.
+type langLink struct {
+	Lang, URL string
+}
+
+// pageData starts the data of every page: its title, language, translator and language switch.
+func pageData(c fiber.Ctx, title string) fiber.Map {
+	lang := language(c)
+	links := make([]langLink, len(languages))
+	for i, l := range languages {
+		q := url.Values{}
+		c.RequestCtx().QueryArgs().VisitAll(func(k, v []byte) { q.Add(string(k), string(v)) })
+		q.Set("lang", l)
+		links[i] = langLink{Lang: l, URL: c.Path() + "?" + q.Encode()}
+	}
+	return fiber.Map{"Title": title, "Lang": lang, "LangLinks": links, "T": translator(lang)}
+}
 
 // language is the page language: ?lang= when valid, else English.
 func language(c fiber.Ctx) string {

@@ -212,6 +212,8 @@ func TestPages(t *testing.T) {
 	require.Contains(t, body, `id="trend-data"`)
 	require.Contains(t, body, `"threshold":50`)
 	require.Contains(t, body, "/static/vendor/chart-4.6.1.umd.min.js")
+	// The language switch keeps the page's other parameters.
+	require.Contains(t, body, `href="/targets/school-uniforms-50?as_of=2026-11-25&amp;lang=kk"`)
 
 	status, body = get(t, app, "/targets/nothing-here")
 	require.Equal(t, 404, status)

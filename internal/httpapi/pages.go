@@ -36,9 +36,9 @@ func (s *Server) pageOverview(c fiber.Ctx) error {
 		cards = append(cards, card{Slug: t.Slug, Name: t.Names.In(lang), Status: string(p.Status), Year: asOf.Year(),
 			Value: p.Value, Threshold: p.Threshold.Value, Projected: p.Projected, GapAmount: p.GapAmount, Total: p.Figures.Total})
 	}
-	return c.Render("overview", fiber.Map{
-		"Title": translator(lang)("Targets"), "Lang": lang, "Langs": languages, "T": translator(lang), "AsOf": asOf, "Cards": cards,
-	})
+	data := pageData(c, translator(lang)("Targets"))
+	data["AsOf"], data["Cards"] = asOf, cards
+	return c.Render("overview", data)
 }
 
 type regionRow struct {
@@ -86,11 +86,10 @@ func (s *Server) pageTarget(c fiber.Ctx) error {
 		return fmt.Errorf("httpapi: trend: %w", err)
 	}
 	q := url.Values{"category": {p.Target.Category}, "from": {p.From.Format(time.DateOnly)}, "to": {p.To.Format(time.DateOnly)}, "group_by": {"region"}}
-	return c.Render("target", fiber.Map{
-		"Title": p.Target.Names.In(lang), "Name": p.Target.Names.In(lang), "Lang": lang, "Langs": languages, "T": T,
-		"P": p, "Status": string(p.Status), "Regions": regions,
-		// JSON inside a <script type="application/json"> element; html/template escapes it for that context.
-		"Trend":  template.JS(trendJSON),
-		"APIURL": "/api/v1/shares?" + q.Encode(),
-	})
+	data := pageData(c, p.Target.Names.In(lang))
+	data["Name"], data["P"], data["Status"], data["Regions"] = p.Target.Names.In(lang), p, string(p.Status), regions
+	// JSON inside a <script type="application/json"> element; json.Marshal has escaped <, > and &.
+	data["Trend"] = template.JS(trendJSON)
+	data["APIURL"] = "/api/v1/shares?" + q.Encode()
+	return c.Render("target", data)
 }

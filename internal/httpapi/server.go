@@ -99,10 +99,9 @@ func (s *Server) handleError(c fiber.Ctx, err error) error {
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if isPage(c) {
-		lang := language(c)
-		err := c.Status(status).Render("error", fiber.Map{
-			"Title": http.StatusText(status), "Message": body.Error, "Lang": lang, "Langs": languages, "T": translator(lang),
-		})
+		data := pageData(c, http.StatusText(status))
+		data["Message"] = body.Error
+		err := c.Status(status).Render("error", data)
 		if err == nil {
 			return nil
 		}

@@ -31,12 +31,12 @@ func csvItems() []itemRow {
 			Name: "Форма школьная (брак)", Quantity: "2", UnitPrice: i8(500000), Value: 1000000,
 			ValueAlt: i8(892857), LocalBp: i4(8400), LocalValue: 840000, KATO: "751110000", Region: "75",
 			Category: "school-uniforms", Tier: 1, TierRule: "portal_flag", Deleted: true, SupplierIdent: producerBIN},
-		// No item_id: numbered in file order within the contract.
-		{Contract: "C-2016-002", Item: "1", SignedOn: "2016-09-01", Enstru: "141211.100.000001",
+		// No item_id: "#" and the position among the contract's rows without one (docs/import-csv.md).
+		{Contract: "C-2016-002", Item: "#1", SignedOn: "2016-09-01", Enstru: "141211.100.000001",
 			Name: "Костюм рабочий летний", NameKK: "Жазғы жұмыс костюмі", Quantity: "20", UnitPrice: i8(1250000),
 			Value: 25000000, ValueAlt: i8(22321429), LocalBp: i4(1000), LocalValue: 2500000, KATO: "791010000",
 			Region: "79", Category: "workwear", Tier: 2, TierRule: "resident", SupplierIdent: resellerBIN},
-		{Contract: "C-2016-002", Item: "2", SignedOn: "2016-09-01", Enstru: "152012.100.000001",
+		{Contract: "C-2016-002", Item: "#2", SignedOn: "2016-09-01", Enstru: "152012.100.000001",
 			Name: "Ботинки рабочие", Quantity: "10", UnitPrice: i8(1200000), Value: 12000000, ValueAlt: i8(10714286),
 			KATO: "791010000", Region: "79", Category: "footwear", Tier: 2, TierRule: "resident",
 			SupplierIdent: resellerBIN},
@@ -291,7 +291,7 @@ func TestCSVWithoutUpdatedAt(t *testing.T) {
 }
 
 // A row without item_id in a contract whose other rows have ids must not replace one of them.
-func TestCSVMixedItemIDs(t *testing.T) {
+func TestCSVRowsWithAndWithoutItemID(t *testing.T) {
 	t.Parallel()
 	header := "contract_id,signed_on,buyer_bin,supplier_id,item_id,item_name,value,updated_at"
 	content := header + "\n" +

@@ -110,8 +110,9 @@ func FuzzPortalPage(f *testing.F) {
 	}
 
 	const rel = "contract/page-000001.json"
+	// One file, rewritten for each input: a fuzz worker runs its inputs one at a time.
+	path := filepath.Join(f.TempDir(), "page-000001.json")
 	f.Fuzz(func(t *testing.T, page []byte) {
-		path := filepath.Join(t.TempDir(), "page-000001.json")
 		require.NoError(t, os.WriteFile(path, page, 0o600))
 		st, m := newMemStager(t)
 		errs := &errorLog{}
@@ -379,8 +380,8 @@ func FuzzCSVFile(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	path := filepath.Join(f.TempDir(), "items.csv")
 	f.Fuzz(func(t *testing.T, content []byte) {
-		path := filepath.Join(t.TempDir(), "items.csv")
 		require.NoError(t, os.WriteFile(path, content, 0o600))
 		st, m := newMemStager(t)
 		errs := &errorLog{}

@@ -296,8 +296,8 @@ func copyTree(t *testing.T, src string) string {
 	return dir
 }
 
-func i8(v int64) pgtype.Int8  { return pgtype.Int8{Int64: v, Valid: true} }
-func i4(v int32) pgtype.Int4  { return pgtype.Int4{Int32: v, Valid: true} }
+func i8(v int64) pgtype.Int8   { return pgtype.Int8{Int64: v, Valid: true} }
+func i4(v int32) pgtype.Int4   { return pgtype.Int4{Int32: v, Valid: true} }
 func txt(v string) pgtype.Text { return pgtype.Text{String: v, Valid: true} }
 
 func readFile(t *testing.T, path string) string {

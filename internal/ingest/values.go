@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -132,8 +133,9 @@ var dateLayouts = []string{
 
 func parseTime(s string) (time.Time, bool) {
 	for _, layout := range dateLayouts {
+		// Kept in its own offset: the signing day is the day written, not the UTC day.
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
+			return t, true
 		}
 	}
 	return time.Time{}, false
@@ -239,6 +241,8 @@ func currencyCode(field string, s scalar) (string, error) {
 	return c, nil
 }
 
+var maxRate = big.NewRat(1_000_000, 1)
+
 // parseRate keeps an exchange rate as exact decimal text; zero means "not given".
 func parseRate(field string, s scalar) (*string, error) {
 	if !s.present() {
@@ -246,6 +250,10 @@ func parseRate(field string, s scalar) (*string, error) {
 	}
 	if !decimalPattern.MatchString(s.text) {
 		return nil, fieldError(field, "%q is not a positive number", s.text)
+	}
+	// No currency costs more than a million tenge; a larger rate is a typo that would overflow the amounts.
+	if r, ok := new(big.Rat).SetString(s.text); !ok || r.Cmp(maxRate) > 0 {
+		return nil, fieldError(field, "%q tenge per unit is not a plausible exchange rate", s.text)
 	}
 	return &s.text, nil
 }
