@@ -84,7 +84,6 @@ func (im *Importer) Import(ctx context.Context, opts Options) (Result, error) {
 		}
 		return res, err
 	}
-	res.Status = "committed"
 	im.log.Info("import committed", "batch", batchID, "format", opts.Format, "read", res.Read, "loaded", res.Loaded,
 		"replaced", res.Replaced, "unchanged", res.Unchanged, "rejected", res.Rejected, "took", time.Since(started).Round(time.Millisecond))
 	return res, nil
