@@ -72,19 +72,20 @@ func printImportResult(w io.Writer, res ingest.Result) {
 
 // newRecordBar counts records on a terminal and stays silent otherwise (logs, CI).
 func newRecordBar(w io.Writer, what string) *progressbar.ProgressBar {
-	visible := false
-	if f, ok := w.(*os.File); ok {
-		visible = term.IsTerminal(int(f.Fd()))
-	}
 	return progressbar.NewOptions64(-1,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionSetItsString("records"),
 		progressbar.OptionShowIts(),
 		progressbar.OptionShowCount(),
-		progressbar.OptionSetVisibility(visible),
+		progressbar.OptionSetVisibility(isTerminal(w)),
 		progressbar.OptionClearOnFinish(),
 	)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func currentUser() string {

@@ -36,6 +36,8 @@ func commands() []command {
 		{"migrate", "apply database migrations", runMigrate},
 		{"import", "import procurement data (portal export folder or canonical CSV)", runImport},
 		{"demo", "generate the demo dataset and import it", runDemo},
+		{"gen", "write synthetic procurement data of any size", runGen},
+		{"bench", "measure import speed against raw COPY", runBench},
 	}
 }
 

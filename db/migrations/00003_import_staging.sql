@@ -69,28 +69,28 @@ CREATE UNLOGGED TABLE stg_plan_katos (
 -- item_tier_rule decides, as of the signing date, why an item's supplier is or is not a domestic producer
 -- (DESIGN.md §4). The first rule that holds wins; the tier follows from the rule (tier_of_rule).
 -- +goose StatementBegin
+-- A single expression without FROM, so the planner inlines it into the merge instead of calling it per row.
 CREATE FUNCTION item_tier_rule(p_supplier_id bigint, p_signed_on date, p_enstru text, p_category_id integer)
-RETURNS text LANGUAGE sql STABLE AS $$
+RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT CASE
         WHEN EXISTS (
-            SELECT 1 FROM producer_register r
-            WHERE r.bin = s.bin
+            SELECT 1 FROM suppliers s JOIN producer_register r ON r.bin = s.bin
+            WHERE s.id = p_supplier_id
               AND r.valid_from <= p_signed_on AND (r.valid_to IS NULL OR r.valid_to >= p_signed_on)
               AND ((r.enstru_prefix <> '' AND replace(p_enstru, '.', '') LIKE r.enstru_prefix || '%')
                    OR r.category_id = p_category_id
                    OR (r.enstru_prefix = '' AND r.category_id IS NULL)))
             THEN 'register'
         WHEN EXISTS (
-            SELECT 1 FROM origin_certificates oc
-            WHERE oc.bin = s.bin
+            SELECT 1 FROM suppliers s JOIN origin_certificates oc ON oc.bin = s.bin
+            WHERE s.id = p_supplier_id
               AND oc.issued <= p_signed_on AND oc.expires >= p_signed_on
               AND replace(p_enstru, '.', '') LIKE oc.enstru_prefix || '%')
             THEN 'certificate'
-        WHEN s.portal_producer THEN 'portal_flag'
-        WHEN s.resident THEN 'resident'
+        WHEN (SELECT s.portal_producer FROM suppliers s WHERE s.id = p_supplier_id) THEN 'portal_flag'
+        WHEN (SELECT s.resident FROM suppliers s WHERE s.id = p_supplier_id) THEN 'resident'
         ELSE 'non_resident'
     END
-    FROM suppliers s WHERE s.id = p_supplier_id
 $$;
 -- +goose StatementEnd
 
