@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -19,14 +20,14 @@ import (
 )
 
 func runBench(ctx context.Context, env *environment, args []string) error {
+	// import is the only benchmark so far; `ules bench --help` shows its usage.
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		args = []string{"import", "--help"}
+	}
 	if len(args) == 0 || args[0] != "import" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintln(env.stdout, "Usage: ules bench import [flags]\n\nRun `ules bench import --help` for its flags.")
-			return nil
-		}
 		return fmt.Errorf("want a benchmark name: ules bench import [flags]")
 	}
-	fs := flags(env, "bench import", "[flags]",
+	fs := flags(env, "bench", "import [flags]",
 		`Generates N items, then in one run measures our import of them into a fresh database and a raw COPY of
 the same rows (the canonical CSV) into an unindexed table, and prints items/s for both, their ratio and
 this process's peak resident memory. The database server comes from DATABASE_URL; a database named
@@ -37,6 +38,7 @@ ules_bench_<time> is created there and dropped afterwards.`)
 	seed := fs.Uint64("seed", def.Seed, "dataset seed")
 	format := fs.String("format", "portal", "format our import reads: portal or csv")
 	keep := fs.Bool("keep", false, "keep the benchmark database and the generated files")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of our import to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -95,6 +97,17 @@ ules_bench_<time> is created there and dropped afterwards.`)
 	path := portalPath
 	if *format == "csv" {
 		path = csvPath
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	res, err := ingest.NewImporter(pool, "KZ", env.log).Import(ctx, ingest.Options{Format: *format, Path: path, CreatedBy: "bench"})

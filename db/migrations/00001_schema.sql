@@ -189,8 +189,11 @@ CREATE TABLE contract_items (
     local_content_bp    integer CHECK (local_content_bp BETWEEN 0 AND 10000),
     local_content_value bigint NOT NULL DEFAULT 0,
     kato                text NOT NULL DEFAULT '',
-    region              text REFERENCES regions (code),
-    category_id         integer REFERENCES categories (id),
+    -- region and category_id are set by the import from the regions table and the category rules; foreign
+    -- keys to those small reference tables cost more than the rest of the insert, and Citus would want
+    -- them as reference tables anyway.
+    region              text,
+    category_id         integer,
     -- 1 domestic producer, 2 resident supplier, 3 non-resident; tier_rule names the rule that decided.
     tier                smallint NOT NULL CHECK (tier BETWEEN 1 AND 3),
     tier_rule           text NOT NULL,

@@ -303,10 +303,23 @@ WITH staged AS (
     WHERE NOT coalesce(st.rejected, false)
       AND (st.newest IS NULL OR k.source_updated_at IS NULL OR st.newest >= k.source_updated_at)
     ORDER BY k.id, u.source_id, u.loc DESC, p.loc DESC
+), suppliers_seen AS (
+    SELECT s.id, s.portal_producer, s.resident,
+           EXISTS (SELECT 1 FROM producer_register r WHERE r.bin = s.bin)
+               OR EXISTS (SELECT 1 FROM origin_certificates oc WHERE oc.bin = s.bin) AS referenced
+    FROM suppliers s
+    WHERE s.id IN (SELECT supplier_id FROM src)
 ), priced AS (
+    -- item_tier_rule decides; it is called only for suppliers on the register or holding certificates,
+    -- because for all others it reduces to the source's flags, and calling it per row dominated the import.
     SELECT src.contract_id, src.source_id, src.signed_on, src.supplier_id, src.rate, src.enstru_code, src.name, src.name_kk, src.description, src.quantity, src.unit, src.unit_price, src.value, src.value_alt, src.local_content_bp, src.category_id, src.deleted, src.kato, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
-           item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id) AS rule
+           CASE WHEN sp.referenced THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
+                WHEN sp.portal_producer THEN 'portal_flag'
+                WHEN sp.resident THEN 'resident'
+                ELSE 'non_resident'
+           END AS rule
     FROM src
+    JOIN suppliers_seen sp ON sp.id = src.supplier_id
 ), up AS (
     INSERT INTO contract_items AS i (contract_id, source_id, signed_on, enstru_code, name, name_kk, description,
         quantity, unit, unit_price, value, value_alt, local_content_bp, local_content_value, kato, region,
@@ -379,14 +392,20 @@ func (q *Queries) ImportMergeSuppliers(ctx context.Context, db DBTX) (int64, err
 }
 
 const importRefreshItemsOfContracts = `-- name: ImportRefreshItemsOfContracts :execrows
+WITH touched AS MATERIALIZED (
+    SELECT k.id, k.signed_on, k.supplier_id
+    FROM contracts k
+    WHERE k.batch_id = $1
+      AND NOT EXISTS (SELECT 1 FROM stg_units u WHERE u.contract_source_id = k.source_id)
+), decided AS (
+    SELECT i.id, t.signed_on, item_tier_rule(t.supplier_id, t.signed_on, i.enstru_code, i.category_id) AS rule
+    FROM touched t
+    JOIN contract_items i ON i.contract_id = t.id
+)
 UPDATE contract_items i
-SET signed_on = k.signed_on,
-    tier = tier_of_rule(item_tier_rule(k.supplier_id, k.signed_on, i.enstru_code, i.category_id)),
-    tier_rule = item_tier_rule(k.supplier_id, k.signed_on, i.enstru_code, i.category_id)
-FROM contracts k
-WHERE k.id = i.contract_id AND k.batch_id = $1
-  AND (i.signed_on, i.tier_rule)
-      IS DISTINCT FROM (k.signed_on, item_tier_rule(k.supplier_id, k.signed_on, i.enstru_code, i.category_id))
+SET signed_on = d.signed_on, tier = tier_of_rule(d.rule), tier_rule = d.rule
+FROM decided d
+WHERE i.id = d.id AND (i.signed_on, i.tier_rule) IS DISTINCT FROM (d.signed_on, d.rule)
 `
 
 // A new contract version may change what its stored items inherit (signing date, supplier) even when the

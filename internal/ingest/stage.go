@@ -19,6 +19,8 @@ var stagingTables = []string{"stg_subjects", "stg_contracts", "stg_units", "stg_
 // createStaging makes session-local staging tables that shadow the public definitions for this transaction.
 func createStaging(ctx context.Context, tx pgx.Tx) error {
 	var b strings.Builder
+	// The merge sorts and hashes whole staging tables; the default 4 MB would spill them to disk.
+	b.WriteString("SET LOCAL work_mem = '256MB';")
 	for _, t := range stagingTables {
 		fmt.Fprintf(&b, "CREATE TEMP TABLE %s (LIKE public.%s INCLUDING DEFAULTS) ON COMMIT DROP;", t, t)
 	}
