@@ -215,3 +215,17 @@ UPDATE contract_items i
 SET signed_on = d.signed_on, tier = tier_of_rule(d.rule), tier_rule = d.rule
 FROM decided d
 WHERE i.id = d.id AND (i.signed_on, i.tier_rule) IS DISTINCT FROM (d.signed_on, d.rule);
+
+-- name: ImportBatchHold :exec
+-- The import's transaction holds this lock until it ends; a running batch whose lock is free belongs to a
+-- process that died (killed, disconnected) without recording its end.
+SELECT pg_advisory_xact_lock(1431061843, @id::integer);
+
+-- name: ImportBatchesAbandon :many
+-- The grace period covers the moment between creating a batch and taking its lock.
+UPDATE import_batches
+SET status = 'failed', finished_at = now(),
+    message = 'interrupted: the importing process ended before finishing (killed or disconnected); nothing was committed'
+WHERE status = 'running' AND started_at < now() - interval '1 minute'
+  AND pg_try_advisory_xact_lock(1431061843, id::integer)
+RETURNING id;

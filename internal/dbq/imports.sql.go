@@ -93,6 +93,17 @@ func (q *Queries) ImportBatchGet(ctx context.Context, db DBTX, id int64) (Import
 	return i, err
 }
 
+const importBatchHold = `-- name: ImportBatchHold :exec
+SELECT pg_advisory_xact_lock(1431061843, $1::integer)
+`
+
+// The import's transaction holds this lock until it ends; a running batch whose lock is free belongs to a
+// process that died (killed, disconnected) without recording its end.
+func (q *Queries) ImportBatchHold(ctx context.Context, db DBTX, id int32) error {
+	_, err := db.Exec(ctx, importBatchHold, id)
+	return err
+}
+
 const importBatchList = `-- name: ImportBatchList :many
 SELECT id, format, source_name, sha256, created_by, status, started_at, finished_at, rows_read, rows_loaded, rows_rejected, rows_replaced, rows_unchanged, message FROM import_batches
 WHERE $1::bigint IS NULL OR id < $1
@@ -133,6 +144,36 @@ func (q *Queries) ImportBatchList(ctx context.Context, db DBTX, arg ImportBatchL
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const importBatchesAbandon = `-- name: ImportBatchesAbandon :many
+UPDATE import_batches
+SET status = 'failed', finished_at = now(),
+    message = 'interrupted: the importing process ended before finishing (killed or disconnected); nothing was committed'
+WHERE status = 'running' AND started_at < now() - interval '1 minute'
+  AND pg_try_advisory_xact_lock(1431061843, id::integer)
+RETURNING id
+`
+
+// The grace period covers the moment between creating a batch and taking its lock.
+func (q *Queries) ImportBatchesAbandon(ctx context.Context, db DBTX) ([]int64, error) {
+	rows, err := db.Query(ctx, importBatchesAbandon)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -60,6 +60,13 @@ func (im *Importer) Import(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	abandoned, err := im.q.ImportBatchesAbandon(ctx, im.pool)
+	if err != nil {
+		return Result{}, fmt.Errorf("ingest: look for interrupted imports: %w", err)
+	}
+	for _, id := range abandoned {
+		im.log.Warn("marked an interrupted import as failed", "batch", id)
+	}
 	batchID, err := im.q.ImportBatchCreate(ctx, im.pool, dbq.ImportBatchCreateParams{
 		Format: opts.Format, SourceName: opts.Path, CreatedBy: opts.CreatedBy,
 	})
@@ -102,6 +109,9 @@ func reader(opts Options) (readFunc, string, error) {
 }
 
 func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, read readFunc, source string, errs *errorLog, res *Result) error {
+	if err := im.q.ImportBatchHold(ctx, tx, int32(res.BatchID)); err != nil {
+		return fmt.Errorf("ingest: lock batch: %w", err)
+	}
 	classifier, err := im.classifier(ctx, tx)
 	if err != nil {
 		return err
