@@ -334,14 +334,23 @@ WITH staged AS (
 ), src AS (
     SELECT DISTINCT ON (k.id, u.source_id)
         k.id AS contract_id, u.source_id, k.signed_on, k.supplier_id, k.exchange_rate AS rate,
-        p.enstru_code, p.name, p.name_kk, p.description, u.quantity, p.unit, u.unit_price, u.value, u.value_alt,
-        u.local_content_bp, p.category_id, u.deleted, coalesce(ka.kato, '') AS kato
+        u.quantity, u.unit_price, u.value, u.value_alt, u.local_content_bp, u.deleted,
+        -- Without its plan point a stored unit keeps its product (see StageUnitsInvalid).
+        (CASE WHEN p.plan_id IS NULL THEN ex.enstru_code ELSE p.enstru_code END)::text AS enstru_code,
+        (CASE WHEN p.plan_id IS NULL THEN ex.name ELSE p.name END)::text AS name,
+        (CASE WHEN p.plan_id IS NULL THEN ex.name_kk ELSE p.name_kk END)::text AS name_kk,
+        (CASE WHEN p.plan_id IS NULL THEN ex.description ELSE p.description END)::text AS description,
+        (CASE WHEN p.plan_id IS NULL THEN ex.unit ELSE p.unit END)::text AS unit,
+        (CASE WHEN p.plan_id IS NULL THEN ex.category_id ELSE p.category_id END)::integer AS category_id,
+        (CASE WHEN p.plan_id IS NULL THEN ex.kato ELSE coalesce(ka.kato, '') END)::text AS kato
     FROM stg_units u
     JOIN contracts k ON k.source = $1 AND k.source_id = u.contract_source_id
-    JOIN stg_plans p ON p.plan_id = u.plan_id
+    LEFT JOIN stg_plans p ON p.plan_id = u.plan_id
+    LEFT JOIN contract_items ex ON ex.contract_id = k.id AND ex.source_id = u.source_id
     LEFT JOIN staged st ON st.source_id = u.contract_source_id
     LEFT JOIN katos ka ON ka.plan_id = u.plan_id
     WHERE NOT coalesce(st.rejected, false)
+      AND (p.plan_id IS NOT NULL OR ex.id IS NOT NULL)
       AND (st.newest IS NULL OR k.source_updated_at IS NULL OR st.newest >= k.source_updated_at)
     ORDER BY k.id, u.source_id, u.loc DESC, p.loc DESC
 ), suppliers_seen AS (
@@ -353,7 +362,7 @@ WITH staged AS (
 ), priced AS (
     -- item_tier_rule decides; it is called only for suppliers on the register or holding certificates,
     -- because for all others it reduces to the source's flags, and calling it per row dominated the import.
-    SELECT src.contract_id, src.source_id, src.signed_on, src.supplier_id, src.rate, src.enstru_code, src.name, src.name_kk, src.description, src.quantity, src.unit, src.unit_price, src.value, src.value_alt, src.local_content_bp, src.category_id, src.deleted, src.kato, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
+    SELECT src.contract_id, src.source_id, src.signed_on, src.supplier_id, src.rate, src.quantity, src.unit_price, src.value, src.value_alt, src.local_content_bp, src.deleted, src.enstru_code, src.name, src.name_kk, src.description, src.unit, src.category_id, src.kato, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
            CASE WHEN sp.referenced THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
                 WHEN sp.portal_producer THEN 'portal_flag'
                 WHEN sp.resident THEN 'resident'
