@@ -36,8 +36,10 @@ func commands() []command {
 		{"migrate", "apply database migrations", runMigrate},
 		{"import", "import procurement data (portal export folder or canonical CSV)", runImport},
 		{"demo", "generate the demo dataset and import it", runDemo},
+		{"portal", "fetch data from the national procurement portal's API", runPortal},
 		{"gen", "write synthetic procurement data of any size", runGen},
 		{"bench", "measure import speed against raw COPY", runBench},
+		{"template", "write the canonical import template (CSV or XLSX)", runTemplate},
 	}
 }
 
