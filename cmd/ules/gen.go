@@ -13,12 +13,13 @@ import (
 func runGen(ctx context.Context, env *environment, args []string) error {
 	fs := flags(env, "gen", "--items N [flags]",
 		`Writes realistic synthetic procurement data (the demo's distributions) of any size, deterministic for a
-seed: --format portal writes a portal export folder, --format csv the canonical CSV file.`)
+seed: --format portal writes a portal export folder, --format csv the canonical CSV file, --format ocds
+OCDS releases as JSON Lines (values without VAT: OCDS items have no value of their own).`)
 	def := demo.DefaultOptions()
 	items := fs.Int("items", def.Items, "number of contract items")
 	seed := fs.Uint64("seed", def.Seed, "dataset seed")
-	format := fs.String("format", "portal", "portal or csv")
-	out := fs.String("out", "", "output folder (portal) or file (csv); default ules-gen-<format>[.csv]")
+	format := fs.String("format", "portal", "portal, csv or ocds")
+	out := fs.String("out", "", "output folder (portal) or file (csv, ocds); default ules-gen-<format>[.csv|.jsonl]")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,8 +33,11 @@ seed: --format portal writes a portal export folder, --format csv the canonical 
 	path := *out
 	if path == "" {
 		path = "ules-gen-" + *format
-		if *format == "csv" {
+		switch *format {
+		case "csv":
 			path += ".csv"
+		case "ocds":
+			path += ".jsonl"
 		}
 	}
 	opts := def
@@ -56,15 +60,19 @@ func generate(ctx context.Context, format, path string, opts demo.Options, bar *
 	switch format {
 	case "portal":
 		sink, err = demo.PortalSink(path, opts.PageSize)
-	case "csv":
+	case "csv", "ocds":
 		var f *os.File
 		if f, err = os.Create(path); err != nil {
 			return demo.Stats{}, err
 		}
 		defer f.Close()
-		sink, err = demo.CSVSink(f)
+		if format == "csv" {
+			sink, err = demo.CSVSink(f)
+		} else {
+			sink = demo.OCDSSink(f)
+		}
 	default:
-		return demo.Stats{}, fmt.Errorf("unknown --format %q: want portal or csv", format)
+		return demo.Stats{}, fmt.Errorf("unknown --format %q: want portal, csv or ocds", format)
 	}
 	if err != nil {
 		return demo.Stats{}, err
