@@ -9,6 +9,79 @@ import (
 	"context"
 )
 
+// iteratorForCertificateStageCopyFrom implements pgx.CopyFromSource.
+type iteratorForCertificateStageCopyFrom struct {
+	rows                 []CertificateStageCopyFromParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCertificateStageCopyFrom) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCertificateStageCopyFrom) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].Loc,
+		r.rows[0].Number,
+		r.rows[0].BIN,
+		r.rows[0].EnstruPrefix,
+		r.rows[0].LocalContentBp,
+		r.rows[0].Issued,
+		r.rows[0].Expires,
+	}, nil
+}
+
+func (r iteratorForCertificateStageCopyFrom) Err() error {
+	return nil
+}
+
+func (q *Queries) CertificateStageCopyFrom(ctx context.Context, db DBTX, arg []CertificateStageCopyFromParams) (int64, error) {
+	return db.CopyFrom(ctx, []string{"stg_certificates"}, []string{"loc", "number", "bin", "enstru_prefix", "local_content_bp", "issued", "expires"}, &iteratorForCertificateStageCopyFrom{rows: arg})
+}
+
+// iteratorForFxRateStageCopyFrom implements pgx.CopyFromSource.
+type iteratorForFxRateStageCopyFrom struct {
+	rows                 []FxRateStageCopyFromParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForFxRateStageCopyFrom) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForFxRateStageCopyFrom) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].Loc,
+		r.rows[0].Currency,
+		r.rows[0].RateDate,
+		r.rows[0].Rate,
+	}, nil
+}
+
+func (r iteratorForFxRateStageCopyFrom) Err() error {
+	return nil
+}
+
+func (q *Queries) FxRateStageCopyFrom(ctx context.Context, db DBTX, arg []FxRateStageCopyFromParams) (int64, error) {
+	return db.CopyFrom(ctx, []string{"stg_fx_rates"}, []string{"loc", "currency", "rate_date", "rate"}, &iteratorForFxRateStageCopyFrom{rows: arg})
+}
+
 // iteratorForImportErrorsCopyFrom implements pgx.CopyFromSource.
 type iteratorForImportErrorsCopyFrom struct {
 	rows                 []ImportErrorsCopyFromParams
@@ -41,6 +114,46 @@ func (r iteratorForImportErrorsCopyFrom) Err() error {
 
 func (q *Queries) ImportErrorsCopyFrom(ctx context.Context, db DBTX, arg []ImportErrorsCopyFromParams) (int64, error) {
 	return db.CopyFrom(ctx, []string{"import_errors"}, []string{"batch_id", "location", "reason"}, &iteratorForImportErrorsCopyFrom{rows: arg})
+}
+
+// iteratorForRegisterStageCopyFrom implements pgx.CopyFromSource.
+type iteratorForRegisterStageCopyFrom struct {
+	rows                 []RegisterStageCopyFromParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForRegisterStageCopyFrom) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForRegisterStageCopyFrom) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].Loc,
+		r.rows[0].BIN,
+		r.rows[0].EnstruPrefix,
+		r.rows[0].CategoryID,
+		r.rows[0].ValidFrom,
+		r.rows[0].ValidTo,
+		r.rows[0].Capacity,
+		r.rows[0].CapacityUnit,
+		r.rows[0].Source,
+	}, nil
+}
+
+func (r iteratorForRegisterStageCopyFrom) Err() error {
+	return nil
+}
+
+func (q *Queries) RegisterStageCopyFrom(ctx context.Context, db DBTX, arg []RegisterStageCopyFromParams) (int64, error) {
+	return db.CopyFrom(ctx, []string{"stg_register"}, []string{"loc", "bin", "enstru_prefix", "category_id", "valid_from", "valid_to", "capacity", "capacity_unit", "source"}, &iteratorForRegisterStageCopyFrom{rows: arg})
 }
 
 // iteratorForStageContractsCopyFrom implements pgx.CopyFromSource.

@@ -148,6 +148,17 @@ type Region struct {
 	NameEn string
 }
 
+type StgCertificate struct {
+	Loc            string
+	Number         string
+	BIN            string
+	EnstruPrefix   string
+	LocalContentBp int32
+	Issued         time.Time
+	Expires        time.Time
+	Rejected       bool
+}
+
 type StgContract struct {
 	Loc            string
 	SourceID       string
@@ -168,6 +179,14 @@ type StgContract struct {
 	Rejected       bool
 }
 
+type StgFxRate struct {
+	Loc      string
+	Currency string
+	RateDate time.Time
+	Rate     string
+	Rejected bool
+}
+
 type StgPlan struct {
 	Loc         string
 	PlanID      string
@@ -183,6 +202,19 @@ type StgPlanKato struct {
 	Loc    string
 	PlanID string
 	KATO   string
+}
+
+type StgRegister struct {
+	Loc          string
+	BIN          string
+	EnstruPrefix string
+	CategoryID   *int32
+	ValidFrom    time.Time
+	ValidTo      *time.Time
+	Capacity     *string
+	CapacityUnit string
+	Source       string
+	Rejected     bool
 }
 
 type StgSubject struct {

@@ -32,66 +32,129 @@ var CSVColumns = []string{
 
 var csvRequired = []string{"contract_id", "signed_on", "buyer_bin", "supplier_id", "value"}
 
+// templateColumns are the canonical template's columns, whether it arrives as CSV or XLSX.
+var templateColumns = columnSet{all: CSVColumns, required: csvRequired, doc: "docs/import-csv.md"}
+
 // readCSV stages the canonical CSV: one row per contract item, the contract's columns repeated on each row.
 func readCSV(ctx context.Context, path string, st *stager, errs *errorLog) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
-	}
-	defer f.Close()
-	name := filepath.Base(path)
-	br := bufio.NewReaderSize(f, 1<<16)
-	delim, err := sniffDelimiter(br)
-	if err != nil {
-		errs.add(name, err.Error())
-		return nil
-	}
-	r := csv.NewReader(br)
-	r.Comma = delim
-	// The header fixes the field count; a row with another count is an error of its own.
-	r.FieldsPerRecord = 0
-	header, err := r.Read()
-	if err != nil {
-		errs.addf(name+":1", "cannot read the header row: %v", err)
-		return nil
-	}
-	cols, err := csvHeader(header)
-	if err != nil {
-		errs.add(name+":1", err.Error())
-		return nil
-	}
+	return readTemplate(ctx, path, openCSV, st, errs)
+}
+
+// readTemplate stages the canonical template from a sheet that open reads, CSV or XLSX: the same columns,
+// the same checks, the same records.
+func readTemplate(ctx context.Context, path string, open sheetOpener, st *stager, errs *errorLog) error {
 	// Items without an item_id are numbered in file order within their contract.
 	ordinals := map[string]int{}
+	return readSheet(ctx, path, open, templateColumns, st.counted, errs, func(ctx context.Context, loc string, row sheetRow) error {
+		return st.templateItem(ctx, loc, row, ordinals)
+	})
+}
+
+// A sheet is a spreadsheet read row by row: a CSV file or the first worksheet of an XLSX workbook. Its
+// first row is the header.
+type sheet interface {
+	// next returns the next row's location (file:line) and cells, and io.EOF after the last row. A badRow
+	// error reports the row and reading goes on; an unreadable error reports the location and ends the
+	// reading; any other error fails the import.
+	next() (loc string, cells []string, err error)
+	// cells says how the sheet writes numbers and dates.
+	cells() cellReader
+	close() error
+}
+
+// A sheetOpener opens a file as a sheet. It returns an unreadable error for a file that is not a sheet of
+// its kind (reported, not fatal) and any other error when the file cannot be opened at all.
+type sheetOpener func(path string) (sheet, error)
+
+// errEmptyFile is a file without a byte.
+var errEmptyFile = errors.New("the file is empty")
+
+// badRow is a row that cannot be read; the rows after it can.
+type badRow struct{ reason string }
+
+func (e badRow) Error() string { return e.reason }
+
+// unreadable ends the reading of a sheet: nothing after its location can be read.
+type unreadable struct{ loc, reason string }
+
+func (e unreadable) Error() string { return e.loc + ": " + e.reason }
+
+// cellReader turns a cell's text into what the shared checks read: numbers with a decimal point, dates in
+// one of dateLayouts.
+type cellReader interface {
+	number(text string) string
+	date(text string) string
+}
+
+// plainCells are cells written as the checks read them (CSV with ',').
+type plainCells struct{}
+
+func (plainCells) number(text string) string { return text }
+func (plainCells) date(text string) string   { return text }
+
+// localeCells are the cells of a ';' CSV, as spreadsheets in Russian and Kazakh locales save it: a decimal
+// comma and spaces between thousands.
+type localeCells struct{}
+
+func (localeCells) number(text string) string {
+	return strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", ".").Replace(text)
+}
+func (localeCells) date(text string) string { return text }
+
+// readSheet reads a sheet's header against cols and hands every non-blank row to item, counting it. Bad rows
+// and a broken file are reported to errs; only a failure to read the file at all, or an error of item other
+// than a recordError, fails the import.
+func readSheet(ctx context.Context, path string, open sheetOpener, cols columnSet, counted func(), errs *errorLog,
+	item func(ctx context.Context, loc string, row sheetRow) error,
+) error {
+	sh, err := open(path)
+	if errors.Is(err, errEmptyFile) {
+		errs.add(filepath.Base(path), "the file is empty: want a header row (see "+cols.doc+")")
+		return nil
+	}
+	if err != nil {
+		return reportUnreadable(err, errs)
+	}
+	defer sh.close()
+	loc, header, err := sh.next()
+	if err == io.EOF {
+		errs.add(filepath.Base(path), "the file is empty: want a header row (see "+cols.doc+")")
+		return nil
+	}
+	if err != nil {
+		var bad badRow
+		if errors.As(err, &bad) {
+			err = unreadable{loc: loc, reason: "cannot read the header row: " + bad.reason}
+		}
+		return reportUnreadable(err, errs)
+	}
+	index, err := cols.header(header)
+	if err != nil {
+		errs.add(loc, err.Error())
+		return nil
+	}
+	reader := sh.cells()
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rec, err := r.Read()
+		loc, cells, err := sh.next()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return fmt.Errorf("ingest: read %s: %w", name, err)
-			}
-			loc := name + ":" + strconv.Itoa(pe.StartLine)
-			if errors.Is(pe.Err, csv.ErrFieldCount) {
-				errs.addf(loc, "wrong number of fields: %d, the header has %d", len(rec), len(header))
+			var bad badRow
+			if errors.As(err, &bad) {
+				errs.add(loc, bad.reason)
 				continue
 			}
-			// After a quoting error the reader cannot tell where rows start again.
-			errs.addf(loc, "unreadable CSV: %v; nothing after this line was read", pe.Err)
-			return nil
+			return reportUnreadable(err, errs)
 		}
-		line, _ := r.FieldPos(0)
-		loc := name + ":" + strconv.Itoa(line)
-		if isBlank(rec) {
+		if isBlank(cells) {
 			continue
 		}
-		st.counted()
-		row := csvRow{cols: cols, rec: rec, decimalComma: delim == ';'}
-		if err := st.csvItem(ctx, loc, row, ordinals); err != nil {
+		counted()
+		if err := item(ctx, loc, sheetRow{cols: index, cells: cells, reader: reader}); err != nil {
 			var re recordError
 			if errors.As(err, &re) {
 				errs.add(loc, re.Error())
@@ -101,6 +164,90 @@ func readCSV(ctx context.Context, path string, st *stager, errs *errorLog) error
 		}
 	}
 }
+
+// reportUnreadable records an unreadable file or row as a bad record; any other error is returned.
+func reportUnreadable(err error, errs *errorLog) error {
+	var u unreadable
+	if errors.As(err, &u) {
+		errs.add(u.loc, u.reason)
+		return nil
+	}
+	return err
+}
+
+// csvSheet reads a CSV file.
+type csvSheet struct {
+	f      *os.File
+	r      *csv.Reader
+	name   string
+	reader cellReader
+	fields int // the header's, which every row must have
+	rows   int
+}
+
+// openCSV opens a CSV file, detecting its delimiter from the header.
+func openCSV(path string) (sheet, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	name := filepath.Base(path)
+	br := bufio.NewReaderSize(f, 1<<16)
+	if b, _ := br.Peek(4); bytes.Equal(b, []byte("PK\x03\x04")) {
+		f.Close()
+		return nil, unreadable{loc: name, reason: "the file is an XLSX workbook (or another zip archive), not CSV: " +
+			"save it as CSV or import it as XLSX"}
+	}
+	delim, err := sniffDelimiter(br)
+	if err != nil {
+		f.Close()
+		if errors.Is(err, errEmptyFile) {
+			return nil, err
+		}
+		return nil, unreadable{loc: name, reason: err.Error()}
+	}
+	r := csv.NewReader(br)
+	r.Comma = delim
+	// The header fixes the field count; a row with another count is an error of its own.
+	r.FieldsPerRecord = 0
+	var reader cellReader = plainCells{}
+	if delim == ';' {
+		reader = localeCells{}
+	}
+	return &csvSheet{f: f, r: r, name: name, reader: reader}, nil
+}
+
+func (s *csvSheet) next() (string, []string, error) {
+	rec, err := s.r.Read()
+	s.rows++
+	if err == io.EOF {
+		return "", nil, io.EOF
+	}
+	if s.rows == 1 {
+		if err != nil {
+			return s.name + ":1", nil, unreadable{loc: s.name + ":1", reason: fmt.Sprintf("cannot read the header row: %v", err)}
+		}
+		s.fields = len(rec)
+		return s.name + ":1", rec, nil
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if !errors.As(err, &pe) {
+			return "", nil, fmt.Errorf("ingest: read %s: %w", s.name, err)
+		}
+		loc := s.name + ":" + strconv.Itoa(pe.StartLine)
+		if errors.Is(pe.Err, csv.ErrFieldCount) {
+			return loc, nil, badRow{fmt.Sprintf("wrong number of fields: %d, the header has %d", len(rec), s.fields)}
+		}
+		// After a quoting error the reader cannot tell where rows start again.
+		return loc, nil, unreadable{loc: loc, reason: fmt.Sprintf("unreadable CSV: %v; nothing after this line was read", pe.Err)}
+	}
+	line, _ := s.r.FieldPos(0)
+	return s.name + ":" + strconv.Itoa(line), rec, nil
+}
+
+func (s *csvSheet) cells() cellReader { return s.reader }
+func (s *csvSheet) close() error      { return s.f.Close() }
 
 // sniffDelimiter picks ',' or ';' (spreadsheets saved in Russian or Kazakh locales use ';') from the header.
 func sniffDelimiter(br *bufio.Reader) (rune, error) {
@@ -112,7 +259,7 @@ func sniffDelimiter(br *bufio.Reader) (rune, error) {
 		head, err = br.Peek(1)
 		if len(head) == 0 {
 			if err == io.EOF {
-				return 0, errors.New("the file is empty: want a header row (see docs/import-csv.md)")
+				return 0, errEmptyFile
 			}
 			return 0, err
 		}
@@ -130,12 +277,20 @@ func sniffDelimiter(br *bufio.Reader) (rune, error) {
 	return ',', nil
 }
 
-func csvHeader(header []string) (map[string]int, error) {
+// columnSet is the columns a sheet may have: all of them in their documented order, the required ones, and
+// the document that lists them.
+type columnSet struct {
+	all, required []string
+	doc           string
+}
+
+// header maps the header's column names (trimmed, case-insensitive) to their positions.
+func (c columnSet) header(header []string) (map[string]int, error) {
 	cols := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
-		if !slices.Contains(CSVColumns, h) {
-			return nil, fmt.Errorf("unknown column %q (columns are listed in docs/import-csv.md)", header[i])
+		if !slices.Contains(c.all, h) {
+			return nil, fmt.Errorf("unknown column %q (columns are listed in %s)", header[i], c.doc)
 		}
 		if _, dup := cols[h]; dup {
 			return nil, fmt.Errorf("column %q appears twice", h)
@@ -143,9 +298,9 @@ func csvHeader(header []string) (map[string]int, error) {
 		cols[h] = i
 	}
 	var missing []string
-	for _, c := range csvRequired {
-		if _, ok := cols[c]; !ok {
-			missing = append(missing, c)
+	for _, r := range c.required {
+		if _, ok := cols[r]; !ok {
+			missing = append(missing, r)
 		}
 	}
 	if len(missing) > 0 {
@@ -153,6 +308,8 @@ func csvHeader(header []string) (map[string]int, error) {
 	}
 	return cols, nil
 }
+
+func csvHeader(header []string) (map[string]int, error) { return templateColumns.header(header) }
 
 func isBlank(rec []string) bool {
 	for _, f := range rec {
@@ -163,37 +320,46 @@ func isBlank(rec []string) bool {
 	return true
 }
 
-type csvRow struct {
-	cols         map[string]int
-	rec          []string
-	decimalComma bool
+// sheetRow is one row of a sheet, its cells found by column name.
+type sheetRow struct {
+	cols   map[string]int
+	cells  []string
+	reader cellReader
 }
 
-func (r csvRow) get(col string) scalar {
+func (r sheetRow) get(col string) scalar {
 	i, ok := r.cols[col]
-	if !ok || i >= len(r.rec) {
+	if !ok || i >= len(r.cells) {
 		return scalar{}
 	}
-	text := strings.TrimSpace(r.rec[i])
+	text := strings.TrimSpace(r.cells[i])
 	return scalar{text: text, valid: text != ""}
 }
 
-// number reads a numeric cell, accepting the spreadsheet habits of the ';' locales: decimal comma and
-// spaces between thousands.
-func (r csvRow) number(col string) scalar {
+// number reads a numeric cell as decimal text with a decimal point.
+func (r sheetRow) number(col string) scalar {
 	s := r.get(col)
-	if !s.present() || !r.decimalComma {
-		return s
+	if s.present() {
+		s.text = r.reader.number(s.text)
 	}
-	s.text = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", ".").Replace(s.text)
 	return s
 }
 
-func (s *stager) csvItem(ctx context.Context, loc string, row csvRow, ordinals map[string]int) error {
+// date reads a date cell as text in one of dateLayouts.
+func (r sheetRow) date(col string) scalar {
+	s := r.get(col)
+	if s.present() {
+		s.text = r.reader.date(s.text)
+	}
+	return s
+}
+
+// templateItem stages one row of the canonical template: the item, its contract, plan point and parties.
+func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ordinals map[string]int) error {
 	var v validate
 	contractID, err := requireText("contract_id", row.get("contract_id"))
 	v.check(err)
-	signed, err := parseDate("signed_on", row.get("signed_on"), true)
+	signed, err := parseDate("signed_on", row.date("signed_on"), true)
 	v.check(err)
 	buyerBIN := row.get("buyer_bin").text
 	if buyerBIN == "" || len(buyerBIN) != 12 || !digitsOnly(buyerBIN) {
@@ -235,7 +401,7 @@ func (s *stager) csvItem(ctx context.Context, loc string, row csvRow, ordinals m
 	v.check(checkKATO("kato", kato, false))
 	finYear, err := parseInt("fiscal_year", row.get("fiscal_year"))
 	v.check(err)
-	updated, err := parseDate("updated_at", row.get("updated_at"), false)
+	updated, err := parseDate("updated_at", row.date("updated_at"), false)
 	v.check(err)
 	deleted, err := parseFlag("deleted", row.get("deleted"))
 	v.check(err)

@@ -16,7 +16,7 @@ import (
 )
 
 // Formats lists the formats Import understands.
-var Formats = []string{"portal", "csv"}
+var Formats = []string{"portal", "csv", "xlsx", FormatRegister, FormatCertificates, FormatFX, "ocds", "auto"}
 
 // Options describe one import.
 type Options struct {
@@ -56,6 +56,9 @@ func NewImporter(pool *pgxpool.Pool, home string, log *slog.Logger) *Importer {
 // Import runs one import in a single transaction. On ErrTooManyErrors or any other failure nothing is
 // written except the batch record, marked failed with its errors.
 func (im *Importer) Import(ctx context.Context, opts Options) (Result, error) {
+	if isReferenceFormat(opts.Format) {
+		return im.importReference(ctx, opts)
+	}
 	read, source, err := reader(opts)
 	if err != nil {
 		return Result{}, err
@@ -104,6 +107,17 @@ func reader(opts Options) (readFunc, string, error) {
 		return readPortal, SourcePortal, nil
 	case "csv":
 		return readCSV, SourceCSV, nil
+	case "xlsx":
+		return readXLSX, SourceCSV, nil
+	case "ocds":
+		return readOCDS, SourceOCDS, nil
+	case "auto":
+		format, err := detectFormat(opts.Path)
+		if err != nil {
+			return nil, "", err
+		}
+		opts.Format = format
+		return reader(opts)
 	}
 	return nil, "", fmt.Errorf("ingest: unknown format %q (want one of %s)", opts.Format, strings.Join(Formats, ", "))
 }

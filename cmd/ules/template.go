@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ules-kz/ules/internal/ingest"
+)
+
+func runTemplate(_ context.Context, env *environment, args []string) error {
+	fs := flags(env, "template", "[--format csv|xlsx] [--out FILE]",
+		`Writes the canonical import template: the header row and one example row, to fill in and import with
+ules import --format csv|xlsx (docs/import-csv.md). The workbook has a second sheet, "columns", describing
+every column in English, Russian and Kazakh.`)
+	format := fs.String("format", "", "csv or xlsx; default: xlsx when --out ends in .xlsx, csv otherwise")
+	out := fs.String("out", "", "file to write; default: standard output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *format == "" {
+		*format = "csv"
+		if strings.EqualFold(filepath.Ext(*out), ".xlsx") {
+			*format = "xlsx"
+		}
+	}
+	var buf bytes.Buffer
+	if err := ingest.WriteTemplate(&buf, *format); err != nil {
+		return err
+	}
+	if *out == "" {
+		_, err := buf.WriteTo(env.stdout)
+		return err
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "wrote the %s template to %s\n", *format, *out)
+	return nil
+}

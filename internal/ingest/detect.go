@@ -1,0 +1,151 @@
+package ingest
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// detectFormat tells the format of an import's path (--format auto): a folder with the portal's endpoint
+// sub-folders is a portal export, a folder of JSON files is OCDS; a file goes by its extension, and a JSON
+// file by the keys of its first document.
+func detectFormat(path string) (string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("ingest: %w", err)
+	}
+	if info.IsDir() {
+		return detectFolder(path)
+	}
+	name := strings.ToLower(filepath.Base(path))
+	switch {
+	case strings.HasSuffix(name, ".csv"):
+		return "csv", nil
+	case strings.HasSuffix(name, ".xlsx"):
+		return "xlsx", nil
+	case isOCDSFile(name):
+		kind, err := peekJSON(path)
+		if err != nil {
+			return "", fmt.Errorf("ingest: cannot tell the format of %s: %w; %s", path, err, formatHint)
+		}
+		switch kind {
+		case "ocds":
+			return "ocds", nil
+		case "portal":
+			return "", fmt.Errorf("ingest: %s is a single portal page: import its folder (with subject/, contract/, contract-units/, plans/, plans-kato/) with --format portal", path)
+		}
+		return "", fmt.Errorf("ingest: %s is JSON but neither OCDS (releases, records or ocid) nor a portal page; %s", path, formatHint)
+	}
+	return "", fmt.Errorf("ingest: cannot tell the format of %s from its name; %s", path, formatHint)
+}
+
+const formatHint = "want a portal export folder (--format portal), OCDS .json/.jsonl/.json.gz files or a folder of them (--format ocds), a .csv (--format csv) or a .xlsx file (--format xlsx)"
+
+func detectFolder(dir string) (string, error) {
+	for _, ep := range portalEndpoints {
+		if info, err := os.Stat(filepath.Join(dir, ep.dir)); err == nil && info.IsDir() {
+			return "portal", nil
+		}
+	}
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && isOCDSFile(d.Name()) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("ingest: %w", err)
+	}
+	if len(files) == 0 {
+		return "", fmt.Errorf("ingest: cannot tell the format of folder %s: it has none of the portal's sub-folders (subject/, contract/, contract-units/, plans/, plans-kato/) and no JSON files; %s", dir, formatHint)
+	}
+	sort.Strings(files)
+	// The first file that says what it is decides; empty or broken ones are passed over.
+	for _, f := range files {
+		kind, err := peekJSON(f)
+		if err != nil {
+			continue
+		}
+		switch kind {
+		case "ocds":
+			return "ocds", nil
+		case "portal":
+			return "", fmt.Errorf("ingest: folder %s holds portal pages (%s) but not the portal's sub-folders: put them under subject/, contract/, contract-units/, plans/, plans-kato/ and import with --format portal", dir, f)
+		}
+	}
+	return "", fmt.Errorf("ingest: folder %s has JSON files but none is OCDS (releases, records or ocid); %s", dir, formatHint)
+}
+
+// peekJSON reads the top-level keys of a JSON file's first document (through gzip for .gz): "ocds" when
+// it has releases, records, ocid or compiledRelease, "portal" for a portal page (items and next_page),
+// otherwise "". It stops as soon as a key decides, and skips values without keeping them.
+func peekJSON(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			return "", fmt.Errorf("not a gzip file: %w", err)
+		}
+		defer gz.Close()
+		r = gz
+	}
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err == io.EOF {
+		return "", errors.New("the file is empty")
+	}
+	if err != nil {
+		return "", fmt.Errorf("not JSON: %w", err)
+	}
+	if tok == json.Delim('[') {
+		// An array of releases or records: its first element decides.
+		if !dec.More() {
+			return "", nil
+		}
+		if tok, err = dec.Token(); err != nil {
+			return "", fmt.Errorf("not JSON: %w", err)
+		}
+	}
+	if tok != json.Delim('{') {
+		return "", nil
+	}
+	items, next := false, false
+	for dec.More() {
+		kt, err := dec.Token()
+		if err != nil {
+			return "", fmt.Errorf("not JSON: %w", err)
+		}
+		switch kt {
+		case "releases", "records", "ocid", "compiledRelease", "versionedRelease":
+			return "ocds", nil
+		case "items":
+			items = true
+		case "next_page":
+			next = true
+		}
+		if items && next {
+			return "portal", nil
+		}
+		if err := skipValue(dec); err != nil {
+			return "", fmt.Errorf("not JSON: %w", err)
+		}
+	}
+	return "", nil
+}
