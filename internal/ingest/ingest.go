@@ -56,13 +56,29 @@ func NewImporter(pool *pgxpool.Pool, home string, log *slog.Logger) *Importer {
 // Import runs one import in a single transaction. On ErrTooManyErrors or any other failure nothing is
 // written except the batch record, marked failed with its errors.
 func (im *Importer) Import(ctx context.Context, opts Options) (Result, error) {
-	if isReferenceFormat(opts.Format) {
-		return im.importReference(ctx, opts)
+	if opts.Format == "auto" {
+		format, err := detectFormat(opts.Path)
+		if err != nil {
+			return Result{}, err
+		}
+		opts.Format = format
 	}
-	read, source, err := reader(opts)
+	if isReferenceFormat(opts.Format) {
+		return im.inBatch(ctx, opts, func(tx pgx.Tx, errs *errorLog, res *Result) error {
+			return im.runReference(ctx, tx, opts, errs, res)
+		})
+	}
+	read, source, err := reader(opts.Format)
 	if err != nil {
 		return Result{}, err
 	}
+	return im.inBatch(ctx, opts, func(tx pgx.Tx, errs *errorLog, res *Result) error {
+		return im.run(ctx, tx, opts, read, source, errs, res)
+	})
+}
+
+// inBatch records an import batch around body, which runs in one transaction holding the batch's lock.
+func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx, *errorLog, *Result) error) (Result, error) {
 	abandoned, err := im.q.ImportBatchesAbandon(ctx, im.pool)
 	if err != nil {
 		return Result{}, fmt.Errorf("ingest: look for interrupted imports: %w", err)
@@ -80,7 +96,18 @@ func (im *Importer) Import(ctx context.Context, opts Options) (Result, error) {
 	errs := &errorLog{}
 	started := time.Now()
 	err = pgx.BeginFunc(ctx, im.pool, func(tx pgx.Tx) error {
-		return im.run(ctx, tx, opts, read, source, errs, &res)
+		if err := im.q.ImportBatchHold(ctx, tx, int32(batchID)); err != nil {
+			return fmt.Errorf("ingest: lock batch: %w", err)
+		}
+		if err := body(tx, errs, &res); err != nil {
+			return err
+		}
+		res.Rejected = errs.count
+		res.Status = "committed"
+		if err := im.finish(ctx, tx, res, ""); err != nil {
+			return err
+		}
+		return im.storeErrors(ctx, tx, batchID, errs.list)
 	})
 	res.Rejected = errs.count
 	res.Errors = errs.list
@@ -101,8 +128,8 @@ func (im *Importer) Import(ctx context.Context, opts Options) (Result, error) {
 
 type readFunc func(ctx context.Context, path string, st *stager, errs *errorLog) error
 
-func reader(opts Options) (readFunc, string, error) {
-	switch opts.Format {
+func reader(format string) (readFunc, string, error) {
+	switch format {
 	case "portal":
 		return readPortal, SourcePortal, nil
 	case "csv":
@@ -111,21 +138,11 @@ func reader(opts Options) (readFunc, string, error) {
 		return readXLSX, SourceCSV, nil
 	case "ocds":
 		return readOCDS, SourceOCDS, nil
-	case "auto":
-		format, err := detectFormat(opts.Path)
-		if err != nil {
-			return nil, "", err
-		}
-		opts.Format = format
-		return reader(opts)
 	}
-	return nil, "", fmt.Errorf("ingest: unknown format %q (want one of %s)", opts.Format, strings.Join(Formats, ", "))
+	return nil, "", fmt.Errorf("ingest: unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
 func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, read readFunc, source string, errs *errorLog, res *Result) error {
-	if err := im.q.ImportBatchHold(ctx, tx, int32(res.BatchID)); err != nil {
-		return fmt.Errorf("ingest: lock batch: %w", err)
-	}
 	classifier, err := im.classifier(ctx, tx)
 	if err != nil {
 		return err
@@ -151,15 +168,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, read readF
 	if errs.count > opts.MaxErrors {
 		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.count, opts.MaxErrors)
 	}
-	if err := im.merge(ctx, tx, source, res); err != nil {
-		return err
-	}
-	res.Rejected = errs.count
-	res.Status = "committed"
-	if err := im.finish(ctx, tx, *res, ""); err != nil {
-		return err
-	}
-	return im.storeErrors(ctx, tx, res.BatchID, errs.list)
+	return im.merge(ctx, tx, source, res)
 }
 
 // classifier builds the category rules as they stand in this transaction.

@@ -64,47 +64,6 @@ func openReference(path string) (sheet, error) {
 	return openCSV(path)
 }
 
-// importReference runs one reference import in a single transaction, like Import.
-func (im *Importer) importReference(ctx context.Context, opts Options) (Result, error) {
-	abandoned, err := im.q.ImportBatchesAbandon(ctx, im.pool)
-	if err != nil {
-		return Result{}, fmt.Errorf("ingest: look for interrupted imports: %w", err)
-	}
-	for _, id := range abandoned {
-		im.log.Warn("marked an interrupted import as failed", "batch", id)
-	}
-	batchID, err := im.q.ImportBatchCreate(ctx, im.pool, dbq.ImportBatchCreateParams{
-		Format: opts.Format, SourceName: opts.Path, CreatedBy: opts.CreatedBy,
-	})
-	if err != nil {
-		return Result{}, fmt.Errorf("ingest: create batch: %w", err)
-	}
-	res := Result{BatchID: batchID}
-	errs := &errorLog{}
-	started := time.Now()
-	var retiered int64
-	err = pgx.BeginFunc(ctx, im.pool, func(tx pgx.Tx) error {
-		var err error
-		retiered, err = im.runReference(ctx, tx, opts, errs, &res)
-		return err
-	})
-	res.Rejected = errs.count
-	res.Errors = errs.list
-	if err != nil {
-		res.Status = "failed"
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if ferr := im.finish(fctx, im.pool, res, err.Error()); ferr != nil {
-			im.log.Error("record failed import", "batch", batchID, "err", ferr)
-		}
-		return res, err
-	}
-	im.log.Info("import committed", "batch", batchID, "format", opts.Format, "read", res.Read, "loaded", res.Loaded,
-		"replaced", res.Replaced, "unchanged", res.Unchanged, "rejected", res.Rejected, "items_retiered", retiered,
-		"took", time.Since(started).Round(time.Millisecond))
-	return res, nil
-}
-
 // referenceStage is one reference format's staging: parse a row into a staged record, check the staged
 // records against each other, merge them.
 type referenceStage struct {
@@ -119,22 +78,19 @@ type mergeCounts struct {
 	bins                      []string // suppliers whose items need their tier decided again
 }
 
-// runReference stages, checks and merges one reference file; it returns the number of items whose tier
-// changed.
-func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, errs *errorLog, res *Result) (int64, error) {
-	if err := im.q.ImportBatchHold(ctx, tx, int32(res.BatchID)); err != nil {
-		return 0, fmt.Errorf("ingest: lock batch: %w", err)
-	}
+// runReference stages, checks and merges one reference file, then decides again the tiers of the items
+// whose suppliers it touched.
+func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, errs *errorLog, res *Result) error {
 	table := referenceStaging[opts.Format]
 	if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE %s (LIKE public.%s INCLUDING DEFAULTS) ON COMMIT DROP", table, table)); err != nil {
-		return 0, fmt.Errorf("ingest: create staging table: %w", err)
+		return fmt.Errorf("ingest: create staging table: %w", err)
 	}
 	var stage referenceStage
 	switch opts.Format {
 	case FormatRegister:
 		categories, err := im.categorySlugs(ctx, tx)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		stage = im.registerStage(tx, categories)
 	case FormatCertificates:
@@ -150,41 +106,36 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 		}
 	}
 	if err := readSheet(ctx, opts.Path, openReference, referenceColumns[opts.Format], counted, errs, stage.add); err != nil {
-		return 0, err
+		return err
 	}
 	if err := stage.flush(ctx); err != nil {
-		return 0, err
+		return err
 	}
 	res.Read = read
 	if _, err := tx.Exec(ctx, "ANALYZE "+table); err != nil {
-		return 0, fmt.Errorf("ingest: analyze staging table: %w", err)
+		return fmt.Errorf("ingest: analyze staging table: %w", err)
 	}
 	if err := stage.reject(ctx, errs); err != nil {
-		return 0, err
+		return err
 	}
 	if errs.count > opts.MaxErrors {
-		return 0, fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.count, opts.MaxErrors)
+		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.count, opts.MaxErrors)
 	}
 	counts, err := stage.merge(ctx, res.BatchID)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	var retiered int64
 	if len(counts.bins) > 0 {
-		retiered, err = im.q.ItemTiersRefreshOfBINs(ctx, tx, counts.bins)
+		retiered, err := im.q.ItemTiersRefreshOfBINs(ctx, tx, counts.bins)
 		if err != nil {
-			return 0, fmt.Errorf("ingest: decide the tiers of the affected items again: %w", err)
+			return fmt.Errorf("ingest: decide the tiers of the affected items again: %w", err)
 		}
+		im.log.Info("decided item tiers again", "batch", res.BatchID, "suppliers", len(counts.bins), "items_changed", retiered)
 	}
 	res.Loaded = counts.written
 	res.Replaced = counts.replaced
 	res.Unchanged = counts.staged - counts.written
-	res.Rejected = errs.count
-	res.Status = "committed"
-	if err := im.finish(ctx, tx, *res, ""); err != nil {
-		return 0, err
-	}
-	return retiered, im.storeErrors(ctx, tx, res.BatchID, errs.list)
+	return nil
 }
 
 // categorySlugs maps the categories' slugs to their ids.
