@@ -36,7 +36,7 @@ ules_bench_<time> is created there and dropped afterwards.`)
 	def := demo.DefaultOptions()
 	items := fs.Int("items", 100_000, "number of contract items")
 	seed := fs.Uint64("seed", def.Seed, "dataset seed")
-	format := fs.String("format", "portal", "format our import reads: portal or csv")
+	format := fs.String("format", "portal", "format our import reads: portal, csv or ocds")
 	keep := fs.Bool("keep", false, "keep the benchmark database and the generated files")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of our import to this file")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -45,8 +45,9 @@ ules_bench_<time> is created there and dropped afterwards.`)
 	if *items < 1 {
 		return fmt.Errorf("--items must be at least 1")
 	}
-	if *format != "portal" && *format != "csv" {
-		return fmt.Errorf("unknown --format %q: want portal or csv", *format)
+	inputNames := map[string]string{"portal": "portal", "csv": "items.csv", "ocds": "releases.jsonl"}
+	if _, ok := inputNames[*format]; !ok {
+		return fmt.Errorf("unknown --format %q: want portal, csv or ocds", *format)
 	}
 	if env.cfg.DatabaseURL == "" {
 		return fmt.Errorf("no database server: set DATABASE_URL or pass --database-url")
@@ -68,13 +69,15 @@ ules_bench_<time> is created there and dropped afterwards.`)
 
 	opts := def
 	opts.Items, opts.Seed = *items, *seed
-	csvPath, portalPath := filepath.Join(dir, "items.csv"), filepath.Join(dir, "portal")
-	for _, out := range []struct{ format, path string }{{"csv", csvPath}, {"portal", portalPath}} {
-		if out.format != "csv" && out.format != *format {
-			continue
-		}
-		bar := newItemBar(env, int64(opts.Items), "generating "+out.format)
-		_, err := generate(ctx, out.format, out.path, opts, bar)
+	// The raw COPY always reads the canonical CSV; our import reads the chosen format of the same dataset.
+	csvPath, path := filepath.Join(dir, inputNames["csv"]), filepath.Join(dir, inputNames[*format])
+	formats := []string{"csv"}
+	if *format != "csv" {
+		formats = append(formats, *format)
+	}
+	for _, f := range formats {
+		bar := newItemBar(env, int64(opts.Items), "generating "+f)
+		_, err := generate(ctx, f, filepath.Join(dir, inputNames[f]), opts, bar)
 		bar.Finish() //nolint:errcheck
 		if err != nil {
 			return err
@@ -93,10 +96,6 @@ ules_bench_<time> is created there and dropped afterwards.`)
 	copyRows, copyTime, err := rawCopy(ctx, dbURL, csvPath)
 	if err != nil {
 		return err
-	}
-	path := portalPath
-	if *format == "csv" {
-		path = csvPath
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)

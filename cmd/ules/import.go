@@ -20,12 +20,19 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 --max-errors allows. Every bad record is reported with its file, line or JSON path and the reason.
 
 Formats:
-  portal  a folder saved from the national procurement portal's OWS v3 REST API, with the sub-folders
-          subject/, contract/, contract-units/, plans/ and plans-kato/ holding JSON pages
-  csv     the canonical template, one row per contract item (docs/import-csv.md)`)
+  portal        a folder saved from the national procurement portal's OWS v3 REST API (ules portal fetch
+                writes one), with the sub-folders subject/, contract/, contract-units/, plans/ and
+                plans-kato/ holding JSON pages
+  csv, xlsx     the canonical template, one row per contract item (docs/import-csv.md; ules template)
+  ocds          OCDS release or record packages, bare releases or records, JSON Lines, concatenated
+                documents, .gz, or a folder of them (docs/import-ocds.md)
+  register      the register of domestic producers, CSV or XLSX (docs/import-reference.md)
+  certificates  ST-KZ certificates of origin with their local-content percentage, CSV or XLSX
+  fx            exchange rates to tenge by date, CSV or XLSX
+  auto          detect portal, csv, xlsx or ocds from the path and its content`)
 	env.cfg.BindDatabase(fs)
 	env.cfg.BindHome(fs)
-	format := fs.String("format", "", "input format: "+strings.Join(ingest.Formats, " or "))
+	format := fs.String("format", "", "input format: "+strings.Join(ingest.Formats, ", "))
 	maxErrors := fs.Int64("max-errors", 0, "accept up to this many bad records (each is still reported)")
 	if err := fs.Parse(args); err != nil {
 		return err
