@@ -66,10 +66,10 @@ the national procurement portal's format) and imports it through the same path a
 	if _, err := demo.Generate(ctx, dir, opts); err != nil {
 		return err
 	}
-	bar := newRecordBar(env.stderr, "importing demo")
+	bar, progress := newImportBar(env.stderr, "importing demo")
 	res, err := im.Import(ctx, ingest.Options{
 		Format: "portal", Path: dir, CreatedBy: "demo",
-		Progress: func(n int64) { bar.Set64(n) }, //nolint:errcheck // a progress bar that cannot draw is harmless
+		Progress: progress,
 	})
 	bar.Finish() //nolint:errcheck
 	printImportResult(env.stdout, res)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -52,11 +53,11 @@ Formats:
 	if err := database.CheckMigrated(ctx, pool); err != nil {
 		return err
 	}
-	bar := newRecordBar(env.stderr, "importing")
+	bar, progress := newImportBar(env.stderr, "importing")
 	im := ingest.NewImporter(pool, env.cfg.HomeCountry, env.log)
 	res, err := im.Import(ctx, ingest.Options{
 		Format: *format, Path: fs.Arg(0), MaxErrors: *maxErrors, CreatedBy: currentUser(),
-		Progress: func(n int64) { bar.Set64(n) }, //nolint:errcheck // a progress bar that cannot draw is harmless
+		Progress: progress,
 	})
 	bar.Finish() //nolint:errcheck
 	printImportResult(env.stdout, res)
@@ -74,6 +75,26 @@ func printImportResult(w io.Writer, res ingest.Result) {
 	}
 	if int64(len(res.Errors)) < res.Rejected {
 		fmt.Fprintf(w, "  ... and %d more\n", res.Rejected-int64(len(res.Errors)))
+	}
+}
+
+// newImportBar shows the bytes read of the input (rate, time left) and the records so far on a terminal,
+// and stays silent otherwise (logs, CI).
+func newImportBar(w io.Writer, what string) (*progressbar.ProgressBar, func(ingest.Progress)) {
+	bar := progressbar.NewOptions64(-1,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetVisibility(isTerminal(w)),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	return bar, func(p ingest.Progress) {
+		if p.TotalBytes > 0 && bar.GetMax64() != p.TotalBytes {
+			bar.ChangeMax64(p.TotalBytes)
+		}
+		bar.Describe(fmt.Sprintf("%s: %d records", what, p.Records))
+		bar.Set64(p.Bytes) //nolint:errcheck // a progress bar that cannot draw is harmless
 	}
 }
 

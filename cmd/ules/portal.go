@@ -210,10 +210,10 @@ complete, and its import is tried again. Only a committed import moves the next 
 		Fetch: pf.fetchOptions(eps, progress.update),
 		Import: func(ctx context.Context, dir string) error {
 			progress.finish()
-			bar := newRecordBar(env.stderr, "importing")
+			bar, progress := newImportBar(env.stderr, "importing")
 			r, err := im.Import(ctx, ingest.Options{
 				Format: "portal", Path: dir, MaxErrors: *maxErrors, CreatedBy: currentUser(),
-				Progress: func(n int64) { bar.Set64(n) }, //nolint:errcheck // a progress bar that cannot draw is harmless
+				Progress: progress,
 			})
 			bar.Finish() //nolint:errcheck
 			imported = &r

@@ -45,7 +45,7 @@ func readCSV(ctx context.Context, path string, st *stager, errs *errorLog) error
 func readTemplate(ctx context.Context, path string, open sheetOpener, st *stager, errs *errorLog) error {
 	// Items without an item_id are numbered in file order within their contract.
 	ordinals := map[string]int{}
-	return readSheet(ctx, path, open, templateColumns, st.counted, errs, func(ctx context.Context, loc string, row sheetRow) error {
+	return readSheet(ctx, path, open, st.meter, templateColumns, st.counted, errs, func(ctx context.Context, loc string, row sheetRow) error {
 		return st.templateItem(ctx, loc, row, ordinals)
 	})
 }
@@ -64,7 +64,7 @@ type sheet interface {
 
 // A sheetOpener opens a file as a sheet. It returns an unreadable error for a file that is not a sheet of
 // its kind (reported, not fatal) and any other error when the file cannot be opened at all.
-type sheetOpener func(path string) (sheet, error)
+type sheetOpener func(path string, m *meter) (sheet, error)
 
 // errEmptyFile is a file without a byte.
 var errEmptyFile = errors.New("the file is empty")
@@ -104,10 +104,10 @@ func (localeCells) date(text string) string { return text }
 // readSheet reads a sheet's header against cols and hands every non-blank row to item, counting it. Bad rows
 // and a broken file are reported to errs; only a failure to read the file at all, or an error of item other
 // than a recordError, fails the import.
-func readSheet(ctx context.Context, path string, open sheetOpener, cols columnSet, counted func(), errs *errorLog,
+func readSheet(ctx context.Context, path string, open sheetOpener, m *meter, cols columnSet, counted func(), errs *errorLog,
 	item func(ctx context.Context, loc string, row sheetRow) error,
 ) error {
-	sh, err := open(path)
+	sh, err := open(path, m)
 	if errors.Is(err, errEmptyFile) {
 		errs.add(filepath.Base(path), "the file is empty: want a header row (see "+cols.doc+")")
 		return nil
@@ -186,13 +186,13 @@ type csvSheet struct {
 }
 
 // openCSV opens a CSV file, detecting its delimiter from the header.
-func openCSV(path string) (sheet, error) {
+func openCSV(path string, m *meter) (sheet, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	name := filepath.Base(path)
-	br := bufio.NewReaderSize(f, 1<<16)
+	br := bufio.NewReaderSize(m.reader(f), 1<<16)
 	if b, _ := br.Peek(4); bytes.Equal(b, []byte("PK\x03\x04")) {
 		f.Close()
 		return nil, unreadable{loc: name, reason: "the file is an XLSX workbook (or another zip archive), not CSV: " +

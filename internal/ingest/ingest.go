@@ -24,7 +24,7 @@ type Options struct {
 	Path      string // a directory for portal, a file for csv
 	MaxErrors int64  // bad records accepted before the import is refused; they are reported either way
 	CreatedBy string
-	Progress  func(records int64) // called as records are read; may be nil
+	Progress  func(Progress) // called as the input is read; may be nil
 }
 
 // Result says what an import did.
@@ -151,13 +151,14 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, read readF
 		return err
 	}
 	st := newStager(tx, im.q, classifier, im.home)
-	st.progress = opts.Progress
+	st.meter = newMeter(opts.Path, opts.Progress)
 	if err := read(ctx, opts.Path, st, errs); err != nil {
 		return err
 	}
 	if err := st.flush(ctx); err != nil {
 		return err
 	}
+	st.meter.update(st.records)
 	res.Read = st.records
 	if err := analyzeStaging(ctx, tx); err != nil {
 		return err

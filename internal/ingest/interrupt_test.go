@@ -59,8 +59,8 @@ func TestCancelledImportLeavesNothing(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	res, err := ingest.NewImporter(pool, "KZ", log).Import(ctx, ingest.Options{
 		Format: "portal", Path: dir,
-		Progress: func(n int64) {
-			if n >= 1000 {
+		Progress: func(p ingest.Progress) {
+			if p.Records >= 1000 {
 				cancel()
 			}
 		},

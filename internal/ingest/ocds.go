@@ -108,9 +108,9 @@ func readOCDSFile(ctx context.Context, path, rel string, st *stager, errs *error
 		return fmt.Errorf("ingest: %w", err)
 	}
 	defer f.Close()
-	var r io.Reader = f
+	r := st.meter.reader(f)
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
-		gz, err := gzip.NewReader(f)
+		gz, err := gzip.NewReader(r)
 		if err != nil {
 			errs.addf(rel, "not a gzip file: %v", err)
 			return nil

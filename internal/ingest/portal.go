@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -87,9 +86,9 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 		return fmt.Errorf("ingest: %w", err)
 	}
 	defer f.Close()
-	var r io.Reader = f
+	r := st.meter.reader(f)
 	if strings.HasSuffix(path, ".gz") {
-		gz, err := gzip.NewReader(f)
+		gz, err := gzip.NewReader(r)
 		if err != nil {
 			errs.addf(rel, "not a gzip file: %v", err)
 			return nil

@@ -57,11 +57,11 @@ func isReferenceFormat(format string) bool {
 }
 
 // openReference opens a reference file as XLSX when its name ends in .xlsx, as CSV otherwise.
-func openReference(path string) (sheet, error) {
+func openReference(path string, m *meter) (sheet, error) {
 	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
-		return openXLSX(path)
+		return openXLSX(path, m)
 	}
-	return openCSV(path)
+	return openCSV(path, m)
 }
 
 // referenceStage is one reference format's staging: parse a row into a staged record, check the staged
@@ -99,15 +99,17 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 		stage = im.fxStage(tx)
 	}
 	var read int64
+	m := newMeter(opts.Path, opts.Progress)
 	counted := func() {
 		read++
-		if opts.Progress != nil && read%1000 == 0 {
-			opts.Progress(read)
+		if read%1000 == 0 {
+			m.update(read)
 		}
 	}
-	if err := readSheet(ctx, opts.Path, openReference, referenceColumns[opts.Format], counted, errs, stage.add); err != nil {
+	if err := readSheet(ctx, opts.Path, openReference, m, referenceColumns[opts.Format], counted, errs, stage.add); err != nil {
 		return err
 	}
+	m.update(read)
 	if err := stage.flush(ctx); err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ type stager struct {
 	classifier *classify.Classifier
 	home       string
 	records    int64
-	progress   func(records int64)
+	meter      *meter
 
 	subjects  buffer[dbq.StageSubjectsCopyFromParams]
 	contracts buffer[dbq.StageContractsCopyFromParams]
@@ -126,8 +126,8 @@ func (s *stager) flush(ctx context.Context) error {
 // counted records one more input record, reporting progress every thousand.
 func (s *stager) counted() {
 	s.records++
-	if s.progress != nil && s.records%1000 == 0 {
-		s.progress(s.records)
+	if s.records%1000 == 0 {
+		s.meter.update(s.records)
 	}
 }
 

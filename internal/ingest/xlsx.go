@@ -41,7 +41,8 @@ type xlsxSheet struct {
 }
 
 // openXLSX opens a workbook's first worksheet.
-func openXLSX(path string) (sheet, error) {
+func openXLSX(path string, m *meter) (sheet, error) {
+	m.addFile(path) // excelize reads the file itself
 	name := filepath.Base(path)
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)

@@ -1,0 +1,79 @@
+package ingest
+
+import (
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Progress is how far an import has read: records, and bytes of TotalBytes (the input's size on disk;
+// compressed files count as stored).
+type Progress struct {
+	Records, Bytes, TotalBytes int64
+}
+
+// meter counts the bytes an import reads and reports progress. A nil meter counts nothing.
+type meter struct {
+	bytes, total int64
+	report       func(Progress)
+}
+
+func newMeter(path string, report func(Progress)) *meter {
+	if report == nil {
+		return nil
+	}
+	return &meter{total: inputSize(path), report: report}
+}
+
+// reader counts what is read through r.
+func (m *meter) reader(r io.Reader) io.Reader {
+	if m == nil {
+		return r
+	}
+	return &countingReader{r: r, m: m}
+}
+
+// addFile counts a whole file read by a library that takes a path (excelize).
+func (m *meter) addFile(path string) {
+	if m == nil {
+		return
+	}
+	if info, err := os.Stat(path); err == nil {
+		m.bytes += info.Size()
+	}
+}
+
+func (m *meter) update(records int64) {
+	if m != nil {
+		m.report(Progress{Records: records, Bytes: m.bytes, TotalBytes: m.total})
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	m *meter
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.m.bytes += int64(n)
+	return n, err
+}
+
+// inputSize is the size of a file, or of the regular files under a folder; 0 when it cannot tell.
+func inputSize(path string) int64 {
+	var total int64
+	filepath.WalkDir(path, func(_ string, d fs.DirEntry, err error) error { //nolint:errcheck // a size is a hint
+		if err != nil {
+			return nil
+		}
+		if d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil {
+				total += info.Size()
+			}
+		}
+		return nil
+	})
+	return total
+}
