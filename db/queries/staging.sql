@@ -17,6 +17,29 @@ FROM (
 WHERE c.source_id = d.source_id AND c.updated_at IS NOT DISTINCT FROM d.updated_at
 RETURNING c.loc, c.source_id;
 
+-- name: StageContractsRejectOversized :many
+-- Converted to tiyn, the contract total or one of its units must fit in a bigint; a larger figure is a typo
+-- (an amount or a rate), refused here with its location rather than failing the whole merge.
+UPDATE stg_contracts c SET rejected = true
+FROM (
+    SELECT sc.loc,
+           greatest(coalesce(sc.total, 0), coalesce(sc.total_alt, 0), coalesce(u.largest, 0))::numeric
+             * CASE WHEN sc.currency = 'KZT' THEN 1
+                    WHEN coalesce(sc.exchange_rate, 0) > 0 THEN sc.exchange_rate
+                    ELSE coalesce(f.rate, 1)
+               END AS largest
+    FROM stg_contracts sc
+    LEFT JOIN (
+        SELECT contract_source_id, max(greatest(value, coalesce(value_alt, 0), coalesce(unit_price, 0))) AS largest
+        FROM stg_units
+        GROUP BY contract_source_id
+    ) u ON u.contract_source_id = sc.source_id
+    LEFT JOIN fx_rates f ON f.currency = sc.currency AND f.rate_date = sc.signed_on
+    WHERE NOT sc.rejected
+) x
+WHERE c.loc = x.loc AND x.largest >= 9000000000000000000
+RETURNING c.loc, c.source_id;
+
 -- name: StageContractsRejectUnpriced :many
 -- A foreign-currency contract needs the rate it was signed at: its own or one from fx_rates.
 UPDATE stg_contracts c SET rejected = true

@@ -68,6 +68,55 @@ func (q *Queries) StageContractsRejectConflicting(ctx context.Context, db DBTX) 
 	return items, nil
 }
 
+const stageContractsRejectOversized = `-- name: StageContractsRejectOversized :many
+UPDATE stg_contracts c SET rejected = true
+FROM (
+    SELECT sc.loc,
+           greatest(coalesce(sc.total, 0), coalesce(sc.total_alt, 0), coalesce(u.largest, 0))::numeric
+             * CASE WHEN sc.currency = 'KZT' THEN 1
+                    WHEN coalesce(sc.exchange_rate, 0) > 0 THEN sc.exchange_rate
+                    ELSE coalesce(f.rate, 1)
+               END AS largest
+    FROM stg_contracts sc
+    LEFT JOIN (
+        SELECT contract_source_id, max(greatest(value, coalesce(value_alt, 0), coalesce(unit_price, 0))) AS largest
+        FROM stg_units
+        GROUP BY contract_source_id
+    ) u ON u.contract_source_id = sc.source_id
+    LEFT JOIN fx_rates f ON f.currency = sc.currency AND f.rate_date = sc.signed_on
+    WHERE NOT sc.rejected
+) x
+WHERE c.loc = x.loc AND x.largest >= 9000000000000000000
+RETURNING c.loc, c.source_id
+`
+
+type StageContractsRejectOversizedRow struct {
+	Loc      string
+	SourceID string
+}
+
+// Converted to tiyn, the contract total or one of its units must fit in a bigint; a larger figure is a typo
+// (an amount or a rate), refused here with its location rather than failing the whole merge.
+func (q *Queries) StageContractsRejectOversized(ctx context.Context, db DBTX) ([]StageContractsRejectOversizedRow, error) {
+	rows, err := db.Query(ctx, stageContractsRejectOversized)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []StageContractsRejectOversizedRow{}
+	for rows.Next() {
+		var i StageContractsRejectOversizedRow
+		if err := rows.Scan(&i.Loc, &i.SourceID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const stageContractsRejectUnpriced = `-- name: StageContractsRejectUnpriced :many
 UPDATE stg_contracts c SET rejected = true
 WHERE NOT c.rejected AND c.currency <> 'KZT'

@@ -209,6 +209,13 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 	for _, r := range conflicting {
 		errs.addf(r.Loc, "contract %s appears more than once with the same last_update_date but different contents", r.SourceID)
 	}
+	oversized, err := im.q.StageContractsRejectOversized(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("ingest: check amounts: %w", err)
+	}
+	for _, r := range oversized {
+		errs.addf(r.Loc, "contract %s: an amount converted to tenge exceeds 90 quadrillion tiyn; check the amounts and the exchange rate", r.SourceID)
+	}
 	unpriced, err := im.q.StageContractsRejectUnpriced(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("ingest: check exchange rates: %w", err)
