@@ -212,6 +212,7 @@ func TestPages(t *testing.T) {
 	require.Contains(t, body, `id="trend-data"`)
 	require.Contains(t, body, `"threshold":50`)
 	require.Contains(t, body, "/static/vendor/chart-4.6.1.umd.min.js")
+	require.Contains(t, body, `<td class="num" data-sort="378000000">`, "the region table sorts by exact tiyn")
 	// The language switch keeps the page's other parameters.
 	require.Contains(t, body, `href="/targets/school-uniforms-50?as_of=2026-11-25&amp;lang=kk"`)
 
