@@ -32,7 +32,8 @@ func createStaging(ctx context.Context, tx pgx.Tx) error {
 
 // analyzeStaging gives the planner real row counts before the merge joins the staging tables.
 func analyzeStaging(ctx context.Context, tx pgx.Tx) error {
-	if _, err := tx.Exec(ctx, "ANALYZE "+strings.Join(stagingTables, ", ")); err != nil {
+	// A small sample is enough for join planning, and ANALYZE's default sample cost 0.4 s per 100,000 items.
+	if _, err := tx.Exec(ctx, "SET LOCAL default_statistics_target = 10; ANALYZE "+strings.Join(stagingTables, ", ")); err != nil {
 		return fmt.Errorf("ingest: analyze staging tables: %w", err)
 	}
 	return nil
