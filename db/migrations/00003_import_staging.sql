@@ -1,8 +1,10 @@
 -- +goose Up
 -- Staging tables: imports create session-local temporary copies (CREATE TEMP TABLE ... (LIKE ...)),
 -- which shadow these through search_path, so concurrent imports never meet and nothing here is WAL-logged.
--- The definitions live here so sqlc can check the merge queries against them.
+-- The definitions live here so sqlc can check the merge queries against them. seq numbers the rows in the
+-- order they were read: of two copies of a record in one import, the later one wins.
 CREATE UNLOGGED TABLE stg_subjects (
+    seq              bigint GENERATED ALWAYS AS IDENTITY,
     loc              text NOT NULL,
     identifier       text NOT NULL,
     bin              text,
@@ -17,6 +19,7 @@ CREATE UNLOGGED TABLE stg_subjects (
 );
 
 CREATE UNLOGGED TABLE stg_contracts (
+    seq              bigint GENERATED ALWAYS AS IDENTITY,
     loc              text NOT NULL,
     source_id        text NOT NULL,
     customer_bin     text NOT NULL,
@@ -37,6 +40,7 @@ CREATE UNLOGGED TABLE stg_contracts (
 );
 
 CREATE UNLOGGED TABLE stg_units (
+    seq              bigint GENERATED ALWAYS AS IDENTITY,
     loc                text NOT NULL,
     source_id          text NOT NULL,
     contract_source_id text NOT NULL,
@@ -50,6 +54,7 @@ CREATE UNLOGGED TABLE stg_units (
 );
 
 CREATE UNLOGGED TABLE stg_plans (
+    seq              bigint GENERATED ALWAYS AS IDENTITY,
     loc         text NOT NULL,
     plan_id     text NOT NULL,
     enstru_code text NOT NULL,
@@ -61,6 +66,7 @@ CREATE UNLOGGED TABLE stg_plans (
 );
 
 CREATE UNLOGGED TABLE stg_plan_katos (
+    seq              bigint GENERATED ALWAYS AS IDENTITY,
     loc     text NOT NULL,
     plan_id text NOT NULL,
     kato    text NOT NULL

@@ -230,7 +230,7 @@ INSERT INTO buyers (bin, name_kk, name_ru, buyer_type)
 SELECT DISTINCT ON (s.identifier) s.identifier, s.name_kk, s.name_ru, s.buyer_type
 FROM stg_subjects s
 WHERE s.identifier IN (SELECT customer_bin FROM stg_contracts WHERE NOT rejected)
-ORDER BY s.identifier, s.loc DESC
+ORDER BY s.identifier, s.seq DESC
 ON CONFLICT (bin) DO UPDATE
 SET name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, buyer_type = EXCLUDED.buyer_type
 WHERE (buyers.name_kk, buyers.name_ru, buyers.buyer_type)
@@ -249,7 +249,7 @@ const importMergeContracts = `-- name: ImportMergeContracts :one
 WITH unit_sums AS (
     SELECT contract_source_id, sum(value) AS total FROM stg_units WHERE NOT deleted GROUP BY contract_source_id
 ), src AS (
-    SELECT DISTINCT ON (c.source_id) c.loc, c.source_id, c.customer_bin, c.supplier_key, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate, c.total, c.total_alt, c.local_content_bp, c.description, c.deleted, c.updated_at, c.rejected, b.id AS buyer_id, s.id AS supplier_id, us.total AS unit_total,
+    SELECT DISTINCT ON (c.source_id) c.seq, c.loc, c.source_id, c.customer_bin, c.supplier_key, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate, c.total, c.total_alt, c.local_content_bp, c.description, c.deleted, c.updated_at, c.rejected, b.id AS buyer_id, s.id AS supplier_id, us.total AS unit_total,
            CASE WHEN c.currency = 'KZT' THEN 1::numeric
                 WHEN coalesce(c.exchange_rate, 0) > 0 THEN c.exchange_rate
                 ELSE (SELECT f.rate FROM fx_rates f WHERE f.currency = c.currency AND f.rate_date = c.signed_on)
@@ -259,7 +259,7 @@ WITH unit_sums AS (
     JOIN suppliers s ON s.identifier = c.supplier_key
     LEFT JOIN unit_sums us ON us.contract_source_id = c.source_id
     WHERE NOT c.rejected
-    ORDER BY c.source_id, c.updated_at DESC NULLS LAST, c.loc DESC
+    ORDER BY c.source_id, c.updated_at DESC NULLS LAST, c.seq DESC
 ), prev AS (
     SELECT k.id, k.source_id, k.batch_id, k.source_updated_at
     FROM contracts k
@@ -352,7 +352,7 @@ WITH staged AS (
     WHERE NOT coalesce(st.rejected, false)
       AND (p.plan_id IS NOT NULL OR ex.id IS NOT NULL)
       AND (st.newest IS NULL OR k.source_updated_at IS NULL OR st.newest >= k.source_updated_at)
-    ORDER BY k.id, u.source_id, u.loc DESC, p.loc DESC
+    ORDER BY k.id, u.source_id, u.seq DESC, p.seq DESC
 ), suppliers_seen AS (
     SELECT s.id, s.portal_producer, s.resident,
            EXISTS (SELECT 1 FROM producer_register r WHERE r.bin = s.bin)
@@ -422,7 +422,7 @@ SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.c
     s.supplier_flag, s.national_company
 FROM stg_subjects s
 WHERE s.identifier IN (SELECT supplier_key FROM stg_contracts WHERE NOT rejected)
-ORDER BY s.identifier, s.loc DESC
+ORDER BY s.identifier, s.seq DESC
 ON CONFLICT (identifier) DO UPDATE
 SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, country = EXCLUDED.country,
     resident = EXCLUDED.resident, portal_producer = EXCLUDED.portal_producer,

@@ -160,6 +160,7 @@ type StgCertificate struct {
 }
 
 type StgContract struct {
+	Seq            *int64
 	Loc            string
 	SourceID       string
 	CustomerBin    string
@@ -188,6 +189,7 @@ type StgFxRate struct {
 }
 
 type StgPlan struct {
+	Seq         *int64
 	Loc         string
 	PlanID      string
 	EnstruCode  string
@@ -199,6 +201,7 @@ type StgPlan struct {
 }
 
 type StgPlanKato struct {
+	Seq    *int64
 	Loc    string
 	PlanID string
 	KATO   string
@@ -218,6 +221,7 @@ type StgRegister struct {
 }
 
 type StgSubject struct {
+	Seq             *int64
 	Loc             string
 	Identifier      string
 	BIN             *string
@@ -232,6 +236,7 @@ type StgSubject struct {
 }
 
 type StgUnit struct {
+	Seq              *int64
 	Loc              string
 	SourceID         string
 	ContractSourceID string

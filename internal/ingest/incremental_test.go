@@ -50,3 +50,32 @@ func TestUnitUpdateWithoutPlanPoint(t *testing.T) {
 	require.Equal(t, "751110000", kato)
 	require.Equal(t, "school-uniforms", category)
 }
+
+// Of two copies of a unit in one import, the one read later wins, whatever the text order of their
+// locations ($.items[10] comes after $.items[9]).
+func TestLaterCopyOfARecordWins(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := pgtest.NewDB(t)
+	im := ingest.NewImporter(pool, "KZ", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	_, err := im.Import(ctx, ingest.Options{Format: "portal", Path: "testdata/portal-small"})
+	require.NoError(t, err)
+
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "contract-units"), 0o755))
+	unit := func(value string) string {
+		return `{"id": 2001, "contract_id": 1001, "pln_point_id": 3001, "total_sum_wnds": ` + value + `}`
+	}
+	page := `{"items": [` + unit("1.00")
+	for i := 1; i < 10; i++ {
+		page += "," + unit("2.00")
+	}
+	page += "," + unit("3.00") + `], "next_page": ""}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "contract-units", "page-000001.json"), []byte(page), 0o644))
+	_, err = im.Import(ctx, ingest.Options{Format: "portal", Path: dir})
+	require.NoError(t, err)
+	var value int64
+	require.NoError(t, pool.QueryRow(ctx, `SELECT i.value FROM contract_items i JOIN contracts k ON k.id = i.contract_id
+		WHERE k.source_id = '1001' AND i.source_id = '2001'`).Scan(&value))
+	require.Equal(t, int64(300), value, "$.items[10] is the last copy")
+}

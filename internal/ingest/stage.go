@@ -22,7 +22,7 @@ func createStaging(ctx context.Context, tx pgx.Tx) error {
 	// The merge sorts and hashes whole staging tables; the default 4 MB would spill them to disk.
 	b.WriteString("SET LOCAL work_mem = '256MB';")
 	for _, t := range stagingTables {
-		fmt.Fprintf(&b, "CREATE TEMP TABLE %s (LIKE public.%s INCLUDING DEFAULTS) ON COMMIT DROP;", t, t)
+		fmt.Fprintf(&b, "CREATE TEMP TABLE %s (LIKE public.%s INCLUDING DEFAULTS INCLUDING IDENTITY) ON COMMIT DROP;", t, t)
 	}
 	if _, err := tx.Exec(ctx, b.String()); err != nil {
 		return fmt.Errorf("ingest: create staging tables: %w", err)
