@@ -681,7 +681,7 @@ type recorder struct {
 	plans, katos, units     map[int64]bool // Emitted but not yet claimed by a contract.
 	unitsOf                 map[int64]int
 	closed                  int
-	failAfter, contractsAll int
+	failAfter int
 }
 
 func (r *recorder) Subject(Subject) error {

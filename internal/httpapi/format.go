@@ -67,7 +67,9 @@ func pageData(c fiber.Ctx, title string) fiber.Map {
 	links := make([]langLink, len(languages))
 	for i, l := range languages {
 		q := url.Values{}
-		c.RequestCtx().QueryArgs().VisitAll(func(k, v []byte) { q.Add(string(k), string(v)) })
+		for k, v := range c.RequestCtx().QueryArgs().All() {
+			q.Add(string(k), string(v))
+		}
 		q.Set("lang", l)
 		links[i] = langLink{Lang: l, URL: c.Path() + "?" + q.Encode()}
 	}

@@ -254,8 +254,9 @@ func sniffDelimiter(br *bufio.Reader) (rune, error) {
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3) //nolint:errcheck // Peek just saw these bytes
 	}
-	head, err := br.Peek(br.Buffered())
+	head, _ := br.Peek(br.Buffered())
 	if len(head) == 0 {
+		var err error
 		head, err = br.Peek(1)
 		if len(head) == 0 {
 			if err == io.EOF {
