@@ -2,6 +2,8 @@
 SQLC_VERSION := v1.31.1
 TOOLS := $(CURDIR)/.tools/bin
 SQLC := $(TOOLS)/sqlc-$(SQLC_VERSION)
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)
 
 .PHONY: run build test vet generate verify fuzz clean
 
@@ -14,8 +16,14 @@ build:
 test: vet verify
 	./scripts/test.sh -count=1 ./...
 
-vet:
+vet: $(STATICCHECK)
 	go vet ./...
+	$(STATICCHECK) ./...
+
+$(STATICCHECK):
+	mkdir -p $(TOOLS)
+	GOBIN=$(TOOLS) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv $(TOOLS)/staticcheck $(STATICCHECK)
 
 # The sqlc binary is built once into .tools/ (about 3 minutes with cgo) and reused.
 $(SQLC):
