@@ -147,7 +147,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, read readF
 	if err != nil {
 		return err
 	}
-	if err := createStaging(ctx, tx); err != nil {
+	if err := createStaging(ctx, tx, stagingTables...); err != nil {
 		return err
 	}
 	st := newStager(tx, im.q, classifier, im.home)
@@ -160,7 +160,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, read readF
 	}
 	st.meter.update(st.records)
 	res.Read = st.records
-	if err := analyzeStaging(ctx, tx); err != nil {
+	if err := analyzeStaging(ctx, tx, stagingTables...); err != nil {
 		return err
 	}
 	if err := im.validate(ctx, tx, source, errs); err != nil {

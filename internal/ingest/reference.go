@@ -82,8 +82,8 @@ type mergeCounts struct {
 // whose suppliers it touched.
 func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, errs *errorLog, res *Result) error {
 	table := referenceStaging[opts.Format]
-	if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE %s (LIKE public.%s INCLUDING DEFAULTS) ON COMMIT DROP", table, table)); err != nil {
-		return fmt.Errorf("ingest: create staging table: %w", err)
+	if err := createStaging(ctx, tx, table); err != nil {
+		return err
 	}
 	var stage referenceStage
 	switch opts.Format {
@@ -114,8 +114,8 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 		return err
 	}
 	res.Read = read
-	if _, err := tx.Exec(ctx, "ANALYZE "+table); err != nil {
-		return fmt.Errorf("ingest: analyze staging table: %w", err)
+	if err := analyzeStaging(ctx, tx, table); err != nil {
+		return err
 	}
 	if err := stage.reject(ctx, errs); err != nil {
 		return err

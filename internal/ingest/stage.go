@@ -16,12 +16,13 @@ const copyChunk = 5000
 
 var stagingTables = []string{"stg_subjects", "stg_contracts", "stg_units", "stg_plans", "stg_plan_katos"}
 
-// createStaging makes session-local staging tables that shadow the public definitions for this transaction.
-func createStaging(ctx context.Context, tx pgx.Tx) error {
+// createStaging makes session-local copies of the staging tables that shadow the public definitions for
+// this transaction.
+func createStaging(ctx context.Context, tx pgx.Tx, tables ...string) error {
 	var b strings.Builder
 	// The merge sorts and hashes whole staging tables; the default 4 MB would spill them to disk.
 	b.WriteString("SET LOCAL work_mem = '256MB';")
-	for _, t := range stagingTables {
+	for _, t := range tables {
 		fmt.Fprintf(&b, "CREATE TEMP TABLE %s (LIKE public.%s INCLUDING DEFAULTS INCLUDING IDENTITY) ON COMMIT DROP;", t, t)
 	}
 	if _, err := tx.Exec(ctx, b.String()); err != nil {
@@ -31,9 +32,9 @@ func createStaging(ctx context.Context, tx pgx.Tx) error {
 }
 
 // analyzeStaging gives the planner real row counts before the merge joins the staging tables.
-func analyzeStaging(ctx context.Context, tx pgx.Tx) error {
+func analyzeStaging(ctx context.Context, tx pgx.Tx, tables ...string) error {
 	// A small sample is enough for join planning, and ANALYZE's default sample cost 0.4 s per 100,000 items.
-	if _, err := tx.Exec(ctx, "SET LOCAL default_statistics_target = 10; ANALYZE "+strings.Join(stagingTables, ", ")); err != nil {
+	if _, err := tx.Exec(ctx, "SET LOCAL default_statistics_target = 10; ANALYZE "+strings.Join(tables, ", ")); err != nil {
 		return fmt.Errorf("ingest: analyze staging tables: %w", err)
 	}
 	return nil
