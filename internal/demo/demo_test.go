@@ -676,12 +676,12 @@ func TestErrors(t *testing.T) {
 
 // recorder is a Sink that checks the emission order Sink documents.
 type recorder struct {
-	t                       *testing.T
-	subjects, contracts     int
-	plans, katos, units     map[int64]bool // Emitted but not yet claimed by a contract.
-	unitsOf                 map[int64]int
-	closed                  int
-	failAfter int
+	t                   *testing.T
+	subjects, contracts int
+	plans, katos, units map[int64]bool // Emitted but not yet claimed by a contract.
+	unitsOf             map[int64]int
+	closed              int
+	failAfter           int
 }
 
 func (r *recorder) Subject(Subject) error {

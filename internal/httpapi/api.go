@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -59,12 +60,9 @@ func (s *Server) apiShares(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.shares.Category(c.Context(), scope.Category); err != nil {
-		return badParam("category", "%q is not a known category (see /api/v1/categories)", scope.Category)
-	}
 	total, groups, err := s.shares.Shares(c.Context(), scope, groupBy)
 	if err != nil {
-		return err
+		return unknownCategory(err, scope.Category)
 	}
 	lang := language(c)
 	out := sharesJSON{Currency: "KZT", Category: scope.Category, From: scope.From.Format(time.DateOnly),
@@ -210,14 +208,9 @@ func (s *Server) apiContracts(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if scope.Category != "" {
-		if _, err := s.shares.Category(c.Context(), scope.Category); err != nil {
-			return badParam("category", "%q is not a known category", scope.Category)
-		}
-	}
 	rows, next, err := s.shares.Contracts(c.Context(), f, cursor, limit)
 	if err != nil {
-		return err
+		return unknownCategory(err, scope.Category)
 	}
 	lang := language(c)
 	out := make([]contractJSON, len(rows))
@@ -248,4 +241,13 @@ func (s *Server) apiCategories(c fiber.Ctx) error {
 		out[i] = fiber.Map{"slug": cat.Slug, "name": cat.Names.In(lang), "light_industry": cat.LightIndustry}
 	}
 	return c.JSON(fiber.Map{"categories": out})
+}
+
+// unknownCategory turns the store's not-found for a scope's category into a 400 naming the parameter;
+// other errors pass through.
+func unknownCategory(err error, slug string) error {
+	if errors.Is(err, share.ErrNotFound) {
+		return badParam("category", "%q is not a known category (see /api/v1/categories)", slug)
+	}
+	return err
 }
