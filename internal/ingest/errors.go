@@ -32,6 +32,14 @@ func (l *errorLog) add(location, reason string) {
 	}
 }
 
+// merge appends what another log collected.
+func (l *errorLog) merge(o *errorLog) {
+	for _, e := range o.list {
+		l.add(e.Location, e.Reason)
+	}
+	l.count += o.count - int64(len(o.list))
+}
+
 func (l *errorLog) addf(location, format string, args ...any) {
 	l.add(location, fmt.Sprintf(format, args...))
 }

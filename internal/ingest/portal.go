@@ -31,6 +31,10 @@ var portalEndpoints = []struct {
 
 // readPortal stages every page under dir. Bad records go to errs; an unreadable file is one error.
 func readPortal(ctx context.Context, dir string, st *stager, errs *errorLog) error {
+	return readPortalWith(ctx, dir, st, errs, parseWorkers())
+}
+
+func readPortalWith(ctx context.Context, dir string, st *stager, errs *errorLog, workers int) error {
 	info, err := os.Stat(dir)
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
@@ -39,6 +43,7 @@ func readPortal(ctx context.Context, dir string, st *stager, errs *errorLog) err
 		return fmt.Errorf("ingest: %s is not a directory: --format portal reads a folder with subject/, contract/, contract-units/, plans/ and plans-kato/", dir)
 	}
 	found := 0
+	var tasks []fileTask
 	for _, ep := range portalEndpoints {
 		files, err := pageFiles(filepath.Join(dir, ep.dir))
 		if err != nil {
@@ -49,15 +54,15 @@ func readPortal(ctx context.Context, dir string, st *stager, errs *errorLog) err
 		}
 		for _, f := range files {
 			rel := filepath.ToSlash(filepath.Join(ep.dir, filepath.Base(f)))
-			if err := readPortalFile(ctx, f, rel, ep.parse, st, errs); err != nil {
-				return err
-			}
+			tasks = append(tasks, fileTask{rel: rel, read: func(ctx context.Context, st *stager, errs *errorLog) error {
+				return readPortalFile(ctx, f, rel, ep.parse, st, errs)
+			}})
 		}
 	}
 	if found == 0 {
 		return fmt.Errorf("ingest: %s has none of the folders subject/, contract/, contract-units/, plans/, plans-kato/: is it a portal export?", dir)
 	}
-	return nil
+	return readFiles(ctx, tasks, st, errs, workers)
 }
 
 // pageFiles lists the JSON pages of one endpoint folder in name order; nil when the folder is absent.

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"io"
+	"sync/atomic"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,8 +16,9 @@ type Progress struct {
 
 // meter counts the bytes an import reads and reports progress. A nil meter counts nothing.
 type meter struct {
-	bytes, total int64
-	report       func(Progress)
+	bytes  atomic.Int64 // files are read on several goroutines
+	total  int64
+	report func(Progress)
 }
 
 func newMeter(path string, report func(Progress)) *meter {
@@ -40,13 +42,13 @@ func (m *meter) addFile(path string) {
 		return
 	}
 	if info, err := os.Stat(path); err == nil {
-		m.bytes += info.Size()
+		m.bytes.Add(info.Size())
 	}
 }
 
 func (m *meter) update(records int64) {
 	if m != nil {
-		m.report(Progress{Records: records, Bytes: m.bytes, TotalBytes: m.total})
+		m.report(Progress{Records: records, Bytes: m.bytes.Load(), TotalBytes: m.total})
 	}
 }
 
@@ -57,7 +59,7 @@ type countingReader struct {
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.m.bytes += int64(n)
+	c.m.bytes.Add(int64(n))
 	return n, err
 }
 

@@ -68,6 +68,7 @@ type stager struct {
 	home       string
 	records    int64
 	meter      *meter
+	worker     bool // parses for readFiles, which reports progress itself
 
 	subjects  buffer[dbq.StageSubjectsCopyFromParams]
 	contracts buffer[dbq.StageContractsCopyFromParams]
@@ -125,10 +126,19 @@ func (s *stager) flush(ctx context.Context) error {
 	return nil
 }
 
+// dropPending forgets the rows not copied yet.
+func (s *stager) dropPending() {
+	s.subjects.rows = s.subjects.rows[:0]
+	s.contracts.rows = s.contracts.rows[:0]
+	s.units.rows = s.units.rows[:0]
+	s.plans.rows = s.plans.rows[:0]
+	s.katos.rows = s.katos.rows[:0]
+}
+
 // counted records one more input record, reporting progress every thousand.
 func (s *stager) counted() {
 	s.records++
-	if s.records%1000 == 0 {
+	if s.records%1000 == 0 && !s.worker {
 		s.meter.update(s.records)
 	}
 }

@@ -1,0 +1,69 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// writePages writes n contract pages of three records each into dir/contract; the pages listed in broken
+// break off after their first record, and record 1 of every fifth page lacks its id.
+func writePages(t *testing.T, dir string, n int, broken map[int]bool) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "contract"), 0o755))
+	for p := 1; p <= n; p++ {
+		var recs []string
+		for r := range 3 {
+			id := fmt.Sprintf(`"id":%d,`, p*10+r)
+			if p%5 == 0 && r == 1 {
+				id = ""
+			}
+			recs = append(recs, fmt.Sprintf(`{%s"customer_bin":"100140000001","supplier_biin":"100240000003","sign_date":"2016-08-01","contract_sum_wnds":%d}`, id, p*100+r))
+		}
+		page := `{"items":[` + strings.Join(recs, ",\n") + `]}`
+		if broken[p] {
+			page = page[:strings.Index(page, "\n")+20]
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "contract", fmt.Sprintf("page-%06d.json", p)), []byte(page), 0o644))
+	}
+}
+
+// Reading on several goroutines stages the same rows in the same order, with the same errors in the same
+// order, as reading one file after the other; a broken page is dropped whole either way.
+func TestReadFilesParallelMatchesSequential(t *testing.T) {
+	dir := t.TempDir()
+	writePages(t, dir, 23, map[int]bool{4: true, 11: true, 12: true, 23: true})
+
+	read := func(workers int) (*memStage, *errorLog, int64) {
+		st, m := newMemStager(t)
+		errs := &errorLog{}
+		require.NoError(t, readPortalWith(context.Background(), dir, st, errs, workers))
+		require.NoError(t, st.flush(context.Background()))
+		return m, errs, st.records
+	}
+	seqRows, seqErrs, seqRecords := read(1)
+	require.Len(t, seqRows.contracts, 19*3-4, "19 whole pages, one record without id on pages 5, 10, 15, 20")
+	require.Equal(t, int64(8), seqErrs.count, "4 broken pages and 4 records without id")
+	for _, workers := range []int{2, 3, 8} {
+		rows, errs, records := read(workers)
+		require.Equal(t, seqRows, rows, "workers=%d", workers)
+		require.Equal(t, seqErrs, errs, "workers=%d", workers)
+		require.Equal(t, seqRecords, records, "workers=%d", workers)
+	}
+}
+
+// A cancelled import stops its workers and reports the cancellation.
+func TestReadFilesCancelled(t *testing.T) {
+	dir := t.TempDir()
+	writePages(t, dir, 40, nil)
+	st, _ := newMemStager(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := readPortalWith(ctx, dir, st, &errorLog{}, 4)
+	require.ErrorIs(t, err, context.Canceled)
+}
