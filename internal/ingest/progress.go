@@ -2,10 +2,10 @@ package ingest
 
 import (
 	"io"
-	"sync/atomic"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 )
 
 // Progress is how far an import has read: records, and bytes of TotalBytes (the input's size on disk;
