@@ -225,6 +225,57 @@ type ImportErrorsCopyFromParams struct {
 	Reason   string
 }
 
+const importInsertFreshItems = `-- name: ImportInsertFreshItems :execrows
+WITH katos AS (
+    SELECT plan_id, min(kato) AS kato FROM stg_plan_katos GROUP BY plan_id
+), src AS (
+    SELECT DISTINCT ON (w.contract_id, u.source_id)
+        w.contract_id, u.source_id, w.signed_on, w.supplier_id, w.rate, u.quantity, u.unit_price, u.value,
+        u.value_alt, u.local_content_bp, u.deleted, p.enstru_code, p.name, p.name_kk, p.description, p.unit,
+        p.category_id, coalesce(ka.kato, '')::text AS kato
+    FROM stg_units u
+    JOIN stg_written_contracts w ON w.source_id = u.contract_source_id AND w.fresh
+    JOIN stg_plans p ON p.plan_id = u.plan_id
+    LEFT JOIN katos ka ON ka.plan_id = u.plan_id
+    ORDER BY w.contract_id, u.source_id, u.seq DESC, p.seq DESC
+), suppliers_seen AS (
+    SELECT s.id, s.portal_producer, s.resident,
+           EXISTS (SELECT 1 FROM producer_register r WHERE r.bin = s.bin)
+               OR EXISTS (SELECT 1 FROM origin_certificates oc WHERE oc.bin = s.bin) AS referenced
+    FROM suppliers s
+    WHERE s.id IN (SELECT supplier_id FROM stg_written_contracts WHERE fresh)
+), priced AS (
+    SELECT src.contract_id, src.source_id, src.signed_on, src.supplier_id, src.rate, src.quantity, src.unit_price, src.value, src.value_alt, src.local_content_bp, src.deleted, src.enstru_code, src.name, src.name_kk, src.description, src.unit, src.category_id, src.kato, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
+           CASE WHEN sp.referenced THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
+                WHEN sp.portal_producer THEN 'portal_flag'
+                WHEN sp.resident THEN 'resident'
+                ELSE 'non_resident'
+           END AS rule
+    FROM src
+    JOIN suppliers_seen sp ON sp.id = src.supplier_id
+)
+INSERT INTO contract_items (contract_id, source_id, signed_on, enstru_code, name, name_kk, description,
+    quantity, unit, unit_price, value, value_alt, local_content_bp, local_content_value, kato, region,
+    category_id, tier, tier_rule, deleted)
+SELECT p.contract_id, p.source_id, p.signed_on, p.enstru_code, p.name, p.name_kk, p.description, p.quantity,
+    p.unit, round(p.unit_price * coalesce(p.rate, 1))::bigint, p.value_kzt,
+    round(p.value_alt * coalesce(p.rate, 1))::bigint, p.local_content_bp,
+    round(p.value_kzt * coalesce(p.local_content_bp, 0) / 10000.0)::bigint, p.kato, r.code, p.category_id,
+    tier_of_rule(p.rule), p.rule, p.deleted
+FROM priced p
+LEFT JOIN regions r ON r.code = left(p.kato, 2)
+`
+
+// The units of contracts this import created (stg_written_contracts.fresh) cannot be stored yet: they are
+// inserted without the conflict checks and look-ups of ImportMergeItems, which handles everything else.
+func (q *Queries) ImportInsertFreshItems(ctx context.Context, db DBTX) (int64, error) {
+	result, err := db.Exec(ctx, importInsertFreshItems)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const importMergeBuyers = `-- name: ImportMergeBuyers :execrows
 INSERT INTO buyers (bin, name_kk, name_ru, buyer_type)
 SELECT DISTINCT ON (s.identifier) s.identifier, s.name_kk, s.name_ru, s.buyer_type
@@ -290,7 +341,14 @@ WITH unit_sums AS (
                (EXCLUDED.buyer_id, EXCLUDED.supplier_id, EXCLUDED.signed_on, EXCLUDED.fiscal_year, EXCLUDED.method,
                 EXCLUDED.status, EXCLUDED.currency, EXCLUDED.exchange_rate, EXCLUDED.total, EXCLUDED.total_alt,
                 EXCLUDED.local_content_published_bp, EXCLUDED.description, EXCLUDED.deleted))
-    RETURNING k.id, k.source_id
+    RETURNING k.id, k.source_id, k.signed_on, k.supplier_id, k.exchange_rate
+), written AS (
+    INSERT INTO stg_written_contracts (contract_id, source_id, signed_on, supplier_id, rate, fresh)
+    SELECT up.id, up.source_id, up.signed_on, up.supplier_id, up.exchange_rate,
+           prev.id IS NULL AND NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = up.source_id AND c.rejected)
+    FROM up
+    LEFT JOIN prev ON prev.source_id = up.source_id
+    RETURNING 1
 ), logged AS (
     INSERT INTO contract_replacements (contract_id, batch_id, old_batch_id, old_updated_at, new_updated_at)
     SELECT up.id, $2, prev.batch_id, prev.source_updated_at, src.updated_at
@@ -300,7 +358,7 @@ WITH unit_sums AS (
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM src)::bigint AS staged,
-       (SELECT count(*) FROM up)::bigint AS written,
+       (SELECT count(*) FROM written)::bigint AS written,
        (SELECT count(*) FROM logged)::bigint AS replaced
 `
 
@@ -350,6 +408,7 @@ WITH staged AS (
     LEFT JOIN staged st ON st.source_id = u.contract_source_id
     LEFT JOIN katos ka ON ka.plan_id = u.plan_id
     WHERE NOT coalesce(st.rejected, false)
+      AND NOT EXISTS (SELECT 1 FROM stg_written_contracts w WHERE w.source_id = u.contract_source_id AND w.fresh)
       AND (p.plan_id IS NOT NULL OR ex.id IS NOT NULL)
       AND (st.newest IS NULL OR k.source_updated_at IS NULL OR st.newest >= k.source_updated_at)
     ORDER BY k.id, u.source_id, u.seq DESC, p.seq DESC

@@ -249,6 +249,15 @@ type StgUnit struct {
 	Deleted          bool
 }
 
+type StgWrittenContract struct {
+	ContractID int64
+	SourceID   string
+	SignedOn   time.Time
+	SupplierID int64
+	Rate       *string
+	Fresh      bool
+}
+
 type Supplier struct {
 	ID              int64
 	Identifier      string

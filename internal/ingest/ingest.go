@@ -303,10 +303,19 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, r
 	if err != nil {
 		return fmt.Errorf("ingest: merge contracts: %w", err)
 	}
+	if _, err := tx.Exec(ctx, "ANALYZE stg_written_contracts"); err != nil {
+		return fmt.Errorf("ingest: analyze written contracts: %w", err)
+	}
+	fresh, err := im.q.ImportInsertFreshItems(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("ingest: insert items of new contracts: %w", err)
+	}
 	items, err := im.q.ImportMergeItems(ctx, tx, source)
 	if err != nil {
 		return fmt.Errorf("ingest: merge items: %w", err)
 	}
+	items.Staged += fresh
+	items.Written += fresh
 	if _, err := im.q.ImportRefreshItemsOfContracts(ctx, tx, &res.BatchID); err != nil {
 		return fmt.Errorf("ingest: refresh items of replaced contracts: %w", err)
 	}
