@@ -51,11 +51,16 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	level, err := config.LogLevel(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "ules: %v\n", err)
+		return 2
+	}
 	env := &environment{
 		cfg:    config.FromEnv(getenv),
 		stdout: stdout,
 		stderr: stderr,
-		log:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		log:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)

@@ -4,6 +4,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strings"
 )
@@ -55,4 +56,17 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config: home country %q is not an ISO 3166 alpha-2 code such as KZ", c.HomeCountry)
 	}
 	return nil
+}
+
+// LogLevel reads ULES_LOG_LEVEL: debug, info (the default), warn or error.
+func LogLevel(getenv func(string) string) (slog.Level, error) {
+	v := strings.TrimSpace(getenv("ULES_LOG_LEVEL"))
+	if v == "" {
+		return slog.LevelInfo, nil
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		return 0, fmt.Errorf("config: ULES_LOG_LEVEL %q: want debug, info, warn or error", v)
+	}
+	return l, nil
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"flag"
+	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -42,5 +43,34 @@ func TestFromEnvDefaultsAndFlags(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, tt.want, c)
 		})
+	}
+}
+
+func TestLogLevel(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		env     string
+		want    slog.Level
+		wantErr string
+	}{
+		{"", slog.LevelInfo, ""},
+		{"debug", slog.LevelDebug, ""},
+		{" WARN ", slog.LevelWarn, ""},
+		{"error", slog.LevelError, ""},
+		{"verbose", 0, `ULES_LOG_LEVEL "verbose": want debug, info, warn or error`},
+	}
+	for _, tt := range tests {
+		got, err := LogLevel(func(k string) string {
+			if k == "ULES_LOG_LEVEL" {
+				return tt.env
+			}
+			return ""
+		})
+		if tt.wantErr != "" {
+			require.EqualError(t, err, "config: "+tt.wantErr)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, tt.want, got, tt.env)
 	}
 }

@@ -142,7 +142,8 @@ func reader(format string) (readFunc, string, error) {
 	return nil, "", fmt.Errorf("ingest: unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
-func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, read readFunc, source string, errs *errorLog, res *Result) error {
+func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput readFunc, source string, errs *errorLog, res *Result) error {
+	started := time.Now()
 	classifier, err := im.classifier(ctx, tx)
 	if err != nil {
 		return err
@@ -152,7 +153,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, read readF
 	}
 	st := newStager(tx, im.q, classifier, im.home)
 	st.meter = newMeter(opts.Path, opts.Progress)
-	if err := read(ctx, opts.Path, st, errs); err != nil {
+	if err := readInput(ctx, opts.Path, st, errs); err != nil {
 		return err
 	}
 	if err := st.flush(ctx); err != nil {
@@ -160,6 +161,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, read readF
 	}
 	st.meter.update(st.records)
 	res.Read = st.records
+	read := time.Now()
 	if err := analyzeStaging(ctx, tx, stagingTables...); err != nil {
 		return err
 	}
@@ -169,7 +171,13 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, read readF
 	if errs.count > opts.MaxErrors {
 		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.count, opts.MaxErrors)
 	}
-	return im.merge(ctx, tx, source, res)
+	validated := time.Now()
+	if err := im.merge(ctx, tx, source, res); err != nil {
+		return err
+	}
+	im.log.Debug("import phases", "read", read.Sub(started).Round(time.Millisecond),
+		"validate", validated.Sub(read).Round(time.Millisecond), "merge", time.Since(validated).Round(time.Millisecond))
+	return nil
 }
 
 // classifier builds the category rules as they stand in this transaction.
