@@ -1,103 +1,193 @@
 package ingest
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
+
+// pageOptions read saved API pages as encoding/json would: a repeated key keeps its last value and invalid
+// UTF-8 becomes U+FFFD, rather than failing the page.
+var pageOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
 
 // eachJSONItem streams the records of one saved API page: either {"items": [...], ...} or a bare array.
 // fn decodes one record from dec at the given JSON path; a record that fails to decode is reported by fn and
-// the stream goes on, since encoding/json consumes the whole value first. A syntax error ends the file.
-func eachJSONItem(r io.Reader, fn func(path string, dec *json.Decoder) error) error {
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
-	tok, err := dec.Token()
+// the stream goes on. A syntax error ends the file.
+func eachJSONItem(r io.Reader, fn func(path string, dec *jsontext.Decoder) error) error {
+	dec := jsontext.NewDecoder(r, pageOptions...)
+	tok, err := dec.ReadToken()
 	if err == io.EOF {
 		return errors.New("file is empty")
 	}
 	if err != nil {
 		return syntaxError(dec, err)
 	}
-	switch tok {
-	case json.Delim('['):
+	switch tok.Kind() {
+	case '[':
 		if err := eachArrayItem(dec, "$", fn); err != nil {
 			return err
 		}
-	case json.Delim('{'):
+	case '{':
 		seen := false
-		for dec.More() {
-			key, err := dec.Token()
+		for dec.PeekKind() != '}' {
+			key, err := dec.ReadToken()
 			if err != nil {
 				return syntaxError(dec, err)
 			}
-			if key == "items" {
-				seen = true
-				t, err := dec.Token()
-				if err != nil {
+			if key.String() != "items" {
+				if err := dec.SkipValue(); err != nil {
 					return syntaxError(dec, err)
 				}
-				if t == nil {
-					continue
+				continue
+			}
+			seen = true
+			switch dec.PeekKind() {
+			case 'n':
+				if _, err := dec.ReadToken(); err != nil {
+					return syntaxError(dec, err)
 				}
-				if t != json.Delim('[') {
-					return fmt.Errorf("$.items: want an array, got %v", t)
+			case '[':
+				if _, err := dec.ReadToken(); err != nil {
+					return syntaxError(dec, err)
 				}
 				if err := eachArrayItem(dec, "$.items", fn); err != nil {
 					return err
 				}
-				continue
-			}
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return syntaxError(dec, err)
+			default:
+				v, err := dec.ReadValue()
+				if err != nil {
+					return syntaxError(dec, err)
+				}
+				return fmt.Errorf("$.items: want an array, got %s", kindName(v.Kind()))
 			}
 		}
-		if _, err := dec.Token(); err != nil {
+		if _, err := dec.ReadToken(); err != nil {
 			return syntaxError(dec, err)
 		}
 		if !seen {
 			return errors.New(`want a page {"items": [...]} or an array of records: there is no "items" key`)
 		}
 	default:
-		return fmt.Errorf("want a page {\"items\": [...]} or an array of records, got %v", tok)
+		return fmt.Errorf(`want a page {"items": [...]} or an array of records, got %s`, kindName(tok.Kind()))
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if _, err := dec.ReadToken(); err != io.EOF {
 		return fmt.Errorf("unexpected data after the end of the page at byte %d", dec.InputOffset())
 	}
 	return nil
 }
 
-func eachArrayItem(dec *json.Decoder, base string, fn func(string, *json.Decoder) error) error {
-	for i := 0; dec.More(); i++ {
+func eachArrayItem(dec *jsontext.Decoder, base string, fn func(string, *jsontext.Decoder) error) error {
+	for i := 0; ; i++ {
+		switch dec.PeekKind() {
+		case ']':
+			if _, err := dec.ReadToken(); err != nil {
+				return syntaxError(dec, err)
+			}
+			return nil
+		case 0: // the stream is broken here: reading says how
+			_, err := dec.ReadToken()
+			return syntaxError(dec, err)
+		}
 		if err := fn(fmt.Sprintf("%s[%d]", base, i), dec); err != nil {
 			return err
 		}
 	}
-	if _, err := dec.Token(); err != nil {
-		return syntaxError(dec, err)
-	}
-	return nil
 }
 
-func syntaxError(dec *json.Decoder, err error) error {
+func syntaxError(dec *jsontext.Decoder, err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
 		return fmt.Errorf("the file ends in the middle of a JSON value (truncated download?) at byte %d", dec.InputOffset())
 	}
-	var se *json.SyntaxError
+	var se *jsontext.SyntacticError
 	if errors.As(err, &se) {
-		return fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, se)
+		return fmt.Errorf("invalid JSON at byte %d: %v", se.ByteOffset+1, se.Err)
 	}
 	return fmt.Errorf("invalid JSON at byte %d: %v", dec.InputOffset(), err)
 }
 
-// isRecordError reports whether a Decode error concerns only the current record (a wrong type in a field)
-// rather than the JSON stream itself.
-func isRecordError(err error) bool {
-	var se *json.SyntaxError
-	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
-		return false
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
 	}
-	return true
+	return "nothing"
+}
+
+// flatFields maps the JSON names of a record struct whose fields are all scalars to their indexes.
+func flatFields[T any]() map[string]int {
+	t := reflect.TypeFor[T]()
+	fields := make(map[string]int, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		fields[name] = i
+	}
+	return fields
+}
+
+// decodeFlat reads one record, an object of strings, numbers, booleans and nulls, into the scalar fields
+// of rec. A record of the wrong shape is a recordError and the stream goes on; broken JSON is a streamError.
+func decodeFlat[T any](dec *jsontext.Decoder, fields map[string]int, rec *T) error {
+	if k := dec.PeekKind(); k != '{' {
+		if _, err := dec.ReadValue(); err != nil {
+			return streamError{syntaxError(dec, err)}
+		}
+		return recordError{fmt.Errorf("want an object, got %s", kindName(k))}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return streamError{syntaxError(dec, err)}
+	}
+	v := reflect.ValueOf(rec).Elem()
+	var bad error
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return streamError{syntaxError(dec, err)}
+		}
+		name := tok.String() // the token is only valid until the next read
+		i, known := fields[name]
+		switch k := dec.PeekKind(); k {
+		case '{', '[':
+			if err := dec.SkipValue(); err != nil {
+				return streamError{syntaxError(dec, err)}
+			}
+			if known && bad == nil {
+				bad = recordError{fmt.Errorf("%s: want a string or number, got %s", name, strings.TrimPrefix(strings.TrimPrefix(kindName(k), "an "), "a "))}
+			}
+		default:
+			tok, err := dec.ReadToken()
+			if err != nil {
+				return streamError{syntaxError(dec, err)}
+			}
+			if !known {
+				continue
+			}
+			s := v.Field(i).Addr().Interface().(*scalar)
+			switch k {
+			case 'n':
+				*s = scalar{}
+			case '"':
+				*s = scalar{text: strings.TrimSpace(tok.String()), valid: true}
+			default:
+				*s = scalar{text: tok.String(), valid: true}
+			}
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return streamError{syntaxError(dec, err)}
+	}
+	return bad
 }

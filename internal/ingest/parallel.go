@@ -70,6 +70,7 @@ func readFiles(ctx context.Context, files []fileTask, st *stager, errs *errorLog
 			select {
 			case work <- j:
 			case <-ctx.Done():
+				close(j.out) // no worker will: the copying goroutine must not wait for it
 				return
 			}
 		}

@@ -3,13 +3,14 @@ package ingest
 import (
 	"compress/gzip"
 	"context"
-	"encoding/json"
-	"errors"
+		"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/ules-kz/ules/internal/dbq"
 )
@@ -20,7 +21,7 @@ const SourcePortal = "portal"
 // portalEndpoints are the sub-folders of a saved portal export, one per OWS v3 REST endpoint.
 var portalEndpoints = []struct {
 	dir   string
-	parse func(*stager, context.Context, string, *json.Decoder) error
+	parse func(*stager, context.Context, string, *jsontext.Decoder) error
 }{
 	{"subject", (*stager).portalSubject},
 	{"plans", (*stager).portalPlan},
@@ -85,7 +86,7 @@ func pageFiles(dir string) ([]string, error) {
 	return files, nil
 }
 
-func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, context.Context, string, *json.Decoder) error, st *stager, errs *errorLog) error {
+func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, context.Context, string, *jsontext.Decoder) error, st *stager, errs *errorLog) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
@@ -102,7 +103,7 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 		r = gz
 	}
 	var fatal error
-	err = eachJSONItem(r, func(path string, dec *json.Decoder) error {
+	err = eachJSONItem(r, func(path string, dec *jsontext.Decoder) error {
 		if err := ctx.Err(); err != nil {
 			fatal = err
 			return err
@@ -137,21 +138,6 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 // recordError marks a problem with one record, as opposed to a failure of the import itself.
 type recordError struct{ error }
 
-// decodeRecord decodes the next value, turning a field of the wrong type into a record error.
-func decodeRecord(dec *json.Decoder, v any) error {
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return recordError{fmt.Errorf("%s: want a string or number, got %s", te.Field, te.Value)}
-		}
-		if isRecordError(err) {
-			return recordError{fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "json: "))}
-		}
-		return streamError{syntaxError(dec, err)}
-	}
-	return nil
-}
-
 // streamError is broken JSON: the rest of the file cannot be read, but other files can.
 type streamError struct{ error }
 
@@ -163,6 +149,8 @@ func (v *validate) check(err error) {
 		v.err = recordError{err}
 	}
 }
+
+var subjectFields = flatFields[portalSubjectJSON]()
 
 type portalSubjectJSON struct {
 	BIN             scalar `json:"bin"`
@@ -179,9 +167,9 @@ type portalSubjectJSON struct {
 	NationalCompany scalar `json:"mark_national_company"`
 }
 
-func (s *stager) portalSubject(ctx context.Context, loc string, dec *json.Decoder) error {
+func (s *stager) portalSubject(ctx context.Context, loc string, dec *jsontext.Decoder) error {
 	var j portalSubjectJSON
-	if err := decodeRecord(dec, &j); err != nil {
+	if err := decodeFlat(dec, subjectFields, &j); err != nil {
 		return err
 	}
 	var v validate
@@ -250,6 +238,8 @@ func (s *stager) portalSubject(ctx context.Context, loc string, dec *json.Decode
 	return nil
 }
 
+var contractFields = flatFields[portalContractJSON]()
+
 type portalContractJSON struct {
 	ID             scalar `json:"id"`
 	CustomerBIN    scalar `json:"customer_bin"`
@@ -269,9 +259,9 @@ type portalContractJSON struct {
 	LastUpdateDate scalar `json:"last_update_date"`
 }
 
-func (s *stager) portalContract(ctx context.Context, loc string, dec *json.Decoder) error {
+func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.Decoder) error {
 	var j portalContractJSON
-	if err := decodeRecord(dec, &j); err != nil {
+	if err := decodeFlat(dec, contractFields, &j); err != nil {
 		return err
 	}
 	var v validate
@@ -326,6 +316,8 @@ func (s *stager) portalContract(ctx context.Context, loc string, dec *json.Decod
 	})
 }
 
+var unitFields = flatFields[portalUnitJSON]()
+
 type portalUnitJSON struct {
 	ID           scalar `json:"id"`
 	ContractID   scalar `json:"contract_id"`
@@ -338,9 +330,9 @@ type portalUnitJSON struct {
 	Deleted      scalar `json:"deleted"`
 }
 
-func (s *stager) portalUnit(ctx context.Context, loc string, dec *json.Decoder) error {
+func (s *stager) portalUnit(ctx context.Context, loc string, dec *jsontext.Decoder) error {
 	var j portalUnitJSON
-	if err := decodeRecord(dec, &j); err != nil {
+	if err := decodeFlat(dec, unitFields, &j); err != nil {
 		return err
 	}
 	var v validate
@@ -379,6 +371,8 @@ func (s *stager) portalUnit(ctx context.Context, loc string, dec *json.Decoder) 
 	})
 }
 
+var planFields = flatFields[portalPlanJSON]()
+
 type portalPlanJSON struct {
 	ID        scalar `json:"id"`
 	Enstru    scalar `json:"ref_enstru_code"`
@@ -388,9 +382,9 @@ type portalPlanJSON struct {
 	UnitsCode scalar `json:"ref_units_code"`
 }
 
-func (s *stager) portalPlan(ctx context.Context, loc string, dec *json.Decoder) error {
+func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decoder) error {
 	var j portalPlanJSON
-	if err := decodeRecord(dec, &j); err != nil {
+	if err := decodeFlat(dec, planFields, &j); err != nil {
 		return err
 	}
 	var v validate
@@ -412,14 +406,16 @@ func (s *stager) portalPlan(ctx context.Context, loc string, dec *json.Decoder) 
 	})
 }
 
+var planKatoFields = flatFields[portalPlanKatoJSON]()
+
 type portalPlanKatoJSON struct {
 	PlanPointID scalar `json:"pln_points_id"`
 	KATO        scalar `json:"ref_kato_code"`
 }
 
-func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *json.Decoder) error {
+func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *jsontext.Decoder) error {
 	var j portalPlanKatoJSON
-	if err := decodeRecord(dec, &j); err != nil {
+	if err := decodeFlat(dec, planKatoFields, &j); err != nil {
 		return err
 	}
 	var v validate

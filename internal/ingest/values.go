@@ -1,11 +1,8 @@
 package ingest
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/big"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -21,33 +18,6 @@ import (
 type scalar struct {
 	text  string
 	valid bool // false when absent or null
-}
-
-func (s *scalar) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case bytes.Equal(b, []byte("null")):
-		*s = scalar{}
-	case len(b) > 0 && b[0] == '"':
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
-			return err
-		}
-		*s = scalar{text: strings.TrimSpace(str), valid: true}
-	case len(b) > 0 && (b[0] == '{' || b[0] == '['):
-		// encoding/json adds the field's name to this error type only.
-		return &json.UnmarshalTypeError{Value: kindOf(b[0]), Type: reflect.TypeFor[string]()}
-	default:
-		*s = scalar{text: string(b), valid: true}
-	}
-	return nil
-}
-
-func kindOf(c byte) string {
-	if c == '{' {
-		return "object"
-	}
-	return "array"
 }
 
 // present reports whether the field holds a non-empty value.
