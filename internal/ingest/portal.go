@@ -3,7 +3,7 @@ package ingest
 import (
 	"compress/gzip"
 	"context"
-		"errors"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
