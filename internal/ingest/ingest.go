@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ules-kz/ules/internal/classify"
@@ -287,17 +288,19 @@ func (im *Importer) merge(ctx context.Context, tx pgx.Tx, source string, res *Re
 // contracts or batches, so the checks cannot fail; they cost a third of the merge. Without the privilege
 // the checks simply run.
 func trustReferences(ctx context.Context, tx pgx.Tx) (bool, error) {
-	var may bool
-	if err := tx.QueryRow(ctx, "SELECT has_parameter_privilege('session_replication_role', 'SET')").Scan(&may); err != nil {
-		return false, fmt.Errorf("ingest: check privileges: %w", err)
+	// A savepoint keeps a refusal from aborting the import; a released savepoint keeps the setting.
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("ingest: savepoint: %w", err)
 	}
-	if !may {
-		return false, nil
-	}
-	if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
+	if _, err := sp.Exec(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "42501" { // insufficient_privilege
+			return false, sp.Rollback(ctx)
+		}
 		return false, fmt.Errorf("ingest: skip foreign-key checks: %w", err)
 	}
-	return true, nil
+	return true, sp.Commit(ctx)
 }
 
 func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, res *Result) error {

@@ -150,6 +150,9 @@ func (s *stager) discardFile(ctx context.Context, file string) error {
 	if s.discard == nil { // a stager without a transaction (the parser fuzz tests) keeps nothing
 		return nil
 	}
+	if s.worker { // its pending rows are all from this file: they are dropped, not copied
+		return s.discard(ctx, file+":")
+	}
 	if err := s.flush(ctx); err != nil {
 		return err
 	}
