@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -54,23 +52,13 @@ func detectFolder(dir string) (string, error) {
 			return "portal", nil
 		}
 	}
-	var files []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && isOCDSFile(d.Name()) {
-			files = append(files, p)
-		}
-		return nil
-	})
+	files, err := ocdsFiles(dir)
 	if err != nil {
-		return "", fmt.Errorf("ingest: %w", err)
+		return "", err
 	}
 	if len(files) == 0 {
 		return "", fmt.Errorf("ingest: cannot tell the format of folder %s: it has none of the portal's sub-folders (subject/, contract/, contract-units/, plans/, plans-kato/) and no JSON files; %s", dir, formatHint)
 	}
-	sort.Strings(files)
 	// The first file that says what it is decides; empty or broken ones are passed over.
 	for _, f := range files {
 		kind, err := peekJSON(f)

@@ -63,23 +63,13 @@ func readOCDS(ctx context.Context, path string, st *stager, errs *errorLog) erro
 	if !info.IsDir() {
 		return readOCDSFile(ctx, path, filepath.Base(path), st, errs)
 	}
-	var files []string
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && isOCDSFile(d.Name()) {
-			files = append(files, p)
-		}
-		return nil
-	})
+	files, err := ocdsFiles(path)
 	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
+		return err
 	}
 	if len(files) == 0 {
 		return fmt.Errorf("ingest: %s has no .json, .jsonl, .json.gz or .jsonl.gz files: is it an OCDS folder?", path)
 	}
-	sort.Strings(files)
 	for _, f := range files {
 		rel, err := filepath.Rel(path, f)
 		if err != nil {
@@ -102,22 +92,31 @@ func fileErrorf(format string, args ...any) error {
 	return ocdsFileError{msg: fmt.Sprintf(format, args...)}
 }
 
-func readOCDSFile(ctx context.Context, path, rel string, st *stager, errs *errorLog) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
-	}
-	defer f.Close()
-	r := st.meter.reader(f)
-	if strings.HasSuffix(strings.ToLower(path), ".gz") {
-		gz, err := gzip.NewReader(r)
+// ocdsFiles lists the OCDS files under dir in name order.
+func ocdsFiles(dir string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			errs.addf(rel, "not a gzip file: %v", err)
-			return nil
+			return err
 		}
-		defer gz.Close()
-		r = gz
+		if !d.IsDir() && isOCDSFile(d.Name()) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
 	}
+	sort.Strings(files)
+	return files, nil
+}
+
+func readOCDSFile(ctx context.Context, path, rel string, st *stager, errs *errorLog) error {
+	r, closeInput, err := openInput(path, rel, st, errs)
+	if r == nil || err != nil {
+		return err
+	}
+	defer closeInput()
 	o := &ocdsReader{ctx: ctx, st: st, errs: errs, rel: rel}
 	if isJSONLines(path) {
 		err = o.jsonLines(r)

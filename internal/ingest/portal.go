@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -87,21 +86,11 @@ func pageFiles(dir string) ([]string, error) {
 }
 
 func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, context.Context, string, *jsontext.Decoder) error, st *stager, errs *errorLog) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
+	r, closeInput, err := openInput(path, rel, st, errs)
+	if r == nil || err != nil {
+		return err
 	}
-	defer f.Close()
-	r := st.meter.reader(f)
-	if strings.HasSuffix(path, ".gz") {
-		gz, err := gzip.NewReader(r)
-		if err != nil {
-			errs.addf(rel, "not a gzip file: %v", err)
-			return nil
-		}
-		defer gz.Close()
-		r = gz
-	}
+	defer closeInput()
 	var fatal error
 	err = eachJSONItem(r, func(path string, dec *jsontext.Decoder) error {
 		if err := ctx.Err(); err != nil {

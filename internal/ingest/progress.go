@@ -1,10 +1,13 @@
 package ingest
 
 import (
+	"compress/gzip"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 )
 
@@ -78,4 +81,24 @@ func inputSize(path string) int64 {
 		return nil
 	})
 	return total
+}
+
+// openInput opens one input file for reading through the meter, gunzipping a .gz. A file that is not the
+// gzip its name says is reported in errs and gives a nil reader; the caller closes what it opened.
+func openInput(path, rel string, st *stager, errs *errorLog) (io.Reader, func(), error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ingest: %w", err)
+	}
+	r := st.meter.reader(f)
+	if !strings.HasSuffix(strings.ToLower(path), ".gz") {
+		return r, func() { f.Close() }, nil
+	}
+	gz, err := gzip.NewReader(r)
+	if err != nil {
+		f.Close()
+		errs.addf(rel, "not a gzip file: %v", err)
+		return nil, nil, nil
+	}
+	return gz, func() { gz.Close(); f.Close() }, nil
 }
