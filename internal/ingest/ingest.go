@@ -149,7 +149,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err != nil {
 		return err
 	}
-	if err := createStaging(ctx, tx, stagingTables...); err != nil {
+	if err := createStaging(ctx, tx, append(stagingTables, writtenContracts)...); err != nil {
 		return err
 	}
 	st := newStager(tx, im.q, classifier, im.home)
@@ -314,8 +314,8 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, r
 	if err != nil {
 		return fmt.Errorf("ingest: merge contracts: %w", err)
 	}
-	if _, err := tx.Exec(ctx, "ANALYZE stg_written_contracts"); err != nil {
-		return fmt.Errorf("ingest: analyze written contracts: %w", err)
+	if err := analyzeStaging(ctx, tx, writtenContracts); err != nil {
+		return err
 	}
 	fresh, err := im.q.ImportInsertFreshItems(ctx, tx)
 	if err != nil {

@@ -14,7 +14,10 @@ import (
 // copyChunk rows are buffered per staging table before each COPY, which bounds memory whatever the input size.
 const copyChunk = 5000
 
-var stagingTables = []string{"stg_subjects", "stg_contracts", "stg_units", "stg_plans", "stg_plan_katos", "stg_written_contracts"}
+var stagingTables = []string{"stg_subjects", "stg_contracts", "stg_units", "stg_plans", "stg_plan_katos"}
+
+// writtenContracts is filled by the contracts merge, so it is analyzed then rather than with the staging tables.
+const writtenContracts = "stg_written_contracts"
 
 // createStaging makes session-local copies of the staging tables that shadow the public definitions for
 // this transaction.
