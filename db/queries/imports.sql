@@ -39,7 +39,8 @@ SET name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, buyer_type = EXCLUDE
 WHERE (buyers.name_kk, buyers.name_ru, buyers.buyer_type)
     IS DISTINCT FROM (EXCLUDED.name_kk, EXCLUDED.name_ru, EXCLUDED.buyer_type);
 
--- name: ImportMergeSuppliers :execrows
+-- name: ImportMergeSuppliers :many
+-- Returns the suppliers it inserted or changed: items the direct load gave them may need new tiers.
 INSERT INTO suppliers (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
     national_company)
 SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident, s.producer,
@@ -54,7 +55,8 @@ SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, 
 WHERE (suppliers.bin, suppliers.name_kk, suppliers.name_ru, suppliers.country, suppliers.resident,
        suppliers.portal_producer, suppliers.portal_supplier, suppliers.national_company)
     IS DISTINCT FROM (EXCLUDED.bin, EXCLUDED.name_kk, EXCLUDED.name_ru, EXCLUDED.country, EXCLUDED.resident,
-       EXCLUDED.portal_producer, EXCLUDED.portal_supplier, EXCLUDED.national_company);
+       EXCLUDED.portal_producer, EXCLUDED.portal_supplier, EXCLUDED.national_company)
+RETURNING suppliers.id;
 
 -- name: ImportMergeContracts :one
 -- The newest version of each staged contract replaces the stored one when it is newer, or the same version
@@ -259,11 +261,13 @@ WHERE b.id = m.buyer_id AND b.region IS DISTINCT FROM m.region;
 
 -- name: ImportRefreshItemsOfContracts :execrows
 -- A new contract version may change what its stored items inherit (signing date, supplier) even when the
--- batch carried none of its units; their tiers are decided again as of the new date.
+-- batch carried none of its units; their tiers are decided again as of the new date. Only replaced contracts
+-- have items from before the batch.
 WITH touched AS MATERIALIZED (
     SELECT k.id, k.signed_on, k.supplier_id
     FROM contracts k
     WHERE k.batch_id = @batch_id
+      AND EXISTS (SELECT 1 FROM contract_replacements r WHERE r.contract_id = k.id AND r.batch_id = @batch_id)
       AND NOT EXISTS (SELECT 1 FROM stg_units u WHERE u.contract_source_id = k.source_id)
 ), decided AS (
     SELECT i.id, t.signed_on, item_tier_rule(t.supplier_id, t.signed_on, i.enstru_code, i.category_id) AS rule

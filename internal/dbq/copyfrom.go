@@ -47,6 +47,106 @@ func (q *Queries) CertificateStageCopyFrom(ctx context.Context, db DBTX, arg []C
 	return db.CopyFrom(ctx, []string{"stg_certificates"}, []string{"loc", "number", "bin", "enstru_prefix", "local_content_bp", "issued", "expires"}, &iteratorForCertificateStageCopyFrom{rows: arg})
 }
 
+// iteratorForDirectContractsCopyFrom implements pgx.CopyFromSource.
+type iteratorForDirectContractsCopyFrom struct {
+	rows                 []DirectContractsCopyFromParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForDirectContractsCopyFrom) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForDirectContractsCopyFrom) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].Source,
+		r.rows[0].SourceID,
+		r.rows[0].BuyerID,
+		r.rows[0].SupplierID,
+		r.rows[0].SignedOn,
+		r.rows[0].FiscalYear,
+		r.rows[0].Method,
+		r.rows[0].Status,
+		r.rows[0].Currency,
+		r.rows[0].ExchangeRate,
+		r.rows[0].Total,
+		r.rows[0].TotalAlt,
+		r.rows[0].LocalContentPublishedBp,
+		r.rows[0].Description,
+		r.rows[0].Deleted,
+		r.rows[0].SourceUpdatedAt,
+		r.rows[0].BatchID,
+	}, nil
+}
+
+func (r iteratorForDirectContractsCopyFrom) Err() error {
+	return nil
+}
+
+func (q *Queries) DirectContractsCopyFrom(ctx context.Context, db DBTX, arg []DirectContractsCopyFromParams) (int64, error) {
+	return db.CopyFrom(ctx, []string{"contracts"}, []string{"id", "source", "source_id", "buyer_id", "supplier_id", "signed_on", "fiscal_year", "method", "status", "currency", "exchange_rate", "total", "total_alt", "local_content_published_bp", "description", "deleted", "source_updated_at", "batch_id"}, &iteratorForDirectContractsCopyFrom{rows: arg})
+}
+
+// iteratorForDirectItemsCopyFrom implements pgx.CopyFromSource.
+type iteratorForDirectItemsCopyFrom struct {
+	rows                 []DirectItemsCopyFromParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForDirectItemsCopyFrom) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForDirectItemsCopyFrom) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ContractID,
+		r.rows[0].SourceID,
+		r.rows[0].SignedOn,
+		r.rows[0].EnstruCode,
+		r.rows[0].Name,
+		r.rows[0].NameKk,
+		r.rows[0].Description,
+		r.rows[0].Quantity,
+		r.rows[0].Unit,
+		r.rows[0].UnitPrice,
+		r.rows[0].Value,
+		r.rows[0].ValueAlt,
+		r.rows[0].LocalContentBp,
+		r.rows[0].LocalContentValue,
+		r.rows[0].KATO,
+		r.rows[0].Region,
+		r.rows[0].CategoryID,
+		r.rows[0].Tier,
+		r.rows[0].TierRule,
+		r.rows[0].Deleted,
+	}, nil
+}
+
+func (r iteratorForDirectItemsCopyFrom) Err() error {
+	return nil
+}
+
+func (q *Queries) DirectItemsCopyFrom(ctx context.Context, db DBTX, arg []DirectItemsCopyFromParams) (int64, error) {
+	return db.CopyFrom(ctx, []string{"contract_items"}, []string{"contract_id", "source_id", "signed_on", "enstru_code", "name", "name_kk", "description", "quantity", "unit", "unit_price", "value", "value_alt", "local_content_bp", "local_content_value", "kato", "region", "category_id", "tier", "tier_rule", "deleted"}, &iteratorForDirectItemsCopyFrom{rows: arg})
+}
+
 // iteratorForFxRateStageCopyFrom implements pgx.CopyFromSource.
 type iteratorForFxRateStageCopyFrom struct {
 	rows                 []FxRateStageCopyFromParams

@@ -474,7 +474,7 @@ func (q *Queries) ImportMergeItems(ctx context.Context, db DBTX, source string) 
 	return i, err
 }
 
-const importMergeSuppliers = `-- name: ImportMergeSuppliers :execrows
+const importMergeSuppliers = `-- name: ImportMergeSuppliers :many
 INSERT INTO suppliers (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
     national_company)
 SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident, s.producer,
@@ -490,14 +490,28 @@ WHERE (suppliers.bin, suppliers.name_kk, suppliers.name_ru, suppliers.country, s
        suppliers.portal_producer, suppliers.portal_supplier, suppliers.national_company)
     IS DISTINCT FROM (EXCLUDED.bin, EXCLUDED.name_kk, EXCLUDED.name_ru, EXCLUDED.country, EXCLUDED.resident,
        EXCLUDED.portal_producer, EXCLUDED.portal_supplier, EXCLUDED.national_company)
+RETURNING suppliers.id
 `
 
-func (q *Queries) ImportMergeSuppliers(ctx context.Context, db DBTX) (int64, error) {
-	result, err := db.Exec(ctx, importMergeSuppliers)
+// Returns the suppliers it inserted or changed: items the direct load gave them may need new tiers.
+func (q *Queries) ImportMergeSuppliers(ctx context.Context, db DBTX) ([]int64, error) {
+	rows, err := db.Query(ctx, importMergeSuppliers)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return result.RowsAffected(), nil
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const importRefreshItemsOfContracts = `-- name: ImportRefreshItemsOfContracts :execrows
@@ -505,6 +519,7 @@ WITH touched AS MATERIALIZED (
     SELECT k.id, k.signed_on, k.supplier_id
     FROM contracts k
     WHERE k.batch_id = $1
+      AND EXISTS (SELECT 1 FROM contract_replacements r WHERE r.contract_id = k.id AND r.batch_id = $1)
       AND NOT EXISTS (SELECT 1 FROM stg_units u WHERE u.contract_source_id = k.source_id)
 ), decided AS (
     SELECT i.id, t.signed_on, item_tier_rule(t.supplier_id, t.signed_on, i.enstru_code, i.category_id) AS rule
@@ -518,7 +533,8 @@ WHERE i.id = d.id AND (i.signed_on, i.tier_rule) IS DISTINCT FROM (d.signed_on, 
 `
 
 // A new contract version may change what its stored items inherit (signing date, supplier) even when the
-// batch carried none of its units; their tiers are decided again as of the new date.
+// batch carried none of its units; their tiers are decided again as of the new date. Only replaced contracts
+// have items from before the batch.
 func (q *Queries) ImportRefreshItemsOfContracts(ctx context.Context, db DBTX, batchID *int64) (int64, error) {
 	result, err := db.Exec(ctx, importRefreshItemsOfContracts, batchID)
 	if err != nil {

@@ -28,3 +28,21 @@ var buyerKinds = []struct {
 	{"education", []string{"школ", "мектеп", "гимназ", "лицей", "образован", "білім", "колледж", "детский сад", "балабақша", "school"}},
 	{"akimat", []string{"акимат", "аппарат акима", "әкімдігі", "әкімі аппараты", "akimat"}},
 }
+
+// buyerTypes remembers buyerType for names already seen: the template and OCDS repeat a buyer's names on
+// every item or release, and matching them cost a fifth of reading a CSV.
+type buyerTypes map[string]string
+
+// of is buyerType(false, names...), remembered.
+func (m *buyerTypes) of(names ...string) string {
+	key := strings.Join(names, "\x00")
+	if t, ok := (*m)[key]; ok {
+		return t
+	}
+	if *m == nil || len(*m) >= 100_000 { // bounded: a file of ever new names forgets the old ones
+		*m = buyerTypes{}
+	}
+	t := buyerType(false, names...)
+	(*m)[key] = t
+	return t
+}

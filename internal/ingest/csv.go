@@ -423,41 +423,33 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 	if len(supplierID) == 12 && digitsOnly(supplierID) {
 		kzID = &supplierID
 	}
-	subjects := []dbq.StageSubjectsCopyFromParams{
-		{Loc: loc, Identifier: buyerBIN, BIN: &buyerBIN, NameRu: buyerName, NameKk: buyerNameKK, Country: "KZ",
-			Resident: true, BuyerType: buyerType(false, buyerName, buyerNameKK)},
-		{Loc: loc, Identifier: supplierID, BIN: kzID, NameRu: row.get("supplier_name").text,
-			NameKk: row.get("supplier_name_kk").text, Country: country, Resident: s.residentOf(residentMark, country),
-			Producer: producer, BuyerType: "state_body"},
-	}
-	for _, subj := range subjects {
-		if err := s.subjects.add(ctx, subj); err != nil {
-			return err
-		}
-	}
-	if err := s.contracts.add(ctx, dbq.StageContractsCopyFromParams{
-		Loc: loc, SourceID: contractID, CustomerBin: buyerBIN, SupplierKey: supplierID, SignedOn: *signed,
-		FiscalYear: finYear, Method: row.get("method").text, Status: row.get("status").text, Currency: currency,
-		ExchangeRate: rate, Total: total, LocalContentBp: contractLC, Description: row.get("description").text,
-		Deleted: false, UpdatedAt: updated,
-	}); err != nil {
-		return err
+	rec := &contractRecord{
+		subjects: []dbq.StageSubjectsCopyFromParams{
+			{Loc: loc, Identifier: buyerBIN, BIN: &buyerBIN, NameRu: buyerName, NameKk: buyerNameKK, Country: "KZ",
+				Resident: true, BuyerType: s.buyerTypes.of(buyerName, buyerNameKK)},
+			{Loc: loc, Identifier: supplierID, BIN: kzID, NameRu: row.get("supplier_name").text,
+				NameKk: row.get("supplier_name_kk").text, Country: country, Resident: s.residentOf(residentMark, country),
+				Producer: producer, BuyerType: "state_body"},
+		},
+		copies: []dbq.StageContractsCopyFromParams{{
+			Loc: loc, SourceID: contractID, CustomerBin: buyerBIN, SupplierKey: supplierID, SignedOn: *signed,
+			FiscalYear: finYear, Method: row.get("method").text, Status: row.get("status").text, Currency: currency,
+			ExchangeRate: rate, Total: total, LocalContentBp: contractLC, Description: row.get("description").text,
+			Deleted: false, UpdatedAt: updated,
+		}},
 	}
 	planID := loc
 	name, nameKK, description := row.get("item_name").text, row.get("item_name_kk").text, row.get("description").text
-	if err := s.plans.add(ctx, dbq.StagePlansCopyFromParams{
+	rec.plans = []dbq.StagePlansCopyFromParams{{
 		Loc: loc, PlanID: planID, EnstruCode: enstru, Name: name, NameKk: nameKK, Description: description,
 		Unit: row.get("unit").text, CategoryID: s.category(enstru, name, nameKK, description),
-	}); err != nil {
-		return err
-	}
+	}}
 	if kato != "" {
-		if err := s.katos.add(ctx, dbq.StagePlanKatosCopyFromParams{Loc: loc, PlanID: planID, KATO: kato}); err != nil {
-			return err
-		}
+		rec.katos = []dbq.StagePlanKatosCopyFromParams{{Loc: loc, PlanID: planID, KATO: kato}}
 	}
-	return s.units.add(ctx, dbq.StageUnitsCopyFromParams{
+	rec.units = []dbq.StageUnitsCopyFromParams{{
 		Loc: loc, SourceID: itemID, ContractSourceID: contractID, PlanID: planID, Quantity: quantity,
 		UnitPrice: price, Value: *value, ValueAlt: valueAlt, LocalContentBp: lc, Deleted: deleted,
-	})
+	}}
+	return s.templateRow(ctx, rec)
 }

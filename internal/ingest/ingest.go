@@ -26,6 +26,9 @@ type Options struct {
 	MaxErrors int64  // bad records accepted before the import is refused; they are reported either way
 	CreatedBy string
 	Progress  func(Progress) // called as the input is read; may be nil
+	// Staged reads every record through the staging tables and the merge, as the portal format always does,
+	// instead of loading new contracts directly: slower, kept to compare the two (ules bench import --staged).
+	Staged bool
 }
 
 // Result says what an import did.
@@ -143,6 +146,9 @@ func reader(format string) (readFunc, string, error) {
 	return nil, "", fmt.Errorf("ingest: unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
+// directFormats carry each contract's items with it, so a contract the import creates can be loaded whole.
+var directFormats = map[string]bool{"csv": true, "xlsx": true, "ocds": true}
+
 func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput readFunc, source string, errs *errorLog, res *Result) error {
 	started := time.Now()
 	classifier, err := im.classifier(ctx, tx)
@@ -152,12 +158,12 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err := createStaging(ctx, tx, append(stagingTables, writtenContracts)...); err != nil {
 		return err
 	}
-	st := newStager(tx, im.q, classifier, im.home)
-	st.meter = newMeter(opts.Path, opts.Progress)
-	if err := readInput(ctx, opts.Path, st, errs); err != nil {
+	trusted, err := trustReferences(ctx, tx)
+	if err != nil {
 		return err
 	}
-	if err := st.flush(ctx); err != nil {
+	st, err := im.read(ctx, tx, opts, readInput, source, classifier, errs, res.BatchID)
+	if err != nil {
 		return err
 	}
 	st.meter.update(st.records)
@@ -173,12 +179,69 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.count, opts.MaxErrors)
 	}
 	validated := time.Now()
-	if err := im.merge(ctx, tx, source, res); err != nil {
+	if err := im.mergeStaged(ctx, tx, source, st.direct, res); err != nil {
 		return err
 	}
+	if trusted {
+		if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = DEFAULT"); err != nil {
+			return fmt.Errorf("ingest: restore foreign-key checks: %w", err)
+		}
+	}
+	var direct int64
+	if st.direct != nil {
+		direct = st.direct.contracts
+	}
 	im.log.Debug("import phases", "read", read.Sub(started).Round(time.Millisecond),
-		"validate", validated.Sub(read).Round(time.Millisecond), "merge", time.Since(validated).Round(time.Millisecond))
+		"validate", validated.Sub(read).Round(time.Millisecond), "merge", time.Since(validated).Round(time.Millisecond),
+		"direct_contracts", direct)
 	return nil
+}
+
+// read reads the input into a stager. A format in directFormats first loads the contracts it creates
+// directly; when that meets something only the staged merge resolves, the input is read again with every
+// record staged.
+func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput readFunc, source string,
+	classifier *classify.Classifier, errs *errorLog, batchID int64,
+) (*stager, error) {
+	fresh := func() *stager {
+		st := newStager(tx, im.q, classifier, im.home)
+		st.meter = newMeter(opts.Path, opts.Progress)
+		return st
+	}
+	readAll := func(st *stager) error {
+		if err := readInput(ctx, opts.Path, st, errs); err != nil {
+			return err
+		}
+		return st.flush(ctx)
+	}
+	if opts.Staged || !directFormats[opts.Format] {
+		st := fresh()
+		return st, readAll(st)
+	}
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: savepoint: %w", err)
+	}
+	st := fresh()
+	st.direct, err = newDirectLoader(ctx, tx, im.q, source, batchID)
+	if err == nil {
+		err = readAll(st)
+		st.direct.conn.stop()
+	}
+	var again *restartStaged
+	if !errors.As(err, &again) {
+		if err != nil {
+			return nil, err
+		}
+		return st, sp.Commit(ctx)
+	}
+	if err := sp.Rollback(ctx); err != nil {
+		return nil, fmt.Errorf("ingest: undo the direct load: %w", err)
+	}
+	im.log.Info("reading the input again with every record staged", "why", again.why)
+	*errs = errorLog{}
+	st = fresh()
+	return st, readAll(st)
 }
 
 // classifier builds the category rules as they stand in this transaction.
@@ -266,23 +329,7 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 	return nil
 }
 
-func (im *Importer) merge(ctx context.Context, tx pgx.Tx, source string, res *Result) error {
-	trusted, err := trustReferences(ctx, tx)
-	if err != nil {
-		return err
-	}
-	if err := im.mergeStaged(ctx, tx, source, res); err != nil {
-		return err
-	}
-	if trusted {
-		if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = DEFAULT"); err != nil {
-			return fmt.Errorf("ingest: restore foreign-key checks: %w", err)
-		}
-	}
-	return nil
-}
-
-// trustReferences turns the per-row foreign-key triggers off for the merge when the role may do so (a
+// trustReferences turns the per-row foreign-key triggers off for the import when the role may do so (a
 // superuser, or one granted SET ON PARAMETER session_replication_role). The merge takes every reference
 // it writes from a row it joined in the same transaction, and nothing in Ules deletes buyers, suppliers,
 // contracts or batches, so the checks cannot fail; they cost a third of the merge. Without the privilege
@@ -303,11 +350,13 @@ func trustReferences(ctx context.Context, tx pgx.Tx) (bool, error) {
 	return true, sp.Commit(ctx)
 }
 
-func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, res *Result) error {
+// mergeStaged merges the staging tables; direct, when not nil, loaded the contracts it did not stage.
+func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, direct *directLoader, res *Result) error {
 	if _, err := im.q.ImportMergeBuyers(ctx, tx); err != nil {
 		return fmt.Errorf("ingest: merge buyers: %w", err)
 	}
-	if _, err := im.q.ImportMergeSuppliers(ctx, tx); err != nil {
+	suppliers, err := im.q.ImportMergeSuppliers(ctx, tx)
+	if err != nil {
 		return fmt.Errorf("ingest: merge suppliers: %w", err)
 	}
 	contracts, err := im.q.ImportMergeContracts(ctx, tx, dbq.ImportMergeContractsParams{Source: source, BatchID: &res.BatchID})
@@ -336,7 +385,11 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, r
 	res.Loaded = contracts.Written + items.Written
 	res.Replaced = contracts.Replaced
 	res.Unchanged = (contracts.Staged - contracts.Written) + (items.Staged - items.Written)
-	return nil
+	if direct == nil {
+		return nil
+	}
+	res.Loaded += direct.contracts + direct.items
+	return direct.refreshTiers(ctx, suppliers)
 }
 
 func (im *Importer) finish(ctx context.Context, db dbq.DBTX, res Result, message string) error {

@@ -267,15 +267,9 @@ func (o *ocdsReader) jsonLine(line []byte, n int, first bool) error {
 	return nil
 }
 
-// discardPrefix drops what was staged under one location prefix.
+// discardPrefix drops what was read under one location prefix.
 func (o *ocdsReader) discardPrefix(prefix string) error {
-	if o.st.discard == nil {
-		return nil
-	}
-	if err := o.st.flush(o.ctx); err != nil {
-		return err
-	}
-	return o.st.discard(o.ctx, prefix)
+	return o.st.discardPrefix(o.ctx, prefix)
 }
 
 var errLineTooLong = errors.New("line too long")
@@ -1061,7 +1055,6 @@ type ocdsRelease struct {
 	buyer     *ocdsOrg
 	buyerErr  error
 	buyerDone bool
-	staged    map[string]bool
 }
 
 // release stages the active and terminated contracts of one release. ocid stands in when the release has
@@ -1073,7 +1066,7 @@ func (o *ocdsReader) release(n node, ocid string, date *time.Time) error {
 	if _, err := n.object(); err != nil {
 		return err
 	}
-	r := &ocdsRelease{o: o, n: n, parties: map[string]node{}, staged: map[string]bool{}}
+	r := &ocdsRelease{o: o, n: n, parties: map[string]node{}}
 	own, err := n.get("ocid").text()
 	if err != nil {
 		return err
@@ -1485,21 +1478,13 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 	}
 
 	description := r.description(d)
-	if err := r.stageOrg(buyer); err != nil {
-		return err
-	}
-	if err := r.stageOrg(supplier); err != nil {
-		return err
-	}
-	ctx := r.o.ctx
+	rec := &contractRecord{subjects: []dbq.StageSubjectsCopyFromParams{r.subject(buyer), r.subject(supplier)}}
 	for _, it := range items {
 		loc := r.o.loc(it.path)
-		if err := r.o.st.plans.add(ctx, dbq.StagePlansCopyFromParams{
+		rec.plans = append(rec.plans, dbq.StagePlansCopyFromParams{
 			Loc: loc, PlanID: loc, EnstruCode: it.enstru, Name: it.name, Description: it.desc, Unit: it.unit,
 			CategoryID: it.category,
-		}); err != nil {
-			return err
-		}
+		})
 		quantity := it.quantity
 		if quantity == "" {
 			quantity = "0"
@@ -1508,15 +1493,13 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 		if it.price != nil {
 			price = &it.price.minor
 		}
-		if err := r.o.st.units.add(ctx, dbq.StageUnitsCopyFromParams{
+		rec.units = append(rec.units, dbq.StageUnitsCopyFromParams{
 			Loc: loc, SourceID: it.id, ContractSourceID: d.sourceID, PlanID: loc, Quantity: quantity,
 			UnitPrice: price, Value: *it.value,
-		}); err != nil {
-			return err
-		}
+		})
 	}
 	t := total.minor
-	return r.o.st.contracts.add(ctx, dbq.StageContractsCopyFromParams{
+	rec.copies = []dbq.StageContractsCopyFromParams{{
 		Loc:         r.o.loc(d.main.path),
 		SourceID:    d.sourceID,
 		CustomerBin: buyer.key,
@@ -1528,7 +1511,8 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 		Total:       &t,
 		Description: description,
 		UpdatedAt:   r.updated,
-	})
+	}}
+	return r.o.st.contract(r.o.ctx, rec)
 }
 
 // transactions sums a terminated contract's payments; nil when it has none.
@@ -1848,24 +1832,20 @@ func (r *ocdsRelease) org(ref node) (*ocdsOrg, error) {
 	return org, nil
 }
 
-// stageOrg stages a buyer or supplier once per release.
-func (r *ocdsRelease) stageOrg(org *ocdsOrg) error {
-	if r.staged[org.key] {
-		return nil
-	}
-	r.staged[org.key] = true
+// subject is a buyer or supplier as staged.
+func (r *ocdsRelease) subject(org *ocdsOrg) dbq.StageSubjectsCopyFromParams {
 	var bin *string
 	if org.bin != "" {
 		b := org.bin
 		bin = &b
 	}
-	return r.o.st.subjects.add(r.o.ctx, dbq.StageSubjectsCopyFromParams{
+	return dbq.StageSubjectsCopyFromParams{
 		Loc:        r.o.loc(org.path),
 		Identifier: org.key,
 		BIN:        bin,
 		NameRu:     org.name,
 		Country:    org.country,
 		Resident:   r.o.st.residentOf(nil, org.country),
-		BuyerType:  buyerType(false, org.name),
-	})
+		BuyerType:  r.o.st.buyerTypes.of(org.name),
+	}
 }

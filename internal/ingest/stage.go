@@ -74,6 +74,7 @@ type stager struct {
 	records    int64
 	meter      *meter
 	worker     bool // parses for readFiles, which reports progress itself
+	buyerTypes buyerTypes
 
 	subjects  buffer[dbq.StageSubjectsCopyFromParams]
 	contracts buffer[dbq.StageContractsCopyFromParams]
@@ -82,6 +83,9 @@ type stager struct {
 	katos     buffer[dbq.StagePlanKatosCopyFromParams]
 
 	discard func(ctx context.Context, prefix string) error
+
+	direct *directLoader   // nil: every record is staged
+	open   *contractRecord // the template's rows of the contract being read, while direct
 }
 
 func newStager(tx pgx.Tx, q *dbq.Queries, classifier *classify.Classifier, home string) *stager {
@@ -122,7 +126,21 @@ func wrapCopy(what string, err error) error {
 	return nil
 }
 
+// flush copies everything read so far.
 func (s *stager) flush(ctx context.Context) error {
+	if s.direct != nil {
+		if err := s.closeOpen(ctx); err != nil {
+			return err
+		}
+		if err := s.direct.finish(ctx, s); err != nil {
+			return err
+		}
+	}
+	return s.drain(ctx)
+}
+
+// drain copies the staging buffers.
+func (s *stager) drain(ctx context.Context) error {
 	for _, drain := range []func(context.Context) error{s.subjects.drain, s.contracts.drain, s.units.drain, s.plans.drain, s.katos.drain} {
 		if err := drain(ctx); err != nil {
 			return err
@@ -150,16 +168,29 @@ func (s *stager) counted() {
 
 // discardFile drops everything staged from one file, whose location prefix is "file:".
 func (s *stager) discardFile(ctx context.Context, file string) error {
+	return s.discardPrefix(ctx, file+":")
+}
+
+// discardPrefix drops everything read under a location prefix: a file, or a line of one.
+func (s *stager) discardPrefix(ctx context.Context, prefix string) error {
 	if s.discard == nil { // a stager without a transaction (the parser fuzz tests) keeps nothing
 		return nil
 	}
 	if s.worker { // its pending rows are all from this file: they are dropped, not copied
-		return s.discard(ctx, file+":")
+		return s.discard(ctx, prefix)
 	}
-	if err := s.flush(ctx); err != nil {
+	if s.direct != nil {
+		if s.open != nil && strings.HasPrefix(s.open.loc(), prefix) {
+			s.open = nil
+		}
+		if err := s.direct.drop(ctx, prefix); err != nil {
+			return err
+		}
+	}
+	if err := s.drain(ctx); err != nil {
 		return err
 	}
-	return s.discard(ctx, file+":")
+	return s.discard(ctx, prefix)
 }
 
 // category classifies an item by its ENSTRU code and texts.

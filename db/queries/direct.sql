@@ -1,0 +1,66 @@
+-- name: DirectSeenContracts :many
+-- Which of a chunk's contracts this import cannot create directly: stored already (by an earlier batch, or
+-- by this one, loaded directly) or staged by this import.
+SELECT k.source_id, (k.batch_id IS NOT DISTINCT FROM @batch_id::bigint)::boolean AS this_batch
+FROM contracts k
+WHERE k.source = @source AND k.source_id = ANY(@source_ids::text[])
+UNION ALL
+SELECT DISTINCT s.source_id, false
+FROM stg_contracts s
+WHERE s.source_id = ANY(@source_ids::text[]);
+
+-- name: DirectReserveContractIDs :many
+SELECT nextval(pg_get_serial_sequence('contracts', 'id'))::bigint AS id FROM generate_series(1, @n::integer);
+
+-- name: DirectReferencedBINs :many
+-- Suppliers on the register or holding certificates: their items' tiers need item_tier_rule.
+SELECT bin FROM producer_register UNION SELECT bin FROM origin_certificates;
+
+-- name: DirectRegionCodes :many
+SELECT code FROM regions;
+
+-- name: DirectUpsertBuyers :many
+INSERT INTO buyers AS b (bin, name_kk, name_ru, buyer_type)
+-- Set-returning calls side by side in one SELECT list run in step (sqlc knows only one-argument unnest).
+SELECT unnest(@bins::text[]), unnest(@names_kk::text[]), unnest(@names_ru::text[]), unnest(@buyer_types::text[])
+ON CONFLICT (bin) DO UPDATE
+SET name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, buyer_type = EXCLUDED.buyer_type
+RETURNING b.id, b.bin;
+
+-- name: DirectUpsertSuppliers :many
+INSERT INTO suppliers AS s (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
+    national_company)
+SELECT unnest(@identifiers::text[]), nullif(unnest(@bins::text[]), ''), unnest(@names_kk::text[]),
+    unnest(@names_ru::text[]), unnest(@countries::text[]), unnest(@residents::boolean[]),
+    unnest(@producers::boolean[]), unnest(@supplier_flags::boolean[]), unnest(@national_companies::boolean[])
+ON CONFLICT (identifier) DO UPDATE
+SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, country = EXCLUDED.country,
+    resident = EXCLUDED.resident, portal_producer = EXCLUDED.portal_producer,
+    portal_supplier = EXCLUDED.portal_supplier, national_company = EXCLUDED.national_company
+RETURNING s.id, s.identifier;
+
+-- name: DirectContractsCopyFrom :copyfrom
+INSERT INTO contracts (id, source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method, status, currency,
+    exchange_rate, total, total_alt, local_content_published_bp, description, deleted, source_updated_at, batch_id)
+VALUES (@id, @source, @source_id, @buyer_id, @supplier_id, @signed_on, @fiscal_year, @method, @status, @currency,
+    @exchange_rate, @total, @total_alt, @local_content_published_bp, @description, @deleted, @source_updated_at,
+    @batch_id);
+
+-- name: DirectItemsCopyFrom :copyfrom
+INSERT INTO contract_items (contract_id, source_id, signed_on, enstru_code, name, name_kk, description, quantity, unit,
+    unit_price, value, value_alt, local_content_bp, local_content_value, kato, region, category_id, tier, tier_rule,
+    deleted)
+VALUES (@contract_id, @source_id, @signed_on, @enstru_code, @name, @name_kk, @description, @quantity, @unit,
+    @unit_price, @value, @value_alt, @local_content_bp, @local_content_value, @kato, @region, @category_id, @tier,
+    @tier_rule, @deleted);
+
+-- name: DirectRefreshSupplierTiers :execrows
+-- A supplier whose flags changed after some of its items were loaded: its items of this batch are decided again.
+UPDATE contract_items i SET tier = tier_of_rule(d.rule), tier_rule = d.rule
+FROM (
+    SELECT ci.id, item_tier_rule(k.supplier_id, k.signed_on, ci.enstru_code, ci.category_id) AS rule
+    FROM contracts k
+    JOIN contract_items ci ON ci.contract_id = k.id
+    WHERE k.batch_id = @batch_id AND k.supplier_id = ANY(@supplier_ids::bigint[])
+) d
+WHERE i.id = d.id AND i.tier_rule IS DISTINCT FROM d.rule;

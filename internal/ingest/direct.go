@@ -1,0 +1,553 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ules-kz/ules/internal/dbq"
+)
+
+// A contractRecord is one contract as a reader read it, with its parties and items. Readers whose records
+// carry their items (the template, OCDS) hand whole records to the stager, which either stages them or,
+// for a contract the import creates, loads it straight into the final tables.
+type contractRecord struct {
+	copies   []dbq.StageContractsCopyFromParams // one per row that repeated it (the template's item rows)
+	subjects []dbq.StageSubjectsCopyFromParams
+	units    []dbq.StageUnitsCopyFromParams
+	plans    []dbq.StagePlansCopyFromParams
+	katos    []dbq.StagePlanKatosCopyFromParams
+}
+
+func (r *contractRecord) sourceID() string { return r.copies[0].SourceID }
+func (r *contractRecord) loc() string      { return r.copies[0].Loc }
+
+// absorb adds the rows of another record of the same contract.
+func (r *contractRecord) absorb(o *contractRecord) {
+	r.copies = append(r.copies, o.copies...)
+	r.subjects = append(r.subjects, o.subjects...)
+	r.units = append(r.units, o.units...)
+	r.plans = append(r.plans, o.plans...)
+	r.katos = append(r.katos, o.katos...)
+}
+
+// contract takes one record from a reader.
+func (s *stager) contract(ctx context.Context, rec *contractRecord) error {
+	if s.direct == nil {
+		return s.stage(ctx, rec)
+	}
+	return s.direct.add(ctx, s, rec)
+}
+
+// templateRow takes one row of the template. While loading directly, the rows of one contract that follow
+// each other make one record.
+func (s *stager) templateRow(ctx context.Context, row *contractRecord) error {
+	if s.direct == nil {
+		return s.stage(ctx, row)
+	}
+	if s.open != nil && s.open.sourceID() == row.sourceID() {
+		s.open.absorb(row)
+		return nil
+	}
+	if err := s.closeOpen(ctx); err != nil {
+		return err
+	}
+	s.open = row
+	return nil
+}
+
+func (s *stager) closeOpen(ctx context.Context) error {
+	if s.open == nil {
+		return nil
+	}
+	rec := s.open
+	s.open = nil
+	return s.direct.add(ctx, s, rec)
+}
+
+// stage copies a record into the staging tables.
+func (s *stager) stage(ctx context.Context, rec *contractRecord) error {
+	for _, r := range rec.subjects {
+		if err := s.subjects.add(ctx, r); err != nil {
+			return err
+		}
+	}
+	for _, r := range rec.plans {
+		if err := s.plans.add(ctx, r); err != nil {
+			return err
+		}
+	}
+	for _, r := range rec.katos {
+		if err := s.katos.add(ctx, r); err != nil {
+			return err
+		}
+	}
+	for _, r := range rec.units {
+		if err := s.units.add(ctx, r); err != nil {
+			return err
+		}
+	}
+	for _, r := range rec.copies {
+		if err := s.contracts.add(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// restartStaged ends a direct read that met something only the staged merge resolves (a contract loaded
+// directly that appears again, a broken file part of which was loaded): the import reads its input again
+// with every record staged.
+type restartStaged struct{ why string }
+
+func (e *restartStaged) Error() string { return "ingest: read again through staging: " + e.why }
+
+// largestAmount is the bound the staged merge checks too (StageContractsRejectOversized).
+const largestAmount = 9_000_000_000_000_000_000
+
+type buyerState struct {
+	id             int64
+	nameKK, nameRu string
+	buyerType      string
+}
+
+type supplierState struct {
+	id                       int64
+	bin                      string
+	nameKK, nameRu, country  string
+	resident, producer, flag bool
+	nationalCompany          bool
+	loaded                   bool // items were loaded with these flags
+}
+
+// directLoader loads the records of contracts an import creates straight into contracts and contract_items,
+// skipping the staging tables and the merge: for an initial load that is nearly every record. A record goes
+// through staging instead when the merge's rules could decide it differently: its contract is stored already
+// or appears more than once, it is in another currency, its supplier is on the register or holds
+// certificates (item_tier_rule decides those tiers), or its rows disagree.
+type directLoader struct {
+	tx      pgx.Tx
+	conn    *connWorker // runs everything that uses tx while the reader parses on
+	q       *dbq.Queries
+	source  string
+	batchID int64
+
+	referenced map[string]bool // BINs on the register or holding certificates
+	regions    map[string]bool
+
+	pending      []*contractRecord
+	pendingItems int
+	lastLoaded   string // location of the last record loaded, to tell whether a discarded part was
+
+	buyers    map[string]*buyerState
+	suppliers map[string]*supplierState
+	changed   map[int64]bool // suppliers whose flags changed after items were loaded with the old ones
+
+	contracts, items int64 // loaded so far
+}
+
+func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source string, batchID int64) (*directLoader, error) {
+	bins, err := q.DirectReferencedBINs(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: load register and certificate holders: %w", err)
+	}
+	codes, err := q.DirectRegionCodes(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: load regions: %w", err)
+	}
+	d := &directLoader{
+		tx: tx, q: q, source: source, batchID: batchID,
+		referenced: make(map[string]bool, len(bins)), regions: make(map[string]bool, len(codes)),
+		buyers: map[string]*buyerState{}, suppliers: map[string]*supplierState{}, changed: map[int64]bool{},
+	}
+	for _, b := range bins {
+		d.referenced[b] = true
+	}
+	for _, c := range codes {
+		d.regions[c] = true
+	}
+	// The look-up of staged contracts (DirectSeenContracts) runs once per chunk.
+	if _, err := tx.Exec(ctx, "CREATE INDEX ON stg_contracts (source_id)"); err != nil {
+		return nil, fmt.Errorf("ingest: index staged contracts: %w", err)
+	}
+	d.conn = newConnWorker()
+	return d, nil
+}
+
+func (d *directLoader) add(ctx context.Context, s *stager, rec *contractRecord) error {
+	d.pending = append(d.pending, rec)
+	d.pendingItems += len(rec.units) + 1
+	if d.pendingItems >= copyChunk {
+		return d.handOff(ctx, s)
+	}
+	return nil
+}
+
+// handOff gives the pending records to the connection's goroutine.
+func (d *directLoader) handOff(ctx context.Context, s *stager) error {
+	chunk := d.pending
+	d.pending, d.pendingItems = nil, 0
+	if len(chunk) == 0 {
+		return nil
+	}
+	return d.conn.submit(ctx, func() error { return d.decide(ctx, s, chunk) })
+}
+
+// finish hands off the pending records and waits until everything is written; the transaction is then the
+// caller's again.
+func (d *directLoader) finish(ctx context.Context, s *stager) error {
+	if err := d.handOff(ctx, s); err != nil {
+		return err
+	}
+	return d.conn.wait(ctx)
+}
+
+// drop forgets the pending records under a location prefix, whose file or line broke off. When one of them
+// was loaded already, only reading again through staging can take it back.
+func (d *directLoader) drop(ctx context.Context, prefix string) error {
+	if err := d.conn.wait(ctx); err != nil {
+		return err
+	}
+	if strings.HasPrefix(d.lastLoaded, prefix) {
+		return &restartStaged{why: "a broken part of " + strings.TrimSuffix(prefix, ":") + " was loaded already"}
+	}
+	kept := d.pending[:0]
+	d.pendingItems = 0
+	for _, rec := range d.pending {
+		if !strings.HasPrefix(rec.loc(), prefix) {
+			kept = append(kept, rec)
+			d.pendingItems += len(rec.units) + 1
+		}
+	}
+	clear(d.pending[len(kept):])
+	d.pending = kept
+	return nil
+}
+
+// decide stages or loads each record of a chunk; it runs on the connection's goroutine.
+func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractRecord) error {
+	count := make(map[string]int, len(chunk))
+	ids := make([]string, 0, len(chunk))
+	for _, rec := range chunk {
+		id := rec.sourceID()
+		if count[id] == 0 {
+			ids = append(ids, id)
+		}
+		count[id]++
+	}
+	seen, err := d.q.DirectSeenContracts(ctx, d.tx, dbq.DirectSeenContractsParams{BatchID: d.batchID, Source: d.source, SourceIds: ids})
+	if err != nil {
+		return fmt.Errorf("ingest: look up contracts: %w", err)
+	}
+	for _, r := range seen {
+		if r.ThisBatch {
+			return &restartStaged{why: fmt.Sprintf("contract %s appears again after it was loaded", r.SourceID)}
+		}
+		count[r.SourceID] = -1
+	}
+	load := make([]*contractRecord, 0, len(chunk))
+	for _, rec := range chunk {
+		if count[rec.sourceID()] == 1 && d.eligible(rec) {
+			load = append(load, rec)
+			continue
+		}
+		if err := s.stage(ctx, rec); err != nil {
+			return err
+		}
+	}
+	// Staged contracts must be visible to the next chunk's look-up.
+	if err := s.contracts.drain(ctx); err != nil {
+		return err
+	}
+	return d.load(ctx, load)
+}
+
+// eligible says whether the staged merge would store the record exactly as it reads: one version of the
+// contract, in tenge, with both parties, a plan point for every unit, no repeated unit and no amount the
+// merge would refuse, from a supplier whose tier the source's flags decide.
+func (d *directLoader) eligible(rec *contractRecord) bool {
+	c := rec.copies[0]
+	if c.Currency != "KZT" {
+		return false
+	}
+	for _, o := range rec.copies[1:] {
+		if !sameContract(c, o) {
+			return false
+		}
+	}
+	buyer, supplier := rec.party(c.CustomerBin), rec.party(c.SupplierKey)
+	if buyer == nil || supplier == nil || (supplier.BIN != nil && d.referenced[*supplier.BIN]) {
+		return false
+	}
+	largest := max(deref(c.Total), deref(c.TotalAlt))
+	plans := make(map[string]bool, len(rec.plans))
+	for _, p := range rec.plans {
+		plans[p.PlanID] = true
+	}
+	units := make(map[string]bool, len(rec.units))
+	var sum int64
+	for _, u := range rec.units {
+		if u.ContractSourceID != c.SourceID || !plans[u.PlanID] || units[u.SourceID] {
+			return false
+		}
+		units[u.SourceID] = true
+		largest = max(largest, u.Value, deref(u.ValueAlt), deref(u.UnitPrice))
+		if !u.Deleted {
+			if (u.Value > 0 && sum > largestAmount-u.Value) || (u.Value < 0 && sum < -largestAmount-u.Value) {
+				return false
+			}
+			sum += u.Value
+		}
+	}
+	return largest < largestAmount
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func equalPtr[T comparable](a, b *T) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+func sameContract(a, b dbq.StageContractsCopyFromParams) bool {
+	return a.SourceID == b.SourceID && a.CustomerBin == b.CustomerBin && a.SupplierKey == b.SupplierKey &&
+		a.SignedOn.Equal(b.SignedOn) && equalPtr(a.FiscalYear, b.FiscalYear) && a.Method == b.Method &&
+		a.Status == b.Status && a.Currency == b.Currency && equalPtr(a.ExchangeRate, b.ExchangeRate) &&
+		equalPtr(a.Total, b.Total) && equalPtr(a.TotalAlt, b.TotalAlt) && equalPtr(a.LocalContentBp, b.LocalContentBp) &&
+		a.Description == b.Description && a.Deleted == b.Deleted &&
+		((a.UpdatedAt == nil && b.UpdatedAt == nil) || (a.UpdatedAt != nil && b.UpdatedAt != nil && a.UpdatedAt.Equal(*b.UpdatedAt)))
+}
+
+// party is the record's last word on one party, as the merge takes the last staged copy.
+func (r *contractRecord) party(identifier string) *dbq.StageSubjectsCopyFromParams {
+	for i := len(r.subjects) - 1; i >= 0; i-- {
+		if r.subjects[i].Identifier == identifier {
+			return &r.subjects[i]
+		}
+	}
+	return nil
+}
+
+// load writes the records' parties, contracts and items.
+func (d *directLoader) load(ctx context.Context, recs []*contractRecord) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	if err := d.upsertParties(ctx, recs); err != nil {
+		return err
+	}
+	ids, err := d.q.DirectReserveContractIDs(ctx, d.tx, int32(len(recs)))
+	if err != nil {
+		return fmt.Errorf("ingest: reserve contract ids: %w", err)
+	}
+	contracts := make([]dbq.DirectContractsCopyFromParams, len(recs))
+	var items []dbq.DirectItemsCopyFromParams
+	one := "1"
+	for i, rec := range recs {
+		c := rec.copies[0]
+		supplier := d.suppliers[c.SupplierKey]
+		supplier.loaded = true
+		rule := "non_resident"
+		switch {
+		case supplier.producer:
+			rule = "portal_flag"
+		case supplier.resident:
+			rule = "resident"
+		}
+		tier := tierOfRule(rule)
+		var unitTotal int64
+		plans := make(map[string]*dbq.StagePlansCopyFromParams, len(rec.plans))
+		for j := range rec.plans {
+			plans[rec.plans[j].PlanID] = &rec.plans[j]
+		}
+		for _, u := range rec.units {
+			if !u.Deleted {
+				unitTotal += u.Value
+			}
+			p := plans[u.PlanID]
+			kato := minKATO(rec.katos, u.PlanID)
+			var region *string
+			if len(kato) >= 2 && d.regions[kato[:2]] {
+				r := kato[:2]
+				region = &r
+			}
+			items = append(items, dbq.DirectItemsCopyFromParams{
+				ContractID: ids[i], SourceID: u.SourceID, SignedOn: c.SignedOn, EnstruCode: p.EnstruCode,
+				Name: p.Name, NameKk: p.NameKk, Description: p.Description, Quantity: u.Quantity, Unit: p.Unit,
+				UnitPrice: u.UnitPrice, Value: u.Value, ValueAlt: u.ValueAlt, LocalContentBp: u.LocalContentBp,
+				LocalContentValue: shareOf(u.Value, deref(u.LocalContentBp)), KATO: kato, Region: region,
+				CategoryID: p.CategoryID, Tier: tier, TierRule: rule, Deleted: u.Deleted,
+			})
+		}
+		total := unitTotal
+		if c.Total != nil {
+			total = *c.Total
+		}
+		contracts[i] = dbq.DirectContractsCopyFromParams{
+			ID: ids[i], Source: d.source, SourceID: c.SourceID, BuyerID: d.buyers[c.CustomerBin].id,
+			SupplierID: supplier.id, SignedOn: c.SignedOn, FiscalYear: c.FiscalYear, Method: c.Method,
+			Status: c.Status, Currency: c.Currency, ExchangeRate: &one, Total: total, TotalAlt: c.TotalAlt,
+			LocalContentPublishedBp: c.LocalContentBp, Description: c.Description, Deleted: c.Deleted,
+			SourceUpdatedAt: c.UpdatedAt, BatchID: &d.batchID,
+		}
+	}
+	if _, err := d.q.DirectContractsCopyFrom(ctx, d.tx, contracts); err != nil {
+		return fmt.Errorf("ingest: load contracts: %w", err)
+	}
+	if _, err := d.q.DirectItemsCopyFrom(ctx, d.tx, items); err != nil {
+		return fmt.Errorf("ingest: load contract items: %w", err)
+	}
+	d.contracts += int64(len(contracts))
+	d.items += int64(len(items))
+	d.lastLoaded = recs[len(recs)-1].loc()
+	return nil
+}
+
+// minKATO is the plan point's smallest KATO code, as the merge takes it.
+func minKATO(katos []dbq.StagePlanKatosCopyFromParams, plan string) string {
+	kato, found := "", false
+	for _, k := range katos {
+		if k.PlanID == plan && (!found || k.KATO < kato) {
+			kato, found = k.KATO, true
+		}
+	}
+	return kato
+}
+
+// tierOfRule mirrors the SQL function tier_of_rule.
+func tierOfRule(rule string) int16 {
+	switch rule {
+	case "resident":
+		return 2
+	case "non_resident":
+		return 3
+	}
+	return 1
+}
+
+// shareOf is round(value × bp / 10000), halves away from zero, as PostgreSQL rounds numeric: the local
+// content value of an item. Splitting value keeps every product inside int64.
+func shareOf(value int64, bp int32) int64 {
+	q, r := value/10000, value%10000
+	rest := r * int64(bp) // |rest| < 10000 × 10000
+	whole, frac := rest/10000, rest%10000
+	switch {
+	case frac >= 5000:
+		whole++
+	case frac <= -5000:
+		whole--
+	}
+	return q*int64(bp) + whole
+}
+
+// upsertParties writes the buyers and suppliers of the records that are new to this import or changed since
+// it last wrote them, and learns their ids.
+func (d *directLoader) upsertParties(ctx context.Context, recs []*contractRecord) error {
+	var buyers dbq.DirectUpsertBuyersParams
+	var suppliers dbq.DirectUpsertSuppliersParams
+	buyerAt, supplierAt := map[string]int{}, map[string]int{}
+	for _, rec := range recs {
+		c := rec.copies[0]
+		b := rec.party(c.CustomerBin)
+		if known := d.buyers[b.Identifier]; known == nil || known.nameKK != b.NameKk || known.nameRu != b.NameRu || known.buyerType != b.BuyerType {
+			d.buyers[b.Identifier] = &buyerState{nameKK: b.NameKk, nameRu: b.NameRu, buyerType: b.BuyerType}
+			if i, ok := buyerAt[b.Identifier]; ok { // the chunk's last word wins, as in the merge
+				buyers.NamesKk[i], buyers.NamesRu[i], buyers.BuyerTypes[i] = b.NameKk, b.NameRu, b.BuyerType
+			} else {
+				buyerAt[b.Identifier] = len(buyers.Bins)
+				buyers.Bins = append(buyers.Bins, b.Identifier)
+				buyers.NamesKk = append(buyers.NamesKk, b.NameKk)
+				buyers.NamesRu = append(buyers.NamesRu, b.NameRu)
+				buyers.BuyerTypes = append(buyers.BuyerTypes, b.BuyerType)
+			}
+		}
+		s := rec.party(c.SupplierKey)
+		next := supplierState{bin: deref(s.BIN), nameKK: s.NameKk, nameRu: s.NameRu, country: s.Country,
+			resident: s.Resident, producer: s.Producer, flag: s.SupplierFlag, nationalCompany: s.NationalCompany}
+		known := d.suppliers[s.Identifier]
+		if known != nil && known.same(next) {
+			continue
+		}
+		if known != nil {
+			next.id = known.id
+			if known.loaded && (known.resident != next.resident || known.producer != next.producer) {
+				d.changed[known.id] = true
+			}
+		}
+		d.suppliers[s.Identifier] = &next
+		if i, ok := supplierAt[s.Identifier]; ok {
+			suppliers.Bins[i], suppliers.NamesKk[i], suppliers.NamesRu[i] = next.bin, next.nameKK, next.nameRu
+			suppliers.Countries[i], suppliers.Residents[i], suppliers.Producers[i] = next.country, next.resident, next.producer
+			suppliers.SupplierFlags[i], suppliers.NationalCompanies[i] = next.flag, next.nationalCompany
+			continue
+		}
+		supplierAt[s.Identifier] = len(suppliers.Identifiers)
+		suppliers.Identifiers = append(suppliers.Identifiers, s.Identifier)
+		suppliers.Bins = append(suppliers.Bins, next.bin)
+		suppliers.NamesKk = append(suppliers.NamesKk, next.nameKK)
+		suppliers.NamesRu = append(suppliers.NamesRu, next.nameRu)
+		suppliers.Countries = append(suppliers.Countries, next.country)
+		suppliers.Residents = append(suppliers.Residents, next.resident)
+		suppliers.Producers = append(suppliers.Producers, next.producer)
+		suppliers.SupplierFlags = append(suppliers.SupplierFlags, next.flag)
+		suppliers.NationalCompanies = append(suppliers.NationalCompanies, next.nationalCompany)
+	}
+	if len(buyers.Bins) > 0 {
+		rows, err := d.q.DirectUpsertBuyers(ctx, d.tx, buyers)
+		if err != nil {
+			return fmt.Errorf("ingest: write buyers: %w", err)
+		}
+		for _, r := range rows {
+			d.buyers[r.BIN].id = r.ID
+		}
+	}
+	if len(suppliers.Identifiers) > 0 {
+		rows, err := d.q.DirectUpsertSuppliers(ctx, d.tx, suppliers)
+		if err != nil {
+			return fmt.Errorf("ingest: write suppliers: %w", err)
+		}
+		for _, r := range rows {
+			d.suppliers[r.Identifier].id = r.ID
+		}
+	}
+	return nil
+}
+
+func (s supplierState) same(o supplierState) bool {
+	return s.bin == o.bin && s.nameKK == o.nameKK && s.nameRu == o.nameRu && s.country == o.country &&
+		s.resident == o.resident && s.producer == o.producer && s.flag == o.flag && s.nationalCompany == o.nationalCompany
+}
+
+// refreshTiers decides again the tiers of items loaded for suppliers whose flags changed later in the
+// import, directly or through the staged merge (merged lists the suppliers it wrote).
+func (d *directLoader) refreshTiers(ctx context.Context, merged []int64) error {
+	loaded := map[int64]bool{}
+	for _, s := range d.suppliers {
+		if s.loaded {
+			loaded[s.id] = true
+		}
+	}
+	for _, id := range merged {
+		if loaded[id] {
+			d.changed[id] = true
+		}
+	}
+	if len(d.changed) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(d.changed))
+	for id := range d.changed {
+		ids = append(ids, id)
+	}
+	if _, err := d.q.DirectRefreshSupplierTiers(ctx, d.tx, dbq.DirectRefreshSupplierTiersParams{BatchID: &d.batchID, SupplierIds: ids}); err != nil {
+		return fmt.Errorf("ingest: decide tiers again: %w", err)
+	}
+	return nil
+}
