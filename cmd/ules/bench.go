@@ -38,6 +38,7 @@ ules_bench_<time> is created there and dropped afterwards.`)
 	seed := fs.Uint64("seed", def.Seed, "dataset seed")
 	format := fs.String("format", "portal", "format our import reads: portal, csv or ocds")
 	keep := fs.Bool("keep", false, "keep the benchmark database and the generated files")
+	staged := fs.Bool("staged", false, "stage and merge every record, as before the direct load (csv and ocds)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of our import to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -109,7 +110,7 @@ ules_bench_<time> is created there and dropped afterwards.`)
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	res, err := ingest.NewImporter(pool, "KZ", env.log).Import(ctx, ingest.Options{Format: *format, Path: path, CreatedBy: "bench"})
+	res, err := ingest.NewImporter(pool, "KZ", env.log).Import(ctx, ingest.Options{Format: *format, Path: path, CreatedBy: "bench", Staged: *staged})
 	importTime := time.Since(start)
 	if err != nil {
 		printImportResult(env.stdout, res)

@@ -35,6 +35,10 @@ func (r *contractRecord) absorb(o *contractRecord) {
 
 // contract takes one record from a reader.
 func (s *stager) contract(ctx context.Context, rec *contractRecord) error {
+	if s.collect {
+		s.collected = append(s.collected, rec)
+		return nil
+	}
 	if s.direct == nil {
 		return s.stage(ctx, rec)
 	}

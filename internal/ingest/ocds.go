@@ -199,39 +199,6 @@ func (o *ocdsReader) stream(r io.Reader) error {
 	}
 }
 
-// jsonLines reads JSON Lines: one document per line, each line on its own, so a broken line is one bad
-// record and the lines after it are still read.
-func (o *ocdsReader) jsonLines(r io.Reader) error {
-	br := bufio.NewReaderSize(r, 1<<16)
-	var buf []byte
-	docs := 0
-	for n := 1; ; n++ {
-		if err := o.ctx.Err(); err != nil {
-			return err
-		}
-		line, rerr := readLine(br, buf[:0])
-		buf = line
-		if errors.Is(rerr, errLineTooLong) {
-			return fileErrorf("line %d is longer than %d MiB: is the file really JSON Lines (one document per line)?", n, ocdsMaxLine>>20)
-		}
-		if rerr != nil && rerr != io.EOF {
-			return fileErrorf("cannot read line %d: %v", n, rerr)
-		}
-		if len(bytes.TrimSpace(line)) > 0 {
-			docs++
-			if err := o.jsonLine(line, n, docs == 1); err != nil {
-				return err
-			}
-		}
-		if rerr == io.EOF {
-			if docs == 0 {
-				return fileErrorf("file is empty")
-			}
-			return nil
-		}
-	}
-}
-
 func (o *ocdsReader) jsonLine(line []byte, n int, first bool) error {
 	at := fmt.Sprintf("line %d", n)
 	base := at + ":$"

@@ -86,6 +86,9 @@ type stager struct {
 
 	direct *directLoader   // nil: every record is staged
 	open   *contractRecord // the template's rows of the contract being read, while direct
+
+	collect   bool // records are collected for the goroutine that stages them (parallel JSON Lines)
+	collected []*contractRecord
 }
 
 func newStager(tx pgx.Tx, q *dbq.Queries, classifier *classify.Classifier, home string) *stager {
@@ -159,9 +162,13 @@ func (s *stager) dropPending() {
 }
 
 // counted records one more input record, reporting progress every thousand.
-func (s *stager) counted() {
-	s.records++
-	if s.records%1000 == 0 && !s.worker {
+func (s *stager) counted() { s.countedN(1) }
+
+// countedN records n more input records.
+func (s *stager) countedN(n int64) {
+	before := s.records
+	s.records += n
+	if s.records/1000 != before/1000 && !s.worker {
 		s.meter.update(s.records)
 	}
 }
@@ -173,6 +180,10 @@ func (s *stager) discardFile(ctx context.Context, file string) error {
 
 // discardPrefix drops everything read under a location prefix: a file, or a line of one.
 func (s *stager) discardPrefix(ctx context.Context, prefix string) error {
+	if s.collect {
+		s.dropCollected(prefix)
+		return nil
+	}
 	if s.discard == nil { // a stager without a transaction (the parser fuzz tests) keeps nothing
 		return nil
 	}
