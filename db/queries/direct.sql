@@ -39,21 +39,6 @@ SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, 
     portal_supplier = EXCLUDED.portal_supplier, national_company = EXCLUDED.national_company
 RETURNING s.id, s.identifier;
 
--- name: DirectContractsCopyFrom :copyfrom
-INSERT INTO contracts (id, source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method, status, currency,
-    exchange_rate, total, total_alt, local_content_published_bp, description, deleted, source_updated_at, batch_id)
-VALUES (@id, @source, @source_id, @buyer_id, @supplier_id, @signed_on, @fiscal_year, @method, @status, @currency,
-    @exchange_rate, @total, @total_alt, @local_content_published_bp, @description, @deleted, @source_updated_at,
-    @batch_id);
-
--- name: DirectItemsCopyFrom :copyfrom
-INSERT INTO contract_items (contract_id, source_id, signed_on, enstru_code, name, name_kk, description, quantity, unit,
-    unit_price, value, value_alt, local_content_bp, local_content_value, kato, region, category_id, tier, tier_rule,
-    deleted)
-VALUES (@contract_id, @source_id, @signed_on, @enstru_code, @name, @name_kk, @description, @quantity, @unit,
-    @unit_price, @value, @value_alt, @local_content_bp, @local_content_value, @kato, @region, @category_id, @tier,
-    @tier_rule, @deleted);
-
 -- name: DirectRefreshSupplierTiers :execrows
 -- A supplier whose flags changed after some of its items were loaded: its items of this batch are decided again.
 UPDATE contract_items i SET tier = tier_of_rule(d.rule), tier_rule = d.rule

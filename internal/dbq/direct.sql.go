@@ -7,52 +7,7 @@ package dbq
 
 import (
 	"context"
-	"time"
 )
-
-type DirectContractsCopyFromParams struct {
-	ID                      int64
-	Source                  string
-	SourceID                string
-	BuyerID                 int64
-	SupplierID              int64
-	SignedOn                time.Time
-	FiscalYear              *int32
-	Method                  string
-	Status                  string
-	Currency                string
-	ExchangeRate            *string
-	Total                   int64
-	TotalAlt                *int64
-	LocalContentPublishedBp *int32
-	Description             string
-	Deleted                 bool
-	SourceUpdatedAt         *time.Time
-	BatchID                 *int64
-}
-
-type DirectItemsCopyFromParams struct {
-	ContractID        int64
-	SourceID          string
-	SignedOn          time.Time
-	EnstruCode        string
-	Name              string
-	NameKk            string
-	Description       string
-	Quantity          string
-	Unit              string
-	UnitPrice         *int64
-	Value             int64
-	ValueAlt          *int64
-	LocalContentBp    *int32
-	LocalContentValue int64
-	KATO              string
-	Region            *string
-	CategoryID        *int32
-	Tier              int16
-	TierRule          string
-	Deleted           bool
-}
 
 const directReferencedBINs = `-- name: DirectReferencedBINs :many
 SELECT bin FROM producer_register UNION SELECT bin FROM origin_certificates

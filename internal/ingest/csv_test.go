@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ules-kz/ules/internal/ingest"
@@ -311,4 +312,27 @@ func TestCSVRowsWithAndWithoutItemID(t *testing.T) {
 	require.Equal(t, int64(2), res.Read)
 	f := e.schoolUniforms2016(t)
 	require.Equal(t, int64(100000000), f.Total, "both rows must be stored: %+v", e.items(t))
+}
+
+// Numbers in exponent notation load as the numbers they are, through the direct load and through staging.
+func TestCSVExponentNumbers(t *testing.T) {
+	t.Parallel()
+	header := "contract_id,signed_on,buyer_bin,supplier_id,item_id,quantity,value,currency,exchange_rate"
+	content := header + "\n" +
+		"C-1,2016-08-01,100140000001,100240000003,1,1.5e3,600000.00,KZT,\n" +
+		"C-2,2016-08-01,100140000001,100240000003,1,2E-1,100.00,USD,4.705e2\n"
+	path := filepath.Join(t.TempDir(), "items.csv")
+	writeFile(t, path, content)
+	for _, staged := range []bool{false, true} {
+		e := setup(t)
+		_, err := e.im.Import(e.ctx, ingest.Options{Format: "csv", Path: path, Staged: staged})
+		require.NoError(t, err)
+		var got []string
+		rows, err := e.pool.Query(e.ctx, `SELECT k.source_id || ' ' || i.quantity || ' ' || k.exchange_rate || ' ' || i.value
+			FROM contract_items i JOIN contracts k ON k.id = i.contract_id ORDER BY 1`)
+		require.NoError(t, err)
+		got, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		require.Equal(t, []string{"C-1 1500 1 60000000", "C-2 0.2 470.5 4705000"}, got, "staged %v", staged)
+	}
 }

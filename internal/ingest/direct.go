@@ -6,8 +6,10 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/money"
 )
 
 // A contractRecord is one contract as a reader read it, with its parties and items. Readers whose records
@@ -150,6 +152,8 @@ type directLoader struct {
 	changed   map[int64]bool // suppliers whose flags changed after items were loaded with the old ones
 
 	contracts, items int64 // loaded so far
+
+	contractRows, itemRows *copyRows // reused from chunk to chunk
 }
 
 func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source string, batchID int64) (*directLoader, error) {
@@ -176,6 +180,8 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 	if _, err := tx.Exec(ctx, "CREATE INDEX ON stg_contracts (source_id)"); err != nil {
 		return nil, fmt.Errorf("ingest: index staged contracts: %w", err)
 	}
+	types := pgtype.NewMap()
+	d.contractRows, d.itemRows = newCopyRows(types, 18), newCopyRows(types, 20)
 	d.conn = newConnWorker()
 	return d, nil
 }
@@ -351,9 +357,10 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) error {
 	if err != nil {
 		return fmt.Errorf("ingest: reserve contract ids: %w", err)
 	}
-	contracts := make([]dbq.DirectContractsCopyFromParams, len(recs))
-	var items []dbq.DirectItemsCopyFromParams
-	one := "1"
+	contracts, items := d.contractRows, d.itemRows
+	contracts.reset()
+	items.reset()
+	var nItems int64
 	for i, rec := range recs {
 		c := rec.copies[0]
 		supplier := d.suppliers[c.SupplierKey]
@@ -377,42 +384,78 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) error {
 			}
 			p := plans[u.PlanID]
 			kato := minKATO(rec.katos, u.PlanID)
-			var region *string
+			items.row() // the columns of copyItems
+			items.int8(ids[i])
+			items.text(u.SourceID)
+			items.date(c.SignedOn)
+			items.text(p.EnstruCode)
+			items.text(p.Name)
+			items.text(p.NameKk)
+			items.text(p.Description)
+			items.numeric(u.Quantity)
+			items.text(p.Unit)
+			items.int8p(u.UnitPrice)
+			items.int8(u.Value)
+			items.int8p(u.ValueAlt)
+			items.int4p(u.LocalContentBp)
+			items.int8(money.ApplyBasisPoints(u.Value, int64(deref(u.LocalContentBp)))) // as the merge rounds
+			items.text(kato)
 			if len(kato) >= 2 && d.regions[kato[:2]] {
-				r := kato[:2]
-				region = &r
+				items.text(kato[:2])
+			} else {
+				items.null()
 			}
-			items = append(items, dbq.DirectItemsCopyFromParams{
-				ContractID: ids[i], SourceID: u.SourceID, SignedOn: c.SignedOn, EnstruCode: p.EnstruCode,
-				Name: p.Name, NameKk: p.NameKk, Description: p.Description, Quantity: u.Quantity, Unit: p.Unit,
-				UnitPrice: u.UnitPrice, Value: u.Value, ValueAlt: u.ValueAlt, LocalContentBp: u.LocalContentBp,
-				LocalContentValue: shareOf(u.Value, deref(u.LocalContentBp)), KATO: kato, Region: region,
-				CategoryID: p.CategoryID, Tier: tier, TierRule: rule, Deleted: u.Deleted,
-			})
+			items.int4p(p.CategoryID)
+			items.int2(tier)
+			items.text(rule)
+			items.boolean(u.Deleted)
+			nItems++
 		}
 		total := unitTotal
 		if c.Total != nil {
 			total = *c.Total
 		}
-		contracts[i] = dbq.DirectContractsCopyFromParams{
-			ID: ids[i], Source: d.source, SourceID: c.SourceID, BuyerID: d.buyers[c.CustomerBin].id,
-			SupplierID: supplier.id, SignedOn: c.SignedOn, FiscalYear: c.FiscalYear, Method: c.Method,
-			Status: c.Status, Currency: c.Currency, ExchangeRate: &one, Total: total, TotalAlt: c.TotalAlt,
-			LocalContentPublishedBp: c.LocalContentBp, Description: c.Description, Deleted: c.Deleted,
-			SourceUpdatedAt: c.UpdatedAt, BatchID: &d.batchID,
-		}
+		contracts.row() // the columns of copyContracts
+		contracts.int8(ids[i])
+		contracts.text(d.source)
+		contracts.text(c.SourceID)
+		contracts.int8(d.buyers[c.CustomerBin].id)
+		contracts.int8(supplier.id)
+		contracts.date(c.SignedOn)
+		contracts.int4p(c.FiscalYear)
+		contracts.text(c.Method)
+		contracts.text(c.Status)
+		contracts.text(c.Currency)
+		contracts.numeric("1") // the rate of tenge, as the merge stores it
+		contracts.int8(total)
+		contracts.int8p(c.TotalAlt)
+		contracts.int4p(c.LocalContentBp)
+		contracts.text(c.Description)
+		contracts.boolean(c.Deleted)
+		contracts.timestamptzp(c.UpdatedAt)
+		contracts.int8(d.batchID)
 	}
-	if _, err := d.q.DirectContractsCopyFrom(ctx, d.tx, contracts); err != nil {
+	if err := contracts.copyTo(ctx, d.tx, copyContracts); err != nil {
 		return fmt.Errorf("ingest: load contracts: %w", err)
 	}
-	if _, err := d.q.DirectItemsCopyFrom(ctx, d.tx, items); err != nil {
+	if err := items.copyTo(ctx, d.tx, copyItems); err != nil {
 		return fmt.Errorf("ingest: load contract items: %w", err)
 	}
-	d.contracts += int64(len(contracts))
-	d.items += int64(len(items))
+	d.contracts += int64(len(recs))
+	d.items += nItems
 	d.lastLoaded = recs[len(recs)-1].loc()
 	return nil
 }
+
+// The COPY statements of the direct load; load writes the columns in these orders.
+const (
+	copyContracts = `COPY contracts (id, source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method, status,
+    currency, exchange_rate, total, total_alt, local_content_published_bp, description, deleted, source_updated_at,
+    batch_id) FROM STDIN WITH (FORMAT binary)`
+	copyItems = `COPY contract_items (contract_id, source_id, signed_on, enstru_code, name, name_kk, description, quantity,
+    unit, unit_price, value, value_alt, local_content_bp, local_content_value, kato, region, category_id, tier,
+    tier_rule, deleted) FROM STDIN WITH (FORMAT binary)`
+)
 
 // minKATO is the plan point's smallest KATO code, as the merge takes it.
 func minKATO(katos []dbq.StagePlanKatosCopyFromParams, plan string) string {
@@ -434,21 +477,6 @@ func tierOfRule(rule string) int16 {
 		return 3
 	}
 	return 1
-}
-
-// shareOf is round(value × bp / 10000), halves away from zero, as PostgreSQL rounds numeric: the local
-// content value of an item. Splitting value keeps every product inside int64.
-func shareOf(value int64, bp int32) int64 {
-	q, r := value/10000, value%10000
-	rest := r * int64(bp) // |rest| < 10000 × 10000
-	whole, frac := rest/10000, rest%10000
-	switch {
-	case frac >= 5000:
-		whole++
-	case frac <= -5000:
-		whole--
-	}
-	return q*int64(bp) + whole
 }
 
 // upsertParties writes the buyers and suppliers of the records that are new to this import or changed since

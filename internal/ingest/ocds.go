@@ -1584,6 +1584,9 @@ func (r *ocdsRelease) item(n node, pos int) (ocdsItem, error) {
 	if it.quantity != "" && !decimalPattern.MatchString(it.quantity) {
 		return it, perr(q, "%q is not a non-negative number", it.quantity)
 	}
+	if it.quantity, err = money.Plain(it.quantity); err != nil {
+		return it, perr(q, "%v", err)
+	}
 	unit := n.get("unit")
 	if _, err := unit.object(); err != nil {
 		return it, err

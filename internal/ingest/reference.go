@@ -412,7 +412,8 @@ func parseDecimal(field string, s scalar) (*string, error) {
 	if !decimalPattern.MatchString(s.text) {
 		return nil, fieldError(field, "%q is not a non-negative number", s.text)
 	}
-	return &s.text, nil
+	plain, err := plainNumber(field, s.text)
+	return &plain, err
 }
 
 // foreignCurrency requires an ISO 4217 code other than the tenge.

@@ -85,7 +85,16 @@ func parseQuantity(field string, s scalar) (string, error) {
 	if !decimalPattern.MatchString(s.text) {
 		return "", fieldError(field, "%q is not a non-negative number", s.text)
 	}
-	return s.text, nil
+	return plainNumber(field, s.text)
+}
+
+// plainNumber writes a number that matched decimalPattern without its exponent, which COPY cannot encode.
+func plainNumber(field, text string) (string, error) {
+	plain, err := money.Plain(text)
+	if err != nil {
+		return "", fieldError(field, "%q: %v", text, err)
+	}
+	return plain, nil
 }
 
 var decimalPattern = regexp.MustCompile(`^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$`)
@@ -225,5 +234,6 @@ func parseRate(field string, s scalar) (*string, error) {
 	if r, ok := new(big.Rat).SetString(s.text); !ok || r.Cmp(maxRate) > 0 {
 		return nil, fieldError(field, "%q tenge per unit is not a plausible exchange rate", s.text)
 	}
-	return &s.text, nil
+	rate, err := plainNumber(field, s.text)
+	return &rate, err
 }

@@ -134,6 +134,39 @@ func ApplyBasisPoints(minor, bp int64) int64 {
 	return clamp(divRound(n, big.NewInt(BasisPointsPerUnit)))
 }
 
+// Plain writes a decimal without an exponent, keeping every digit written: "1.5e3" is "1500", "2.50E-1"
+// is "0.250". PostgreSQL reads exponents, but pgx's binary numeric encoding, which COPY uses, does not.
+// Text without an exponent is returned as it is.
+func Plain(s string) (string, error) {
+	if !strings.ContainsAny(s, "eE") {
+		return s, nil
+	}
+	d, err := parseDecimal(s)
+	if err != nil {
+		return "", err
+	}
+	if d.exp > 1000 || d.exp < -1000 {
+		return "", fmt.Errorf("%w: exponent too large", ErrRange)
+	}
+	if d.coef == "" {
+		return "0", nil
+	}
+	digits := d.coef
+	var out string
+	switch {
+	case d.exp >= 0:
+		out = digits + strings.Repeat("0", int(d.exp))
+	case int(-d.exp) < len(digits):
+		out = digits[:len(digits)+int(d.exp)] + "." + digits[len(digits)+int(d.exp):]
+	default:
+		out = "0." + strings.Repeat("0", int(-d.exp)-len(digits)) + digits
+	}
+	if d.neg {
+		out = "-" + out
+	}
+	return out, nil
+}
+
 // split returns the sign and the magnitude of minor in whole and fractional
 // major units; uint64 keeps math.MinInt64 representable.
 func split(minor int64) (neg bool, whole, frac uint64) {

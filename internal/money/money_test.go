@@ -385,3 +385,21 @@ func FuzzParseBasisPoints(f *testing.F) {
 		require.LessOrEqual(t, got, int64(10000))
 	})
 }
+
+func TestPlain(t *testing.T) {
+	for in, want := range map[string]string{
+		"12": "12", "1.50": "1.50", "+3": "+3", // without an exponent, as written
+		"1.5e3": "1500", "1E-2": "0.01", "2.50E-1": "0.250", "100e-2": "1.00", "+1e2": "100", "0.0e5": "0",
+		"-7.25e1": "-72.5", "5e0": "5", "123e-5": "0.00123",
+	} {
+		got, err := Plain(in)
+		if err != nil || got != want {
+			t.Errorf("Plain(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"1e", "e5", "1e99999", "1.2.3e1"} {
+		if got, err := Plain(in); err == nil {
+			t.Errorf("Plain(%q) = %q, want an error", in, got)
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package ingest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/pgtest"
+)
+
+// TestCopyRowsMatchPostgres writes values of every type copyRows knows through binary COPY and requires
+// PostgreSQL to read each as it reads the same value written as SQL text.
+func TestCopyRowsMatchPostgres(t *testing.T) {
+	pool, _ := pgtest.NewDB(t)
+	ctx := t.Context()
+	almaty := time.FixedZone("Asia/Almaty", 5*3600)
+	updated := time.Date(2024, 3, 1, 23, 30, 0, 123456000, almaty)
+	big, negative, bp := int64(8_999_999_999_999_999), int64(-42), int32(10000)
+	rate := "470.55"
+	rows := []struct {
+		i8     int64
+		i8p    *int64
+		i4p    *int32
+		i2     int16
+		b      bool
+		text   string
+		textp  *string
+		date   time.Time
+		ts     *time.Time
+		num    string
+		nump   *string
+		expect string // the same row as SQL literals
+	}{
+		{i8: big, i8p: &negative, i4p: &bp, i2: 3, b: true, text: "Школьная форма \t\"x\"\\", textp: &rate,
+			date: time.Date(2016, 1, 4, 0, 0, 0, 0, almaty), ts: &updated, num: "1.5e3", nump: &rate,
+			expect: `(8999999999999999, -42, 10000, 3::smallint, true, E'Школьная форма \t"x"\\', '470.55', DATE '2016-01-04',
+				TIMESTAMPTZ '2024-03-01 23:30:00.123456+05', 1.5e3::numeric, 470.55::numeric)`},
+		{i8: 0, date: time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC), num: "0.000100", text: "",
+			expect: `(0, NULL::bigint, NULL::integer, 0::smallint, false, '', NULL::text, DATE '1999-12-31',
+				NULL::timestamptz, 0.000100::numeric, NULL::numeric)`},
+		{i8: -1, date: time.Date(2030, 6, 15, 0, 0, 0, 0, time.UTC), num: "+12345678901234567890.5", text: "x",
+			expect: `(-1, NULL::bigint, NULL::integer, 0::smallint, false, 'x', NULL::text, DATE '2030-06-15',
+				NULL::timestamptz, 12345678901234567890.5::numeric, NULL::numeric)`},
+	}
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `CREATE TEMP TABLE t (n serial, i8 bigint, i8p bigint, i4p integer, i2 smallint, b boolean,
+			text text, textp text, date date, ts timestamptz, num numeric, nump numeric)`)
+		require.NoError(t, err)
+		c := newCopyRows(pgtype.NewMap(), 11)
+		for _, r := range rows {
+			c.row()
+			c.int8(r.i8)
+			c.int8p(r.i8p)
+			c.int4p(r.i4p)
+			c.int2(r.i2)
+			c.boolean(r.b)
+			c.text(r.text)
+			c.textp(r.textp)
+			c.date(r.date)
+			c.timestamptzp(r.ts)
+			c.numeric(r.num)
+			c.numericp(r.nump)
+		}
+		require.NoError(t, c.copyTo(ctx, tx, "COPY t (i8, i8p, i4p, i2, b, text, textp, date, ts, num, nump) FROM STDIN WITH (FORMAT binary)"))
+		for i, r := range rows {
+			var got, want string
+			err := tx.QueryRow(ctx, `SELECT ROW(i8, i8p, i4p, i2, b, text, textp, date, ts, num, nump)::text, ROW`+r.expect+`::text
+				FROM t WHERE n = $1`, i+1).Scan(&got, &want)
+			require.NoError(t, err)
+			require.Equal(t, want, got, "row %d", i)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+
+	c := newCopyRows(pgtype.NewMap(), 1)
+	c.row()
+	c.numeric("twelve")
+	require.ErrorContains(t, c.copyTo(ctx, nil, "COPY t FROM STDIN"), `"twelve"`)
+}
