@@ -151,6 +151,11 @@ type directLoader struct {
 	suppliers map[string]*supplierState
 	changed   map[int64]bool // suppliers whose flags changed after items were loaded with the old ones
 
+	// Where each party was last read, counting records, when it was staged and when it was loaded: the
+	// merge gives a party the staged values, which must not win over a later direct record's.
+	decided            int64
+	stagedAt, loadedAt map[string]int64
+
 	contracts, items int64 // loaded so far
 
 	contractRows, itemRows *copyRows // reused from chunk to chunk
@@ -169,6 +174,7 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 		tx: tx, q: q, source: source, batchID: batchID,
 		referenced: make(map[string]bool, len(bins)), regions: make(map[string]bool, len(codes)),
 		buyers: map[string]*buyerState{}, suppliers: map[string]*supplierState{}, changed: map[int64]bool{},
+		stagedAt: map[string]int64{}, loadedAt: map[string]int64{},
 	}
 	for _, b := range bins {
 		d.referenced[b] = true
@@ -259,9 +265,15 @@ func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractR
 	}
 	load := make([]*contractRecord, 0, len(chunk))
 	for _, rec := range chunk {
+		d.decided++
 		if count[rec.sourceID()] == 1 && d.eligible(rec) {
 			load = append(load, rec)
+			c := rec.copies[0]
+			d.loadedAt[c.CustomerBin], d.loadedAt[c.SupplierKey] = d.decided, d.decided
 			continue
+		}
+		for _, p := range rec.subjects {
+			d.stagedAt[p.Identifier] = d.decided
 		}
 		if err := s.stage(ctx, rec); err != nil {
 			return err
@@ -555,6 +567,45 @@ func (d *directLoader) upsertParties(ctx context.Context, recs []*contractRecord
 func (s supplierState) same(o supplierState) bool {
 	return s.bin == o.bin && s.nameKK == o.nameKK && s.nameRu == o.nameRu && s.country == o.country &&
 		s.resident == o.resident && s.producer == o.producer && s.flag == o.flag && s.nationalCompany == o.nationalCompany
+}
+
+// reassertParties writes again the parties a direct record named after the last staged record that named
+// them, once the merge has written the staged values: in the import's order the direct record's come last.
+func (d *directLoader) reassertParties(ctx context.Context) error {
+	var buyers dbq.DirectUpsertBuyersParams
+	var suppliers dbq.DirectUpsertSuppliersParams
+	for id, b := range d.buyers {
+		if staged, ok := d.stagedAt[id]; ok && d.loadedAt[id] > staged {
+			buyers.Bins = append(buyers.Bins, id)
+			buyers.NamesKk = append(buyers.NamesKk, b.nameKK)
+			buyers.NamesRu = append(buyers.NamesRu, b.nameRu)
+			buyers.BuyerTypes = append(buyers.BuyerTypes, b.buyerType)
+		}
+	}
+	for id, s := range d.suppliers {
+		if staged, ok := d.stagedAt[id]; ok && d.loadedAt[id] > staged {
+			suppliers.Identifiers = append(suppliers.Identifiers, id)
+			suppliers.Bins = append(suppliers.Bins, s.bin)
+			suppliers.NamesKk = append(suppliers.NamesKk, s.nameKK)
+			suppliers.NamesRu = append(suppliers.NamesRu, s.nameRu)
+			suppliers.Countries = append(suppliers.Countries, s.country)
+			suppliers.Residents = append(suppliers.Residents, s.resident)
+			suppliers.Producers = append(suppliers.Producers, s.producer)
+			suppliers.SupplierFlags = append(suppliers.SupplierFlags, s.flag)
+			suppliers.NationalCompanies = append(suppliers.NationalCompanies, s.nationalCompany)
+		}
+	}
+	if len(buyers.Bins) > 0 {
+		if _, err := d.q.DirectUpsertBuyers(ctx, d.tx, buyers); err != nil {
+			return fmt.Errorf("ingest: write buyers: %w", err)
+		}
+	}
+	if len(suppliers.Identifiers) > 0 {
+		if _, err := d.q.DirectUpsertSuppliers(ctx, d.tx, suppliers); err != nil {
+			return fmt.Errorf("ingest: write suppliers: %w", err)
+		}
+	}
+	return nil
 }
 
 // refreshTiers decides again the tiers of items loaded for suppliers whose flags changed later in the

@@ -188,7 +188,7 @@ func TestDirectLoadMatchesStaged(t *testing.T) {
 	contractCol, supplierCol := column(t, header, "contract_id"), column(t, header, "supplier_id")
 	producerCol, updatedCol := column(t, header, "supplier_domestic_producer"), column(t, header, "updated_at")
 	valueCol, currencyCol := column(t, header, "value"), column(t, header, "currency")
-	rateCol := column(t, header, "exchange_rate")
+	rateCol, supplierNameCol := column(t, header, "exchange_rate"), column(t, header, "supplier_name")
 	with := func(edit func(body [][]string) [][]string) string {
 		copied := make([][]string, len(body))
 		for i, r := range body {
@@ -254,6 +254,20 @@ func TestDirectLoadMatchesStaged(t *testing.T) {
 			for _, r := range b[len(b)/2:] {
 				if r[supplierCol] == supplier {
 					r[producerCol] = map[string]string{"0": "1", "1": "0"}[r[producerCol]]
+				}
+			}
+			return b
+		})}}},
+		{name: "a supplier renamed after it was staged", steps: []importStep{{format: "csv", path: with(func(b [][]string) [][]string {
+			supplier := b[0][supplierCol]
+			for i, r := range b {
+				if r[supplierCol] != supplier {
+					continue
+				}
+				if i < len(b)/2 {
+					r[currencyCol], r[rateCol] = "USD", "470.5" // staged
+				} else {
+					r[supplierNameCol] = "ТОО «Новое имя»" // loaded directly, later
 				}
 			}
 			return b

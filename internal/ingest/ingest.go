@@ -359,6 +359,11 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 	if err != nil {
 		return fmt.Errorf("ingest: merge suppliers: %w", err)
 	}
+	if direct != nil {
+		if err := direct.reassertParties(ctx); err != nil {
+			return err
+		}
+	}
 	contracts, err := im.q.ImportMergeContracts(ctx, tx, dbq.ImportMergeContractsParams{Source: source, BatchID: &res.BatchID})
 	if err != nil {
 		return fmt.Errorf("ingest: merge contracts: %w", err)
