@@ -47,6 +47,11 @@ func TestImportWithAndWithoutTriggerPrivilege(t *testing.T) {
 	e := env{ctx: ctx, pool: pool}
 	require.Equal(t, portalSmallItems(), e.items(t))
 
+	// The direct load of a CSV, with the checks running.
+	res, err = ingest.NewImporter(plain, "KZ", log).Import(ctx, ingest.Options{Format: "csv", Path: "testdata/items.csv", CreatedBy: "test"})
+	require.NoError(t, err)
+	require.Positive(t, res.Loaded)
+
 	// The privileged import of a newer version replaces contracts and items; every reference it wrote resolves.
 	res, err = ingest.NewImporter(pool, "KZ", log).Import(ctx, ingest.Options{Format: "portal", Path: portalUpdate, CreatedBy: "test"})
 	require.NoError(t, err)
