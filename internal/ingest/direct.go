@@ -494,23 +494,21 @@ func tierOfRule(rule string) int16 {
 // upsertParties writes the buyers and suppliers of the records that are new to this import or changed since
 // it last wrote them, and learns their ids.
 func (d *directLoader) upsertParties(ctx context.Context, recs []*contractRecord) error {
-	var buyers dbq.DirectUpsertBuyersParams
-	var suppliers dbq.DirectUpsertSuppliersParams
-	buyerAt, supplierAt := map[string]int{}, map[string]int{}
+	var buyers, suppliers []string
+	queued := map[string]bool{} // a party is written once per chunk, with the chunk's last word, as in the merge
+	queue := func(list *[]string, role, id string) {
+		if !queued[role+id] {
+			queued[role+id] = true
+			*list = append(*list, id)
+		}
+	}
 	for _, rec := range recs {
 		c := rec.copies[0]
 		b := rec.party(c.CustomerBin)
-		if known := d.buyers[b.Identifier]; known == nil || known.nameKK != b.NameKk || known.nameRu != b.NameRu || known.buyerType != b.BuyerType {
-			d.buyers[b.Identifier] = &buyerState{nameKK: b.NameKk, nameRu: b.NameRu, buyerType: b.BuyerType}
-			if i, ok := buyerAt[b.Identifier]; ok { // the chunk's last word wins, as in the merge
-				buyers.NamesKk[i], buyers.NamesRu[i], buyers.BuyerTypes[i] = b.NameKk, b.NameRu, b.BuyerType
-			} else {
-				buyerAt[b.Identifier] = len(buyers.Bins)
-				buyers.Bins = append(buyers.Bins, b.Identifier)
-				buyers.NamesKk = append(buyers.NamesKk, b.NameKk)
-				buyers.NamesRu = append(buyers.NamesRu, b.NameRu)
-				buyers.BuyerTypes = append(buyers.BuyerTypes, b.BuyerType)
-			}
+		nextBuyer := buyerState{nameKK: b.NameKk, nameRu: b.NameRu, buyerType: b.BuyerType}
+		if known := d.buyers[b.Identifier]; known == nil || !known.same(nextBuyer) {
+			d.buyers[b.Identifier] = &nextBuyer
+			queue(&buyers, "b", b.Identifier)
 		}
 		s := rec.party(c.SupplierKey)
 		next := supplierState{bin: deref(s.BIN), nameKK: s.NameKk, nameRu: s.NameRu, country: s.Country,
@@ -526,25 +524,32 @@ func (d *directLoader) upsertParties(ctx context.Context, recs []*contractRecord
 			}
 		}
 		d.suppliers[s.Identifier] = &next
-		if i, ok := supplierAt[s.Identifier]; ok {
-			suppliers.Bins[i], suppliers.NamesKk[i], suppliers.NamesRu[i] = next.bin, next.nameKK, next.nameRu
-			suppliers.Countries[i], suppliers.Residents[i], suppliers.Producers[i] = next.country, next.resident, next.producer
-			suppliers.SupplierFlags[i], suppliers.NationalCompanies[i] = next.flag, next.nationalCompany
-			continue
-		}
-		supplierAt[s.Identifier] = len(suppliers.Identifiers)
-		suppliers.Identifiers = append(suppliers.Identifiers, s.Identifier)
-		suppliers.Bins = append(suppliers.Bins, next.bin)
-		suppliers.NamesKk = append(suppliers.NamesKk, next.nameKK)
-		suppliers.NamesRu = append(suppliers.NamesRu, next.nameRu)
-		suppliers.Countries = append(suppliers.Countries, next.country)
-		suppliers.Residents = append(suppliers.Residents, next.resident)
-		suppliers.Producers = append(suppliers.Producers, next.producer)
-		suppliers.SupplierFlags = append(suppliers.SupplierFlags, next.flag)
-		suppliers.NationalCompanies = append(suppliers.NationalCompanies, next.nationalCompany)
+		queue(&suppliers, "s", s.Identifier)
 	}
-	if len(buyers.Bins) > 0 {
-		rows, err := d.q.DirectUpsertBuyers(ctx, d.tx, buyers)
+	return d.writeParties(ctx, buyers, suppliers)
+}
+
+func (b buyerState) same(o buyerState) bool {
+	return b.nameKK == o.nameKK && b.nameRu == o.nameRu && b.buyerType == o.buyerType
+}
+
+func (s supplierState) same(o supplierState) bool {
+	return s.bin == o.bin && s.nameKK == o.nameKK && s.nameRu == o.nameRu && s.country == o.country &&
+		s.resident == o.resident && s.producer == o.producer && s.flag == o.flag && s.nationalCompany == o.nationalCompany
+}
+
+// writeParties upserts the named buyers and suppliers as the loader holds them and learns their ids.
+func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs []string) error {
+	if len(buyerIDs) > 0 {
+		var p dbq.DirectUpsertBuyersParams
+		for _, id := range buyerIDs {
+			b := d.buyers[id]
+			p.Bins = append(p.Bins, id)
+			p.NamesKk = append(p.NamesKk, b.nameKK)
+			p.NamesRu = append(p.NamesRu, b.nameRu)
+			p.BuyerTypes = append(p.BuyerTypes, b.buyerType)
+		}
+		rows, err := d.q.DirectUpsertBuyers(ctx, d.tx, p)
 		if err != nil {
 			return fmt.Errorf("ingest: write buyers: %w", err)
 		}
@@ -552,8 +557,21 @@ func (d *directLoader) upsertParties(ctx context.Context, recs []*contractRecord
 			d.buyers[r.BIN].id = r.ID
 		}
 	}
-	if len(suppliers.Identifiers) > 0 {
-		rows, err := d.q.DirectUpsertSuppliers(ctx, d.tx, suppliers)
+	if len(supplierIDs) > 0 {
+		var p dbq.DirectUpsertSuppliersParams
+		for _, id := range supplierIDs {
+			s := d.suppliers[id]
+			p.Identifiers = append(p.Identifiers, id)
+			p.Bins = append(p.Bins, s.bin)
+			p.NamesKk = append(p.NamesKk, s.nameKK)
+			p.NamesRu = append(p.NamesRu, s.nameRu)
+			p.Countries = append(p.Countries, s.country)
+			p.Residents = append(p.Residents, s.resident)
+			p.Producers = append(p.Producers, s.producer)
+			p.SupplierFlags = append(p.SupplierFlags, s.flag)
+			p.NationalCompanies = append(p.NationalCompanies, s.nationalCompany)
+		}
+		rows, err := d.q.DirectUpsertSuppliers(ctx, d.tx, p)
 		if err != nil {
 			return fmt.Errorf("ingest: write suppliers: %w", err)
 		}
@@ -564,48 +582,21 @@ func (d *directLoader) upsertParties(ctx context.Context, recs []*contractRecord
 	return nil
 }
 
-func (s supplierState) same(o supplierState) bool {
-	return s.bin == o.bin && s.nameKK == o.nameKK && s.nameRu == o.nameRu && s.country == o.country &&
-		s.resident == o.resident && s.producer == o.producer && s.flag == o.flag && s.nationalCompany == o.nationalCompany
-}
-
 // reassertParties writes again the parties a direct record named after the last staged record that named
 // them, once the merge has written the staged values: in the import's order the direct record's come last.
 func (d *directLoader) reassertParties(ctx context.Context) error {
-	var buyers dbq.DirectUpsertBuyersParams
-	var suppliers dbq.DirectUpsertSuppliersParams
-	for id, b := range d.buyers {
+	var buyers, suppliers []string
+	for id := range d.buyers {
 		if staged, ok := d.stagedAt[id]; ok && d.loadedAt[id] > staged {
-			buyers.Bins = append(buyers.Bins, id)
-			buyers.NamesKk = append(buyers.NamesKk, b.nameKK)
-			buyers.NamesRu = append(buyers.NamesRu, b.nameRu)
-			buyers.BuyerTypes = append(buyers.BuyerTypes, b.buyerType)
+			buyers = append(buyers, id)
 		}
 	}
-	for id, s := range d.suppliers {
+	for id := range d.suppliers {
 		if staged, ok := d.stagedAt[id]; ok && d.loadedAt[id] > staged {
-			suppliers.Identifiers = append(suppliers.Identifiers, id)
-			suppliers.Bins = append(suppliers.Bins, s.bin)
-			suppliers.NamesKk = append(suppliers.NamesKk, s.nameKK)
-			suppliers.NamesRu = append(suppliers.NamesRu, s.nameRu)
-			suppliers.Countries = append(suppliers.Countries, s.country)
-			suppliers.Residents = append(suppliers.Residents, s.resident)
-			suppliers.Producers = append(suppliers.Producers, s.producer)
-			suppliers.SupplierFlags = append(suppliers.SupplierFlags, s.flag)
-			suppliers.NationalCompanies = append(suppliers.NationalCompanies, s.nationalCompany)
+			suppliers = append(suppliers, id)
 		}
 	}
-	if len(buyers.Bins) > 0 {
-		if _, err := d.q.DirectUpsertBuyers(ctx, d.tx, buyers); err != nil {
-			return fmt.Errorf("ingest: write buyers: %w", err)
-		}
-	}
-	if len(suppliers.Identifiers) > 0 {
-		if _, err := d.q.DirectUpsertSuppliers(ctx, d.tx, suppliers); err != nil {
-			return fmt.Errorf("ingest: write suppliers: %w", err)
-		}
-	}
-	return nil
+	return d.writeParties(ctx, buyers, suppliers)
 }
 
 // refreshTiers decides again the tiers of items loaded for suppliers whose flags changed later in the
