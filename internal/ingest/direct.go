@@ -390,12 +390,13 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) error {
 		for j := range rec.plans {
 			plans[rec.plans[j].PlanID] = &rec.plans[j]
 		}
+		katos := smallestKATOs(rec.katos)
 		for _, u := range rec.units {
 			if !u.Deleted {
 				unitTotal += u.Value
 			}
 			p := plans[u.PlanID]
-			kato := minKATO(rec.katos, u.PlanID)
+			kato := katos[u.PlanID]
 			items.row() // the columns of copyItems
 			items.int8(ids[i])
 			items.text(u.SourceID)
@@ -469,15 +470,15 @@ const (
     tier_rule, deleted) FROM STDIN WITH (FORMAT binary)`
 )
 
-// minKATO is the plan point's smallest KATO code, as the merge takes it.
-func minKATO(katos []dbq.StagePlanKatosCopyFromParams, plan string) string {
-	kato, found := "", false
+// smallestKATOs maps each plan point to its smallest KATO code, as the merge takes it.
+func smallestKATOs(katos []dbq.StagePlanKatosCopyFromParams) map[string]string {
+	out := make(map[string]string, len(katos))
 	for _, k := range katos {
-		if k.PlanID == plan && (!found || k.KATO < kato) {
-			kato, found = k.KATO, true
+		if have, ok := out[k.PlanID]; !ok || k.KATO < have {
+			out[k.PlanID] = k.KATO
 		}
 	}
-	return kato
+	return out
 }
 
 // tierOfRule mirrors the SQL function tier_of_rule.
