@@ -75,32 +75,19 @@ func (s *stager) closeOpen(ctx context.Context) error {
 
 // stage copies a record into the staging tables.
 func (s *stager) stage(ctx context.Context, rec *contractRecord) error {
-	for _, r := range rec.subjects {
-		if err := s.subjects.add(ctx, r); err != nil {
-			return err
-		}
+	if err := s.subjects.addAll(ctx, rec.subjects); err != nil {
+		return err
 	}
-	for _, r := range rec.plans {
-		if err := s.plans.add(ctx, r); err != nil {
-			return err
-		}
+	if err := s.plans.addAll(ctx, rec.plans); err != nil {
+		return err
 	}
-	for _, r := range rec.katos {
-		if err := s.katos.add(ctx, r); err != nil {
-			return err
-		}
+	if err := s.katos.addAll(ctx, rec.katos); err != nil {
+		return err
 	}
-	for _, r := range rec.units {
-		if err := s.units.add(ctx, r); err != nil {
-			return err
-		}
+	if err := s.units.addAll(ctx, rec.units); err != nil {
+		return err
 	}
-	for _, r := range rec.copies {
-		if err := s.contracts.add(ctx, r); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.contracts.addAll(ctx, rec.copies)
 }
 
 // restartStaged ends a direct read that met something only the staged merge resolves (a contract loaded

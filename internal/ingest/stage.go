@@ -58,6 +58,15 @@ func (b *buffer[T]) add(ctx context.Context, row T) error {
 	return nil
 }
 
+func (b *buffer[T]) addAll(ctx context.Context, rows []T) error {
+	for _, r := range rows {
+		if err := b.add(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (b *buffer[T]) drain(ctx context.Context) error {
 	if len(b.rows) == 0 {
 		return nil
