@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -111,6 +113,10 @@ func (c *copyRows) timestamptzp(t *time.Time) {
 
 // numeric writes a decimal written as text (an exponent allowed).
 func (c *copyRows) numeric(v string) {
+	if out, ok := appendNumeric(c.buf, v); ok {
+		c.buf = out
+		return
+	}
 	plain, err := money.Plain(v) // pgx reads no exponent
 	if err != nil {
 		c.fail(fmt.Errorf("read %q as a number: %w", v, err))
@@ -130,6 +136,73 @@ func (c *copyRows) numeric(v string) {
 	}
 	c.buf = out
 	binary.BigEndian.PutUint32(c.buf[lenAt:], uint32(len(c.buf)-lenAt-4))
+}
+
+// appendNumeric appends the binary numeric value (length included) of a plain decimal, [+-]digits[.digits];
+// ok is false for any other text, which takes pgx's slower path. Quantities are nearly all plain, and pgx
+// goes through math/big for each.
+func appendNumeric(buf []byte, s string) (out []byte, ok bool) {
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	whole, frac, dot := strings.Cut(s, ".")
+	if whole == "" || (dot && frac == "") || !digitsOnly(whole) || (frac != "" && !digitsOnly(frac)) {
+		return buf, false
+	}
+	whole = strings.TrimLeft(whole, "0")
+	var groups [32]uint16 // base-10000 digits, most significant first
+	n := 0
+	if (len(whole)+3)/4+(len(frac)+3)/4 > len(groups) {
+		return buf, false
+	}
+	weight := (len(whole)+3)/4 - 1
+	for i, w := 0, (len(whole)-1)%4+1; i < len(whole); i, w = i+w, 4 {
+		groups[n] = uint16(atoiDigits(whole[i : i+w]))
+		n++
+	}
+	for i := 0; i < len(frac); i += 4 {
+		part := frac[i:min(i+4, len(frac))]
+		g := atoiDigits(part)
+		for range 4 - len(part) {
+			g *= 10
+		}
+		groups[n] = uint16(g)
+		n++
+	}
+	first := 0
+	for first < n && groups[first] == 0 { // only a number below one has leading zero groups
+		first++
+		weight--
+	}
+	for n > first && groups[n-1] == 0 {
+		n--
+	}
+	var sign uint16
+	switch {
+	case first == n:
+		weight = 0
+	case neg:
+		sign = 0x4000
+	}
+	buf = binary.BigEndian.AppendUint32(buf, uint32(8+2*(n-first)))
+	buf = binary.BigEndian.AppendUint16(buf, uint16(n-first))
+	buf = binary.BigEndian.AppendUint16(buf, uint16(int16(weight)))
+	buf = binary.BigEndian.AppendUint16(buf, sign)
+	buf = binary.BigEndian.AppendUint16(buf, uint16(len(frac)))
+	for _, g := range groups[first:n] {
+		buf = binary.BigEndian.AppendUint16(buf, g)
+	}
+	return buf, true
+}
+
+// atoiDigits reads at most four decimal digits.
+func atoiDigits(s string) int {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		v = v*10 + int(s[i]-'0')
+	}
+	return v
 }
 
 // fail keeps the first error, which copyTo returns; the rows written meanwhile are never sent.
@@ -156,4 +229,51 @@ func (c *copyRows) copyTo(ctx context.Context, tx pgx.Tx, statement string) erro
 	c.buf = binary.BigEndian.AppendUint16(c.buf, math.MaxUint16) // the trailer: -1
 	_, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(c.buf), statement)
 	return err
+}
+
+// stream sends a new stream of rows with a COPY statement while it encodes them: write(i) appends the rows of
+// the i-th of n parts. PostgreSQL stores one block while Go encodes the next, where encoding everything
+// first left it waiting.
+func (c *copyRows) stream(ctx context.Context, tx pgx.Tx, statement string, n int, write func(i int)) error {
+	c.reset()
+	r := &copyReader{c: c, n: n, write: write}
+	_, err := tx.Conn().PgConn().CopyFrom(ctx, r, statement)
+	if c.err != nil {
+		return c.err
+	}
+	return err
+}
+
+// copyReader encodes parts on demand; pgconn reads it on a goroutine of its own, one block at a time.
+type copyReader struct {
+	c       *copyRows
+	n, next int
+	write   func(int)
+	pos     int
+	ended   bool
+}
+
+func (r *copyReader) Read(p []byte) (int, error) {
+	if r.pos > 0 { // keep the buffer to about one block
+		r.c.buf = r.c.buf[:copy(r.c.buf, r.c.buf[r.pos:])]
+		r.pos = 0
+	}
+	for len(r.c.buf) < len(p) && !r.ended {
+		if r.next == r.n {
+			r.c.buf = binary.BigEndian.AppendUint16(r.c.buf, math.MaxUint16) // the trailer: -1
+			r.ended = true
+			break
+		}
+		r.write(r.next)
+		r.next++
+		if r.c.err != nil {
+			return 0, r.c.err
+		}
+	}
+	n := copy(p, r.c.buf)
+	r.pos = n
+	if r.ended && n == len(r.c.buf) {
+		return n, io.EOF
+	}
+	return n, nil
 }

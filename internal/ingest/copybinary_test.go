@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,4 +82,65 @@ func TestCopyRowsMatchPostgres(t *testing.T) {
 	c.row()
 	c.numeric("twelve")
 	require.ErrorContains(t, c.copyTo(ctx, nil, "COPY t FROM STDIN"), `"twelve"`)
+}
+
+// TestAppendNumericMatchesPostgres requires PostgreSQL to read each fast-path numeric as it reads the same
+// decimal written as text, over hand-picked and random plain decimals.
+func TestAppendNumericMatchesPostgres(t *testing.T) {
+	cases := []string{"0", "-0", "0.0", "0.000100", "1", "+1", "-1", "10000", "9999", "12345", "100000000",
+		"0.5", "0.0001", "0.00001", "1.10", "-123456789.987654321", "00012.3400", "12345678901234567890.5"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	digits := func(n int) string {
+		b := make([]byte, rng.IntN(n))
+		for i := range b {
+			b[i] = byte('0' + rng.IntN(10))
+			if rng.IntN(3) == 0 {
+				b[i] = '0'
+			}
+		}
+		return string(b)
+	}
+	for range 3000 {
+		s := "1" + digits(30)
+		if rng.IntN(4) == 0 {
+			s = "0"
+		}
+		if rng.IntN(2) == 0 {
+			s += "." + "0" + digits(20)
+		}
+		if rng.IntN(3) == 0 {
+			s = "-" + s
+		}
+		cases = append(cases, s)
+	}
+	c := newCopyRows(pgtype.NewMap(), 2)
+	for _, s := range cases {
+		c.row()
+		c.text(s)
+		out, ok := appendNumeric(c.buf, s)
+		require.True(t, ok, s)
+		c.buf = out
+	}
+	pool, _ := pgtest.NewDB(t)
+	ctx := t.Context()
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, "CREATE TEMP TABLE t (s text, num numeric)")
+		require.NoError(t, err)
+		require.NoError(t, c.copyTo(ctx, tx, "COPY t (s, num) FROM STDIN WITH (FORMAT binary)"))
+		var stored int
+		require.NoError(t, tx.QueryRow(ctx, "SELECT count(*) FROM t").Scan(&stored))
+		require.Equal(t, len(cases), stored)
+		rows, err := tx.Query(ctx, "SELECT s, num::text, s::numeric::text FROM t WHERE num::text <> s::numeric::text LIMIT 5")
+		require.NoError(t, err)
+		wrong, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct{ S, Got, Want string }])
+		require.NoError(t, err)
+		require.Empty(t, wrong)
+		return nil
+	})
+	require.NoError(t, err)
+
+	for _, s := range []string{"", "-", ".5", "5.", "1e3", " 1", "1,5", "1.2.3", "--1", strings.Repeat("9", 200)} {
+		_, ok := appendNumeric(nil, s)
+		require.False(t, ok, "%q", s)
+	}
 }

@@ -356,89 +356,98 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) error {
 	if err != nil {
 		return fmt.Errorf("ingest: reserve contract ids: %w", err)
 	}
-	contracts, items := d.contractRows, d.itemRows
-	contracts.reset()
-	items.reset()
-	var nItems int64
+	suppliers := make([]*supplierState, len(recs))
 	for i, rec := range recs {
+		suppliers[i] = d.suppliers[rec.copies[0].SupplierKey]
+		suppliers[i].loaded = true
+	}
+	err = d.contractRows.stream(ctx, d.tx, copyContracts, len(recs), func(i int) {
+		rec := recs[i]
 		c := rec.copies[0]
-		supplier := d.suppliers[c.SupplierKey]
-		supplier.loaded = true
+		total := c.Total
+		if total == nil {
+			var sum int64
+			for _, u := range rec.units {
+				if !u.Deleted {
+					sum += u.Value
+				}
+			}
+			total = &sum
+		}
+		rows := d.contractRows
+		rows.row() // the columns of copyContracts
+		rows.int8(ids[i])
+		rows.text(d.source)
+		rows.text(c.SourceID)
+		rows.int8(d.buyers[c.CustomerBin].id)
+		rows.int8(suppliers[i].id)
+		rows.date(c.SignedOn)
+		rows.int4p(c.FiscalYear)
+		rows.text(c.Method)
+		rows.text(c.Status)
+		rows.text(c.Currency)
+		rows.numeric("1") // the rate of tenge, as the merge stores it
+		rows.int8(*total)
+		rows.int8p(c.TotalAlt)
+		rows.int4p(c.LocalContentBp)
+		rows.text(c.Description)
+		rows.boolean(c.Deleted)
+		rows.timestamptzp(c.UpdatedAt)
+		rows.int8(d.batchID)
+	})
+	if err != nil {
+		return fmt.Errorf("ingest: load contracts: %w", err)
+	}
+	var nItems int64
+	err = d.itemRows.stream(ctx, d.tx, copyItems, len(recs), func(i int) {
+		rec := recs[i]
+		c := rec.copies[0]
 		rule := "non_resident"
 		switch {
-		case supplier.producer:
+		case suppliers[i].producer:
 			rule = "portal_flag"
-		case supplier.resident:
+		case suppliers[i].resident:
 			rule = "resident"
 		}
 		tier := tierOfRule(rule)
-		var unitTotal int64
 		plans := make(map[string]*dbq.StagePlansCopyFromParams, len(rec.plans))
 		for j := range rec.plans {
 			plans[rec.plans[j].PlanID] = &rec.plans[j]
 		}
 		katos := smallestKATOs(rec.katos)
+		rows := d.itemRows
 		for _, u := range rec.units {
-			if !u.Deleted {
-				unitTotal += u.Value
-			}
 			p := plans[u.PlanID]
 			kato := katos[u.PlanID]
-			items.row() // the columns of copyItems
-			items.int8(ids[i])
-			items.text(u.SourceID)
-			items.date(c.SignedOn)
-			items.text(p.EnstruCode)
-			items.text(p.Name)
-			items.text(p.NameKk)
-			items.text(p.Description)
-			items.numeric(u.Quantity)
-			items.text(p.Unit)
-			items.int8p(u.UnitPrice)
-			items.int8(u.Value)
-			items.int8p(u.ValueAlt)
-			items.int4p(u.LocalContentBp)
-			items.int8(money.ApplyBasisPoints(u.Value, int64(deref(u.LocalContentBp)))) // as the merge rounds
-			items.text(kato)
+			rows.row() // the columns of copyItems
+			rows.int8(ids[i])
+			rows.text(u.SourceID)
+			rows.date(c.SignedOn)
+			rows.text(p.EnstruCode)
+			rows.text(p.Name)
+			rows.text(p.NameKk)
+			rows.text(p.Description)
+			rows.numeric(u.Quantity)
+			rows.text(p.Unit)
+			rows.int8p(u.UnitPrice)
+			rows.int8(u.Value)
+			rows.int8p(u.ValueAlt)
+			rows.int4p(u.LocalContentBp)
+			rows.int8(money.ApplyBasisPoints(u.Value, int64(deref(u.LocalContentBp)))) // as the merge rounds
+			rows.text(kato)
 			if len(kato) >= 2 && d.regions[kato[:2]] {
-				items.text(kato[:2])
+				rows.text(kato[:2])
 			} else {
-				items.null()
+				rows.null()
 			}
-			items.int4p(p.CategoryID)
-			items.int2(tier)
-			items.text(rule)
-			items.boolean(u.Deleted)
+			rows.int4p(p.CategoryID)
+			rows.int2(tier)
+			rows.text(rule)
+			rows.boolean(u.Deleted)
 			nItems++
 		}
-		total := unitTotal
-		if c.Total != nil {
-			total = *c.Total
-		}
-		contracts.row() // the columns of copyContracts
-		contracts.int8(ids[i])
-		contracts.text(d.source)
-		contracts.text(c.SourceID)
-		contracts.int8(d.buyers[c.CustomerBin].id)
-		contracts.int8(supplier.id)
-		contracts.date(c.SignedOn)
-		contracts.int4p(c.FiscalYear)
-		contracts.text(c.Method)
-		contracts.text(c.Status)
-		contracts.text(c.Currency)
-		contracts.numeric("1") // the rate of tenge, as the merge stores it
-		contracts.int8(total)
-		contracts.int8p(c.TotalAlt)
-		contracts.int4p(c.LocalContentBp)
-		contracts.text(c.Description)
-		contracts.boolean(c.Deleted)
-		contracts.timestamptzp(c.UpdatedAt)
-		contracts.int8(d.batchID)
-	}
-	if err := contracts.copyTo(ctx, d.tx, copyContracts); err != nil {
-		return fmt.Errorf("ingest: load contracts: %w", err)
-	}
-	if err := items.copyTo(ctx, d.tx, copyItems); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("ingest: load contract items: %w", err)
 	}
 	d.contracts += int64(len(recs))
