@@ -43,9 +43,9 @@ RETURNING s.id, s.identifier;
 -- A supplier whose flags changed after some of its items were loaded: its items of this batch are decided again.
 UPDATE contract_items i SET tier = tier_of_rule(d.rule), tier_rule = d.rule
 FROM (
-    SELECT ci.id, item_tier_rule(k.supplier_id, k.signed_on, ci.enstru_code, ci.category_id) AS rule
+    SELECT ci.contract_id, ci.source_id, item_tier_rule(k.supplier_id, k.signed_on, ci.enstru_code, ci.category_id) AS rule
     FROM contracts k
     JOIN contract_items ci ON ci.contract_id = k.id
     WHERE k.batch_id = @batch_id AND k.supplier_id = ANY(@supplier_ids::bigint[])
 ) d
-WHERE i.id = d.id AND i.tier_rule IS DISTINCT FROM d.rule;
+WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id) AND i.tier_rule IS DISTINCT FROM d.rule;

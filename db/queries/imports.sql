@@ -196,7 +196,7 @@ WITH staged AS (
     LEFT JOIN katos ka ON ka.plan_id = u.plan_id
     WHERE NOT coalesce(st.rejected, false)
       AND NOT EXISTS (SELECT 1 FROM stg_written_contracts w WHERE w.source_id = u.contract_source_id AND w.fresh)
-      AND (p.plan_id IS NOT NULL OR ex.id IS NOT NULL)
+      AND (p.plan_id IS NOT NULL OR ex.contract_id IS NOT NULL)
       AND (st.newest IS NULL OR k.source_updated_at IS NULL OR st.newest >= k.source_updated_at)
     ORDER BY k.id, u.source_id, u.seq DESC, p.seq DESC
 ), suppliers_seen AS (
@@ -270,14 +270,14 @@ WITH touched AS MATERIALIZED (
       AND EXISTS (SELECT 1 FROM contract_replacements r WHERE r.contract_id = k.id AND r.batch_id = @batch_id)
       AND NOT EXISTS (SELECT 1 FROM stg_units u WHERE u.contract_source_id = k.source_id)
 ), decided AS (
-    SELECT i.id, t.signed_on, item_tier_rule(t.supplier_id, t.signed_on, i.enstru_code, i.category_id) AS rule
+    SELECT i.contract_id, i.source_id, t.signed_on, item_tier_rule(t.supplier_id, t.signed_on, i.enstru_code, i.category_id) AS rule
     FROM touched t
     JOIN contract_items i ON i.contract_id = t.id
 )
 UPDATE contract_items i
 SET signed_on = d.signed_on, tier = tier_of_rule(d.rule), tier_rule = d.rule
 FROM decided d
-WHERE i.id = d.id AND (i.signed_on, i.tier_rule) IS DISTINCT FROM (d.signed_on, d.rule);
+WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id) AND (i.signed_on, i.tier_rule) IS DISTINCT FROM (d.signed_on, d.rule);
 
 -- name: ImportBatchHold :exec
 -- The import's transaction holds this lock until it ends; a running batch whose lock is free belongs to a

@@ -90,13 +90,13 @@ DELETE FROM stg_units WHERE loc = ANY(@locs::text[]);
 -- contract is nowhere is an error of its own, and so is a new unit whose plan point is missing. A unit
 -- already stored may come without its plan point (an incremental fetch carries only what changed): it
 -- keeps the product it has.
-SELECT u.loc, u.contract_source_id, u.plan_id, (p.plan_id IS NULL AND ex.id IS NULL)::boolean AS plan_missing
+SELECT u.loc, u.contract_source_id, u.plan_id, (p.plan_id IS NULL AND ex.contract_id IS NULL)::boolean AS plan_missing
 FROM stg_units u
 LEFT JOIN (SELECT DISTINCT source_id FROM stg_contracts) sc ON sc.source_id = u.contract_source_id
 LEFT JOIN contracts k ON k.source = @source AND k.source_id = u.contract_source_id
 LEFT JOIN contract_items ex ON ex.contract_id = k.id AND ex.source_id = u.source_id
 LEFT JOIN (SELECT DISTINCT plan_id FROM stg_plans) p ON p.plan_id = u.plan_id
-WHERE (sc.source_id IS NULL AND k.id IS NULL) OR (p.plan_id IS NULL AND ex.id IS NULL)
+WHERE (sc.source_id IS NULL AND k.id IS NULL) OR (p.plan_id IS NULL AND ex.contract_id IS NULL)
 ORDER BY u.loc;
 
 -- name: StageDiscardFile :one

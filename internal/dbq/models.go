@@ -57,7 +57,6 @@ type Contract struct {
 }
 
 type ContractItem struct {
-	ID                int64
 	ContractID        int64
 	SourceID          string
 	SignedOn          time.Time

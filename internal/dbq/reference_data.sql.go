@@ -201,13 +201,13 @@ const itemTiersRefreshOfBINs = `-- name: ItemTiersRefreshOfBINs :execrows
 UPDATE contract_items i
 SET tier = tier_of_rule(r.rule), tier_rule = r.rule
 FROM (
-    SELECT ci.id, item_tier_rule(k.supplier_id, k.signed_on, ci.enstru_code, ci.category_id) AS rule
+    SELECT ci.contract_id, ci.source_id, item_tier_rule(k.supplier_id, k.signed_on, ci.enstru_code, ci.category_id) AS rule
     FROM suppliers s
     JOIN contracts k ON k.supplier_id = s.id
     JOIN contract_items ci ON ci.contract_id = k.id
     WHERE s.bin = ANY($1::text[])
 ) r
-WHERE i.id = r.id AND i.tier_rule IS DISTINCT FROM r.rule
+WHERE (i.contract_id, i.source_id) = (r.contract_id, r.source_id) AND i.tier_rule IS DISTINCT FROM r.rule
 `
 
 // The items of the suppliers with these BINs have their tier decided again as of their signing dates, after

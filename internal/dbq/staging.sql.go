@@ -274,13 +274,13 @@ func (q *Queries) StageUnitsDelete(ctx context.Context, db DBTX, locs []string) 
 }
 
 const stageUnitsInvalid = `-- name: StageUnitsInvalid :many
-SELECT u.loc, u.contract_source_id, u.plan_id, (p.plan_id IS NULL AND ex.id IS NULL)::boolean AS plan_missing
+SELECT u.loc, u.contract_source_id, u.plan_id, (p.plan_id IS NULL AND ex.contract_id IS NULL)::boolean AS plan_missing
 FROM stg_units u
 LEFT JOIN (SELECT DISTINCT source_id FROM stg_contracts) sc ON sc.source_id = u.contract_source_id
 LEFT JOIN contracts k ON k.source = $1 AND k.source_id = u.contract_source_id
 LEFT JOIN contract_items ex ON ex.contract_id = k.id AND ex.source_id = u.source_id
 LEFT JOIN (SELECT DISTINCT plan_id FROM stg_plans) p ON p.plan_id = u.plan_id
-WHERE (sc.source_id IS NULL AND k.id IS NULL) OR (p.plan_id IS NULL AND ex.id IS NULL)
+WHERE (sc.source_id IS NULL AND k.id IS NULL) OR (p.plan_id IS NULL AND ex.contract_id IS NULL)
 ORDER BY u.loc
 `
 
