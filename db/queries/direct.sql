@@ -10,7 +10,9 @@ FROM stg_contracts s
 WHERE s.source_id = ANY(@source_ids::text[]);
 
 -- name: DirectReserveContractIDs :many
-SELECT nextval(pg_get_serial_sequence('contracts', 'id'))::bigint AS id FROM generate_series(1, @n::integer);
+-- The sequence is looked up once: in the argument of nextval it was looked up for every id.
+SELECT nextval(q.seq)::bigint AS id
+FROM (SELECT pg_get_serial_sequence('contracts', 'id')::regclass AS seq) q, generate_series(1, @n::integer);
 
 -- name: DirectReferencedBINs :many
 -- Suppliers on the register or holding certificates: their items' tiers need item_tier_rule.

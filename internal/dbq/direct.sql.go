@@ -84,9 +84,11 @@ func (q *Queries) DirectRegionCodes(ctx context.Context, db DBTX) ([]string, err
 }
 
 const directReserveContractIDs = `-- name: DirectReserveContractIDs :many
-SELECT nextval(pg_get_serial_sequence('contracts', 'id'))::bigint AS id FROM generate_series(1, $1::integer)
+SELECT nextval(q.seq)::bigint AS id
+FROM (SELECT pg_get_serial_sequence('contracts', 'id')::regclass AS seq) q, generate_series(1, $1::integer)
 `
 
+// The sequence is looked up once: in the argument of nextval it was looked up for every id.
 func (q *Queries) DirectReserveContractIDs(ctx context.Context, db DBTX, n int32) ([]int64, error) {
 	rows, err := db.Query(ctx, directReserveContractIDs, n)
 	if err != nil {
