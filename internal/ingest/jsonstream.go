@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -153,12 +154,22 @@ func decodeFlat[T any](dec *jsontext.Decoder, fields map[string]int, rec *T) err
 	v := reflect.ValueOf(rec).Elem()
 	var bad error
 	for dec.PeekKind() != '}' {
-		tok, err := dec.ReadToken()
+		raw, err := dec.ReadValue() // only valid until the next read
 		if err != nil {
 			return streamError{syntaxError(dec, err)}
 		}
-		name := tok.String() // the token is only valid until the next read
-		i, known := fields[name]
+		i, known := fields[string(raw[1:len(raw)-1])] // looked up without a copy
+		var name string
+		if bytes.IndexByte(raw, '\\') >= 0 {
+			unquoted, err := jsontext.AppendUnquote(nil, raw)
+			if err != nil {
+				return streamError{syntaxError(dec, err)}
+			}
+			name = string(unquoted)
+			i, known = fields[name]
+		} else if known {
+			name = string(raw[1 : len(raw)-1])
+		}
 		switch k := dec.PeekKind(); k {
 		case '{', '[':
 			if err := dec.SkipValue(); err != nil {
@@ -168,12 +179,15 @@ func decodeFlat[T any](dec *jsontext.Decoder, fields map[string]int, rec *T) err
 				bad = recordError{fmt.Errorf("%s: want a string or number, got %s", name, strings.TrimPrefix(strings.TrimPrefix(kindName(k), "an "), "a "))}
 			}
 		default:
+			if !known {
+				if err := dec.SkipValue(); err != nil {
+					return streamError{syntaxError(dec, err)}
+				}
+				continue
+			}
 			tok, err := dec.ReadToken()
 			if err != nil {
 				return streamError{syntaxError(dec, err)}
-			}
-			if !known {
-				continue
 			}
 			s := v.Field(i).Addr().Interface().(*scalar)
 			switch k {
