@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -132,7 +133,7 @@ type directLoader struct {
 
 	pending      []*contractRecord
 	pendingItems int
-	lastLoaded   string // location of the last record loaded, to tell whether a discarded part was
+	lastLoaded   string // location of the last record loaded (or, for the portal, remembered), to tell whether a discarded part was
 
 	buyers    map[string]*buyerState
 	suppliers map[string]*supplierState
@@ -146,6 +147,8 @@ type directLoader struct {
 	contracts, items int64 // loaded so far
 
 	contractRows, itemRows *copyRows // reused from chunk to chunk
+
+	portal *portalDirect // the portal's endpoints, which arrive one after the other
 }
 
 func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source string, batchID int64) (*directLoader, error) {
@@ -203,6 +206,11 @@ func (d *directLoader) handOff(ctx context.Context, s *stager) error {
 func (d *directLoader) finish(ctx context.Context, s *stager) error {
 	if err := d.handOff(ctx, s); err != nil {
 		return err
+	}
+	if d.portal != nil {
+		if err := d.conn.submit(ctx, func() error { return d.portal.finish(ctx) }); err != nil {
+			return err
+		}
 	}
 	return d.conn.wait(ctx)
 }
@@ -270,7 +278,8 @@ func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractR
 	if err := s.contracts.drain(ctx); err != nil {
 		return err
 	}
-	return d.load(ctx, load)
+	_, err = d.load(ctx, load)
+	return err
 }
 
 // eligible says whether the staged merge would store the record exactly as it reads: one version of the
@@ -344,17 +353,17 @@ func (r *contractRecord) party(identifier string) *dbq.StageSubjectsCopyFromPara
 	return nil
 }
 
-// load writes the records' parties, contracts and items.
-func (d *directLoader) load(ctx context.Context, recs []*contractRecord) error {
+// load writes the records' parties, contracts and items, and returns the contracts' ids.
+func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int64, error) {
 	if len(recs) == 0 {
-		return nil
+		return nil, nil
 	}
 	if err := d.upsertParties(ctx, recs); err != nil {
-		return err
+		return nil, err
 	}
 	ids, err := d.q.DirectReserveContractIDs(ctx, d.tx, int32(len(recs)))
 	if err != nil {
-		return fmt.Errorf("ingest: reserve contract ids: %w", err)
+		return nil, fmt.Errorf("ingest: reserve contract ids: %w", err)
 	}
 	suppliers := make([]*supplierState, len(recs))
 	for i, rec := range recs {
@@ -396,64 +405,83 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) error {
 		rows.int8(d.batchID)
 	})
 	if err != nil {
-		return fmt.Errorf("ingest: load contracts: %w", err)
+		return nil, fmt.Errorf("ingest: load contracts: %w", err)
+	}
+	d.contracts += int64(len(recs))
+	d.lastLoaded = recs[len(recs)-1].loc()
+	units := 0
+	for _, rec := range recs {
+		units += len(rec.units)
+	}
+	if units == 0 { // the portal's contracts come without their units
+		return ids, nil
 	}
 	var nItems int64
 	err = d.itemRows.stream(ctx, d.tx, copyItems, len(recs), func(i int) {
 		rec := recs[i]
 		c := rec.copies[0]
-		rule := "non_resident"
-		switch {
-		case suppliers[i].producer:
-			rule = "portal_flag"
-		case suppliers[i].resident:
-			rule = "resident"
-		}
-		tier := tierOfRule(rule)
+		rule, tier := supplierRule(suppliers[i])
 		plans := make(map[string]*dbq.StagePlansCopyFromParams, len(rec.plans))
 		for j := range rec.plans {
 			plans[rec.plans[j].PlanID] = &rec.plans[j]
 		}
 		katos := smallestKATOs(rec.katos)
-		rows := d.itemRows
-		for _, u := range rec.units {
-			p := plans[u.PlanID]
-			kato := katos[u.PlanID]
-			rows.row() // the columns of copyItems
-			rows.int8(ids[i])
-			rows.text(u.SourceID)
-			rows.date(c.SignedOn)
-			rows.text(p.EnstruCode)
-			rows.text(p.Name)
-			rows.text(p.NameKk)
-			rows.text(p.Description)
-			rows.numeric(u.Quantity)
-			rows.text(p.Unit)
-			rows.int8p(u.UnitPrice)
-			rows.int8(u.Value)
-			rows.int8p(u.ValueAlt)
-			rows.int4p(u.LocalContentBp)
-			rows.int8(money.ApplyBasisPoints(u.Value, int64(deref(u.LocalContentBp)))) // as the merge rounds
-			rows.text(kato)
-			if len(kato) >= 2 && d.regions[kato[:2]] {
-				rows.text(kato[:2])
-			} else {
-				rows.null()
-			}
-			rows.int4p(p.CategoryID)
-			rows.int2(tier)
-			rows.text(rule)
-			rows.boolean(u.Deleted)
+		for j := range rec.units {
+			u := &rec.units[j]
+			d.itemRow(ids[i], c.SignedOn, rule, tier, u, plans[u.PlanID], katos[u.PlanID])
 			nItems++
 		}
 	})
 	if err != nil {
-		return fmt.Errorf("ingest: load contract items: %w", err)
+		return nil, fmt.Errorf("ingest: load contract items: %w", err)
 	}
-	d.contracts += int64(len(recs))
 	d.items += nItems
-	d.lastLoaded = recs[len(recs)-1].loc()
-	return nil
+	return ids, nil
+}
+
+// itemRow writes one item of a contract loaded directly, as the merge would store the unit u of plan point p.
+func (d *directLoader) itemRow(contractID int64, signedOn time.Time, rule string, tier int16,
+	u *dbq.StageUnitsCopyFromParams, p *dbq.StagePlansCopyFromParams, kato string,
+) {
+	rows := d.itemRows
+	rows.row() // the columns of copyItems
+	rows.int8(contractID)
+	rows.text(u.SourceID)
+	rows.date(signedOn)
+	rows.text(p.EnstruCode)
+	rows.text(p.Name)
+	rows.text(p.NameKk)
+	rows.text(p.Description)
+	rows.numeric(u.Quantity)
+	rows.text(p.Unit)
+	rows.int8p(u.UnitPrice)
+	rows.int8(u.Value)
+	rows.int8p(u.ValueAlt)
+	rows.int4p(u.LocalContentBp)
+	rows.int8(money.ApplyBasisPoints(u.Value, int64(deref(u.LocalContentBp)))) // as the merge rounds
+	rows.text(kato)
+	if len(kato) >= 2 && d.regions[kato[:2]] {
+		rows.text(kato[:2])
+	} else {
+		rows.null()
+	}
+	rows.int4p(p.CategoryID)
+	rows.int2(tier)
+	rows.text(rule)
+	rows.boolean(u.Deleted)
+}
+
+// supplierRule is the tier rule the source's flags decide for a supplier not on the register and without
+// certificates, as the merge's CASE does.
+func supplierRule(s *supplierState) (string, int16) {
+	rule := "non_resident"
+	switch {
+	case s.producer:
+		rule = "portal_flag"
+	case s.resident:
+		rule = "resident"
+	}
+	return rule, tierOfRule(rule)
 }
 
 // The COPY statements of the direct load; load writes the columns in these orders.

@@ -146,8 +146,9 @@ func reader(format string) (readFunc, string, error) {
 	return nil, "", fmt.Errorf("ingest: unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
-// directFormats carry each contract's items with it, so a contract the import creates can be loaded whole.
-var directFormats = map[string]bool{"csv": true, "xlsx": true, "ocds": true}
+// directFormats can load the contracts an import creates straight into the final tables: their records
+// carry each contract's items, or (the portal) the endpoints arrive in an order that lets them.
+var directFormats = map[string]bool{"csv": true, "xlsx": true, "ocds": true, "portal": true}
 
 func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput readFunc, source string, errs *errorLog, res *Result) error {
 	started := time.Now()
@@ -224,6 +225,9 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	}
 	st := fresh()
 	st.direct, err = newDirectLoader(ctx, tx, im.q, source, batchID)
+	if err == nil && opts.Format == "portal" {
+		st.direct.loadPortal(ctx, st)
+	}
 	if err == nil {
 		err = readAll(st)
 		st.direct.conn.stop()

@@ -144,6 +144,11 @@ func (s *stager) flush(ctx context.Context) error {
 		if err := s.closeOpen(ctx); err != nil {
 			return err
 		}
+		if s.direct.portal != nil { // the buffers hand their rows to the connection goroutine
+			if err := s.drain(ctx); err != nil {
+				return err
+			}
+		}
 		if err := s.direct.finish(ctx, s); err != nil {
 			return err
 		}

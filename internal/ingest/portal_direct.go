@@ -1,0 +1,362 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/ules-kz/ules/internal/dbq"
+)
+
+// portalDirect is the direct load of a portal export. The portal publishes each endpoint in a folder of its
+// own, read in the order subject/, plans/, plans-kato/, contract/, contract-units/: subjects, plan points
+// and their KATO codes are kept in memory, so that a contract the import creates is loaded as soon as it
+// is read and a unit of such a contract is loaded as an item. Whatever misses one of the direct load's
+// conditions is staged and merged as before, with the subjects (all staged) and the plan points its units
+// name (staged at the end); the staged merge stays the reference.
+//
+// Everything here runs on the loader's connection goroutine, in the order the copying goroutine handed
+// the rows over.
+type portalDirect struct {
+	d *directLoader
+
+	subjects map[string]dbq.StageSubjectsCopyFromParams // the last row of each identifier, as the merge takes it
+	plans    keyed[planPoint]                           // by plan point id
+	loaded   keyed[portalContract]                      // contracts loaded directly, by source id
+	texts    texts
+	needed   map[string]bool // plan points of staged units
+	// Units of loaded contracts that were staged (their plan point was missing): the merge would let a
+	// staged copy win over a later loaded one, so such a unit coming again forces the staged read.
+	stagedOfLoaded map[string]bool
+
+	stageContracts func(context.Context, []dbq.StageContractsCopyFromParams) error
+	stageUnits     func(context.Context, []dbq.StageUnitsCopyFromParams) error
+	stagePlans     func(context.Context, []dbq.StagePlansCopyFromParams) error
+	stageKatos     func(context.Context, []dbq.StagePlanKatosCopyFromParams) error
+}
+
+// portalContract is what the items of a contract loaded directly inherit from it. A year of the portal
+// holds millions of contracts and plan points, so what is kept of each is small and free of pointers.
+type portalContract struct {
+	id       int64
+	signedOn int32 // the calendar day, counted from 1970-01-01
+	rule     uint8 // index in tierRules
+}
+
+// tierRules are the rules a supplier's flags decide (supplierRule).
+var tierRules = []string{"non_resident", "portal_flag", "resident"}
+
+func dayNumber(t time.Time) int32 {
+	return int32(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+func dayTime(n int32) time.Time { return time.Unix(int64(n)*86400, 0).UTC() }
+
+// planPoint is the last row of a plan point, its texts numbered by texts, with its smallest KATO code.
+type planPoint struct {
+	enstru, name, nameKk, description, unit, kato uint32
+	category                                      int32 // noCategory when unclassified
+}
+
+const noCategory = -1
+
+// loadPortal turns st's buffers into the portal's direct load: every full buffer goes to the connection
+// goroutine, which stages it, remembers it or loads it. The jobs run under ctx, the import's: the
+// copying goroutine's own context ends with the reading, before the last jobs have run.
+func (d *directLoader) loadPortal(jobCtx context.Context, st *stager) {
+	p := &portalDirect{
+		d: d, stageContracts: st.contracts.flush, stageUnits: st.units.flush, stagePlans: st.plans.flush, stageKatos: st.katos.flush,
+		subjects: map[string]dbq.StageSubjectsCopyFromParams{}, plans: newKeyed[planPoint](), loaded: newKeyed[portalContract](),
+		texts: newTexts(), needed: map[string]bool{}, stagedOfLoaded: map[string]bool{},
+	}
+	d.portal = p
+	st.subjects.flush = onConn(jobCtx, d.conn, func(_ context.Context, rows []dbq.StageSubjectsCopyFromParams) error {
+		for _, r := range rows {
+			p.subjects[r.Identifier] = r
+		}
+		d.lastLoaded = rows[len(rows)-1].Loc
+		return nil
+	}, st.subjects.flush)
+	st.plans.flush = onConn(jobCtx, d.conn, func(_ context.Context, rows []dbq.StagePlansCopyFromParams) error {
+		t := &p.texts
+		for _, r := range rows {
+			category := int32(noCategory)
+			if r.CategoryID != nil {
+				category = *r.CategoryID
+			}
+			p.plans.set(r.PlanID, planPoint{enstru: t.number(r.EnstruCode), name: t.number(r.Name), nameKk: t.number(r.NameKk),
+				description: t.number(r.Description), unit: t.number(r.Unit), category: category})
+		}
+		d.lastLoaded = rows[len(rows)-1].Loc
+		return nil
+	}, nil)
+	st.katos.flush = onConn(jobCtx, d.conn, func(_ context.Context, rows []dbq.StagePlanKatosCopyFromParams) error {
+		for _, r := range rows {
+			// A code for an unknown plan point can be dropped: a unit of that point is staged, and the merge
+			// rejects it for want of the point.
+			if plan, ok := p.plans.get(r.PlanID); ok && (plan.kato == 0 || r.KATO < p.texts.text(plan.kato)) {
+				plan.kato = p.texts.number(r.KATO)
+				p.plans.set(r.PlanID, plan)
+			}
+		}
+		d.lastLoaded = rows[len(rows)-1].Loc
+		return nil
+	}, nil)
+	st.contracts.flush = onConn(jobCtx, d.conn, p.contracts, nil)
+	st.units.flush = onConn(jobCtx, d.conn, p.units, nil)
+	discard := st.discard
+	st.discard = func(ctx context.Context, prefix string) error {
+		if err := d.conn.submit(ctx, func() error { return discard(jobCtx, prefix) }); err != nil {
+			return err
+		}
+		return d.conn.wait(ctx)
+	}
+}
+
+// onConn makes a buffer's flush hand its rows to the connection goroutine, which runs first and then
+// stage, when there is one. The rows are cloned because the buffer reuses its slice.
+func onConn[T any](jobCtx context.Context, w *connWorker, first, stage func(context.Context, []T) error) func(context.Context, []T) error {
+	return func(ctx context.Context, rows []T) error {
+		owned := slices.Clone(rows)
+		return w.submit(ctx, func() error {
+			if err := first(jobCtx, owned); err != nil {
+				return err
+			}
+			if stage == nil {
+				return nil
+			}
+			return stage(jobCtx, owned)
+		})
+	}
+}
+
+// contracts loads the contracts of a chunk that the import creates and stages the others.
+func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsCopyFromParams) error {
+	d := p.d
+	count := make(map[string]int, len(rows))
+	ids := make([]string, 0, len(rows))
+	for _, c := range rows {
+		if count[c.SourceID] == 0 {
+			ids = append(ids, c.SourceID)
+		}
+		count[c.SourceID]++
+	}
+	seen, err := d.q.DirectSeenContracts(ctx, d.tx, dbq.DirectSeenContractsParams{BatchID: d.batchID, Source: d.source, SourceIds: ids})
+	if err != nil {
+		return fmt.Errorf("ingest: look up contracts: %w", err)
+	}
+	for _, r := range seen {
+		if r.ThisBatch {
+			return &restartStaged{why: fmt.Sprintf("contract %s appears again after it was loaded", r.SourceID)}
+		}
+		count[r.SourceID] = -1
+	}
+	var load []*contractRecord
+	var staged []dbq.StageContractsCopyFromParams
+	for _, c := range rows {
+		if count[c.SourceID] == 1 {
+			if rec := p.record(c); rec != nil {
+				load = append(load, rec)
+				continue
+			}
+		}
+		staged = append(staged, c)
+	}
+	// Staged before the next chunk's look-up, which must see them.
+	if len(staged) > 0 {
+		if err := p.stageContracts(ctx, staged); err != nil {
+			return err
+		}
+	}
+	loadedIDs, err := d.load(ctx, load)
+	if err != nil {
+		return err
+	}
+	for i, rec := range load {
+		c := rec.copies[0]
+		rule, _ := supplierRule(d.suppliers[c.SupplierKey])
+		p.loaded.set(c.SourceID, portalContract{id: loadedIDs[i], signedOn: dayNumber(c.SignedOn), rule: uint8(slices.Index(tierRules, rule))})
+	}
+	return nil
+}
+
+// record is the contract as a record of the direct load, or nil when the staged merge must decide it: in
+// another currency, with an amount the merge refuses, a party not in subject/, or a supplier whose tier
+// item_tier_rule decides.
+func (p *portalDirect) record(c dbq.StageContractsCopyFromParams) *contractRecord {
+	if c.Currency != "KZT" || max(deref(c.Total), deref(c.TotalAlt)) >= largestAmount {
+		return nil
+	}
+	buyer, ok := p.subjects[c.CustomerBin]
+	if !ok {
+		return nil
+	}
+	supplier, ok := p.subjects[c.SupplierKey]
+	if !ok || (supplier.BIN != nil && p.d.referenced[*supplier.BIN]) {
+		return nil
+	}
+	return &contractRecord{copies: []dbq.StageContractsCopyFromParams{c}, subjects: []dbq.StageSubjectsCopyFromParams{buyer, supplier}}
+}
+
+// units loads the units of contracts loaded directly whose plan point is known, and stages the others.
+func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromParams) error {
+	d := p.d
+	var load []int
+	var staged []dbq.StageUnitsCopyFromParams
+	for i := range rows {
+		u := &rows[i]
+		if _, ok := p.loaded.get(u.ContractSourceID); !ok {
+			p.needed[u.PlanID] = true
+			staged = append(staged, *u)
+			continue
+		}
+		if max(u.Value, deref(u.ValueAlt), deref(u.UnitPrice)) >= largestAmount {
+			return &restartStaged{why: fmt.Sprintf("unit %s has an amount the merge refuses, and its contract %s was loaded", u.SourceID, u.ContractSourceID)}
+		}
+		key := u.ContractSourceID + "\x00" + u.SourceID
+		if _, ok := p.plans.get(u.PlanID); !ok {
+			p.stagedOfLoaded[key] = true
+			staged = append(staged, *u)
+			continue
+		}
+		if p.stagedOfLoaded[key] {
+			return &restartStaged{why: fmt.Sprintf("unit %s of contract %s appears again", u.SourceID, u.ContractSourceID)}
+		}
+		load = append(load, i)
+	}
+	if len(staged) > 0 {
+		if err := p.stageUnits(ctx, staged); err != nil {
+			return err
+		}
+	}
+	if len(load) == 0 {
+		return nil
+	}
+	err := d.itemRows.stream(ctx, d.tx, copyItems, len(load), func(i int) {
+		u := &rows[load[i]]
+		c, _ := p.loaded.get(u.ContractSourceID)
+		point, _ := p.plans.get(u.PlanID)
+		plan := p.planRow(u.PlanID, point)
+		rule := tierRules[c.rule]
+		d.itemRow(c.id, dayTime(c.signedOn), rule, tierOfRule(rule), u, &plan, p.texts.text(point.kato))
+	})
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" { // unique_violation: a unit came twice
+		return &restartStaged{why: "a contract unit appears more than once"}
+	}
+	if err != nil {
+		return fmt.Errorf("ingest: load contract items: %w", err)
+	}
+	d.items += int64(len(load))
+	d.lastLoaded = rows[load[len(load)-1]].Loc
+	return nil
+}
+
+// finish stages the plan points the staged units name, each with its smallest KATO code: the merge takes
+// the last row of a plan point and the smallest code, which is all it would find.
+func (p *portalDirect) finish(ctx context.Context) error {
+	var plans []dbq.StagePlansCopyFromParams
+	var katos []dbq.StagePlanKatosCopyFromParams
+	for id := range p.needed {
+		point, ok := p.plans.get(id)
+		if !ok {
+			continue
+		}
+		plans = append(plans, p.planRow(id, point))
+		if point.kato != 0 {
+			katos = append(katos, dbq.StagePlanKatosCopyFromParams{Loc: "plans-kato/", PlanID: id, KATO: p.texts.text(point.kato)})
+		}
+	}
+	for len(plans) > 0 {
+		n := min(len(plans), copyChunk)
+		if err := p.stagePlans(ctx, plans[:n]); err != nil {
+			return err
+		}
+		plans = plans[n:]
+	}
+	for len(katos) > 0 {
+		n := min(len(katos), copyChunk)
+		if err := p.stageKatos(ctx, katos[:n]); err != nil {
+			return err
+		}
+		katos = katos[n:]
+	}
+	return nil
+}
+
+// planRow is a remembered plan point as the staging row it was read as, but for its location.
+func (p *portalDirect) planRow(id string, point planPoint) dbq.StagePlansCopyFromParams {
+	t := &p.texts
+	row := dbq.StagePlansCopyFromParams{Loc: "plans/", PlanID: id, EnstruCode: t.text(point.enstru), Name: t.text(point.name),
+		NameKk: t.text(point.nameKk), Description: t.text(point.description), Unit: t.text(point.unit)}
+	if point.category != noCategory {
+		row.CategoryID = &point.category
+	}
+	return row
+}
+
+// texts numbers distinct strings; number 0 is the empty string.
+type texts struct {
+	numbers map[string]uint32
+	list    []string
+}
+
+func newTexts() texts { return texts{numbers: map[string]uint32{"": 0}, list: []string{""}} }
+
+func (t *texts) number(s string) uint32 {
+	if n, ok := t.numbers[s]; ok {
+		return n
+	}
+	n := uint32(len(t.list))
+	t.numbers[s] = n
+	t.list = append(t.list, s)
+	return n
+}
+
+func (t *texts) text(n uint32) string { return t.list[n] }
+
+// keyed maps source ids to values. The portal's ids are numbers, which are kept as such: a map of string
+// keys cost a pointer and an allocation per entry.
+type keyed[V any] struct {
+	numbers map[int64]V
+	others  map[string]V
+}
+
+func newKeyed[V any]() keyed[V] { return keyed[V]{numbers: map[int64]V{}, others: map[string]V{}} }
+
+// numericKey reads an id written as a number without leading zeros, which is the only spelling of it.
+func numericKey(id string) (int64, bool) {
+	if id == "" || len(id) > 18 || (id[0] == '0' && len(id) > 1) {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+func (k keyed[V]) get(id string) (V, bool) {
+	if n, ok := numericKey(id); ok {
+		v, found := k.numbers[n]
+		return v, found
+	}
+	v, found := k.others[id]
+	return v, found
+}
+
+func (k keyed[V]) set(id string, v V) {
+	if n, ok := numericKey(id); ok {
+		k.numbers[n] = v
+		return
+	}
+	k.others[id] = v
+}
