@@ -508,11 +508,11 @@ func (o *ocdsReader) finish(d *ocdsDoc, first bool) error {
 		if d.versioned {
 			rec["versionedRelease"] = true
 		}
-		return o.record(node{v: rec, path: d.path})
+		return o.record(at(rec, d.path))
 	case d.releases:
 		return o.flushHeld(d)
 	case d.isRelease():
-		return o.packageRelease(node{v: d.fields, path: d.path})
+		return o.packageRelease(at(d.fields, d.path))
 	}
 	reason := "not OCDS: want a release package, a record package, a release or a record (a JSON object with \"releases\", \"records\" or \"ocid\")"
 	switch {
@@ -566,7 +566,7 @@ func (o *ocdsReader) each(dec *json.Decoder, lr *lineReader, path string, fn fun
 		if err := dec.Decode(&v); err != nil {
 			return jerr(err)
 		}
-		if err := fn(node{v: v, path: fmt.Sprintf("%s[%d]", path, i)}, dec.InputOffset()-start); err != nil {
+		if err := fn(at(v, path+"["+strconv.Itoa(i)+"]"), dec.InputOffset()-start); err != nil {
 			return err
 		}
 	}
@@ -671,7 +671,7 @@ func (o *ocdsReader) record(n node) error {
 		return nil // planning and tender releases only: nothing that is contracted yet
 	}
 	compiled, date := compileReleases(full)
-	return o.report(o.release(node{v: compiled, path: n.path + ".releases"}, ocid, date))
+	return o.report(o.release(at(compiled, n.path()+".releases"), ocid, date))
 }
 
 // isLinkedRelease reports whether a record's release is a link ({url, date, tag}) rather than the release.
@@ -734,7 +734,7 @@ func compileReleases(rels []node) (map[string]any, *time.Time) {
 			switch v := m[k].(type) {
 			case nil:
 			case map[string]any:
-				out[k] = mergeObject(out[k], v, d.n.path+"."+k)
+				out[k] = mergeObject(out[k], v, d.n.path()+"."+k)
 			default:
 				out[k] = v
 			}
@@ -743,7 +743,7 @@ func compileReleases(rels []node) (map[string]any, *time.Time) {
 			switch v := m[k].(type) {
 			case nil:
 			case []any:
-				out[k] = mergeByID(out[k], v, d.n.path+"."+k)
+				out[k] = mergeByID(out[k], v, d.n.path()+"."+k)
 			default:
 				out[k] = v
 			}
@@ -813,19 +813,31 @@ type pathError struct{ path, reason string }
 func (e *pathError) Error() string { return e.path + ": " + e.reason }
 
 func perr(n node, format string, args ...any) error {
-	return &pathError{path: n.path, reason: fmt.Sprintf(format, args...)}
+	return &pathError{path: n.path(), reason: fmt.Sprintf(format, args...)}
 }
 
-// node is a decoded JSON value with its path in the file.
+// node is a decoded JSON value with its path in the file. A field's path is spelled out only when asked
+// for (an error, a location): spelling it for every field read cost a tenth of an OCDS import.
 type node struct {
 	v    any
-	path string
+	base string // the whole path, or the parent's when key is set
+	key  string
+}
+
+// at is the value v found at path.
+func at(v any, path string) node { return node{v: v, base: path} }
+
+func (n node) path() string {
+	if n.key != "" {
+		return n.base + "." + n.key
+	}
+	return n.base
 }
 
 func (n node) origin() node {
 	if m, ok := n.v.(map[string]any); ok {
 		if p, ok := m[originKey].(string); ok {
-			n.path = p
+			return at(n.v, p)
 		}
 	}
 	return n
@@ -833,7 +845,7 @@ func (n node) origin() node {
 
 // get returns a field of an object; a field of anything else is null.
 func (n node) get(key string) node {
-	child := node{path: n.path + "." + key}
+	child := node{base: n.path(), key: key}
 	if m, ok := n.v.(map[string]any); ok {
 		child.v = m[key]
 	}
@@ -874,8 +886,9 @@ func (n node) list() ([]node, error) {
 		return nil, nil
 	case []any:
 		out := make([]node, len(v))
+		base := n.path()
 		for i, e := range v {
-			out[i] = node{v: e, path: fmt.Sprintf("%s[%d]", n.path, i)}.origin()
+			out[i] = at(e, base+"["+strconv.Itoa(i)+"]").origin()
 		}
 		return out, nil
 	}
@@ -1325,7 +1338,7 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 		}
 	}
 	valueNode := d.main.get("value")
-	if val.node.path != "" {
+	if val.node.path() != "" {
 		valueNode = val.node
 	}
 	total, currency := val.amount, val.currency
@@ -1467,7 +1480,7 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 	}
 	t := total.minor
 	rec.copies = []dbq.StageContractsCopyFromParams{{
-		Loc:         r.o.loc(d.main.path),
+		Loc:         r.o.loc(d.main.path()),
 		SourceID:    d.sourceID,
 		CustomerBin: buyer.key,
 		SupplierKey: supplier.key,
@@ -1513,7 +1526,7 @@ func transactions(n node, currency string) (*amount, string, node, error) {
 			return nil, "", node{}, perr(vn.get("amount"), "the transactions add up to an implausibly large amount")
 		}
 	}
-	if curNode.path == "" {
+	if curNode.path() == "" {
 		curNode = txs[0].get("value").get("currency")
 	}
 	return &amount{minor: sum}, currency, curNode, nil
@@ -1521,7 +1534,7 @@ func transactions(n node, currency string) (*amount, string, node, error) {
 
 // item checks one item and works out its value when it has a unit price.
 func (r *ocdsRelease) item(n node, pos int) (ocdsItem, error) {
-	it := ocdsItem{path: n.path}
+	it := ocdsItem{path: n.path()}
 	var err error
 	if it.id, err = n.get("id").text(); err != nil {
 		return it, err
@@ -1581,7 +1594,7 @@ func (r *ocdsRelease) item(n node, pos int) (ocdsItem, error) {
 	if it.quantity, err = q.text(); err != nil {
 		return it, err
 	}
-	if it.quantity != "" && !decimalPattern.MatchString(it.quantity) {
+	if it.quantity != "" && !isDecimal(it.quantity) {
 		return it, perr(q, "%q is not a non-negative number", it.quantity)
 	}
 	if it.quantity, err = money.Plain(it.quantity); err != nil {
@@ -1776,7 +1789,7 @@ func (r *ocdsRelease) org(ref node) (*ocdsOrg, error) {
 	if name == "" {
 		name = legal
 	}
-	org := &ocdsOrg{name: name, path: src.path}
+	org := &ocdsOrg{name: name, path: src.path()}
 	org.country = countryFromCode(code)
 	if org.country == "" {
 		org.country = countryFromName(countryName)
