@@ -161,11 +161,9 @@ func decodeFlat[T any](dec *jsontext.Decoder, fields map[string]int, rec *T) err
 		i, known := fields[string(raw[1:len(raw)-1])] // looked up without a copy
 		var name string
 		if bytes.IndexByte(raw, '\\') >= 0 {
-			unquoted, err := jsontext.AppendUnquote(nil, raw)
-			if err != nil {
+			if name, err = unquote(raw); err != nil {
 				return streamError{syntaxError(dec, err)}
 			}
-			name = string(unquoted)
 			i, known = fields[name]
 		} else if known {
 			name = string(raw[1 : len(raw)-1])
@@ -185,7 +183,7 @@ func decodeFlat[T any](dec *jsontext.Decoder, fields map[string]int, rec *T) err
 				}
 				continue
 			}
-			tok, err := dec.ReadToken()
+			raw, err := dec.ReadValue()
 			if err != nil {
 				return streamError{syntaxError(dec, err)}
 			}
@@ -194,9 +192,13 @@ func decodeFlat[T any](dec *jsontext.Decoder, fields map[string]int, rec *T) err
 			case 'n':
 				*s = scalar{}
 			case '"':
-				*s = scalar{text: strings.TrimSpace(tok.String()), valid: true}
+				text, err := unquote(raw)
+				if err != nil {
+					return streamError{syntaxError(dec, err)}
+				}
+				*s = scalar{text: strings.TrimSpace(text), valid: true}
 			default:
-				*s = scalar{text: tok.String(), valid: true}
+				*s = scalar{text: string(raw), valid: true}
 			}
 		}
 	}
@@ -204,4 +206,13 @@ func decodeFlat[T any](dec *jsontext.Decoder, fields map[string]int, rec *T) err
 		return streamError{syntaxError(dec, err)}
 	}
 	return bad
+}
+
+// unquote reads a JSON string the decoder has checked; most have no escapes and are copied as they are.
+func unquote(raw jsontext.Value) (string, error) {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), nil
+	}
+	b, err := jsontext.AppendUnquote(nil, raw)
+	return string(b), err
 }

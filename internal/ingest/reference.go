@@ -409,7 +409,7 @@ func parseDecimal(field string, s scalar) (*string, error) {
 	if !s.present() {
 		return nil, nil
 	}
-	if !decimalPattern.MatchString(s.text) {
+	if !isDecimal(s.text) {
 		return nil, fieldError(field, "%q is not a non-negative number", s.text)
 	}
 	plain, err := plainNumber(field, s.text)

@@ -84,6 +84,7 @@ type stager struct {
 	meter      *meter
 	worker     bool // parses for readFiles, which reports progress itself
 	buyerTypes buyerTypes
+	categories map[categoryKey]*int32
 
 	subjects  buffer[dbq.StageSubjectsCopyFromParams]
 	contracts buffer[dbq.StageContractsCopyFromParams]
@@ -218,15 +219,32 @@ func (s *stager) discardPrefix(ctx context.Context, prefix string) error {
 	return s.discard(ctx, prefix)
 }
 
-// category classifies an item by its ENSTRU code and texts.
+// category classifies an item by its ENSTRU code and texts (three at most). Items repeat their products,
+// so answers are remembered; the pointers they return are shared and never written through.
 func (s *stager) category(enstru string, texts ...string) *int32 {
-	id, _, ok := s.classifier.Classify(enstru, texts...)
-	if !ok {
-		return nil
+	key := categoryKey{enstru: enstru}
+	copy(key.texts[:], texts)
+	if c, ok := s.categories[key]; ok {
+		return c
 	}
-	c := int32(id)
-	return &c
+	var c *int32
+	if id, _, ok := s.classifier.Classify(enstru, texts...); ok {
+		c = new(int32(id))
+	}
+	if s.categories == nil || len(s.categories) >= maxRememberedCategories {
+		s.categories = make(map[categoryKey]*int32)
+	}
+	s.categories[key] = c
+	return c
 }
+
+type categoryKey struct {
+	enstru string
+	texts  [3]string
+}
+
+// maxRememberedCategories bounds the memory of answers whatever the input's variety.
+const maxRememberedCategories = 50_000
 
 // residentOf decides residency: the source's own mark when it has one, otherwise the deployment's home country.
 func (s *stager) residentOf(mark *bool, country string) bool {

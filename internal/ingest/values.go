@@ -3,7 +3,6 @@ package ingest
 import (
 	"fmt"
 	"math/big"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -82,13 +81,13 @@ func parseQuantity(field string, s scalar) (string, error) {
 	if !s.present() {
 		return "0", nil
 	}
-	if !decimalPattern.MatchString(s.text) {
+	if !isDecimal(s.text) {
 		return "", fieldError(field, "%q is not a non-negative number", s.text)
 	}
 	return plainNumber(field, s.text)
 }
 
-// plainNumber writes a number that matched decimalPattern without its exponent, which COPY cannot encode.
+// plainNumber writes a number that isDecimal accepts without its exponent, which COPY cannot encode.
 func plainNumber(field, text string) (string, error) {
 	plain, err := money.Plain(text)
 	if err != nil {
@@ -97,7 +96,45 @@ func plainNumber(field, text string) (string, error) {
 	return plain, nil
 }
 
-var decimalPattern = regexp.MustCompile(`^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$`)
+// isDecimal matches ^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$ without a regular expression, which cost
+// more than the rest of reading a number.
+func isDecimal(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '+' {
+		i++
+	}
+	whole := leadingDigits(s[i:])
+	i += whole
+	frac := 0
+	if i < len(s) && s[i] == '.' {
+		i++
+		frac = leadingDigits(s[i:])
+		i += frac
+	}
+	if whole == 0 && frac == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := leadingDigits(s[i:])
+		if exp < 1 || exp > 3 {
+			return false
+		}
+		i += exp
+	}
+	return i == len(s)
+}
+
+func leadingDigits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
 
 var dateLayouts = []string{
 	"2006-01-02",
@@ -190,13 +227,33 @@ func checkEnstru(field, code string) error {
 	if code == "" {
 		return nil
 	}
-	if !enstruPattern.MatchString(code) {
+	if !isEnstru(code) {
 		return fieldError(field, "%q is not an ENSTRU code (want XXXXXX.XXX.XXXXXX)", code)
 	}
 	return nil
 }
 
-var enstruPattern = regexp.MustCompile(`^\d{2,6}(\.\d{1,3}(\.\d{1,6})?)?$`)
+// isEnstru matches ^\d{2,6}(\.\d{1,3}(\.\d{1,6})?)?$: a class, and optionally a subclass and a position.
+func isEnstru(s string) bool {
+	limits := [3][2]int{{2, 6}, {1, 3}, {1, 6}}
+	part, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.':
+			if n < limits[part][0] || part == len(limits)-1 {
+				return false
+			}
+			part, n = part+1, 0
+		case c >= '0' && c <= '9':
+			if n++; n > limits[part][1] {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return n >= limits[part][0]
+}
 
 // checkKATO accepts a 9-digit KATO code.
 func checkKATO(field, code string, required bool) error {
@@ -227,7 +284,7 @@ func parseRate(field string, s scalar) (*string, error) {
 	if !s.present() {
 		return nil, nil
 	}
-	if !decimalPattern.MatchString(s.text) {
+	if !isDecimal(s.text) {
 		return nil, fieldError(field, "%q is not a positive number", s.text)
 	}
 	// No currency costs more than a million tenge; a larger rate is a typo that would overflow the amounts.
