@@ -12,6 +12,7 @@ SELECT
     coalesce(sum(i.value), 0)::bigint AS total,
     coalesce(sum(i.value) FILTER (WHERE i.tier = 1), 0)::bigint AS domestic,
     coalesce(sum(i.local_content_value), 0)::bigint AS local_content,
+    coalesce(sum(i.local_content_certified_value), 0)::bigint AS local_content_certified,
     count(*)::bigint AS items,
     (count(*) FILTER (WHERE i.tier = 1))::bigint AS domestic_items,
     count(DISTINCT i.contract_id)::bigint AS contracts,

@@ -27,7 +27,10 @@ SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.currency, c.method, 
        b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, b.name_kk AS buyer_name_kk,
        s.identifier AS supplier_id, s.name_ru AS supplier_name_ru, s.name_kk AS supplier_name_kk,
        s.country AS supplier_country,
-       x.scope_value, x.domestic_value, x.items, x.min_tier::smallint AS best_tier
+       x.scope_value, x.domestic_value, x.items, x.min_tier::smallint AS best_tier,
+       -- KC of the whole contract (DESIGN.md §5): its S is the contract total, whatever the scope.
+       (SELECT coalesce(sum(a.local_content_certified_value), 0) FROM contract_items a
+        WHERE a.contract_id = c.id AND NOT a.deleted)::bigint AS certified_value
 FROM contracts c
 JOIN buyers b ON b.id = c.buyer_id
 JOIN suppliers s ON s.id = c.supplier_id
@@ -85,6 +88,7 @@ type ContractListRow struct {
 	DomesticValue           int64
 	Items                   int64
 	BestTier                int16
+	CertifiedValue          int64
 }
 
 // Contracts with items in the category and period, newest first; the cursor is the last row's (signed_on, id).
@@ -129,6 +133,7 @@ func (q *Queries) ContractList(ctx context.Context, db DBTX, arg ContractListPar
 			&i.DomesticValue,
 			&i.Items,
 			&i.BestTier,
+			&i.CertifiedValue,
 		); err != nil {
 			return nil, err
 		}

@@ -241,7 +241,8 @@ WITH katos AS (
 ), suppliers_seen AS (
     SELECT s.id, s.portal_producer, s.resident,
            EXISTS (SELECT 1 FROM producer_register r WHERE r.bin = s.bin)
-               OR EXISTS (SELECT 1 FROM origin_certificates oc WHERE oc.bin = s.bin) AS referenced
+               OR EXISTS (SELECT 1 FROM origin_certificates oc WHERE oc.bin = s.bin) AS referenced,
+           EXISTS (SELECT 1 FROM origin_certificates oc WHERE oc.bin = s.bin) AS certified
     FROM suppliers s
     WHERE s.id IN (SELECT supplier_id FROM stg_written_contracts WHERE fresh)
 ), priced AS (
@@ -250,18 +251,20 @@ WITH katos AS (
                 WHEN sp.portal_producer THEN 'portal_flag'
                 WHEN sp.resident THEN 'resident'
                 ELSE 'non_resident'
-           END AS rule
+           END AS rule,
+           CASE WHEN sp.certified THEN item_certified_bp(src.supplier_id, src.signed_on, src.enstru_code) END AS certified_bp
     FROM src
     JOIN suppliers_seen sp ON sp.id = src.supplier_id
 )
 INSERT INTO contract_items (contract_id, source_id, signed_on, enstru_code, name, name_kk, description,
     quantity, unit, unit_price, value, value_alt, local_content_bp, local_content_value, kato, region,
-    category_id, tier, tier_rule, deleted)
+    category_id, tier, tier_rule, deleted, local_content_certified_bp, local_content_certified_value)
 SELECT p.contract_id, p.source_id, p.signed_on, p.enstru_code, p.name, p.name_kk, p.description, p.quantity,
     p.unit, round(p.unit_price * coalesce(p.rate, 1))::bigint, p.value_kzt,
     round(p.value_alt * coalesce(p.rate, 1))::bigint, p.local_content_bp,
     round(p.value_kzt * coalesce(p.local_content_bp, 0) / 10000.0)::bigint, p.kato, r.code, p.category_id,
-    tier_of_rule(p.rule), p.rule, p.deleted
+    tier_of_rule(p.rule), p.rule, p.deleted, p.certified_bp,
+    round(p.value_kzt * coalesce(p.certified_bp, 0) / 10000.0)::bigint
 FROM priced p
 LEFT JOIN regions r ON r.code = left(p.kato, 2)
 `
@@ -415,7 +418,8 @@ WITH staged AS (
 ), suppliers_seen AS (
     SELECT s.id, s.portal_producer, s.resident,
            EXISTS (SELECT 1 FROM producer_register r WHERE r.bin = s.bin)
-               OR EXISTS (SELECT 1 FROM origin_certificates oc WHERE oc.bin = s.bin) AS referenced
+               OR EXISTS (SELECT 1 FROM origin_certificates oc WHERE oc.bin = s.bin) AS referenced,
+           EXISTS (SELECT 1 FROM origin_certificates oc WHERE oc.bin = s.bin) AS certified
     FROM suppliers s
     WHERE s.id IN (SELECT supplier_id FROM src)
 ), priced AS (
@@ -426,19 +430,21 @@ WITH staged AS (
                 WHEN sp.portal_producer THEN 'portal_flag'
                 WHEN sp.resident THEN 'resident'
                 ELSE 'non_resident'
-           END AS rule
+           END AS rule,
+           CASE WHEN sp.certified THEN item_certified_bp(src.supplier_id, src.signed_on, src.enstru_code) END AS certified_bp
     FROM src
     JOIN suppliers_seen sp ON sp.id = src.supplier_id
 ), up AS (
     INSERT INTO contract_items AS i (contract_id, source_id, signed_on, enstru_code, name, name_kk, description,
         quantity, unit, unit_price, value, value_alt, local_content_bp, local_content_value, kato, region,
-        category_id, tier, tier_rule, deleted)
+        category_id, tier, tier_rule, deleted, local_content_certified_bp, local_content_certified_value)
     SELECT p.contract_id, p.source_id, p.signed_on, p.enstru_code, p.name, p.name_kk, p.description, p.quantity,
         p.unit, round(p.unit_price * coalesce(p.rate, 1))::bigint, p.value_kzt,
         round(p.value_alt * coalesce(p.rate, 1))::bigint, p.local_content_bp,
         round(p.value_kzt * coalesce(p.local_content_bp, 0) / 10000.0)::bigint, p.kato,
         (SELECT r.code FROM regions r WHERE r.code = left(p.kato, 2)), p.category_id,
-        tier_of_rule(p.rule), p.rule, p.deleted
+        tier_of_rule(p.rule), p.rule, p.deleted, p.certified_bp,
+        round(p.value_kzt * coalesce(p.certified_bp, 0) / 10000.0)::bigint
     FROM priced p
     ON CONFLICT (contract_id, source_id) DO UPDATE
     SET signed_on = EXCLUDED.signed_on, enstru_code = EXCLUDED.enstru_code, name = EXCLUDED.name,
@@ -447,14 +453,16 @@ WITH staged AS (
         value_alt = EXCLUDED.value_alt, local_content_bp = EXCLUDED.local_content_bp,
         local_content_value = EXCLUDED.local_content_value, kato = EXCLUDED.kato, region = EXCLUDED.region,
         category_id = EXCLUDED.category_id, tier = EXCLUDED.tier, tier_rule = EXCLUDED.tier_rule,
-        deleted = EXCLUDED.deleted
+        deleted = EXCLUDED.deleted, local_content_certified_bp = EXCLUDED.local_content_certified_bp,
+        local_content_certified_value = EXCLUDED.local_content_certified_value
     WHERE (i.signed_on, i.enstru_code, i.name, i.name_kk, i.description, i.quantity, i.unit, i.unit_price, i.value,
-           i.value_alt, i.local_content_bp, i.kato, i.category_id, i.tier, i.tier_rule, i.deleted)
+           i.value_alt, i.local_content_bp, i.kato, i.category_id, i.tier, i.tier_rule, i.deleted,
+           i.local_content_certified_bp)
         IS DISTINCT FROM
           (EXCLUDED.signed_on, EXCLUDED.enstru_code, EXCLUDED.name, EXCLUDED.name_kk, EXCLUDED.description,
            EXCLUDED.quantity, EXCLUDED.unit, EXCLUDED.unit_price, EXCLUDED.value, EXCLUDED.value_alt,
            EXCLUDED.local_content_bp, EXCLUDED.kato, EXCLUDED.category_id, EXCLUDED.tier, EXCLUDED.tier_rule,
-           EXCLUDED.deleted)
+           EXCLUDED.deleted, EXCLUDED.local_content_certified_bp)
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM src)::bigint AS staged, (SELECT count(*) FROM up)::bigint AS written
@@ -522,18 +530,23 @@ WITH touched AS MATERIALIZED (
       AND EXISTS (SELECT 1 FROM contract_replacements r WHERE r.contract_id = k.id AND r.batch_id = $1)
       AND NOT EXISTS (SELECT 1 FROM stg_units u WHERE u.contract_source_id = k.source_id)
 ), decided AS (
-    SELECT i.contract_id, i.source_id, t.signed_on, item_tier_rule(t.supplier_id, t.signed_on, i.enstru_code, i.category_id) AS rule
+    SELECT i.contract_id, i.source_id, t.signed_on,
+           item_tier_rule(t.supplier_id, t.signed_on, i.enstru_code, i.category_id) AS rule,
+           item_certified_bp(t.supplier_id, t.signed_on, i.enstru_code) AS certified_bp
     FROM touched t
     JOIN contract_items i ON i.contract_id = t.id
 )
 UPDATE contract_items i
-SET signed_on = d.signed_on, tier = tier_of_rule(d.rule), tier_rule = d.rule
+SET signed_on = d.signed_on, tier = tier_of_rule(d.rule), tier_rule = d.rule,
+    local_content_certified_bp = d.certified_bp,
+    local_content_certified_value = round(i.value * coalesce(d.certified_bp, 0) / 10000.0)::bigint
 FROM decided d
-WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id) AND (i.signed_on, i.tier_rule) IS DISTINCT FROM (d.signed_on, d.rule)
+WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id)
+  AND (i.signed_on, i.tier_rule, i.local_content_certified_bp) IS DISTINCT FROM (d.signed_on, d.rule, d.certified_bp)
 `
 
 // A new contract version may change what its stored items inherit (signing date, supplier) even when the
-// batch carried none of its units; their tiers are decided again as of the new date. Only replaced contracts
+// batch carried none of its units; their tiers and certified local content are decided again as of the new date. Only replaced contracts
 // have items from before the batch.
 func (q *Queries) ImportRefreshItemsOfContracts(ctx context.Context, db DBTX, batchID *int64) (int64, error) {
 	result, err := db.Exec(ctx, importRefreshItemsOfContracts, batchID)

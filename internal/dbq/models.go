@@ -57,26 +57,28 @@ type Contract struct {
 }
 
 type ContractItem struct {
-	ContractID        int64
-	SourceID          string
-	SignedOn          time.Time
-	EnstruCode        string
-	Name              string
-	NameKk            string
-	Description       string
-	Quantity          string
-	Unit              string
-	UnitPrice         *int64
-	Value             int64
-	ValueAlt          *int64
-	LocalContentBp    *int32
-	LocalContentValue int64
-	KATO              string
-	Region            *string
-	CategoryID        *int32
-	Tier              int16
-	TierRule          string
-	Deleted           bool
+	ContractID                 int64
+	SourceID                   string
+	SignedOn                   time.Time
+	EnstruCode                 string
+	Name                       string
+	NameKk                     string
+	Description                string
+	Quantity                   string
+	Unit                       string
+	UnitPrice                  *int64
+	Value                      int64
+	ValueAlt                   *int64
+	LocalContentBp             *int32
+	LocalContentValue          int64
+	KATO                       string
+	Region                     *string
+	CategoryID                 *int32
+	Tier                       int16
+	TierRule                   string
+	Deleted                    bool
+	LocalContentCertifiedBp    *int32
+	LocalContentCertifiedValue int64
 }
 
 type ContractReplacement struct {

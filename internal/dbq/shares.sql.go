@@ -23,6 +23,7 @@ SELECT
     coalesce(sum(i.value), 0)::bigint AS total,
     coalesce(sum(i.value) FILTER (WHERE i.tier = 1), 0)::bigint AS domestic,
     coalesce(sum(i.local_content_value), 0)::bigint AS local_content,
+    coalesce(sum(i.local_content_certified_value), 0)::bigint AS local_content_certified,
     count(*)::bigint AS items,
     (count(*) FILTER (WHERE i.tier = 1))::bigint AS domestic_items,
     count(DISTINCT i.contract_id)::bigint AS contracts,
@@ -48,14 +49,15 @@ type ShareFiguresParams struct {
 }
 
 type ShareFiguresRow struct {
-	Key               string
-	Total             int64
-	Domestic          int64
-	LocalContent      int64
-	Items             int64
-	DomesticItems     int64
-	Contracts         int64
-	DomesticContracts int64
+	Key                   string
+	Total                 int64
+	Domestic              int64
+	LocalContent          int64
+	LocalContentCertified int64
+	Items                 int64
+	DomesticItems         int64
+	Contracts             int64
+	DomesticContracts     int64
 }
 
 // Figures for one scope, grouped by group_by (” for one total row). Dates are signing dates, inclusive.
@@ -79,6 +81,7 @@ func (q *Queries) ShareFigures(ctx context.Context, db DBTX, arg ShareFiguresPar
 			&i.Total,
 			&i.Domestic,
 			&i.LocalContent,
+			&i.LocalContentCertified,
 			&i.Items,
 			&i.DomesticItems,
 			&i.Contracts,

@@ -18,6 +18,8 @@ type figuresJSON struct {
 	DomesticShareByCount     float64 `json:"domestic_share_by_count"`
 	DomesticShareByContracts float64 `json:"domestic_share_by_contracts"`
 	LocalContentShare        float64 `json:"local_content_share"`
+	LocalContentCertified    string  `json:"local_content_certified"`
+	LocalContentCertShare    float64 `json:"local_content_certified_share"`
 	Contracts                int64   `json:"contracts"`
 	DomesticContracts        int64   `json:"domestic_contracts"`
 	Items                    int64   `json:"items"`
@@ -29,6 +31,7 @@ func figuresOf(f share.Figures) figuresJSON {
 		Total: money.FormatMajor(f.Total), Domestic: money.FormatMajor(f.Domestic), LocalContent: money.FormatMajor(f.LocalContent),
 		DomesticShare: percent(f.DomesticShare()), DomesticShareByCount: percent(f.DomesticShareByCount()),
 		DomesticShareByContracts: percent(f.DomesticShareByContracts()), LocalContentShare: percent(f.LocalContentShare()),
+		LocalContentCertified: money.FormatMajor(f.LocalContentCertified), LocalContentCertShare: percent(f.LocalContentCertifiedShare()),
 		Contracts: f.Contracts, DomesticContracts: f.DomesticContracts, Items: f.Items, DomesticItems: f.DomesticItems,
 	}
 }
@@ -179,6 +182,7 @@ type contractJSON struct {
 	Method                string   `json:"method"`
 	Status                string   `json:"status"`
 	LocalContentPublished *float64 `json:"local_content_published"`
+	LocalContentCertified float64  `json:"local_content_certified"`
 	BuyerBIN              string   `json:"buyer_bin"`
 	BuyerName             string   `json:"buyer_name"`
 	SupplierID            string   `json:"supplier_id"`
@@ -220,7 +224,7 @@ func (s *Server) apiContracts(c fiber.Ctx) error {
 			BuyerBIN: r.BuyerBIN, BuyerName: r.BuyerNames.In(lang), SupplierID: r.SupplierID,
 			SupplierName: r.SupplierNames.In(lang), SupplierCountry: r.SupplierCountry,
 			ScopeValue: money.FormatMajor(r.ScopeValue), DomesticValue: money.FormatMajor(r.DomesticValue),
-			Items: r.Items, DomesticProducer: r.BestTier == 1}
+			Items: r.Items, DomesticProducer: r.BestTier == 1, LocalContentCertified: percent(r.LocalContentCertified())}
 		if r.LocalContentPublished != nil {
 			v := percent(int64(*r.LocalContentPublished))
 			out[i].LocalContentPublished = &v

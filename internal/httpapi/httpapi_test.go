@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -47,6 +49,37 @@ func getJSON(t *testing.T, app *fiber.App, url string) map[string]any {
 	var out map[string]any
 	require.NoError(t, json.Unmarshal([]byte(body), &out), body)
 	return out
+}
+
+// Local content by ST-KZ certificates stands beside the published one: a certificate of the producer for
+// 1413 (90%) covers the girls' dress; the boys' suit (1413 too) falls in it as well, the reseller has none.
+func TestSharesCertifiedLocalContent(t *testing.T) {
+	t.Parallel()
+	pool, _ := pgtest.NewDB(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	im := ingest.NewImporter(pool, "KZ", log)
+	_, err := im.Import(context.Background(), ingest.Options{Format: "csv", Path: "../../docs/examples/items.csv"})
+	require.NoError(t, err)
+	certificates := filepath.Join(t.TempDir(), "certificates.csv")
+	require.NoError(t, os.WriteFile(certificates, []byte("number,bin,enstru_code,local_content_percent,issued,expires\n"+
+		"KZ 7500 2026 0000001,110440000011,1413,90,2026-01-01,2026-12-31\n"), 0o644))
+	_, err = im.Import(context.Background(), ingest.Options{Format: "certificates", Path: certificates})
+	require.NoError(t, err)
+	app, err := httpapi.New(pool, log, func() time.Time { return time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC) })
+	require.NoError(t, err)
+
+	got := getJSON(t, app, "/api/v1/shares?category=school-uniforms&from=2026-01-01&to=2026-12-31")
+	require.Equal(t, "3301200.00", got["local_content"])
+	require.Equal(t, "3402000.00", got["local_content_certified"]) // (1 800 000 + 1 980 000) × 90%
+	require.Equal(t, 42.63, got["local_content_certified_share"])
+	contracts := getJSON(t, app, "/api/v1/contracts?category=school-uniforms&from=2026-01-01&to=2026-12-31")["contracts"].([]any)
+	require.Len(t, contracts, 2)
+	require.Equal(t, "SU-2026-002", contracts[0].(map[string]any)["source_id"])
+	require.Equal(t, 0.0, contracts[0].(map[string]any)["local_content_certified"])
+	require.Equal(t, 90.0, contracts[1].(map[string]any)["local_content_certified"])
+	status, page := get(t, app, "/targets/school-uniforms-50?as_of=2026-11-25&lang=en")
+	require.Equal(t, 200, status)
+	require.Contains(t, page, "Local content by ST-KZ certificates")
 }
 
 func TestShares(t *testing.T) {

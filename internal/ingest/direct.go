@@ -544,7 +544,8 @@ func (d *directLoader) upsertParties(ctx context.Context, recs []*contractRecord
 		}
 		if known != nil {
 			next.id = known.id
-			if known.loaded && (known.resident != next.resident || known.producer != next.producer) {
+			// The BIN decides the register and certificates that apply.
+			if known.loaded && (known.resident != next.resident || known.producer != next.producer || known.bin != next.bin) {
 				d.changed[known.id] = true
 			}
 		}

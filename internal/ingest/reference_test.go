@@ -216,6 +216,76 @@ func TestCertificateValidity(t *testing.T) {
 	require.Equal(t, "R-2018-A/1 1 register", e.tiers(t)[1])
 }
 
+// certified lists each stored item as "contract/item Ki value": the certified local-content percentage in
+// basis points ("-" without a certificate) and the certified local-content value in tiyn.
+func (e env) certified(t *testing.T) []string {
+	t.Helper()
+	rows, err := e.pool.Query(e.ctx, `
+		SELECT format('%s/%s %s %s', k.source_id, i.source_id, coalesce(i.local_content_certified_bp::text, '-'),
+		              i.local_content_certified_value)
+		FROM contract_items i JOIN contracts k ON k.id = i.contract_id
+		ORDER BY k.source_id, i.source_id`)
+	require.NoError(t, err)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	return out
+}
+
+// Local content by the national methodology takes Ki from the supplier's ST-KZ certificate valid on the
+// signing date whose prefix starts the good's code, the most specific one first; without one Ki is 0.
+// DESIGN.md's example: S = 50 000, a good of 40 000 with Ki = 1, KC = 80%.
+func TestCertifiedLocalContent(t *testing.T) {
+	t.Parallel()
+	none := []string{"R-2017-A/1 - 0", "R-2018-A/1 - 0", "R-2018-A/2 - 0", "R-2018-B1/1 - 0", "R-2018-B2/1 - 0",
+		"R-2018-B2/2 - 0", "R-2019-B/1 - 0"}
+	withCertificate := []string{"R-2017-A/1 - 0", "R-2018-A/1 - 0", "R-2018-A/2 - 0",
+		"R-2018-B1/1 - 0",          // before the certificate was issued
+		"R-2018-B2/1 7250 2900000", // 40 000.00 × 72.5%
+		"R-2018-B2/2 - 0",          // 14.13 is not what it covers
+		"R-2019-B/1 - 0"}           // after it expired
+	for _, certificatesFirst := range []bool{false, true} {
+		e := setup(t)
+		if certificatesFirst {
+			e.mustImport(t, "certificates", filepath.Join("testdata", "ref-certificates.csv"))
+			e.mustImport(t, "csv", filepath.Join("testdata", "ref-contracts.csv"))
+			require.Equal(t, withCertificate, e.certified(t), "certificates loaded first")
+			continue
+		}
+		e.mustImport(t, "csv", filepath.Join("testdata", "ref-contracts.csv"))
+		require.Equal(t, none, e.certified(t))
+		e.mustImport(t, "certificates", filepath.Join("testdata", "ref-certificates.csv"))
+		require.Equal(t, withCertificate, e.certified(t))
+
+		// A broader certificate covers the rest of the holder's 14.x goods in 2018; the narrower one keeps its
+		// own. Ki = 1 on the work suit: KC of R-2018-B2 is 40 000 / 50 000 = 80%.
+		path := filepath.Join(t.TempDir(), "certificates.csv")
+		writeFile(t, path, "number,bin,enstru_code,local_content_percent,issued,expires\n"+
+			"KZ 7100 2018 0000123,"+kiimBIN+",141211,100,2018-03-01,2018-12-31\n"+
+			"KZ 7100 2018 0000200,"+kiimBIN+",14,40,2018-01-01,2018-12-31\n")
+		e.mustImport(t, "certificates", path)
+		require.Equal(t, []string{"R-2017-A/1 - 0", "R-2018-A/1 - 0", "R-2018-A/2 - 0",
+			"R-2018-B1/1 4000 1200000", "R-2018-B2/1 10000 4000000", "R-2018-B2/2 4000 400000", "R-2019-B/1 - 0"}, e.certified(t))
+		var kc string
+		require.NoError(t, e.pool.QueryRow(e.ctx, `
+			SELECT round(sum(i.local_content_certified_value) FILTER (WHERE i.source_id = '1') * 100.0 / max(k.total), 1)::text
+			FROM contract_items i JOIN contracts k ON k.id = i.contract_id WHERE k.source_id = 'R-2018-B2'`).Scan(&kc))
+		require.Equal(t, "80.0", kc)
+
+		// A contract imported again with a later signing date is decided again as of that date.
+		rows := strings.Split(strings.TrimSpace(readFile(t, filepath.Join("testdata", "ref-contracts.csv"))), "\n")
+		var moved []string
+		for _, r := range rows[1:] {
+			if strings.HasPrefix(r, "R-2018-B1,") {
+				moved = append(moved, strings.Replace(strings.Replace(r, "2018-02-15", "2019-02-15", 1), "2018-02-16 09:00:00", "2019-02-16 09:00:00", 1))
+			}
+		}
+		later := filepath.Join(t.TempDir(), "later.csv")
+		writeFile(t, later, rows[0]+"\n"+strings.Join(moved, "\n")+"\n")
+		e.mustImport(t, "csv", later)
+		require.Equal(t, "R-2018-B1/1 - 0", e.certified(t)[3])
+	}
+}
+
 // Rates apply when a contract is imported: a USD contract without its own rate is priced at the loaded rate
 // of its signing day, exactly; without one it is refused. A rate loaded later re-prices nothing.
 func TestFXRates(t *testing.T) {

@@ -31,6 +31,7 @@ type ContractRow struct {
 	Total                     int64
 	Currency, Method, Status  string
 	LocalContentPublished     *int32
+	CertifiedValue            int64 // Σ item value × Ki over the whole contract, in tiyn
 	BuyerBIN                  string
 	BuyerNames                Names
 	SupplierID                string
@@ -40,6 +41,9 @@ type ContractRow struct {
 	Items                     int64
 	BestTier                  int16
 }
+
+// LocalContentCertified is the contract's KC in basis points: Σ(CTi × Ki) / S, S its total.
+func (r ContractRow) LocalContentCertified() int64 { return Ratio(r.CertifiedValue, r.Total) }
 
 // Contracts returns up to limit contracts after the cursor, and the cursor of the next page (nil at the end).
 func (s *Store) Contracts(ctx context.Context, f ContractFilter, after *Cursor, limit int32) ([]ContractRow, *Cursor, error) {
@@ -77,7 +81,8 @@ func (s *Store) Contracts(ctx context.Context, f ContractFilter, after *Cursor, 
 	for i, r := range rows {
 		out[i] = ContractRow{
 			ID: r.ID, Source: r.Source, SourceID: r.SourceID, SignedOn: r.SignedOn, Total: r.Total, Currency: r.Currency,
-			Method: r.Method, Status: r.Status, LocalContentPublished: r.LocalContentPublishedBp, BuyerBIN: r.BuyerBin,
+			Method: r.Method, Status: r.Status, LocalContentPublished: r.LocalContentPublishedBp, CertifiedValue: r.CertifiedValue,
+			BuyerBIN:   r.BuyerBin,
 			BuyerNames: Names{KK: r.BuyerNameKk, RU: r.BuyerNameRu}, SupplierID: r.SupplierID,
 			SupplierNames: Names{KK: r.SupplierNameKk, RU: r.SupplierNameRu}, SupplierCountry: r.SupplierCountry,
 			ScopeValue: r.ScopeValue, DomesticValue: r.DomesticValue, Items: r.Items, BestTier: r.BestTier,

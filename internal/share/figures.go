@@ -9,9 +9,14 @@ import (
 
 // Figures are the aggregates of one scope (a category, period, region...).
 type Figures struct {
-	Total        int64 // tiyn, all items in scope
-	Domestic     int64 // tiyn, items whose supplier is a domestic producer (tier 1)
-	LocalContent int64 // tiyn, Σ item value × local-content fraction
+	Total    int64 // tiyn, all items in scope
+	Domestic int64 // tiyn, items whose supplier is a domestic producer (tier 1)
+	// LocalContent is Σ item value × the local-content fraction the source published (the portal's
+	// ks_proc, the template's local_content_percent), in tiyn.
+	LocalContent int64
+	// LocalContentCertified is Σ item value × Ki, the fraction a valid ST-KZ certificate of the supplier
+	// gives the good as of the signing date (0 without one): the national methodology (Order No. 260).
+	LocalContentCertified int64
 
 	Items, DomesticItems         int64
 	Contracts, DomesticContracts int64
@@ -30,9 +35,12 @@ func (f Figures) DomesticShareByContracts() int64 {
 	return Ratio(f.DomesticContracts, f.Contracts)
 }
 
-// LocalContentShare returns LocalContent/Total in basis points, the
-// local-content share of the national methodology (Order No. 260).
+// LocalContentShare returns LocalContent/Total in basis points: the local-content share as published.
 func (f Figures) LocalContentShare() int64 { return Ratio(f.LocalContent, f.Total) }
+
+// LocalContentCertifiedShare returns LocalContentCertified/Total in basis points, KC = Σ(CTi × Ki) / S of
+// the national methodology (Order No. 260) over the scope's items.
+func (f Figures) LocalContentCertifiedShare() int64 { return Ratio(f.LocalContentCertified, f.Total) }
 
 // Add accumulates o into f field by field, e.g. to roll months up into a
 // year or categories into a total.
@@ -40,6 +48,7 @@ func (f *Figures) Add(o Figures) {
 	f.Total += o.Total
 	f.Domestic += o.Domestic
 	f.LocalContent += o.LocalContent
+	f.LocalContentCertified += o.LocalContentCertified
 	f.Items += o.Items
 	f.DomesticItems += o.DomesticItems
 	f.Contracts += o.Contracts

@@ -71,9 +71,9 @@ func TestFiguresAdd(t *testing.T) {
 		{"zero", Figures{}, Figures{}, Figures{}},
 		{
 			name: "every field",
-			a:    Figures{1, 2, 3, 4, 5, 6, 7},
-			b:    Figures{10, 20, 30, 40, 50, 60, 70},
-			want: Figures{11, 22, 33, 44, 55, 66, 77},
+			a:    Figures{1, 2, 3, 4, 5, 6, 7, 8},
+			b:    Figures{10, 20, 30, 40, 50, 60, 70, 80},
+			want: Figures{11, 22, 33, 44, 55, 66, 77, 88},
 		},
 	}
 	for _, tt := range tests {

@@ -156,7 +156,7 @@ func (s *Store) figures(ctx context.Context, categoryID int32, scope Scope, grou
 	out := make([]Group, len(rows))
 	for i, r := range rows {
 		out[i] = Group{Key: r.Key, Figures: Figures{
-			Total: r.Total, Domestic: r.Domestic, LocalContent: r.LocalContent, Items: r.Items,
+			Total: r.Total, Domestic: r.Domestic, LocalContent: r.LocalContent, LocalContentCertified: r.LocalContentCertified, Items: r.Items,
 			DomesticItems: r.DomesticItems, Contracts: r.Contracts, DomesticContracts: r.DomesticContracts,
 		}}
 	}
