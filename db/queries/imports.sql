@@ -297,6 +297,14 @@ WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id)
 -- process that died (killed, disconnected) without recording its end.
 SELECT pg_advisory_xact_lock(1431061843, @id::integer);
 
+-- name: ImportLockTry :one
+-- Imports run one at a time: two that upsert the same buyers or suppliers in different orders could
+-- deadlock, and the direct load reserves contract ids in blocks (DirectReserveContractIDs).
+SELECT pg_try_advisory_xact_lock(1431061844, 0)::boolean AS locked;
+
+-- name: ImportLockWait :exec
+SELECT pg_advisory_xact_lock(1431061844, 0);
+
 -- name: ImportBatchesAbandon :many
 -- The grace period covers the moment between creating a batch and taking its lock.
 UPDATE import_batches

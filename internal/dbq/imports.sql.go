@@ -279,6 +279,28 @@ func (q *Queries) ImportInsertFreshItems(ctx context.Context, db DBTX) (int64, e
 	return result.RowsAffected(), nil
 }
 
+const importLockTry = `-- name: ImportLockTry :one
+SELECT pg_try_advisory_xact_lock(1431061844, 0)::boolean AS locked
+`
+
+// Imports run one at a time: two that upsert the same buyers or suppliers in different orders could
+// deadlock, and the direct load reserves contract ids in blocks (DirectReserveContractIDs).
+func (q *Queries) ImportLockTry(ctx context.Context, db DBTX) (bool, error) {
+	row := db.QueryRow(ctx, importLockTry)
+	var locked bool
+	err := row.Scan(&locked)
+	return locked, err
+}
+
+const importLockWait = `-- name: ImportLockWait :exec
+SELECT pg_advisory_xact_lock(1431061844, 0)
+`
+
+func (q *Queries) ImportLockWait(ctx context.Context, db DBTX) error {
+	_, err := db.Exec(ctx, importLockWait)
+	return err
+}
+
 const importMergeBuyers = `-- name: ImportMergeBuyers :execrows
 INSERT INTO buyers (bin, name_kk, name_ru, buyer_type)
 SELECT DISTINCT ON (s.identifier) s.identifier, s.name_kk, s.name_ru, s.buyer_type

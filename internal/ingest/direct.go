@@ -361,9 +361,13 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 	if err := d.upsertParties(ctx, recs); err != nil {
 		return nil, err
 	}
-	ids, err := d.q.DirectReserveContractIDs(ctx, d.tx, int32(len(recs)))
+	last, err := d.q.DirectReserveContractIDs(ctx, d.tx, int64(len(recs)))
 	if err != nil {
 		return nil, fmt.Errorf("ingest: reserve contract ids: %w", err)
+	}
+	ids := make([]int64, len(recs))
+	for i := range ids {
+		ids[i] = last - int64(len(recs)-1-i)
 	}
 	suppliers := make([]*supplierState, len(recs))
 	for i, rec := range recs {

@@ -103,6 +103,9 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 		if err := im.q.ImportBatchHold(ctx, tx, int32(batchID)); err != nil {
 			return fmt.Errorf("ingest: lock batch: %w", err)
 		}
+		if err := im.waitForOtherImports(ctx, tx, batchID); err != nil {
+			return err
+		}
 		if err := body(tx, errs, &res); err != nil {
 			return err
 		}
@@ -399,6 +402,22 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 	}
 	res.Loaded += direct.contracts + direct.items
 	return direct.refreshTiers(ctx, suppliers)
+}
+
+// waitForOtherImports takes the import lock, saying so when another import holds it.
+func (im *Importer) waitForOtherImports(ctx context.Context, tx pgx.Tx, batchID int64) error {
+	locked, err := im.q.ImportLockTry(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("ingest: take the import lock: %w", err)
+	}
+	if locked {
+		return nil
+	}
+	im.log.Info("another import is running; this one starts when it ends", "batch", batchID)
+	if err := im.q.ImportLockWait(ctx, tx); err != nil {
+		return fmt.Errorf("ingest: wait for the running import: %w", err)
+	}
+	return nil
 }
 
 func (im *Importer) finish(ctx context.Context, db dbq.DBTX, res Result, message string) error {
