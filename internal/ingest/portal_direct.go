@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -32,6 +33,9 @@ type portalDirect struct {
 	// Units of loaded contracts that were staged (their plan point was missing): the merge would let a
 	// staged copy win over a later loaded one, so such a unit coming again forces the staged read.
 	stagedOfLoaded map[string]bool
+
+	pendingContracts []dbq.StageContractsCopyFromParams
+	pendingUnits     []dbq.StageUnitsCopyFromParams
 
 	stageContracts func(context.Context, []dbq.StageContractsCopyFromParams) error
 	stageUnits     func(context.Context, []dbq.StageUnitsCopyFromParams) error
@@ -106,15 +110,55 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager) {
 		d.lastLoaded = rows[len(rows)-1].Loc
 		return nil
 	}, nil)
-	st.contracts.flush = onConn(jobCtx, d.conn, p.contracts, nil)
-	st.units.flush = onConn(jobCtx, d.conn, p.units, nil)
+	st.contracts.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []dbq.StageContractsCopyFromParams) error {
+		p.pendingContracts = append(p.pendingContracts, rows...)
+		if len(p.pendingContracts) < copyChunk {
+			return nil
+		}
+		return p.flushContracts(ctx)
+	}, nil)
+	st.units.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []dbq.StageUnitsCopyFromParams) error {
+		if err := p.flushContracts(ctx); err != nil { // units look their contracts up
+			return err
+		}
+		p.pendingUnits = append(p.pendingUnits, rows...)
+		if len(p.pendingUnits) < copyChunk {
+			return nil
+		}
+		return p.flushUnits(ctx)
+	}, nil)
 	discard := st.discard
 	st.discard = func(ctx context.Context, prefix string) error {
-		if err := d.conn.submit(ctx, func() error { return discard(jobCtx, prefix) }); err != nil {
+		err := d.conn.submit(ctx, func() error {
+			p.pendingContracts = slices.DeleteFunc(p.pendingContracts, func(c dbq.StageContractsCopyFromParams) bool { return strings.HasPrefix(c.Loc, prefix) })
+			p.pendingUnits = slices.DeleteFunc(p.pendingUnits, func(u dbq.StageUnitsCopyFromParams) bool { return strings.HasPrefix(u.Loc, prefix) })
+			return discard(jobCtx, prefix)
+		})
+		if err != nil {
 			return err
 		}
 		return d.conn.wait(ctx)
 	}
+}
+
+// flushContracts and flushUnits take the rows gathered so far: a page of the portal's API holds a few
+// hundred records, and a statement per page cost more than its rows.
+func (p *portalDirect) flushContracts(ctx context.Context) error {
+	if len(p.pendingContracts) == 0 {
+		return nil
+	}
+	err := p.contracts(ctx, p.pendingContracts)
+	p.pendingContracts = p.pendingContracts[:0]
+	return err
+}
+
+func (p *portalDirect) flushUnits(ctx context.Context) error {
+	if len(p.pendingUnits) == 0 {
+		return nil
+	}
+	err := p.units(ctx, p.pendingUnits)
+	p.pendingUnits = p.pendingUnits[:0]
+	return err
 }
 
 // onConn makes a buffer's flush hand its rows to the connection goroutine, which runs first and then
@@ -256,9 +300,16 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 	return nil
 }
 
-// finish stages the plan points the staged units name, each with its smallest KATO code: the merge takes
-// the last row of a plan point and the smallest code, which is all it would find.
+// finish takes the rows still gathered, then stages the plan points the staged units name, each with its
+// smallest KATO code: the merge takes the last row of a plan point and the smallest code, which is all it
+// would find.
 func (p *portalDirect) finish(ctx context.Context) error {
+	if err := p.flushContracts(ctx); err != nil {
+		return err
+	}
+	if err := p.flushUnits(ctx); err != nil {
+		return err
+	}
 	var plans []dbq.StagePlansCopyFromParams
 	var katos []dbq.StagePlanKatosCopyFromParams
 	for id := range p.needed {

@@ -93,7 +93,6 @@ func TestPortalDirectLoadMatchesStaged(t *testing.T) {
 	dir := generatedPortal(t, n, 1000)
 	pages := readPortalPages(t, dir)
 	require.Greater(t, len(pages["contract-units"]), 3)
-	firstContract := pages["contract"][0][0]
 	firstUnit := pages["contract-units"][0][0]
 
 	var register strings.Builder
@@ -111,6 +110,16 @@ func TestPortalDirectLoadMatchesStaged(t *testing.T) {
 	writeFile(t, registerPath, register.String())
 
 	last := func(p portalPages, ep string) *[]map[string]any { return &p[ep][len(p[ep])-1] }
+	repeatContract := func(p portalPages) {
+		again := map[string]any{}
+		for k, v := range p["contract"][0][0] {
+			again[k] = v
+		}
+		again["last_update_date"], again["contract_sum_wnds"] = "2030-01-01 00:00:00", json.Number("1")
+		*last(p, "contract") = append(*last(p, "contract"), again)
+	}
+	bigger := readPortalPages(t, generatedPortal(t, 16_000, 1000))
+	require.Greater(t, len(bigger["contract"]), 5)
 	cases := []struct {
 		name    string
 		steps   []importStep
@@ -122,14 +131,10 @@ func TestPortalDirectLoadMatchesStaged(t *testing.T) {
 		{name: "an export and its update", steps: []importStep{
 			{format: "portal", path: "testdata/portal-small"}, {format: "portal", path: "testdata/portal-update"},
 		}},
-		{name: "a contract repeated in a later page, newer", restart: true, steps: []importStep{{format: "portal", path: pages.write(t, func(p portalPages) {
-			again := map[string]any{}
-			for k, v := range firstContract {
-				again[k] = v
-			}
-			again["last_update_date"], again["contract_sum_wnds"] = "2030-01-01 00:00:00", json.Number("1")
-			*last(p, "contract") = append(*last(p, "contract"), again)
-		})}}},
+		// Contracts are loaded in chunks of 5,000: a copy in the same chunk is staged with the first, a later
+		// one finds the first loaded.
+		{name: "a contract repeated in a later page, newer", steps: []importStep{{format: "portal", path: pages.write(t, repeatContract)}}},
+		{name: "a contract repeated a chunk later, newer", restart: true, steps: []importStep{{format: "portal", path: bigger.write(t, repeatContract)}}},
 		{name: "a unit repeated in a later page", restart: true, steps: []importStep{{format: "portal", path: pages.write(t, func(p portalPages) {
 			again := map[string]any{}
 			for k, v := range firstUnit {
