@@ -7,10 +7,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -309,6 +311,42 @@ func TestOCDSTimes(t *testing.T) {
 		require.Equal(t, tt.ok, ok, "%s × %s", tt.quantity, tt.price)
 		require.Equal(t, tt.want, got, "%s × %s", tt.quantity, tt.price)
 	}
+	// The 128-bit path agrees with math/big wherever it answers.
+	rng := rand.New(rand.NewPCG(5, 6))
+	digits := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('0' + rng.IntN(10))
+		}
+		return string(b)
+	}
+	number := func() string {
+		s := strconv.Itoa(rng.IntN(10)) + digits(rng.IntN(12))
+		if rng.IntN(2) == 0 {
+			s += "." + digits(1+rng.IntN(9))
+		}
+		return s
+	}
+	answered := 0
+	for range 20000 {
+		q, p := number(), number()
+		got, ok, exact := timesSmall(q, p)
+		if !exact {
+			continue
+		}
+		answered++
+		want, wantOK := timesBig(q, p)
+		require.Equal(t, wantOK, ok, "%s × %s", q, p)
+		require.Equal(t, want, got, "%s × %s", q, p)
+	}
+	require.Greater(t, answered, 15000)
+	for _, tt := range [][2]string{{"0.5", "0.01"}, {"2.5", "0.01"}, {"1.5", "0.003"}, {"999999999999999999", "999999999999999999"}} {
+		got, ok, exact := timesSmall(tt[0], tt[1])
+		require.True(t, exact)
+		want, wantOK := timesBig(tt[0], tt[1])
+		require.Equal(t, [2]any{want, wantOK}, [2]any{got, ok}, "%s × %s", tt[0], tt[1])
+	}
+
 	// A unit price written with a huge exponent is taken in tiyn (0 here), not computed exactly.
 	r := &ocdsRelease{o: &ocdsReader{st: &stager{}}}
 	st, _ := newMemStager(t)
