@@ -1861,7 +1861,7 @@ func (r *ocdsRelease) org(ref node) (*ocdsOrg, error) {
 	org := &ocdsOrg{name: name, path: src.path()}
 	org.country = countryFromCode(code)
 	if org.country == "" {
-		org.country = countryFromName(countryName)
+		org.country = r.o.st.countryOf(countryName)
 	}
 	if org.country == "" {
 		org.country = countryFromScheme(scheme)

@@ -85,6 +85,7 @@ type stager struct {
 	worker     bool // parses for readFiles, which reports progress itself
 	buyerTypes buyerTypes
 	categories map[categoryKey]*int32
+	countries  map[string]string
 
 	subjects  buffer[dbq.StageSubjectsCopyFromParams]
 	contracts buffer[dbq.StageContractsCopyFromParams]
@@ -231,10 +232,23 @@ func (s *stager) category(enstru string, texts ...string) *int32 {
 	if id, _, ok := s.classifier.Classify(enstru, texts...); ok {
 		c = new(int32(id))
 	}
-	if s.categories == nil || len(s.categories) >= maxRememberedCategories {
+	if s.categories == nil || len(s.categories) >= maxRemembered {
 		s.categories = make(map[categoryKey]*int32)
 	}
 	s.categories[key] = c
+	return c
+}
+
+// countryOf is countryFromName, remembered: a file names the same few countries again and again.
+func (s *stager) countryOf(name string) string {
+	if c, ok := s.countries[name]; ok {
+		return c
+	}
+	c := countryFromName(name)
+	if s.countries == nil || len(s.countries) >= maxRemembered {
+		s.countries = make(map[string]string)
+	}
+	s.countries[name] = c
 	return c
 }
 
@@ -243,8 +257,8 @@ type categoryKey struct {
 	texts  [3]string
 }
 
-// maxRememberedCategories bounds the memory of answers whatever the input's variety.
-const maxRememberedCategories = 50_000
+// maxRemembered bounds each memory of answers whatever the input's variety.
+const maxRemembered = 50_000
 
 // residentOf decides residency: the source's own mark when it has one, otherwise the deployment's home country.
 func (s *stager) residentOf(mark *bool, country string) bool {
