@@ -47,6 +47,7 @@ func (b *logBuffer) directContracts(t *testing.T) int64 {
 type importStep struct {
 	format, path string
 	maxErrors    int64
+	planPoints   int // Options.PlanPointsInMemory
 }
 
 // content is every row an import writes, with ids replaced by the natural keys they stand for, so two
@@ -92,7 +93,8 @@ func runScenario(t *testing.T, steps []importStep, staged bool) (map[string][]st
 	im := ingest.NewImporter(pool, "KZ", log.logger())
 	var results []ingest.Result
 	for _, s := range steps {
-		res, err := im.Import(ctx, ingest.Options{Format: s.format, Path: s.path, MaxErrors: s.maxErrors, Staged: staged})
+		res, err := im.Import(ctx, ingest.Options{Format: s.format, Path: s.path, MaxErrors: s.maxErrors, Staged: staged,
+			PlanPointsInMemory: s.planPoints})
 		if !ingest.IsTooManyErrors(err) {
 			require.NoError(t, err, "%s %s", s.format, s.path)
 		}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,6 +30,9 @@ type Options struct {
 	// Staged reads every record through the staging tables and the merge, as the portal format always does,
 	// instead of loading new contracts directly: slower, kept to compare the two (ules bench import --staged).
 	Staged bool
+	// PlanPointsInMemory caps the plan points a portal import keeps in memory for its direct load (0: 1.5
+	// million, about 70 MB); the points past it are staged, and so are the units that name them.
+	PlanPointsInMemory int
 }
 
 // Result says what an import did.
@@ -229,7 +233,7 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	st := fresh()
 	st.direct, err = newDirectLoader(ctx, tx, im.q, source, batchID)
 	if err == nil && opts.Format == "portal" {
-		st.direct.loadPortal(ctx, st)
+		st.direct.loadPortal(ctx, st, cmp.Or(opts.PlanPointsInMemory, defaultPlanPointsInMemory))
 	}
 	if err == nil {
 		err = readAll(st)

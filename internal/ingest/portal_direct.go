@@ -25,11 +25,13 @@ import (
 type portalDirect struct {
 	d *directLoader
 
-	subjects map[string]dbq.StageSubjectsCopyFromParams // the last row of each identifier, as the merge takes it
-	plans    keyed[planPoint]                           // by plan point id
-	loaded   keyed[portalContract]                      // contracts loaded directly, by source id
-	texts    texts
-	needed   map[string]bool // plan points of staged units
+	subjects   map[string]dbq.StageSubjectsCopyFromParams // the last row of each identifier, as the merge takes it
+	plans      keyed[planPoint]                           // by plan point id
+	loaded     keyed[portalContract]                      // contracts loaded directly, by source id
+	texts      texts
+	maxPlans   int             // plan points kept in memory at most
+	overflowed bool            // some were staged instead
+	needed     map[string]bool // plan points of staged units
 	// Units of loaded contracts that were staged (their plan point was missing): the merge would let a
 	// staged copy win over a later loaded one, so such a unit coming again forces the staged read.
 	stagedOfLoaded map[string]bool
@@ -68,12 +70,17 @@ type planPoint struct {
 
 const noCategory = -1
 
+// defaultPlanPointsInMemory bounds the direct load's memory (about 45 bytes a point, plus distinct texts)
+// whatever the export's size: a million items' points took the import to 174 MiB.
+const defaultPlanPointsInMemory = 1_500_000
+
 // loadPortal turns st's buffers into the portal's direct load: every full buffer goes to the connection
 // goroutine, which stages it, remembers it or loads it. The jobs run under ctx, the import's: the
 // copying goroutine's own context ends with the reading, before the last jobs have run.
-func (d *directLoader) loadPortal(jobCtx context.Context, st *stager) {
+func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxPlans int) {
 	p := &portalDirect{
-		d: d, stageContracts: st.contracts.flush, stageUnits: st.units.flush, stagePlans: st.plans.flush, stageKatos: st.katos.flush,
+		d: d, maxPlans: maxPlans,
+		stageContracts: st.contracts.flush, stageUnits: st.units.flush, stagePlans: st.plans.flush, stageKatos: st.katos.flush,
 		subjects: map[string]dbq.StageSubjectsCopyFromParams{}, plans: newKeyed[planPoint](), loaded: newKeyed[portalContract](),
 		texts: newTexts(), needed: map[string]bool{}, stagedOfLoaded: map[string]bool{},
 	}
@@ -85,9 +92,15 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager) {
 		d.lastLoaded = rows[len(rows)-1].Loc
 		return nil
 	}, st.subjects.flush)
-	st.plans.flush = onConn(jobCtx, d.conn, func(_ context.Context, rows []dbq.StagePlansCopyFromParams) error {
+	st.plans.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []dbq.StagePlansCopyFromParams) error {
 		t := &p.texts
+		var beyond []dbq.StagePlansCopyFromParams
 		for _, r := range rows {
+			// A point already kept takes its later row, as the merge would; a new one past the cap is staged.
+			if _, kept := p.plans.get(r.PlanID); !kept && p.plans.len() >= p.maxPlans {
+				beyond = append(beyond, r)
+				continue
+			}
 			category := int32(noCategory)
 			if r.CategoryID != nil {
 				category = *r.CategoryID
@@ -96,19 +109,32 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager) {
 				description: t.number(r.Description), unit: t.number(r.Unit), category: category})
 		}
 		d.lastLoaded = rows[len(rows)-1].Loc
-		return nil
+		if len(beyond) == 0 {
+			return nil
+		}
+		p.overflowed = true
+		return p.stagePlans(ctx, beyond)
 	}, nil)
-	st.katos.flush = onConn(jobCtx, d.conn, func(_ context.Context, rows []dbq.StagePlanKatosCopyFromParams) error {
+	st.katos.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []dbq.StagePlanKatosCopyFromParams) error {
+		var beyond []dbq.StagePlanKatosCopyFromParams
 		for _, r := range rows {
-			// A code for an unknown plan point can be dropped: a unit of that point is staged, and the merge
-			// rejects it for want of the point.
-			if plan, ok := p.plans.get(r.PlanID); ok && (plan.kato == 0 || r.KATO < p.texts.text(plan.kato)) {
-				plan.kato = p.texts.number(r.KATO)
-				p.plans.set(r.PlanID, plan)
+			plan, ok := p.plans.get(r.PlanID)
+			switch {
+			case ok:
+				if plan.kato == 0 || r.KATO < p.texts.text(plan.kato) {
+					plan.kato = p.texts.number(r.KATO)
+					p.plans.set(r.PlanID, plan)
+				}
+			case p.overflowed: // the point may be one staged past the cap
+				beyond = append(beyond, r)
 			}
+			// Otherwise the point is unknown: a unit naming it is staged and rejected for want of it.
 		}
 		d.lastLoaded = rows[len(rows)-1].Loc
-		return nil
+		if len(beyond) == 0 {
+			return nil
+		}
+		return p.stageKatos(ctx, beyond)
 	}, nil)
 	st.contracts.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []dbq.StageContractsCopyFromParams) error {
 		p.pendingContracts = append(p.pendingContracts, rows...)
@@ -403,6 +429,8 @@ func (k keyed[V]) get(id string) (V, bool) {
 	v, found := k.others[id]
 	return v, found
 }
+
+func (k keyed[V]) len() int { return len(k.numbers) + len(k.others) }
 
 func (k keyed[V]) set(id string, v V) {
 	if n, ok := numericKey(id); ok {

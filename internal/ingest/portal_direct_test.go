@@ -127,6 +127,23 @@ func TestPortalDirectLoadMatchesStaged(t *testing.T) {
 	}{
 		{name: "as generated", steps: []importStep{{format: "portal", path: dir}}},
 		{name: "suppliers on the register", steps: []importStep{{format: "register", path: registerPath}, {format: "portal", path: dir}}},
+		// Past the cap, plan points are staged, and so are the units naming them, also of contracts loaded.
+		{name: "more plan points than memory keeps", steps: []importStep{{format: "portal", path: dir, planPoints: 4000}}},
+		{name: "more plan points than memory keeps, one repeated past the cap", steps: []importStep{{format: "portal", planPoints: 4000,
+			path: pages.write(t, func(p portalPages) {
+				again := map[string]any{}
+				for k, v := range p["plans"][0][0] {
+					again[k] = v
+				}
+				again["name_ru"] = "Новое наименование"
+				*last(p, "plans") = append(*last(p, "plans"), again)
+				kato := map[string]any{}
+				for k, v := range p["plans-kato"][len(p["plans-kato"])-1][0] {
+					kato[k] = v
+				}
+				kato["pln_points_id"], kato["ref_kato_code"] = p["plans"][len(p["plans"])-1][0]["id"], "111111111"
+				*last(p, "plans-kato") = append(*last(p, "plans-kato"), kato)
+			})}}},
 		{name: "same export twice", steps: []importStep{{format: "portal", path: dir}, {format: "portal", path: dir}}},
 		{name: "an export and its update", steps: []importStep{
 			{format: "portal", path: "testdata/portal-small"}, {format: "portal", path: "testdata/portal-update"},
