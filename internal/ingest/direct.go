@@ -237,12 +237,13 @@ func (d *directLoader) drop(ctx context.Context, prefix string) error {
 	return nil
 }
 
-// decide stages or loads each record of a chunk; it runs on the connection's goroutine.
-func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractRecord) error {
-	count := make(map[string]int, len(chunk))
-	ids := make([]string, 0, len(chunk))
-	for _, rec := range chunk {
-		id := rec.sourceID()
+// copiesInChunk counts the copies of each contract in a chunk, given one source id per record, and gives
+// -1 to those stored or staged already: only a count of 1 may be loaded directly. A contract this import
+// loaded directly coming again is a restartStaged.
+func (d *directLoader) copiesInChunk(ctx context.Context, sourceIDs []string) (map[string]int, error) {
+	count := make(map[string]int, len(sourceIDs))
+	ids := make([]string, 0, len(sourceIDs))
+	for _, id := range sourceIDs {
 		if count[id] == 0 {
 			ids = append(ids, id)
 		}
@@ -250,13 +251,26 @@ func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractR
 	}
 	seen, err := d.q.DirectSeenContracts(ctx, d.tx, dbq.DirectSeenContractsParams{BatchID: d.batchID, Source: d.source, SourceIds: ids})
 	if err != nil {
-		return fmt.Errorf("ingest: look up contracts: %w", err)
+		return nil, fmt.Errorf("ingest: look up contracts: %w", err)
 	}
 	for _, r := range seen {
 		if r.ThisBatch {
-			return &restartStaged{why: fmt.Sprintf("contract %s appears again after it was loaded", r.SourceID)}
+			return nil, &restartStaged{why: fmt.Sprintf("contract %s appears again after it was loaded", r.SourceID)}
 		}
 		count[r.SourceID] = -1
+	}
+	return count, nil
+}
+
+// decide stages or loads each record of a chunk; it runs on the connection's goroutine.
+func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractRecord) error {
+	ids := make([]string, len(chunk))
+	for i, rec := range chunk {
+		ids[i] = rec.sourceID()
+	}
+	count, err := d.copiesInChunk(ctx, ids)
+	if err != nil {
+		return err
 	}
 	load := make([]*contractRecord, 0, len(chunk))
 	for _, rec := range chunk {

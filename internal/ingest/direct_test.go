@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -22,11 +23,26 @@ import (
 	"github.com/ules-kz/ules/internal/pgtest"
 )
 
-// logBuffer collects an importer's log lines, debug included.
-type logBuffer struct{ bytes.Buffer }
+// logBuffer collects an importer's log lines, debug included; it may be read while an import writes.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
 
 func (b *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(&b.Buffer, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 var directCount = regexp.MustCompile(`direct_contracts=(\d+)`)
@@ -220,11 +236,7 @@ func TestDirectLoadMatchesStaged(t *testing.T) {
 		}
 	}
 
-	cases := []struct {
-		name    string
-		steps   []importStep
-		restart bool
-	}{
+	runDirectCases(t, []directCase{
 		{name: "as generated", steps: []importStep{{format: "csv", path: csvPath}}},
 		{name: "OCDS JSON Lines", steps: []importStep{{format: "ocds", path: generated(t, "ocds", n)}}},
 		{name: "suppliers on the register", steps: []importStep{{format: "register", path: registerPath}, {format: "csv", path: csvPath}}},
@@ -282,7 +294,19 @@ func TestDirectLoadMatchesStaged(t *testing.T) {
 			b[9000][currencyCol] = "EUR" // no rate given, none loaded
 			return b
 		})}}},
-	}
+	})
+}
+
+// directCase is a scenario the direct load must import as the staged merge does; restart says it must
+// end up reading the input again staged.
+type directCase struct {
+	name    string
+	steps   []importStep
+	restart bool
+}
+
+func runDirectCases(t *testing.T, cases []directCase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			log, tables := requireSameAsStaged(t, c.steps)

@@ -1,8 +1,6 @@
 package ingest_test
 
 import (
-	"bytes"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -21,8 +19,8 @@ func TestImportsRunOneAtATime(t *testing.T) {
 	t.Parallel()
 	pool, _ := pgtest.NewDB(t)
 	ctx := t.Context()
-	log := &lockedBuffer{}
-	im := ingest.NewImporter(pool, "KZ", slog.New(slog.NewTextHandler(log, nil)))
+	log := &logBuffer{}
+	im := ingest.NewImporter(pool, "KZ", log.logger())
 
 	// Another import holds the lock.
 	holder, err := pool.Acquire(ctx)
@@ -67,22 +65,4 @@ func TestImportsRunOneAtATime(t *testing.T) {
 	var stored int64
 	require.NoError(t, pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM contracts) + (SELECT count(*) FROM contract_items)").Scan(&stored))
 	require.Equal(t, loaded+results[0].Loaded+results[1].Loaded, stored)
-}
-
-// lockedBuffer is a log destination safe to read while an import writes to it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -207,23 +207,13 @@ func onConn[T any](jobCtx context.Context, w *connWorker, first, stage func(cont
 // contracts loads the contracts of a chunk that the import creates and stages the others.
 func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsCopyFromParams) error {
 	d := p.d
-	count := make(map[string]int, len(rows))
-	ids := make([]string, 0, len(rows))
-	for _, c := range rows {
-		if count[c.SourceID] == 0 {
-			ids = append(ids, c.SourceID)
-		}
-		count[c.SourceID]++
+	ids := make([]string, len(rows))
+	for i, c := range rows {
+		ids[i] = c.SourceID
 	}
-	seen, err := d.q.DirectSeenContracts(ctx, d.tx, dbq.DirectSeenContractsParams{BatchID: d.batchID, Source: d.source, SourceIds: ids})
+	count, err := d.copiesInChunk(ctx, ids)
 	if err != nil {
-		return fmt.Errorf("ingest: look up contracts: %w", err)
-	}
-	for _, r := range seen {
-		if r.ThisBatch {
-			return &restartStaged{why: fmt.Sprintf("contract %s appears again after it was loaded", r.SourceID)}
-		}
-		count[r.SourceID] = -1
+		return err
 	}
 	var load []*contractRecord
 	var staged []dbq.StageContractsCopyFromParams

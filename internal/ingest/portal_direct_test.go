@@ -120,11 +120,7 @@ func TestPortalDirectLoadMatchesStaged(t *testing.T) {
 	}
 	bigger := readPortalPages(t, generatedPortal(t, 16_000, 1000))
 	require.Greater(t, len(bigger["contract"]), 5)
-	cases := []struct {
-		name    string
-		steps   []importStep
-		restart bool
-	}{
+	runDirectCases(t, []directCase{
 		{name: "as generated", steps: []importStep{{format: "portal", path: dir}}},
 		{name: "suppliers on the register", steps: []importStep{{format: "register", path: registerPath}, {format: "portal", path: dir}}},
 		// Past the cap, plan points are staged, and so are the units naming them, also of contracts loaded.
@@ -182,17 +178,7 @@ func TestPortalDirectLoadMatchesStaged(t *testing.T) {
 			path: truncated(t, pages.write(t, largeSecondPage("contract-units")), "contract-units/page-000002.json")}}},
 		{name: "a large plans page broken off after plan points were read", restart: true, steps: []importStep{{format: "portal", maxErrors: 100_000,
 			path: truncated(t, pages.write(t, largeSecondPage("plans")), "plans/page-000002.json")}}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			log, tables := requireSameAsStaged(t, c.steps)
-			requireRegisterRule(t, c.steps, tables)
-			if !c.restart {
-				require.Positive(t, log.directContracts(t), "some contracts are loaded directly")
-			}
-			require.Equal(t, c.restart, strings.Contains(log.String(), "reading the input again"), log.String())
-		})
-	}
+	})
 }
 
 // truncated cuts one file of an export in half and returns the export.
