@@ -59,3 +59,11 @@ FROM (
 ) d
 WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id)
   AND (i.tier_rule, i.local_content_certified_bp) IS DISTINCT FROM (d.rule, d.certified_bp);
+
+-- name: DirectStagedSubjects :many
+-- The staged subjects a chunk of portal contracts names, each as its last row, as the merge takes it.
+SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident, s.producer,
+    s.supplier_flag, s.national_company, s.buyer_type
+FROM stg_subjects s
+WHERE s.identifier = ANY(@identifiers::text[])
+ORDER BY s.identifier, s.seq DESC;

@@ -147,6 +147,59 @@ func (q *Queries) DirectSeenContracts(ctx context.Context, db DBTX, arg DirectSe
 	return items, nil
 }
 
+const directStagedSubjects = `-- name: DirectStagedSubjects :many
+SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident, s.producer,
+    s.supplier_flag, s.national_company, s.buyer_type
+FROM stg_subjects s
+WHERE s.identifier = ANY($1::text[])
+ORDER BY s.identifier, s.seq DESC
+`
+
+type DirectStagedSubjectsRow struct {
+	Identifier      string
+	BIN             *string
+	NameKk          string
+	NameRu          string
+	Country         string
+	Resident        bool
+	Producer        bool
+	SupplierFlag    bool
+	NationalCompany bool
+	BuyerType       string
+}
+
+// The staged subjects a chunk of portal contracts names, each as its last row, as the merge takes it.
+func (q *Queries) DirectStagedSubjects(ctx context.Context, db DBTX, identifiers []string) ([]DirectStagedSubjectsRow, error) {
+	rows, err := db.Query(ctx, directStagedSubjects, identifiers)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []DirectStagedSubjectsRow{}
+	for rows.Next() {
+		var i DirectStagedSubjectsRow
+		if err := rows.Scan(
+			&i.Identifier,
+			&i.BIN,
+			&i.NameKk,
+			&i.NameRu,
+			&i.Country,
+			&i.Resident,
+			&i.Producer,
+			&i.SupplierFlag,
+			&i.NationalCompany,
+			&i.BuyerType,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const directUpsertBuyers = `-- name: DirectUpsertBuyers :many
 INSERT INTO buyers AS b (bin, name_kk, name_ru, buyer_type)
 SELECT unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[])

@@ -232,11 +232,13 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	}
 	st := fresh()
 	st.direct, err = newDirectLoader(ctx, tx, im.q, source, batchID)
-	if err == nil && opts.Format == "portal" {
-		st.direct.loadPortal(ctx, st, cmp.Or(opts.PlanPointsInMemory, defaultPlanPointsInMemory))
-	}
 	if err == nil {
-		err = readAll(st)
+		if opts.Format == "portal" {
+			err = st.direct.loadPortal(ctx, st, cmp.Or(opts.PlanPointsInMemory, defaultPlanPointsInMemory))
+		}
+		if err == nil {
+			err = readAll(st)
+		}
 		st.direct.conn.stop()
 	}
 	var again *restartStaged

@@ -14,25 +14,24 @@ import (
 )
 
 // portalDirect is the direct load of a portal export. The portal publishes each endpoint in a folder of its
-// own, read in the order subject/, plans/, plans-kato/, contract/, contract-units/: subjects, plan points
-// and their KATO codes are kept in memory, so that a contract the import creates is loaded as soon as it
-// is read and a unit of such a contract is loaded as an item. Whatever misses one of the direct load's
-// conditions is staged and merged as before, with the subjects (all staged) and the plan points its units
-// name (staged at the end); the staged merge stays the reference.
+// own, read in the order subject/, plans/, plans-kato/, contract/, contract-units/: subjects are staged
+// (and looked up there by each chunk of contracts), plan points and their KATO codes are kept in memory, so
+// that a contract the import creates is loaded as soon as it is read and a unit of such a contract is
+// loaded as an item. Whatever misses one of the direct load's conditions is staged and merged as before,
+// with the plan points its units name (staged at the end); the staged merge stays the reference.
 //
 // Everything here runs on the loader's connection goroutine, in the order the copying goroutine handed
 // the rows over.
 type portalDirect struct {
 	d *directLoader
 
-	subjects   map[string]dbq.StageSubjectsCopyFromParams // the last row of each identifier, as the merge takes it
-	plans      keyed[planPoint]                           // by plan point id
-	loaded     keyed[portalContract]                      // contracts loaded directly, by source id
+	plans      keyed[planPoint]      // by plan point id
+	loaded     keyed[portalContract] // contracts loaded directly, by source id
 	texts      texts
 	maxPlans   int             // plan points kept in memory at most
 	overflowed bool            // some were staged instead
 	needed     map[string]bool // plan points of staged units
-	// Units of loaded contracts that were staged (their plan point was missing): the merge would let a
+	// Units of loaded contracts that were staged (their plan point was not kept): the merge would let a
 	// staged copy win over a later loaded one, so such a unit coming again forces the staged read.
 	stagedOfLoaded map[string]bool
 
@@ -75,23 +74,21 @@ const noCategory = -1
 const defaultPlanPointsInMemory = 1_500_000
 
 // loadPortal turns st's buffers into the portal's direct load: every full buffer goes to the connection
-// goroutine, which stages it, remembers it or loads it. The jobs run under ctx, the import's: the
+// goroutine, which stages it, remembers it or loads it. The jobs run under jobCtx, the import's: the
 // copying goroutine's own context ends with the reading, before the last jobs have run.
-func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxPlans int) {
+func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxPlans int) error {
+	// Each chunk of contracts looks its parties up (DirectStagedSubjects).
+	if _, err := d.tx.Exec(jobCtx, "CREATE INDEX ON stg_subjects (identifier)"); err != nil {
+		return fmt.Errorf("ingest: index staged subjects: %w", err)
+	}
 	p := &portalDirect{
 		d: d, maxPlans: maxPlans,
 		stageContracts: st.contracts.flush, stageUnits: st.units.flush, stagePlans: st.plans.flush, stageKatos: st.katos.flush,
-		subjects: map[string]dbq.StageSubjectsCopyFromParams{}, plans: newKeyed[planPoint](), loaded: newKeyed[portalContract](),
+		plans: newKeyed[planPoint](), loaded: newKeyed[portalContract](),
 		texts: newTexts(), needed: map[string]bool{}, stagedOfLoaded: map[string]bool{},
 	}
 	d.portal = p
-	st.subjects.flush = onConn(jobCtx, d.conn, func(_ context.Context, rows []dbq.StageSubjectsCopyFromParams) error {
-		for _, r := range rows {
-			p.subjects[r.Identifier] = r
-		}
-		d.lastLoaded = rows[len(rows)-1].Loc
-		return nil
-	}, st.subjects.flush)
+	st.subjects.flush = onConn(jobCtx, d.conn, st.subjects.flush, nil)
 	st.plans.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []dbq.StagePlansCopyFromParams) error {
 		t := &p.texts
 		var beyond []dbq.StagePlansCopyFromParams
@@ -165,6 +162,7 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxPlans i
 		}
 		return d.conn.wait(ctx)
 	}
+	return nil
 }
 
 // flushContracts and flushUnits take the rows gathered so far: a page of the portal's API holds a few
@@ -215,11 +213,15 @@ func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsC
 	if err != nil {
 		return err
 	}
+	parties, err := p.parties(ctx, rows, count)
+	if err != nil {
+		return err
+	}
 	var load []*contractRecord
 	var staged []dbq.StageContractsCopyFromParams
 	for _, c := range rows {
 		if count[c.SourceID] == 1 {
-			if rec := p.record(c); rec != nil {
+			if rec := p.record(c, parties); rec != nil {
 				load = append(load, rec)
 				continue
 			}
@@ -244,18 +246,44 @@ func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsC
 	return nil
 }
 
+// parties looks up in subject/, as staged, the parties of the contracts that may be loaded: the export's
+// subjects are kept in the database rather than in memory, one query a chunk.
+func (p *portalDirect) parties(ctx context.Context, rows []dbq.StageContractsCopyFromParams, count map[string]int) (map[string]dbq.StageSubjectsCopyFromParams, error) {
+	var ids []string
+	for _, c := range rows {
+		if count[c.SourceID] == 1 {
+			ids = append(ids, c.CustomerBin, c.SupplierKey)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	slices.Sort(ids)
+	found, err := p.d.q.DirectStagedSubjects(ctx, p.d.tx, slices.Compact(ids))
+	if err != nil {
+		return nil, fmt.Errorf("ingest: look up subjects: %w", err)
+	}
+	out := make(map[string]dbq.StageSubjectsCopyFromParams, len(found))
+	for _, r := range found {
+		out[r.Identifier] = dbq.StageSubjectsCopyFromParams{Identifier: r.Identifier, BIN: r.BIN, NameKk: r.NameKk,
+			NameRu: r.NameRu, Country: r.Country, Resident: r.Resident, Producer: r.Producer, SupplierFlag: r.SupplierFlag,
+			NationalCompany: r.NationalCompany, BuyerType: r.BuyerType}
+	}
+	return out, nil
+}
+
 // record is the contract as a record of the direct load, or nil when the staged merge must decide it: in
 // another currency, with an amount the merge refuses, a party not in subject/, or a supplier whose tier
 // item_tier_rule decides.
-func (p *portalDirect) record(c dbq.StageContractsCopyFromParams) *contractRecord {
+func (p *portalDirect) record(c dbq.StageContractsCopyFromParams, parties map[string]dbq.StageSubjectsCopyFromParams) *contractRecord {
 	if c.Currency != "KZT" || max(deref(c.Total), deref(c.TotalAlt)) >= largestAmount {
 		return nil
 	}
-	buyer, ok := p.subjects[c.CustomerBin]
+	buyer, ok := parties[c.CustomerBin]
 	if !ok {
 		return nil
 	}
-	supplier, ok := p.subjects[c.SupplierKey]
+	supplier, ok := parties[c.SupplierKey]
 	if !ok || (supplier.BIN != nil && p.d.referenced[*supplier.BIN]) {
 		return nil
 	}
