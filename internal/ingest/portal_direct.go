@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,9 +29,8 @@ type portalDirect struct {
 	plans      keyed[planPoint]      // by plan point id
 	loaded     keyed[portalContract] // contracts loaded directly, by source id
 	texts      texts
-	maxPlans   int             // plan points kept in memory at most
-	overflowed bool            // some were staged instead
-	needed     map[string]bool // plan points of staged units
+	maxPlans   int  // plan points kept in memory at most
+	overflowed bool // some were staged instead
 	// Units of loaded contracts that were staged (their plan point was not kept): the merge would let a
 	// staged copy win over a later loaded one, so such a unit coming again forces the staged read.
 	stagedOfLoaded map[string]bool
@@ -65,6 +65,7 @@ func dayTime(n int32) time.Time { return time.Unix(int64(n)*86400, 0).UTC() }
 type planPoint struct {
 	enstru, name, nameKk, description, unit, kato uint32
 	category                                      int32 // noCategory when unclassified
+	needed                                        bool  // a staged unit names it: finish stages it
 }
 
 const noCategory = -1
@@ -85,7 +86,7 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxPlans i
 		d: d, maxPlans: maxPlans,
 		stageContracts: st.contracts.flush, stageUnits: st.units.flush, stagePlans: st.plans.flush, stageKatos: st.katos.flush,
 		plans: newKeyed[planPoint](), loaded: newKeyed[portalContract](),
-		texts: newTexts(), needed: map[string]bool{}, stagedOfLoaded: map[string]bool{},
+		texts: newTexts(), stagedOfLoaded: map[string]bool{},
 	}
 	d.portal = p
 	st.subjects.flush = onConn(jobCtx, d.conn, st.subjects.flush, nil)
@@ -298,7 +299,10 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 	for i := range rows {
 		u := &rows[i]
 		if _, ok := p.loaded.get(u.ContractSourceID); !ok {
-			p.needed[u.PlanID] = true
+			if point, kept := p.plans.get(u.PlanID); kept && !point.needed {
+				point.needed = true
+				p.plans.set(u.PlanID, point)
+			}
 			staged = append(staged, *u)
 			continue
 		}
@@ -356,16 +360,15 @@ func (p *portalDirect) finish(ctx context.Context) error {
 	}
 	var plans []dbq.StagePlansCopyFromParams
 	var katos []dbq.StagePlanKatosCopyFromParams
-	for id := range p.needed {
-		point, ok := p.plans.get(id)
-		if !ok {
-			continue
+	p.plans.each(func(id string, point planPoint) {
+		if !point.needed {
+			return
 		}
 		plans = append(plans, p.planRow(id, point))
 		if point.kato != 0 {
 			katos = append(katos, dbq.StagePlanKatosCopyFromParams{Loc: "plans-kato/", PlanID: id, KATO: p.texts.text(point.kato)})
 		}
-	}
+	})
 	for len(plans) > 0 {
 		n := min(len(plans), copyChunk)
 		if err := p.stagePlans(ctx, plans[:n]); err != nil {
@@ -449,6 +452,16 @@ func (k keyed[V]) get(id string) (V, bool) {
 }
 
 func (k keyed[V]) len() int { return len(k.numbers) + len(k.others) }
+
+// each calls fn for every entry, numeric ids written back as the only spelling numericKey accepts.
+func (k keyed[V]) each(fn func(id string, v V)) {
+	for n, v := range k.numbers {
+		fn(strconv.FormatInt(n, 10), v)
+	}
+	for id, v := range k.others {
+		fn(id, v)
+	}
+}
 
 func (k keyed[V]) set(id string, v V) {
 	if n, ok := numericKey(id); ok {

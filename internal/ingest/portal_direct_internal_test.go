@@ -25,6 +25,12 @@ func TestKeyed(t *testing.T) {
 	_, ok := k.get("8")
 	require.False(t, ok)
 	require.Len(t, k.numbers, 3) // "7", "0" and the 18-digit id
+	require.Equal(t, len(ids), k.len())
+	seen := map[string]int{}
+	k.each(func(id string, v int) { seen[id] = v })
+	for i, id := range ids {
+		require.Equal(t, i, seen[id], "id %q comes back as written", id)
+	}
 }
 
 func TestTexts(t *testing.T) {
