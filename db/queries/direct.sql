@@ -67,3 +67,13 @@ SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.c
 FROM stg_subjects s
 WHERE s.identifier = ANY(@identifiers::text[])
 ORDER BY s.identifier, s.seq DESC;
+
+-- name: DirectStagedUnitLoaded :one
+-- Whether a unit staged for a contract this batch loaded directly was also loaded directly: the merge
+-- would let the staged copy win whichever came last, so the export is read again staged.
+SELECT EXISTS (
+    SELECT 1
+    FROM stg_units u
+    JOIN contracts k ON k.source = @source AND k.source_id = u.contract_source_id AND k.batch_id = @batch_id
+    JOIN contract_items i ON i.contract_id = k.id AND i.source_id = u.source_id
+)::boolean AS loaded;

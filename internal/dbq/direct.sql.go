@@ -200,6 +200,29 @@ func (q *Queries) DirectStagedSubjects(ctx context.Context, db DBTX, identifiers
 	return items, nil
 }
 
+const directStagedUnitLoaded = `-- name: DirectStagedUnitLoaded :one
+SELECT EXISTS (
+    SELECT 1
+    FROM stg_units u
+    JOIN contracts k ON k.source = $1 AND k.source_id = u.contract_source_id AND k.batch_id = $2
+    JOIN contract_items i ON i.contract_id = k.id AND i.source_id = u.source_id
+)::boolean AS loaded
+`
+
+type DirectStagedUnitLoadedParams struct {
+	Source  string
+	BatchID *int64
+}
+
+// Whether a unit staged for a contract this batch loaded directly was also loaded directly: the merge
+// would let the staged copy win whichever came last, so the export is read again staged.
+func (q *Queries) DirectStagedUnitLoaded(ctx context.Context, db DBTX, arg DirectStagedUnitLoadedParams) (bool, error) {
+	row := db.QueryRow(ctx, directStagedUnitLoaded, arg.Source, arg.BatchID)
+	var loaded bool
+	err := row.Scan(&loaded)
+	return loaded, err
+}
+
 const directUpsertBuyers = `-- name: DirectUpsertBuyers :many
 INSERT INTO buyers AS b (bin, name_kk, name_ru, buyer_type)
 SELECT unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[])

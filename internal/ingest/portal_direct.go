@@ -31,9 +31,9 @@ type portalDirect struct {
 	texts      texts
 	maxPlans   int  // plan points kept in memory at most
 	overflowed bool // some were staged instead
-	// Units of loaded contracts that were staged (their plan point was not kept): the merge would let a
-	// staged copy win over a later loaded one, so such a unit coming again forces the staged read.
-	stagedOfLoaded map[string]bool
+	// Units of loaded contracts that were staged (their plan point was not kept): finish checks that none
+	// was also loaded, which only the staged read orders right.
+	stagedOfLoaded int64
 
 	pendingContracts []dbq.StageContractsCopyFromParams
 	pendingUnits     []dbq.StageUnitsCopyFromParams
@@ -86,7 +86,7 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxPlans i
 		d: d, maxPlans: maxPlans,
 		stageContracts: st.contracts.flush, stageUnits: st.units.flush, stagePlans: st.plans.flush, stageKatos: st.katos.flush,
 		plans: newKeyed[planPoint](), loaded: newKeyed[portalContract](),
-		texts: newTexts(), stagedOfLoaded: map[string]bool{},
+		texts: newTexts(),
 	}
 	d.portal = p
 	st.subjects.flush = onConn(jobCtx, d.conn, st.subjects.flush, nil)
@@ -309,14 +309,10 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 		if max(u.Value, deref(u.ValueAlt), deref(u.UnitPrice)) >= largestAmount {
 			return &restartStaged{why: fmt.Sprintf("unit %s has an amount the merge refuses, and its contract %s was loaded", u.SourceID, u.ContractSourceID)}
 		}
-		key := u.ContractSourceID + "\x00" + u.SourceID
 		if _, ok := p.plans.get(u.PlanID); !ok {
-			p.stagedOfLoaded[key] = true
+			p.stagedOfLoaded++
 			staged = append(staged, *u)
 			continue
-		}
-		if p.stagedOfLoaded[key] {
-			return &restartStaged{why: fmt.Sprintf("unit %s of contract %s appears again", u.SourceID, u.ContractSourceID)}
 		}
 		load = append(load, i)
 	}
@@ -357,6 +353,15 @@ func (p *portalDirect) finish(ctx context.Context) error {
 	}
 	if err := p.flushUnits(ctx); err != nil {
 		return err
+	}
+	if p.stagedOfLoaded > 0 {
+		both, err := p.d.q.DirectStagedUnitLoaded(ctx, p.d.tx, dbq.DirectStagedUnitLoadedParams{Source: p.d.source, BatchID: &p.d.batchID})
+		if err != nil {
+			return fmt.Errorf("ingest: look for units both staged and loaded: %w", err)
+		}
+		if both {
+			return &restartStaged{why: "a unit of a loaded contract came both without its plan point and with it"}
+		}
 	}
 	var plans []dbq.StagePlansCopyFromParams
 	var katos []dbq.StagePlanKatosCopyFromParams
