@@ -63,7 +63,7 @@ func (b *logBuffer) directContracts(t *testing.T) int64 {
 type importStep struct {
 	format, path string
 	maxErrors    int64
-	planPoints   int // Options.PlanPointsInMemory
+	portalKept   int // Options.PortalKept
 }
 
 // content is every row an import writes, with ids replaced by the natural keys they stand for, so two
@@ -110,7 +110,7 @@ func runScenario(t *testing.T, steps []importStep, staged bool) (map[string][]st
 	var results []ingest.Result
 	for _, s := range steps {
 		res, err := im.Import(ctx, ingest.Options{Format: s.format, Path: s.path, MaxErrors: s.maxErrors, Staged: staged,
-			PlanPointsInMemory: s.planPoints})
+			PortalKept: s.portalKept})
 		if !ingest.IsTooManyErrors(err) {
 			require.NoError(t, err, "%s %s", s.format, s.path)
 		}
@@ -303,6 +303,7 @@ type directCase struct {
 	name    string
 	steps   []importStep
 	restart bool
+	direct  int64 // when set, the contracts that must be loaded directly
 }
 
 func runDirectCases(t *testing.T, cases []directCase) {
@@ -313,6 +314,9 @@ func runDirectCases(t *testing.T, cases []directCase) {
 			requireRegisterRule(t, c.steps, tables)
 			if !c.restart {
 				require.Positive(t, log.directContracts(t), "some contracts are loaded directly")
+			}
+			if c.direct != 0 {
+				require.Equal(t, c.direct, log.directContracts(t))
 			}
 			require.Equal(t, c.restart, strings.Contains(log.String(), "reading the input again"), log.String())
 		})

@@ -30,9 +30,10 @@ type Options struct {
 	// Staged reads every record through the staging tables and the merge, as the portal format always does,
 	// instead of loading new contracts directly: slower, kept to compare the two (ules bench import --staged).
 	Staged bool
-	// PlanPointsInMemory caps the plan points a portal import keeps in memory for its direct load (0: 1.5
-	// million, about 70 MB); the points past it are staged, and so are the units that name them.
-	PlanPointsInMemory int
+	// PortalKept caps the plan points, and apart from them the contracts, a portal import keeps in memory
+	// for its direct load (0: a million each, about 75 MB in all). Points past it are staged, contracts
+	// past it too, and so are the units that name either.
+	PortalKept int
 }
 
 // Result says what an import did.
@@ -234,7 +235,7 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	st.direct, err = newDirectLoader(ctx, tx, im.q, source, batchID)
 	if err == nil {
 		if opts.Format == "portal" {
-			err = st.direct.loadPortal(ctx, st, cmp.Or(opts.PlanPointsInMemory, defaultPlanPointsInMemory))
+			err = st.direct.loadPortal(ctx, st, cmp.Or(opts.PortalKept, defaultPortalKept))
 		}
 		if err == nil {
 			err = readAll(st)

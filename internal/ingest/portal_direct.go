@@ -29,7 +29,7 @@ type portalDirect struct {
 	plans      keyed[planPoint]      // by plan point id
 	loaded     keyed[portalContract] // contracts loaded directly, by source id
 	texts      texts
-	maxPlans   int  // plan points kept in memory at most
+	maxKept    int  // plan points kept in memory at most, and contracts apart from them
 	overflowed bool // some were staged instead
 	// Units of loaded contracts that were staged (their plan point was not kept): finish checks that none
 	// was also loaded, which only the staged read orders right.
@@ -70,20 +70,21 @@ type planPoint struct {
 
 const noCategory = -1
 
-// defaultPlanPointsInMemory bounds the direct load's memory (about 45 bytes a point, plus distinct texts)
-// whatever the export's size: a million items' points took the import to 174 MiB.
-const defaultPlanPointsInMemory = 1_500_000
+// defaultPortalKept bounds the direct load's memory whatever the export's size: about 45 bytes a plan
+// point (plus its distinct texts) and 30 a contract. A million items' points and their 363,387 contracts
+// took the import to 174 MiB.
+const defaultPortalKept = 1_000_000
 
 // loadPortal turns st's buffers into the portal's direct load: every full buffer goes to the connection
 // goroutine, which stages it, remembers it or loads it. The jobs run under jobCtx, the import's: the
 // copying goroutine's own context ends with the reading, before the last jobs have run.
-func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxPlans int) error {
+func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept int) error {
 	// Each chunk of contracts looks its parties up (DirectStagedSubjects).
 	if _, err := d.tx.Exec(jobCtx, "CREATE INDEX ON stg_subjects (identifier)"); err != nil {
 		return fmt.Errorf("ingest: index staged subjects: %w", err)
 	}
 	p := &portalDirect{
-		d: d, maxPlans: maxPlans,
+		d: d, maxKept: maxKept,
 		stageContracts: st.contracts.flush, stageUnits: st.units.flush, stagePlans: st.plans.flush, stageKatos: st.katos.flush,
 		plans: newKeyed[planPoint](), loaded: newKeyed[portalContract](),
 		texts: newTexts(),
@@ -95,7 +96,7 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxPlans i
 		var beyond []dbq.StagePlansCopyFromParams
 		for _, r := range rows {
 			// A point already kept takes its later row, as the merge would; a new one past the cap is staged.
-			if _, kept := p.plans.get(r.PlanID); !kept && p.plans.len() >= p.maxPlans {
+			if _, kept := p.plans.get(r.PlanID); !kept && p.plans.len() >= p.maxKept {
 				beyond = append(beyond, r)
 				continue
 			}
@@ -220,8 +221,9 @@ func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsC
 	}
 	var load []*contractRecord
 	var staged []dbq.StageContractsCopyFromParams
+	room := p.maxKept - p.loaded.len() // contracts past the cap are staged
 	for _, c := range rows {
-		if count[c.SourceID] == 1 {
+		if count[c.SourceID] == 1 && len(load) < room {
 			if rec := p.record(c, parties); rec != nil {
 				load = append(load, rec)
 				continue

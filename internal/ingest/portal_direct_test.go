@@ -123,9 +123,10 @@ func TestPortalDirectLoadMatchesStaged(t *testing.T) {
 	runDirectCases(t, []directCase{
 		{name: "as generated", steps: []importStep{{format: "portal", path: dir}}},
 		{name: "suppliers on the register", steps: []importStep{{format: "register", path: registerPath}, {format: "portal", path: dir}}},
-		// Past the cap, plan points are staged, and so are the units naming them, also of contracts loaded.
-		{name: "more plan points than memory keeps", steps: []importStep{{format: "portal", path: dir, planPoints: 4000}}},
-		{name: "more plan points than memory keeps, one repeated past the cap", steps: []importStep{{format: "portal", planPoints: 4000,
+		// Past the cap, plan points and contracts are staged, and so are the units naming them, also units of
+		// contracts loaded with points past it (12,000 points, 4,435 contracts).
+		{name: "more than memory keeps", direct: 4000, steps: []importStep{{format: "portal", path: dir, portalKept: 4000}}},
+		{name: "more than memory keeps, a point repeated past the cap", steps: []importStep{{format: "portal", portalKept: 4000,
 			path: pages.write(t, func(p portalPages) {
 				again := map[string]any{}
 				for k, v := range p["plans"][0][0] {
