@@ -248,6 +248,7 @@ func TestPages(t *testing.T) {
 	require.Contains(t, body, `<td class="num" data-sort="378000000">`, "the region table sorts by exact tiyn")
 	// The language switch keeps the page's other parameters.
 	require.Contains(t, body, `href="/targets/school-uniforms-50?as_of=2026-11-25&amp;lang=kk"`)
+	require.NotContains(t, body, "по сертификатам", "without certificates the certified figure is not shown")
 
 	status, body = get(t, app, "/targets/nothing-here")
 	require.Equal(t, 404, status)
