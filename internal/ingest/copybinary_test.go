@@ -1,7 +1,10 @@
 package ingest
 
 import (
+	"encoding/binary"
+	"math/big"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -143,4 +146,36 @@ func TestAppendNumericMatchesPostgres(t *testing.T) {
 		_, ok := appendNumeric(nil, s)
 		require.False(t, ok, "%q", s)
 	}
+}
+
+// FuzzAppendNumeric decodes what the fast numeric path writes, through pgx's reading of PostgreSQL's binary
+// numeric, and requires the value of the text it was given; the path must refuse whatever is not a plain
+// decimal.
+func FuzzAppendNumeric(f *testing.F) {
+	for _, s := range []string{"0", "-0.000", "12345.6789", "+1", "0.0001", "99999999", "1e3", ".5", "5."} {
+		f.Add(s)
+	}
+	types := pgtype.NewMap()
+	plainDecimal := regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
+	f.Fuzz(func(t *testing.T, s string) {
+		out, ok := appendNumeric(nil, s)
+		plain := plainDecimal.MatchString(s)
+		if !ok {
+			require.False(t, plain && len(s) < 100, "%q is plain and short, but refused", s)
+			return
+		}
+		require.True(t, plain, "%q accepted", s)
+		require.Equal(t, len(out)-4, int(binary.BigEndian.Uint32(out)))
+		var n pgtype.Numeric
+		require.NoError(t, types.Scan(pgtype.NumericOID, pgtype.BinaryFormatCode, out[4:], &n))
+		want, ok := new(big.Rat).SetString(s)
+		require.True(t, ok)
+		got := new(big.Rat).SetInt(n.Int)
+		if n.Exp > 0 {
+			got.Mul(got, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n.Exp)), nil)))
+		} else if n.Exp < 0 {
+			got.Quo(got, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-n.Exp)), nil)))
+		}
+		require.Zero(t, want.Cmp(got), "%q read back as %s", s, got.RatString())
+	})
 }
