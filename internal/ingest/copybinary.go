@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -205,7 +204,7 @@ func atoiDigits(s string) int {
 	return v
 }
 
-// fail keeps the first error, which copyTo returns; the rows written meanwhile are never sent.
+// fail keeps the first error, which stream returns; the COPY is abandoned and nothing of it is stored.
 func (c *copyRows) fail(err error) {
 	if c.err == nil {
 		c.err = err
@@ -219,16 +218,6 @@ func (c *copyRows) numericp(v *string) {
 		return
 	}
 	c.numeric(*v)
-}
-
-// copyTo sends the rows with a COPY statement naming the table's columns in the order they were written.
-func (c *copyRows) copyTo(ctx context.Context, tx pgx.Tx, statement string) error {
-	if c.err != nil {
-		return c.err
-	}
-	c.buf = binary.BigEndian.AppendUint16(c.buf, math.MaxUint16) // the trailer: -1
-	_, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(c.buf), statement)
-	return err
 }
 
 // stream sends a new stream of rows with a COPY statement while it encodes them: write(i) appends the rows of

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"regexp"
@@ -55,7 +56,8 @@ func TestCopyRowsMatchPostgres(t *testing.T) {
 			text text, textp text, date date, ts timestamptz, num numeric, nump numeric)`)
 		require.NoError(t, err)
 		c := newCopyRows(pgtype.NewMap(), 11)
-		for _, r := range rows {
+		err = c.stream(ctx, tx, "COPY t (i8, i8p, i4p, i2, b, text, textp, date, ts, num, nump) FROM STDIN WITH (FORMAT binary)", len(rows), func(i int) {
+			r := rows[i]
 			c.row()
 			c.int8(r.i8)
 			c.int8p(r.i8p)
@@ -68,8 +70,8 @@ func TestCopyRowsMatchPostgres(t *testing.T) {
 			c.timestamptzp(r.ts)
 			c.numeric(r.num)
 			c.numericp(r.nump)
-		}
-		require.NoError(t, c.copyTo(ctx, tx, "COPY t (i8, i8p, i4p, i2, b, text, textp, date, ts, num, nump) FROM STDIN WITH (FORMAT binary)"))
+		})
+		require.NoError(t, err)
 		for i, r := range rows {
 			var got, want string
 			err := tx.QueryRow(ctx, `SELECT ROW(i8, i8p, i4p, i2, b, text, textp, date, ts, num, nump)::text, ROW`+r.expect+`::text
@@ -77,14 +79,27 @@ func TestCopyRowsMatchPostgres(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, want, got, "row %d", i)
 		}
+
+		// A value that cannot be encoded ends the COPY with its reason, and nothing of it is stored.
+		c = newCopyRows(pgtype.NewMap(), 1)
+		sp, err := tx.Begin(ctx)
+		require.NoError(t, err)
+		err = c.stream(ctx, sp, "COPY t (text) FROM STDIN WITH (FORMAT binary)", 20000, func(i int) {
+			c.row()
+			if i == 15000 { // blocks were sent before it
+				c.numeric("twelve")
+				return
+			}
+			c.text("x")
+		})
+		require.ErrorContains(t, err, `"twelve"`)
+		require.NoError(t, sp.Rollback(ctx))
+		var n int
+		require.NoError(t, tx.QueryRow(ctx, "SELECT count(*) FROM t").Scan(&n))
+		require.Equal(t, len(rows), n)
 		return nil
 	})
 	require.NoError(t, err)
-
-	c := newCopyRows(pgtype.NewMap(), 1)
-	c.row()
-	c.numeric("twelve")
-	require.ErrorContains(t, c.copyTo(ctx, nil, "COPY t FROM STDIN"), `"twelve"`)
 }
 
 // TestAppendNumericMatchesPostgres requires PostgreSQL to read each fast-path numeric as it reads the same
@@ -117,19 +132,22 @@ func TestAppendNumericMatchesPostgres(t *testing.T) {
 		cases = append(cases, s)
 	}
 	c := newCopyRows(pgtype.NewMap(), 2)
-	for _, s := range cases {
-		c.row()
-		c.text(s)
-		out, ok := appendNumeric(c.buf, s)
-		require.True(t, ok, s)
-		c.buf = out
-	}
 	pool, _ := pgtest.NewDB(t)
 	ctx := t.Context()
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, "CREATE TEMP TABLE t (s text, num numeric)")
 		require.NoError(t, err)
-		require.NoError(t, c.copyTo(ctx, tx, "COPY t (s, num) FROM STDIN WITH (FORMAT binary)"))
+		err = c.stream(ctx, tx, "COPY t (s, num) FROM STDIN WITH (FORMAT binary)", len(cases), func(i int) {
+			c.row()
+			c.text(cases[i])
+			out, ok := appendNumeric(c.buf, cases[i])
+			if !ok { // pgconn reads the rows on a goroutine of its own, where require cannot stop the test
+				c.fail(fmt.Errorf("%q refused", cases[i]))
+				return
+			}
+			c.buf = out
+		})
+		require.NoError(t, err)
 		var stored int
 		require.NoError(t, tx.QueryRow(ctx, "SELECT count(*) FROM t").Scan(&stored))
 		require.Equal(t, len(cases), stored)
