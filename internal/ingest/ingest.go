@@ -27,8 +27,8 @@ type Options struct {
 	MaxErrors int64  // bad records accepted before the import is refused; they are reported either way
 	CreatedBy string
 	Progress  func(Progress) // called as the input is read; may be nil
-	// Staged reads every record through the staging tables and the merge, as the portal format always does,
-	// instead of loading new contracts directly: slower, kept to compare the two (ules bench import --staged).
+	// Staged reads every record through the staging tables and the merge instead of loading new contracts
+	// directly: slower, kept as the reference and to compare the two (ules bench import --staged).
 	Staged bool
 	// PortalKept caps the plan points, and apart from them the contracts, a portal import keeps in memory
 	// for its direct load (0: a million each, about 75 MB in all). Points past it are staged, contracts

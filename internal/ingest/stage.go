@@ -220,23 +220,30 @@ func (s *stager) discardPrefix(ctx context.Context, prefix string) error {
 	return s.discard(ctx, prefix)
 }
 
-// category classifies an item by its ENSTRU code and texts (three at most). Items repeat their products,
-// so answers are remembered; the pointers they return are shared and never written through.
+// category classifies an item by its ENSTRU code and texts. Items repeat their products, so answers are
+// remembered; the pointers they return are shared and never written through.
 func (s *stager) category(enstru string, texts ...string) *int32 {
+	if len(texts) > len(categoryKey{}.texts) {
+		return s.classify(enstru, texts...)
+	}
 	key := categoryKey{enstru: enstru}
 	copy(key.texts[:], texts)
 	if c, ok := s.categories[key]; ok {
 		return c
 	}
-	var c *int32
-	if id, _, ok := s.classifier.Classify(enstru, texts...); ok {
-		c = new(int32(id))
-	}
+	c := s.classify(enstru, texts...)
 	if s.categories == nil || len(s.categories) >= maxRemembered {
 		s.categories = make(map[categoryKey]*int32)
 	}
 	s.categories[key] = c
 	return c
+}
+
+func (s *stager) classify(enstru string, texts ...string) *int32 {
+	if id, _, ok := s.classifier.Classify(enstru, texts...); ok {
+		return new(int32(id))
+	}
+	return nil
 }
 
 // countryOf is countryFromName, remembered: a file names the same few countries again and again.
