@@ -255,15 +255,21 @@ WITH staged AS (
 SELECT (SELECT count(*) FROM src)::bigint AS staged, (SELECT count(*) FROM up)::bigint AS written;
 
 -- name: ImportSetBuyerRegions :execrows
--- Buyers carry no region on the portal; the region they most often deliver to stands in for it.
+-- Buyers carry no region on the portal; the region they most often deliver to stands in for it, the first
+-- in code order on a tie (as mode() would pick). Counting per buyer and region hashes; mode() sorted every
+-- item of the batch's buyers, 1.3 s at a million.
 UPDATE buyers b SET region = m.region
 FROM (
-    SELECT k.buyer_id, mode() WITHIN GROUP (ORDER BY i.region) AS region
-    FROM contract_items i
-    JOIN contracts k ON k.id = i.contract_id
-    WHERE i.region IS NOT NULL AND NOT i.deleted AND NOT k.deleted
-      AND k.buyer_id IN (SELECT t.buyer_id FROM contracts t WHERE t.batch_id = @batch_id)
-    GROUP BY k.buyer_id
+    SELECT DISTINCT ON (c.buyer_id) c.buyer_id, c.region
+    FROM (
+        SELECT k.buyer_id, i.region, count(*) AS items
+        FROM contract_items i
+        JOIN contracts k ON k.id = i.contract_id
+        WHERE i.region IS NOT NULL AND NOT i.deleted AND NOT k.deleted
+          AND k.buyer_id IN (SELECT t.buyer_id FROM contracts t WHERE t.batch_id = @batch_id)
+        GROUP BY k.buyer_id, i.region
+    ) c
+    ORDER BY c.buyer_id, c.items DESC, c.region
 ) m
 WHERE b.id = m.buyer_id AND b.region IS DISTINCT FROM m.region;
 

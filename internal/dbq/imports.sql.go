@@ -581,17 +581,23 @@ func (q *Queries) ImportRefreshItemsOfContracts(ctx context.Context, db DBTX, ba
 const importSetBuyerRegions = `-- name: ImportSetBuyerRegions :execrows
 UPDATE buyers b SET region = m.region
 FROM (
-    SELECT k.buyer_id, mode() WITHIN GROUP (ORDER BY i.region) AS region
-    FROM contract_items i
-    JOIN contracts k ON k.id = i.contract_id
-    WHERE i.region IS NOT NULL AND NOT i.deleted AND NOT k.deleted
-      AND k.buyer_id IN (SELECT t.buyer_id FROM contracts t WHERE t.batch_id = $1)
-    GROUP BY k.buyer_id
+    SELECT DISTINCT ON (c.buyer_id) c.buyer_id, c.region
+    FROM (
+        SELECT k.buyer_id, i.region, count(*) AS items
+        FROM contract_items i
+        JOIN contracts k ON k.id = i.contract_id
+        WHERE i.region IS NOT NULL AND NOT i.deleted AND NOT k.deleted
+          AND k.buyer_id IN (SELECT t.buyer_id FROM contracts t WHERE t.batch_id = $1)
+        GROUP BY k.buyer_id, i.region
+    ) c
+    ORDER BY c.buyer_id, c.items DESC, c.region
 ) m
 WHERE b.id = m.buyer_id AND b.region IS DISTINCT FROM m.region
 `
 
-// Buyers carry no region on the portal; the region they most often deliver to stands in for it.
+// Buyers carry no region on the portal; the region they most often deliver to stands in for it, the first
+// in code order on a tie (as mode() would pick). Counting per buyer and region hashes; mode() sorted every
+// item of the batch's buyers, 1.3 s at a million.
 func (q *Queries) ImportSetBuyerRegions(ctx context.Context, db DBTX, batchID *int64) (int64, error) {
 	result, err := db.Exec(ctx, importSetBuyerRegions, batchID)
 	if err != nil {
