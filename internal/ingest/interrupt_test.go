@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -47,32 +48,37 @@ func TestInterruptedBatchIsMarkedFailed(t *testing.T) {
 	require.Equal(t, "running", s)
 }
 
-// Cancelling the context mid-import (Ctrl-C) rolls everything back and records the batch as failed.
+// Cancelling the context mid-import (Ctrl-C) rolls everything back and records the batch as failed: while
+// plan points are read, and later, once contracts and some of their units were loaded directly.
 func TestCancelledImportLeavesNothing(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	_, err := demo.Generate(context.Background(), dir, demo.Options{Seed: 3, Items: 3000})
 	require.NoError(t, err)
-	pool, _ := pgtest.NewDB(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	res, err := ingest.NewImporter(pool, "KZ", log).Import(ctx, ingest.Options{
-		Format: "portal", Path: dir,
-		Progress: func(p ingest.Progress) {
-			if p.Records >= 1000 {
-				cancel()
-			}
-		},
-	})
-	require.ErrorIs(t, err, context.Canceled)
-	require.Equal(t, "failed", res.Status)
-	var contracts, items int
-	var status string
-	require.NoError(t, pool.QueryRow(context.Background(),
-		"SELECT (SELECT count(*) FROM contracts), (SELECT count(*) FROM contract_items), (SELECT status FROM import_batches WHERE id = $1)",
-		res.BatchID).Scan(&contracts, &items, &status))
-	require.Zero(t, contracts)
-	require.Zero(t, items)
-	require.Equal(t, "failed", status)
+	for _, after := range []int64{1000, 8000} { // of about 10,100 records
+		t.Run(fmt.Sprint(after), func(t *testing.T) {
+			pool, _ := pgtest.NewDB(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			res, err := ingest.NewImporter(pool, "KZ", log).Import(ctx, ingest.Options{
+				Format: "portal", Path: dir,
+				Progress: func(p ingest.Progress) {
+					if p.Records >= after {
+						cancel()
+					}
+				},
+			})
+			require.ErrorIs(t, err, context.Canceled)
+			require.Equal(t, "failed", res.Status)
+			var contracts, items int
+			var status string
+			require.NoError(t, pool.QueryRow(context.Background(),
+				"SELECT (SELECT count(*) FROM contracts), (SELECT count(*) FROM contract_items), (SELECT status FROM import_batches WHERE id = $1)",
+				res.BatchID).Scan(&contracts, &items, &status))
+			require.Zero(t, contracts)
+			require.Zero(t, items)
+			require.Equal(t, "failed", status)
+		})
+	}
 }
