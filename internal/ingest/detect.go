@@ -131,7 +131,7 @@ func peekJSON(path string) (string, error) {
 		if items && next {
 			return "portal", nil
 		}
-		if err := skipValue(dec); err != nil {
+		if err := skipValue(stdStream{dec}); err != nil {
 			return "", fmt.Errorf("not JSON: %w", err)
 		}
 	}

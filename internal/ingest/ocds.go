@@ -134,10 +134,11 @@ func readOCDSFile(ctx context.Context, path, rel string, st *stager, errs *error
 
 // ocdsReader reads one file.
 type ocdsReader struct {
-	ctx  context.Context
-	st   *stager
-	errs *errorLog
-	rel  string
+	ctx   context.Context
+	st    *stager
+	errs  *errorLog
+	rel   string
+	lines *lineParser // reads JSON Lines lines; nil: encoding/json does
 }
 
 // loc turns a JSON path into an error location: "file:$.releases[3].date", or "file:line 17" and
@@ -189,7 +190,7 @@ func (o *ocdsReader) stream(r io.Reader) error {
 			base = fmt.Sprintf("line %d value %d:$", line, doc+1)
 		}
 		lastLine = line
-		err = o.document(dec, lr, tok, base, doc == 0)
+		err = o.document(stdStream{dec}, lr, tok, base, doc == 0)
 		var se ocdsSyntaxError
 		if errors.As(err, &se) {
 			return fileErrorf("%s", streamSyntax(dec, lr, se.err))
@@ -203,8 +204,14 @@ func (o *ocdsReader) stream(r io.Reader) error {
 func (o *ocdsReader) jsonLine(line []byte, n int, first bool) error {
 	at := fmt.Sprintf("line %d", n)
 	base := at + ":$"
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
+	var dec tokenStream
+	if o.lines != nil && o.lines.parseLineJSON(line) {
+		dec = &lineTokens{toks: o.lines.toks}
+	} else {
+		std := json.NewDecoder(bytes.NewReader(line))
+		std.UseNumber()
+		dec = stdStream{std}
+	}
 	broken := func(err error) error {
 		msg := lineSyntax(err)
 		if first {
@@ -381,7 +388,7 @@ func (d *ocdsDoc) isRelease() bool {
 
 // document reads one top-level value whose first token is tok. first is true for a file's first
 // document, which decides whether the file is OCDS at all.
-func (o *ocdsReader) document(dec *json.Decoder, lr *lineReader, tok json.Token, base string, first bool) error {
+func (o *ocdsReader) document(dec tokenStream, lr *lineReader, tok json.Token, base string, first bool) error {
 	switch tok {
 	case json.Delim('{'):
 		return o.object(dec, lr, base, first)
@@ -395,7 +402,7 @@ func (o *ocdsReader) document(dec *json.Decoder, lr *lineReader, tok json.Token,
 			}
 			path := fmt.Sprintf("%s[%d]", base, i)
 			if t != json.Delim('{') {
-				if err := skipRest(dec, t); err != nil {
+				if err := dec.skipRest(t); err != nil {
 					return jerr(err)
 				}
 				if first && i == 0 {
@@ -422,7 +429,7 @@ func (o *ocdsReader) document(dec *json.Decoder, lr *lineReader, tok json.Token,
 
 // object streams one JSON object whose '{' was read: a package's releases or records are staged one at a
 // time, a bare release's or record's fields are gathered and staged at its end.
-func (o *ocdsReader) object(dec *json.Decoder, lr *lineReader, base string, first bool) error {
+func (o *ocdsReader) object(dec tokenStream, lr *lineReader, base string, first bool) error {
 	d := &ocdsDoc{path: base, fields: map[string]any{}}
 	for dec.More() {
 		kt, err := dec.Token()
@@ -541,7 +548,7 @@ func copyMap(m map[string]any) map[string]any {
 }
 
 // each decodes the elements of an array one at a time; fn gets each with its path and size in bytes.
-func (o *ocdsReader) each(dec *json.Decoder, lr *lineReader, path string, fn func(node, int64) error) error {
+func (o *ocdsReader) each(dec tokenStream, lr *lineReader, path string, fn func(node, int64) error) error {
 	t, err := dec.Token()
 	if err != nil {
 		return jerr(err)
@@ -550,7 +557,7 @@ func (o *ocdsReader) each(dec *json.Decoder, lr *lineReader, path string, fn fun
 		return nil
 	}
 	if t != json.Delim('[') {
-		if err := skipRest(dec, t); err != nil {
+		if err := dec.skipRest(t); err != nil {
 			return jerr(err)
 		}
 		o.st.counted()
@@ -576,32 +583,12 @@ func (o *ocdsReader) each(dec *json.Decoder, lr *lineReader, path string, fn fun
 }
 
 // skipValue reads past the next value without keeping it.
-func skipValue(dec *json.Decoder) error {
+func skipValue(dec tokenStream) error {
 	t, err := dec.Token()
 	if err != nil {
 		return err
 	}
-	return skipRest(dec, t)
-}
-
-// skipRest reads past the rest of a value whose first token t was read.
-func skipRest(dec *json.Decoder, t json.Token) error {
-	depth := 0
-	for {
-		switch t {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
-		var err error
-		if t, err = dec.Token(); err != nil {
-			return err
-		}
-	}
+	return dec.skipRest(t)
 }
 
 func kindOfToken(t json.Token) string {

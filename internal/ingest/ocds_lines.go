@@ -33,8 +33,9 @@ func (o *ocdsReader) jsonLines(r io.Reader) error {
 		go func() {
 			defer wg.Done()
 			w := &stager{classifier: o.st.classifier, home: o.st.home, worker: true, collect: true}
+			lines := &lineParser{}
 			for j := range work {
-				j.out <- o.parseLine(ctx, w, j)
+				j.out <- o.parseLine(ctx, w, lines, j)
 			}
 		}()
 	}
@@ -103,10 +104,10 @@ func readLines(ctx context.Context, r io.Reader, ordered, work chan<- lineJob) {
 }
 
 // parseLine reads one line into the worker's collecting stager.
-func (o *ocdsReader) parseLine(ctx context.Context, w *stager, j lineJob) lineResult {
+func (o *ocdsReader) parseLine(ctx context.Context, w *stager, lines *lineParser, j lineJob) lineResult {
 	var res lineResult
 	w.collected, w.records = nil, 0
-	wo := &ocdsReader{ctx: ctx, st: w, errs: &res.errs, rel: o.rel}
+	wo := &ocdsReader{ctx: ctx, st: w, errs: &res.errs, rel: o.rel, lines: lines}
 	res.err = wo.jsonLine(j.line, j.n, j.first)
 	res.records, res.counted = w.collected, w.records
 	return res
