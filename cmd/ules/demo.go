@@ -34,14 +34,11 @@ the national procurement portal's format) and imports it through the same path a
 	if err := env.cfg.Validate(); err != nil {
 		return err
 	}
-	pool, err := database.Connect(ctx, env.cfg.DatabaseURL)
+	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := database.CheckMigrated(ctx, pool); err != nil {
-		return err
-	}
 	im := ingest.NewImporter(pool, env.cfg.HomeCountry, env.log)
 	if *ifEmpty {
 		has, err := im.HasContracts(ctx)

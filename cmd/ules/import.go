@@ -45,14 +45,11 @@ Formats:
 	if err := env.cfg.Validate(); err != nil {
 		return err
 	}
-	pool, err := database.Connect(ctx, env.cfg.DatabaseURL)
+	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := database.CheckMigrated(ctx, pool); err != nil {
-		return err
-	}
 	bar, progress := newImportBar(env.stderr, "importing")
 	im := ingest.NewImporter(pool, env.cfg.HomeCountry, env.log)
 	res, err := im.Import(ctx, ingest.Options{

@@ -195,14 +195,11 @@ complete, and its import is tried again. Only a committed import moves the next 
 		return err
 	}
 	// Check the database before a long download rather than after it.
-	pool, err := database.Connect(ctx, env.cfg.DatabaseURL)
+	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := database.CheckMigrated(ctx, pool); err != nil {
-		return err
-	}
 	im := ingest.NewImporter(pool, env.cfg.HomeCountry, env.log)
 	progress := &fetchProgress{w: env.stderr}
 	var imported *ingest.Result

@@ -19,14 +19,11 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	pool, err := database.Connect(ctx, env.cfg.DatabaseURL)
+	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := database.CheckMigrated(ctx, pool); err != nil {
-		return err
-	}
 	app, err := httpapi.New(pool, env.log, time.Now)
 	if err != nil {
 		return err

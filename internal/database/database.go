@@ -38,6 +38,19 @@ func Connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
+// Open connects and checks that the database is migrated, as every command but migrate needs.
+func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	pool, err := Connect(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckMigrated(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
+}
+
 func provider(pool *pgxpool.Pool) (*goose.Provider, *sql.DB, error) {
 	sqlDB := stdlib.OpenDBFromPool(pool)
 	migrations, err := fs.Sub(db.Migrations, "migrations")

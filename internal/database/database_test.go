@@ -35,6 +35,8 @@ func TestCheckMigratedRefusesEmptyDatabase(t *testing.T) {
 	_, err = pool.Exec(ctx, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
 	require.NoError(t, err)
 	require.ErrorIs(t, database.CheckMigrated(ctx, pool), database.ErrNotMigrated)
+	_, err = database.Open(ctx, url)
+	require.ErrorIs(t, err, database.ErrNotMigrated)
 }
 
 func TestConnectErrors(t *testing.T) {
