@@ -50,7 +50,7 @@ type lineTokens struct {
 }
 
 type lineToken struct {
-	kind  byte  // '{' '}' '[' ']' '"' (a string or a key) '0' (a number) 't' 'f' 'n'
+	kind  byte // '{' '}' '[' ']' '"' (a string or a key) '0' (a number) 't' 'f' 'n'
 	text  string
 	value any   // a container's whole value, for Decode
 	close int32 // a container's closing token
