@@ -296,11 +296,18 @@ func (p *portalDirect) record(c dbq.StageContractsCopyFromParams, parties map[st
 // units loads the units of contracts loaded directly whose plan point is known, and stages the others.
 func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromParams) error {
 	d := p.d
-	var load []int
+	// What each unit loaded inherits, looked up once.
+	type unitLoad struct {
+		row      int
+		contract portalContract
+		point    planPoint
+	}
+	var load []unitLoad
 	var staged []dbq.StageUnitsCopyFromParams
 	for i := range rows {
 		u := &rows[i]
-		if _, ok := p.loaded.get(u.ContractSourceID); !ok {
+		c, ok := p.loaded.get(u.ContractSourceID)
+		if !ok {
 			if point, kept := p.plans.get(u.PlanID); kept && !point.needed {
 				point.needed = true
 				p.plans.set(u.PlanID, point)
@@ -311,12 +318,13 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 		if max(u.Value, deref(u.ValueAlt), deref(u.UnitPrice)) >= largestAmount {
 			return &restartStaged{why: fmt.Sprintf("unit %s has an amount the merge refuses, and its contract %s was loaded", u.SourceID, u.ContractSourceID)}
 		}
-		if _, ok := p.plans.get(u.PlanID); !ok {
+		point, ok := p.plans.get(u.PlanID)
+		if !ok {
 			p.stagedOfLoaded++
 			staged = append(staged, *u)
 			continue
 		}
-		load = append(load, i)
+		load = append(load, unitLoad{row: i, contract: c, point: point})
 	}
 	if len(staged) > 0 {
 		if err := p.stageUnits(ctx, staged); err != nil {
@@ -327,12 +335,11 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 		return nil
 	}
 	err := d.itemRows.stream(ctx, d.tx, copyItems, len(load), func(i int) {
-		u := &rows[load[i]]
-		c, _ := p.loaded.get(u.ContractSourceID)
-		point, _ := p.plans.get(u.PlanID)
-		plan := p.planRow(u.PlanID, point)
-		rule := tierRules[c.rule]
-		d.itemRow(c.id, dayTime(c.signedOn), rule, tierOfRule(rule), u, &plan, p.texts.text(point.kato))
+		l := load[i]
+		u := &rows[l.row]
+		plan := p.planRow(u.PlanID, l.point)
+		rule := tierRules[l.contract.rule]
+		d.itemRow(l.contract.id, dayTime(l.contract.signedOn), rule, tierOfRule(rule), u, &plan, p.texts.text(l.point.kato))
 	})
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" { // unique_violation: a unit came twice
@@ -342,7 +349,7 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 		return fmt.Errorf("ingest: load contract items: %w", err)
 	}
 	d.items += int64(len(load))
-	d.lastLoaded = rows[load[len(load)-1]].Loc
+	d.lastLoaded = rows[load[len(load)-1].row].Loc
 	return nil
 }
 
