@@ -304,8 +304,13 @@ func missingPage(dir string, n int) string {
 }
 
 // clearPages removes the pages and temporary files that a fetch writes, and nothing else.
-func clearPages(dir string) error {
-	for _, pattern := range []string{"page-*.json", ".page-*"} {
+func clearPages(dir string) error { return removeMatching(dir, "page-*.json", ".page-*") }
+
+// removeTemps removes temporary files left by an interrupted write.
+func removeTemps(dir string) error { return removeMatching(dir, ".page-*") }
+
+func removeMatching(dir string, patterns ...string) error {
+	for _, pattern := range patterns {
 		files, err := filepath.Glob(filepath.Join(dir, pattern))
 		if err != nil {
 			return fmt.Errorf("portal: %w", err)
@@ -314,20 +319,6 @@ func clearPages(dir string) error {
 			if err := os.Remove(f); err != nil {
 				return fmt.Errorf("portal: %w", err)
 			}
-		}
-	}
-	return nil
-}
-
-// removeTemps removes temporary files left by an interrupted write.
-func removeTemps(dir string) error {
-	files, err := filepath.Glob(filepath.Join(dir, ".page-*"))
-	if err != nil {
-		return fmt.Errorf("portal: %w", err)
-	}
-	for _, f := range files {
-		if err := os.Remove(f); err != nil {
-			return fmt.Errorf("portal: %w", err)
 		}
 	}
 	return nil
