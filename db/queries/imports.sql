@@ -141,15 +141,11 @@ WITH katos AS (
     LEFT JOIN katos ka ON ka.plan_id = u.plan_id
     ORDER BY w.contract_id, u.source_id, u.seq DESC, p.seq DESC
 ), suppliers_seen AS (
-    SELECT s.id, s.portal_producer, s.resident,
-           EXISTS (SELECT 1 FROM producer_register r WHERE r.bin = s.bin)
-               OR EXISTS (SELECT 1 FROM origin_certificates oc WHERE oc.bin = s.bin) AS referenced,
-           EXISTS (SELECT 1 FROM origin_certificates oc WHERE oc.bin = s.bin) AS certified
-    FROM suppliers s
+    SELECT * FROM supplier_references s
     WHERE s.id IN (SELECT supplier_id FROM stg_written_contracts WHERE fresh)
 ), priced AS (
     SELECT src.*, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
-           CASE WHEN sp.referenced THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
+           CASE WHEN sp.on_register OR sp.certified THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
                 WHEN sp.portal_producer THEN 'portal_flag'
                 WHEN sp.resident THEN 'resident'
                 ELSE 'non_resident'
@@ -203,17 +199,13 @@ WITH staged AS (
       AND (st.newest IS NULL OR k.source_updated_at IS NULL OR st.newest >= k.source_updated_at)
     ORDER BY k.id, u.source_id, u.seq DESC, p.seq DESC
 ), suppliers_seen AS (
-    SELECT s.id, s.portal_producer, s.resident,
-           EXISTS (SELECT 1 FROM producer_register r WHERE r.bin = s.bin)
-               OR EXISTS (SELECT 1 FROM origin_certificates oc WHERE oc.bin = s.bin) AS referenced,
-           EXISTS (SELECT 1 FROM origin_certificates oc WHERE oc.bin = s.bin) AS certified
-    FROM suppliers s
+    SELECT * FROM supplier_references s
     WHERE s.id IN (SELECT supplier_id FROM src)
 ), priced AS (
     -- item_tier_rule decides; it is called only for suppliers on the register or holding certificates,
     -- because for all others it reduces to the source's flags, and calling it per row dominated the import.
     SELECT src.*, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
-           CASE WHEN sp.referenced THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
+           CASE WHEN sp.on_register OR sp.certified THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
                 WHEN sp.portal_producer THEN 'portal_flag'
                 WHEN sp.resident THEN 'resident'
                 ELSE 'non_resident'

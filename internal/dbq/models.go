@@ -273,6 +273,14 @@ type Supplier struct {
 	NationalCompany bool
 }
 
+type SupplierReference struct {
+	ID             int64
+	PortalProducer bool
+	Resident       bool
+	OnRegister     bool
+	Certified      bool
+}
+
 type Target struct {
 	ID         int32
 	Slug       string
