@@ -22,6 +22,8 @@ type contractRecord struct {
 	units    []dbq.StageUnitsCopyFromParams
 	plans    []dbq.StagePlansCopyFromParams
 	katos    []dbq.StagePlanKatosCopyFromParams
+
+	planIndex map[string]*dbq.StagePlansCopyFromParams // plansByID
 }
 
 func (r *contractRecord) sourceID() string { return r.copies[0].SourceID }
@@ -34,6 +36,7 @@ func (r *contractRecord) absorb(o *contractRecord) {
 	r.units = append(r.units, o.units...)
 	r.plans = append(r.plans, o.plans...)
 	r.katos = append(r.katos, o.katos...)
+	r.planIndex = nil
 }
 
 // contract takes one record from a reader.
@@ -314,14 +317,11 @@ func (d *directLoader) eligible(rec *contractRecord) bool {
 		return false
 	}
 	largest := max(deref(c.Total), deref(c.TotalAlt))
-	plans := make(map[string]bool, len(rec.plans))
-	for _, p := range rec.plans {
-		plans[p.PlanID] = true
-	}
+	plans := rec.plansByID()
 	units := make(map[string]bool, len(rec.units))
 	var sum int64
 	for _, u := range rec.units {
-		if u.ContractSourceID != c.SourceID || !plans[u.PlanID] || units[u.SourceID] {
+		if u.ContractSourceID != c.SourceID || plans[u.PlanID] == nil || units[u.SourceID] {
 			return false
 		}
 		units[u.SourceID] = true
@@ -439,10 +439,7 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 		rec := recs[i]
 		c := rec.copies[0]
 		rule, tier := supplierRule(suppliers[i])
-		plans := make(map[string]*dbq.StagePlansCopyFromParams, len(rec.plans))
-		for j := range rec.plans {
-			plans[rec.plans[j].PlanID] = &rec.plans[j]
-		}
+		plans := rec.plansByID()
 		katos := smallestKATOs(rec.katos)
 		for j := range rec.units {
 			u := &rec.units[j]
@@ -511,6 +508,18 @@ const (
     unit, unit_price, value, value_alt, local_content_bp, local_content_value, kato, region, category_id, tier,
     tier_rule, deleted) FROM STDIN WITH (FORMAT binary)`
 )
+
+// plansByID indexes the record's plan points, the last row of each as the merge takes it; eligible and
+// load both use it, so it is built once.
+func (r *contractRecord) plansByID() map[string]*dbq.StagePlansCopyFromParams {
+	if r.planIndex == nil {
+		r.planIndex = make(map[string]*dbq.StagePlansCopyFromParams, len(r.plans))
+		for j := range r.plans {
+			r.planIndex[r.plans[j].PlanID] = &r.plans[j]
+		}
+	}
+	return r.planIndex
+}
 
 // smallestKATOs maps each plan point to its smallest KATO code, as the merge takes it.
 func smallestKATOs(katos []dbq.StagePlanKatosCopyFromParams) map[string]string {
