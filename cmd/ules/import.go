@@ -65,8 +65,12 @@ func printImportResult(w io.Writer, res ingest.Result) {
 	if res.BatchID == 0 {
 		return
 	}
-	fmt.Fprintf(w, "batch %d %s: %d records read, %d written, %d unchanged, %d contracts replaced, %d rejected\n",
-		res.BatchID, res.Status, res.Read, res.Loaded, res.Unchanged, res.Replaced, res.Rejected)
+	removed := ""
+	if res.Removed > 0 {
+		removed = fmt.Sprintf(" (%d items their newer versions no longer list removed)", res.Removed)
+	}
+	fmt.Fprintf(w, "batch %d %s: %d records read, %d written, %d unchanged, %d contracts replaced%s, %d rejected\n",
+		res.BatchID, res.Status, res.Read, res.Loaded, res.Unchanged, res.Replaced, removed, res.Rejected)
 	for _, e := range res.Errors {
 		fmt.Fprintf(w, "  %s\n", e)
 	}

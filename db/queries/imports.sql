@@ -7,7 +7,7 @@ RETURNING id;
 UPDATE import_batches
 SET status = @status, finished_at = now(), rows_read = @rows_read, rows_loaded = @rows_loaded,
     rows_rejected = @rows_rejected, rows_replaced = @rows_replaced, rows_unchanged = @rows_unchanged,
-    message = @message
+    rows_removed = @rows_removed, message = @message
 WHERE id = @id;
 
 -- name: ImportBatchGet :one
@@ -62,7 +62,8 @@ RETURNING suppliers.id;
 -- The newest version of each staged contract replaces the stored one when it is newer, or the same version
 -- with different content; an identical re-import matches nothing. Replacements are recorded.
 WITH unit_sums AS (
-    SELECT contract_source_id, sum(value) AS total FROM stg_units WHERE NOT deleted GROUP BY contract_source_id
+    SELECT contract_source_id, version, sum(value) AS total FROM stg_units WHERE NOT deleted
+    GROUP BY contract_source_id, version
 ), src AS (
     SELECT DISTINCT ON (c.source_id) c.*, b.id AS buyer_id, s.id AS supplier_id, us.total AS unit_total,
            CASE WHEN c.currency = 'KZT' THEN 1::numeric
@@ -72,7 +73,9 @@ WITH unit_sums AS (
     FROM stg_contracts c
     JOIN buyers b ON b.bin = c.customer_bin
     JOIN suppliers s ON s.identifier = c.supplier_key
+    -- A record that carries its items is totalled over the items of its own version only.
     LEFT JOIN unit_sums us ON us.contract_source_id = c.source_id
+        AND (NOT c.carries_items OR us.version IS NOT DISTINCT FROM c.updated_at)
     WHERE NOT c.rejected
     ORDER BY c.source_id, c.updated_at DESC NULLS LAST, c.seq DESC
 ), prev AS (
@@ -107,10 +110,13 @@ WITH unit_sums AS (
                 EXCLUDED.local_content_published_bp, EXCLUDED.description, EXCLUDED.deleted))
     RETURNING k.id, k.source_id, k.signed_on, k.supplier_id, k.exchange_rate
 ), written AS (
-    INSERT INTO stg_written_contracts (contract_id, source_id, signed_on, supplier_id, rate, fresh)
+    INSERT INTO stg_written_contracts (contract_id, source_id, signed_on, supplier_id, rate, fresh, version,
+        carries_items)
     SELECT up.id, up.source_id, up.signed_on, up.supplier_id, up.exchange_rate,
-           prev.id IS NULL AND NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = up.source_id AND c.rejected)
+           prev.id IS NULL AND NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = up.source_id AND c.rejected),
+           src.updated_at, src.carries_items
     FROM up
+    JOIN src ON src.source_id = up.source_id
     LEFT JOIN prev ON prev.source_id = up.source_id
     RETURNING 1
 ), logged AS (
@@ -139,6 +145,7 @@ WITH katos AS (
     JOIN stg_written_contracts w ON w.source_id = u.contract_source_id AND w.fresh
     JOIN stg_plans p ON p.plan_id = u.plan_id
     LEFT JOIN katos ka ON ka.plan_id = u.plan_id
+    WHERE NOT w.carries_items OR u.version IS NOT DISTINCT FROM w.version
     ORDER BY w.contract_id, u.source_id, u.seq DESC, p.seq DESC
 ), suppliers_seen AS (
     SELECT * FROM supplier_references s
@@ -168,9 +175,10 @@ LEFT JOIN regions r ON r.code = left(p.kato, 2);
 
 -- name: ImportMergeItems :one
 -- Units are merged unless their contract was rejected or the batch carried only an older version of it than
--- the one stored (stale units). Units published without their contract apply to the stored contract.
+-- the one stored (stale units), or they came with an older version of a record that carries its items than
+-- the newest staged. Units published without their contract apply to the stored contract.
 WITH staged AS (
-    SELECT source_id, max(updated_at) AS newest, bool_or(rejected) AS rejected
+    SELECT source_id, max(updated_at) AS newest, bool_or(rejected) AS rejected, bool_or(carries_items) AS carries_items
     FROM stg_contracts
     GROUP BY source_id
 ), katos AS (
@@ -197,6 +205,7 @@ WITH staged AS (
       AND NOT EXISTS (SELECT 1 FROM stg_written_contracts w WHERE w.source_id = u.contract_source_id AND w.fresh)
       AND (p.plan_id IS NOT NULL OR ex.contract_id IS NOT NULL)
       AND (st.newest IS NULL OR k.source_updated_at IS NULL OR st.newest >= k.source_updated_at)
+      AND (NOT coalesce(st.carries_items, false) OR u.version IS NOT DISTINCT FROM st.newest)
     ORDER BY k.id, u.source_id, u.seq DESC, p.seq DESC
 ), suppliers_seen AS (
     SELECT * FROM supplier_references s
@@ -245,6 +254,24 @@ WITH staged AS (
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM src)::bigint AS staged, (SELECT count(*) FROM up)::bigint AS written;
+
+-- name: ImportRemoveOmittedItems :execrows
+-- A newer version of an OCDS contract replaces its items array whole: the stored items it no longer lists
+-- are removed. Contracts this import created hold only their newest version's items already.
+WITH staged AS (
+    SELECT source_id, max(updated_at) AS newest
+    FROM stg_contracts
+    GROUP BY source_id
+    HAVING bool_or(replaces_items) AND NOT bool_or(rejected)
+)
+DELETE FROM contract_items i
+USING contracts k, staged st
+WHERE k.source = @source AND k.source_id = st.source_id AND i.contract_id = k.id
+  AND (st.newest IS NULL OR k.source_updated_at IS NULL OR st.newest >= k.source_updated_at)
+  AND NOT EXISTS (SELECT 1 FROM stg_written_contracts w WHERE w.contract_id = k.id AND w.fresh)
+  AND NOT EXISTS (SELECT 1 FROM stg_units u
+                  WHERE u.contract_source_id = st.source_id AND u.source_id = i.source_id
+                    AND u.version IS NOT DISTINCT FROM st.newest);
 
 -- name: ImportSetBuyerRegions :execrows
 -- Buyers carry no region on the portal; the region they most often deliver to stands in for it, the first

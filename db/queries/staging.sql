@@ -1,8 +1,9 @@
 -- name: StageContractsCopyFrom :copyfrom
 INSERT INTO stg_contracts (loc, source_id, customer_bin, supplier_key, signed_on, fiscal_year, method, status, currency,
-    exchange_rate, total, total_alt, local_content_bp, description, deleted, updated_at)
+    exchange_rate, total, total_alt, local_content_bp, description, deleted, updated_at, carries_items, replaces_items)
 VALUES (@loc, @source_id, @customer_bin, @supplier_key, @signed_on, @fiscal_year, @method, @status, @currency,
-    @exchange_rate, @total, @total_alt, @local_content_bp, @description, @deleted, @updated_at);
+    @exchange_rate, @total, @total_alt, @local_content_bp, @description, @deleted, @updated_at, @carries_items,
+    @replaces_items);
 
 -- name: StageContractsRejectConflicting :many
 -- A contract repeated with different contract-level fields and the same version cannot be resolved.
@@ -78,9 +79,9 @@ VALUES (@loc, @identifier, @bin, @name_kk, @name_ru, @country, @resident, @produ
 
 -- name: StageUnitsCopyFrom :copyfrom
 INSERT INTO stg_units (loc, source_id, contract_source_id, plan_id, quantity, unit_price, value, value_alt,
-    local_content_bp, deleted)
+    local_content_bp, deleted, version)
 VALUES (@loc, @source_id, @contract_source_id, @plan_id, @quantity, @unit_price, @value, @value_alt,
-    @local_content_bp, @deleted);
+    @local_content_bp, @deleted, @version);
 
 -- name: StageUnitsDelete :exec
 DELETE FROM stg_units WHERE loc = ANY(@locs::text[]);

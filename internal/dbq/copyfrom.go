@@ -192,6 +192,8 @@ func (r iteratorForStageContractsCopyFrom) Values() ([]interface{}, error) {
 		r.rows[0].Description,
 		r.rows[0].Deleted,
 		r.rows[0].UpdatedAt,
+		r.rows[0].CarriesItems,
+		r.rows[0].ReplacesItems,
 	}, nil
 }
 
@@ -200,7 +202,7 @@ func (r iteratorForStageContractsCopyFrom) Err() error {
 }
 
 func (q *Queries) StageContractsCopyFrom(ctx context.Context, db DBTX, arg []StageContractsCopyFromParams) (int64, error) {
-	return db.CopyFrom(ctx, []string{"stg_contracts"}, []string{"loc", "source_id", "customer_bin", "supplier_key", "signed_on", "fiscal_year", "method", "status", "currency", "exchange_rate", "total", "total_alt", "local_content_bp", "description", "deleted", "updated_at"}, &iteratorForStageContractsCopyFrom{rows: arg})
+	return db.CopyFrom(ctx, []string{"stg_contracts"}, []string{"loc", "source_id", "customer_bin", "supplier_key", "signed_on", "fiscal_year", "method", "status", "currency", "exchange_rate", "total", "total_alt", "local_content_bp", "description", "deleted", "updated_at", "carries_items", "replaces_items"}, &iteratorForStageContractsCopyFrom{rows: arg})
 }
 
 // iteratorForStagePlanKatosCopyFrom implements pgx.CopyFromSource.
@@ -348,6 +350,7 @@ func (r iteratorForStageUnitsCopyFrom) Values() ([]interface{}, error) {
 		r.rows[0].ValueAlt,
 		r.rows[0].LocalContentBp,
 		r.rows[0].Deleted,
+		r.rows[0].Version,
 	}, nil
 }
 
@@ -356,5 +359,5 @@ func (r iteratorForStageUnitsCopyFrom) Err() error {
 }
 
 func (q *Queries) StageUnitsCopyFrom(ctx context.Context, db DBTX, arg []StageUnitsCopyFromParams) (int64, error) {
-	return db.CopyFrom(ctx, []string{"stg_units"}, []string{"loc", "source_id", "contract_source_id", "plan_id", "quantity", "unit_price", "value", "value_alt", "local_content_bp", "deleted"}, &iteratorForStageUnitsCopyFrom{rows: arg})
+	return db.CopyFrom(ctx, []string{"stg_units"}, []string{"loc", "source_id", "contract_source_id", "plan_id", "quantity", "unit_price", "value", "value_alt", "local_content_bp", "deleted", "version"}, &iteratorForStageUnitsCopyFrom{rows: arg})
 }

@@ -38,8 +38,8 @@ const importBatchFinish = `-- name: ImportBatchFinish :exec
 UPDATE import_batches
 SET status = $1, finished_at = now(), rows_read = $2, rows_loaded = $3,
     rows_rejected = $4, rows_replaced = $5, rows_unchanged = $6,
-    message = $7
-WHERE id = $8
+    rows_removed = $7, message = $8
+WHERE id = $9
 `
 
 type ImportBatchFinishParams struct {
@@ -49,6 +49,7 @@ type ImportBatchFinishParams struct {
 	RowsRejected  int64
 	RowsReplaced  int64
 	RowsUnchanged int64
+	RowsRemoved   int64
 	Message       string
 	ID            int64
 }
@@ -61,6 +62,7 @@ func (q *Queries) ImportBatchFinish(ctx context.Context, db DBTX, arg ImportBatc
 		arg.RowsRejected,
 		arg.RowsReplaced,
 		arg.RowsUnchanged,
+		arg.RowsRemoved,
 		arg.Message,
 		arg.ID,
 	)
@@ -68,7 +70,7 @@ func (q *Queries) ImportBatchFinish(ctx context.Context, db DBTX, arg ImportBatc
 }
 
 const importBatchGet = `-- name: ImportBatchGet :one
-SELECT id, format, source_name, sha256, created_by, status, started_at, finished_at, rows_read, rows_loaded, rows_rejected, rows_replaced, rows_unchanged, message FROM import_batches WHERE id = $1
+SELECT id, format, source_name, sha256, created_by, status, started_at, finished_at, rows_read, rows_loaded, rows_rejected, rows_replaced, rows_unchanged, message, rows_removed FROM import_batches WHERE id = $1
 `
 
 func (q *Queries) ImportBatchGet(ctx context.Context, db DBTX, id int64) (ImportBatch, error) {
@@ -89,6 +91,7 @@ func (q *Queries) ImportBatchGet(ctx context.Context, db DBTX, id int64) (Import
 		&i.RowsReplaced,
 		&i.RowsUnchanged,
 		&i.Message,
+		&i.RowsRemoved,
 	)
 	return i, err
 }
@@ -105,7 +108,7 @@ func (q *Queries) ImportBatchHold(ctx context.Context, db DBTX, id int32) error 
 }
 
 const importBatchList = `-- name: ImportBatchList :many
-SELECT id, format, source_name, sha256, created_by, status, started_at, finished_at, rows_read, rows_loaded, rows_rejected, rows_replaced, rows_unchanged, message FROM import_batches
+SELECT id, format, source_name, sha256, created_by, status, started_at, finished_at, rows_read, rows_loaded, rows_rejected, rows_replaced, rows_unchanged, message, rows_removed FROM import_batches
 WHERE $1::bigint IS NULL OR id < $1
 ORDER BY id DESC
 LIMIT $2
@@ -140,6 +143,7 @@ func (q *Queries) ImportBatchList(ctx context.Context, db DBTX, arg ImportBatchL
 			&i.RowsReplaced,
 			&i.RowsUnchanged,
 			&i.Message,
+			&i.RowsRemoved,
 		); err != nil {
 			return nil, err
 		}
@@ -237,6 +241,7 @@ WITH katos AS (
     JOIN stg_written_contracts w ON w.source_id = u.contract_source_id AND w.fresh
     JOIN stg_plans p ON p.plan_id = u.plan_id
     LEFT JOIN katos ka ON ka.plan_id = u.plan_id
+    WHERE NOT w.carries_items OR u.version IS NOT DISTINCT FROM w.version
     ORDER BY w.contract_id, u.source_id, u.seq DESC, p.seq DESC
 ), suppliers_seen AS (
     SELECT id, portal_producer, resident, on_register, certified FROM supplier_references s
@@ -319,9 +324,10 @@ func (q *Queries) ImportMergeBuyers(ctx context.Context, db DBTX) (int64, error)
 
 const importMergeContracts = `-- name: ImportMergeContracts :one
 WITH unit_sums AS (
-    SELECT contract_source_id, sum(value) AS total FROM stg_units WHERE NOT deleted GROUP BY contract_source_id
+    SELECT contract_source_id, version, sum(value) AS total FROM stg_units WHERE NOT deleted
+    GROUP BY contract_source_id, version
 ), src AS (
-    SELECT DISTINCT ON (c.source_id) c.seq, c.loc, c.source_id, c.customer_bin, c.supplier_key, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate, c.total, c.total_alt, c.local_content_bp, c.description, c.deleted, c.updated_at, c.rejected, b.id AS buyer_id, s.id AS supplier_id, us.total AS unit_total,
+    SELECT DISTINCT ON (c.source_id) c.seq, c.loc, c.source_id, c.customer_bin, c.supplier_key, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate, c.total, c.total_alt, c.local_content_bp, c.description, c.deleted, c.updated_at, c.rejected, c.carries_items, c.replaces_items, b.id AS buyer_id, s.id AS supplier_id, us.total AS unit_total,
            CASE WHEN c.currency = 'KZT' THEN 1::numeric
                 WHEN coalesce(c.exchange_rate, 0) > 0 THEN c.exchange_rate
                 ELSE (SELECT f.rate FROM fx_rates f WHERE f.currency = c.currency AND f.rate_date = c.signed_on)
@@ -329,7 +335,9 @@ WITH unit_sums AS (
     FROM stg_contracts c
     JOIN buyers b ON b.bin = c.customer_bin
     JOIN suppliers s ON s.identifier = c.supplier_key
+    -- A record that carries its items is totalled over the items of its own version only.
     LEFT JOIN unit_sums us ON us.contract_source_id = c.source_id
+        AND (NOT c.carries_items OR us.version IS NOT DISTINCT FROM c.updated_at)
     WHERE NOT c.rejected
     ORDER BY c.source_id, c.updated_at DESC NULLS LAST, c.seq DESC
 ), prev AS (
@@ -364,10 +372,13 @@ WITH unit_sums AS (
                 EXCLUDED.local_content_published_bp, EXCLUDED.description, EXCLUDED.deleted))
     RETURNING k.id, k.source_id, k.signed_on, k.supplier_id, k.exchange_rate
 ), written AS (
-    INSERT INTO stg_written_contracts (contract_id, source_id, signed_on, supplier_id, rate, fresh)
+    INSERT INTO stg_written_contracts (contract_id, source_id, signed_on, supplier_id, rate, fresh, version,
+        carries_items)
     SELECT up.id, up.source_id, up.signed_on, up.supplier_id, up.exchange_rate,
-           prev.id IS NULL AND NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = up.source_id AND c.rejected)
+           prev.id IS NULL AND NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = up.source_id AND c.rejected),
+           src.updated_at, src.carries_items
     FROM up
+    JOIN src ON src.source_id = up.source_id
     LEFT JOIN prev ON prev.source_id = up.source_id
     RETURNING 1
 ), logged AS (
@@ -405,7 +416,7 @@ func (q *Queries) ImportMergeContracts(ctx context.Context, db DBTX, arg ImportM
 
 const importMergeItems = `-- name: ImportMergeItems :one
 WITH staged AS (
-    SELECT source_id, max(updated_at) AS newest, bool_or(rejected) AS rejected
+    SELECT source_id, max(updated_at) AS newest, bool_or(rejected) AS rejected, bool_or(carries_items) AS carries_items
     FROM stg_contracts
     GROUP BY source_id
 ), katos AS (
@@ -432,6 +443,7 @@ WITH staged AS (
       AND NOT EXISTS (SELECT 1 FROM stg_written_contracts w WHERE w.source_id = u.contract_source_id AND w.fresh)
       AND (p.plan_id IS NOT NULL OR ex.contract_id IS NOT NULL)
       AND (st.newest IS NULL OR k.source_updated_at IS NULL OR st.newest >= k.source_updated_at)
+      AND (NOT coalesce(st.carries_items, false) OR u.version IS NOT DISTINCT FROM st.newest)
     ORDER BY k.id, u.source_id, u.seq DESC, p.seq DESC
 ), suppliers_seen AS (
     SELECT id, portal_producer, resident, on_register, certified FROM supplier_references s
@@ -488,7 +500,8 @@ type ImportMergeItemsRow struct {
 }
 
 // Units are merged unless their contract was rejected or the batch carried only an older version of it than
-// the one stored (stale units). Units published without their contract apply to the stored contract.
+// the one stored (stale units), or they came with an older version of a record that carries its items than
+// the newest staged. Units published without their contract apply to the stored contract.
 func (q *Queries) ImportMergeItems(ctx context.Context, db DBTX, source string) (ImportMergeItemsRow, error) {
 	row := db.QueryRow(ctx, importMergeItems, source)
 	var i ImportMergeItemsRow
@@ -564,6 +577,33 @@ WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id)
 // have items from before the batch.
 func (q *Queries) ImportRefreshItemsOfContracts(ctx context.Context, db DBTX, batchID *int64) (int64, error) {
 	result, err := db.Exec(ctx, importRefreshItemsOfContracts, batchID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const importRemoveOmittedItems = `-- name: ImportRemoveOmittedItems :execrows
+WITH staged AS (
+    SELECT source_id, max(updated_at) AS newest
+    FROM stg_contracts
+    GROUP BY source_id
+    HAVING bool_or(replaces_items) AND NOT bool_or(rejected)
+)
+DELETE FROM contract_items i
+USING contracts k, staged st
+WHERE k.source = $1 AND k.source_id = st.source_id AND i.contract_id = k.id
+  AND (st.newest IS NULL OR k.source_updated_at IS NULL OR st.newest >= k.source_updated_at)
+  AND NOT EXISTS (SELECT 1 FROM stg_written_contracts w WHERE w.contract_id = k.id AND w.fresh)
+  AND NOT EXISTS (SELECT 1 FROM stg_units u
+                  WHERE u.contract_source_id = st.source_id AND u.source_id = i.source_id
+                    AND u.version IS NOT DISTINCT FROM st.newest)
+`
+
+// A newer version of an OCDS contract replaces its items array whole: the stored items it no longer lists
+// are removed. Contracts this import created hold only their newest version's items already.
+func (q *Queries) ImportRemoveOmittedItems(ctx context.Context, db DBTX, source string) (int64, error) {
+	result, err := db.Exec(ctx, importRemoveOmittedItems, source)
 	if err != nil {
 		return 0, err
 	}

@@ -110,6 +110,7 @@ type ImportBatch struct {
 	RowsReplaced  int64
 	RowsUnchanged int64
 	Message       string
+	RowsRemoved   int64
 }
 
 type ImportError struct {
@@ -179,6 +180,8 @@ type StgContract struct {
 	Deleted        bool
 	UpdatedAt      *time.Time
 	Rejected       bool
+	CarriesItems   bool
+	ReplacesItems  bool
 }
 
 type StgFxRate struct {
@@ -248,15 +251,18 @@ type StgUnit struct {
 	ValueAlt         *int64
 	LocalContentBp   *int32
 	Deleted          bool
+	Version          *time.Time
 }
 
 type StgWrittenContract struct {
-	ContractID int64
-	SourceID   string
-	SignedOn   time.Time
-	SupplierID int64
-	Rate       *string
-	Fresh      bool
+	ContractID   int64
+	SourceID     string
+	SignedOn     time.Time
+	SupplierID   int64
+	Rate         *string
+	Fresh        bool
+	Version      *time.Time
+	CarriesItems bool
 }
 
 type Supplier struct {

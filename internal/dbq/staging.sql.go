@@ -27,6 +27,8 @@ type StageContractsCopyFromParams struct {
 	Description    string
 	Deleted        bool
 	UpdatedAt      *time.Time
+	CarriesItems   bool
+	ReplacesItems  bool
 }
 
 const stageContractsRejectConflicting = `-- name: StageContractsRejectConflicting :many
@@ -262,6 +264,7 @@ type StageUnitsCopyFromParams struct {
 	ValueAlt         *int64
 	LocalContentBp   *int32
 	Deleted          bool
+	Version          *time.Time
 }
 
 const stageUnitsDelete = `-- name: StageUnitsDelete :exec

@@ -21,13 +21,14 @@ type batchJSON struct {
 	Loaded     int64   `json:"loaded"`
 	Unchanged  int64   `json:"unchanged"`
 	Replaced   int64   `json:"replaced"`
+	Removed    int64   `json:"removed"`
 	Rejected   int64   `json:"rejected"`
 }
 
 func batchOf(b ingest.Batch) batchJSON {
 	out := batchJSON{ID: b.ID, Format: b.Format, Source: b.SourceName, CreatedBy: b.CreatedBy, Status: b.Status,
 		Message: b.Message, StartedAt: b.StartedAt.UTC().Format(time.RFC3339), Read: b.Read, Loaded: b.Loaded,
-		Unchanged: b.Unchanged, Replaced: b.Replaced, Rejected: b.Rejected}
+		Unchanged: b.Unchanged, Replaced: b.Replaced, Removed: b.Removed, Rejected: b.Rejected}
 	if b.FinishedAt != nil {
 		f := b.FinishedAt.UTC().Format(time.RFC3339)
 		out.FinishedAt = &f

@@ -22,6 +22,7 @@ type Batch struct {
 	StartedAt                                      time.Time
 	FinishedAt                                     *time.Time
 	Read, Loaded, Rejected, Replaced, Unchanged    int64
+	Removed                                        int64 // items newer versions no longer list
 }
 
 // StoredError is a bad record kept with its batch.
@@ -43,7 +44,7 @@ func NewBatches(pool *pgxpool.Pool) *Batches { return &Batches{pool: pool, q: db
 func batchFromRow(r dbq.ImportBatch) Batch {
 	return Batch{ID: r.ID, Format: r.Format, SourceName: r.SourceName, CreatedBy: r.CreatedBy, Status: r.Status,
 		Message: r.Message, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Read: r.RowsRead, Loaded: r.RowsLoaded,
-		Rejected: r.RowsRejected, Replaced: r.RowsReplaced, Unchanged: r.RowsUnchanged}
+		Rejected: r.RowsRejected, Replaced: r.RowsReplaced, Unchanged: r.RowsUnchanged, Removed: r.RowsRemoved}
 }
 
 // List returns up to limit batches, newest first, older than beforeID when it is not 0.

@@ -435,7 +435,7 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 			Loc: loc, SourceID: contractID, CustomerBin: buyerBIN, SupplierKey: supplierID, SignedOn: *signed,
 			FiscalYear: finYear, Method: row.get("method").text, Status: row.get("status").text, Currency: currency,
 			ExchangeRate: rate, Total: total, LocalContentBp: contractLC, Description: row.get("description").text,
-			Deleted: false, UpdatedAt: updated,
+			Deleted: false, UpdatedAt: updated, CarriesItems: true,
 		}},
 	}
 	planID := loc
@@ -449,7 +449,7 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 	}
 	rec.units = []dbq.StageUnitsCopyFromParams{{
 		Loc: loc, SourceID: itemID, ContractSourceID: contractID, PlanID: planID, Quantity: quantity,
-		UnitPrice: price, Value: *value, ValueAlt: valueAlt, LocalContentBp: lc, Deleted: deleted,
+		UnitPrice: price, Value: *value, ValueAlt: valueAlt, LocalContentBp: lc, Deleted: deleted, Version: updated,
 	}}
 	return s.templateRow(ctx, rec)
 }

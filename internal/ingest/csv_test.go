@@ -336,3 +336,37 @@ func TestCSVExponentNumbers(t *testing.T) {
 		require.Equal(t, []string{"C-1 1500 1 60000000", "C-2 0.2 470.5 4705000"}, got, "staged %v", staged)
 	}
 }
+
+// Of the rows of one contract in a file, those of its newest updated_at are its items, wherever they stand;
+// a later file's rows update items and add new ones but do not remove the others (docs/import-csv.md).
+func TestCSVNewestVersionsRows(t *testing.T) {
+	t.Parallel()
+	const header = "contract_id,item_id,signed_on,buyer_bin,buyer_name,supplier_id,supplier_name,item_name,value,description,updated_at"
+	row := func(item, value, updated string) string {
+		return fmt.Sprintf("C-1,%s,2016-08-01,%s,КГУ «Средняя школа №5»,100240000003,ТОО «Фабрика»,Школьная форма,%s,,%s",
+			item, schoolBIN, value, updated)
+	}
+	dir := t.TempDir()
+	both := filepath.Join(dir, "both.csv")
+	writeFile(t, both, header+"\n"+row("1", "1500.00", "2016-08-05")+"\n"+row("1", "1000.00", "2016-08-02")+"\n"+
+		row("2", "250.50", "2016-08-02")+"\n")
+	e := setup(t)
+	res, err := e.importCSV(t, both, 0)
+	require.NoError(t, err)
+	require.Equal(t, ingest.Result{BatchID: res.BatchID, Status: "committed", Read: 3, Loaded: 2}, res)
+	require.Equal(t, map[string]int64{"1": 150000}, itemValues(t, e))
+	c := e.contracts(t)
+	require.Len(t, c, 1)
+	require.Equal(t, int64(150000), c[0].Total)
+
+	older, newer := filepath.Join(dir, "older.csv"), filepath.Join(dir, "newer.csv")
+	writeFile(t, older, header+"\n"+row("1", "1000.00", "2016-08-02")+"\n"+row("2", "250.50", "2016-08-02")+"\n")
+	writeFile(t, newer, header+"\n"+row("1", "1500.00", "2016-08-05")+"\n")
+	e = setup(t)
+	_, err = e.importCSV(t, older, 0)
+	require.NoError(t, err)
+	res, err = e.importCSV(t, newer, 0)
+	require.NoError(t, err)
+	require.Equal(t, ingest.Result{BatchID: res.BatchID, Status: "committed", Read: 1, Loaded: 2, Replaced: 1}, res)
+	require.Equal(t, map[string]int64{"1": 150000, "2": 25050}, itemValues(t, e))
+}

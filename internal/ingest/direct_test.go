@@ -85,7 +85,7 @@ func content(t *testing.T, ctx context.Context, db *pgx.Conn) map[string][]strin
 		"replacements": `SELECT k.source_id, r.batch_id, r.old_batch_id, r.old_updated_at, r.new_updated_at
 			FROM contract_replacements r JOIN contracts k ON k.id = r.contract_id`,
 		"batches": `SELECT id, format, status, rows_read, rows_loaded, rows_rejected, rows_replaced, rows_unchanged,
-			message FROM import_batches`,
+			rows_removed, message FROM import_batches`,
 		"errors": `SELECT batch_id, location, reason FROM import_errors`,
 	}
 	out := map[string][]string{}

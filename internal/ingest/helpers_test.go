@@ -218,6 +218,7 @@ type batchRow struct {
 	Rejected  int64
 	Replaced  int64
 	Unchanged int64
+	Removed   int64
 	Message   string
 }
 
@@ -225,9 +226,10 @@ func (e env) batch(t *testing.T, id int64) batchRow {
 	t.Helper()
 	var b batchRow
 	err := e.pool.QueryRow(e.ctx, `
-		SELECT format, status, rows_read, rows_loaded, rows_rejected, rows_replaced, rows_unchanged, message
+		SELECT format, status, rows_read, rows_loaded, rows_rejected, rows_replaced, rows_unchanged, rows_removed,
+		       message
 		FROM import_batches WHERE id = $1`, id).
-		Scan(&b.Format, &b.Status, &b.Read, &b.Loaded, &b.Rejected, &b.Replaced, &b.Unchanged, &b.Message)
+		Scan(&b.Format, &b.Status, &b.Read, &b.Loaded, &b.Rejected, &b.Replaced, &b.Unchanged, &b.Removed, &b.Message)
 	require.NoError(t, err)
 	return b
 }

@@ -43,6 +43,7 @@ type Result struct {
 	Read      int64  // records read from the input
 	Loaded    int64  // contracts and items written
 	Replaced  int64  // contracts whose stored version was replaced by a newer one
+	Removed   int64  // stored items a newer version of their contract no longer lists
 	Unchanged int64  // contracts and items already stored exactly as read
 	Rejected  int64  // bad records
 	Errors    []RecordError
@@ -395,6 +396,10 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 	}
 	items.Staged += fresh
 	items.Written += fresh
+	removed, err := im.q.ImportRemoveOmittedItems(ctx, tx, source)
+	if err != nil {
+		return fmt.Errorf("ingest: remove items newer versions omit: %w", err)
+	}
 	if _, err := im.q.ImportRefreshItemsOfContracts(ctx, tx, &res.BatchID); err != nil {
 		return fmt.Errorf("ingest: refresh items of replaced contracts: %w", err)
 	}
@@ -403,6 +408,7 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 	}
 	res.Loaded = contracts.Written + items.Written
 	res.Replaced = contracts.Replaced
+	res.Removed = removed
 	res.Unchanged = (contracts.Staged - contracts.Written) + (items.Staged - items.Written)
 	if direct == nil {
 		return nil
@@ -430,7 +436,7 @@ func (im *Importer) waitForOtherImports(ctx context.Context, tx pgx.Tx, batchID 
 func (im *Importer) finish(ctx context.Context, db dbq.DBTX, res Result, message string) error {
 	err := im.q.ImportBatchFinish(ctx, db, dbq.ImportBatchFinishParams{
 		ID: res.BatchID, Status: res.Status, RowsRead: res.Read, RowsLoaded: res.Loaded, RowsRejected: res.Rejected,
-		RowsReplaced: res.Replaced, RowsUnchanged: res.Unchanged, Message: message,
+		RowsReplaced: res.Replaced, RowsUnchanged: res.Unchanged, RowsRemoved: res.Removed, Message: message,
 	})
 	if err != nil {
 		return fmt.Errorf("ingest: finish batch: %w", err)

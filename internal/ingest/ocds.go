@@ -1463,7 +1463,7 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 		}
 		rec.units = append(rec.units, dbq.StageUnitsCopyFromParams{
 			Loc: loc, SourceID: it.id, ContractSourceID: d.sourceID, PlanID: loc, Quantity: quantity,
-			UnitPrice: price, Value: *it.value,
+			UnitPrice: price, Value: *it.value, Version: r.updated,
 		})
 	}
 	t := total.minor
@@ -1479,6 +1479,9 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 		Total:       &t,
 		Description: description,
 		UpdatedAt:   r.updated,
+		// OCDS replaces an items array whole: a newer version's items are the contract's items.
+		CarriesItems:  true,
+		ReplacesItems: true,
 	}}
 	return r.o.st.contract(r.o.ctx, rec)
 }

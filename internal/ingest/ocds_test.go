@@ -932,6 +932,92 @@ func TestOCDSReplacement(t *testing.T) {
 	require.Equal(t, after, e.checksums(t))
 }
 
+// ocdsItemsVersion is a release of one contract with the items given as [id, quantity, unit price] triples.
+func ocdsItemsVersion(date string, items ...[3]int) string {
+	var list []string
+	total := 0
+	for _, it := range items {
+		list = append(list, fmt.Sprintf(`{"id": "%d", "description": "Спецодежда", "quantity": %d, "unit": {"value": {"amount": %d, "currency": "KZT"}}}`,
+			it[0], it[1], it[2]))
+		total += it[1] * it[2]
+	}
+	return `{"ocid": "ocds-kzt001-300", "id": "` + date + `", "date": "` + date + `", "tag": ["contract"],
+	  "parties": [{"id": "b", "name": "ГУ «Аппарат акима города Шымкент»", "identifier": {"scheme": "KZ-BIN", "id": "100140000002"}, "roles": ["buyer"]},
+	              {"id": "s", "name": "ТОО «Фабрика»", "identifier": {"scheme": "KZ-BIN", "id": "100240000003"}, "roles": ["supplier"]}],
+	  "buyer": {"id": "b"},
+	  "awards": [{"id": "a", "status": "active", "date": "2016-09-01", "suppliers": [{"id": "s"}]}],
+	  "contracts": [{"id": "c", "awardID": "a", "status": "active", "dateSigned": "2016-09-02",
+	                 "value": {"amount": ` + fmt.Sprint(total) + `, "currency": "KZT"},
+	                 "items": [` + strings.Join(list, ", ") + `]}]}`
+}
+
+// An OCDS items array is replaced whole by a newer version (DESIGN.md §3): the contract's items are those
+// of its newest version, whether the versions come in one import, in any order, or one import after another.
+func TestOCDSNewerVersionReplacesItems(t *testing.T) {
+	t.Parallel()
+	older := ocdsItemsVersion("2016-09-03T10:00:00Z", [3]int{1, 10, 300}, [3]int{2, 5, 200})
+	newer := ocdsItemsVersion("2016-09-15T12:00:00Z", [3]int{1, 10, 350}, [3]int{3, 2, 500})
+	want := map[string]int64{"1": 350000, "3": 100000}
+	requireNewer := func(t *testing.T, e env) {
+		t.Helper()
+		require.Equal(t, want, itemValues(t, e))
+		c := e.contracts(t)
+		require.Len(t, c, 1)
+		require.Equal(t, int64(450000), c[0].Total)
+	}
+	dir := t.TempDir()
+	both := filepath.Join(dir, "both.jsonl")
+	// The newer version first: the file's order must not decide.
+	writeFile(t, both, strings.ReplaceAll(newer, "\n", "")+"\n"+strings.ReplaceAll(older, "\n", "")+"\n")
+	olderFile, newerFile := filepath.Join(dir, "v1.json"), filepath.Join(dir, "v2.json")
+	writeFile(t, olderFile, older)
+	writeFile(t, newerFile, newer)
+
+	t.Run("one import", func(t *testing.T) {
+		t.Parallel()
+		e := setupHome(t, "KZ")
+		res, err := e.importOCDS(t, both, 0)
+		require.NoError(t, err)
+		require.Equal(t, ingest.Result{BatchID: res.BatchID, Status: "committed", Read: 2, Loaded: 3}, res)
+		requireNewer(t, e)
+	})
+	t.Run("one import after another", func(t *testing.T) {
+		t.Parallel()
+		e := setupHome(t, "KZ")
+		first, err := e.importOCDS(t, olderFile, 0)
+		require.NoError(t, err)
+		require.Equal(t, map[string]int64{"1": 300000, "2": 100000}, itemValues(t, e))
+		second, err := e.importOCDS(t, newerFile, 0)
+		require.NoError(t, err)
+		// The contract and items 1 and 3 are written, item 2 is removed.
+		require.Equal(t, ingest.Result{BatchID: second.BatchID, Status: "committed", Read: 1, Loaded: 3, Replaced: 1, Removed: 1}, second)
+		require.Equal(t, int64(1), e.batch(t, second.BatchID).Removed)
+		requireNewer(t, e)
+		require.Equal(t, []replacementRow{{Contract: "ocds-kzt001-300/a", BatchID: second.BatchID, OldBatchID: i8(first.BatchID),
+			OldUpdated: time.Date(2016, 9, 3, 10, 0, 0, 0, time.UTC), NewUpdated: time.Date(2016, 9, 15, 12, 0, 0, 0, time.UTC)}},
+			normalise(e.replacements(t)))
+
+		// The older version again, alone or with the newer one, changes nothing.
+		after := e.checksums(t)
+		for _, path := range []string{olderFile, both} {
+			again, err := e.importOCDS(t, path, 0)
+			require.NoError(t, err)
+			require.Zero(t, again.Loaded+again.Removed, path)
+			require.Equal(t, after, e.checksums(t), path)
+		}
+	})
+}
+
+// itemValues maps the stored items' ids to their values.
+func itemValues(t *testing.T, e env) map[string]int64 {
+	t.Helper()
+	got := map[string]int64{}
+	for _, it := range e.items(t) {
+		got[it.Item] = it.Value
+	}
+	return got
+}
+
 // Suppliers' countries as publishers write them, and residency against the deployment's home country.
 func TestOCDSResidency(t *testing.T) {
 	t.Parallel()
