@@ -86,6 +86,19 @@ VALUES (@loc, @source_id, @contract_source_id, @plan_id, @quantity, @unit_price,
 -- name: StageUnitsDelete :exec
 DELETE FROM stg_units WHERE loc = ANY(@locs::text[]);
 
+-- name: StageUnitsDropOlderVersions :execrows
+-- A record that carries its contract's items (the template, OCDS) states them as of its version: of the
+-- versions of a contract one import carries, the newest one's units are its items, and the others' go.
+DELETE FROM stg_units u
+USING (
+    SELECT source_id, max(updated_at) AS newest
+    FROM stg_contracts
+    WHERE carries_items
+    GROUP BY source_id
+    HAVING count(DISTINCT updated_at) + bool_or(updated_at IS NULL)::int > 1
+) v
+WHERE u.contract_source_id = v.source_id AND u.version IS DISTINCT FROM v.newest;
+
 -- name: StageUnitsInvalid :many
 -- Units of a contract rejected above are dropped with it (the contract's error covers them); a unit whose
 -- contract is nowhere is an error of its own, and so is a new unit whose plan point is missing. A unit

@@ -255,14 +255,12 @@ type StgUnit struct {
 }
 
 type StgWrittenContract struct {
-	ContractID   int64
-	SourceID     string
-	SignedOn     time.Time
-	SupplierID   int64
-	Rate         *string
-	Fresh        bool
-	Version      *time.Time
-	CarriesItems bool
+	ContractID int64
+	SourceID   string
+	SignedOn   time.Time
+	SupplierID int64
+	Rate       *string
+	Fresh      bool
 }
 
 type Supplier struct {

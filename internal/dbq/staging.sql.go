@@ -276,6 +276,28 @@ func (q *Queries) StageUnitsDelete(ctx context.Context, db DBTX, locs []string) 
 	return err
 }
 
+const stageUnitsDropOlderVersions = `-- name: StageUnitsDropOlderVersions :execrows
+DELETE FROM stg_units u
+USING (
+    SELECT source_id, max(updated_at) AS newest
+    FROM stg_contracts
+    WHERE carries_items
+    GROUP BY source_id
+    HAVING count(DISTINCT updated_at) + bool_or(updated_at IS NULL)::int > 1
+) v
+WHERE u.contract_source_id = v.source_id AND u.version IS DISTINCT FROM v.newest
+`
+
+// A record that carries its contract's items (the template, OCDS) states them as of its version: of the
+// versions of a contract one import carries, the newest one's units are its items, and the others' go.
+func (q *Queries) StageUnitsDropOlderVersions(ctx context.Context, db DBTX) (int64, error) {
+	result, err := db.Exec(ctx, stageUnitsDropOlderVersions)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const stageUnitsInvalid = `-- name: StageUnitsInvalid :many
 SELECT u.loc, u.contract_source_id, u.plan_id, (p.plan_id IS NULL AND ex.contract_id IS NULL)::boolean AS plan_missing
 FROM stg_units u

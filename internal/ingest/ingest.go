@@ -321,6 +321,9 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 			errs.addf(r.Loc, "supplier_biin %s is neither in subject/ nor a known supplier", r.SupplierKey)
 		}
 	}
+	if _, err := im.q.StageUnitsDropOlderVersions(ctx, tx); err != nil {
+		return fmt.Errorf("ingest: drop the items of older versions: %w", err)
+	}
 	units, err := im.q.StageUnitsInvalid(ctx, tx, source)
 	if err != nil {
 		return fmt.Errorf("ingest: check contract units: %w", err)
