@@ -807,19 +807,54 @@ func perr(n node, format string, args ...any) error {
 // node is a decoded JSON value with its path in the file. A field's path is spelled out only when asked
 // for (an error, a location): spelling it for every field read cost a tenth of an OCDS import.
 type node struct {
-	v    any
-	base string // the whole path, or the parent's when key is set
-	key  string
+	v any
+	// The path is spelled out only when asked for (locations, errors): base, then [idx] when idx > 0 (the
+	// element index plus one), then each key, as ".key". Reading a field builds no string for three levels.
+	base string
+	idx  int
+	keys [3]string
 }
 
 // at is the value v found at path.
 func at(v any, path string) node { return node{v: v, base: path} }
 
 func (n node) path() string {
-	if n.key != "" {
-		return n.base + "." + n.key
+	if n.idx == 0 && n.keys[0] == "" {
+		return n.base
 	}
-	return n.base
+	var b strings.Builder
+	size := len(n.base) + 12
+	for _, k := range n.keys {
+		size += len(k) + 1
+	}
+	b.Grow(size)
+	b.WriteString(n.base)
+	if n.idx > 0 {
+		b.WriteByte('[')
+		b.WriteString(strconv.Itoa(n.idx - 1))
+		b.WriteByte(']')
+	}
+	for _, k := range n.keys {
+		if k == "" {
+			break
+		}
+		b.WriteByte('.')
+		b.WriteString(k)
+	}
+	return b.String()
+}
+
+// child is the node of v at key under n.
+func (n node) child(v any, key string) node {
+	c := n
+	c.v = v
+	for i, k := range c.keys {
+		if k == "" {
+			c.keys[i] = key
+			return c
+		}
+	}
+	return node{v: v, base: n.path(), keys: [3]string{key}}
 }
 
 func (n node) origin() node {
@@ -833,11 +868,11 @@ func (n node) origin() node {
 
 // get returns a field of an object; a field of anything else is null.
 func (n node) get(key string) node {
-	child := node{base: n.path(), key: key}
+	var v any
 	if m, ok := n.v.(map[string]any); ok {
-		child.v = m[key]
+		v = m[key]
 	}
-	return child.origin()
+	return n.child(v, key).origin()
 }
 
 func jsonKind(v any) string {
@@ -876,7 +911,7 @@ func (n node) list() ([]node, error) {
 		out := make([]node, len(v))
 		base := n.path()
 		for i, e := range v {
-			out[i] = at(e, base+"["+strconv.Itoa(i)+"]").origin()
+			out[i] = node{v: e, base: base, idx: i + 1}.origin()
 		}
 		return out, nil
 	}
