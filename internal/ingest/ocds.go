@@ -139,6 +139,30 @@ type ocdsReader struct {
 	errs  *errorLog
 	rel   string
 	lines *lineParser // reads JSON Lines lines; nil: encoding/json does
+	// values reads the releases, records and fields that encoding/json's stream hands over as raw bytes:
+	// decoding those into maps cost more than reading them as lines are read.
+	values lineParser
+}
+
+// decode reads the next value of dec.
+func (o *ocdsReader) decode(dec tokenStream) (any, error) {
+	var v any
+	std, ok := dec.(stdStream)
+	if !ok {
+		err := dec.Decode(&v)
+		return v, err
+	}
+	var raw json.RawMessage
+	if err := std.Decoder.Decode(&raw); err != nil {
+		return nil, err
+	}
+	if v, ok := o.values.parseValue(raw); ok {
+		return v, nil
+	}
+	inner := json.NewDecoder(bytes.NewReader(raw))
+	inner.UseNumber()
+	err := stdStream{inner}.Decode(&v)
+	return v, err
 }
 
 // loc turns a JSON path into an error location: "file:$.releases[3].date", or "file:line 17" and
@@ -347,8 +371,8 @@ func (l *lineReader) lineAt(off int64) int {
 // ocdsDoc gathers one top-level JSON object while it streams by.
 type ocdsDoc struct {
 	path   string
-	fields map[string]any // the release's or record's own fields (see ocdsDocFields)
-	keys   []string       // the other keys, to name what a document that is not OCDS is
+	fields *object  // the release's or record's own fields (see ocdsDocFields)
+	keys   []string // the other keys, to name what a document that is not OCDS is
 
 	records, releases, versioned bool
 
@@ -370,16 +394,14 @@ func (d *ocdsDoc) isRecord() bool {
 	if d.records {
 		return false
 	}
-	_, compiled := d.fields["compiledRelease"]
-	_, ocid := d.fields["ocid"]
-	return compiled || d.versioned || (ocid && d.releases)
+	return d.fields.has("compiledRelease") || d.versioned || (d.fields.has("ocid") && d.releases)
 }
 
 // isRelease reports whether the document is a bare release: it has an ocid, or the parts of one (an object
 // with an id or a date only is not taken for a release).
 func (d *ocdsDoc) isRelease() bool {
 	for _, k := range []string{"ocid", "tag", "buyer", "parties", "tender", "awards", "contracts"} {
-		if _, ok := d.fields[k]; ok {
+		if d.fields.has(k) {
 			return true
 		}
 	}
@@ -430,7 +452,7 @@ func (o *ocdsReader) document(dec tokenStream, lr *lineReader, tok json.Token, b
 // object streams one JSON object whose '{' was read: a package's releases or records are staged one at a
 // time, a bare release's or record's fields are gathered and staged at its end.
 func (o *ocdsReader) object(dec tokenStream, lr *lineReader, base string, first bool) error {
-	d := &ocdsDoc{path: base, fields: map[string]any{}}
+	d := &ocdsDoc{path: base, fields: &object{}}
 	for dec.More() {
 		kt, err := dec.Token()
 		if err != nil {
@@ -453,9 +475,10 @@ func (o *ocdsReader) object(dec tokenStream, lr *lineReader, base string, first 
 			err = jerr(skipValue(dec))
 		case ocdsDocFields[key]:
 			var v any
-			if err = jerr(dec.Decode(&v)); err == nil {
-				d.fields[key] = v
+			if v, err = o.decode(dec); err == nil {
+				d.fields.set(key, v)
 			}
+			err = jerr(err)
 		default:
 			if len(d.keys) < 8 {
 				d.keys = append(d.keys, key)
@@ -507,14 +530,14 @@ func (o *ocdsReader) finish(d *ocdsDoc, first bool) error {
 	case d.streaming || d.records:
 		return o.flushHeld(d)
 	case d.isRecord():
-		rec := copyMap(d.fields)
+		rec := &object{fields: slices.Clone(d.fields.fields)}
 		releases := make([]any, len(d.held))
 		for i, n := range d.held {
 			releases[i] = n.v
 		}
-		rec["releases"] = releases
+		rec.set("releases", releases)
 		if d.versioned {
-			rec["versionedRelease"] = true
+			rec.set("versionedRelease", true)
 		}
 		return o.record(at(rec, d.path))
 	case d.releases:
@@ -537,14 +560,6 @@ func (o *ocdsReader) finish(d *ocdsDoc, first bool) error {
 	o.st.counted()
 	o.errs.add(o.loc(d.path), reason)
 	return nil
-}
-
-func copyMap(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m)+1)
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // each decodes the elements of an array one at a time; fn gets each with its path and size in bytes.
@@ -570,8 +585,8 @@ func (o *ocdsReader) each(dec tokenStream, lr *lineReader, path string, fn func(
 		}
 		lr.advance(dec.InputOffset())
 		start := dec.InputOffset()
-		var v any
-		if err := dec.Decode(&v); err != nil {
+		v, err := o.decode(dec)
+		if err != nil {
 			return jerr(err)
 		}
 		if err := fn(at(v, path+"["+strconv.Itoa(i)+"]"), dec.InputOffset()-start); err != nil {
@@ -637,7 +652,7 @@ func (o *ocdsReader) record(n node) error {
 	var full []node
 	linked := false
 	for _, r := range rels {
-		m, ok := r.v.(map[string]any)
+		m, ok := r.v.(*object)
 		if !ok {
 			return o.report(perr(r, "want a release (a JSON object), got %s", jsonKind(r.v)))
 		}
@@ -663,20 +678,21 @@ func (o *ocdsReader) record(n node) error {
 }
 
 // isLinkedRelease reports whether a record's release is a link ({url, date, tag}) rather than the release.
-func isLinkedRelease(m map[string]any) bool {
-	if _, ok := m["url"]; !ok {
+func isLinkedRelease(m *object) bool {
+	if !m.has("url") {
 		return false
 	}
 	for _, k := range []string{"ocid", "id", "awards", "contracts", "buyer", "parties", "tender"} {
-		if _, ok := m[k]; ok {
+		if m.has(k) {
 			return false
 		}
 	}
 	return true
 }
 
-func releaseHasContracts(m map[string]any) bool {
-	tags, _ := m["tag"].([]any)
+func releaseHasContracts(m *object) bool {
+	tag, _ := m.get("tag")
+	tags, _ := tag.([]any)
 	for _, t := range tags {
 		s, _ := t.(string)
 		if strings.HasPrefix(s, "award") || strings.HasPrefix(s, "contract") || strings.HasPrefix(s, "implementation") {
@@ -694,65 +710,74 @@ const originKey = "\x00origin"
 // (position for an element without one), each field by field. Arrays inside those objects (items,
 // suppliers, transactions) are replaced whole. A null never erases an earlier value. It returns the
 // compiled release and the latest release date.
-func compileReleases(rels []node) (map[string]any, *time.Time) {
+func compileReleases(rels []node) (*object, *time.Time) {
 	dated := make([]struct {
 		n node
 		t time.Time
 	}, len(rels))
 	for i, r := range rels {
 		dated[i].n = r
-		s, _ := r.v.(map[string]any)["date"].(string)
+		date, _ := r.v.(*object).get("date")
+		s, _ := date.(string)
 		dated[i].t, _ = parseTime(strings.TrimSpace(s))
 	}
 	sort.SliceStable(dated, func(i, j int) bool { return dated[i].t.Before(dated[j].t) })
-	out := map[string]any{}
+	out := &object{}
 	var latest *time.Time
 	for _, d := range dated {
-		m := d.n.v.(map[string]any)
+		m := d.n.v.(*object)
 		if !d.t.IsZero() {
 			t := d.t
 			latest = &t
 		}
 		for _, k := range []string{"ocid", "id", "date", "tag"} {
-			if v := m[k]; v != nil {
-				out[k] = v
+			if v, _ := m.get(k); v != nil {
+				out.set(k, v)
 			}
 		}
 		for _, k := range []string{"buyer", "tender"} {
-			switch v := m[k].(type) {
+			v, _ := m.get(k)
+			prev, _ := out.get(k)
+			switch v := v.(type) {
 			case nil:
-			case map[string]any:
-				out[k] = mergeObject(out[k], v, d.n.path()+"."+k)
+			case *object:
+				out.set(k, mergeObject(prev, v, d.n.path()+"."+k))
 			default:
-				out[k] = v
+				out.set(k, v)
 			}
 		}
 		for _, k := range []string{"parties", "awards", "contracts"} {
-			switch v := m[k].(type) {
+			v, _ := m.get(k)
+			prev, _ := out.get(k)
+			switch v := v.(type) {
 			case nil:
 			case []any:
-				out[k] = mergeByID(out[k], v, d.n.path()+"."+k)
+				out.set(k, mergeByID(prev, v, d.n.path()+"."+k))
 			default:
-				out[k] = v
+				out.set(k, v)
 			}
 		}
 	}
 	return out, latest
 }
 
-func mergeObject(prev any, next map[string]any, path string) map[string]any {
-	out := map[string]any{}
-	if p, ok := prev.(map[string]any); ok {
-		for k, v := range p {
-			out[k] = v
+// mergeObject merges next's fields over prev's. The origin goes last, where node.origin looks for it.
+func mergeObject(prev any, next *object, path string) *object {
+	out := &object{}
+	if p, ok := prev.(*object); ok {
+		for _, f := range p.fields {
+			if f.key != originKey {
+				out.set(f.key, f.val)
+			}
 		}
 	}
-	for k, v := range next {
-		if v != nil {
-			out[k] = v
+	for _, f := range next.fields {
+		// Of a key given twice the later value counts, null or not, as when decoded into a map.
+		if v, _ := next.get(f.key); v != nil && f.key != originKey {
+			out.set(f.key, v)
 		}
 	}
-	out[originKey] = path
+	out.fields = append(out.fields, field{originKey, path})
 	return out
 }
 
@@ -764,7 +789,7 @@ func mergeByID(prev any, next []any, path string) []any {
 		index[elementID(e, i)] = i
 	}
 	for i, e := range next {
-		obj, ok := e.(map[string]any)
+		obj, ok := e.(*object)
 		if !ok {
 			list = append(list, e)
 			continue
@@ -782,8 +807,9 @@ func mergeByID(prev any, next []any, path string) []any {
 }
 
 func elementID(e any, pos int) string {
-	if m, ok := e.(map[string]any); ok {
-		switch id := m["id"].(type) {
+	if m, ok := e.(*object); ok {
+		id, _ := m.get("id")
+		switch id := id.(type) {
 		case string:
 			if id != "" {
 				return "id:" + id
@@ -858,8 +884,8 @@ func (n node) child(v any, key string) node {
 }
 
 func (n node) origin() node {
-	if m, ok := n.v.(map[string]any); ok {
-		if p, ok := m[originKey].(string); ok {
+	if m, ok := n.v.(*object); ok && len(m.fields) > 0 && m.fields[len(m.fields)-1].key == originKey {
+		if p, ok := m.fields[len(m.fields)-1].val.(string); ok {
 			return at(n.v, p)
 		}
 	}
@@ -869,15 +895,15 @@ func (n node) origin() node {
 // get returns a field of an object; a field of anything else is null.
 func (n node) get(key string) node {
 	var v any
-	if m, ok := n.v.(map[string]any); ok {
-		v = m[key]
+	if m, ok := n.v.(*object); ok {
+		v, _ = m.get(key)
 	}
 	return n.child(v, key).origin()
 }
 
 func jsonKind(v any) string {
 	switch v.(type) {
-	case map[string]any:
+	case *object:
 		return "an object"
 	case []any:
 		return "an array"
@@ -892,11 +918,11 @@ func jsonKind(v any) string {
 }
 
 // object checks that n is an object or null.
-func (n node) object() (map[string]any, error) {
+func (n node) object() (*object, error) {
 	switch v := n.v.(type) {
 	case nil:
 		return nil, nil
-	case map[string]any:
+	case *object:
 		return v, nil
 	}
 	return nil, perr(n, "want an object, got %s", jsonKind(n.v))
@@ -920,7 +946,7 @@ func (n node) list() ([]node, error) {
 
 // listOrOne is list, also taking a lone object as a list of one (some publishers' contract suppliers).
 func (n node) listOrOne() ([]node, error) {
-	if _, ok := n.v.(map[string]any); ok {
+	if _, ok := n.v.(*object); ok {
 		return []node{n}, nil
 	}
 	return n.list()
@@ -933,7 +959,7 @@ func (n node) objects() ([]node, error) {
 		return nil, err
 	}
 	for _, e := range l {
-		if _, ok := e.v.(map[string]any); !ok {
+		if _, ok := e.v.(*object); !ok {
 			return nil, perr(e, "want an object, got %s", jsonKind(e.v))
 		}
 	}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/json"
 	"io"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -19,6 +20,17 @@ type tokenStream interface {
 
 // stdStream is encoding/json's decoder as a tokenStream.
 type stdStream struct{ *json.Decoder }
+
+// Decode decodes the next value, with objects as the reader holds them.
+func (s stdStream) Decode(v any) error {
+	if err := s.Decoder.Decode(v); err != nil {
+		return err
+	}
+	if p, ok := v.(*any); ok {
+		*p = fromStd(*p)
+	}
+	return nil
+}
 
 func (s stdStream) skipRest(t json.Token) error {
 	depth := 0
@@ -123,19 +135,35 @@ type lineParser struct {
 	i    int
 	toks []lineToken
 	keys map[string]string // keys repeat on every line: one copy each
+	// The fields and elements of the containers being read; each container takes an exact copy of its own
+	// when it closes, rather than growing a map or slice of its own.
+	fields []field
+	elems  []any
+	root   any // the value read
 }
 
 // maxLineDepth keeps deep nesting (which encoding/json refuses past 10,000) for encoding/json to judge.
 const maxLineDepth = 1000
 
+// parseValue parses one JSON value; ok is false when encoding/json must.
+func (p *lineParser) parseValue(b []byte) (v any, ok bool) {
+	if !p.parseLineJSON(b) {
+		return nil, false
+	}
+	return p.root, true
+}
+
 // parseLineJSON parses a line holding one JSON value into p's tokens; ok is false when encoding/json must.
 func (p *lineParser) parseLineJSON(line []byte) (ok bool) {
 	p.b, p.i, p.toks = line, 0, p.toks[:0]
+	clear(p.fields) // a line that failed part-way leaves its fields behind
+	clear(p.elems)
+	p.fields, p.elems = p.fields[:0], p.elems[:0]
 	if p.keys == nil || len(p.keys) > maxRemembered {
 		p.keys = map[string]string{}
 	}
 	p.space()
-	if _, ok := p.value(0); !ok {
+	if p.root, ok = p.value(0); !ok {
 		return false
 	}
 	p.space()
@@ -199,10 +227,10 @@ func (p *lineParser) object(depth int) (any, bool) {
 	open := len(p.toks)
 	p.i++
 	p.toks = append(p.toks, lineToken{kind: '{', end: int64(p.i)})
-	m := map[string]any{}
+	first := len(p.fields)
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == '}' {
-		return p.closeContainer(open, '}', m), true
+		return p.closeContainer(open, '}', &object{fields: []field{}}), true
 	}
 	for {
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
@@ -223,7 +251,7 @@ func (p *lineParser) object(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[key] = v
+		p.fields = append(p.fields, field{key, v})
 		p.space()
 		if p.i >= len(p.b) {
 			return nil, false
@@ -233,7 +261,10 @@ func (p *lineParser) object(depth int) (any, bool) {
 			p.i++
 			p.space()
 		case '}':
-			return p.closeContainer(open, '}', m), true
+			o := &object{fields: slices.Clone(p.fields[first:])}
+			clear(p.fields[first:])
+			p.fields = p.fields[:first]
+			return p.closeContainer(open, '}', o), true
 		default:
 			return nil, false
 		}
@@ -244,17 +275,17 @@ func (p *lineParser) array(depth int) (any, bool) {
 	open := len(p.toks)
 	p.i++
 	p.toks = append(p.toks, lineToken{kind: '[', end: int64(p.i)})
-	a := []any{}
+	first := len(p.elems)
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == ']' {
-		return p.closeContainer(open, ']', a), true
+		return p.closeContainer(open, ']', []any{}), true
 	}
 	for {
 		v, ok := p.value(depth + 1)
 		if !ok {
 			return nil, false
 		}
-		a = append(a, v)
+		p.elems = append(p.elems, v)
 		p.space()
 		if p.i >= len(p.b) {
 			return nil, false
@@ -264,7 +295,9 @@ func (p *lineParser) array(depth int) (any, bool) {
 			p.i++
 			p.space()
 		case ']':
-			// The slice is final only now: the open token takes it after any growth.
+			a := slices.Clone(p.elems[first:])
+			clear(p.elems[first:])
+			p.elems = p.elems[:first]
 			return p.closeContainer(open, ']', a), true
 		default:
 			return nil, false

@@ -351,8 +351,8 @@ func TestOCDSTimes(t *testing.T) {
 	r := &ocdsRelease{o: &ocdsReader{st: &stager{}}}
 	st, _ := newMemStager(t)
 	r.o.st = st
-	it, err := r.item(node{v: map[string]any{"id": "1", "quantity": json.Number("2"),
-		"unit": map[string]any{"value": map[string]any{"amount": json.Number("1e-999999999")}}}, base: "$"}, 0)
+	it, err := r.item(node{v: fromStd(map[string]any{"id": "1", "quantity": json.Number("2"),
+		"unit": map[string]any{"value": map[string]any{"amount": json.Number("1e-999999999")}}}), base: "$"}, 0)
 	require.NoError(t, err)
 	require.Equal(t, int64(0), *it.value)
 }

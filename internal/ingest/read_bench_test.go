@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -21,14 +22,29 @@ const benchItems = 20_000
 // every goroutine per item, the figure to compare; ns/op alone hides the parallel workers.
 func BenchmarkReadOCDSLines(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "releases.jsonl")
-	f, err := os.Create(path)
-	require.NoError(b, err)
-	_, err = demo.Run(context.Background(), demo.OCDSSink(f), demo.Options{Seed: 1, Items: benchItems})
-	require.NoError(b, err)
-	require.NoError(b, f.Close())
+	require.NoError(b, os.WriteFile(path, generatedReleases(b), 0o600))
 	benchRead(b, func(st *stager, errs *errorLog) error {
 		return readOCDSFile(context.Background(), path, "releases.jsonl", st, errs)
 	})
+}
+
+// BenchmarkReadOCDSPackage reads the same releases as one release package, which encoding/json decodes.
+func BenchmarkReadOCDSPackage(b *testing.B) {
+	lines := bytes.Split(bytes.TrimSpace(generatedReleases(b)), []byte("\n"))
+	path := filepath.Join(b.TempDir(), "package.json")
+	content := append(append([]byte(`{"uri": "x", "releases": [`), bytes.Join(lines, []byte(",\n"))...), "]}"...)
+	require.NoError(b, os.WriteFile(path, content, 0o600))
+	benchRead(b, func(st *stager, errs *errorLog) error {
+		return readOCDSFile(context.Background(), path, "package.json", st, errs)
+	})
+}
+
+// generatedReleases are benchItems items of generated OCDS releases, as JSON Lines.
+func generatedReleases(b *testing.B) []byte {
+	var buf bytes.Buffer
+	_, err := demo.Run(context.Background(), demo.OCDSSink(&buf), demo.Options{Seed: 1, Items: benchItems})
+	require.NoError(b, err)
+	return buf.Bytes()
 }
 
 func BenchmarkReadPortal(b *testing.B) {
