@@ -84,7 +84,8 @@ func bindPortalFlags(fs *flag.FlagSet) *portalFlags {
 		" (an API name such as trd-buy works too)")
 	fs.Var(&pf.rate, "rate", "requests per second at most, such as 5 or 2.5/s")
 	fs.IntVar(&pf.maxAttempts, "max-attempts", portal.DefaultMaxAttempts, "requests of one page before giving up (throttling, server and network errors, broken pages)")
-	fs.IntVar(&pf.pageSize, "page-size", 0, "records per page, sent as the "+portal.LimitParam+" parameter (0: the portal's default)")
+	fs.IntVar(&pf.pageSize, "page-size", 0, "records per page, sent as the "+portal.LimitParam+" parameter (0: the portal's default); "+
+		"also the units per contract-units page (0: "+strconv.Itoa(portal.DefaultUnitsPageSize)+")")
 	fs.BoolVar(&pf.restart, "restart", false, "discard the saved progress and fetch the endpoints again from their first page")
 	return pf
 }
@@ -121,10 +122,17 @@ func (pf *portalFlags) fetchOptions(eps []portal.Endpoint, progress func(portal.
 
 func runPortalFetch(ctx context.Context, env *environment, args []string) error {
 	fs := flags(env, "portal fetch", "--token-file FILE --out DIR [flags]",
-		`Downloads the portal's lists into DIR, one folder per endpoint (contract/, contract-units/, plans/,
-plans-kato/, subject/, lots/, announcements/ from trd-buy, refs/<name>/), each page saved exactly as
-received as page-000001.json, page-000002.json, ... Import the folder with
-`+"`ules import --format portal DIR`"+`.
+		`Downloads the portal's lists into DIR, one folder per endpoint (contract/ from contract/all,
+plans/ from plans/all, plans-kato/ from plans/kato, subject/ from subject/all, lots/, announcements/
+from trd-buy/all, refs/<name>/), each page saved exactly as received as page-000001.json,
+page-000002.json, ... Import the folder with `+"`ules import --format portal DIR`"+`.
+
+The API lists a contract's units (its items) only one contract at a time, so contract-units/ is read
+with one request per contract in contract/ (contract/<id>/units), after contract/; the units are
+gathered into pages of --page-size units, each given its contract_id. At the default rate that is
+about `+strconv.Itoa(portal.DefaultRate*3600)+` contracts an hour. A contract removed meanwhile (404) is skipped and counted.
+With --since, the units of the contracts changed since then are fetched; a unit changed without its
+contract is not. --endpoints contract-units alone reads the contracts already in DIR/contract/.
 
 Progress is saved after every page. Run the same command again after an interruption (Ctrl-C, a
 crash, an error) and it continues where it stopped. Endpoints that are complete are skipped. A
@@ -251,6 +259,9 @@ func printFetchResults(w io.Writer, results []portal.EndpointResult) {
 		case r.Resumed:
 			note = "resumed, " + note
 		}
+		if r.RemovedContracts > 0 {
+			note += ", " + plural(r.RemovedContracts, "removed contract") + " skipped"
+		}
 		fmt.Fprintf(w, "%-26s %12s %16s  (%s)\n", r.Endpoint, plural(r.Pages, "page"), plural(int(r.Items), "record"), note)
 	}
 }
@@ -275,7 +286,11 @@ func (p *fetchProgress) update(pr portal.Progress) {
 		p.endpoint = pr.Endpoint
 		p.bar = newRecordBar(p.w, "fetching "+pr.Endpoint)
 	}
-	p.bar.Describe(fmt.Sprintf("fetching %s, %d pages", pr.Endpoint, pr.Pages))
+	desc := fmt.Sprintf("fetching %s, %d pages", pr.Endpoint, pr.Pages)
+	if pr.Contracts > 0 {
+		desc = fmt.Sprintf("fetching %s, contract %d of %d, %d pages", pr.Endpoint, pr.Contract, pr.Contracts, pr.Pages)
+	}
+	p.bar.Describe(desc)
 	p.bar.Set64(pr.Items) //nolint:errcheck // a progress bar that cannot draw is harmless
 }
 

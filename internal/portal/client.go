@@ -21,7 +21,7 @@ import (
 )
 
 // DefaultBaseURL is the portal's public API server (OWS, "open web services"). Endpoint paths such as
-// /v3/contract and the next_page links the API returns are relative to it.
+// /v3/contract/all and the next_page links the API returns are relative to it.
 const DefaultBaseURL = "https://ows.goszakup.gov.kz"
 
 // DefaultRate is the default request rate, in requests per second. The portal publishes no limit that we

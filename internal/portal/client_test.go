@@ -17,7 +17,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-const contractPage2 = "contract/page-000002.json"
+const contractPage2 = "v3/contract/all/page-000002.json"
 
 // between is a wait drawn from the backoff schedule: base ±50%.
 func between(base time.Duration) [2]time.Duration { return [2]time.Duration{base / 2, base * 3 / 2} }
@@ -74,12 +74,7 @@ func TestRetriesRecoverTheSamePage(t *testing.T) {
 			want := b.replay.expectHits(1, eps...)
 			want[contractPage2] = 1 + len(tt.faults)
 			require.Equal(t, want, b.replay.hitCounts())
-			waits := b.sleeper.Waits()
-			require.Len(t, waits, len(tt.wantWaits))
-			for i, w := range tt.wantWaits {
-				require.GreaterOrEqual(t, waits[i], w[0], "wait %d", i)
-				require.LessOrEqual(t, waits[i], w[1], "wait %d", i)
-			}
+			requireWaits(t, tt.wantWaits, b.sleeper.Waits())
 			require.Equal(t, int64(b.replay.totalHits()), b.limiter.n.Load(), "every request, retries included, passes the limiter")
 			require.Contains(t, b.logs.String(), "portal: retrying")
 		})
@@ -114,7 +109,7 @@ func TestRefusalsFailAtOnce(t *testing.T) {
 
 			_, err := b.client.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: eps})
 			require.Error(t, err)
-			require.ErrorContains(t, err, "portal: contract page 2 (GET /v3/contract?page=next&limit=3&search_after=5003)")
+			require.ErrorContains(t, err, "portal: contract page 2 (GET /v3/contract/all?page=next&limit=3&search_after=5003)")
 			for _, w := range tt.want {
 				require.ErrorContains(t, err, w)
 			}
@@ -137,8 +132,8 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 		fault       fault
 		want        string
 	}{
-		{"one attempt", 1, status(500), "portal: contract page 2 (GET /v3/contract?page=next&limit=3&search_after=5003): 500 Internal Server Error"},
-		{"three attempts of 500", 3, status(500), "portal: contract page 2 (GET /v3/contract?page=next&limit=3&search_after=5003): gave up after 3 attempts: 500 Internal Server Error"},
+		{"one attempt", 1, status(500), "portal: contract page 2 (GET /v3/contract/all?page=next&limit=3&search_after=5003): 500 Internal Server Error"},
+		{"three attempts of 500", 3, status(500), "portal: contract page 2 (GET /v3/contract/all?page=next&limit=3&search_after=5003): gave up after 3 attempts: 500 Internal Server Error"},
 		{"six attempts of 429", 6, status(429, "Retry-After", "1"), "gave up after 6 attempts: 429 Too Many Requests"},
 		{"six truncated pages", 6, truncated, "gave up after 6 attempts: invalid page"},
 	}
@@ -152,7 +147,7 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 			require.ErrorContains(t, err, tt.want)
 			var fe *FetchError
 			require.ErrorAs(t, err, &fe)
-			require.Equal(t, FetchError{Endpoint: "contract", Page: 2, Request: "/v3/contract?page=next&limit=3&search_after=5003",
+			require.Equal(t, FetchError{Endpoint: "contract", Page: 2, Request: "/v3/contract/all?page=next&limit=3&search_after=5003",
 				Attempts: tt.maxAttempts, Err: fe.Err}, *fe)
 			require.Equal(t, tt.maxAttempts, b.replay.hitCounts()[contractPage2])
 			require.Len(t, b.sleeper.Waits(), tt.maxAttempts-1)
@@ -187,7 +182,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 			require.NoError(t, err)
 			b.replay.inject(contractPage2, tt.repeat, tt.faults...)
 
-			results, err := c.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: endpoints(t, "contract,refs/ref_units")})
+			results, err := c.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: endpoints(t, "contract,contract-units,refs/ref_units")})
 			var text []string
 			if err != nil {
 				text = append(text, err.Error())
@@ -258,15 +253,15 @@ func TestNextPageOnAnotherHostIsRefused(t *testing.T) {
 	tests := []struct {
 		name, next, want string
 	}{
-		{"another host", elsewhere.URL + "/v3/contract?page=next", "points away from"},
-		{"protocol-relative", "//" + strings.TrimPrefix(elsewhere.URL, "http://") + "/v3/contract", "points away from"},
-		{"not a path", "v3/contract?page=next", "is not a path starting with /"},
+		{"another host", elsewhere.URL + "/v3/contract/all?page=next", "points away from"},
+		{"protocol-relative", "//" + strings.TrimPrefix(elsewhere.URL, "http://") + "/v3/contract/all", "points away from"},
+		{"not a path", "v3/contract/all?page=next", "is not a path starting with /"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, DefaultMaxAttempts)
-			b.replay.inject("contract/page-000001.json", false, body(`{"items": [], "next_page": "`+tt.next+`"}`))
+			b.replay.inject("v3/contract/all/page-000001.json", false, body(`{"items": [], "next_page": "`+tt.next+`"}`))
 			_, err := b.client.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: endpoints(t, "contract")})
 			require.ErrorContains(t, err, "portal: contract page 2")
 			require.ErrorContains(t, err, tt.want)
@@ -357,7 +352,7 @@ func TestParsePage(t *testing.T) {
 		next    string
 		wantErr string
 	}{
-		{"a page", `{"total": 2, "items": [{"id": 1}, {"id": 2}], "next_page": "/v3/contract?page=next"}`, 2, "/v3/contract?page=next", ""},
+		{"a page", `{"total": 2, "items": [{"id": 1}, {"id": 2}], "next_page": "/v3/contract/all?page=next"}`, 2, "/v3/contract/all?page=next", ""},
 		{"the last page, empty next_page", `{"items": [{"id": 1}], "next_page": ""}`, 1, "", ""},
 		{"the last page, null next_page", `{"items": [], "next_page": null}`, 0, "", ""},
 		{"no next_page", `{"items": []}`, 0, "", ""},

@@ -19,7 +19,7 @@ func TestSyncImportsIntoTheDatabase(t *testing.T) {
 	pool, _ := pgtest.NewDB(t)
 	ctx := context.Background()
 	b := setup(t, DefaultMaxAttempts)
-	b.replay.inject("contract-units/page-000002.json", false, status(429, "Retry-After", "1"), truncated)
+	b.replay.inject("v3/contract/5006/units/page-000001.json", false, status(429, "Retry-After", "1"), truncated)
 	importer := ingest.NewImporter(pool, "KZ", slog.New(slog.DiscardHandler))
 	var results []ingest.Result
 	clk := &clock{now: time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC)}

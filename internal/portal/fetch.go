@@ -15,10 +15,11 @@ import (
 	"time"
 )
 
-// SinceParam is the query parameter that asks an endpoint for the records changed on or after a date
-// (YYYY-MM-DD), sent on each endpoint's first request.
+// SinceParam is the query parameter that asks a list for the records changed on or after a date
+// (YYYY-MM-DD), sent on the first request of each endpoint that is Filtered.
 //
-// ASSUMPTION: the OWS v3 REST API's filter names are not documented where we could read them. This name
+// ASSUMPTION: the endpoint paths come from public scripts that use the API, but none of them filters by
+// date, and the OWS v3 REST API's filter names are not documented where we could read them. This name
 // follows the field the records carry (last_update_date). If the portal rejects it, the request fails
 // with 400 and a hint naming this constant. If the portal ignores it, the fetch returns everything,
 // which is slower but still correct, since imports are idempotent. Whether next_page keeps the filter
@@ -41,29 +42,40 @@ const maxPages = 999_999
 // Endpoint is one OWS v3 REST list that a fetch walks.
 type Endpoint struct {
 	Name     string // the folder under the output directory, slash-separated; also its name in --endpoints
-	Path     string // the API path of the first page
+	Path     string // the API path of the first page; for a PerContract list, with {id} for the contract's id
 	Filtered bool   // whether the since filter applies; reference lists are always fetched whole
+	// PerContract marks a list that the API serves one contract at a time: the fetch walks it for each
+	// contract in the pages of the contract endpoint, and gathers what it reads into pages of its own.
+	PerContract bool
 }
 
-// Endpoints are the lists a fetch walks by default. Lists that refer to others come first (units
-// before contracts, contracts before subjects): a record created while the fetch runs is then more
-// likely to find the records it refers to in the folder than the other way round.
+// contractEndpoint is the folder whose pages a PerContract endpoint reads the contract ids from.
+const contractEndpoint = "contract"
+
+// Endpoints are the lists a fetch walks by default. The paths are those that public scripts using the
+// API request; /v3/plans without /all lists plan summaries per customer, not plan points.
+//
+// Lists that refer to others come before the lists they refer to (contracts before subjects, plan KATO
+// rows before plan points): a record created while the fetch runs is then more likely to find the
+// records it refers to in the folder than the other way round. Contract units are read per contract, from
+// the contract pages this fetch has written, so they follow contracts, and still precede the plan
+// points they refer to.
 var Endpoints = []Endpoint{
-	{Name: "contract-units", Path: "/v3/contract-units", Filtered: true},
-	{Name: "plans-kato", Path: "/v3/plans-kato", Filtered: true},
-	{Name: "contract", Path: "/v3/contract", Filtered: true},
-	{Name: "plans", Path: "/v3/plans", Filtered: true},
-	{Name: "subject", Path: "/v3/subject", Filtered: true},
+	{Name: contractEndpoint, Path: "/v3/contract/all", Filtered: true},
+	{Name: "contract-units", Path: "/v3/contract/{id}/units", PerContract: true},
+	{Name: "plans-kato", Path: "/v3/plans/kato", Filtered: true},
+	{Name: "plans", Path: "/v3/plans/all", Filtered: true},
+	{Name: "subject", Path: "/v3/subject/all", Filtered: true},
 	{Name: "lots", Path: "/v3/lots", Filtered: true},
-	{Name: "announcements", Path: "/v3/trd-buy", Filtered: true},
+	{Name: "announcements", Path: "/v3/trd-buy/all", Filtered: true},
 	{Name: "refs/ref_contract_status", Path: "/v3/refs/ref_contract_status"},
 	{Name: "refs/ref_trade_methods", Path: "/v3/refs/ref_trade_methods"},
 	{Name: "refs/ref_units", Path: "/v3/refs/ref_units"},
 }
 
 // LookupEndpoints parses a comma-separated list of endpoints. Each can be given by its folder name
-// ("announcements") or its API path with or without /v3/ ("trd-buy"). "all" or an empty list means
-// every endpoint. The result follows the order of Endpoints.
+// ("announcements") or its API path, with or without /v3/ and a final /all ("trd-buy"). "all" or an
+// empty list means every endpoint. The result follows the order of Endpoints.
 func LookupEndpoints(list string) ([]Endpoint, error) {
 	list = strings.TrimSpace(list)
 	if list == "" || list == "all" {
@@ -74,7 +86,8 @@ func LookupEndpoints(list string) ([]Endpoint, error) {
 		name = strings.Trim(strings.TrimSpace(name), "/")
 		name = strings.TrimPrefix(name, "v3/")
 		i := slices.IndexFunc(Endpoints, func(ep Endpoint) bool {
-			return ep.Name == name || strings.TrimPrefix(ep.Path, "/v3/") == name
+			path := strings.TrimPrefix(ep.Path, "/v3/")
+			return ep.Name == name || path == name || strings.TrimSuffix(path, "/all") == name
 		})
 		if i < 0 {
 			names := make([]string, len(Endpoints))
@@ -92,6 +105,16 @@ func LookupEndpoints(list string) ([]Endpoint, error) {
 		}
 	}
 	return eps, nil
+}
+
+// checkOrder refuses a list that would walk a PerContract endpoint before the contracts it reads.
+func checkOrder(eps []Endpoint) error {
+	for i, ep := range eps {
+		if ep.PerContract && slices.ContainsFunc(eps[i+1:], func(e Endpoint) bool { return e.Name == contractEndpoint }) {
+			return fmt.Errorf("portal: %s is read per contract: list it after %s", ep.Name, contractEndpoint)
+		}
+	}
+	return nil
 }
 
 // firstRequest is the path and query of an endpoint's first page.
@@ -114,20 +137,28 @@ type FetchOptions struct {
 	Dir       string         // output folder; holds one sub-folder per endpoint and the state file
 	Endpoints []Endpoint     // default: all of Endpoints
 	Since     string         // YYYY-MM-DD: only records changed since then (SinceParam); "" for all
-	PageSize  int            // records per page (LimitParam); 0 leaves the portal's default
+	PageSize  int            // records per page (LimitParam; 0: the portal's default), and units per contract-units page (0: DefaultUnitsPageSize)
 	Restart   bool           // discard earlier progress of these endpoints and fetch them again
-	Progress  func(Progress) // called when an endpoint starts and after each page; may be nil
+	Progress  func(Progress) // called when an endpoint starts, after each page and after each contract's units; may be nil
 	Now       func() time.Time
 
 	run string // set by Sync, so that each sync fetches afresh even with the same since date
 }
 
+func (opts FetchOptions) report(p Progress) {
+	if opts.Progress != nil {
+		opts.Progress(p)
+	}
+}
+
 // Progress reports how far an endpoint has come, counting pages written by earlier runs.
 type Progress struct {
-	Endpoint string
-	Pages    int
-	Items    int64
-	Done     bool
+	Endpoint  string
+	Pages     int
+	Items     int64
+	Done      bool
+	Contract  int // PerContract endpoints: contracts whose units have been read
+	Contracts int // PerContract endpoints: contracts to read the units of
 }
 
 // EndpointResult says what a fetch did with one endpoint.
@@ -135,9 +166,12 @@ type EndpointResult struct {
 	Endpoint string
 	Pages    int   // pages in the folder
 	Items    int64 // records in those pages
-	Fetched  int   // pages requested by this run
+	Fetched  int   // pages requested by this run; for a PerContract endpoint, the contracts' pages of units
 	Resumed  bool  // this run continued an interrupted fetch
 	Skipped  bool  // the endpoint was already complete; nothing was requested
+	// RemovedContracts counts, for a PerContract endpoint, the contracts whose units answered 404
+	// (removed since their contract page was fetched). Their units are left out; the log names them.
+	RemovedContracts int
 }
 
 // fetchState is the content of the state file.
@@ -148,18 +182,45 @@ type fetchState struct {
 	Sync      *syncRun                  `json:"sync_in_progress,omitempty"`
 }
 
-// endpointState is one endpoint's progress. base_url, first_request and run identify the fetch: when
-// any differs from the current command, the endpoint starts over.
+// endpointState is one endpoint's progress. base_url, first_request, run and, for a PerContract
+// endpoint, the identity of its units walk identify the fetch: when any differs from the current
+// command, the endpoint starts over.
 type endpointState struct {
-	BaseURL   string     `json:"base_url"`
-	First     string     `json:"first_request"`
-	Run       string     `json:"run,omitempty"`
-	Pages     int        `json:"pages"` // last page written
-	Items     int64      `json:"items"`
-	NextPage  string     `json:"next_page,omitempty"` // the request for page Pages+1
-	Done      bool       `json:"done"`
-	StartedAt time.Time  `json:"started_at"`
-	DoneAt    *time.Time `json:"done_at,omitempty"`
+	BaseURL   string      `json:"base_url"`
+	First     string      `json:"first_request"`
+	Run       string      `json:"run,omitempty"`
+	Pages     int         `json:"pages"` // last page written
+	Items     int64       `json:"items"`
+	NextPage  string      `json:"next_page,omitempty"` // the request for page Pages+1
+	Units     *unitsState `json:"units,omitempty"`     // a PerContract endpoint's walk
+	Done      bool        `json:"done"`
+	StartedAt time.Time   `json:"started_at"`
+	DoneAt    *time.Time  `json:"done_at,omitempty"`
+}
+
+// changed says why saved progress belongs to another fetch than fresh, or returns "".
+func (es *endpointState) changed(fresh *endpointState) string {
+	switch {
+	case es.BaseURL != fresh.BaseURL || es.First != fresh.First || es.Run != fresh.Run:
+		return "parameters changed"
+	case fresh.Units == nil:
+		return ""
+	case es.Units == nil || es.Units.PageSize != fresh.Units.PageSize:
+		return "parameters changed"
+	case es.Units.Contracts != fresh.Units.Contracts:
+		return "the contracts changed"
+	}
+	return ""
+}
+
+func (es *endpointState) progress(name string) Progress {
+	return Progress{Endpoint: name, Pages: es.Pages, Items: es.Items, Done: es.Done}
+}
+
+func (es *endpointState) complete(now time.Time) {
+	es.Done = true
+	now = now.UTC()
+	es.DoneAt = &now
 }
 
 type syncRun struct {
@@ -170,10 +231,11 @@ type syncRun struct {
 const stateVersion = 1
 
 // Fetch walks each endpoint from its first page, following next_page until it is empty, and writes
-// the pages to DIR/<endpoint>/page-NNNNNN.json. Progress is saved after every page. Running the same
-// fetch again (same base URL, since date and page size) continues an interrupted endpoint from its next
-// page and skips a complete one. An endpoint fetched with other parameters, or with Restart, starts
-// over, and its old pages are removed. Fetch stops at the first endpoint that fails.
+// the pages to DIR/<endpoint>/page-NNNNNN.json. A PerContract endpoint is walked for each contract in
+// DIR/contract instead (see fetchUnits). Progress is saved after every page. Running the same fetch
+// again (same base URL, since date and page size) continues an interrupted endpoint from its next page
+// and skips a complete one. An endpoint fetched with other parameters, or with Restart, starts over,
+// and its old pages are removed. Fetch stops at the first endpoint that fails.
 func (c *Client) Fetch(ctx context.Context, opts FetchOptions) ([]EndpointResult, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("portal: no output folder")
@@ -189,6 +251,9 @@ func (c *Client) Fetch(ctx context.Context, opts FetchOptions) ([]EndpointResult
 	if opts.Endpoints == nil {
 		opts.Endpoints = Endpoints
 	}
+	if err := checkOrder(opts.Endpoints); err != nil {
+		return nil, err
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -201,7 +266,11 @@ func (c *Client) Fetch(ctx context.Context, opts FetchOptions) ([]EndpointResult
 	}
 	var results []EndpointResult
 	for _, ep := range opts.Endpoints {
-		res, err := c.fetchEndpoint(ctx, opts, st, ep)
+		fetch := c.fetchEndpoint
+		if ep.PerContract {
+			fetch = c.fetchUnits
+		}
+		res, err := fetch(ctx, opts, st, ep)
 		results = append(results, res)
 		if err != nil {
 			return results, err
@@ -212,46 +281,17 @@ func (c *Client) Fetch(ctx context.Context, opts FetchOptions) ([]EndpointResult
 
 func (c *Client) fetchEndpoint(ctx context.Context, opts FetchOptions, st *fetchState, ep Endpoint) (EndpointResult, error) {
 	res := EndpointResult{Endpoint: ep.Name}
-	dir := filepath.Join(opts.Dir, filepath.FromSlash(ep.Name))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return res, fmt.Errorf("portal: %w", err)
+	dir, err := endpointDir(opts.Dir, ep)
+	if err != nil {
+		return res, err
 	}
 	first := ep.firstRequest(opts.Since, opts.PageSize)
-	es := st.Endpoints[ep.Name]
-	reason := ""
-	switch {
-	case es == nil:
-	case opts.Restart:
-		reason = "restart requested"
-	case es.BaseURL != c.BaseURL() || es.First != first || es.Run != opts.run:
-		reason = "parameters changed"
-	default:
-		if missing := missingPage(dir, es.Pages); missing != "" {
-			reason = missing + " is missing"
-		}
-	}
-	if es == nil || reason != "" {
-		if reason != "" {
-			c.log.Info("portal: starting over", "endpoint", ep.Name, "reason", reason)
-		}
-		if err := clearPages(dir); err != nil {
-			return res, err
-		}
-		es = &endpointState{BaseURL: c.BaseURL(), First: first, Run: opts.run, NextPage: first, StartedAt: opts.Now().UTC()}
-		st.Endpoints[ep.Name] = es
-		if err := saveState(opts.Dir, st); err != nil {
-			return res, err
-		}
-	} else if err := removeTemps(dir); err != nil {
+	es, err := c.begin(opts, st, ep.Name, dir, c.freshState(opts, first))
+	if err != nil {
 		return res, err
 	}
 	res.Pages, res.Items = es.Pages, es.Items
-	report := func() {
-		if opts.Progress != nil {
-			opts.Progress(Progress{Endpoint: ep.Name, Pages: es.Pages, Items: es.Items, Done: es.Done})
-		}
-	}
-	report()
+	opts.report(es.progress(ep.Name))
 	if es.Done {
 		res.Skipped = true
 		c.log.Info("portal: already complete", "endpoint", ep.Name, "pages", es.Pages, "items", es.Items)
@@ -277,18 +317,60 @@ func (c *Client) fetchEndpoint(ctx context.Context, opts FetchOptions, st *fetch
 		}
 		es.Pages, es.Items, es.NextPage = n, es.Items+int64(p.Items), p.NextPage
 		if p.NextPage == "" {
-			es.Done = true
-			now := opts.Now().UTC()
-			es.DoneAt = &now
+			es.complete(opts.Now())
 		}
 		if err := saveState(opts.Dir, st); err != nil {
 			return res, err
 		}
 		res.Pages, res.Items = es.Pages, es.Items
-		report()
+		opts.report(es.progress(ep.Name))
 	}
 	c.log.Info("portal: endpoint complete", "endpoint", ep.Name, "pages", es.Pages, "items", es.Items, "fetched", res.Fetched)
 	return res, nil
+}
+
+// endpointDir creates the endpoint's folder and returns it.
+func endpointDir(out string, ep Endpoint) (string, error) {
+	dir := filepath.Join(out, filepath.FromSlash(ep.Name))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("portal: %w", err)
+	}
+	return dir, nil
+}
+
+// freshState is the progress of an endpoint that starts from its first page.
+func (c *Client) freshState(opts FetchOptions, first string) *endpointState {
+	return &endpointState{BaseURL: c.BaseURL(), First: first, Run: opts.run, NextPage: first, StartedAt: opts.Now().UTC()}
+}
+
+// begin returns the endpoint's saved progress when it belongs to the same fetch as fresh and its pages
+// are all there. Otherwise it removes the endpoint's pages and records fresh as its progress.
+func (c *Client) begin(opts FetchOptions, st *fetchState, name, dir string, fresh *endpointState) (*endpointState, error) {
+	es := st.Endpoints[name]
+	reason := ""
+	switch {
+	case es == nil:
+	case opts.Restart:
+		reason = "restart requested"
+	default:
+		reason = es.changed(fresh)
+		if reason == "" {
+			if missing := missingPage(dir, es.Pages); missing != "" {
+				reason = missing + " is missing"
+			}
+		}
+	}
+	if es != nil && reason == "" {
+		return es, removeTemps(dir)
+	}
+	if reason != "" {
+		c.log.Info("portal: starting over", "endpoint", name, "reason", reason)
+	}
+	if err := clearPages(dir); err != nil {
+		return nil, err
+	}
+	st.Endpoints[name] = fresh
+	return fresh, saveState(opts.Dir, st)
 }
 
 func pageName(n int) string { return fmt.Sprintf("page-%06d.json", n) }

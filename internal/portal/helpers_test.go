@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,19 +75,22 @@ func body(s string) fault {
 	return func(w http.ResponseWriter, r *http.Request, _ []byte) { w.Write([]byte(s)) } //nolint:errcheck
 }
 
-// replay serves the recorded pages: an endpoint's first page at its path (whatever the query), every
-// later page at the next_page of the page before. It checks the token and injects scripted faults.
+// replay serves the recorded pages, saved under their API path (replayDir/v3/contract/all/page-000001.json
+// and so on): a list's first page at its path (whatever the query), every later page at the next_page of
+// the page before. A path without recorded pages answers 404. It checks the token and injects scripted
+// faults. Pages are keyed by their file's slash-separated path under replayDir.
 type replay struct {
 	srv   *httptest.Server
-	pages map[string][]byte // key: endpoint folder + "/" + page file name
+	pages map[string][]byte // key: API path without its leading slash + "/" + page file name
 	byURI map[string]string // next_page → key
-	first map[string]string // endpoint path → key of its first page
+	first map[string]string // API path → key of its first page
 
 	mu       sync.Mutex
 	faults   map[string][]fault // key → faults for its next requests, in order; the last repeats with repeatLast
 	repeat   map[string]bool
 	hits     map[string]int
-	queries  map[string][]string // endpoint path → queries of first-page requests
+	log      []string            // keys requested, in order; "" for a path without pages
+	queries  map[string][]string // API path → queries of first-page requests
 	requests int
 	// onRequest is called before answering the n-th request (from 1). When it returns true the request
 	// is never answered: the server waits until the client gives up on it.
@@ -97,32 +103,63 @@ func newReplay(t *testing.T) *replay {
 		pages: map[string][]byte{}, byURI: map[string]string{}, first: map[string]string{},
 		faults: map[string][]fault{}, repeat: map[string]bool{}, hits: map[string]int{}, queries: map[string][]string{},
 	}
-	for _, ep := range Endpoints {
-		files, err := filepath.Glob(filepath.Join(replayDir, filepath.FromSlash(ep.Name), "page-*.json"))
-		require.NoError(t, err)
-		require.NotEmpty(t, files, ep.Name)
-		sort.Strings(files)
-		for i, f := range files {
-			b, err := os.ReadFile(f)
-			require.NoError(t, err)
-			key := ep.Name + "/" + filepath.Base(f)
-			rp.pages[key] = b
-			if i == 0 {
-				rp.first[ep.Path] = key
-			}
-			var p struct {
-				NextPage *string `json:"next_page"`
-			}
-			require.NoError(t, json.Unmarshal(b, &p), f)
-			if p.NextPage != nil && *p.NextPage != "" {
-				require.Less(t, i+1, len(files), "%s has a next_page but no next file", f)
-				rp.byURI[*p.NextPage] = ep.Name + "/" + filepath.Base(files[i+1])
-			}
+	var files []string
+	err := filepath.WalkDir(replayDir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, path)
 		}
+		return err
+	})
+	require.NoError(t, err)
+	sort.Strings(files)
+	for i, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		rel, err := filepath.Rel(replayDir, f)
+		require.NoError(t, err)
+		key := filepath.ToSlash(rel)
+		rp.pages[key] = b
+		apiPath := "/" + path.Dir(key)
+		if path.Base(key) == pageName(1) {
+			rp.first[apiPath] = key
+		}
+		var p struct {
+			NextPage *string `json:"next_page"`
+		}
+		require.NoError(t, json.Unmarshal(b, &p), f)
+		if p.NextPage != nil && *p.NextPage != "" {
+			require.Less(t, i+1, len(files), "%s has a next_page but no next file", f)
+			require.Equal(t, filepath.Dir(f), filepath.Dir(files[i+1]), "%s has a next_page but no next file", f)
+			next, err := filepath.Rel(replayDir, files[i+1])
+			require.NoError(t, err)
+			rp.byURI[*p.NextPage] = filepath.ToSlash(next)
+		}
+	}
+	for _, ep := range Endpoints {
+		require.NotEmpty(t, rp.keys(ep), ep.Name)
 	}
 	rp.srv = httptest.NewServer(http.HandlerFunc(rp.serve))
 	t.Cleanup(rp.srv.Close)
 	return rp
+}
+
+// owns reports whether a recorded page is one that fetching the endpoint requests.
+func owns(ep Endpoint, key string) bool {
+	pattern := strings.TrimPrefix(strings.ReplaceAll(ep.Path, "{id}", "*"), "/") + "/page-*.json"
+	ok, _ := path.Match(pattern, key)
+	return ok
+}
+
+// keys returns the keys of the recorded pages of an endpoint, sorted.
+func (rp *replay) keys(ep Endpoint) []string {
+	var keys []string
+	for key := range rp.pages {
+		if owns(ep, key) {
+			keys = append(keys, key)
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func (rp *replay) serve(w http.ResponseWriter, r *http.Request) {
@@ -133,6 +170,7 @@ func (rp *replay) serve(w http.ResponseWriter, r *http.Request) {
 	rp.mu.Lock()
 	rp.requests++
 	n, hook := rp.requests, rp.onRequest
+	rp.log = append(rp.log, key)
 	if ok {
 		rp.hits[key]++
 		if k, first := rp.first[r.URL.Path]; first && k == key {
@@ -192,14 +230,19 @@ func (rp *replay) totalHits() int {
 	return rp.requests
 }
 
+// requestLog returns the keys requested so far, in order.
+func (rp *replay) requestLog() []string {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	return slices.Clone(rp.log)
+}
+
 // expectHits returns every recorded page of the endpoints with n hits.
 func (rp *replay) expectHits(n int, eps ...Endpoint) map[string]int {
 	m := map[string]int{}
-	for key := range rp.pages {
-		for _, ep := range eps {
-			if strings.HasPrefix(key, ep.Name+"/") {
-				m[key] = n
-			}
+	for _, ep := range eps {
+		for _, key := range rp.keys(ep) {
+			m[key] = n
 		}
 	}
 	return m
@@ -305,17 +348,66 @@ func readTree(t *testing.T, dir string) map[string]string {
 	return files
 }
 
-// recorded returns the recorded pages of the endpoints, as readTree would find them after a fetch.
+// recorded returns what a fetch of the endpoints with the default page size writes: the recorded pages
+// of each list, and for contract-units, the gathered units of every contract.
 func recorded(t *testing.T, eps ...Endpoint) map[string]string {
 	t.Helper()
-	all := readTree(t, replayDir)
 	want := map[string]string{}
-	for path, content := range all {
-		for _, ep := range eps {
-			if strings.HasPrefix(path, ep.Name+"/") {
-				want[path] = content
-			}
+	for _, ep := range eps {
+		if ep.PerContract {
+			maps.Copy(want, gathered(t, ep, 0))
+			continue
+		}
+		dir := filepath.Join(replayDir, filepath.FromSlash(strings.TrimPrefix(ep.Path, "/")))
+		files, err := filepath.Glob(filepath.Join(dir, "page-*.json"))
+		require.NoError(t, err)
+		require.NotEmpty(t, files, ep.Name)
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			require.NoError(t, err)
+			want[ep.Name+"/"+filepath.Base(f)] = string(b)
 		}
 	}
 	return want
+}
+
+// unitsGathered holds, one per line and byte for byte, the units that fetching contract-units from the
+// replay server writes, in order: each contract's units in the order of the contract pages, with the
+// contract_id the importer needs.
+var unitsGathered = filepath.Join("testdata", "units-gathered.jsonl")
+
+// gathered returns the contract-units pages that a fetch with the page size writes, without the units
+// whose ids are left out.
+func gathered(t *testing.T, ep Endpoint, pageSize int, leftOut ...int) map[string]string {
+	t.Helper()
+	if pageSize == 0 {
+		pageSize = DefaultUnitsPageSize
+	}
+	b, err := os.ReadFile(unitsGathered)
+	require.NoError(t, err)
+	var units []json.RawMessage
+	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		var u struct {
+			ID int `json:"id"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &u))
+		if !slices.Contains(leftOut, u.ID) {
+			units = append(units, json.RawMessage(line))
+		}
+	}
+	want := map[string]string{}
+	for n, page := range slices.Collect(slices.Chunk(units, pageSize)) {
+		want[ep.Name+"/"+pageName(n+1)] = string(unitsPage(page))
+	}
+	return want
+}
+
+// requireWaits requires each backoff wait to lie within its [min, max].
+func requireWaits(t *testing.T, want [][2]time.Duration, waits []time.Duration) {
+	t.Helper()
+	require.Len(t, waits, len(want))
+	for i, w := range want {
+		require.GreaterOrEqual(t, waits[i], w[0], "wait %d", i)
+		require.LessOrEqual(t, waits[i], w[1], "wait %d", i)
+	}
 }

@@ -51,7 +51,7 @@ func TestSyncStartsWhereTheLastSuccessfulSyncStarted(t *testing.T) {
 		require.Equal(t, b.replay.expectHits(i+2, Endpoints...), b.replay.hitCounts())
 	}
 	require.Equal(t, []string{"last_update_date_from=2026-02-08", "last_update_date_from=2026-03-10", "last_update_date_from=2026-03-10"},
-		b.replay.queries["/v3/contract"])
+		b.replay.queries["/v3/contract/all"])
 	require.Equal(t, []string{"", "", ""}, b.replay.queries["/v3/refs/ref_units"])
 	require.Len(t, im.dirs, 3)
 
@@ -110,7 +110,7 @@ func TestSyncResumesAnInterruptedFetch(t *testing.T) {
 	defer cancel()
 	var interrupted string
 	b.replay.onRequest = func(n int, key string) bool {
-		if n == 8 {
+		if n == 14 { // plans-kato's second page, after contract's 3 pages, the 9 pages of units and plans-kato's first
 			interrupted = key
 			cancel()
 			return true
