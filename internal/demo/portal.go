@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// Endpoint folder names, as in the portal's /v3/<endpoint> paths.
+// Endpoint folder names of a portal export, as `ules portal fetch` writes them.
 const (
 	EndpointSubject       = "subject"
 	EndpointContract      = "contract"
