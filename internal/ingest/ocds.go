@@ -870,22 +870,10 @@ func (n node) path() string {
 	return b.String()
 }
 
-// child is the node of v at key under n.
-func (n node) child(v any, key string) node {
-	c := n
-	c.v = v
-	for i, k := range c.keys {
-		if k == "" {
-			c.keys[i] = key
-			return c
-		}
-	}
-	return node{v: v, base: n.path(), keys: [3]string{key}}
-}
-
+// origin is the node of a value the compiler merged: its path names the release it came from.
 func (n node) origin() node {
-	if m, ok := n.v.(*object); ok && len(m.fields) > 0 && m.fields[len(m.fields)-1].key == originKey {
-		if p, ok := m.fields[len(m.fields)-1].val.(string); ok {
+	if m, ok := n.v.(*object); ok {
+		if p, ok := m.origin(); ok {
 			return at(n.v, p)
 		}
 	}
@@ -897,8 +885,21 @@ func (n node) get(key string) node {
 	var v any
 	if m, ok := n.v.(*object); ok {
 		v, _ = m.get(key)
+		if o, ok := v.(*object); ok {
+			if p, ok := o.origin(); ok {
+				return at(v, p)
+			}
+		}
 	}
-	return n.child(v, key).origin()
+	// n is the caller's copy: the child is made in it, as node values are large enough for copies to count.
+	n.v = v
+	for i := range n.keys {
+		if n.keys[i] == "" {
+			n.keys[i] = key
+			return n
+		}
+	}
+	return node{v: v, base: n.path(), keys: [3]string{key}}
 }
 
 func jsonKind(v any) string {

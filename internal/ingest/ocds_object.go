@@ -20,6 +20,15 @@ func (o *object) get(key string) (any, bool) {
 	return nil, false
 }
 
+// origin is the path mergeObject gave a compiled object, which it puts last.
+func (o *object) origin() (string, bool) {
+	if n := len(o.fields); n > 0 && o.fields[n-1].key == originKey {
+		p, ok := o.fields[n-1].val.(string)
+		return p, ok
+	}
+	return "", false
+}
+
 func (o *object) has(key string) bool {
 	_, ok := o.get(key)
 	return ok
