@@ -452,7 +452,7 @@ func (o *ocdsReader) document(dec tokenStream, lr *lineReader, tok json.Token, b
 // object streams one JSON object whose '{' was read: a package's releases or records are staged one at a
 // time, a bare release's or record's fields are gathered and staged at its end.
 func (o *ocdsReader) object(dec tokenStream, lr *lineReader, base string, first bool) error {
-	d := &ocdsDoc{path: base, fields: &object{}}
+	d := &ocdsDoc{path: base, fields: &object{fields: make([]field, 0, len(ocdsDocFields))}}
 	for dec.More() {
 		kt, err := dec.Token()
 		if err != nil {
@@ -869,6 +869,9 @@ func (n node) path() string {
 	}
 	return b.String()
 }
+
+// isZero reports whether n is no node at all (its path is empty), without spelling the path out.
+func (n node) isZero() bool { return n.base == "" && n.idx == 0 && n.keys[0] == "" }
 
 // origin is the node of a value the compiler merged: its path names the release it came from.
 func (n node) origin() node {
@@ -1388,7 +1391,7 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 		}
 	}
 	valueNode := d.main.get("value")
-	if val.node.path() != "" {
+	if !val.node.isZero() {
 		valueNode = val.node
 	}
 	total, currency := val.amount, val.currency
@@ -1579,7 +1582,7 @@ func transactions(n node, currency string) (*amount, string, node, error) {
 			return nil, "", node{}, perr(vn.get("amount"), "the transactions add up to an implausibly large amount")
 		}
 	}
-	if curNode.path() == "" {
+	if curNode.isZero() {
 		curNode = txs[0].get("value").get("currency")
 	}
 	return &amount{minor: sum}, currency, curNode, nil
@@ -1805,17 +1808,14 @@ func pow10u(n int) uint64 {
 
 // description is the contract's title, or its description, or its award's, or the tender's.
 func (r *ocdsRelease) description(d deal) string {
-	var cands []node
-	if d.contract != nil {
-		cands = append(cands, d.contract.get("title"), d.contract.get("description"))
-	}
-	if d.award != nil {
-		cands = append(cands, d.award.get("title"), d.award.get("description"))
-	}
-	cands = append(cands, r.tender.get("title"), r.tender.get("description"))
-	for _, c := range cands {
-		if s, err := c.text(); err == nil && s != "" {
-			return s
+	for _, n := range [...]*node{d.contract, d.award, &r.tender} {
+		if n == nil {
+			continue
+		}
+		for _, key := range [...]string{"title", "description"} {
+			if s, err := n.get(key).text(); err == nil && s != "" {
+				return s
+			}
 		}
 	}
 	return ""
