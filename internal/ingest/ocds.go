@@ -141,7 +141,7 @@ type ocdsReader struct {
 	lines *lineParser // reads JSON Lines lines; nil: encoding/json does
 	// values reads the releases, records and fields that encoding/json's stream hands over as raw bytes:
 	// decoding those into maps cost more than reading them as lines are read.
-	values lineParser
+	values *lineParser
 }
 
 // decode reads the next value of dec.
@@ -155,6 +155,9 @@ func (o *ocdsReader) decode(dec tokenStream) (any, error) {
 	var raw json.RawMessage
 	if err := std.Decoder.Decode(&raw); err != nil {
 		return nil, err
+	}
+	if o.values == nil {
+		o.values = &lineParser{}
 	}
 	if v, ok := o.values.parseValue(raw); ok {
 		return v, nil
