@@ -21,9 +21,10 @@ type connJob struct {
 	reached chan struct{} // a barrier: closed when every earlier job has run
 }
 
-func newConnWorker() *connWorker {
-	// One job waiting besides the one running bounds memory to a few chunks.
-	w := &connWorker{jobs: make(chan connJob, 1), done: make(chan struct{})}
+// newConnWorker starts a worker that holds up to queued jobs besides the one running, which bounds memory
+// to that many chunks.
+func newConnWorker(queued int) *connWorker {
+	w := &connWorker{jobs: make(chan connJob, queued), done: make(chan struct{})}
 	go w.loop()
 	return w
 }

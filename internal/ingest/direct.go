@@ -136,7 +136,8 @@ type directLoader struct {
 
 	pending      []*contractRecord
 	pendingItems int
-	lastLoaded   string // location of the last record loaded (or, for the portal, remembered), to tell whether a discarded part was
+	lastLoaded   string // location of the last record loaded, to tell whether a discarded part was
+	remembered   string // the same for the portal's plan points kept, which the copying goroutine owns
 
 	buyers    map[string]*buyerState
 	suppliers map[string]*supplierState
@@ -154,7 +155,8 @@ type directLoader struct {
 	portal *portalDirect // the portal's endpoints, which arrive one after the other
 }
 
-func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source string, batchID int64) (*directLoader, error) {
+// newDirectLoader prepares a direct load whose reader may run queued chunks ahead of the loading.
+func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source string, batchID int64, queued int) (*directLoader, error) {
 	bins, err := q.DirectReferencedBINs(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load register and certificate holders: %w", err)
@@ -181,7 +183,7 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 	}
 	types := pgtype.NewMap()
 	d.contractRows, d.itemRows = newCopyRows(types, 18), newCopyRows(types, 20)
-	d.conn = newConnWorker()
+	d.conn = newConnWorker(queued)
 	return d, nil
 }
 
@@ -224,7 +226,7 @@ func (d *directLoader) drop(ctx context.Context, prefix string) error {
 	if err := d.conn.wait(ctx); err != nil {
 		return err
 	}
-	if strings.HasPrefix(d.lastLoaded, prefix) {
+	if strings.HasPrefix(d.lastLoaded, prefix) || strings.HasPrefix(d.remembered, prefix) {
 		return &restartStaged{why: "a broken part of " + strings.TrimSuffix(prefix, ":") + " was loaded already"}
 	}
 	kept := d.pending[:0]

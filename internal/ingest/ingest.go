@@ -233,7 +233,13 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 		return nil, fmt.Errorf("ingest: savepoint: %w", err)
 	}
 	st := fresh()
-	st.direct, err = newDirectLoader(ctx, tx, im.q, source, batchID)
+	// A portal export's contracts load while its plan points are read, the reader up to eight chunks ahead;
+	// for the other formats one chunk ahead measured faster, the reader's memory then staying small.
+	queued := 1
+	if opts.Format == "portal" {
+		queued = 8
+	}
+	st.direct, err = newDirectLoader(ctx, tx, im.q, source, batchID, queued)
 	if err == nil {
 		if opts.Format == "portal" {
 			err = st.direct.loadPortal(ctx, st, cmp.Or(opts.PortalKept, defaultPortalKept))

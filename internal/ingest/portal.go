@@ -23,9 +23,9 @@ var portalEndpoints = []struct {
 	parse func(*stager, context.Context, string, *jsontext.Decoder) error
 }{
 	{"subject", (*stager).portalSubject},
+	{"contract", (*stager).portalContract},
 	{"plans", (*stager).portalPlan},
 	{"plans-kato", (*stager).portalPlanKato},
-	{"contract", (*stager).portalContract},
 	{"contract-units", (*stager).portalUnit},
 }
 

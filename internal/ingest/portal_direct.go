@@ -15,14 +15,16 @@ import (
 )
 
 // portalDirect is the direct load of a portal export. The portal publishes each endpoint in a folder of its
-// own, read in the order subject/, plans/, plans-kato/, contract/, contract-units/: subjects are staged
-// (and looked up there by each chunk of contracts), plan points and their KATO codes are kept in memory, so
-// that a contract the import creates is loaded as soon as it is read and a unit of such a contract is
+// own, read in the order subject/, contract/, plans/, plans-kato/, contract-units/: subjects are staged
+// (and looked up there by each chunk of contracts), so that a contract the import creates is loaded as soon
+// as it is read; plan points and their KATO codes are kept in memory, so that a unit of such a contract is
 // loaded as an item. Whatever misses one of the direct load's conditions is staged and merged as before,
 // with the plan points its units name (staged at the end); the staged merge stays the reference.
 //
-// Everything here runs on the loader's connection goroutine, in the order the copying goroutine handed
-// the rows over.
+// Plan points are kept by the copying goroutine as it reads them, while the connection's goroutine is
+// still loading the contracts handed over before: the two overlap. Everything else runs on the
+// connection's goroutine, in the order the copying goroutine handed the rows over; units come after the
+// plan points, so that goroutine sees them all.
 type portalDirect struct {
 	d *directLoader
 
@@ -91,7 +93,7 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept in
 	}
 	d.portal = p
 	st.subjects.flush = onConn(jobCtx, d.conn, st.subjects.flush, nil)
-	st.plans.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []dbq.StagePlansCopyFromParams) error {
+	st.plans.flush = func(ctx context.Context, rows []dbq.StagePlansCopyFromParams) error {
 		t := &p.texts
 		var beyond []dbq.StagePlansCopyFromParams
 		for _, r := range rows {
@@ -107,14 +109,14 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept in
 			p.plans.set(r.PlanID, planPoint{enstru: t.number(r.EnstruCode), name: t.number(r.Name), nameKk: t.number(r.NameKk),
 				description: t.number(r.Description), unit: t.number(r.Unit), category: category})
 		}
-		d.lastLoaded = rows[len(rows)-1].Loc
+		d.remembered = rows[len(rows)-1].Loc
 		if len(beyond) == 0 {
 			return nil
 		}
 		p.overflowed = true
-		return p.stagePlans(ctx, beyond)
-	}, nil)
-	st.katos.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []dbq.StagePlanKatosCopyFromParams) error {
+		return d.conn.submit(ctx, func() error { return p.stagePlans(jobCtx, beyond) })
+	}
+	st.katos.flush = func(ctx context.Context, rows []dbq.StagePlanKatosCopyFromParams) error {
 		var beyond []dbq.StagePlanKatosCopyFromParams
 		for _, r := range rows {
 			plan, ok := p.plans.get(r.PlanID)
@@ -129,12 +131,12 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept in
 			}
 			// Otherwise the point is unknown: a unit naming it is staged and rejected for want of it.
 		}
-		d.lastLoaded = rows[len(rows)-1].Loc
+		d.remembered = rows[len(rows)-1].Loc
 		if len(beyond) == 0 {
 			return nil
 		}
-		return p.stageKatos(ctx, beyond)
-	}, nil)
+		return d.conn.submit(ctx, func() error { return p.stageKatos(jobCtx, beyond) })
+	}
 	st.contracts.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []dbq.StageContractsCopyFromParams) error {
 		p.pendingContracts = append(p.pendingContracts, rows...)
 		if len(p.pendingContracts) < copyChunk {
