@@ -67,7 +67,7 @@ func printImportResult(w io.Writer, res ingest.Result) {
 	}
 	removed := ""
 	if res.Removed > 0 {
-		removed = fmt.Sprintf(" (%d items their newer versions no longer list removed)", res.Removed)
+		removed = fmt.Sprintf(", %d items they no longer list removed", res.Removed)
 	}
 	fmt.Fprintf(w, "batch %d %s: %d records read, %d written, %d unchanged, %d contracts replaced%s, %d rejected\n",
 		res.BatchID, res.Status, res.Read, res.Loaded, res.Unchanged, res.Replaced, removed, res.Rejected)

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ules-kz/ules/internal/ingest"
 	"github.com/ules-kz/ules/internal/pgtest"
 )
 
@@ -95,4 +96,25 @@ func TestDemoLoadsOnceIntoEmptyDatabase(t *testing.T) {
 	code, out, stderr = runCLI(t, env, "import", "--format", "csv", "../../docs/examples/items.csv")
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, out, "4 records read, 7 written")
+}
+
+func TestPrintImportResult(t *testing.T) {
+	tests := []struct {
+		name string
+		res  ingest.Result
+		want string
+	}{
+		{"nothing removed", ingest.Result{BatchID: 3, Status: "committed", Read: 2, Loaded: 5, Unchanged: 1, Replaced: 1},
+			"batch 3 committed: 2 records read, 5 written, 1 unchanged, 1 contracts replaced, 0 rejected\n"},
+		{"items removed", ingest.Result{BatchID: 4, Status: "committed", Read: 1, Loaded: 3, Replaced: 1, Removed: 2},
+			"batch 4 committed: 1 records read, 3 written, 0 unchanged, 1 contracts replaced, 2 items they no longer list removed, 0 rejected\n"},
+		{"no batch", ingest.Result{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			printImportResult(&b, tt.res)
+			require.Equal(t, tt.want, b.String())
+		})
+	}
 }
