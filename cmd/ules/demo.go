@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/ules-kz/ules/internal/database"
 	"github.com/ules-kz/ules/internal/demo"
@@ -13,7 +14,8 @@ import (
 func runDemo(ctx context.Context, env *environment, args []string) error {
 	fs := flags(env, "demo", "[flags]",
 		`Generates the deterministic demo dataset (2016-2026 school uniforms, workwear, footwear and more, in
-the national procurement portal's format) and imports it through the same path as real data.`)
+the national procurement portal's format) and imports it through the same path as real data, then the
+ST-KZ certificates of origin most of its domestic producers hold.`)
 	env.cfg.BindDatabase(fs)
 	env.cfg.BindHome(fs)
 	def := demo.DefaultOptions()
@@ -70,5 +72,31 @@ the national procurement portal's format) and imports it through the same path a
 	})
 	bar.Finish() //nolint:errcheck
 	printImportResult(env.stdout, res)
+	if err != nil {
+		return err
+	}
+	// The producers' ST-KZ certificates, so that certified local content shows beside the published one.
+	certs, err := demo.Certificates(opts)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, "certificates.csv")
+	if err := writeCertificates(path, certs); err != nil {
+		return err
+	}
+	res, err = im.Import(ctx, ingest.Options{Format: "certificates", Path: path, CreatedBy: "demo"})
+	printImportResult(env.stdout, res)
 	return err
+}
+
+func writeCertificates(path string, certs []demo.Certificate) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := demo.WriteCertificatesCSV(f, certs); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
 }

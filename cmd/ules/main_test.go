@@ -5,10 +5,12 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ules-kz/ules/internal/demo"
 	"github.com/ules-kz/ules/internal/ingest"
 	"github.com/ules-kz/ules/internal/pgtest"
 )
@@ -117,4 +119,51 @@ func TestPrintImportResult(t *testing.T) {
 			require.Equal(t, tt.want, b.String())
 		})
 	}
+}
+
+// The demo's producers hold ST-KZ certificates: each stored item of a holder gets the local content of the
+// certificate that covers its product on its signing day, and every other item none.
+func TestDemoCertifiesLocalContent(t *testing.T) {
+	t.Parallel()
+	pool, url := pgtest.NewDB(t)
+	code, out, stderr := runCLI(t, map[string]string{"DATABASE_URL": url}, "demo", "--items", "3000", "--seed", "5")
+	require.Equal(t, 0, code, stderr)
+	require.Regexp(t, `batch 2 committed: [1-9][0-9]* records read`, out)
+
+	certs, err := demo.Certificates(demo.Options{Seed: 5, Items: 3000})
+	require.NoError(t, err)
+	type key struct {
+		bin  string
+		year int
+	}
+	byHolder := map[key][]demo.Certificate{}
+	for _, c := range certs {
+		byHolder[key{c.BIN, c.Issued.Year()}] = append(byHolder[key{c.BIN, c.Issued.Year()}], c)
+	}
+	rows, err := pool.Query(context.Background(), `
+		SELECT coalesce(s.bin, ''), i.enstru_code, i.signed_on, i.local_content_certified_bp
+		FROM contract_items i JOIN contracts k ON k.id = i.contract_id JOIN suppliers s ON s.id = k.supplier_id`)
+	require.NoError(t, err)
+	defer rows.Close()
+	certified, items := 0, 0
+	for rows.Next() {
+		var bin, enstru string
+		var signed time.Time
+		var got *int32
+		require.NoError(t, rows.Scan(&bin, &enstru, &signed, &got))
+		items++
+		var want *int32
+		for _, c := range byHolder[key{bin, signed.Year()}] {
+			if strings.HasPrefix(strings.ReplaceAll(enstru, ".", ""), c.ENSTRUPrefix) {
+				want = new(int32(c.LocalContentBP))
+			}
+		}
+		require.Equal(t, want, got, "%s %s %s", bin, enstru, signed.Format(time.DateOnly))
+		if got != nil {
+			certified++
+		}
+	}
+	require.NoError(t, rows.Err())
+	require.Positive(t, certified)
+	require.Less(t, certified, items)
 }
