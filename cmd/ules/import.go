@@ -77,6 +77,9 @@ func printImportResult(w io.Writer, res ingest.Result) {
 	if int64(len(res.Errors)) < res.Rejected {
 		fmt.Fprintf(w, "  ... and %d more\n", res.Rejected-int64(len(res.Errors)))
 	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(w, "  %s\n", s)
+	}
 }
 
 // newImportBar shows the bytes read of the input (rate, time left) and the records so far on a terminal,

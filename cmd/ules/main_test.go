@@ -110,6 +110,8 @@ func TestPrintImportResult(t *testing.T) {
 			"batch 3 committed: 2 records read, 5 written, 1 unchanged, 1 contracts replaced, 0 rejected\n"},
 		{"items removed", ingest.Result{BatchID: 4, Status: "committed", Read: 1, Loaded: 3, Replaced: 1, Removed: 2},
 			"batch 4 committed: 1 records read, 3 written, 0 unchanged, 1 contracts replaced, 2 items they no longer list removed, 0 rejected\n"},
+		{"records skipped", ingest.Result{BatchID: 5, Status: "committed", Read: 3, Skipped: []ingest.Skip{{Reason: "contracts whose status \"x\" is not in the OCDS codelist", Count: 3}}},
+			"batch 5 committed: 3 records read, 0 written, 0 unchanged, 0 contracts replaced, 0 rejected\n  3 skipped: contracts whose status \"x\" is not in the OCDS codelist\n"},
 		{"no batch", ingest.Result{}, ""},
 	}
 	for _, tt := range tests {

@@ -1,8 +1,11 @@
 package ingest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // RecordError is one bad record: where it is and why it was refused.
@@ -19,10 +22,39 @@ var ErrTooManyErrors = errors.New("ingest: too many bad records, nothing was imp
 // maxStoredErrors bounds what one batch keeps in import_errors; the count of rejected rows stays exact.
 const maxStoredErrors = 10000
 
-// errorLog collects bad records, keeping the first maxStoredErrors in full.
+// Skip counts records that were read and not counted for one reason that is no error but that a user
+// should hear of (a publisher's statuses outside the OCDS codelists, say).
+type Skip struct {
+	Reason string
+	Count  int64
+}
+
+func (s Skip) String() string { return fmt.Sprintf("%d skipped: %s", s.Count, s.Reason) }
+
+// errorLog collects bad records, keeping the first maxStoredErrors in full, and the skips to report.
 type errorLog struct {
-	list  []RecordError
-	count int64
+	list    []RecordError
+	count   int64
+	skipped map[string]int64
+}
+
+func (l *errorLog) skip(reason string) {
+	if l.skipped == nil {
+		l.skipped = map[string]int64{}
+	}
+	l.skipped[reason]++
+}
+
+// skips lists the skips, the most frequent first.
+func (l *errorLog) skips() []Skip {
+	var out []Skip
+	for reason, n := range l.skipped {
+		out = append(out, Skip{Reason: reason, Count: n})
+	}
+	slices.SortFunc(out, func(a, b Skip) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Reason, b.Reason))
+	})
+	return out
 }
 
 func (l *errorLog) add(location, reason string) {
@@ -38,6 +70,12 @@ func (l *errorLog) merge(o *errorLog) {
 		l.add(e.Location, e.Reason)
 	}
 	l.count += o.count - int64(len(o.list))
+	for reason, n := range o.skipped {
+		if l.skipped == nil {
+			l.skipped = map[string]int64{}
+		}
+		l.skipped[reason] += n
+	}
 }
 
 func (l *errorLog) addf(location, format string, args ...any) {

@@ -47,6 +47,7 @@ type Result struct {
 	Unchanged int64  // contracts and items already stored exactly as read
 	Rejected  int64  // bad records
 	Errors    []RecordError
+	Skipped   []Skip // records read and not counted, for reasons worth reporting
 }
 
 // Importer loads data into one database.
@@ -117,7 +118,8 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 		}
 		res.Rejected = errs.count
 		res.Status = "committed"
-		if err := im.finish(ctx, tx, res, ""); err != nil {
+		res.Skipped = errs.skips()
+		if err := im.finish(ctx, tx, res, skipSummary(res.Skipped)); err != nil {
 			return err
 		}
 		return im.storeErrors(ctx, tx, batchID, errs.list)
@@ -480,4 +482,13 @@ func (im *Importer) HasContracts(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("ingest: look for contracts: %w", err)
 	}
 	return ok, nil
+}
+
+// skipSummary is what a committed batch records of its skips, for the import history.
+func skipSummary(skips []Skip) string {
+	parts := make([]string, len(skips))
+	for i, s := range skips {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, "; ")
 }

@@ -1166,6 +1166,21 @@ func countable(status string, contract bool) bool {
 	return false
 }
 
+// skipUncounted reports a status outside the OCDS codelists (contractStatus, awardStatus), which is
+// usually a publisher's own word for one of them: its records are not counted, and the user should know.
+func (r *ocdsRelease) skipUncounted(status string, contract bool) {
+	switch s := strings.ToLower(status); {
+	case s == "pending" || s == "cancelled" || (contract && s == "terminated") || (!contract && s == "unsuccessful"):
+		return
+	case contract:
+		r.o.errs.skip(fmt.Sprintf("contracts whose status %q is not in the OCDS codelist (active and terminated ones are counted)", status))
+	case status == "":
+		r.o.errs.skip("awards without contracts and without a status (active ones are counted)")
+	default:
+		r.o.errs.skip(fmt.Sprintf("awards without contracts whose status %q is not in the OCDS codelist (active ones are counted)", status))
+	}
+}
+
 // stage decides which awards and contracts are counted and stages them.
 func (r *ocdsRelease) stage() error {
 	awardIDs := make([]string, len(r.awards))
@@ -1211,7 +1226,11 @@ func (r *ocdsRelease) stage() error {
 		}
 	}
 	for j, c := range r.cons {
-		if bad[j] || !countable(statuses[j], true) {
+		if bad[j] {
+			continue
+		}
+		if !countable(statuses[j], true) {
+			r.skipUncounted(statuses[j], true)
 			continue
 		}
 		d := deal{main: c, contract: &r.cons[j], status: strings.ToLower(statuses[j]), awardID: links[j]}
@@ -1274,6 +1293,7 @@ func (r *ocdsRelease) stage() error {
 			continue
 		}
 		if !countable(status, false) {
+			r.skipUncounted(status, false)
 			continue
 		}
 		d := deal{main: a, award: &r.awards[i], sole: true, status: "active", sourceID: r.ocid + "/" + id}
