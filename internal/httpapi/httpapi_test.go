@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -267,4 +269,63 @@ func TestHealth(t *testing.T) {
 	status, body = get(t, app, "/readyz")
 	require.Equal(t, 200, status)
 	require.JSONEq(t, `{"status":"ok"}`, body)
+}
+
+// The import history lists batches with their counts, a batch's page its bad records, and both offer the
+// import template to download.
+func TestImportPages(t *testing.T) {
+	t.Parallel()
+	pool, _ := pgtest.NewDB(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	im := ingest.NewImporter(pool, "KZ", log)
+	good, err := im.Import(context.Background(), ingest.Options{Format: "csv", Path: "../../docs/examples/items.csv", CreatedBy: "tester"})
+	require.NoError(t, err)
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	require.NoError(t, os.WriteFile(bad, []byte("contract_id,signed_on,buyer_bin,supplier_id,value\nC-9,2016-13-01,100140000001,100240000003,5\n"), 0o600))
+	failed, err := im.Import(context.Background(), ingest.Options{Format: "csv", Path: bad, CreatedBy: "tester"})
+	require.True(t, ingest.IsTooManyErrors(err), "err = %v", err)
+	app, err := httpapi.New(pool, log, time.Now)
+	require.NoError(t, err)
+
+	status, body := get(t, app, "/imports?lang=ru")
+	require.Equal(t, 200, status)
+	require.Contains(t, body, `href="/imports/template.xlsx"`)
+	require.Contains(t, body, `href="/imports/template.csv"`)
+	require.Contains(t, body, `<td title="`+bad+`">bad.csv</td>`)
+	require.Contains(t, body, "не выполнен", "the failed batch, in Russian")
+	require.Contains(t, body, "сохранён")
+	require.Less(t, strings.Index(body, "bad.csv"), strings.Index(body, "items.csv"), "newest first")
+	require.NotContains(t, body, "Раньше", "one page only")
+
+	status, body = get(t, app, "/imports/"+strconv.FormatInt(failed.BatchID, 10))
+	require.Equal(t, 200, status)
+	require.Contains(t, body, "bad.csv:2")
+	require.Contains(t, body, "signed_on")
+	status, body = get(t, app, "/imports/"+strconv.FormatInt(good.BatchID, 10))
+	require.Equal(t, 200, status)
+	require.Contains(t, body, "No bad records")
+	require.Contains(t, body, "tester")
+
+	for url, want := range map[string]int{"/imports/999999": 404, "/imports/abc": 400, "/imports?before=x": 400, "/imports/1?after=-2": 400} {
+		status, body := get(t, app, url)
+		require.Equal(t, want, status, url)
+		require.Contains(t, body, "<html", "%s is answered with a page", url)
+	}
+
+	resp, err := app.Test(httptest.NewRequest("GET", "/imports/template.csv", nil))
+	require.NoError(t, err)
+	csvBody, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Contains(t, resp.Header.Get("Content-Disposition"), `attachment; filename="ules-template.csv"`)
+	var want bytes.Buffer
+	require.NoError(t, ingest.WriteTemplate(&want, "csv"))
+	require.Equal(t, want.String(), string(csvBody))
+
+	resp, err = app.Test(httptest.NewRequest("GET", "/imports/template.xlsx", nil))
+	require.NoError(t, err)
+	xlsxBody, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", resp.Header.Get("Content-Type"))
+	require.True(t, bytes.HasPrefix(xlsxBody, []byte("PK")), "a workbook is a zip file")
 }

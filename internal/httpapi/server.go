@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -63,6 +64,10 @@ func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App
 
 	app.Get("/", s.pageOverview)
 	app.Get("/targets/:slug", s.pageTarget)
+	app.Get("/imports", s.pageImports)
+	app.Get("/imports/template.csv", downloadTemplate("csv", "text/csv; charset=utf-8"))
+	app.Get("/imports/template.xlsx", downloadTemplate("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+	app.Get("/imports/:id", s.pageImport)
 	return app, nil
 }
 
@@ -113,7 +118,7 @@ func (s *Server) handleError(c fiber.Ctx, err error) error {
 
 func isPage(c fiber.Ctx) bool {
 	p := c.Path()
-	return p == "/" || len(p) > len("/targets/") && p[:len("/targets/")] == "/targets/"
+	return p == "/" || strings.HasPrefix(p, "/targets/") || p == "/imports" || strings.HasPrefix(p, "/imports/")
 }
 
 func (s *Server) healthz(c fiber.Ctx) error {

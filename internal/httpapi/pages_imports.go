@@ -1,0 +1,93 @@
+package httpapi
+
+import (
+	"bytes"
+	"path/filepath"
+	"strconv"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/ules-kz/ules/internal/ingest"
+)
+
+// importsPageSize is how many batches the import history shows a page.
+const importsPageSize = 25
+
+// pageImports renders the import history, newest first, with the import template to download.
+func (s *Server) pageImports(c fiber.Ctx) error {
+	before, err := idParam(c, "before", true)
+	if err != nil {
+		return err
+	}
+	batches, err := s.imports.List(c.Context(), before, importsPageSize)
+	if err != nil {
+		return err
+	}
+	data := pageData(c, translator(language(c))("Imports"))
+	data["Batches"] = batchRows(batches)
+	if len(batches) == importsPageSize {
+		data["Older"] = "/imports?" + langQuery(c) + "before=" + strconv.FormatInt(batches[len(batches)-1].ID, 10)
+	}
+	return c.Render("imports", data)
+}
+
+// pageImport renders one batch with a page of its bad records.
+func (s *Server) pageImport(c fiber.Ctx) error {
+	id, err := idParam(c, "id", false)
+	if err != nil {
+		return err
+	}
+	after, err := idParam(c, "after", true)
+	if err != nil {
+		return err
+	}
+	b, err := s.imports.Get(c.Context(), id)
+	if err != nil {
+		return err
+	}
+	const pageSize = 200
+	errs, err := s.imports.Errors(c.Context(), id, after, pageSize)
+	if err != nil {
+		return err
+	}
+	data := pageData(c, translator(language(c))("Import")+" "+strconv.FormatInt(id, 10))
+	data["Batch"], data["Errors"] = batchRows([]ingest.Batch{b})[0], errs
+	if len(errs) == pageSize {
+		data["More"] = "/imports/" + strconv.FormatInt(id, 10) + "?" + langQuery(c) + "after=" + strconv.FormatInt(errs[len(errs)-1].ID, 10)
+	}
+	return c.Render("import", data)
+}
+
+type batchRow struct {
+	ingest.Batch
+	File string // the input's name without its folder
+}
+
+func batchRows(batches []ingest.Batch) []batchRow {
+	rows := make([]batchRow, len(batches))
+	for i, b := range batches {
+		rows[i] = batchRow{Batch: b, File: filepath.Base(b.SourceName)}
+	}
+	return rows
+}
+
+// langQuery keeps the page's language in a link it builds.
+func langQuery(c fiber.Ctx) string {
+	if l := c.Query("lang"); l != "" {
+		return "lang=" + language(c) + "&"
+	}
+	return ""
+}
+
+// downloadTemplate sends the canonical import template (docs/import-csv.md) as a file.
+func downloadTemplate(format, contentType string) fiber.Handler {
+	return func(c fiber.Ctx) error {
+		var buf bytes.Buffer
+		if err := ingest.WriteTemplate(&buf, format); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, contentType)
+		c.Attachment("ules-template." + format)
+		return c.Send(buf.Bytes())
+	}
+}
