@@ -37,6 +37,10 @@ type portalDirect struct {
 	// was also loaded, which only the staged read orders right.
 	stagedOfLoaded int64
 
+	// subjects remembers staged subjects looked up (at most maxRemembered): the same parties come in chunk
+	// after chunk, and subject/ is read whole before the first contract, so a staged subject never changes.
+	subjects map[string]dbq.StageSubjectsCopyFromParams
+
 	pendingContracts []dbq.StageContractsCopyFromParams
 	pendingUnits     []dbq.StageUnitsCopyFromParams
 
@@ -89,7 +93,7 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept in
 		d: d, maxKept: maxKept,
 		stageContracts: st.contracts.flush, stageUnits: st.units.flush, stagePlans: st.plans.flush, stageKatos: st.katos.flush,
 		plans: newKeyed[planPoint](), loaded: newKeyed[portalContract](),
-		texts: newTexts(),
+		texts: newTexts(), subjects: map[string]dbq.StageSubjectsCopyFromParams{},
 	}
 	d.portal = p
 	st.subjects.flush = onConn(jobCtx, d.conn, st.subjects.flush, nil)
@@ -264,15 +268,31 @@ func (p *portalDirect) parties(ctx context.Context, rows []dbq.StageContractsCop
 		return nil, nil
 	}
 	slices.Sort(ids)
-	found, err := p.d.q.DirectStagedSubjects(ctx, p.d.tx, slices.Compact(ids))
+	ids = slices.Compact(ids)
+	out := make(map[string]dbq.StageSubjectsCopyFromParams, len(ids))
+	var missing []string
+	for _, id := range ids {
+		if s, ok := p.subjects[id]; ok {
+			out[id] = s
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	found, err := p.d.q.DirectStagedSubjects(ctx, p.d.tx, missing)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up subjects: %w", err)
 	}
-	out := make(map[string]dbq.StageSubjectsCopyFromParams, len(found))
+	if len(p.subjects)+len(found) > maxRemembered {
+		p.subjects = make(map[string]dbq.StageSubjectsCopyFromParams)
+	}
 	for _, r := range found {
-		out[r.Identifier] = dbq.StageSubjectsCopyFromParams{Identifier: r.Identifier, BIN: r.BIN, NameKk: r.NameKk,
+		s := dbq.StageSubjectsCopyFromParams{Identifier: r.Identifier, BIN: r.BIN, NameKk: r.NameKk,
 			NameRu: r.NameRu, Country: r.Country, Resident: r.Resident, Producer: r.Producer, SupplierFlag: r.SupplierFlag,
 			NationalCompany: r.NationalCompany, BuyerType: r.BuyerType}
+		out[r.Identifier], p.subjects[r.Identifier] = s, s
 	}
 	return out, nil
 }
