@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -328,4 +330,51 @@ func TestImportPages(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", resp.Header.Get("Content-Type"))
 	require.True(t, bytes.HasPrefix(xlsxBody, []byte("PK")), "a workbook is a zip file")
+}
+
+// The history pages by 25 batches and a batch's bad records by 200, each page linking to the next.
+func TestImportPagesPaginate(t *testing.T) {
+	t.Parallel()
+	pool, _ := pgtest.NewDB(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	im := ingest.NewImporter(pool, "KZ", log)
+	var rows strings.Builder
+	rows.WriteString("contract_id,signed_on,buyer_bin,supplier_id,value\n")
+	for i := range 230 {
+		fmt.Fprintf(&rows, "C-%d,2016-13-01,100140000001,100240000003,5\n", i)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	require.NoError(t, os.WriteFile(bad, []byte(rows.String()), 0o600))
+	var last ingest.Result
+	for range 26 {
+		var err error
+		last, err = im.Import(context.Background(), ingest.Options{Format: "csv", Path: bad})
+		require.True(t, ingest.IsTooManyErrors(err), "err = %v", err)
+	}
+	app, err := httpapi.New(pool, log, time.Now)
+	require.NoError(t, err)
+
+	status, body := get(t, app, "/imports?lang=kk")
+	require.Equal(t, 200, status)
+	require.Equal(t, 25, strings.Count(body, `<td title="`), "25 batches a page")
+	older := fmt.Sprintf(`href="/imports?lang=kk&amp;before=%d"`, last.BatchID-24)
+	require.Contains(t, body, older)
+	status, body = get(t, app, fmt.Sprintf("/imports?lang=kk&before=%d", last.BatchID-24))
+	require.Equal(t, 200, status)
+	require.Equal(t, 1, strings.Count(body, `<td title="`), "the 26th batch on the second page")
+	require.NotContains(t, body, "Ескілері", "no older page")
+
+	page := fmt.Sprintf("/imports/%d", last.BatchID)
+	status, body = get(t, app, page)
+	require.Equal(t, 200, status)
+	require.Equal(t, 200, strings.Count(body, "<tr><td><code>"), "200 bad records a page")
+	require.Contains(t, body, "bad.csv:2<")
+	require.NotContains(t, body, "bad.csv:202<")
+	require.Regexp(t, `href="/imports/\d+\?after=\d+"`, body)
+	next := regexp.MustCompile(`href="(/imports/\d+\?after=\d+)"`).FindStringSubmatch(body)[1]
+	status, body = get(t, app, next)
+	require.Equal(t, 200, status)
+	require.Equal(t, 30, strings.Count(body, "<tr><td><code>"), "the other 30")
+	require.Contains(t, body, "bad.csv:202<")
+	require.Contains(t, body, "bad.csv:231<")
 }
