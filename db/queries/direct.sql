@@ -29,7 +29,8 @@ INSERT INTO buyers AS b (bin, name_kk, name_ru, buyer_type)
 SELECT unnest(@bins::text[]), unnest(@names_kk::text[]), unnest(@names_ru::text[]), unnest(@buyer_types::text[])
 ON CONFLICT (bin) DO UPDATE
 SET name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, buyer_type = EXCLUDED.buyer_type
-RETURNING b.id, b.bin;
+-- xmax is 0 on a row this statement inserted: a buyer new to the database, whose items are all this import's.
+RETURNING b.id, b.bin, (b.xmax = 0)::boolean AS inserted;
 
 -- name: DirectUpsertSuppliers :many
 INSERT INTO suppliers AS s (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
@@ -77,3 +78,9 @@ SELECT EXISTS (
     JOIN contracts k ON k.source = @source AND k.source_id = u.contract_source_id AND k.batch_id = @batch_id
     JOIN contract_items i ON i.contract_id = k.id AND i.source_id = u.source_id
 )::boolean AS loaded;
+
+-- name: DirectSetBuyerRegions :execrows
+-- The regions the direct load counted for buyers whose every item it loaded (see ImportSetBuyerRegions).
+UPDATE buyers b SET region = r.region
+FROM (SELECT unnest(@ids::bigint[]) AS id, unnest(@regions::text[]) AS region) r
+WHERE b.id = r.id AND b.region IS DISTINCT FROM r.region;

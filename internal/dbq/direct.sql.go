@@ -147,6 +147,26 @@ func (q *Queries) DirectSeenContracts(ctx context.Context, db DBTX, arg DirectSe
 	return items, nil
 }
 
+const directSetBuyerRegions = `-- name: DirectSetBuyerRegions :execrows
+UPDATE buyers b SET region = r.region
+FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::text[]) AS region) r
+WHERE b.id = r.id AND b.region IS DISTINCT FROM r.region
+`
+
+type DirectSetBuyerRegionsParams struct {
+	Ids     []int64
+	Regions []string
+}
+
+// The regions the direct load counted for buyers whose every item it loaded (see ImportSetBuyerRegions).
+func (q *Queries) DirectSetBuyerRegions(ctx context.Context, db DBTX, arg DirectSetBuyerRegionsParams) (int64, error) {
+	result, err := db.Exec(ctx, directSetBuyerRegions, arg.Ids, arg.Regions)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const directStagedSubjects = `-- name: DirectStagedSubjects :many
 SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident, s.producer,
     s.supplier_flag, s.national_company, s.buyer_type
@@ -228,7 +248,7 @@ INSERT INTO buyers AS b (bin, name_kk, name_ru, buyer_type)
 SELECT unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[])
 ON CONFLICT (bin) DO UPDATE
 SET name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, buyer_type = EXCLUDED.buyer_type
-RETURNING b.id, b.bin
+RETURNING b.id, b.bin, (b.xmax = 0)::boolean AS inserted
 `
 
 type DirectUpsertBuyersParams struct {
@@ -239,11 +259,13 @@ type DirectUpsertBuyersParams struct {
 }
 
 type DirectUpsertBuyersRow struct {
-	ID  int64
-	BIN string
+	ID       int64
+	BIN      string
+	Inserted bool
 }
 
 // Set-returning calls side by side in one SELECT list run in step (sqlc knows only one-argument unnest).
+// xmax is 0 on a row this statement inserted: a buyer new to the database, whose items are all this import's.
 func (q *Queries) DirectUpsertBuyers(ctx context.Context, db DBTX, arg DirectUpsertBuyersParams) ([]DirectUpsertBuyersRow, error) {
 	rows, err := db.Query(ctx, directUpsertBuyers,
 		arg.Bins,
@@ -258,7 +280,7 @@ func (q *Queries) DirectUpsertBuyers(ctx context.Context, db DBTX, arg DirectUps
 	items := []DirectUpsertBuyersRow{}
 	for rows.Next() {
 		var i DirectUpsertBuyersRow
-		if err := rows.Scan(&i.ID, &i.BIN); err != nil {
+		if err := rows.Scan(&i.ID, &i.BIN, &i.Inserted); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

@@ -150,6 +150,14 @@ type directLoader struct {
 
 	contracts, items int64 // loaded so far
 
+	// The buyers' regions (ImportSetBuyerRegions), counted here for buyers new to the database whose every
+	// item this loader wrote: regionCounts by buyer id and region, newBuyers by id, and by identifier the
+	// buyers some staged record or unit names, whose items the merge writes too.
+	regionCounts map[buyerRegion]int64
+	newBuyers    map[int64]bool
+	stagedBuyers map[string]bool
+	mergedInto   map[int64]bool // buyers of loaded contracts that a staged unit joins
+
 	contractRows, itemRows *copyRows // reused from chunk to chunk
 
 	portal *portalDirect // the portal's endpoints, which arrive one after the other
@@ -170,6 +178,8 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 		referenced: make(map[string]bool, len(bins)), regions: make(map[string]bool, len(codes)),
 		buyers: map[string]*buyerState{}, suppliers: map[string]*supplierState{}, changed: map[int64]bool{},
 		stagedAt: map[string]int64{}, loadedAt: map[string]int64{},
+		regionCounts: map[buyerRegion]int64{}, newBuyers: map[int64]bool{}, stagedBuyers: map[string]bool{},
+		mergedInto: map[int64]bool{},
 	}
 	for _, b := range bins {
 		d.referenced[b] = true
@@ -289,6 +299,7 @@ func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractR
 		for _, p := range rec.subjects {
 			d.stagedAt[p.Identifier] = d.decided
 		}
+		d.stagedBuyers[rec.copies[0].CustomerBin] = true
 		if err := s.stage(ctx, rec); err != nil {
 			return err
 		}
@@ -443,9 +454,11 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 		rule, tier := supplierRule(suppliers[i])
 		plans := rec.plansByID()
 		katos := smallestKATOs(rec.katos)
+		buyer := d.buyers[c.CustomerBin].id
 		for j := range rec.units {
 			u := &rec.units[j]
 			d.itemRow(ids[i], c.SignedOn, rule, tier, u, plans[u.PlanID], katos[u.PlanID])
+			d.countRegion(buyer, c.Deleted || u.Deleted, katos[u.PlanID])
 			nItems++
 		}
 	})
@@ -610,6 +623,9 @@ func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs [
 		}
 		for _, r := range rows {
 			d.buyers[r.BIN].id = r.ID
+			if r.Inserted {
+				d.newBuyers[r.ID] = true
+			}
 		}
 	}
 	if len(supplierIDs) > 0 {
@@ -679,4 +695,62 @@ func (d *directLoader) refreshTiers(ctx context.Context, merged []int64) error {
 		return fmt.Errorf("ingest: decide tiers again: %w", err)
 	}
 	return nil
+}
+
+type buyerRegion struct {
+	buyer  int64
+	region string
+}
+
+// countRegion counts an item loaded for a buyer, as ImportSetBuyerRegions counts it: not deleted, with a
+// delivery KATO code in a known region.
+func (d *directLoader) countRegion(buyer int64, deleted bool, kato string) {
+	if !deleted && len(kato) >= 2 && d.regions[kato[:2]] {
+		d.regionCounts[buyerRegion{buyer, kato[:2]}]++
+	}
+}
+
+// setBuyerRegions writes the regions of the buyers whose every item this loader wrote, and returns their
+// ids, which ImportSetBuyerRegions leaves out.
+func (d *directLoader) setBuyerRegions(ctx context.Context) ([]int64, error) {
+	counted := map[int64]bool{}
+	for _, b := range d.buyers {
+		counted[b.id] = d.newBuyers[b.id]
+	}
+	for id := range d.stagedBuyers {
+		if b := d.buyers[id]; b != nil {
+			counted[b.id] = false
+		}
+	}
+	for id := range d.mergedInto {
+		counted[id] = false
+	}
+	best := map[int64]buyerRegion{}
+	var bestCount = map[int64]int64{}
+	for k, n := range d.regionCounts {
+		if !counted[k.buyer] {
+			continue
+		}
+		// The most items, then the first region in code order, as the query orders them.
+		if cur, ok := best[k.buyer]; !ok || n > bestCount[k.buyer] || (n == bestCount[k.buyer] && k.region < cur.region) {
+			best[k.buyer], bestCount[k.buyer] = k, n
+		}
+	}
+	var p dbq.DirectSetBuyerRegionsParams
+	for _, k := range best {
+		p.Ids = append(p.Ids, k.buyer)
+		p.Regions = append(p.Regions, k.region)
+	}
+	if len(p.Ids) > 0 {
+		if _, err := d.q.DirectSetBuyerRegions(ctx, d.tx, p); err != nil {
+			return nil, fmt.Errorf("ingest: set buyer regions: %w", err)
+		}
+	}
+	ids := []int64{} // never NULL: the query's <> ALL would match nothing
+	for id, ok := range counted {
+		if ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
 }

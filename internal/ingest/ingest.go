@@ -414,7 +414,13 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 	if _, err := im.q.ImportRefreshItemsOfContracts(ctx, tx, &res.BatchID); err != nil {
 		return fmt.Errorf("ingest: refresh items of replaced contracts: %w", err)
 	}
-	if _, err := im.q.ImportSetBuyerRegions(ctx, tx, &res.BatchID); err != nil {
+	counted := []int64{}
+	if direct != nil {
+		if counted, err = direct.setBuyerRegions(ctx); err != nil {
+			return err
+		}
+	}
+	if _, err := im.q.ImportSetBuyerRegions(ctx, tx, dbq.ImportSetBuyerRegionsParams{BatchID: &res.BatchID, Counted: counted}); err != nil {
 		return fmt.Errorf("ingest: set buyer regions: %w", err)
 	}
 	res.Loaded = contracts.Written + items.Written

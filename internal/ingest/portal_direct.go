@@ -54,8 +54,10 @@ type portalDirect struct {
 // holds millions of contracts and plan points, so what is kept of each is small and free of pointers.
 type portalContract struct {
 	id       int64
+	buyer    int64 // the buyer's row id, whose region the items count towards
 	signedOn int32 // the calendar day, counted from 1970-01-01
 	rule     uint8 // index in tierRules
+	deleted  bool
 }
 
 // tierRules are the rules a supplier's flags decide (supplierRule).
@@ -236,6 +238,7 @@ func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsC
 			}
 		}
 		staged = append(staged, c)
+		d.stagedBuyers[c.CustomerBin] = true
 	}
 	// Staged before the next chunk's look-up, which must see them.
 	if len(staged) > 0 {
@@ -250,7 +253,8 @@ func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsC
 	for i, rec := range load {
 		c := rec.copies[0]
 		rule, _ := supplierRule(d.suppliers[c.SupplierKey])
-		p.loaded.set(c.SourceID, portalContract{id: loadedIDs[i], signedOn: dayNumber(c.SignedOn), rule: uint8(slices.Index(tierRules, rule))})
+		p.loaded.set(c.SourceID, portalContract{id: loadedIDs[i], buyer: d.buyers[c.CustomerBin].id,
+			signedOn: dayNumber(c.SignedOn), rule: uint8(slices.Index(tierRules, rule)), deleted: c.Deleted})
 	}
 	return nil
 }
@@ -343,6 +347,7 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 		point, ok := p.plans.get(u.PlanID)
 		if !ok {
 			p.stagedOfLoaded++
+			d.mergedInto[c.buyer] = true // the merge adds this unit to the loaded contract
 			staged = append(staged, *u)
 			continue
 		}
@@ -361,7 +366,9 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 		u := &rows[l.row]
 		plan := p.planRow(u.PlanID, l.point)
 		rule := tierRules[l.contract.rule]
-		d.itemRow(l.contract.id, dayTime(l.contract.signedOn), rule, tierOfRule(rule), u, &plan, p.texts.text(l.point.kato))
+		kato := p.texts.text(l.point.kato)
+		d.itemRow(l.contract.id, dayTime(l.contract.signedOn), rule, tierOfRule(rule), u, &plan, kato)
+		d.countRegion(l.contract.buyer, l.contract.deleted || u.Deleted, kato)
 	})
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" { // unique_violation: a unit came twice
