@@ -69,23 +69,11 @@ func (s *Server) apiImports(c fiber.Ctx) error {
 
 // apiImport answers GET /api/v1/imports/{id}?after=&limit= with the batch and a page of its errors.
 func (s *Server) apiImport(c fiber.Ctx) error {
-	id, err := idParam(c, "id", false)
-	if err != nil {
-		return err
-	}
-	after, err := idParam(c, "after", true)
-	if err != nil {
-		return err
-	}
 	limit, err := limitParam(c, 100, 1000)
 	if err != nil {
 		return err
 	}
-	b, err := s.imports.Get(c.Context(), id)
-	if err != nil {
-		return err
-	}
-	errs, err := s.imports.Errors(c.Context(), id, after, limit)
+	b, errs, err := s.batchErrors(c, limit)
 	if err != nil {
 		return err
 	}
@@ -98,4 +86,23 @@ func (s *Server) apiImport(c fiber.Ctx) error {
 		next = &errs[len(errs)-1].ID
 	}
 	return c.JSON(fiber.Map{"import": batchOf(b), "errors": list, "next_after": next})
+}
+
+// batchErrors reads the batch a request names by its id, and up to limit of its bad records after the
+// id in its after parameter.
+func (s *Server) batchErrors(c fiber.Ctx, limit int32) (ingest.Batch, []ingest.StoredError, error) {
+	id, err := idParam(c, "id", false)
+	if err != nil {
+		return ingest.Batch{}, nil, err
+	}
+	after, err := idParam(c, "after", true)
+	if err != nil {
+		return ingest.Batch{}, nil, err
+	}
+	b, err := s.imports.Get(c.Context(), id)
+	if err != nil {
+		return ingest.Batch{}, nil, err
+	}
+	errs, err := s.imports.Errors(c.Context(), id, after, limit)
+	return b, errs, err
 }

@@ -33,23 +33,12 @@ func (s *Server) pageImports(c fiber.Ctx) error {
 
 // pageImport renders one batch with a page of its bad records.
 func (s *Server) pageImport(c fiber.Ctx) error {
-	id, err := idParam(c, "id", false)
-	if err != nil {
-		return err
-	}
-	after, err := idParam(c, "after", true)
-	if err != nil {
-		return err
-	}
-	b, err := s.imports.Get(c.Context(), id)
-	if err != nil {
-		return err
-	}
 	const pageSize = 200
-	errs, err := s.imports.Errors(c.Context(), id, after, pageSize)
+	b, errs, err := s.batchErrors(c, pageSize)
 	if err != nil {
 		return err
 	}
+	id := b.ID
 	data := pageData(c, translator(language(c))("Import")+" "+strconv.FormatInt(id, 10))
 	data["Batch"], data["Errors"] = batchRows([]ingest.Batch{b})[0], errs
 	if len(errs) == pageSize {

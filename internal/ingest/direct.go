@@ -726,7 +726,7 @@ func (d *directLoader) setBuyerRegions(ctx context.Context) ([]int64, error) {
 		counted[id] = false
 	}
 	best := map[int64]buyerRegion{}
-	var bestCount = map[int64]int64{}
+	bestCount := map[int64]int64{}
 	for k, n := range d.regionCounts {
 		if !counted[k.buyer] {
 			continue
