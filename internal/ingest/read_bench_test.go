@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/ules-kz/ules/internal/demo"
 )
@@ -54,6 +56,48 @@ func BenchmarkReadPortal(b *testing.B) {
 	benchRead(b, func(st *stager, errs *errorLog) error {
 		return readPortal(context.Background(), dir, st, errs)
 	})
+}
+
+// BenchmarkReadCSV and BenchmarkReadXLSX read the same generated template rows as CSV and as a workbook.
+func BenchmarkReadCSV(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "items.csv")
+	require.NoError(b, os.WriteFile(path, generatedTemplate(b), 0o600))
+	benchRead(b, func(st *stager, errs *errorLog) error {
+		return readCSV(context.Background(), path, st, errs)
+	})
+}
+
+func BenchmarkReadXLSX(b *testing.B) {
+	rows, err := csv.NewReader(bytes.NewReader(generatedTemplate(b))).ReadAll()
+	require.NoError(b, err)
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	require.NoError(b, err)
+	for i, row := range rows {
+		cells := make([]any, len(row))
+		for j, v := range row {
+			cells[j] = v
+		}
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		require.NoError(b, err)
+		require.NoError(b, sw.SetRow(cell, cells))
+	}
+	require.NoError(b, sw.Flush())
+	path := filepath.Join(b.TempDir(), "items.xlsx")
+	require.NoError(b, f.SaveAs(path))
+	benchRead(b, func(st *stager, errs *errorLog) error {
+		return readXLSX(context.Background(), path, st, errs)
+	})
+}
+
+// generatedTemplate is benchItems items of generated template rows, as CSV.
+func generatedTemplate(b *testing.B) []byte {
+	var buf bytes.Buffer
+	sink, err := demo.CSVSink(&buf)
+	require.NoError(b, err)
+	_, err = demo.Run(context.Background(), sink, demo.Options{Seed: 1, Items: benchItems})
+	require.NoError(b, err)
+	return buf.Bytes()
 }
 
 func benchRead(b *testing.B, read func(*stager, *errorLog) error) {
