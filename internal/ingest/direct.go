@@ -725,21 +725,24 @@ func (d *directLoader) setBuyerRegions(ctx context.Context) ([]int64, error) {
 	for id := range d.mergedInto {
 		counted[id] = false
 	}
-	best := map[int64]buyerRegion{}
-	bestCount := map[int64]int64{}
+	type choice struct {
+		region string
+		items  int64
+	}
+	best := map[int64]choice{}
 	for k, n := range d.regionCounts {
 		if !counted[k.buyer] {
 			continue
 		}
 		// The most items, then the first region in code order, as the query orders them.
-		if cur, ok := best[k.buyer]; !ok || n > bestCount[k.buyer] || (n == bestCount[k.buyer] && k.region < cur.region) {
-			best[k.buyer], bestCount[k.buyer] = k, n
+		if cur, ok := best[k.buyer]; !ok || n > cur.items || (n == cur.items && k.region < cur.region) {
+			best[k.buyer] = choice{k.region, n}
 		}
 	}
 	var p dbq.DirectSetBuyerRegionsParams
-	for _, k := range best {
-		p.Ids = append(p.Ids, k.buyer)
-		p.Regions = append(p.Regions, k.region)
+	for buyer, c := range best {
+		p.Ids = append(p.Ids, buyer)
+		p.Regions = append(p.Regions, c.region)
 	}
 	if len(p.Ids) > 0 {
 		if _, err := d.q.DirectSetBuyerRegions(ctx, d.tx, p); err != nil {

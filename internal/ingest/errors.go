@@ -38,11 +38,13 @@ type errorLog struct {
 	skipped map[string]int64
 }
 
-func (l *errorLog) skip(reason string) {
+func (l *errorLog) skip(reason string) { l.skipN(reason, 1) }
+
+func (l *errorLog) skipN(reason string, n int64) {
 	if l.skipped == nil {
 		l.skipped = map[string]int64{}
 	}
-	l.skipped[reason]++
+	l.skipped[reason] += n
 }
 
 // skips lists the skips, the most frequent first.
@@ -71,10 +73,7 @@ func (l *errorLog) merge(o *errorLog) {
 	}
 	l.count += o.count - int64(len(o.list))
 	for reason, n := range o.skipped {
-		if l.skipped == nil {
-			l.skipped = map[string]int64{}
-		}
-		l.skipped[reason] += n
+		l.skipN(reason, n)
 	}
 }
 

@@ -261,10 +261,7 @@ func (p *lineParser) object(depth int) (any, bool) {
 			p.i++
 			p.space()
 		case '}':
-			o := &object{fields: slices.Clone(p.fields[first:])}
-			clear(p.fields[first:])
-			p.fields = p.fields[:first]
-			return p.closeContainer(open, '}', o), true
+			return p.closeContainer(open, '}', &object{fields: popFrom(&p.fields, first)}), true
 		default:
 			return nil, false
 		}
@@ -295,14 +292,20 @@ func (p *lineParser) array(depth int) (any, bool) {
 			p.i++
 			p.space()
 		case ']':
-			a := slices.Clone(p.elems[first:])
-			clear(p.elems[first:])
-			p.elems = p.elems[:first]
+			a := popFrom(&p.elems, first)
 			return p.closeContainer(open, ']', a), true
 		default:
 			return nil, false
 		}
 	}
+}
+
+// popFrom takes a closed container's own copy of its part of a stack, from first on, and shrinks the stack.
+func popFrom[T any](stack *[]T, first int) []T {
+	own := slices.Clone((*stack)[first:])
+	clear((*stack)[first:])
+	*stack = (*stack)[:first]
+	return own
 }
 
 func (p *lineParser) closeContainer(open int, kind byte, v any) any {
