@@ -9,6 +9,11 @@ SELECT DISTINCT s.source_id, false
 FROM stg_contracts s
 WHERE s.source_id = ANY(@source_ids::text[]);
 
+-- name: DirectSourceHasContracts :one
+-- Whether an earlier batch stored a contract of the source: when none did, a chunk's contracts need looking
+-- up only when this import staged or loaded one of the same id before (directLoader.known).
+SELECT EXISTS (SELECT 1 FROM contracts WHERE source = @source)::boolean AS stored;
+
 -- name: DirectReserveContractIDs :one
 -- The last of n consecutive contract ids taken in one call (a call per id cost a tenth of a load). Only
 -- imports insert contracts, and they run one at a time (ImportLockTry), so no other caller can take an id

@@ -167,6 +167,19 @@ func (q *Queries) DirectSetBuyerRegions(ctx context.Context, db DBTX, arg Direct
 	return result.RowsAffected(), nil
 }
 
+const directSourceHasContracts = `-- name: DirectSourceHasContracts :one
+SELECT EXISTS (SELECT 1 FROM contracts WHERE source = $1)::boolean AS stored
+`
+
+// Whether an earlier batch stored a contract of the source: when none did, a chunk's contracts need looking
+// up only when this import staged or loaded one of the same id before (directLoader.known).
+func (q *Queries) DirectSourceHasContracts(ctx context.Context, db DBTX, source string) (bool, error) {
+	row := db.QueryRow(ctx, directSourceHasContracts, source)
+	var stored bool
+	err := row.Scan(&stored)
+	return stored, err
+}
+
 const directStagedSubjects = `-- name: DirectStagedSubjects :many
 SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident, s.producer,
     s.supplier_flag, s.national_company, s.buyer_type

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"time"
 
@@ -134,6 +135,12 @@ type directLoader struct {
 	referenced map[string]bool // BINs on the register or holding certificates
 	regions    map[string]bool
 
+	// known holds a hash of each source id this import staged or loaded, while no earlier batch stored a
+	// contract of the source (an initial load): a chunk's contract whose hash is not there is new without
+	// a look-up. nil when the source has stored contracts, or once the set grew past maxKnown.
+	known     map[uint64]struct{}
+	knownSeed maphash.Seed
+
 	pending      []*contractRecord
 	pendingItems int
 	lastLoaded   string // location of the last record loaded, to tell whether a discarded part was
@@ -173,13 +180,20 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load regions: %w", err)
 	}
+	stored, err := q.DirectSourceHasContracts(ctx, tx, source)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: look for stored contracts: %w", err)
+	}
 	d := &directLoader{
-		tx: tx, q: q, source: source, batchID: batchID,
+		tx: tx, q: q, source: source, batchID: batchID, knownSeed: maphash.MakeSeed(),
 		referenced: make(map[string]bool, len(bins)), regions: make(map[string]bool, len(codes)),
 		buyers: map[string]*buyerState{}, suppliers: map[string]*supplierState{}, changed: map[int64]bool{},
 		stagedAt: map[string]int64{}, loadedAt: map[string]int64{},
 		regionCounts: map[buyerRegion]int64{}, newBuyers: map[int64]bool{}, stagedBuyers: map[string]bool{},
 		mergedInto: map[int64]bool{},
+	}
+	if !stored {
+		d.known = map[uint64]struct{}{}
 	}
 	for _, b := range bins {
 		d.referenced[b] = true
@@ -252,9 +266,13 @@ func (d *directLoader) drop(ctx context.Context, prefix string) error {
 	return nil
 }
 
+// maxKnown bounds directLoader.known: about 16 bytes an id, 16 MiB in all. Past it chunks are looked up
+// whole, as in an incremental import.
+const maxKnown = 1_000_000
+
 // copiesInChunk counts the copies of each contract in a chunk, given one source id per record, and gives
 // -1 to those stored or staged already: only a count of 1 may be loaded directly. A contract this import
-// loaded directly coming again is a restartStaged.
+// loaded directly coming again is a restartStaged. The caller stages or loads every record of the chunk.
 func (d *directLoader) copiesInChunk(ctx context.Context, sourceIDs []string) (map[string]int, error) {
 	count := make(map[string]int, len(sourceIDs))
 	ids := make([]string, 0, len(sourceIDs))
@@ -264,7 +282,26 @@ func (d *directLoader) copiesInChunk(ctx context.Context, sourceIDs []string) (m
 		}
 		count[id]++
 	}
-	seen, err := d.q.DirectSeenContracts(ctx, d.tx, dbq.DirectSeenContractsParams{BatchID: d.batchID, Source: d.source, SourceIds: ids})
+	ask := ids
+	if d.known != nil {
+		// Only an id this import met before can be stored or staged; a hash collision costs a look-up.
+		ask = nil
+		for _, id := range ids {
+			h := maphash.String(d.knownSeed, id)
+			if _, met := d.known[h]; met {
+				ask = append(ask, id)
+			} else {
+				d.known[h] = struct{}{}
+			}
+		}
+		if len(d.known) > maxKnown {
+			d.known = nil
+		}
+	}
+	if len(ask) == 0 {
+		return count, nil
+	}
+	seen, err := d.q.DirectSeenContracts(ctx, d.tx, dbq.DirectSeenContractsParams{BatchID: d.batchID, Source: d.source, SourceIds: ask})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up contracts: %w", err)
 	}

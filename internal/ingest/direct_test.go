@@ -259,6 +259,19 @@ func TestDirectLoadMatchesStaged(t *testing.T) {
 			}
 			return b
 		})}}},
+		// Staged for its currency, then again in tenge two chunks later: the later copy is staged as well.
+		{name: "a staged contract repeated at the end, newer", steps: []importStep{{format: "csv", path: with(func(b [][]string) [][]string {
+			var again [][]string
+			for _, r := range b {
+				if r[contractCol] == firstContract {
+					r[currencyCol], r[rateCol] = "USD", "470.5"
+					r = append([]string(nil), r...)
+					r[currencyCol], r[rateCol], r[updatedCol] = "KZT", "", "2030-01-01 00:00:00"
+					again = append(again, r)
+				}
+			}
+			return append(b, again...)
+		})}}},
 		{name: "a contract's rows apart in one chunk", steps: []importStep{{format: "csv", path: with(func(b [][]string) [][]string {
 			// The first contract's first row moves behind the next contract's rows, still in the first chunk.
 			return append(append(b[1:20:20], b[0]), b[20:]...)

@@ -149,6 +149,13 @@ func TestPortalDirectLoadMatchesStaged(t *testing.T) {
 		// one finds the first loaded.
 		{name: "a contract repeated in a later page, newer", steps: []importStep{{format: "portal", path: pages.write(t, repeatContract)}}},
 		{name: "a contract repeated a chunk later, newer", restart: true, steps: []importStep{{format: "portal", path: bigger.write(t, repeatContract)}}},
+		{name: "a staged contract repeated a chunk later, in tenge", steps: []importStep{{format: "portal", path: bigger.write(t, func(p portalPages) {
+			first := p["contract"][0][0]
+			first["ref_currency_code"], first["exchange_rate"] = "USD", json.Number("470.5")
+			repeatContract(p)
+			again := (*last(p, "contract"))[len(*last(p, "contract"))-1]
+			again["ref_currency_code"], again["exchange_rate"] = "KZT", json.Number("1")
+		})}}},
 		{name: "a unit repeated in a later page", restart: true, steps: []importStep{{format: "portal", path: pages.write(t, func(p portalPages) {
 			again := map[string]any{}
 			for k, v := range firstUnit {
