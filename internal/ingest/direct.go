@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -143,8 +144,9 @@ type directLoader struct {
 
 	pending      []*contractRecord
 	pendingItems int
-	lastLoaded   string // location of the last record loaded, to tell whether a discarded part was
-	remembered   string // the same for the portal's plan points kept, which the copying goroutine owns
+	// Where the last record loaded was read, to tell whether a part discarded was, and the same for the
+	// portal's plan points kept: a portal export's folders are read by two copying goroutines at once.
+	lastLoaded, remembered atomic.Pointer[string]
 
 	buyers    map[string]*buyerState
 	suppliers map[string]*supplierState
@@ -250,8 +252,11 @@ func (d *directLoader) drop(ctx context.Context, prefix string) error {
 	if err := d.conn.wait(ctx); err != nil {
 		return err
 	}
-	if strings.HasPrefix(d.lastLoaded, prefix) || strings.HasPrefix(d.remembered, prefix) {
+	if hasPrefix(&d.lastLoaded, prefix) || hasPrefix(&d.remembered, prefix) {
 		return &restartStaged{why: "a broken part of " + strings.TrimSuffix(prefix, ":") + " was loaded already"}
+	}
+	if len(d.pending) == 0 { // always so for the portal, whose two copying goroutines may both get here
+		return nil
 	}
 	kept := d.pending[:0]
 	d.pendingItems = 0
@@ -386,6 +391,11 @@ func (d *directLoader) eligible(rec *contractRecord) bool {
 	return largest < largestAmount
 }
 
+func hasPrefix(loc *atomic.Pointer[string], prefix string) bool {
+	s := loc.Load()
+	return s != nil && strings.HasPrefix(*s, prefix)
+}
+
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {
@@ -476,7 +486,7 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 		return nil, fmt.Errorf("ingest: load contracts: %w", err)
 	}
 	d.contracts += int64(len(recs))
-	d.lastLoaded = recs[len(recs)-1].loc()
+	d.lastLoaded.Store(new(recs[len(recs)-1].loc()))
 	units := 0
 	for _, rec := range recs {
 		units += len(rec.units)

@@ -178,7 +178,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err != nil {
 		return err
 	}
-	st.meter.update(st.records)
+	st.report()
 	res.Read = st.records
 	read := time.Now()
 	if err := analyzeStaging(ctx, tx, stagingTables...); err != nil {

@@ -99,7 +99,7 @@ func copyInOrder(ctx context.Context, ordered <-chan fileJob, st *stager, errs *
 					return err
 				}
 				st.records += step.records
-				st.meter.update(st.records)
+				st.report()
 				continue
 			}
 			end := step.done

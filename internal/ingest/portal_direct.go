@@ -115,7 +115,7 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept in
 			p.plans.set(r.PlanID, planPoint{enstru: t.number(r.EnstruCode), name: t.number(r.Name), nameKk: t.number(r.NameKk),
 				description: t.number(r.Description), unit: t.number(r.Unit), category: category})
 		}
-		d.remembered = rows[len(rows)-1].Loc
+		d.remembered.Store(new(rows[len(rows)-1].Loc))
 		if len(beyond) == 0 {
 			return nil
 		}
@@ -137,7 +137,7 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept in
 			}
 			// Otherwise the point is unknown: a unit naming it is staged and rejected for want of it.
 		}
-		d.remembered = rows[len(rows)-1].Loc
+		d.remembered.Store(new(rows[len(rows)-1].Loc))
 		if len(beyond) == 0 {
 			return nil
 		}
@@ -378,7 +378,7 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 		return fmt.Errorf("ingest: load contract items: %w", err)
 	}
 	d.items += int64(len(load))
-	d.lastLoaded = rows[load[len(load)-1].row].Loc
+	d.lastLoaded.Store(new(rows[load[len(load)-1].row].Loc))
 	return nil
 }
 

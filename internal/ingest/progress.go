@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -17,11 +18,14 @@ type Progress struct {
 	Records, Bytes, TotalBytes int64
 }
 
-// meter counts the bytes an import reads and reports progress. A nil meter counts nothing.
+// meter counts the bytes and records an import reads and reports progress. A nil meter counts nothing.
 type meter struct {
 	bytes  atomic.Int64 // files are read on several goroutines
 	total  int64
 	report func(Progress)
+
+	mu      sync.Mutex // a portal export's folders are counted by two stagers at once
+	records int64
 }
 
 func newMeter(path string, report func(Progress)) *meter {
@@ -49,10 +53,15 @@ func (m *meter) addFile(path string) {
 	}
 }
 
-func (m *meter) update(records int64) {
-	if m != nil {
-		m.report(Progress{Records: records, Bytes: m.bytes.Load(), TotalBytes: m.total})
+// add counts n more records and reports, one report at a time.
+func (m *meter) add(n int64) {
+	if m == nil {
+		return
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.records += n
+	m.report(Progress{Records: m.records, Bytes: m.bytes.Load(), TotalBytes: m.total})
 }
 
 type countingReader struct {

@@ -103,13 +103,13 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 	counted := func() {
 		read++
 		if read%1000 == 0 {
-			m.update(read)
+			m.add(1000)
 		}
 	}
 	if err := readSheet(ctx, opts.Path, openReference, m, referenceColumns[opts.Format], counted, errs, stage.add); err != nil {
 		return err
 	}
-	m.update(read)
+	m.add(read % 1000)
 	if err := stage.flush(ctx); err != nil {
 		return err
 	}

@@ -81,6 +81,7 @@ type stager struct {
 	classifier *classify.Classifier
 	home       string
 	records    int64
+	reported   int64 // records the meter has counted
 	meter      *meter
 	worker     bool // parses for readFiles, which reports progress itself
 	buyerTypes buyerTypes
@@ -185,8 +186,23 @@ func (s *stager) countedN(n int64) {
 	before := s.records
 	s.records += n
 	if s.records/1000 != before/1000 && !s.worker {
-		s.meter.update(s.records)
+		s.report()
 	}
+}
+
+// alongside is a stager for files read at the same time as s's: it hands rows on as s does and shares its
+// meter, and counts its own records.
+func (s *stager) alongside() *stager {
+	side := &stager{classifier: s.classifier, home: s.home, meter: s.meter, discard: s.discard, direct: s.direct}
+	side.subjects.flush, side.contracts.flush, side.units.flush = s.subjects.flush, s.contracts.flush, s.units.flush
+	side.plans.flush, side.katos.flush = s.plans.flush, s.katos.flush
+	return side
+}
+
+// report hands the meter the records counted since the last report.
+func (s *stager) report() {
+	s.meter.add(s.records - s.reported)
+	s.reported = s.records
 }
 
 // discardFile drops everything staged from one file, whose location prefix is "file:".
