@@ -30,6 +30,9 @@ const BasisPointsPerUnit = 10000
 // carries 3-4 decimals. Commas, NaN, Inf and values outside int64 are
 // rejected.
 func ParseMinor(s string) (int64, error) {
+	if v, ok := plainMinor(s); ok {
+		return v, nil
+	}
 	d, err := parseDecimal(s)
 	if err != nil {
 		return 0, fmt.Errorf("money: parse amount %q: %w", s, err)
@@ -47,6 +50,9 @@ func ParseMinor(s string) (int64, error) {
 // The syntax is the one of ParseMinor; digits beyond the second decimal
 // place are rounded half away from zero. The result must lie in 0..10000.
 func ParseBasisPoints(s string) (int64, error) {
+	if v, ok := plainMinor(s); ok && v >= 0 && v <= BasisPointsPerUnit {
+		return v, nil
+	}
 	d, err := parseDecimal(s)
 	if err != nil {
 		return 0, fmt.Errorf("money: parse percentage %q: %w", s, err)
@@ -130,9 +136,25 @@ func Convert(minor int64, rate string) (int64, error) {
 // The product is exact; for |bp| <= 10000 the result always fits, and
 // beyond that it saturates at the int64 bounds rather than wrapping.
 func ApplyBasisPoints(minor, bp int64) int64 {
+	// Within these bounds the product fits int64 (an item's local content, on every item an import loads).
+	if minor > -maxExactMinor && minor < maxExactMinor && bp >= -BasisPointsPerUnit && bp <= BasisPointsPerUnit {
+		n := minor * bp
+		q, r := n/BasisPointsPerUnit, n%BasisPointsPerUnit
+		if 2*max(r, -r) >= BasisPointsPerUnit {
+			if n < 0 {
+				q--
+			} else {
+				q++
+			}
+		}
+		return q
+	}
 	n := new(big.Int).Mul(big.NewInt(minor), big.NewInt(bp))
 	return clamp(divRound(n, big.NewInt(BasisPointsPerUnit)))
 }
+
+// maxExactMinor × BasisPointsPerUnit fits int64.
+const maxExactMinor = math.MaxInt64 / BasisPointsPerUnit
 
 // Plain writes a decimal without an exponent, keeping every digit written: "1.5e3" is "1500", "2.50E-1"
 // is "0.250". PostgreSQL reads exponents, but pgx's binary numeric encoding, which COPY uses, does not.
@@ -192,6 +214,43 @@ type decimal struct {
 	exp  int64
 }
 
+// plainMinor reads the common spelling, [-]digits[.d[d]] below 10^16, as hundredths without
+// parseDecimal's allocations: an import parses several amounts a record. Anything else says !ok and takes
+// the general path.
+func plainMinor(s string) (int64, bool) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	var v int64
+	digits, frac, dot := 0, 0, false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if dot {
+				frac++
+			}
+			digits++
+			v = v*10 + int64(c-'0')
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits-frac > 16 || frac > 2 || (dot && frac == 0) {
+		return 0, false
+	}
+	for ; frac < 2; frac++ {
+		v *= 10
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
 // maxExp bounds parsed exponents. Any coefficient fits in an input string,
 // so a saturated exponent is already far past int64 range (or far below a
 // rounding unit) and the result is unchanged.
@@ -214,8 +273,7 @@ func parseDecimal(s string) (decimal, error) {
 		d.neg = s[0] == '-'
 		i++
 	}
-	switch strings.ToLower(s[i:]) {
-	case "nan", "inf", "infinity":
+	if rest := s[i:]; strings.EqualFold(rest, "nan") || strings.EqualFold(rest, "inf") || strings.EqualFold(rest, "infinity") {
 		return decimal{}, fmt.Errorf("%w: not a finite number", ErrSyntax)
 	}
 

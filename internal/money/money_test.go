@@ -344,6 +344,13 @@ func FuzzParseMinor(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got, err := ParseMinor(s)
+		if fast, ok := plainMinor(s); ok { // the shortcut agrees with the general path
+			d, err := parseDecimal(s)
+			require.NoError(t, err)
+			general, err := d.scaled(2)
+			require.NoError(t, err)
+			require.Equal(t, general, fast, "input %q", s)
+		}
 		if err != nil {
 			require.True(t, strings.HasPrefix(err.Error(), "money: "), err.Error())
 			isSyntax, isRange := errors.Is(err, ErrSyntax), errors.Is(err, ErrRange)
@@ -383,6 +390,16 @@ func FuzzParseBasisPoints(f *testing.F) {
 		require.Equal(t, minor, got)
 		require.GreaterOrEqual(t, got, int64(0))
 		require.LessOrEqual(t, got, int64(10000))
+	})
+}
+
+func FuzzApplyBasisPoints(f *testing.F) {
+	for _, c := range [][2]int64{{12345, 8400}, {-5, 5000}, {5, -5000}, {maxExactMinor - 1, 10000}, {math.MinInt64, 1}, {7, 10001}} {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, minor, bp int64) {
+		n := new(big.Int).Mul(big.NewInt(minor), big.NewInt(bp))
+		require.Equal(t, clamp(divRound(n, big.NewInt(BasisPointsPerUnit))), ApplyBasisPoints(minor, bp), "%d × %d bp", minor, bp)
 	})
 }
 
