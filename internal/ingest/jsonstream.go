@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -16,9 +17,9 @@ import (
 var pageOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
 
 // eachJSONItem streams the records of one saved API page: either {"items": [...], ...} or a bare array.
-// fn decodes one record from dec at the given JSON path; a record that fails to decode is reported by fn and
-// the stream goes on. A syntax error ends the file.
-func eachJSONItem(r io.Reader, fn func(path string, dec *jsontext.Decoder) error) error {
+// fn decodes one record from dec at the given location, file+":"+JSON path; a record that fails to decode is
+// reported by fn and the stream goes on. A syntax error ends the file.
+func eachJSONItem(r io.Reader, file string, fn func(loc string, dec *jsontext.Decoder) error) error {
 	dec := jsontext.NewDecoder(r, pageOptions...)
 	tok, err := dec.ReadToken()
 	if err == io.EOF {
@@ -29,7 +30,7 @@ func eachJSONItem(r io.Reader, fn func(path string, dec *jsontext.Decoder) error
 	}
 	switch tok.Kind() {
 	case '[':
-		if err := eachArrayItem(dec, "$", fn); err != nil {
+		if err := eachArrayItem(dec, file+":$", fn); err != nil {
 			return err
 		}
 	case '{':
@@ -55,7 +56,7 @@ func eachJSONItem(r io.Reader, fn func(path string, dec *jsontext.Decoder) error
 				if _, err := dec.ReadToken(); err != nil {
 					return syntaxError(dec, err)
 				}
-				if err := eachArrayItem(dec, "$.items", fn); err != nil {
+				if err := eachArrayItem(dec, file+":$.items", fn); err != nil {
 					return err
 				}
 			default:
@@ -82,6 +83,7 @@ func eachJSONItem(r io.Reader, fn func(path string, dec *jsontext.Decoder) error
 }
 
 func eachArrayItem(dec *jsontext.Decoder, base string, fn func(string, *jsontext.Decoder) error) error {
+	loc := []byte(base + "[")
 	for i := 0; ; i++ {
 		switch dec.PeekKind() {
 		case ']':
@@ -93,7 +95,8 @@ func eachArrayItem(dec *jsontext.Decoder, base string, fn func(string, *jsontext
 			_, err := dec.ReadToken()
 			return syntaxError(dec, err)
 		}
-		if err := fn(fmt.Sprintf("%s[%d]", base, i), dec); err != nil {
+		loc = append(strconv.AppendInt(loc[:len(base)+1], int64(i), 10), ']')
+		if err := fn(string(loc), dec); err != nil {
 			return err
 		}
 	}

@@ -120,12 +120,12 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 	}
 	defer closeInput()
 	var fatal error
-	err = eachJSONItem(r, func(path string, dec *jsontext.Decoder) error {
+	err = eachJSONItem(r, rel, func(loc string, dec *jsontext.Decoder) error {
 		if err := ctx.Err(); err != nil {
 			fatal = err
 			return err
 		}
-		err := parse(st, ctx, rel+":"+path, dec)
+		err := parse(st, ctx, loc, dec)
 		var rec recordError
 		var broken streamError
 		switch {
@@ -133,7 +133,7 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 			st.counted()
 		case errors.As(err, &rec):
 			st.counted()
-			errs.add(rel+":"+path, rec.Error())
+			errs.add(loc, rec.Error())
 		case errors.As(err, &broken):
 			return broken
 		default:
