@@ -330,3 +330,15 @@ SET status = 'failed', finished_at = now(),
 WHERE status = 'running' AND started_at < now() - interval '1 minute'
   AND pg_try_advisory_xact_lock(1431061843, id::integer)
 RETURNING id;
+
+-- name: ImportDeferrableIndexes :many
+-- The secondary indexes of contracts and contract_items, listed only while contracts is empty: an initial
+-- load drops them and builds them after loading (deferIndexes). Unique indexes stay: the load relies on them.
+SELECT (quote_ident(n.nspname) || '.' || quote_ident(c.relname))::text AS name,
+       pg_get_indexdef(i.indexrelid)::text AS definition
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE i.indrelid IN ('contracts'::regclass, 'contract_items'::regclass) AND NOT i.indisunique
+  AND NOT EXISTS (SELECT 1 FROM contracts)
+ORDER BY c.relname;

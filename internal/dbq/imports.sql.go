@@ -185,6 +185,44 @@ func (q *Queries) ImportBatchesAbandon(ctx context.Context, db DBTX) ([]int64, e
 	return items, nil
 }
 
+const importDeferrableIndexes = `-- name: ImportDeferrableIndexes :many
+SELECT (quote_ident(n.nspname) || '.' || quote_ident(c.relname))::text AS name,
+       pg_get_indexdef(i.indexrelid)::text AS definition
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE i.indrelid IN ('contracts'::regclass, 'contract_items'::regclass) AND NOT i.indisunique
+  AND NOT EXISTS (SELECT 1 FROM contracts)
+ORDER BY c.relname
+`
+
+type ImportDeferrableIndexesRow struct {
+	Name       string
+	Definition string
+}
+
+// The secondary indexes of contracts and contract_items, listed only while contracts is empty: an initial
+// load drops them and builds them after loading (deferIndexes). Unique indexes stay: the load relies on them.
+func (q *Queries) ImportDeferrableIndexes(ctx context.Context, db DBTX) ([]ImportDeferrableIndexesRow, error) {
+	rows, err := db.Query(ctx, importDeferrableIndexes)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ImportDeferrableIndexesRow{}
+	for rows.Next() {
+		var i ImportDeferrableIndexesRow
+		if err := rows.Scan(&i.Name, &i.Definition); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const importErrorList = `-- name: ImportErrorList :many
 SELECT id, batch_id, location, reason FROM import_errors
 WHERE batch_id = $1 AND id > $2

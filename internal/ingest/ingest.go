@@ -174,6 +174,14 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err != nil {
 		return err
 	}
+	deferred, err := deferIndexes(ctx, tx, im.q)
+	if err != nil {
+		return err
+	}
+	if len(deferred.defs) > 0 {
+		im.log.Info("no contracts are stored yet: indexes are built after the load, and readers of contracts wait until the import ends",
+			"batch", res.BatchID, "indexes", len(deferred.defs))
+	}
 	st, err := im.read(ctx, tx, opts, readInput, source, classifier, errs, res.BatchID)
 	if err != nil {
 		return err
@@ -181,6 +189,10 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	st.report()
 	res.Read = st.records
 	read := time.Now()
+	if err := deferred.build(ctx, tx); err != nil {
+		return err
+	}
+	indexed := time.Now()
 	if err := analyzeStaging(ctx, tx, stagingTables...); err != nil {
 		return err
 	}
@@ -204,7 +216,8 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 		direct = st.direct.contracts
 	}
 	im.log.Debug("import phases", "read", read.Sub(started).Round(time.Millisecond),
-		"validate", validated.Sub(read).Round(time.Millisecond), "merge", time.Since(validated).Round(time.Millisecond),
+		"indexes", indexed.Sub(read).Round(time.Millisecond), "validate", validated.Sub(indexed).Round(time.Millisecond),
+		"merge", time.Since(validated).Round(time.Millisecond),
 		"direct_contracts", direct)
 	return nil
 }

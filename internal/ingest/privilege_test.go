@@ -41,9 +41,11 @@ func TestImportWithAndWithoutTriggerPrivilege(t *testing.T) {
 	require.False(t, may, "the test role must not be allowed to skip triggers")
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	indexes := contractIndexes(t, ctx, pool)
 	res, err := ingest.NewImporter(plain, "KZ", log).Import(ctx, ingest.Options{Format: "portal", Path: portalSmall, CreatedBy: "test"})
 	require.NoError(t, err)
 	require.Equal(t, int64(14), res.Loaded)
+	require.Equal(t, indexes, contractIndexes(t, ctx, pool), "a role that does not own the tables keeps their indexes up")
 	e := env{ctx: ctx, pool: pool}
 	require.Equal(t, portalSmallItems(), e.items(t))
 
