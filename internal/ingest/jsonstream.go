@@ -131,20 +131,51 @@ func kindName(k jsontext.Kind) string {
 	return "nothing"
 }
 
-// flatFields maps the JSON names of a record struct whose fields are all scalars to their indexes.
-func flatFields[T any]() map[string]int {
+// flatSchema is a record struct whose fields are all scalars: the JSON names of its fields and their indexes.
+type flatSchema struct {
+	id     int // index into flatReader.order
+	fields map[string]int
+}
+
+// flatFields describes T for decodeFlat; id tells the schemas apart.
+func flatFields[T any](id int) *flatSchema {
 	t := reflect.TypeFor[T]()
 	fields := make(map[string]int, t.NumField())
 	for i := range t.NumField() {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 		fields[name] = i
 	}
-	return fields
+	return &flatSchema{id: id, fields: fields}
+}
+
+// flatSchemas counts the schemas flatFields is called for: the portal's five endpoints.
+const flatSchemas = 5
+
+// A flatReader is one goroutine's state for decodeFlat. A page repeats its keys in the same order, so each
+// schema's keys in the record before are tried first, before hashing; a record's values are gathered in buf
+// and become one string, which its fields share, instead of a string each.
+type flatReader struct {
+	keys, next [flatSchemas][]flatKey
+	buf        []byte
+	spans      []flatSpan
+}
+
+type flatKey struct {
+	raw   string // as written, quotes and escapes included: the same bytes are the same key
+	field int    // -1: not a field of the schema
+}
+
+// flatSpan is one value read: a field and its bytes in buf, or null.
+type flatSpan struct {
+	field      int
+	start, end int
+	null       bool
 }
 
 // decodeFlat reads one record, an object of strings, numbers, booleans and nulls, into the scalar fields
 // of rec. A record of the wrong shape is a recordError and the stream goes on; broken JSON is a streamError.
-func decodeFlat[T any](dec *jsontext.Decoder, fields map[string]int, rec *T) error {
+// Later keys win over earlier ones, as in encoding/json.
+func decodeFlat[T any](dec *jsontext.Decoder, r *flatReader, schema *flatSchema, rec *T) error {
 	if k := dec.PeekKind(); k != '{' {
 		if _, err := dec.ReadValue(); err != nil {
 			return streamError{syntaxError(dec, err)}
@@ -154,59 +185,83 @@ func decodeFlat[T any](dec *jsontext.Decoder, fields map[string]int, rec *T) err
 	if _, err := dec.ReadToken(); err != nil {
 		return streamError{syntaxError(dec, err)}
 	}
-	v := reflect.ValueOf(rec).Elem()
+	prev, keys := r.keys[schema.id], r.next[schema.id][:0]
+	r.buf, r.spans = r.buf[:0], r.spans[:0]
 	var bad error
-	for dec.PeekKind() != '}' {
+	for n := 0; dec.PeekKind() != '}'; n++ {
 		raw, err := dec.ReadValue() // only valid until the next read
 		if err != nil {
 			return streamError{syntaxError(dec, err)}
 		}
-		i, known := fields[string(raw[1:len(raw)-1])] // looked up without a copy
-		var name string
-		if bytes.IndexByte(raw, '\\') >= 0 {
-			if name, err = unquote(raw); err != nil {
-				return streamError{syntaxError(dec, err)}
+		var key flatKey
+		if n < len(prev) && prev[n].raw == string(raw) {
+			key = prev[n]
+		} else {
+			name := string(raw[1 : len(raw)-1])
+			if bytes.IndexByte(raw, '\\') >= 0 {
+				if name, err = unquote(raw); err != nil {
+					return streamError{syntaxError(dec, err)}
+				}
 			}
-			i, known = fields[name]
-		} else if known {
-			name = string(raw[1 : len(raw)-1])
+			key = flatKey{raw: string(raw), field: -1}
+			if i, ok := schema.fields[name]; ok {
+				key.field = i
+			}
 		}
-		switch k := dec.PeekKind(); k {
-		case '{', '[':
+		keys = append(keys, key)
+		switch k := dec.PeekKind(); {
+		case k == '{' || k == '[':
 			if err := dec.SkipValue(); err != nil {
 				return streamError{syntaxError(dec, err)}
 			}
-			if known && bad == nil {
+			if key.field >= 0 && bad == nil {
+				name, _ := unquote(jsontext.Value(key.raw))
 				bad = recordError{fmt.Errorf("%s: want a string or number, got %s", name, strings.TrimPrefix(strings.TrimPrefix(kindName(k), "an "), "a "))}
 			}
-		default:
-			if !known {
-				if err := dec.SkipValue(); err != nil {
-					return streamError{syntaxError(dec, err)}
-				}
-				continue
+		case key.field < 0:
+			if err := dec.SkipValue(); err != nil {
+				return streamError{syntaxError(dec, err)}
 			}
+		default:
 			raw, err := dec.ReadValue()
 			if err != nil {
 				return streamError{syntaxError(dec, err)}
 			}
-			s := v.Field(i).Addr().Interface().(*scalar)
+			span := flatSpan{field: key.field, start: len(r.buf), null: k == 'n'}
 			switch k {
 			case 'n':
-				*s = scalar{}
 			case '"':
-				text, err := unquote(raw)
-				if err != nil {
+				if bytes.IndexByte(raw, '\\') < 0 {
+					r.buf = append(r.buf, raw[1:len(raw)-1]...)
+				} else if r.buf, err = jsontext.AppendUnquote(r.buf, raw); err != nil {
 					return streamError{syntaxError(dec, err)}
 				}
-				*s = scalar{text: strings.TrimSpace(text), valid: true}
+				value := r.buf[span.start:]
+				trimmed := bytes.TrimSpace(value)
+				if len(trimmed) > 0 {
+					span.start += cap(value) - cap(trimmed) // trimmed lies within value
+				}
+				r.buf = r.buf[:span.start+len(trimmed)]
 			default:
-				*s = scalar{text: string(raw), valid: true}
+				r.buf = append(r.buf, raw...)
 			}
+			span.end = len(r.buf)
+			r.spans = append(r.spans, span)
 		}
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return streamError{syntaxError(dec, err)}
+	}
+	r.keys[schema.id], r.next[schema.id] = keys, prev
+	values := string(r.buf)
+	v := reflect.ValueOf(rec).Elem()
+	for _, span := range r.spans {
+		s := v.Field(span.field).Addr().Interface().(*scalar)
+		if span.null {
+			*s = scalar{}
+		} else {
+			*s = scalar{text: values[span.start:span.end], valid: true}
+		}
 	}
 	return bad
 }

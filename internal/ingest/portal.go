@@ -167,7 +167,7 @@ func (v *validate) check(err error) {
 	}
 }
 
-var subjectFields = flatFields[portalSubjectJSON]()
+var subjectFields = flatFields[portalSubjectJSON](0)
 
 type portalSubjectJSON struct {
 	BIN             scalar `json:"bin"`
@@ -186,7 +186,7 @@ type portalSubjectJSON struct {
 
 func (s *stager) portalSubject(ctx context.Context, loc string, dec *jsontext.Decoder) error {
 	var j portalSubjectJSON
-	if err := decodeFlat(dec, subjectFields, &j); err != nil {
+	if err := decodeFlat(dec, &s.flat, subjectFields, &j); err != nil {
 		return err
 	}
 	var v validate
@@ -255,7 +255,7 @@ func (s *stager) portalSubject(ctx context.Context, loc string, dec *jsontext.De
 	return nil
 }
 
-var contractFields = flatFields[portalContractJSON]()
+var contractFields = flatFields[portalContractJSON](1)
 
 type portalContractJSON struct {
 	ID             scalar `json:"id"`
@@ -278,7 +278,7 @@ type portalContractJSON struct {
 
 func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.Decoder) error {
 	var j portalContractJSON
-	if err := decodeFlat(dec, contractFields, &j); err != nil {
+	if err := decodeFlat(dec, &s.flat, contractFields, &j); err != nil {
 		return err
 	}
 	var v validate
@@ -333,7 +333,7 @@ func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.D
 	})
 }
 
-var unitFields = flatFields[portalUnitJSON]()
+var unitFields = flatFields[portalUnitJSON](2)
 
 type portalUnitJSON struct {
 	ID           scalar `json:"id"`
@@ -349,7 +349,7 @@ type portalUnitJSON struct {
 
 func (s *stager) portalUnit(ctx context.Context, loc string, dec *jsontext.Decoder) error {
 	var j portalUnitJSON
-	if err := decodeFlat(dec, unitFields, &j); err != nil {
+	if err := decodeFlat(dec, &s.flat, unitFields, &j); err != nil {
 		return err
 	}
 	var v validate
@@ -388,7 +388,7 @@ func (s *stager) portalUnit(ctx context.Context, loc string, dec *jsontext.Decod
 	})
 }
 
-var planFields = flatFields[portalPlanJSON]()
+var planFields = flatFields[portalPlanJSON](3)
 
 type portalPlanJSON struct {
 	ID        scalar `json:"id"`
@@ -401,7 +401,7 @@ type portalPlanJSON struct {
 
 func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decoder) error {
 	var j portalPlanJSON
-	if err := decodeFlat(dec, planFields, &j); err != nil {
+	if err := decodeFlat(dec, &s.flat, planFields, &j); err != nil {
 		return err
 	}
 	var v validate
@@ -423,7 +423,7 @@ func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decod
 	})
 }
 
-var planKatoFields = flatFields[portalPlanKatoJSON]()
+var planKatoFields = flatFields[portalPlanKatoJSON](4)
 
 type portalPlanKatoJSON struct {
 	PlanPointID scalar `json:"pln_points_id"`
@@ -432,7 +432,7 @@ type portalPlanKatoJSON struct {
 
 func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *jsontext.Decoder) error {
 	var j portalPlanKatoJSON
-	if err := decodeFlat(dec, planKatoFields, &j); err != nil {
+	if err := decodeFlat(dec, &s.flat, planKatoFields, &j); err != nil {
 		return err
 	}
 	var v validate

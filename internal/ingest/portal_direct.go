@@ -238,7 +238,7 @@ func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsC
 			}
 		}
 		staged = append(staged, c)
-		d.stagedBuyers[c.CustomerBin] = true
+		d.stagedBuyers[strings.Clone(c.CustomerBin)] = true
 	}
 	// Staged before the next chunk's look-up, which must see them.
 	if len(staged) > 0 {
@@ -453,6 +453,7 @@ func (t *texts) number(s string) uint32 {
 		return n
 	}
 	n := uint32(len(t.list))
+	s = strings.Clone(s) // a record's texts share one string, which would stay whole
 	t.numbers[s] = n
 	t.list = append(t.list, s)
 	return n
@@ -510,6 +511,9 @@ func (k keyed[V]) set(id string, v V) {
 	if n, ok := numericKey(id); ok {
 		k.numbers[n] = v
 		return
+	}
+	if _, ok := k.others[id]; !ok {
+		id = strings.Clone(id) // a record's texts share one string, which would stay whole
 	}
 	k.others[id] = v
 }

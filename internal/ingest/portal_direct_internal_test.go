@@ -58,13 +58,13 @@ func TestDayNumber(t *testing.T) {
 func TestDecodeFlatNames(t *testing.T) {
 	dec := jsontext.NewDecoder(strings.NewReader(`{"\u0069d": 5, "extra": {"a": [1, "x"]}, "name_ru": " Ткань ", "n\u0061me_kz": null, "other": "x"}`))
 	var j portalPlanJSON
-	require.NoError(t, decodeFlat(dec, planFields, &j))
+	require.NoError(t, decodeFlat(dec, &flatReader{}, planFields, &j))
 	require.Equal(t, scalar{text: "5", valid: true}, j.ID)
 	require.Equal(t, scalar{text: "Ткань", valid: true}, j.NameRU)
 	require.Equal(t, scalar{}, j.NameKZ)
 
 	dec = jsontext.NewDecoder(strings.NewReader(`{"\u0069d": [1]}`))
-	require.ErrorContains(t, decodeFlat(dec, planFields, &j), "id: want a string or number, got array")
+	require.ErrorContains(t, decodeFlat(dec, &flatReader{}, planFields, &j), "id: want a string or number, got array")
 }
 
 // TestHandMatchersMatchPatterns holds isDecimal and isEnstru to the regular expressions they replace.
@@ -96,9 +96,46 @@ func TestHandMatchersMatchPatterns(t *testing.T) {
 func TestDecodeFlatEscapedValues(t *testing.T) {
 	dec := jsontext.NewDecoder(strings.NewReader(`{"id": "7\u0030", "name_ru": "Ткань \"люкс\"", "desc_ru": "plain", "ref_units_code": 796}`))
 	var j portalPlanJSON
-	require.NoError(t, decodeFlat(dec, planFields, &j))
+	require.NoError(t, decodeFlat(dec, &flatReader{}, planFields, &j))
 	require.Equal(t, "70", j.ID.text)
 	require.Equal(t, `Ткань "люкс"`, j.NameRU.text)
 	require.Equal(t, "plain", j.DescRU.text)
 	require.Equal(t, "796", j.UnitsCode.text)
+}
+
+// TestDecodeFlatKeyOrder reads records whose keys change order, repeat, escape and vanish with one reader,
+// which tries the keys of the record before first, and requires what a fresh reader reads.
+func TestDecodeFlatKeyOrder(t *testing.T) {
+	records := []string{
+		`{"id": 1, "name_ru": "a", "desc_ru": "x"}`,
+		`{"name_ru": "b", "id": 2}`,
+		`{"id": 3, "name_ru": " c ", "name_ru": "d"}`,
+		`{"\u0069d": 4, "name_ru": null, "desc_ru": "  "}`,
+		`{"id": 5, "extra": [1], "name_ru": "e\u0301", "desc_ru": "\t y \n"}`,
+		`{"id": 6, "name_ru": {"x": 1}}`,
+		`{"id": 7}`,
+	}
+	want := []portalPlanJSON{
+		{ID: scalar{"1", true}, NameRU: scalar{"a", true}, DescRU: scalar{"x", true}},
+		{ID: scalar{"2", true}, NameRU: scalar{"b", true}},
+		{ID: scalar{"3", true}, NameRU: scalar{"d", true}},
+		{ID: scalar{"4", true}, DescRU: scalar{"", true}},
+		{ID: scalar{"5", true}, NameRU: scalar{"e\u0301", true}, DescRU: scalar{"y", true}},
+		{ID: scalar{"6", true}},
+		{ID: scalar{"7", true}},
+	}
+	var shared flatReader
+	dec := jsontext.NewDecoder(strings.NewReader("["+strings.Join(records, ",")+"]"), pageOptions...)
+	_, err := dec.ReadToken()
+	require.NoError(t, err)
+	for i, rec := range records {
+		var got, fresh portalPlanJSON
+		err := decodeFlat(dec, &shared, planFields, &got)
+		freshErr := decodeFlat(jsontext.NewDecoder(strings.NewReader(rec), pageOptions...), &flatReader{}, planFields, &fresh)
+		require.Equal(t, freshErr, err, rec)
+		require.Equal(t, want[i], got, rec)
+		require.Equal(t, fresh, got, rec)
+	}
+	require.ErrorContains(t, decodeFlat(jsontext.NewDecoder(strings.NewReader(records[5])), &shared, planFields, &portalPlanJSON{}),
+		"name_ru: want a string or number, got object")
 }

@@ -87,6 +87,7 @@ type stager struct {
 	buyerTypes buyerTypes
 	categories map[categoryKey]*int32
 	countries  map[string]string
+	flat       flatReader // portal records
 
 	subjects  buffer[dbq.StageSubjectsCopyFromParams]
 	contracts buffer[dbq.StageContractsCopyFromParams]
@@ -250,6 +251,11 @@ func (s *stager) category(enstru string, texts ...string) *int32 {
 	c := s.classify(enstru, texts...)
 	if s.categories == nil || len(s.categories) >= maxRemembered {
 		s.categories = make(map[categoryKey]*int32)
+	}
+	// Kept apart from the record: a portal record's texts share one string, which would stay whole.
+	key.enstru = strings.Clone(key.enstru)
+	for i := range key.texts {
+		key.texts[i] = strings.Clone(key.texts[i])
 	}
 	s.categories[key] = c
 	return c
