@@ -87,6 +87,9 @@ func content(t *testing.T, ctx context.Context, db *pgx.Conn) map[string][]strin
 		"batches": `SELECT id, format, status, rows_read, rows_loaded, rows_rejected, rows_replaced, rows_unchanged,
 			rows_removed, message FROM import_batches`,
 		"errors": `SELECT batch_id, location, reason FROM import_errors`,
+		// An initial load builds these after loading, also when it reads its input a second time.
+		"indexes": `SELECT pg_get_indexdef(indexrelid) FROM pg_index
+			WHERE indrelid IN ('contracts'::regclass, 'contract_items'::regclass)`,
 	}
 	out := map[string][]string{}
 	for name, q := range queries {

@@ -174,9 +174,12 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err != nil {
 		return err
 	}
-	deferred, err := deferIndexes(ctx, tx, im.q)
-	if err != nil {
-		return err
+	// Only a direct load gains: the staged merge writes after the indexes are built.
+	deferred := &deferredIndexes{}
+	if !opts.Staged && directFormats[opts.Format] {
+		if deferred, err = deferIndexes(ctx, tx, im.q); err != nil {
+			return err
+		}
 	}
 	if len(deferred.defs) > 0 {
 		im.log.Info("no contracts are stored yet: indexes are built after the load, and readers of contracts wait until the import ends",

@@ -133,23 +133,33 @@ func kindName(k jsontext.Kind) string {
 
 // flatSchema is a record struct whose fields are all scalars: the JSON names of its fields and their indexes.
 type flatSchema struct {
-	id     int // index into flatReader.order
+	id     int // index into flatReader.keys and .next
 	fields map[string]int
 }
 
-// flatFields describes T for decodeFlat; id tells the schemas apart.
-func flatFields[T any](id int) *flatSchema {
+// flatSchemas bounds the schemas flatFields describes: the portal's five endpoints.
+const flatSchemas = 5
+
+var schemasDescribed int // flatFields runs during package initialisation only
+
+// flatFields describes T for decodeFlat.
+func flatFields[T any]() *flatSchema {
+	if schemasDescribed == flatSchemas {
+		panic("ingest: raise flatSchemas")
+	}
 	t := reflect.TypeFor[T]()
 	fields := make(map[string]int, t.NumField())
 	for i := range t.NumField() {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 		fields[name] = i
 	}
-	return &flatSchema{id: id, fields: fields}
+	schemasDescribed++
+	return &flatSchema{id: schemasDescribed - 1, fields: fields}
 }
 
-// flatSchemas counts the schemas flatFields is called for: the portal's five endpoints.
-const flatSchemas = 5
+// own copies a string out of a portal record before something long-lived keeps it: a record's values share
+// one string, which would otherwise stay whole.
+func own(s string) string { return strings.Clone(s) }
 
 // A flatReader is one goroutine's state for decodeFlat. A page repeats its keys in the same order, so each
 // schema's keys in the record before are tried first, before hashing; a record's values are gathered in buf

@@ -167,7 +167,7 @@ func (v *validate) check(err error) {
 	}
 }
 
-var subjectFields = flatFields[portalSubjectJSON](0)
+var subjectFields = flatFields[portalSubjectJSON]()
 
 type portalSubjectJSON struct {
 	BIN             scalar `json:"bin"`
@@ -255,7 +255,7 @@ func (s *stager) portalSubject(ctx context.Context, loc string, dec *jsontext.De
 	return nil
 }
 
-var contractFields = flatFields[portalContractJSON](1)
+var contractFields = flatFields[portalContractJSON]()
 
 type portalContractJSON struct {
 	ID             scalar `json:"id"`
@@ -333,7 +333,7 @@ func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.D
 	})
 }
 
-var unitFields = flatFields[portalUnitJSON](2)
+var unitFields = flatFields[portalUnitJSON]()
 
 type portalUnitJSON struct {
 	ID           scalar `json:"id"`
@@ -388,7 +388,7 @@ func (s *stager) portalUnit(ctx context.Context, loc string, dec *jsontext.Decod
 	})
 }
 
-var planFields = flatFields[portalPlanJSON](3)
+var planFields = flatFields[portalPlanJSON]()
 
 type portalPlanJSON struct {
 	ID        scalar `json:"id"`
@@ -423,7 +423,7 @@ func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decod
 	})
 }
 
-var planKatoFields = flatFields[portalPlanKatoJSON](4)
+var planKatoFields = flatFields[portalPlanKatoJSON]()
 
 type portalPlanKatoJSON struct {
 	PlanPointID scalar `json:"pln_points_id"`

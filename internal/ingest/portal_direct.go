@@ -238,7 +238,9 @@ func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsC
 			}
 		}
 		staged = append(staged, c)
-		d.stagedBuyers[strings.Clone(c.CustomerBin)] = true
+		if !d.stagedBuyers[c.CustomerBin] {
+			d.stagedBuyers[own(c.CustomerBin)] = true
+		}
 	}
 	// Staged before the next chunk's look-up, which must see them.
 	if len(staged) > 0 {
@@ -453,7 +455,7 @@ func (t *texts) number(s string) uint32 {
 		return n
 	}
 	n := uint32(len(t.list))
-	s = strings.Clone(s) // a record's texts share one string, which would stay whole
+	s = own(s)
 	t.numbers[s] = n
 	t.list = append(t.list, s)
 	return n
@@ -512,8 +514,5 @@ func (k keyed[V]) set(id string, v V) {
 		k.numbers[n] = v
 		return
 	}
-	if _, ok := k.others[id]; !ok {
-		id = strings.Clone(id) // a record's texts share one string, which would stay whole
-	}
-	k.others[id] = v
+	k.others[own(id)] = v // an update stores the key given too
 }

@@ -314,6 +314,30 @@ func TestPortalErrorLimitCommitsRest(t *testing.T) {
 }
 
 // Units published without their contract apply to the stored contract.
+// A plans page that breaks off is dropped whole, also when it is the folder's only page and its points were
+// still buffered: the unit naming one is refused as in the staged merge, not loaded.
+func TestPortalOnlyPlansPageBrokenOff(t *testing.T) {
+	t.Parallel()
+	files := goodTree()
+	files["plans/page-000001.json"] = `{"items": [` + goodPlan + `, {"id": 3002, "name_ru": "Бр`
+	delete(files, "plans-kato/page-000001.json") // so that the page is the only one its reader reads
+	dir := writeTree(t, files)
+	var results []ingest.Result
+	var items [][]itemRow
+	for _, staged := range []bool{false, true} {
+		e := setup(t)
+		res, err := e.im.Import(e.ctx, ingest.Options{Format: "portal", Path: dir, MaxErrors: 10, Staged: staged, CreatedBy: "test"})
+		require.NoError(t, err)
+		res.BatchID = 0
+		results = append(results, res)
+		items = append(items, e.items(t))
+	}
+	require.Equal(t, results[1], results[0])
+	require.Equal(t, items[1], items[0])
+	require.Empty(t, items[0])
+	require.Equal(t, int64(2), results[0].Rejected, "the page and the unit: %v", results[0].Errors)
+}
+
 func TestPortalUnitsOfStoredContract(t *testing.T) {
 	t.Parallel()
 	e := setup(t)

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -231,10 +232,21 @@ func (s *stager) discardPrefix(ctx context.Context, prefix string) error {
 			return err
 		}
 	}
+	s.dropPendingUnder(prefix)
 	if err := s.drain(ctx); err != nil {
 		return err
 	}
 	return s.discard(ctx, prefix)
+}
+
+// dropPendingUnder forgets the buffered rows read under a prefix. The discard deletes what was staged, but a
+// direct load's flush may keep rows instead (the portal's plan points), where it would not reach them.
+func (s *stager) dropPendingUnder(prefix string) {
+	s.subjects.rows = slices.DeleteFunc(s.subjects.rows, func(r dbq.StageSubjectsCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.contracts.rows = slices.DeleteFunc(s.contracts.rows, func(r dbq.StageContractsCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.units.rows = slices.DeleteFunc(s.units.rows, func(r dbq.StageUnitsCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.plans.rows = slices.DeleteFunc(s.plans.rows, func(r dbq.StagePlansCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.katos.rows = slices.DeleteFunc(s.katos.rows, func(r dbq.StagePlanKatosCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
 }
 
 // category classifies an item by its ENSTRU code and texts. Items repeat their products, so answers are
@@ -252,10 +264,9 @@ func (s *stager) category(enstru string, texts ...string) *int32 {
 	if s.categories == nil || len(s.categories) >= maxRemembered {
 		s.categories = make(map[categoryKey]*int32)
 	}
-	// Kept apart from the record: a portal record's texts share one string, which would stay whole.
-	key.enstru = strings.Clone(key.enstru)
+	key.enstru = own(key.enstru)
 	for i := range key.texts {
-		key.texts[i] = strings.Clone(key.texts[i])
+		key.texts[i] = own(key.texts[i])
 	}
 	s.categories[key] = c
 	return c
