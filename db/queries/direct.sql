@@ -89,3 +89,12 @@ SELECT EXISTS (
 UPDATE buyers b SET region = r.region
 FROM (SELECT unnest(@ids::bigint[]) AS id, unnest(@regions::text[]) AS region) r
 WHERE b.id = r.id AND b.region IS DISTINCT FROM r.region;
+
+-- name: DirectInsertItemTexts :exec
+-- Texts of items the direct load writes, by their digest (itemTextDigest); those stored already stay.
+INSERT INTO item_texts (digest, name, name_kk, description)
+SELECT unnest(@digests::bytea[]), unnest(@names::text[]), unnest(@names_kk::text[]), unnest(@descriptions::text[])
+ON CONFLICT (digest) DO NOTHING;
+
+-- name: DirectItemTextIDs :many
+SELECT id, digest FROM item_texts WHERE digest = ANY(@digests::bytea[]);

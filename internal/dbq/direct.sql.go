@@ -9,6 +9,59 @@ import (
 	"context"
 )
 
+const directInsertItemTexts = `-- name: DirectInsertItemTexts :exec
+INSERT INTO item_texts (digest, name, name_kk, description)
+SELECT unnest($1::bytea[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[])
+ON CONFLICT (digest) DO NOTHING
+`
+
+type DirectInsertItemTextsParams struct {
+	Digests      [][]byte
+	Names        []string
+	NamesKk      []string
+	Descriptions []string
+}
+
+// Texts of items the direct load writes, by their digest (itemTextDigest); those stored already stay.
+func (q *Queries) DirectInsertItemTexts(ctx context.Context, db DBTX, arg DirectInsertItemTextsParams) error {
+	_, err := db.Exec(ctx, directInsertItemTexts,
+		arg.Digests,
+		arg.Names,
+		arg.NamesKk,
+		arg.Descriptions,
+	)
+	return err
+}
+
+const directItemTextIDs = `-- name: DirectItemTextIDs :many
+SELECT id, digest FROM item_texts WHERE digest = ANY($1::bytea[])
+`
+
+type DirectItemTextIDsRow struct {
+	ID     int64
+	Digest []byte
+}
+
+func (q *Queries) DirectItemTextIDs(ctx context.Context, db DBTX, digests [][]byte) ([]DirectItemTextIDsRow, error) {
+	rows, err := db.Query(ctx, directItemTextIDs, digests)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []DirectItemTextIDsRow{}
+	for rows.Next() {
+		var i DirectItemTextIDsRow
+		if err := rows.Scan(&i.ID, &i.Digest); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const directReferencedBINs = `-- name: DirectReferencedBINs :many
 SELECT bin FROM producer_register UNION SELECT bin FROM origin_certificates
 `

@@ -274,18 +274,19 @@ WITH katos AS (
 ), src AS (
     SELECT DISTINCT ON (w.contract_id, u.source_id)
         w.contract_id, u.source_id, w.signed_on, w.supplier_id, w.rate, u.quantity, u.unit_price, u.value,
-        u.value_alt, u.local_content_bp, u.deleted, p.enstru_code, p.name, p.name_kk, p.description, p.unit,
+        u.value_alt, u.local_content_bp, u.deleted, p.enstru_code, t.id AS text_id, p.unit,
         p.category_id, coalesce(ka.kato, '')::text AS kato
     FROM stg_units u
     JOIN stg_written_contracts w ON w.source_id = u.contract_source_id AND w.fresh
     JOIN stg_plans p ON p.plan_id = u.plan_id
+    JOIN item_texts t ON t.digest = item_text_digest(p.name, p.name_kk, p.description)
     LEFT JOIN katos ka ON ka.plan_id = u.plan_id
     ORDER BY w.contract_id, u.source_id, u.seq DESC, p.seq DESC
 ), suppliers_seen AS (
     SELECT id, portal_producer, resident, on_register, certified FROM supplier_references s
     WHERE s.id IN (SELECT supplier_id FROM stg_written_contracts WHERE fresh)
 ), priced AS (
-    SELECT src.contract_id, src.source_id, src.signed_on, src.supplier_id, src.rate, src.quantity, src.unit_price, src.value, src.value_alt, src.local_content_bp, src.deleted, src.enstru_code, src.name, src.name_kk, src.description, src.unit, src.category_id, src.kato, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
+    SELECT src.contract_id, src.source_id, src.signed_on, src.supplier_id, src.rate, src.quantity, src.unit_price, src.value, src.value_alt, src.local_content_bp, src.deleted, src.enstru_code, src.text_id, src.unit, src.category_id, src.kato, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
            CASE WHEN sp.on_register OR sp.certified THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
                 WHEN sp.portal_producer THEN 'portal_flag'
                 WHEN sp.resident THEN 'resident'
@@ -295,10 +296,10 @@ WITH katos AS (
     FROM src
     JOIN suppliers_seen sp ON sp.id = src.supplier_id
 )
-INSERT INTO contract_items (contract_id, source_id, signed_on, enstru_code, name, name_kk, description,
+INSERT INTO contract_items (contract_id, source_id, signed_on, enstru_code, text_id,
     quantity, unit, unit_price, value, value_alt, local_content_bp, local_content_value, kato, region,
     category_id, tier, tier_rule, deleted, local_content_certified_bp, local_content_certified_value)
-SELECT p.contract_id, p.source_id, p.signed_on, p.enstru_code, p.name, p.name_kk, p.description, p.quantity,
+SELECT p.contract_id, p.source_id, p.signed_on, p.enstru_code, p.text_id, p.quantity,
     p.unit, round(p.unit_price * coalesce(p.rate, 1))::bigint, p.value_kzt,
     round(p.value_alt * coalesce(p.rate, 1))::bigint, p.local_content_bp,
     round(p.value_kzt * coalesce(p.local_content_bp, 0) / 10000.0)::bigint, p.kato, r.code, p.category_id,
@@ -446,6 +447,22 @@ func (q *Queries) ImportMergeContracts(ctx context.Context, db DBTX, arg ImportM
 	return i, err
 }
 
+const importMergeItemTexts = `-- name: ImportMergeItemTexts :execrows
+INSERT INTO item_texts (digest, name, name_kk, description)
+SELECT DISTINCT ON (d) d, name, name_kk, description
+FROM (SELECT item_text_digest(name, name_kk, description) AS d, name, name_kk, description FROM stg_plans) p
+ON CONFLICT (digest) DO NOTHING
+`
+
+// The staged plan points' texts, each stored once (item_texts) before the items that refer to them.
+func (q *Queries) ImportMergeItemTexts(ctx context.Context, db DBTX) (int64, error) {
+	result, err := db.Exec(ctx, importMergeItemTexts)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const importMergeItems = `-- name: ImportMergeItems :one
 WITH staged AS (
     SELECT source_id, max(updated_at) AS newest, bool_or(rejected) AS rejected
@@ -459,15 +476,14 @@ WITH staged AS (
         u.quantity, u.unit_price, u.value, u.value_alt, u.local_content_bp, u.deleted,
         -- Without its plan point a stored unit keeps its product (see StageUnitsInvalid).
         (CASE WHEN p.plan_id IS NULL THEN ex.enstru_code ELSE p.enstru_code END)::text AS enstru_code,
-        (CASE WHEN p.plan_id IS NULL THEN ex.name ELSE p.name END)::text AS name,
-        (CASE WHEN p.plan_id IS NULL THEN ex.name_kk ELSE p.name_kk END)::text AS name_kk,
-        (CASE WHEN p.plan_id IS NULL THEN ex.description ELSE p.description END)::text AS description,
+        (CASE WHEN p.plan_id IS NULL THEN ex.text_id ELSE t.id END)::bigint AS text_id,
         (CASE WHEN p.plan_id IS NULL THEN ex.unit ELSE p.unit END)::text AS unit,
         (CASE WHEN p.plan_id IS NULL THEN ex.category_id ELSE p.category_id END)::integer AS category_id,
         (CASE WHEN p.plan_id IS NULL THEN ex.kato ELSE coalesce(ka.kato, '') END)::text AS kato
     FROM stg_units u
     JOIN contracts k ON k.source = $1 AND k.source_id = u.contract_source_id
     LEFT JOIN stg_plans p ON p.plan_id = u.plan_id
+    LEFT JOIN item_texts t ON t.digest = item_text_digest(p.name, p.name_kk, p.description)
     LEFT JOIN contract_items ex ON ex.contract_id = k.id AND ex.source_id = u.source_id
     LEFT JOIN staged st ON st.source_id = u.contract_source_id
     LEFT JOIN katos ka ON ka.plan_id = u.plan_id
@@ -482,7 +498,7 @@ WITH staged AS (
 ), priced AS (
     -- item_tier_rule decides; it is called only for suppliers on the register or holding certificates,
     -- because for all others it reduces to the source's flags, and calling it per row dominated the import.
-    SELECT src.contract_id, src.source_id, src.signed_on, src.supplier_id, src.rate, src.quantity, src.unit_price, src.value, src.value_alt, src.local_content_bp, src.deleted, src.enstru_code, src.name, src.name_kk, src.description, src.unit, src.category_id, src.kato, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
+    SELECT src.contract_id, src.source_id, src.signed_on, src.supplier_id, src.rate, src.quantity, src.unit_price, src.value, src.value_alt, src.local_content_bp, src.deleted, src.enstru_code, src.text_id, src.unit, src.category_id, src.kato, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
            CASE WHEN sp.on_register OR sp.certified THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
                 WHEN sp.portal_producer THEN 'portal_flag'
                 WHEN sp.resident THEN 'resident'
@@ -492,10 +508,10 @@ WITH staged AS (
     FROM src
     JOIN suppliers_seen sp ON sp.id = src.supplier_id
 ), up AS (
-    INSERT INTO contract_items AS i (contract_id, source_id, signed_on, enstru_code, name, name_kk, description,
+    INSERT INTO contract_items AS i (contract_id, source_id, signed_on, enstru_code, text_id,
         quantity, unit, unit_price, value, value_alt, local_content_bp, local_content_value, kato, region,
         category_id, tier, tier_rule, deleted, local_content_certified_bp, local_content_certified_value)
-    SELECT p.contract_id, p.source_id, p.signed_on, p.enstru_code, p.name, p.name_kk, p.description, p.quantity,
+    SELECT p.contract_id, p.source_id, p.signed_on, p.enstru_code, p.text_id, p.quantity,
         p.unit, round(p.unit_price * coalesce(p.rate, 1))::bigint, p.value_kzt,
         round(p.value_alt * coalesce(p.rate, 1))::bigint, p.local_content_bp,
         round(p.value_kzt * coalesce(p.local_content_bp, 0) / 10000.0)::bigint, p.kato,
@@ -504,21 +520,19 @@ WITH staged AS (
         round(p.value_kzt * coalesce(p.certified_bp, 0) / 10000.0)::bigint
     FROM priced p
     ON CONFLICT (contract_id, source_id) DO UPDATE
-    SET signed_on = EXCLUDED.signed_on, enstru_code = EXCLUDED.enstru_code, name = EXCLUDED.name,
-        name_kk = EXCLUDED.name_kk, description = EXCLUDED.description, quantity = EXCLUDED.quantity,
-        unit = EXCLUDED.unit, unit_price = EXCLUDED.unit_price, value = EXCLUDED.value,
+    SET signed_on = EXCLUDED.signed_on, enstru_code = EXCLUDED.enstru_code, text_id = EXCLUDED.text_id,
+        quantity = EXCLUDED.quantity, unit = EXCLUDED.unit, unit_price = EXCLUDED.unit_price, value = EXCLUDED.value,
         value_alt = EXCLUDED.value_alt, local_content_bp = EXCLUDED.local_content_bp,
         local_content_value = EXCLUDED.local_content_value, kato = EXCLUDED.kato, region = EXCLUDED.region,
         category_id = EXCLUDED.category_id, tier = EXCLUDED.tier, tier_rule = EXCLUDED.tier_rule,
         deleted = EXCLUDED.deleted, local_content_certified_bp = EXCLUDED.local_content_certified_bp,
         local_content_certified_value = EXCLUDED.local_content_certified_value
-    WHERE (i.signed_on, i.enstru_code, i.name, i.name_kk, i.description, i.quantity, i.unit, i.unit_price, i.value,
+    WHERE (i.signed_on, i.enstru_code, i.text_id, i.quantity, i.unit, i.unit_price, i.value,
            i.value_alt, i.local_content_bp, i.kato, i.category_id, i.tier, i.tier_rule, i.deleted,
            i.local_content_certified_bp)
         IS DISTINCT FROM
-          (EXCLUDED.signed_on, EXCLUDED.enstru_code, EXCLUDED.name, EXCLUDED.name_kk, EXCLUDED.description,
-           EXCLUDED.quantity, EXCLUDED.unit, EXCLUDED.unit_price, EXCLUDED.value, EXCLUDED.value_alt,
-           EXCLUDED.local_content_bp, EXCLUDED.kato, EXCLUDED.category_id, EXCLUDED.tier, EXCLUDED.tier_rule,
+          (EXCLUDED.signed_on, EXCLUDED.enstru_code, EXCLUDED.text_id, EXCLUDED.quantity, EXCLUDED.unit,
+           EXCLUDED.unit_price, EXCLUDED.value, EXCLUDED.value_alt, EXCLUDED.local_content_bp, EXCLUDED.kato, EXCLUDED.category_id, EXCLUDED.tier, EXCLUDED.tier_rule,
            EXCLUDED.deleted, EXCLUDED.local_content_certified_bp)
     RETURNING 1
 )

@@ -61,9 +61,6 @@ type ContractItem struct {
 	SourceID                   string
 	SignedOn                   time.Time
 	EnstruCode                 string
-	Name                       string
-	NameKk                     string
-	Description                string
 	Quantity                   string
 	Unit                       string
 	UnitPrice                  *int64
@@ -79,6 +76,7 @@ type ContractItem struct {
 	Deleted                    bool
 	LocalContentCertifiedBp    *int32
 	LocalContentCertifiedValue int64
+	TextID                     int64
 }
 
 type ContractReplacement struct {
@@ -118,6 +116,14 @@ type ImportError struct {
 	BatchID  int64
 	Location string
 	Reason   string
+}
+
+type ItemText struct {
+	ID          int64
+	Digest      []byte
+	Name        string
+	NameKk      string
+	Description string
 }
 
 type OriginCertificate struct {

@@ -113,8 +113,8 @@ func TestCSVSemicolonSameAsComma(t *testing.T) {
 
 	dump := func(e env) []string {
 		rows, err := e.pool.Query(e.ctx, `
-			SELECT format('%s|%s|%s', k.source_id, i.source_id, to_jsonb(i) - 'id' - 'contract_id')
-			FROM contract_items i JOIN contracts k ON k.id = i.contract_id
+			SELECT format('%s|%s|%s', k.source_id, i.source_id, to_jsonb(i) - 'id' - 'contract_id' - 'text_id' || to_jsonb(t) - 'id' - 'digest')
+			FROM contract_items i JOIN contracts k ON k.id = i.contract_id JOIN item_texts t ON t.id = i.text_id
 			UNION ALL
 			SELECT format('%s|%s|%s|%s|%s|%s', k.source_id, b.bin, s.identifier, k.total, k.exchange_rate, k.signed_on)
 			FROM contracts k JOIN buyers b ON b.id = k.buyer_id JOIN suppliers s ON s.id = k.supplier_id

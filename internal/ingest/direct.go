@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"strings"
@@ -162,6 +164,8 @@ type directLoader struct {
 	// The buyers' regions (ImportSetBuyerRegions), counted here for buyers new to the database whose every
 	// item this loader wrote: regionCounts by buyer id and region, newBuyers by id, and by identifier the
 	// buyers some staged record or unit names, whose items the merge writes too.
+	textIDs map[itemText]int64 // item_texts ids of texts written, see resolveTexts
+
 	regionCounts map[buyerRegion]int64
 	newBuyers    map[int64]bool
 	stagedBuyers map[string]bool
@@ -192,7 +196,7 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 		buyers: map[string]*buyerState{}, suppliers: map[string]*supplierState{}, changed: map[int64]bool{},
 		stagedAt: map[string]int64{}, loadedAt: map[string]int64{},
 		regionCounts: map[buyerRegion]int64{}, newBuyers: map[int64]bool{}, stagedBuyers: map[string]bool{},
-		mergedInto: map[int64]bool{},
+		mergedInto: map[int64]bool{}, textIDs: map[itemText]int64{},
 	}
 	if !stored {
 		d.known = map[uint64]struct{}{}
@@ -208,7 +212,7 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 		return nil, fmt.Errorf("ingest: index staged contracts: %w", err)
 	}
 	types := pgtype.NewMap()
-	d.contractRows, d.itemRows = newCopyRows(types, 18), newCopyRows(types, 20)
+	d.contractRows, d.itemRows = newCopyRows(types, 18), newCopyRows(types, 18)
 	d.conn = newConnWorker(queued)
 	return d, nil
 }
@@ -487,12 +491,19 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 	}
 	d.contracts += int64(len(recs))
 	d.lastLoaded.Store(new(recs[len(recs)-1].loc()))
-	units := 0
+	var texts []itemText
 	for _, rec := range recs {
-		units += len(rec.units)
+		plans := rec.plansByID()
+		for _, u := range rec.units {
+			p := plans[u.PlanID]
+			texts = append(texts, itemText{p.Name, p.NameKk, p.Description})
+		}
 	}
-	if units == 0 { // the portal's contracts come without their units
+	if len(texts) == 0 { // the portal's contracts come without their units
 		return ids, nil
+	}
+	if err := d.resolveTexts(ctx, texts); err != nil {
+		return nil, err
 	}
 	var nItems int64
 	err = d.itemRows.stream(ctx, d.tx, copyItems, len(recs), func(i int) {
@@ -526,9 +537,11 @@ func (d *directLoader) itemRow(contractID int64, signedOn time.Time, rule string
 	rows.text(u.SourceID)
 	rows.date(signedOn)
 	rows.text(p.EnstruCode)
-	rows.text(p.Name)
-	rows.text(p.NameKk)
-	rows.text(p.Description)
+	if id, ok := d.textIDs[itemText{p.Name, p.NameKk, p.Description}]; ok {
+		rows.int8(id)
+	} else { // resolveTexts ran for every item written
+		rows.fail(fmt.Errorf("no stored texts for unit %s", u.SourceID))
+	}
 	rows.numeric(u.Quantity)
 	rows.text(p.Unit)
 	rows.int8p(u.UnitPrice)
@@ -546,6 +559,60 @@ func (d *directLoader) itemRow(contractID int64, signedOn time.Time, rule string
 	rows.int2(tier)
 	rows.text(rule)
 	rows.boolean(u.Deleted)
+}
+
+// itemText is an item's product texts, stored once each in item_texts.
+type itemText struct{ name, nameKk, description string }
+
+// itemTextDigest is item_text_digest: SHA-256 over each text's bytes, each preceded by its length as four
+// bytes, big-endian.
+func itemTextDigest(t itemText) []byte {
+	h := sha256.New()
+	for _, s := range [...]string{t.name, t.nameKk, t.description} {
+		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(s))))
+		h.Write([]byte(s))
+	}
+	return h.Sum(nil)
+}
+
+// resolveTexts learns the ids of the texts items are about to be written with, storing those new to the
+// database; the ids are remembered (at most maxRemembered), since a product's items come again and again.
+func (d *directLoader) resolveTexts(ctx context.Context, texts []itemText) error {
+	if len(d.textIDs)+len(texts) > maxRemembered { // forgotten before the look-up, which serves this chunk
+		d.textIDs = make(map[itemText]int64)
+	}
+	var p dbq.DirectInsertItemTextsParams
+	asked := map[itemText]bool{}
+	for _, t := range texts {
+		if _, known := d.textIDs[t]; known || asked[t] {
+			continue
+		}
+		asked[t] = true
+		p.Digests = append(p.Digests, itemTextDigest(t))
+		p.Names, p.NamesKk, p.Descriptions = append(p.Names, t.name), append(p.NamesKk, t.nameKk), append(p.Descriptions, t.description)
+	}
+	if len(p.Digests) == 0 {
+		return nil
+	}
+	if err := d.q.DirectInsertItemTexts(ctx, d.tx, p); err != nil {
+		return fmt.Errorf("ingest: store item texts: %w", err)
+	}
+	stored, err := d.q.DirectItemTextIDs(ctx, d.tx, p.Digests)
+	if err != nil {
+		return fmt.Errorf("ingest: look up item texts: %w", err)
+	}
+	ids := make(map[string]int64, len(stored))
+	for _, r := range stored {
+		ids[string(r.Digest)] = r.ID
+	}
+	for i, digest := range p.Digests {
+		id, ok := ids[string(digest)]
+		if !ok {
+			return fmt.Errorf("ingest: item text %q was not stored", p.Names[i])
+		}
+		d.textIDs[itemText{own(p.Names[i]), own(p.NamesKk[i]), own(p.Descriptions[i])}] = id
+	}
+	return nil
 }
 
 // supplierRule is the tier rule the source's flags decide for a supplier not on the register and without
@@ -566,8 +633,8 @@ const (
 	copyContracts = `COPY contracts (id, source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method, status,
     currency, exchange_rate, total, total_alt, local_content_published_bp, description, deleted, source_updated_at,
     batch_id) FROM STDIN WITH (FORMAT binary)`
-	copyItems = `COPY contract_items (contract_id, source_id, signed_on, enstru_code, name, name_kk, description, quantity,
-    unit, unit_price, value, value_alt, local_content_bp, local_content_value, kato, region, category_id, tier,
+	copyItems = `COPY contract_items (contract_id, source_id, signed_on, enstru_code, text_id, quantity, unit,
+    unit_price, value, value_alt, local_content_bp, local_content_value, kato, region, category_id, tier,
     tier_rule, deleted) FROM STDIN WITH (FORMAT binary)`
 )
 

@@ -78,10 +78,12 @@ func content(t *testing.T, ctx context.Context, db *pgx.Conn) map[string][]strin
 			k.currency, k.exchange_rate, k.total, k.total_alt, k.local_content_published_bp, k.description, k.deleted,
 			k.source_updated_at, k.batch_id
 			FROM contracts k JOIN buyers b ON b.id = k.buyer_id JOIN suppliers s ON s.id = k.supplier_id`,
-		"items": `SELECT k.source, k.source_id, i.source_id, i.signed_on, i.enstru_code, i.name, i.name_kk,
-			i.description, i.quantity, i.unit, i.unit_price, i.value, i.value_alt, i.local_content_bp,
+		"items": `SELECT k.source, k.source_id, i.source_id, i.signed_on, i.enstru_code, t.name, t.name_kk,
+			t.description, i.quantity, i.unit, i.unit_price, i.value, i.value_alt, i.local_content_bp,
 			i.local_content_value, i.kato, i.region, i.category_id, i.tier, i.tier_rule, i.deleted
-			FROM contract_items i JOIN contracts k ON k.id = i.contract_id`,
+			FROM contract_items i JOIN contracts k ON k.id = i.contract_id JOIN item_texts t ON t.id = i.text_id`,
+		// Each distinct text once, whichever path stored it.
+		"texts": `SELECT digest, name, name_kk, description FROM item_texts`,
 		"replacements": `SELECT k.source_id, r.batch_id, r.old_batch_id, r.old_updated_at, r.new_updated_at
 			FROM contract_replacements r JOIN contracts k ON k.id = r.contract_id`,
 		"batches": `SELECT id, format, status, rows_read, rows_loaded, rows_rejected, rows_replaced, rows_unchanged,

@@ -70,10 +70,11 @@ type itemRow struct {
 func (e env) items(t *testing.T) []itemRow {
 	t.Helper()
 	rows, err := e.pool.Query(e.ctx, `
-		SELECT k.source_id, i.source_id, i.signed_on::text, i.enstru_code, i.name, i.name_kk, i.quantity::text,
+		SELECT k.source_id, i.source_id, i.signed_on::text, i.enstru_code, t.name, t.name_kk, i.quantity::text,
 		       i.unit_price, i.value, i.value_alt, i.local_content_bp, i.local_content_value, i.kato,
 		       coalesce(i.region, ''), coalesce(c.slug, ''), i.tier, i.tier_rule, i.deleted, k.deleted, s.identifier
 		FROM contract_items i
+		JOIN item_texts t ON t.id = i.text_id
 		JOIN contracts k ON k.id = i.contract_id
 		JOIN suppliers s ON s.id = k.supplier_id
 		LEFT JOIN categories c ON c.id = i.category_id

@@ -42,8 +42,8 @@ func TestUnitUpdateWithoutPlanPoint(t *testing.T) {
 
 	var value int64
 	var name, kato, category string
-	require.NoError(t, pool.QueryRow(ctx, `SELECT i.value, i.name, i.kato, c.slug FROM contract_items i
-		JOIN contracts k ON k.id = i.contract_id JOIN categories c ON c.id = i.category_id
+	require.NoError(t, pool.QueryRow(ctx, `SELECT i.value, t.name, i.kato, c.slug FROM contract_items i
+		JOIN item_texts t ON t.id = i.text_id JOIN contracts k ON k.id = i.contract_id JOIN categories c ON c.id = i.category_id
 		WHERE k.source_id = '1001' AND i.source_id = '2001'`).Scan(&value, &name, &kato, &category))
 	require.Equal(t, int64(70000000), value)
 	require.Equal(t, "Школьная форма для девочек", name)

@@ -415,6 +415,9 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 	if err := analyzeStaging(ctx, tx, writtenContracts); err != nil {
 		return err
 	}
+	if _, err := im.q.ImportMergeItemTexts(ctx, tx); err != nil {
+		return fmt.Errorf("ingest: merge item texts: %w", err)
+	}
 	fresh, err := im.q.ImportInsertFreshItems(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("ingest: insert items of new contracts: %w", err)

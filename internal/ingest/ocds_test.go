@@ -762,8 +762,8 @@ func TestOCDSItemsAndValues(t *testing.T) {
 	}, e.contracts(t))
 
 	var plans []struct{ Item, Description, Unit string }
-	rows, err := e.pool.Query(e.ctx, `SELECT i.source_id, i.description, i.unit FROM contract_items i
-		JOIN contracts k ON k.id = i.contract_id ORDER BY k.source_id, i.source_id`)
+	rows, err := e.pool.Query(e.ctx, `SELECT i.source_id, t.description, i.unit FROM contract_items i
+		JOIN item_texts t ON t.id = i.text_id JOIN contracts k ON k.id = i.contract_id ORDER BY k.source_id, i.source_id`)
 	require.NoError(t, err)
 	for rows.Next() {
 		var p struct{ Item, Description, Unit string }

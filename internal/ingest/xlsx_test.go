@@ -91,8 +91,8 @@ func toAny(s []string) []any {
 func storedDump(t *testing.T, e env) []string {
 	t.Helper()
 	rows, err := e.pool.Query(e.ctx, `
-		SELECT format('%s|%s|%s', k.source_id, i.source_id, to_jsonb(i) - 'id' - 'contract_id')
-		FROM contract_items i JOIN contracts k ON k.id = i.contract_id
+		SELECT format('%s|%s|%s', k.source_id, i.source_id, to_jsonb(i) - 'id' - 'contract_id' - 'text_id' || to_jsonb(t) - 'id' - 'digest')
+		FROM contract_items i JOIN contracts k ON k.id = i.contract_id JOIN item_texts t ON t.id = i.text_id
 		UNION ALL
 		SELECT format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', k.source, k.source_id, b.bin, s.identifier, k.total, k.total_alt,
 			k.exchange_rate, k.signed_on, k.source_updated_at, k.deleted)
