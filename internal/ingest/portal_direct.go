@@ -264,24 +264,23 @@ func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsC
 // parties looks up in subject/, as staged, the parties of the contracts that may be loaded: the export's
 // subjects are kept in the database rather than in memory, one query a chunk.
 func (p *portalDirect) parties(ctx context.Context, rows []dbq.StageContractsCopyFromParams, count map[string]int) (map[string]dbq.StageSubjectsCopyFromParams, error) {
-	var ids []string
-	for _, c := range rows {
-		if count[c.SourceID] == 1 {
-			ids = append(ids, c.CustomerBin, c.SupplierKey)
-		}
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	out := make(map[string]dbq.StageSubjectsCopyFromParams, len(ids))
+	out := map[string]dbq.StageSubjectsCopyFromParams{}
+	asked := map[string]bool{}
 	var missing []string
-	for _, id := range ids {
-		if s, ok := p.subjects[id]; ok {
-			out[id] = s
-		} else {
-			missing = append(missing, id)
+	for _, c := range rows {
+		if count[c.SourceID] != 1 {
+			continue
+		}
+		for _, id := range [...]string{c.CustomerBin, c.SupplierKey} {
+			if _, ok := out[id]; ok || asked[id] {
+				continue
+			}
+			if s, ok := p.subjects[id]; ok {
+				out[id] = s
+			} else {
+				asked[id] = true
+				missing = append(missing, id)
+			}
 		}
 	}
 	if len(missing) == 0 {
@@ -330,7 +329,7 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 		contract portalContract
 		point    planPoint
 	}
-	var load []unitLoad
+	load := make([]unitLoad, 0, len(rows))
 	var staged []dbq.StageUnitsCopyFromParams
 	for i := range rows {
 		u := &rows[i]
