@@ -125,11 +125,13 @@ SELECT (SELECT count(*) FROM src)::bigint AS staged,
        (SELECT count(*) FROM written)::bigint AS written,
        (SELECT count(*) FROM logged)::bigint AS replaced;
 
--- name: ImportMergeItemTexts :execrows
--- The staged plan points' texts, each stored once (item_texts) before the items that refer to them.
+-- name: ImportMergeItemTexts :exec
+-- The texts of the plan points staged units name, each stored once (item_texts) before the items that
+-- refer to them.
 INSERT INTO item_texts (digest, name, name_kk, description)
 SELECT DISTINCT ON (d) d, name, name_kk, description
-FROM (SELECT item_text_digest(name, name_kk, description) AS d, name, name_kk, description FROM stg_plans) p
+FROM (SELECT item_text_digest(name, name_kk, description) AS d, name, name_kk, description
+      FROM stg_plans WHERE plan_id IN (SELECT plan_id FROM stg_units)) p
 ON CONFLICT (digest) DO NOTHING;
 
 -- name: ImportInsertFreshItems :execrows
@@ -145,7 +147,8 @@ WITH katos AS (
     FROM stg_units u
     JOIN stg_written_contracts w ON w.source_id = u.contract_source_id AND w.fresh
     JOIN stg_plans p ON p.plan_id = u.plan_id
-    JOIN item_texts t ON t.digest = item_text_digest(p.name, p.name_kk, p.description)
+    -- Stored by ImportMergeItemTexts; were one missing, text_id's NOT NULL would say so.
+    LEFT JOIN item_texts t ON t.digest = item_text_digest(p.name, p.name_kk, p.description)
     LEFT JOIN katos ka ON ka.plan_id = u.plan_id
     ORDER BY w.contract_id, u.source_id, u.seq DESC, p.seq DESC
 ), suppliers_seen AS (
@@ -245,8 +248,9 @@ WITH staged AS (
            i.local_content_certified_bp)
         IS DISTINCT FROM
           (EXCLUDED.signed_on, EXCLUDED.enstru_code, EXCLUDED.text_id, EXCLUDED.quantity, EXCLUDED.unit,
-           EXCLUDED.unit_price, EXCLUDED.value, EXCLUDED.value_alt, EXCLUDED.local_content_bp, EXCLUDED.kato, EXCLUDED.category_id, EXCLUDED.tier, EXCLUDED.tier_rule,
-           EXCLUDED.deleted, EXCLUDED.local_content_certified_bp)
+           EXCLUDED.unit_price, EXCLUDED.value, EXCLUDED.value_alt, EXCLUDED.local_content_bp, EXCLUDED.kato,
+           EXCLUDED.category_id, EXCLUDED.tier, EXCLUDED.tier_rule, EXCLUDED.deleted,
+           EXCLUDED.local_content_certified_bp)
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM src)::bigint AS staged, (SELECT count(*) FROM up)::bigint AS written;

@@ -164,12 +164,12 @@ type directLoader struct {
 	// The buyers' regions (ImportSetBuyerRegions), counted here for buyers new to the database whose every
 	// item this loader wrote: regionCounts by buyer id and region, newBuyers by id, and by identifier the
 	// buyers some staged record or unit names, whose items the merge writes too.
-	textIDs map[itemText]int64 // item_texts ids of texts written, see resolveTexts
-
 	regionCounts map[buyerRegion]int64
 	newBuyers    map[int64]bool
 	stagedBuyers map[string]bool
 	mergedInto   map[int64]bool // buyers of loaded contracts that a staged unit joins
+
+	textIDs map[itemText]int64 // item_texts ids of texts written, see resolveTexts
 
 	contractRows, itemRows *copyRows // reused from chunk to chunk
 
@@ -502,7 +502,7 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 	if len(texts) == 0 { // the portal's contracts come without their units
 		return ids, nil
 	}
-	if err := d.resolveTexts(ctx, texts); err != nil {
+	if err := d.resolveTexts(ctx, texts, false); err != nil {
 		return nil, err
 	}
 	var nItems int64
@@ -577,7 +577,8 @@ func itemTextDigest(t itemText) []byte {
 
 // resolveTexts learns the ids of the texts items are about to be written with, storing those new to the
 // database; the ids are remembered (at most maxRemembered), since a product's items come again and again.
-func (d *directLoader) resolveTexts(ctx context.Context, texts []itemText) error {
+// owned says the texts are the caller's own strings (the portal's numbered texts), not a record's.
+func (d *directLoader) resolveTexts(ctx context.Context, texts []itemText, owned bool) error {
 	if len(d.textIDs)+len(texts) > maxRemembered { // forgotten before the look-up, which serves this chunk
 		d.textIDs = make(map[itemText]int64)
 	}
@@ -610,7 +611,11 @@ func (d *directLoader) resolveTexts(ctx context.Context, texts []itemText) error
 		if !ok {
 			return fmt.Errorf("ingest: item text %q was not stored", p.Names[i])
 		}
-		d.textIDs[itemText{own(p.Names[i]), own(p.NamesKk[i]), own(p.Descriptions[i])}] = id
+		t := itemText{p.Names[i], p.NamesKk[i], p.Descriptions[i]}
+		if !owned {
+			t = itemText{own(t.name), own(t.nameKk), own(t.description)}
+		}
+		d.textIDs[t] = id
 	}
 	return nil
 }

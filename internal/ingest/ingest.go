@@ -376,8 +376,8 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 // trustReferences turns the per-row foreign-key triggers off for the import when the role may do so (a
 // superuser, or one granted SET ON PARAMETER session_replication_role). The merge takes every reference
 // it writes from a row it joined in the same transaction, and nothing in Ules deletes buyers, suppliers,
-// contracts or batches, so the checks cannot fail; they cost a third of the merge. Without the privilege
-// the checks simply run.
+// contracts, batches or item texts, so the checks cannot fail; they cost a third of the merge. Without the
+// privilege the checks simply run.
 func trustReferences(ctx context.Context, tx pgx.Tx) (bool, error) {
 	// A savepoint keeps a refusal from aborting the import; a released savepoint keeps the setting.
 	sp, err := tx.Begin(ctx)
@@ -415,7 +415,7 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 	if err := analyzeStaging(ctx, tx, writtenContracts); err != nil {
 		return err
 	}
-	if _, err := im.q.ImportMergeItemTexts(ctx, tx); err != nil {
+	if err := im.q.ImportMergeItemTexts(ctx, tx); err != nil {
 		return fmt.Errorf("ingest: merge item texts: %w", err)
 	}
 	fresh, err := im.q.ImportInsertFreshItems(ctx, tx)

@@ -362,12 +362,11 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 	if len(load) == 0 {
 		return nil
 	}
-	texts := make([]itemText, len(load))
+	texts, t := make([]itemText, len(load)), &p.texts
 	for i, l := range load {
-		t := &p.texts
 		texts[i] = itemText{t.text(l.point.name), t.text(l.point.nameKk), t.text(l.point.description)}
 	}
-	if err := d.resolveTexts(ctx, texts); err != nil {
+	if err := d.resolveTexts(ctx, texts, true); err != nil {
 		return err
 	}
 	err := d.itemRows.stream(ctx, d.tx, copyItems, len(load), func(i int) {
