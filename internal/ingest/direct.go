@@ -491,7 +491,7 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 	}
 	d.contracts += int64(len(recs))
 	d.lastLoaded.Store(new(recs[len(recs)-1].loc()))
-	var texts []itemText
+	var texts []itemText // the items' texts in the order they are written
 	for _, rec := range recs {
 		plans := rec.plansByID()
 		for _, u := range rec.units {
@@ -502,7 +502,8 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 	if len(texts) == 0 { // the portal's contracts come without their units
 		return ids, nil
 	}
-	if err := d.resolveTexts(ctx, texts, false); err != nil {
+	textIDs, err := d.resolveTexts(ctx, texts, false)
+	if err != nil {
 		return nil, err
 	}
 	var nItems int64
@@ -515,7 +516,7 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 		buyer := d.buyers[c.CustomerBin].id
 		for j := range rec.units {
 			u := &rec.units[j]
-			d.itemRow(ids[i], c.SignedOn, rule, tier, u, plans[u.PlanID], katos[u.PlanID])
+			d.itemRow(ids[i], c.SignedOn, rule, tier, u, plans[u.PlanID], textIDs[nItems], katos[u.PlanID])
 			d.countRegion(buyer, c.Deleted || u.Deleted, katos[u.PlanID])
 			nItems++
 		}
@@ -527,9 +528,10 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 	return ids, nil
 }
 
-// itemRow writes one item of a contract loaded directly, as the merge would store the unit u of plan point p.
+// itemRow writes one item of a contract loaded directly, as the merge would store the unit u of plan point p,
+// whose texts are textID.
 func (d *directLoader) itemRow(contractID int64, signedOn time.Time, rule string, tier int16,
-	u *dbq.StageUnitsCopyFromParams, p *dbq.StagePlansCopyFromParams, kato string,
+	u *dbq.StageUnitsCopyFromParams, p *dbq.StagePlansCopyFromParams, textID int64, kato string,
 ) {
 	rows := d.itemRows
 	rows.row() // the columns of copyItems
@@ -537,11 +539,7 @@ func (d *directLoader) itemRow(contractID int64, signedOn time.Time, rule string
 	rows.text(u.SourceID)
 	rows.date(signedOn)
 	rows.text(p.EnstruCode)
-	if id, ok := d.textIDs[itemText{p.Name, p.NameKk, p.Description}]; ok {
-		rows.int8(id)
-	} else { // resolveTexts ran for every item written
-		rows.fail(fmt.Errorf("no stored texts for unit %s", u.SourceID))
-	}
+	rows.int8(textID)
 	rows.numeric(u.Quantity)
 	rows.text(p.Unit)
 	rows.int8p(u.UnitPrice)
@@ -575,49 +573,56 @@ func itemTextDigest(t itemText) []byte {
 	return h.Sum(nil)
 }
 
-// resolveTexts learns the ids of the texts items are about to be written with, storing those new to the
-// database; the ids are remembered (at most maxRemembered), since a product's items come again and again.
-// owned says the texts are the caller's own strings (the portal's numbered texts), not a record's.
-func (d *directLoader) resolveTexts(ctx context.Context, texts []itemText, owned bool) error {
-	if len(d.textIDs)+len(texts) > maxRemembered { // forgotten before the look-up, which serves this chunk
-		d.textIDs = make(map[itemText]int64)
-	}
+// resolveTexts returns the item_texts ids of texts, in their order, storing those new to the database. Ids
+// are remembered (at most maxRemembered), since a product's items come again and again. owned says the
+// texts are the caller's own strings (the portal's numbered texts), not a record's.
+func (d *directLoader) resolveTexts(ctx context.Context, texts []itemText, owned bool) ([]int64, error) {
+	out := make([]int64, len(texts))
 	var p dbq.DirectInsertItemTextsParams
-	asked := map[itemText]bool{}
-	for _, t := range texts {
-		if _, known := d.textIDs[t]; known || asked[t] {
+	asked := map[itemText][]int{} // the positions of each text to store
+	for i, t := range texts {
+		if id, known := d.textIDs[t]; known {
+			out[i] = id
 			continue
 		}
-		asked[t] = true
-		p.Digests = append(p.Digests, itemTextDigest(t))
-		p.Names, p.NamesKk, p.Descriptions = append(p.Names, t.name), append(p.NamesKk, t.nameKk), append(p.Descriptions, t.description)
+		if _, queued := asked[t]; !queued {
+			p.Digests = append(p.Digests, itemTextDigest(t))
+			p.Names, p.NamesKk, p.Descriptions = append(p.Names, t.name), append(p.NamesKk, t.nameKk), append(p.Descriptions, t.description)
+		}
+		asked[t] = append(asked[t], i)
 	}
 	if len(p.Digests) == 0 {
-		return nil
+		return out, nil
 	}
 	if err := d.q.DirectInsertItemTexts(ctx, d.tx, p); err != nil {
-		return fmt.Errorf("ingest: store item texts: %w", err)
+		return nil, fmt.Errorf("ingest: store item texts: %w", err)
 	}
 	stored, err := d.q.DirectItemTextIDs(ctx, d.tx, p.Digests)
 	if err != nil {
-		return fmt.Errorf("ingest: look up item texts: %w", err)
+		return nil, fmt.Errorf("ingest: look up item texts: %w", err)
 	}
 	ids := make(map[string]int64, len(stored))
 	for _, r := range stored {
 		ids[string(r.Digest)] = r.ID
 	}
+	if len(d.textIDs)+len(p.Digests) > maxRemembered {
+		d.textIDs = make(map[itemText]int64)
+	}
 	for i, digest := range p.Digests {
 		id, ok := ids[string(digest)]
 		if !ok {
-			return fmt.Errorf("ingest: item text %q was not stored", p.Names[i])
+			return nil, fmt.Errorf("ingest: item text %q was not stored", p.Names[i])
 		}
 		t := itemText{p.Names[i], p.NamesKk[i], p.Descriptions[i]}
+		for _, at := range asked[t] {
+			out[at] = id
+		}
 		if !owned {
 			t = itemText{own(t.name), own(t.nameKk), own(t.description)}
 		}
 		d.textIDs[t] = id
 	}
-	return nil
+	return out, nil
 }
 
 // supplierRule is the tier rule the source's flags decide for a supplier not on the register and without

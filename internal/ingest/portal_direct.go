@@ -366,16 +366,17 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 	for i, l := range load {
 		texts[i] = itemText{t.text(l.point.name), t.text(l.point.nameKk), t.text(l.point.description)}
 	}
-	if err := d.resolveTexts(ctx, texts, true); err != nil {
+	textIDs, err := d.resolveTexts(ctx, texts, true)
+	if err != nil {
 		return err
 	}
-	err := d.itemRows.stream(ctx, d.tx, copyItems, len(load), func(i int) {
+	err = d.itemRows.stream(ctx, d.tx, copyItems, len(load), func(i int) {
 		l := load[i]
 		u := &rows[l.row]
 		plan := p.planRow(u.PlanID, l.point)
 		rule := tierRules[l.contract.rule]
 		kato := p.texts.text(l.point.kato)
-		d.itemRow(l.contract.id, dayTime(l.contract.signedOn), rule, tierOfRule(rule), u, &plan, kato)
+		d.itemRow(l.contract.id, dayTime(l.contract.signedOn), rule, tierOfRule(rule), u, &plan, textIDs[i], kato)
 		d.countRegion(l.contract.buyer, l.contract.deleted || u.Deleted, kato)
 	})
 	var pgErr *pgconn.PgError
