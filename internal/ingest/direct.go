@@ -27,7 +27,7 @@ type contractRecord struct {
 	plans    []dbq.StagePlansCopyFromParams
 	katos    []dbq.StagePlanKatosCopyFromParams
 
-	planIndex map[string]*dbq.StagePlansCopyFromParams // plansByID
+	prep *recordPrep // prepared
 }
 
 func (r *contractRecord) sourceID() string { return r.copies[0].SourceID }
@@ -40,7 +40,7 @@ func (r *contractRecord) absorb(o *contractRecord) {
 	r.units = append(r.units, o.units...)
 	r.plans = append(r.plans, o.plans...)
 	r.katos = append(r.katos, o.katos...)
-	r.planIndex = nil
+	r.prep = nil
 }
 
 // contract takes one record from a reader.
@@ -218,6 +218,7 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 }
 
 func (d *directLoader) add(ctx context.Context, s *stager, rec *contractRecord) error {
+	rec.prepared()
 	d.pending = append(d.pending, rec)
 	d.pendingItems += len(rec.units) + 1
 	if d.pendingItems >= copyChunk {
@@ -362,37 +363,79 @@ func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractR
 // contract, in tenge, with both parties, a plan point for every unit, no repeated unit and no amount the
 // merge would refuse, from a supplier whose tier the source's flags decide.
 func (d *directLoader) eligible(rec *contractRecord) bool {
-	c := rec.copies[0]
-	if c.Currency != "KZT" {
-		return false
+	p := rec.prepared()
+	return p.loadable && (p.supplier.BIN == nil || !d.referenced[*p.supplier.BIN])
+}
+
+// A recordPrep is what loading a record directly needs besides its rows, worked out on the goroutine that
+// read the record: the connection's goroutine paces a direct load, so it should only write.
+type recordPrep struct {
+	loadable        bool // eligible, but for the supplier's register entry, which the loader knows
+	buyer, supplier *dbq.StageSubjectsCopyFromParams
+	plans           []*dbq.StagePlansCopyFromParams // each unit's plan point
+	katos           []string                        // each unit's smallest KATO code, as the merge takes it
+}
+
+// prepared returns the record's recordPrep, working it out the first time.
+func (r *contractRecord) prepared() *recordPrep {
+	if r.prep != nil {
+		return r.prep
 	}
-	for _, o := range rec.copies[1:] {
+	p := &recordPrep{}
+	r.prep = p
+	c := r.copies[0]
+	p.buyer, p.supplier = r.party(c.CustomerBin), r.party(c.SupplierKey)
+	if c.Currency != "KZT" || p.buyer == nil || p.supplier == nil {
+		return p
+	}
+	for _, o := range r.copies[1:] {
 		if !sameContract(c, o) {
-			return false
+			return p
 		}
 	}
-	buyer, supplier := rec.party(c.CustomerBin), rec.party(c.SupplierKey)
-	if buyer == nil || supplier == nil || (supplier.BIN != nil && d.referenced[*supplier.BIN]) {
-		return false
-	}
+	p.plans, p.katos = make([]*dbq.StagePlansCopyFromParams, len(r.units)), make([]string, len(r.units))
+	byID, smallestKATO := r.plansByID(), r.smallestKATOs()
 	largest := max(deref(c.Total), deref(c.TotalAlt))
-	plans := rec.plansByID()
-	units := make(map[string]bool, len(rec.units))
+	units := make(map[string]bool, len(r.units))
 	var sum int64
-	for _, u := range rec.units {
-		if u.ContractSourceID != c.SourceID || plans[u.PlanID] == nil || units[u.SourceID] {
-			return false
+	for i, u := range r.units {
+		if p.plans[i] = byID(u.PlanID); u.ContractSourceID != c.SourceID || p.plans[i] == nil || units[u.SourceID] {
+			return p
 		}
 		units[u.SourceID] = true
 		largest = max(largest, u.Value, deref(u.ValueAlt), deref(u.UnitPrice))
 		if !u.Deleted {
 			if (u.Value > 0 && sum > largestAmount-u.Value) || (u.Value < 0 && sum < -largestAmount-u.Value) {
-				return false
+				return p
 			}
 			sum += u.Value
 		}
+		p.katos[i] = smallestKATO(u.PlanID)
 	}
-	return largest < largestAmount
+	p.loadable = largest < largestAmount
+	return p
+}
+
+// smallestKATOs finds each plan point's smallest KATO code, as the merge takes it.
+func (r *contractRecord) smallestKATOs() func(planID string) string {
+	if len(r.katos) <= 8 {
+		return func(planID string) string {
+			var smallest string
+			for _, k := range r.katos {
+				if k.PlanID == planID && (smallest == "" || k.KATO < smallest) {
+					smallest = k.KATO
+				}
+			}
+			return smallest
+		}
+	}
+	index := make(map[string]string, len(r.katos))
+	for _, k := range r.katos {
+		if have, ok := index[k.PlanID]; !ok || k.KATO < have {
+			index[k.PlanID] = k.KATO
+		}
+	}
+	return func(planID string) string { return index[planID] }
 }
 
 func hasPrefix(loc *atomic.Pointer[string], prefix string) bool {
@@ -493,9 +536,7 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 	d.lastLoaded.Store(new(recs[len(recs)-1].loc()))
 	var texts []itemText // the items' texts in the order they are written
 	for _, rec := range recs {
-		plans := rec.plansByID()
-		for _, u := range rec.units {
-			p := plans[u.PlanID]
+		for _, p := range rec.prepared().plans {
 			texts = append(texts, itemText{p.Name, p.NameKk, p.Description})
 		}
 	}
@@ -511,13 +552,12 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 		rec := recs[i]
 		c := rec.copies[0]
 		rule, tier := supplierRule(suppliers[i])
-		plans := rec.plansByID()
-		katos := smallestKATOs(rec.katos)
+		p := rec.prepared()
 		buyer := d.buyers[c.CustomerBin].id
 		for j := range rec.units {
 			u := &rec.units[j]
-			d.itemRow(ids[i], c.SignedOn, rule, tier, u, plans[u.PlanID], textIDs[nItems], katos[u.PlanID])
-			d.countRegion(buyer, c.Deleted || u.Deleted, katos[u.PlanID])
+			d.itemRow(ids[i], c.SignedOn, rule, tier, u, p.plans[j], textIDs[nItems], p.katos[j])
+			d.countRegion(buyer, c.Deleted || u.Deleted, p.katos[j])
 			nItems++
 		}
 	})
@@ -648,27 +688,23 @@ const (
     tier_rule, deleted) FROM STDIN WITH (FORMAT binary)`
 )
 
-// plansByID indexes the record's plan points, the last row of each as the merge takes it; eligible and
-// load both use it, so it is built once.
-func (r *contractRecord) plansByID() map[string]*dbq.StagePlansCopyFromParams {
-	if r.planIndex == nil {
-		r.planIndex = make(map[string]*dbq.StagePlansCopyFromParams, len(r.plans))
-		for j := range r.plans {
-			r.planIndex[r.plans[j].PlanID] = &r.plans[j]
+// plansByID finds the record's plan points by id, the last row of each as the merge takes it.
+func (r *contractRecord) plansByID() func(id string) *dbq.StagePlansCopyFromParams {
+	if len(r.plans) <= 8 { // a template row's record, or a few: a scan beats building a map
+		return func(id string) *dbq.StagePlansCopyFromParams {
+			for j := len(r.plans) - 1; j >= 0; j-- {
+				if r.plans[j].PlanID == id {
+					return &r.plans[j]
+				}
+			}
+			return nil
 		}
 	}
-	return r.planIndex
-}
-
-// smallestKATOs maps each plan point to its smallest KATO code, as the merge takes it.
-func smallestKATOs(katos []dbq.StagePlanKatosCopyFromParams) map[string]string {
-	out := make(map[string]string, len(katos))
-	for _, k := range katos {
-		if have, ok := out[k.PlanID]; !ok || k.KATO < have {
-			out[k.PlanID] = k.KATO
-		}
+	index := make(map[string]*dbq.StagePlansCopyFromParams, len(r.plans))
+	for j := range r.plans {
+		index[r.plans[j].PlanID] = &r.plans[j]
 	}
-	return out
+	return func(id string) *dbq.StagePlansCopyFromParams { return index[id] }
 }
 
 // tierOfRule mirrors the SQL function tier_of_rule.
@@ -694,14 +730,14 @@ func (d *directLoader) upsertParties(ctx context.Context, recs []*contractRecord
 		}
 	}
 	for _, rec := range recs {
-		c := rec.copies[0]
-		b := rec.party(c.CustomerBin)
+		prep := rec.prepared()
+		b := prep.buyer
 		nextBuyer := buyerState{nameKK: b.NameKk, nameRu: b.NameRu, buyerType: b.BuyerType}
 		if known := d.buyers[b.Identifier]; known == nil || !known.same(nextBuyer) {
 			d.buyers[b.Identifier] = &nextBuyer
 			queue(&buyers, "b", b.Identifier)
 		}
-		s := rec.party(c.SupplierKey)
+		s := prep.supplier
 		next := supplierState{bin: deref(s.BIN), nameKK: s.NameKk, nameRu: s.NameRu, country: s.Country,
 			resident: s.Resident, producer: s.Producer, flag: s.SupplierFlag, nationalCompany: s.NationalCompany}
 		known := d.suppliers[s.Identifier]
