@@ -342,7 +342,8 @@ RETURNING id;
 
 -- name: ImportDeferrableIndexes :many
 -- The secondary indexes of contracts and contract_items, listed only while contracts is empty: an initial
--- load drops them and builds them after loading (deferIndexes). Unique indexes stay: the load relies on them.
+-- load drops them and builds them after loading (deferIndexes). Unique indexes stay: the load relies on them,
+-- all but one (ImportDeferrableItemKey).
 SELECT (quote_ident(n.nspname) || '.' || quote_ident(c.relname))::text AS name,
        pg_get_indexdef(i.indexrelid)::text AS definition
 FROM pg_catalog.pg_index i
@@ -352,3 +353,12 @@ WHERE i.indrelid IN ('contracts'::regclass, 'contract_items'::regclass) AND NOT 
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid)
   AND NOT EXISTS (SELECT 1 FROM contracts)
 ORDER BY c.relname;
+
+-- name: ImportDeferrableItemKey :many
+-- The primary key of contract_items, listed only while contracts is empty. An initial load of records that
+-- carry their items writes no item twice (the direct load takes one copy of a contract, with distinct units),
+-- so it drops the key and adds it again after loading, which checks it all the same (deferIndexes).
+SELECT quote_ident(k.conname)::text AS name, pg_get_constraintdef(k.oid)::text AS definition
+FROM pg_catalog.pg_constraint k
+WHERE k.conrelid = 'contract_items'::regclass AND k.contype = 'p'
+  AND NOT EXISTS (SELECT 1 FROM contracts);

@@ -203,7 +203,8 @@ type ImportDeferrableIndexesRow struct {
 }
 
 // The secondary indexes of contracts and contract_items, listed only while contracts is empty: an initial
-// load drops them and builds them after loading (deferIndexes). Unique indexes stay: the load relies on them.
+// load drops them and builds them after loading (deferIndexes). Unique indexes stay: the load relies on them,
+// all but one (ImportDeferrableItemKey).
 func (q *Queries) ImportDeferrableIndexes(ctx context.Context, db DBTX) ([]ImportDeferrableIndexesRow, error) {
 	rows, err := db.Query(ctx, importDeferrableIndexes)
 	if err != nil {
@@ -213,6 +214,41 @@ func (q *Queries) ImportDeferrableIndexes(ctx context.Context, db DBTX) ([]Impor
 	items := []ImportDeferrableIndexesRow{}
 	for rows.Next() {
 		var i ImportDeferrableIndexesRow
+		if err := rows.Scan(&i.Name, &i.Definition); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const importDeferrableItemKey = `-- name: ImportDeferrableItemKey :many
+SELECT quote_ident(k.conname)::text AS name, pg_get_constraintdef(k.oid)::text AS definition
+FROM pg_catalog.pg_constraint k
+WHERE k.conrelid = 'contract_items'::regclass AND k.contype = 'p'
+  AND NOT EXISTS (SELECT 1 FROM contracts)
+`
+
+type ImportDeferrableItemKeyRow struct {
+	Name       string
+	Definition string
+}
+
+// The primary key of contract_items, listed only while contracts is empty. An initial load of records that
+// carry their items writes no item twice (the direct load takes one copy of a contract, with distinct units),
+// so it drops the key and adds it again after loading, which checks it all the same (deferIndexes).
+func (q *Queries) ImportDeferrableItemKey(ctx context.Context, db DBTX) ([]ImportDeferrableItemKeyRow, error) {
+	rows, err := db.Query(ctx, importDeferrableItemKey)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ImportDeferrableItemKeyRow{}
+	for rows.Next() {
+		var i ImportDeferrableItemKeyRow
 		if err := rows.Scan(&i.Name, &i.Definition); err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -33,37 +34,74 @@ func contractIndexes(t *testing.T, ctx context.Context, pool *pgxpool.Pool) map[
 	return out
 }
 
-// An import into an empty database builds the secondary indexes after loading, as the schema defines them;
-// a failed one leaves them as they were, and a later import keeps them up as it writes.
+// An import into an empty database builds the secondary indexes after loading, as the schema defines them,
+// and for records that carry their items the primary key of contract_items too; a failed one leaves them
+// as they were, and a later import keeps them up as it writes.
 func TestInitialLoadBuildsIndexesAfter(t *testing.T) {
 	t.Parallel()
-	e := setup(t)
-	migrated := contractIndexes(t, e.ctx, e.pool)
 	secondary := []string{"contracts_batch_idx", "contracts_buyer_idx", "contracts_signed_idx", "contracts_supplier_idx", "contract_items_category_idx"}
-	for _, name := range secondary {
-		require.Contains(t, migrated, name)
+	csvFile := func(t *testing.T, rows string) string {
+		path := filepath.Join(t.TempDir(), "items.csv")
+		writeFile(t, path, readFile(t, filepath.Join("testdata", "items.csv"))+rows)
+		return path
 	}
+	for _, tc := range []struct {
+		name                string
+		rebuilt             []string
+		failed, first, next func(t *testing.T, e env) error
+	}{
+		{
+			name:    "portal",
+			rebuilt: secondary,
+			failed: func(t *testing.T, e env) error {
+				bad := goodTree()
+				bad["contract-units/page-000001.json"] = page(`{"id": 2001, "contract_id": 1001, "pln_point_id": 3001, "total_sum_wnds": "many"}`)
+				_, err := e.importPortal(t, writeTree(t, bad), 0)
+				return err
+			},
+			first: func(t *testing.T, e env) error { _, err := e.importPortal(t, portalSmall, 0); return err },
+			next:  func(t *testing.T, e env) error { _, err := e.importPortal(t, portalUpdate, 0); return err },
+		},
+		{
+			name:    "csv",
+			rebuilt: append(slices.Clone(secondary), "contract_items_pkey"),
+			failed: func(t *testing.T, e env) error {
+				_, err := e.importCSV(t, csvFile(t, "C-X,2016-13-45,100140000001,x,100240000003,x,KZ,no,1,141012.100.000001,x,1,шт,1,1,KZT\n"), 0)
+				return err
+			},
+			first: func(t *testing.T, e env) error { _, err := e.importCSV(t, csvFile(t, ""), 0); return err },
+			next:  func(t *testing.T, e env) error { _, err := e.importCSV(t, csvFile(t, ""), 0); return err },
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := setup(t)
+			migrated := contractIndexes(t, e.ctx, e.pool)
+			for _, name := range tc.rebuilt {
+				require.Contains(t, migrated, name)
+			}
 
-	bad := goodTree()
-	bad["contract-units/page-000001.json"] = page(`{"id": 2001, "contract_id": 1001, "pln_point_id": 3001, "total_sum_wnds": "many"}`)
-	_, err := e.importPortal(t, writeTree(t, bad), 0)
-	require.Error(t, err)
-	require.Equal(t, migrated, contractIndexes(t, e.ctx, e.pool), "a failed import leaves the indexes as they were")
+			require.Error(t, tc.failed(t, e))
+			require.Equal(t, migrated, contractIndexes(t, e.ctx, e.pool), "a failed import leaves the indexes as they were")
 
-	_, err = e.importPortal(t, portalSmall, 0)
-	require.NoError(t, err)
-	built := contractIndexes(t, e.ctx, e.pool)
-	require.Len(t, built, len(migrated))
-	for name, ix := range migrated {
-		require.Equal(t, ix.definition, built[name].definition, name)
-		if slices.Contains(secondary, name) {
-			require.NotEqual(t, ix.oid, built[name].oid, "%s was built after the load", name)
-		} else {
-			require.Equal(t, ix.oid, built[name].oid, "%s, unique, stays", name)
-		}
+			require.NoError(t, tc.first(t, e))
+			built := contractIndexes(t, e.ctx, e.pool)
+			require.Len(t, built, len(migrated))
+			for name, ix := range migrated {
+				require.Equal(t, ix.definition, built[name].definition, name)
+				if slices.Contains(tc.rebuilt, name) {
+					require.NotEqual(t, ix.oid, built[name].oid, "%s was built after the load", name)
+				} else {
+					require.Equal(t, ix.oid, built[name].oid, "%s, unique, stays", name)
+				}
+			}
+			var keyColumns string
+			require.NoError(t, e.pool.QueryRow(e.ctx, `SELECT pg_get_constraintdef(oid) FROM pg_constraint
+				WHERE conrelid = 'contract_items'::regclass AND contype = 'p' AND conname = 'contract_items_pkey'`).Scan(&keyColumns))
+			require.Equal(t, "PRIMARY KEY (contract_id, source_id)", keyColumns)
+
+			require.NoError(t, tc.next(t, e))
+			require.Equal(t, built, contractIndexes(t, e.ctx, e.pool), "contracts are stored: the indexes are kept up")
+		})
 	}
-
-	_, err = e.importPortal(t, portalUpdate, 0)
-	require.NoError(t, err)
-	require.Equal(t, built, contractIndexes(t, e.ctx, e.pool), "contracts are stored: the indexes are kept up")
 }

@@ -177,13 +177,13 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	// Only a direct load gains: the staged merge writes after the indexes are built.
 	deferred := &deferredIndexes{}
 	if !opts.Staged && directFormats[opts.Format] {
-		if deferred, err = deferIndexes(ctx, tx, im.q); err != nil {
+		if deferred, err = deferIndexes(ctx, tx, im.q, opts.Format != "portal"); err != nil {
 			return err
 		}
 	}
-	if len(deferred.defs) > 0 {
+	if n := deferred.count(); n > 0 {
 		im.log.Info("no contracts are stored yet: indexes are built after the load, and readers of contracts wait until the import ends",
-			"batch", res.BatchID, "indexes", len(deferred.defs))
+			"batch", res.BatchID, "indexes", n)
 	}
 	st, err := im.read(ctx, tx, opts, readInput, source, classifier, errs, res.BatchID)
 	if err != nil {
