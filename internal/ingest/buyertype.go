@@ -31,18 +31,20 @@ var buyerKinds = []struct {
 
 // buyerTypes remembers buyerType for names already seen: the template and OCDS repeat a buyer's names on
 // every item or release, and matching them cost a fifth of reading a CSV.
-type buyerTypes map[string]string
+type buyerTypes map[buyerNames]string
 
-// of is buyerType(false, names...), remembered.
-func (m *buyerTypes) of(names ...string) string {
-	key := strings.Join(names, "\x00")
+type buyerNames struct{ ru, kk string }
+
+// of is buyerType(false, ru, kk), remembered.
+func (m *buyerTypes) of(ru, kk string) string {
+	key := buyerNames{ru, kk}
 	if t, ok := (*m)[key]; ok {
 		return t
 	}
-	if *m == nil || len(*m) >= 100_000 { // bounded: a file of ever new names forgets the old ones
+	if *m == nil || len(*m) >= maxRemembered { // bounded: a file of ever new names forgets the old ones
 		*m = buyerTypes{}
 	}
-	t := buyerType(false, names...)
-	(*m)[key] = t
+	t := buyerType(false, ru, kk)
+	(*m)[buyerNames{own(ru), own(kk)}] = t // a name may share its record's memory
 	return t
 }

@@ -123,6 +123,25 @@ type supplierState struct {
 	loaded                   bool // items were loaded with these flags
 }
 
+// marks maps strings to numbers without keeping the strings that update them, which may share their
+// record's memory: a map assignment stores the key it is given.
+type marks map[string]*int64
+
+func (m marks) set(k string, v int64) {
+	if p, ok := m[k]; ok {
+		*p = v
+		return
+	}
+	m[own(k)] = &v
+}
+
+func (m marks) at(k string) int64 {
+	if p, ok := m[k]; ok {
+		return *p
+	}
+	return 0
+}
+
 // directLoader loads the records of contracts an import creates straight into contracts and contract_items,
 // skipping the staging tables and the merge: for an initial load that is nearly every record. A record goes
 // through staging instead when the merge's rules could decide it differently: its contract is stored already
@@ -157,7 +176,7 @@ type directLoader struct {
 	// Where each party was last read, counting records, when it was staged and when it was loaded: the
 	// merge gives a party the staged values, which must not win over a later direct record's.
 	decided            int64
-	stagedAt, loadedAt map[string]int64
+	stagedAt, loadedAt marks
 
 	contracts, items int64 // loaded so far
 
@@ -194,7 +213,7 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 		tx: tx, q: q, source: source, batchID: batchID, knownSeed: maphash.MakeSeed(),
 		referenced: make(map[string]bool, len(bins)), regions: make(map[string]bool, len(codes)),
 		buyers: map[string]*buyerState{}, suppliers: map[string]*supplierState{}, changed: map[int64]bool{},
-		stagedAt: map[string]int64{}, loadedAt: map[string]int64{},
+		stagedAt: marks{}, loadedAt: marks{},
 		regionCounts: map[buyerRegion]int64{}, newBuyers: map[int64]bool{}, stagedBuyers: map[string]bool{},
 		mergedInto: map[int64]bool{}, textIDs: map[itemText]int64{},
 	}
@@ -340,13 +359,16 @@ func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractR
 		if count[rec.sourceID()] == 1 && d.eligible(rec) {
 			load = append(load, rec)
 			c := rec.copies[0]
-			d.loadedAt[c.CustomerBin], d.loadedAt[c.SupplierKey] = d.decided, d.decided
+			d.loadedAt.set(c.CustomerBin, d.decided)
+			d.loadedAt.set(c.SupplierKey, d.decided)
 			continue
 		}
 		for _, p := range rec.subjects {
-			d.stagedAt[p.Identifier] = d.decided
+			d.stagedAt.set(p.Identifier, d.decided)
 		}
-		d.stagedBuyers[rec.copies[0].CustomerBin] = true
+		if b := rec.copies[0].CustomerBin; !d.stagedBuyers[b] {
+			d.stagedBuyers[own(b)] = true
+		}
 		if err := s.stage(ctx, rec); err != nil {
 			return err
 		}
@@ -734,7 +756,10 @@ func (d *directLoader) upsertParties(ctx context.Context, recs []*contractRecord
 		b := prep.buyer
 		nextBuyer := buyerState{nameKK: b.NameKk, nameRu: b.NameRu, buyerType: b.BuyerType}
 		if known := d.buyers[b.Identifier]; known == nil || !known.same(nextBuyer) {
-			d.buyers[b.Identifier] = &nextBuyer
+			// What the loader keeps must not share its record's memory, nor must the key: an assignment
+			// stores the key it is given.
+			nextBuyer.nameKK, nextBuyer.nameRu = own(nextBuyer.nameKK), own(nextBuyer.nameRu)
+			d.buyers[own(b.Identifier)] = &nextBuyer
 			queue(&buyers, "b", b.Identifier)
 		}
 		s := prep.supplier
@@ -751,7 +776,8 @@ func (d *directLoader) upsertParties(ctx context.Context, recs []*contractRecord
 				d.changed[known.id] = true
 			}
 		}
-		d.suppliers[s.Identifier] = &next
+		next.bin, next.nameKK, next.nameRu, next.country = own(next.bin), own(next.nameKK), own(next.nameRu), own(next.country)
+		d.suppliers[own(s.Identifier)] = &next
 		queue(&suppliers, "s", s.Identifier)
 	}
 	return d.writeParties(ctx, buyers, suppliers)
@@ -818,12 +844,12 @@ func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs [
 func (d *directLoader) reassertParties(ctx context.Context) error {
 	var buyers, suppliers []string
 	for id := range d.buyers {
-		if staged, ok := d.stagedAt[id]; ok && d.loadedAt[id] > staged {
+		if staged, ok := d.stagedAt[id]; ok && d.loadedAt.at(id) > *staged {
 			buyers = append(buyers, id)
 		}
 	}
 	for id := range d.suppliers {
-		if staged, ok := d.stagedAt[id]; ok && d.loadedAt[id] > staged {
+		if staged, ok := d.stagedAt[id]; ok && d.loadedAt.at(id) > *staged {
 			suppliers = append(suppliers, id)
 		}
 	}

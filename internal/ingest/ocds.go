@@ -146,11 +146,9 @@ type ocdsReader struct {
 
 // decode reads the next value of dec.
 func (o *ocdsReader) decode(dec tokenStream) (any, error) {
-	var v any
 	std, ok := dec.(stdStream)
 	if !ok {
-		err := dec.Decode(&v)
-		return v, err
+		return dec.(*lineTokens).value(), nil
 	}
 	var raw json.RawMessage
 	if err := std.Decoder.Decode(&raw); err != nil {
@@ -164,6 +162,7 @@ func (o *ocdsReader) decode(dec tokenStream) (any, error) {
 	}
 	inner := json.NewDecoder(bytes.NewReader(raw))
 	inner.UseNumber()
+	var v any
 	err := stdStream{inner}.Decode(&v)
 	return v, err
 }
@@ -1913,18 +1912,14 @@ func (r *ocdsRelease) org(ref node) (*ocdsOrg, error) {
 	if err != nil {
 		return nil, err
 	}
-	var name, scheme, iid, legal, code, countryName string
-	for _, f := range []struct {
-		n   node
-		out *string
-	}{
-		{src.get("name"), &name}, {ident.get("scheme"), &scheme}, {ident.get("id"), &iid},
-		{ident.get("legalName"), &legal}, {addr.get("country"), &code}, {addr.get("countryName"), &countryName},
-	} {
-		if *f.out, err = f.n.text(); err != nil {
+	var texts [6]string // name, scheme, iid, legal, code, countryName
+	for i, n := range [...]node{src.get("name"), ident.get("scheme"), ident.get("id"), ident.get("legalName"),
+		addr.get("country"), addr.get("countryName")} {
+		if texts[i], err = n.text(); err != nil {
 			return nil, err
 		}
 	}
+	name, scheme, iid, legal, code, countryName := texts[0], texts[1], texts[2], texts[3], texts[4], texts[5]
 	if name == "" {
 		if name, err = ref.get("name").text(); err != nil {
 			return nil, err
@@ -1973,6 +1968,6 @@ func (r *ocdsRelease) subject(org *ocdsOrg) dbq.StageSubjectsCopyFromParams {
 		NameRu:     org.name,
 		Country:    org.country,
 		Resident:   r.o.st.residentOf(nil, org.country),
-		BuyerType:  r.o.st.buyerTypes.of(org.name),
+		BuyerType:  r.o.st.buyerTypes.of(org.name, ""),
 	}
 }

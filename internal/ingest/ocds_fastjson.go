@@ -64,7 +64,7 @@ type lineTokens struct {
 type lineToken struct {
 	kind  byte // '{' '}' '[' ']' '"' (a string or a key) '0' (a number) 't' 'f' 'n'
 	text  string
-	value any   // a container's whole value, for Decode
+	value any   // a container's whole value, for Decode; a string's or a number's value as a json.Token
 	close int32 // a container's closing token
 	end   int64 // the offset just past the token (past the whole container for its closing token)
 }
@@ -73,10 +73,8 @@ func (l *lineTokens) token(t lineToken) json.Token {
 	switch t.kind {
 	case '{', '}', '[', ']':
 		return json.Delim(t.kind)
-	case '"':
-		return t.text
-	case '0':
-		return json.Number(t.text)
+	case '"', '0':
+		return t.value // the value the parser made, boxed once
 	case 't':
 		return true
 	case 'f':
@@ -103,16 +101,19 @@ func (l *lineTokens) More() bool {
 }
 
 func (l *lineTokens) Decode(v any) error {
-	t := l.toks[l.next]
-	switch t.kind {
-	case '{', '[':
-		*v.(*any) = t.value
-		l.next = int(t.close) + 1
-	default:
-		*v.(*any) = l.token(t)
-		l.next++
-	}
+	*v.(*any) = l.value()
 	return nil
+}
+
+// value reads the next value, as Decode would.
+func (l *lineTokens) value() any {
+	t := l.toks[l.next]
+	if t.kind == '{' || t.kind == '[' {
+		l.next = int(t.close) + 1
+		return t.value
+	}
+	l.next++
+	return l.token(t)
 }
 
 func (l *lineTokens) InputOffset() int64 {
@@ -134,7 +135,7 @@ type lineParser struct {
 	b    []byte
 	i    int
 	toks []lineToken
-	keys map[string]string // keys repeat on every line: one copy each
+	keys map[string]any // keys repeat on every line: one copy each, boxed
 	// The fields and elements of the containers being read; each container takes an exact copy of its own
 	// when it closes, rather than growing a map or slice of its own.
 	fields []field
@@ -160,7 +161,7 @@ func (p *lineParser) parseLineJSON(line []byte) (ok bool) {
 	clear(p.elems)
 	p.fields, p.elems = p.fields[:0], p.elems[:0]
 	if p.keys == nil || len(p.keys) > maxRemembered {
-		p.keys = map[string]string{}
+		p.keys = map[string]any{}
 	}
 	p.space()
 	if p.root, ok = p.value(0); !ok {
@@ -195,15 +196,17 @@ func (p *lineParser) value(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		p.toks = append(p.toks, lineToken{kind: '"', text: s, end: int64(p.i)})
-		return s, true
+		var v any = s
+		p.toks = append(p.toks, lineToken{kind: '"', text: s, value: v, end: int64(p.i)})
+		return v, true
 	case c == '-' || (c >= '0' && c <= '9'):
 		n, ok := p.number()
 		if !ok {
 			return nil, false
 		}
-		p.toks = append(p.toks, lineToken{kind: '0', text: n, end: int64(p.i)})
-		return json.Number(n), true
+		var v any = json.Number(n)
+		p.toks = append(p.toks, lineToken{kind: '0', text: n, value: v, end: int64(p.i)})
+		return v, true
 	case c == 't':
 		return true, p.literal("true", 't')
 	case c == 'f':
@@ -236,11 +239,11 @@ func (p *lineParser) object(depth int) (any, bool) {
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
 			return nil, false
 		}
-		key, ok := p.key()
+		key, boxed, ok := p.key()
 		if !ok {
 			return nil, false
 		}
-		p.toks = append(p.toks, lineToken{kind: '"', text: key, end: int64(p.i)})
+		p.toks = append(p.toks, lineToken{kind: '"', text: key, value: boxed, end: int64(p.i)})
 		p.space()
 		if p.i >= len(p.b) || p.b[p.i] != ':' {
 			return nil, false
@@ -316,19 +319,19 @@ func (p *lineParser) closeContainer(open int, kind byte, v any) any {
 	return v
 }
 
-// key reads an object key, one copy per distinct key.
-func (p *lineParser) key() (string, bool) {
+// key reads an object key, one copy per distinct key, also as a json.Token.
+func (p *lineParser) key() (string, any, bool) {
 	start, end, ok := p.plainString()
 	if !ok {
-		return "", false
+		return "", nil, false
 	}
 	raw := p.b[start:end]
 	if k, found := p.keys[string(raw)]; found {
-		return k, true
+		return k.(string), k, true
 	}
-	k := string(raw)
-	p.keys[k] = k
-	return k, true
+	var k any = string(raw)
+	p.keys[k.(string)] = k
+	return k.(string), k, true
 }
 
 // str reads a string value; one with escapes is read by encoding/json itself.

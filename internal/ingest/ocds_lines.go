@@ -12,8 +12,9 @@ import (
 )
 
 // jsonLines reads JSON Lines: one document per line, each line on its own, so a broken line is one bad
-// record and the lines after it are still read. Lines are parsed on several goroutines and taken in file
-// order, so the records, the errors and the outcome are those of reading the lines one after the other.
+// record and the lines after it are still read. Lines are parsed on several goroutines, in runs, and taken
+// in file order, so the records, the errors and the outcome are those of reading the lines one after the
+// other.
 func (o *ocdsReader) jsonLines(r io.Reader) error {
 	ctx, cancel := context.WithCancel(o.ctx)
 	defer cancel()
@@ -35,7 +36,15 @@ func (o *ocdsReader) jsonLines(r io.Reader) error {
 			w := &stager{classifier: o.st.classifier, home: o.st.home, worker: true, collect: true}
 			lines := &lineParser{}
 			for j := range work {
-				j.out <- o.parseLine(ctx, w, lines, j)
+				results := make([]lineResult, 0, len(j.lines))
+				for i, line := range j.lines {
+					res := o.parseLine(ctx, w, lines, line, j.numbers[i], j.docs+i == 0)
+					results = append(results, res)
+					if res.err != nil {
+						break // the import stops at this line
+					}
+				}
+				j.out <- results
 			}
 		}()
 	}
@@ -45,13 +54,21 @@ func (o *ocdsReader) jsonLines(r io.Reader) error {
 	return err
 }
 
-// lineJob is one line for a parsing worker, or the reason the file cannot be read on.
+// Lines go to the parsing workers in runs: handing over each line on its own cost more in waiting for
+// the goroutines to be scheduled than the workers gained.
+const (
+	linesPerJob = 64
+	bytesPerJob = 256 << 10
+)
+
+// lineJob is a run of lines for a parsing worker, and the reason the file cannot be read past them.
 type lineJob struct {
-	n     int
-	line  []byte
-	first bool
-	stop  error // a file error: nothing after this line can be read
-	out   chan lineResult
+	lines   [][]byte
+	numbers []int // each line's number in the file
+	docs    int   // the documents before the first line
+	size    int
+	stop    error // a file error after the lines: nothing after them can be read
+	out     chan []lineResult
 }
 
 // lineResult is what a worker made of a line.
@@ -62,13 +79,13 @@ type lineResult struct {
 	err     error
 }
 
-// readLines hands every non-blank line to ordered and to work, or a file error to ordered alone.
+// readLines hands runs of non-blank lines to ordered and to work, the last one with a file error if any.
 func readLines(ctx context.Context, r io.Reader, ordered, work chan<- lineJob) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	docs := 0
+	job := lineJob{out: make(chan []lineResult, 1)}
 	for n := 1; ; n++ {
 		line, rerr := readLine(br, nil) // each line is handed over, so each gets its own buffer
-		job := lineJob{n: n, out: make(chan lineResult, 1)}
 		switch {
 		case errors.Is(rerr, errLineTooLong):
 			job.stop = fileErrorf("line %d is longer than %d MiB: is the file really JSON Lines (one document per line)?", n, ocdsMaxLine>>20)
@@ -76,39 +93,43 @@ func readLines(ctx context.Context, r io.Reader, ordered, work chan<- lineJob) {
 			job.stop = fileErrorf("cannot read line %d: %v", n, rerr)
 		case len(bytes.TrimSpace(line)) > 0:
 			docs++
-			job.line, job.first = line, docs == 1
+			job.lines, job.numbers = append(job.lines, line), append(job.numbers, n)
+			job.size += len(line)
 		case rerr == io.EOF && docs == 0:
 			job.stop = fileErrorf("file is empty")
-		case rerr == io.EOF:
+		}
+		last := job.stop != nil || rerr == io.EOF
+		if !last && len(job.lines) < linesPerJob && job.size < bytesPerJob {
+			continue
+		}
+		if len(job.lines) == 0 && job.stop == nil {
 			return
-		default:
-			continue // a blank line
 		}
 		select {
 		case ordered <- job:
 		case <-ctx.Done():
 			return
 		}
-		if job.stop != nil {
+		if len(job.lines) > 0 {
+			select {
+			case work <- job:
+			case <-ctx.Done():
+				return
+			}
+		}
+		if last {
 			return
 		}
-		select {
-		case work <- job:
-		case <-ctx.Done():
-			return
-		}
-		if rerr == io.EOF {
-			return
-		}
+		job = lineJob{docs: docs, out: make(chan []lineResult, 1)}
 	}
 }
 
 // parseLine reads one line into the worker's collecting stager.
-func (o *ocdsReader) parseLine(ctx context.Context, w *stager, lines *lineParser, j lineJob) lineResult {
+func (o *ocdsReader) parseLine(ctx context.Context, w *stager, lines *lineParser, line []byte, n int, first bool) lineResult {
 	var res lineResult
 	w.collected, w.records = nil, 0
 	wo := &ocdsReader{ctx: ctx, st: w, errs: &res.errs, rel: o.rel, lines: lines}
-	res.err = wo.jsonLine(j.line, j.n, j.first)
+	res.err = wo.jsonLine(line, n, first)
 	res.records, res.counted = w.collected, w.records
 	return res
 }
@@ -116,25 +137,30 @@ func (o *ocdsReader) parseLine(ctx context.Context, w *stager, lines *lineParser
 // takeLines hands the lines' records to the reader's stager in file order.
 func (o *ocdsReader) takeLines(ctx context.Context, ordered <-chan lineJob) error {
 	for j := range ordered {
+		if len(j.lines) > 0 {
+			var results []lineResult
+			select {
+			case results = <-j.out:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			for i := range results {
+				res := &results[i]
+				o.errs.merge(&res.errs)
+				if res.err != nil {
+					return res.err
+				}
+				for _, rec := range res.records {
+					if err := o.st.contract(o.ctx, rec); err != nil {
+						return err
+					}
+				}
+				o.st.countedN(res.counted)
+			}
+		}
 		if j.stop != nil {
 			return j.stop
 		}
-		var res lineResult
-		select {
-		case res = <-j.out:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		o.errs.merge(&res.errs)
-		if res.err != nil {
-			return res.err
-		}
-		for _, rec := range res.records {
-			if err := o.st.contract(o.ctx, rec); err != nil {
-				return err
-			}
-		}
-		o.st.countedN(res.counted)
 	}
 	return ctx.Err()
 }

@@ -288,7 +288,7 @@ func (s *stager) countryOf(name string) string {
 	if s.countries == nil || len(s.countries) >= maxRemembered {
 		s.countries = make(map[string]string)
 	}
-	s.countries[name] = c
+	s.countries[own(name)] = c // a name may share its record's memory
 	return c
 }
 
