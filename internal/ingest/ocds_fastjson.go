@@ -1,9 +1,9 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
-	"slices"
 	"unicode/utf8"
 )
 
@@ -136,11 +136,26 @@ type lineParser struct {
 	i    int
 	toks []lineToken
 	keys map[string]any // keys repeat on every line: one copy each, boxed
-	// The fields and elements of the containers being read; each container takes an exact copy of its own
-	// when it closes, rather than growing a map or slice of its own.
+	// The fields and elements of the containers being read; each container takes its own when it closes,
+	// rather than growing a map or slice of its own.
 	fields []field
 	elems  []any
 	root   any // the value read
+	// A line's containers are many and small and live as long as one another, so they are cut from a few
+	// allocations of the line's own: objects from a slab that the line's '{' bound, fields from one copy
+	// of flat, where the objects' fields gather, made when the line ends, and array elements from slabs
+	// that double.
+	objs      []object
+	elemsSlab []any
+	elemsNext int
+	flat      []field
+	runs      []fieldRun
+}
+
+// fieldRun is where an object's fields are in flat.
+type fieldRun struct {
+	o      *object
+	off, n int
 }
 
 // maxLineDepth keeps deep nesting (which encoding/json refuses past 10,000) for encoding/json to judge.
@@ -157,18 +172,36 @@ func (p *lineParser) parseValue(b []byte) (v any, ok bool) {
 // parseLineJSON parses a line holding one JSON value into p's tokens; ok is false when encoding/json must.
 func (p *lineParser) parseLineJSON(line []byte) (ok bool) {
 	p.b, p.i, p.toks = line, 0, p.toks[:0]
-	clear(p.fields) // a line that failed part-way leaves its fields behind
-	clear(p.elems)
-	p.fields, p.elems = p.fields[:0], p.elems[:0]
 	if p.keys == nil || len(p.keys) > maxRemembered {
 		p.keys = map[string]any{}
 	}
+	p.objs = make([]object, bytes.Count(line, []byte{'{'}))
+	p.elemsNext = 16
+	defer p.reset() // the parser keeps nothing of the line
 	p.space()
 	if p.root, ok = p.value(0); !ok {
 		return false
 	}
 	p.space()
-	return p.i == len(p.b)
+	if p.i != len(p.b) {
+		return false
+	}
+	fields := make([]field, len(p.flat))
+	copy(fields, p.flat)
+	for _, r := range p.runs {
+		r.o.fields = fields[r.off : r.off+r.n : r.off+r.n]
+	}
+	return true
+}
+
+// reset forgets the line read; a line that failed part-way leaves its fields and elements behind.
+func (p *lineParser) reset() {
+	clear(p.fields)
+	clear(p.elems)
+	clear(p.flat)
+	clear(p.runs)
+	p.fields, p.elems, p.flat, p.runs = p.fields[:0], p.elems[:0], p.flat[:0], p.runs[:0]
+	p.objs, p.elemsSlab = nil, nil
 }
 
 func (p *lineParser) space() {
@@ -233,7 +266,7 @@ func (p *lineParser) object(depth int) (any, bool) {
 	first := len(p.fields)
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == '}' {
-		return p.closeContainer(open, '}', &object{fields: []field{}}), true
+		return p.closeContainer(open, '}', p.closeObject(first)), true
 	}
 	for {
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
@@ -264,7 +297,7 @@ func (p *lineParser) object(depth int) (any, bool) {
 			p.i++
 			p.space()
 		case '}':
-			return p.closeContainer(open, '}', &object{fields: popFrom(&p.fields, first)}), true
+			return p.closeContainer(open, '}', p.closeObject(first)), true
 		default:
 			return nil, false
 		}
@@ -295,7 +328,16 @@ func (p *lineParser) array(depth int) (any, bool) {
 			p.i++
 			p.space()
 		case ']':
-			a := popFrom(&p.elems, first)
+			n := len(p.elems) - first
+			if n > len(p.elemsSlab) {
+				p.elemsSlab = make([]any, max(n, p.elemsNext))
+				p.elemsNext *= 2
+			}
+			a := p.elemsSlab[:n:n]
+			p.elemsSlab = p.elemsSlab[n:]
+			copy(a, p.elems[first:])
+			clear(p.elems[first:])
+			p.elems = p.elems[:first]
 			return p.closeContainer(open, ']', a), true
 		default:
 			return nil, false
@@ -303,12 +345,16 @@ func (p *lineParser) array(depth int) (any, bool) {
 	}
 }
 
-// popFrom takes a closed container's own copy of its part of a stack, from first on, and shrinks the stack.
-func popFrom[T any](stack *[]T, first int) []T {
-	own := slices.Clone((*stack)[first:])
-	clear((*stack)[first:])
-	*stack = (*stack)[:first]
-	return own
+// closeObject takes the next object of the slab, whose fields, those on the stack from first on, move to
+// flat until the line ends.
+func (p *lineParser) closeObject(first int) *object {
+	o := &p.objs[0]
+	p.objs = p.objs[1:]
+	p.runs = append(p.runs, fieldRun{o: o, off: len(p.flat), n: len(p.fields) - first})
+	p.flat = append(p.flat, p.fields[first:]...)
+	clear(p.fields[first:])
+	p.fields = p.fields[:first]
+	return o
 }
 
 func (p *lineParser) closeContainer(open int, kind byte, v any) any {
