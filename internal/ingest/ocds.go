@@ -696,7 +696,7 @@ func releaseHasContracts(m *object) bool {
 	tag, _ := m.get("tag")
 	tags, _ := tag.([]any)
 	for _, t := range tags {
-		s, _ := t.(string)
+		s, _ := asString(t)
 		if strings.HasPrefix(s, "award") || strings.HasPrefix(s, "contract") || strings.HasPrefix(s, "implementation") {
 			return true
 		}
@@ -720,7 +720,7 @@ func compileReleases(rels []node) (*object, *time.Time) {
 	for i, r := range rels {
 		dated[i].n = r
 		date, _ := r.v.(*object).get("date")
-		s, _ := date.(string)
+		s, _ := asString(date)
 		dated[i].t, _ = parseTime(strings.TrimSpace(s))
 	}
 	sort.SliceStable(dated, func(i, j int) bool { return dated[i].t.Before(dated[j].t) })
@@ -811,13 +811,11 @@ func mergeByID(prev any, next []any, path string) []any {
 func elementID(e any, pos int) string {
 	if m, ok := e.(*object); ok {
 		id, _ := m.get("id")
-		switch id := id.(type) {
-		case string:
-			if id != "" {
-				return "id:" + id
-			}
-		case json.Number:
-			return "id:" + id.String()
+		if s, ok := asString(id); ok && s != "" {
+			return "id:" + s
+		}
+		if n, ok := asNumber(id); ok {
+			return "id:" + n.String()
 		}
 	}
 	return "#" + strconv.Itoa(pos)
@@ -913,9 +911,9 @@ func jsonKind(v any) string {
 		return "an object"
 	case []any:
 		return "an array"
-	case string:
+	case string, *string:
 		return "a string"
-	case json.Number:
+	case json.Number, *json.Number:
 		return "a number"
 	case bool:
 		return "a boolean"
@@ -974,12 +972,13 @@ func (n node) objects() ([]node, error) {
 
 // text returns a string (trimmed) or a number as written; null is "".
 func (n node) text() (string, error) {
-	switch v := n.v.(type) {
-	case nil:
+	if n.v == nil {
 		return "", nil
-	case string:
-		return strings.TrimSpace(v), nil
-	case json.Number:
+	}
+	if s, ok := asString(n.v); ok {
+		return strings.TrimSpace(s), nil
+	}
+	if v, ok := asNumber(n.v); ok {
 		return v.String(), nil
 	}
 	return "", perr(n, "want a string, got %s", jsonKind(n.v))
@@ -994,16 +993,16 @@ type amount struct {
 // amountAt reads an amount (a number, or a string holding one); nil when absent.
 func amountAt(n node) (*amount, error) {
 	var s string
-	switch v := n.v.(type) {
-	case nil:
+	if n.v == nil {
 		return nil, nil
-	case json.Number:
+	}
+	if v, ok := asNumber(n.v); ok {
 		s = v.String()
-	case string:
+	} else if v, ok := asString(n.v); ok {
 		if s = strings.TrimSpace(v); s == "" {
 			return nil, nil
 		}
-	default:
+	} else {
 		return nil, perr(n, "want a number, got %s", jsonKind(n.v))
 	}
 	m, err := money.ParseMinor(s)
@@ -1872,7 +1871,7 @@ func (r *ocdsRelease) partyWithRole(role string) (node, bool) {
 			continue
 		}
 		for _, x := range roles {
-			if s, _ := x.v.(string); strings.EqualFold(strings.TrimSpace(s), role) {
+			if s, _ := asString(x.v); strings.EqualFold(strings.TrimSpace(s), role) {
 				return p, true
 			}
 		}

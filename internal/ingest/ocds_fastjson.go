@@ -64,7 +64,7 @@ type lineTokens struct {
 type lineToken struct {
 	kind  byte // '{' '}' '[' ']' '"' (a string or a key) '0' (a number) 't' 'f' 'n'
 	text  string
-	value any   // a container's whole value, for Decode; a string's or a number's value as a json.Token
+	value any   // a container's, string's or number's value as the tree holds it; a key as a json.Token
 	close int32 // a container's closing token
 	end   int64 // the offset just past the token (past the whole container for its closing token)
 }
@@ -74,7 +74,13 @@ func (l *lineTokens) token(t lineToken) json.Token {
 	case '{', '}', '[', ']':
 		return json.Delim(t.kind)
 	case '"', '0':
-		return t.value // the value the parser made, boxed once
+		switch v := t.value.(type) {
+		case *string:
+			return *v
+		case *json.Number:
+			return *v
+		}
+		return t.value // a key
 	case 't':
 		return true
 	case 'f':
@@ -108,9 +114,13 @@ func (l *lineTokens) Decode(v any) error {
 // value reads the next value, as Decode would.
 func (l *lineTokens) value() any {
 	t := l.toks[l.next]
-	if t.kind == '{' || t.kind == '[' {
+	switch t.kind {
+	case '{', '[':
 		l.next = int(t.close) + 1
 		return t.value
+	case '"', '0':
+		l.next++
+		return t.value // as the tree holds it
 	}
 	l.next++
 	return l.token(t)
@@ -139,18 +149,39 @@ type lineParser struct {
 	// The fields and elements of the containers being read; each container takes its own when it closes,
 	// rather than growing a map or slice of its own.
 	fields []field
-	elems  []any
-	root   any // the value read
-	// A line's containers are many and small and live as long as one another, so they are cut from a few
+	stack  []any // the elements of the arrays being read
+	root   any   // the value read
+	// A line's values are many and small and live as long as one another, so they are cut from a few
 	// allocations of the line's own: objects from a slab that the line's '{' bound, fields from one copy
-	// of flat, where the objects' fields gather, made when the line ends, and array elements from slabs
-	// that double.
-	objs      []object
-	elemsSlab []any
-	elemsNext int
-	flat      []field
-	runs      []fieldRun
+	// of flat, where the objects' fields gather, made when the line ends, and array elements, strings and
+	// numbers from slabs that double. A string or a number is held as a pointer into its slab, which an
+	// interface holds without an allocation of its own.
+	objs  []object
+	flat  []field
+	runs  []fieldRun
+	elems doubling[any]
+	strs  doubling[string]
+	nums  doubling[json.Number]
 }
+
+// doubling hands out pieces of allocations, each twice the size of the one before.
+type doubling[T any] struct {
+	free []T
+	last int
+}
+
+// take returns n zero values; appending to them moves them.
+func (d *doubling[T]) take(n int) []T {
+	if n > len(d.free) {
+		d.last = max(2*d.last, 16)
+		d.free = make([]T, max(n, d.last))
+	}
+	s := d.free[:n:n]
+	d.free = d.free[n:]
+	return s
+}
+
+func (d *doubling[T]) reset() { *d = doubling[T]{} }
 
 // fieldRun is where an object's fields are in flat.
 type fieldRun struct {
@@ -176,7 +207,6 @@ func (p *lineParser) parseLineJSON(line []byte) (ok bool) {
 		p.keys = map[string]any{}
 	}
 	p.objs = make([]object, bytes.Count(line, []byte{'{'}))
-	p.elemsNext = 16
 	defer p.reset() // the parser keeps nothing of the line
 	p.space()
 	if p.root, ok = p.value(0); !ok {
@@ -197,11 +227,14 @@ func (p *lineParser) parseLineJSON(line []byte) (ok bool) {
 // reset forgets the line read; a line that failed part-way leaves its fields and elements behind.
 func (p *lineParser) reset() {
 	clear(p.fields)
-	clear(p.elems)
+	clear(p.stack)
 	clear(p.flat)
 	clear(p.runs)
-	p.fields, p.elems, p.flat, p.runs = p.fields[:0], p.elems[:0], p.flat[:0], p.runs[:0]
-	p.objs, p.elemsSlab = nil, nil
+	p.fields, p.stack, p.flat, p.runs = p.fields[:0], p.stack[:0], p.flat[:0], p.runs[:0]
+	p.objs = nil
+	p.elems.reset()
+	p.strs.reset()
+	p.nums.reset()
 }
 
 func (p *lineParser) space() {
@@ -229,7 +262,9 @@ func (p *lineParser) value(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		var v any = s
+		sp := &p.strs.take(1)[0]
+		*sp = s
+		var v any = sp
 		p.toks = append(p.toks, lineToken{kind: '"', text: s, value: v, end: int64(p.i)})
 		return v, true
 	case c == '-' || (c >= '0' && c <= '9'):
@@ -237,7 +272,9 @@ func (p *lineParser) value(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		var v any = json.Number(n)
+		np := &p.nums.take(1)[0]
+		*np = json.Number(n)
+		var v any = np
 		p.toks = append(p.toks, lineToken{kind: '0', text: n, value: v, end: int64(p.i)})
 		return v, true
 	case c == 't':
@@ -308,7 +345,7 @@ func (p *lineParser) array(depth int) (any, bool) {
 	open := len(p.toks)
 	p.i++
 	p.toks = append(p.toks, lineToken{kind: '[', end: int64(p.i)})
-	first := len(p.elems)
+	first := len(p.stack)
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == ']' {
 		return p.closeContainer(open, ']', []any{}), true
@@ -318,7 +355,7 @@ func (p *lineParser) array(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		p.elems = append(p.elems, v)
+		p.stack = append(p.stack, v)
 		p.space()
 		if p.i >= len(p.b) {
 			return nil, false
@@ -328,16 +365,10 @@ func (p *lineParser) array(depth int) (any, bool) {
 			p.i++
 			p.space()
 		case ']':
-			n := len(p.elems) - first
-			if n > len(p.elemsSlab) {
-				p.elemsSlab = make([]any, max(n, p.elemsNext))
-				p.elemsNext *= 2
-			}
-			a := p.elemsSlab[:n:n]
-			p.elemsSlab = p.elemsSlab[n:]
-			copy(a, p.elems[first:])
-			clear(p.elems[first:])
-			p.elems = p.elems[:first]
+			a := p.elems.take(len(p.stack) - first)
+			copy(a, p.stack[first:])
+			clear(p.stack[first:])
+			p.stack = p.stack[:first]
 			return p.closeContainer(open, ']', a), true
 		default:
 			return nil, false

@@ -95,6 +95,10 @@ func toStd(v any) any {
 			out[i] = toStd(e)
 		}
 		return out
+	case *string:
+		return *v
+	case *json.Number:
+		return *v
 	}
 	return v
 }

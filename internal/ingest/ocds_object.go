@@ -1,5 +1,7 @@
 package ingest
 
+import "encoding/json"
+
 // object is a JSON object as the OCDS reader holds it: its fields in the order read. OCDS objects have a
 // handful of fields each, which a scan finds faster than a map hashes them, and a map cost the reader more
 // to build than anything else it did (a third of its allocations).
@@ -43,6 +45,28 @@ func (o *object) set(key string, v any) {
 		}
 	}
 	o.fields = append(o.fields, field{key, v})
+}
+
+// asString returns a JSON string value, as encoding/json decodes it or as the line parser holds it.
+func asString(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case *string:
+		return *v, true
+	}
+	return "", false
+}
+
+// asNumber returns a JSON number value, as encoding/json decodes it or as the line parser holds it.
+func asNumber(v any) (json.Number, bool) {
+	switch v := v.(type) {
+	case json.Number:
+		return v, true
+	case *json.Number:
+		return *v, true
+	}
+	return "", false
 }
 
 // fromStd turns what encoding/json decoded into the reader's values: objects for its maps.
