@@ -179,6 +179,7 @@ type directLoader struct {
 	stagedAt, loadedAt marks
 
 	contracts, items int64 // loaded so far
+	nextID, idsLeft  int64 // the contract ids reserved and not yet used
 
 	// The buyers' regions (ImportSetBuyerRegions), counted here for buyers new to the database whose every
 	// item this loader wrote: regionCounts by buyer id and region, newBuyers by id, and by identifier the
@@ -504,13 +505,9 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 	if err := d.upsertParties(ctx, recs); err != nil {
 		return nil, err
 	}
-	last, err := d.q.DirectReserveContractIDs(ctx, d.tx, int64(len(recs)))
+	ids, err := d.contractIDs(ctx, len(recs))
 	if err != nil {
-		return nil, fmt.Errorf("ingest: reserve contract ids: %w", err)
-	}
-	ids := make([]int64, len(recs))
-	for i := range ids {
-		ids[i] = last - int64(len(recs)-1-i)
+		return nil, err
 	}
 	suppliers := make([]*supplierState, len(recs))
 	for i, rec := range recs {
@@ -587,6 +584,29 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 		return nil, fmt.Errorf("ingest: load contract items: %w", err)
 	}
 	d.items += nItems
+	return ids, nil
+}
+
+// contractIDBlock is how many contract ids the loader reserves at a time: a call per chunk cost a round
+// trip each, and ids left over when the import ends are a gap in the sequence, nothing more.
+const contractIDBlock = 1 << 14
+
+// contractIDs returns n new contract ids.
+func (d *directLoader) contractIDs(ctx context.Context, n int) ([]int64, error) {
+	if d.idsLeft < int64(n) {
+		block := max(int64(n), contractIDBlock)
+		last, err := d.q.DirectReserveContractIDs(ctx, d.tx, block)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: reserve contract ids: %w", err)
+		}
+		d.nextID, d.idsLeft = last-block+1, block
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = d.nextID + int64(i)
+	}
+	d.nextID += int64(n)
+	d.idsLeft -= int64(n)
 	return ids, nil
 }
 
