@@ -46,6 +46,7 @@ func (r *contractRecord) absorb(o *contractRecord) {
 // contract takes one record from a reader.
 func (s *stager) contract(ctx context.Context, rec *contractRecord) error {
 	if s.collect {
+		rec.prepared() // on the parsing worker, while there are several
 		s.collected = append(s.collected, rec)
 		return nil
 	}
@@ -154,8 +155,8 @@ type directLoader struct {
 	source  string
 	batchID int64
 
-	referenced map[string]bool // BINs on the register or holding certificates
-	regions    map[string]bool
+	referenced map[string]bool   // BINs on the register or holding certificates
+	regions    map[string]string // each code to itself
 
 	// known holds a hash of each source id this import staged or loaded, while no earlier batch stored a
 	// contract of the source (an initial load): a chunk's contract whose hash is not there is new without
@@ -212,7 +213,7 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 	}
 	d := &directLoader{
 		tx: tx, q: q, source: source, batchID: batchID, knownSeed: maphash.MakeSeed(),
-		referenced: make(map[string]bool, len(bins)), regions: make(map[string]bool, len(codes)),
+		referenced: make(map[string]bool, len(bins)), regions: make(map[string]string, len(codes)),
 		buyers: map[string]*buyerState{}, suppliers: map[string]*supplierState{}, changed: map[int64]bool{},
 		stagedAt: marks{}, loadedAt: marks{},
 		regionCounts: map[buyerRegion]int64{}, newBuyers: map[int64]bool{}, stagedBuyers: map[string]bool{},
@@ -225,7 +226,7 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 		d.referenced[b] = true
 	}
 	for _, c := range codes {
-		d.regions[c] = true
+		d.regions[c] = c
 	}
 	// The look-up of staged contracts (DirectSeenContracts) runs once per chunk.
 	if _, err := tx.Exec(ctx, "CREATE INDEX ON stg_contracts (source_id)"); err != nil {
@@ -390,8 +391,9 @@ func (d *directLoader) eligible(rec *contractRecord) bool {
 	return p.loadable && (p.supplier.BIN == nil || !d.referenced[*p.supplier.BIN])
 }
 
-// A recordPrep is what loading a record directly needs besides its rows, worked out on the goroutine that
-// read the record: the connection's goroutine paces a direct load, so it should only write.
+// A recordPrep is what loading a record directly needs besides its rows, worked out before the record
+// reaches the connection's goroutine (by the OCDS parsing workers, or the reader handing it over), which
+// paces a direct load and so should only write.
 type recordPrep struct {
 	loadable        bool // eligible, but for the supplier's register entry, which the loader knows
 	buyer, supplier *dbq.StageSubjectsCopyFromParams
@@ -444,9 +446,10 @@ func (r *contractRecord) smallestKATOs() func(planID string) string {
 	if len(r.katos) <= 8 {
 		return func(planID string) string {
 			var smallest string
+			found := false
 			for _, k := range r.katos {
-				if k.PlanID == planID && (smallest == "" || k.KATO < smallest) {
-					smallest = k.KATO
+				if k.PlanID == planID && (!found || k.KATO < smallest) {
+					smallest, found = k.KATO, true
 				}
 			}
 			return smallest
@@ -630,8 +633,8 @@ func (d *directLoader) itemRow(contractID int64, signedOn time.Time, rule string
 	rows.int4p(u.LocalContentBp)
 	rows.int8(money.ApplyBasisPoints(u.Value, int64(deref(u.LocalContentBp)))) // as the merge rounds
 	rows.text(kato)
-	if len(kato) >= 2 && d.regions[kato[:2]] {
-		rows.text(kato[:2])
+	if region, ok := d.region(kato); ok {
+		rows.text(region)
 	} else {
 		rows.null()
 	}
@@ -911,9 +914,19 @@ type buyerRegion struct {
 // countRegion counts an item loaded for a buyer, as ImportSetBuyerRegions counts it: not deleted, with a
 // delivery KATO code in a known region.
 func (d *directLoader) countRegion(buyer int64, deleted bool, kato string) {
-	if !deleted && len(kato) >= 2 && d.regions[kato[:2]] {
-		d.regionCounts[buyerRegion{buyer, kato[:2]}]++
+	if region, ok := d.region(kato); ok && !deleted {
+		d.regionCounts[buyerRegion{buyer, region}]++
 	}
+}
+
+// region is the region a KATO code's first two digits name, if any, as the database spells it: not a
+// slice of kato, which may share its record's memory.
+func (d *directLoader) region(kato string) (string, bool) {
+	if len(kato) < 2 {
+		return "", false
+	}
+	r, ok := d.regions[kato[:2]]
+	return r, ok
 }
 
 // setBuyerRegions writes the regions of the buyers whose every item this loader wrote, and returns their

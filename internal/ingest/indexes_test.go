@@ -45,6 +45,11 @@ func TestInitialLoadBuildsIndexesAfter(t *testing.T) {
 		writeFile(t, path, readFile(t, filepath.Join("testdata", "items.csv"))+rows)
 		return path
 	}
+	ocdsFile := func(t *testing.T) string {
+		path := filepath.Join(t.TempDir(), "releases.jsonl")
+		writeFile(t, path, oneLine(okRelease)+"\n"+oneLine(badRelease(`"id": "1"`, `"id": "2"`))+"\n")
+		return path
+	}
 	for _, tc := range []struct {
 		name                string
 		rebuilt             []string
@@ -71,6 +76,18 @@ func TestInitialLoadBuildsIndexesAfter(t *testing.T) {
 			},
 			first: func(t *testing.T, e env) error { _, err := e.importCSV(t, csvFile(t, ""), 0); return err },
 			next:  func(t *testing.T, e env) error { _, err := e.importCSV(t, csvFile(t, ""), 0); return err },
+		},
+		{
+			name:    "ocds",
+			rebuilt: append(slices.Clone(secondary), "contract_items_pkey"),
+			failed: func(t *testing.T, e env) error {
+				path := filepath.Join(t.TempDir(), "bad.jsonl")
+				writeFile(t, path, oneLine(okRelease)+"\n"+oneLine(badRelease(`"amount": 10`, `"amount": "x"`))+"\n")
+				_, err := e.importOCDS(t, path, 0)
+				return err
+			},
+			first: func(t *testing.T, e env) error { _, err := e.importOCDS(t, ocdsFile(t), 0); return err },
+			next:  func(t *testing.T, e env) error { _, err := e.importOCDS(t, ocdsFile(t), 0); return err },
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

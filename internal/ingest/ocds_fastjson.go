@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"unicode/utf8"
@@ -152,11 +151,10 @@ type lineParser struct {
 	stack  []any // the elements of the arrays being read
 	root   any   // the value read
 	// A line's values are many and small and live as long as one another, so they are cut from a few
-	// allocations of the line's own: objects from a slab that the line's '{' bound, fields from one copy
-	// of flat, where the objects' fields gather, made when the line ends, and array elements, strings and
-	// numbers from slabs that double. A string or a number is held as a pointer into its slab, which an
+	// allocations of the line's own: fields from one copy of flat, where the objects' fields gather, made
+	// when the line ends, and objects, array elements, strings and numbers from slabs that double. A string or a number is held as a pointer into its slab, which an
 	// interface holds without an allocation of its own.
-	objs  []object
+	objs  doubling[object]
 	flat  []field
 	runs  []fieldRun
 	elems doubling[any]
@@ -202,11 +200,11 @@ func (p *lineParser) parseValue(b []byte) (v any, ok bool) {
 
 // parseLineJSON parses a line holding one JSON value into p's tokens; ok is false when encoding/json must.
 func (p *lineParser) parseLineJSON(line []byte) (ok bool) {
-	p.b, p.i, p.toks = line, 0, p.toks[:0]
+	clear(p.toks) // the previous line's, which lineTokens read after parseLineJSON returned
+	p.b, p.i, p.toks, p.root = line, 0, p.toks[:0], nil
 	if p.keys == nil || len(p.keys) > maxRemembered {
 		p.keys = map[string]any{}
 	}
-	p.objs = make([]object, bytes.Count(line, []byte{'{'}))
 	defer p.reset() // the parser keeps nothing of the line
 	p.space()
 	if p.root, ok = p.value(0); !ok {
@@ -224,14 +222,15 @@ func (p *lineParser) parseLineJSON(line []byte) (ok bool) {
 	return true
 }
 
-// reset forgets the line read; a line that failed part-way leaves its fields and elements behind.
+// reset forgets the line's containers while they are being read; a line that failed part-way leaves its
+// fields and elements behind. The tokens and the root stay for the caller until the next line.
 func (p *lineParser) reset() {
 	clear(p.fields)
 	clear(p.stack)
 	clear(p.flat)
 	clear(p.runs)
 	p.fields, p.stack, p.flat, p.runs = p.fields[:0], p.stack[:0], p.flat[:0], p.runs[:0]
-	p.objs = nil
+	p.objs.reset()
 	p.elems.reset()
 	p.strs.reset()
 	p.nums.reset()
@@ -379,8 +378,7 @@ func (p *lineParser) array(depth int) (any, bool) {
 // closeObject takes the next object of the slab, whose fields, those on the stack from first on, move to
 // flat until the line ends.
 func (p *lineParser) closeObject(first int) *object {
-	o := &p.objs[0]
-	p.objs = p.objs[1:]
+	o := &p.objs.take(1)[0]
 	p.runs = append(p.runs, fieldRun{o: o, off: len(p.flat), n: len(p.fields) - first})
 	p.flat = append(p.flat, p.fields[first:]...)
 	clear(p.fields[first:])

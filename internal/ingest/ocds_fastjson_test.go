@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -168,4 +170,40 @@ func FuzzLineJSON(f *testing.F) {
 			bytes.Count(line, []byte("[")) > maxLineDepth || bytes.Count(line, []byte("{")) > maxLineDepth,
 			"valid JSON refused: %q", line)
 	})
+}
+
+// A tree the parser built stays as it was while the parser reads other lines, and changing it changes no
+// other tree: each line's values are cut from allocations of its own.
+func TestLineParserTreesOutliveTheLine(t *testing.T) {
+	p := &lineParser{}
+	first := []byte(`{"a":[1,"x",{"b":"y"}],"c":{"d":[true,null,"z"]},"e":"f"}`)
+	require.True(t, p.parseLineJSON(first))
+	tree := p.root
+	want := toStd(tree)
+
+	require.True(t, p.parseLineJSON([]byte(`{"a":[2,"u",{"b":"v"}],"c":{"d":[false,1,"w"]},"e":"g","h":[[],[{}]]}`)))
+	second, secondWant := p.root, toStd(p.root)
+	require.False(t, p.parseLineJSON([]byte(`{"a":[3,"t",{"b":`))) // broken off part-way
+	require.Equal(t, want, toStd(tree))
+	require.Equal(t, secondWant, toStd(second))
+
+	// Growing the first tree's containers moves them rather than writing over the second's.
+	o := tree.(*object)
+	o.set("new", "value")
+	a, _ := o.get("a")
+	_ = append(a.([]any), "more", "and more")
+	c, _ := o.get("c")
+	c.(*object).set("k", "v")
+	require.Equal(t, secondWant, toStd(second))
+}
+
+// A line's allocations follow its values, not its bytes: braces inside a string make no objects.
+func TestLineParserBracesInStrings(t *testing.T) {
+	line := []byte(`["` + strings.Repeat("{", 1<<20) + `"]`)
+	p := &lineParser{}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	require.True(t, p.parseLineJSON(line))
+	runtime.ReadMemStats(&after)
+	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(3*len(line)))
 }

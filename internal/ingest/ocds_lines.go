@@ -20,7 +20,7 @@ func (o *ocdsReader) jsonLines(r io.Reader) error {
 	defer cancel()
 	workers := parseWorkers()
 	work := make(chan lineJob)
-	ordered := make(chan lineJob, 4*workers) // bounds the lines held in memory
+	ordered := make(chan lineJob, 4*workers) // bounds the runs, so the lines, held in memory
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {

@@ -1312,3 +1312,43 @@ func TestOCDSMatchesPortalExport(t *testing.T) {
 		require.Equal(t, ps[s.Identifier], s)
 	}
 }
+
+// JSON Lines go to the parsing workers in runs of lines; errors still name their lines, and records still
+// load in file order, across the runs' borders, blank lines and a last line without its newline.
+func TestOCDSJSONLinesAcrossRuns(t *testing.T) {
+	t.Parallel()
+	release := func(n int) string {
+		return oneLine(strings.Replace(okRelease, "ocds-kzt001-900", fmt.Sprintf("ocds-kzt001-%d", 1000+n), 1))
+	}
+	var b strings.Builder
+	const lines = 200
+	for n := 1; n <= lines; n++ {
+		switch n {
+		case 64, 65, 129: // blank
+		case 70:
+			b.WriteString(strings.Replace(release(n), `"amount":10`, `"amount":"x"`, 1))
+		case 130:
+			b.WriteString(`{"ocid": x}`)
+		default:
+			b.WriteString(release(n))
+		}
+		if n < lines {
+			b.WriteString("\n")
+		}
+	}
+	path := filepath.Join(t.TempDir(), "releases.jsonl")
+	writeFile(t, path, b.String())
+	e := setupHome(t, "KZ")
+	res, err := e.importOCDS(t, path, 2)
+	require.NoError(t, err)
+	require.Equal(t, []ingest.RecordError{
+		{Location: "releases.jsonl:line 70:$.awards[0].value.amount", Reason: `"x" is not an amount: invalid number`},
+		{Location: "releases.jsonl:line 130", Reason: "invalid JSON: invalid character 'x' looking for beginning of value"},
+	}, res.Errors)
+	good := int64(lines - 5)
+	require.Equal(t, 2*good, res.Loaded) // a contract and its item each
+	contracts := e.contracts(t)
+	require.Len(t, contracts, int(good))
+	require.Equal(t, "ocds-kzt001-1001/a", contracts[0].SourceID)
+	require.Equal(t, "ocds-kzt001-1200/a", contracts[len(contracts)-1].SourceID)
+}
