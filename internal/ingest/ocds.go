@@ -1532,7 +1532,11 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 	}
 
 	description := r.description(d)
-	rec := &contractRecord{subjects: []dbq.StageSubjectsCopyFromParams{r.subject(buyer), r.subject(supplier)}}
+	rec := &contractRecord{
+		subjects: []dbq.StageSubjectsCopyFromParams{r.subject(buyer), r.subject(supplier)},
+		plans:    make([]dbq.StagePlansCopyFromParams, 0, len(items)),
+		units:    make([]dbq.StageUnitsCopyFromParams, 0, len(items)),
+	}
 	for _, it := range items {
 		loc := r.o.loc(it.path)
 		rec.plans = append(rec.plans, dbq.StagePlansCopyFromParams{
