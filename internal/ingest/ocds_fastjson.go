@@ -152,8 +152,9 @@ type lineParser struct {
 	root   any   // the value read
 	// A line's values are many and small and live as long as one another, so they are cut from a few
 	// allocations of the line's own: fields from one copy of flat, where the objects' fields gather, made
-	// when the line ends, and objects, array elements, strings and numbers from slabs that double. A string or a number is held as a pointer into its slab, which an
-	// interface holds without an allocation of its own.
+	// when the line ends, and objects, array elements, strings and numbers from slabs that double. A
+	// string or a number is held as a pointer into its slab, which an interface holds without an
+	// allocation of its own.
 	objs  doubling[object]
 	flat  []field
 	runs  []fieldRun
@@ -205,7 +206,7 @@ func (p *lineParser) parseLineJSON(line []byte) (ok bool) {
 	if p.keys == nil || len(p.keys) > maxRemembered {
 		p.keys = map[string]any{}
 	}
-	defer p.reset() // the parser keeps nothing of the line
+	defer p.reset() // of the line, only the tree and its tokens stay, until the next line
 	p.space()
 	if p.root, ok = p.value(0); !ok {
 		return false
