@@ -368,9 +368,7 @@ func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractR
 		for _, p := range rec.subjects {
 			d.stagedAt.set(p.Identifier, d.decided)
 		}
-		if b := rec.copies[0].CustomerBin; !d.stagedBuyers[b] {
-			d.stagedBuyers[own(b)] = true
-		}
+		d.stagedBuyer(rec.copies[0].CustomerBin)
 		if err := s.stage(ctx, rec); err != nil {
 			return err
 		}
@@ -909,6 +907,13 @@ func (d *directLoader) refreshTiers(ctx context.Context, merged []int64) error {
 type buyerRegion struct {
 	buyer  int64
 	region string
+}
+
+// stagedBuyer notes a buyer some staged record names, whose items the merge writes too.
+func (d *directLoader) stagedBuyer(bin string) {
+	if !d.stagedBuyers[bin] {
+		d.stagedBuyers[own(bin)] = true // an assignment stores the key given, which may share a record's memory
+	}
 }
 
 // countRegion counts an item loaded for a buyer, as ImportSetBuyerRegions counts it: not deleted, with a

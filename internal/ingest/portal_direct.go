@@ -238,9 +238,7 @@ func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsC
 			}
 		}
 		staged = append(staged, c)
-		if !d.stagedBuyers[c.CustomerBin] {
-			d.stagedBuyers[own(c.CustomerBin)] = true
-		}
+		d.stagedBuyer(c.CustomerBin)
 	}
 	// Staged before the next chunk's look-up, which must see them.
 	if len(staged) > 0 {
