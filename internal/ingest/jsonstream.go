@@ -157,8 +157,8 @@ func flatFields[T any]() *flatSchema {
 	return &flatSchema{id: schemasDescribed - 1, fields: fields}
 }
 
-// own copies a string out of a portal record before something long-lived keeps it: a record's values share
-// one string, which would otherwise stay whole.
+// own copies a string out of a record before something long-lived keeps it: a portal record's values, and a
+// CSV row's fields, share one string, which would otherwise stay whole.
 func own(s string) string { return strings.Clone(s) }
 
 // A flatReader is one goroutine's state for decodeFlat. A page repeats its keys in the same order, so each
