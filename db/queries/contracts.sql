@@ -1,5 +1,6 @@
 -- name: ContractList :many
--- Contracts with items in the category and period, newest first; the cursor is the last row's (signed_on, id).
+-- Counted contracts with items in the category and period, newest first; the cursor is the last row's
+-- (signed_on, id).
 SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.currency, c.method, c.status,
        c.local_content_published_bp,
        b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, b.name_kk AS buyer_name_kk,
@@ -7,8 +8,8 @@ SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.currency, c.method, 
        s.country AS supplier_country,
        x.scope_value, x.domestic_value, x.items, x.min_tier::smallint AS best_tier,
        -- KC of the whole contract (DESIGN.md §5): its S is the contract total, whatever the scope.
-       (SELECT coalesce(sum(a.local_content_certified_value), 0) FROM contract_items a
-        WHERE a.contract_id = c.id AND NOT a.deleted)::bigint AS certified_value
+       (SELECT coalesce(sum(a.local_content_certified_value), 0) FROM counted_items a
+        WHERE a.contract_id = c.id)::bigint AS certified_value
 FROM contracts c
 JOIN buyers b ON b.id = c.buyer_id
 JOIN suppliers s ON s.id = c.supplier_id
@@ -17,8 +18,8 @@ JOIN LATERAL (
            coalesce(sum(i.value) FILTER (WHERE i.tier = 1), 0)::bigint AS domestic_value,
            count(*)::bigint AS items,
            min(i.tier) AS min_tier
-    FROM contract_items i
-    WHERE i.contract_id = c.id AND NOT i.deleted
+    FROM counted_items i
+    WHERE i.contract_id = c.id
       AND (sqlc.narg(category_id)::integer IS NULL OR i.category_id = sqlc.narg(category_id))
       AND (sqlc.narg(region)::text IS NULL OR i.region = sqlc.narg(region))
 ) x ON x.items > 0
@@ -33,3 +34,25 @@ LIMIT @max_rows;
 
 -- name: ContractExists :one
 SELECT EXISTS (SELECT 1 FROM contracts)::boolean AS exists;
+
+-- name: ContractStatusList :many
+SELECT scheme, code, symbol, name_kk, name_ru, name_en, counts FROM contract_statuses
+ORDER BY scheme DESC, length(code), code;
+
+-- name: ContractsNotCountedOfBatch :many
+-- The contracts an import wrote that no figure counts, by why: their status, a status the table does not
+-- know, or a later version of the same contract that replaces them.
+SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts
+FROM (
+    SELECT CASE WHEN st.code IS NULL THEN 'unknown_status'
+                WHEN st.counts = 'none' THEN 'status'
+                WHEN contract_replaced(c.source, c.id, c.source_id, c.root_source_id, c.signed_on) THEN 'replaced'
+           END AS reason,
+           c.status, coalesce(st.name_ru, '') AS name_ru
+    FROM contracts c
+    LEFT JOIN contract_statuses st ON st.code = c.status
+    WHERE c.batch_id = @batch_id AND NOT c.deleted
+) x
+WHERE x.reason IS NOT NULL
+GROUP BY 1, 2, 3
+ORDER BY 4 DESC, 2;

@@ -1,11 +1,19 @@
 -- name: ImportBatchCreate :one
-INSERT INTO import_batches (format, source_name, sha256, created_by)
-VALUES (@format, @source_name, @sha256, @created_by)
-RETURNING id;
+-- The batch is locked for the creating session by the statement that makes it visible, so a running batch
+-- whose lock is free belongs to a process that died (killed, disconnected) without recording its end.
+WITH b AS (
+    INSERT INTO import_batches (format, source_name, sha256, created_by, started_at)
+    VALUES (@format, @source_name, @sha256, @created_by, clock_timestamp())
+    RETURNING id
+)
+SELECT b.id FROM b, LATERAL (SELECT pg_advisory_lock(1431061843, b.id::integer)) held;
+
+-- name: ImportBatchRelease :exec
+SELECT pg_advisory_unlock(1431061843, @id::integer);
 
 -- name: ImportBatchFinish :exec
 UPDATE import_batches
-SET status = @status, finished_at = now(), rows_read = @rows_read, rows_loaded = @rows_loaded,
+SET status = @status, finished_at = clock_timestamp(), rows_read = @rows_read, rows_loaded = @rows_loaded,
     rows_rejected = @rows_rejected, rows_replaced = @rows_replaced, rows_unchanged = @rows_unchanged,
     rows_removed = @rows_removed, message = @message
 WHERE id = @id;
@@ -82,13 +90,13 @@ WITH unit_sums AS (
 ), up AS (
     INSERT INTO contracts AS k (source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method, status,
         currency, exchange_rate, total, total_alt, local_content_published_bp, description, deleted,
-        source_updated_at, batch_id)
+        source_updated_at, batch_id, paid, root_source_id)
     SELECT @source, src.source_id, src.buyer_id, src.supplier_id, src.signed_on, src.fiscal_year, src.method,
         src.status, src.currency, src.rate,
         -- A spreadsheet may leave the contract total out: it is then the sum of its items.
         round(coalesce(src.total, src.unit_total, 0) * src.rate)::bigint,
         round(src.total_alt * src.rate)::bigint, src.local_content_bp, src.description, src.deleted,
-        src.updated_at, @batch_id
+        src.updated_at, @batch_id, round(src.paid * src.rate)::bigint, src.root_source_id
     FROM src
     ON CONFLICT (source, source_id) DO UPDATE
     SET buyer_id = EXCLUDED.buyer_id, supplier_id = EXCLUDED.supplier_id, signed_on = EXCLUDED.signed_on,
@@ -96,15 +104,18 @@ WITH unit_sums AS (
         currency = EXCLUDED.currency, exchange_rate = EXCLUDED.exchange_rate, total = EXCLUDED.total,
         total_alt = EXCLUDED.total_alt, local_content_published_bp = EXCLUDED.local_content_published_bp,
         description = EXCLUDED.description, deleted = EXCLUDED.deleted,
-        source_updated_at = EXCLUDED.source_updated_at, batch_id = EXCLUDED.batch_id
+        source_updated_at = EXCLUDED.source_updated_at, batch_id = EXCLUDED.batch_id, paid = EXCLUDED.paid,
+        root_source_id = EXCLUDED.root_source_id
     WHERE EXCLUDED.source_updated_at > k.source_updated_at
        OR (EXCLUDED.source_updated_at IS NOT DISTINCT FROM k.source_updated_at
            AND (k.buyer_id, k.supplier_id, k.signed_on, k.fiscal_year, k.method, k.status, k.currency,
-                k.exchange_rate, k.total, k.total_alt, k.local_content_published_bp, k.description, k.deleted)
+                k.exchange_rate, k.total, k.total_alt, k.local_content_published_bp, k.description, k.deleted,
+                k.paid, k.root_source_id)
                IS DISTINCT FROM
                (EXCLUDED.buyer_id, EXCLUDED.supplier_id, EXCLUDED.signed_on, EXCLUDED.fiscal_year, EXCLUDED.method,
                 EXCLUDED.status, EXCLUDED.currency, EXCLUDED.exchange_rate, EXCLUDED.total, EXCLUDED.total_alt,
-                EXCLUDED.local_content_published_bp, EXCLUDED.description, EXCLUDED.deleted))
+                EXCLUDED.local_content_published_bp, EXCLUDED.description, EXCLUDED.deleted, EXCLUDED.paid,
+                EXCLUDED.root_source_id))
     RETURNING k.id, k.source_id, k.signed_on, k.supplier_id, k.exchange_rate
 ), written AS (
     INSERT INTO stg_written_contracts (contract_id, source_id, signed_on, supplier_id, rate, fresh)
@@ -318,11 +329,6 @@ FROM decided d
 WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id)
   AND (i.signed_on, i.tier_rule, i.local_content_certified_bp) IS DISTINCT FROM (d.signed_on, d.rule, d.certified_bp);
 
--- name: ImportBatchHold :exec
--- The import's transaction holds this lock until it ends; a running batch whose lock is free belongs to a
--- process that died (killed, disconnected) without recording its end.
-SELECT pg_advisory_xact_lock(1431061843, @id::integer);
-
 -- name: ImportLockTry :one
 -- Imports run one at a time: two that upsert the same buyers or suppliers in different orders could
 -- deadlock, and the direct load reserves contract ids in blocks (DirectReserveContractIDs).
@@ -332,12 +338,10 @@ SELECT pg_try_advisory_xact_lock(1431061844, 0)::boolean AS locked;
 SELECT pg_advisory_xact_lock(1431061844, 0);
 
 -- name: ImportBatchesAbandon :many
--- The grace period covers the moment between creating a batch and taking its lock.
 UPDATE import_batches
-SET status = 'failed', finished_at = now(),
+SET status = 'failed', finished_at = clock_timestamp(),
     message = 'interrupted: the importing process ended before finishing (killed or disconnected); nothing was committed'
-WHERE status = 'running' AND started_at < now() - interval '1 minute'
-  AND pg_try_advisory_xact_lock(1431061843, id::integer)
+WHERE status = 'running' AND pg_try_advisory_xact_lock(1431061843, id::integer)
 RETURNING id;
 
 -- name: ImportDeferrableIndexes :many

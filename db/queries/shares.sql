@@ -17,12 +17,10 @@ SELECT
     (count(*) FILTER (WHERE i.tier = 1))::bigint AS domestic_items,
     count(DISTINCT i.contract_id)::bigint AS contracts,
     (count(DISTINCT i.contract_id) FILTER (WHERE i.tier = 1))::bigint AS domestic_contracts
-FROM contract_items i
-JOIN contracts c ON c.id = i.contract_id
-JOIN buyers b ON b.id = c.buyer_id
-JOIN suppliers s ON s.id = c.supplier_id
-WHERE NOT i.deleted AND NOT c.deleted
-  AND i.category_id = @category_id
+FROM counted_items i
+JOIN buyers b ON b.id = i.buyer_id
+JOIN suppliers s ON s.id = i.supplier_id
+WHERE i.category_id = @category_id
   AND i.signed_on BETWEEN @date_from AND @date_to
   AND (sqlc.narg(region)::text IS NULL OR i.region = sqlc.narg(region))
 GROUP BY 1

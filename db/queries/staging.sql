@@ -1,9 +1,10 @@
 -- name: StageContractsCopyFrom :copyfrom
 INSERT INTO stg_contracts (loc, source_id, customer_bin, supplier_key, signed_on, fiscal_year, method, status, currency,
-    exchange_rate, total, total_alt, local_content_bp, description, deleted, updated_at, carries_items, replaces_items)
+    exchange_rate, total, total_alt, local_content_bp, description, deleted, updated_at, carries_items, replaces_items,
+    paid, root_source_id)
 VALUES (@loc, @source_id, @customer_bin, @supplier_key, @signed_on, @fiscal_year, @method, @status, @currency,
     @exchange_rate, @total, @total_alt, @local_content_bp, @description, @deleted, @updated_at, @carries_items,
-    @replaces_items);
+    @replaces_items, @paid, @root_source_id);
 
 -- name: StageContractsRejectConflicting :many
 -- A contract repeated with different contract-level fields and the same version cannot be resolved.
@@ -13,7 +14,7 @@ FROM (
     FROM stg_contracts
     GROUP BY source_id, updated_at
     HAVING count(DISTINCT (customer_bin, supplier_key, signed_on, currency, exchange_rate, total, total_alt,
-                            local_content_bp, deleted)) > 1
+                            local_content_bp, deleted, status, paid, root_source_id)) > 1
 ) d
 WHERE c.source_id = d.source_id AND c.updated_at IS NOT DISTINCT FROM d.updated_at
 RETURNING c.loc, c.source_id;
@@ -24,7 +25,7 @@ RETURNING c.loc, c.source_id;
 UPDATE stg_contracts c SET rejected = true
 FROM (
     SELECT sc.loc,
-           greatest(coalesce(sc.total, 0), coalesce(sc.total_alt, 0), coalesce(u.largest, 0))::numeric
+           greatest(coalesce(sc.total, 0), coalesce(sc.total_alt, 0), coalesce(sc.paid, 0), coalesce(u.largest, 0))::numeric
              * CASE WHEN sc.currency = 'KZT' THEN 1
                     WHEN coalesce(sc.exchange_rate, 0) > 0 THEN sc.exchange_rate
                     ELSE coalesce(f.rate, 1)
@@ -122,3 +123,22 @@ WITH s AS (DELETE FROM stg_subjects WHERE starts_with(loc, @prefix::text) RETURN
      k AS (DELETE FROM stg_plan_katos WHERE starts_with(loc, @prefix::text) RETURNING 1)
 SELECT ((SELECT count(*) FROM s) + (SELECT count(*) FROM c) + (SELECT count(*) FROM u) + (SELECT count(*) FROM p)
     + (SELECT count(*) FROM k))::bigint AS discarded;
+
+-- name: StageContractsRejectRepeatedItems :many
+-- An item given twice in a record that carries its items (two template rows with the same contract_id and
+-- item_id) would be stored once but summed twice into the contract's total: the contract is refused, and
+-- each repeat is reported with the place of the first.
+WITH rep AS (
+    SELECT u.contract_source_id, u.source_id, array_agg(u.loc ORDER BY u.seq)::text[] AS locs
+    FROM stg_units u
+    WHERE u.contract_source_id IN (SELECT source_id FROM stg_contracts WHERE carries_items)
+    GROUP BY u.contract_source_id, u.source_id, u.version
+    HAVING count(*) > 1
+), refused AS (
+    UPDATE stg_contracts c SET rejected = true
+    WHERE c.source_id IN (SELECT contract_source_id FROM rep) AND NOT c.rejected
+    RETURNING 1
+)
+SELECT rep.contract_source_id, rep.source_id, rep.locs, (SELECT count(*) FROM refused)::bigint AS refused
+FROM rep
+ORDER BY rep.locs[1];

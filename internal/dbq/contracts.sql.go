@@ -29,8 +29,8 @@ SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.currency, c.method, 
        s.country AS supplier_country,
        x.scope_value, x.domestic_value, x.items, x.min_tier::smallint AS best_tier,
        -- KC of the whole contract (DESIGN.md §5): its S is the contract total, whatever the scope.
-       (SELECT coalesce(sum(a.local_content_certified_value), 0) FROM contract_items a
-        WHERE a.contract_id = c.id AND NOT a.deleted)::bigint AS certified_value
+       (SELECT coalesce(sum(a.local_content_certified_value), 0) FROM counted_items a
+        WHERE a.contract_id = c.id)::bigint AS certified_value
 FROM contracts c
 JOIN buyers b ON b.id = c.buyer_id
 JOIN suppliers s ON s.id = c.supplier_id
@@ -39,8 +39,8 @@ JOIN LATERAL (
            coalesce(sum(i.value) FILTER (WHERE i.tier = 1), 0)::bigint AS domestic_value,
            count(*)::bigint AS items,
            min(i.tier) AS min_tier
-    FROM contract_items i
-    WHERE i.contract_id = c.id AND NOT i.deleted
+    FROM counted_items i
+    WHERE i.contract_id = c.id
       AND ($1::integer IS NULL OR i.category_id = $1)
       AND ($2::text IS NULL OR i.region = $2)
 ) x ON x.items > 0
@@ -91,7 +91,8 @@ type ContractListRow struct {
 	CertifiedValue          int64
 }
 
-// Contracts with items in the category and period, newest first; the cursor is the last row's (signed_on, id).
+// Counted contracts with items in the category and period, newest first; the cursor is the last row's
+// (signed_on, id).
 func (q *Queries) ContractList(ctx context.Context, db DBTX, arg ContractListParams) ([]ContractListRow, error) {
 	rows, err := db.Query(ctx, contractList,
 		arg.CategoryID,
@@ -134,6 +135,100 @@ func (q *Queries) ContractList(ctx context.Context, db DBTX, arg ContractListPar
 			&i.Items,
 			&i.BestTier,
 			&i.CertifiedValue,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const contractStatusList = `-- name: ContractStatusList :many
+SELECT scheme, code, symbol, name_kk, name_ru, name_en, counts FROM contract_statuses
+ORDER BY scheme DESC, length(code), code
+`
+
+type ContractStatusListRow struct {
+	Scheme string
+	Code   string
+	Symbol string
+	NameKk string
+	NameRu string
+	NameEn string
+	Counts string
+}
+
+func (q *Queries) ContractStatusList(ctx context.Context, db DBTX) ([]ContractStatusListRow, error) {
+	rows, err := db.Query(ctx, contractStatusList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ContractStatusListRow{}
+	for rows.Next() {
+		var i ContractStatusListRow
+		if err := rows.Scan(
+			&i.Scheme,
+			&i.Code,
+			&i.Symbol,
+			&i.NameKk,
+			&i.NameRu,
+			&i.NameEn,
+			&i.Counts,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const contractsNotCountedOfBatch = `-- name: ContractsNotCountedOfBatch :many
+SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts
+FROM (
+    SELECT CASE WHEN st.code IS NULL THEN 'unknown_status'
+                WHEN st.counts = 'none' THEN 'status'
+                WHEN contract_replaced(c.source, c.id, c.source_id, c.root_source_id, c.signed_on) THEN 'replaced'
+           END AS reason,
+           c.status, coalesce(st.name_ru, '') AS name_ru
+    FROM contracts c
+    LEFT JOIN contract_statuses st ON st.code = c.status
+    WHERE c.batch_id = $1 AND NOT c.deleted
+) x
+WHERE x.reason IS NOT NULL
+GROUP BY 1, 2, 3
+ORDER BY 4 DESC, 2
+`
+
+type ContractsNotCountedOfBatchRow struct {
+	Reason    string
+	Status    string
+	NameRu    string
+	Contracts int64
+}
+
+// The contracts an import wrote that no figure counts, by why: their status, a status the table does not
+// know, or a later version of the same contract that replaces them.
+func (q *Queries) ContractsNotCountedOfBatch(ctx context.Context, db DBTX, batchID *int64) ([]ContractsNotCountedOfBatchRow, error) {
+	rows, err := db.Query(ctx, contractsNotCountedOfBatch, batchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ContractsNotCountedOfBatchRow{}
+	for rows.Next() {
+		var i ContractsNotCountedOfBatchRow
+		if err := rows.Scan(
+			&i.Reason,
+			&i.Status,
+			&i.NameRu,
+			&i.Contracts,
 		); err != nil {
 			return nil, err
 		}

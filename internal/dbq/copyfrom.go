@@ -194,6 +194,8 @@ func (r iteratorForStageContractsCopyFrom) Values() ([]interface{}, error) {
 		r.rows[0].UpdatedAt,
 		r.rows[0].CarriesItems,
 		r.rows[0].ReplacesItems,
+		r.rows[0].Paid,
+		r.rows[0].RootSourceID,
 	}, nil
 }
 
@@ -202,7 +204,7 @@ func (r iteratorForStageContractsCopyFrom) Err() error {
 }
 
 func (q *Queries) StageContractsCopyFrom(ctx context.Context, db DBTX, arg []StageContractsCopyFromParams) (int64, error) {
-	return db.CopyFrom(ctx, []string{"stg_contracts"}, []string{"loc", "source_id", "customer_bin", "supplier_key", "signed_on", "fiscal_year", "method", "status", "currency", "exchange_rate", "total", "total_alt", "local_content_bp", "description", "deleted", "updated_at", "carries_items", "replaces_items"}, &iteratorForStageContractsCopyFrom{rows: arg})
+	return db.CopyFrom(ctx, []string{"stg_contracts"}, []string{"loc", "source_id", "customer_bin", "supplier_key", "signed_on", "fiscal_year", "method", "status", "currency", "exchange_rate", "total", "total_alt", "local_content_bp", "description", "deleted", "updated_at", "carries_items", "replaces_items", "paid", "root_source_id"}, &iteratorForStageContractsCopyFrom{rows: arg})
 }
 
 // iteratorForStagePlanKatosCopyFrom implements pgx.CopyFromSource.

@@ -10,9 +10,12 @@ import (
 )
 
 const importBatchCreate = `-- name: ImportBatchCreate :one
-INSERT INTO import_batches (format, source_name, sha256, created_by)
-VALUES ($1, $2, $3, $4)
-RETURNING id
+WITH b AS (
+    INSERT INTO import_batches (format, source_name, sha256, created_by, started_at)
+    VALUES ($1, $2, $3, $4, clock_timestamp())
+    RETURNING id
+)
+SELECT b.id FROM b, LATERAL (SELECT pg_advisory_lock(1431061843, b.id::integer)) held
 `
 
 type ImportBatchCreateParams struct {
@@ -22,6 +25,8 @@ type ImportBatchCreateParams struct {
 	CreatedBy  string
 }
 
+// The batch is locked for the creating session by the statement that makes it visible, so a running batch
+// whose lock is free belongs to a process that died (killed, disconnected) without recording its end.
 func (q *Queries) ImportBatchCreate(ctx context.Context, db DBTX, arg ImportBatchCreateParams) (int64, error) {
 	row := db.QueryRow(ctx, importBatchCreate,
 		arg.Format,
@@ -36,7 +41,7 @@ func (q *Queries) ImportBatchCreate(ctx context.Context, db DBTX, arg ImportBatc
 
 const importBatchFinish = `-- name: ImportBatchFinish :exec
 UPDATE import_batches
-SET status = $1, finished_at = now(), rows_read = $2, rows_loaded = $3,
+SET status = $1, finished_at = clock_timestamp(), rows_read = $2, rows_loaded = $3,
     rows_rejected = $4, rows_replaced = $5, rows_unchanged = $6,
     rows_removed = $7, message = $8
 WHERE id = $9
@@ -96,17 +101,6 @@ func (q *Queries) ImportBatchGet(ctx context.Context, db DBTX, id int64) (Import
 	return i, err
 }
 
-const importBatchHold = `-- name: ImportBatchHold :exec
-SELECT pg_advisory_xact_lock(1431061843, $1::integer)
-`
-
-// The import's transaction holds this lock until it ends; a running batch whose lock is free belongs to a
-// process that died (killed, disconnected) without recording its end.
-func (q *Queries) ImportBatchHold(ctx context.Context, db DBTX, id int32) error {
-	_, err := db.Exec(ctx, importBatchHold, id)
-	return err
-}
-
 const importBatchList = `-- name: ImportBatchList :many
 SELECT id, format, source_name, sha256, created_by, status, started_at, finished_at, rows_read, rows_loaded, rows_rejected, rows_replaced, rows_unchanged, message, rows_removed FROM import_batches
 WHERE $1::bigint IS NULL OR id < $1
@@ -155,16 +149,23 @@ func (q *Queries) ImportBatchList(ctx context.Context, db DBTX, arg ImportBatchL
 	return items, nil
 }
 
+const importBatchRelease = `-- name: ImportBatchRelease :exec
+SELECT pg_advisory_unlock(1431061843, $1::integer)
+`
+
+func (q *Queries) ImportBatchRelease(ctx context.Context, db DBTX, id int32) error {
+	_, err := db.Exec(ctx, importBatchRelease, id)
+	return err
+}
+
 const importBatchesAbandon = `-- name: ImportBatchesAbandon :many
 UPDATE import_batches
-SET status = 'failed', finished_at = now(),
+SET status = 'failed', finished_at = clock_timestamp(),
     message = 'interrupted: the importing process ended before finishing (killed or disconnected); nothing was committed'
-WHERE status = 'running' AND started_at < now() - interval '1 minute'
-  AND pg_try_advisory_xact_lock(1431061843, id::integer)
+WHERE status = 'running' AND pg_try_advisory_xact_lock(1431061843, id::integer)
 RETURNING id
 `
 
-// The grace period covers the moment between creating a batch and taking its lock.
 func (q *Queries) ImportBatchesAbandon(ctx context.Context, db DBTX) ([]int64, error) {
 	rows, err := db.Query(ctx, importBatchesAbandon)
 	if err != nil {
@@ -402,7 +403,7 @@ const importMergeContracts = `-- name: ImportMergeContracts :one
 WITH unit_sums AS (
     SELECT contract_source_id, sum(value) AS total FROM stg_units WHERE NOT deleted GROUP BY contract_source_id
 ), src AS (
-    SELECT DISTINCT ON (c.source_id) c.seq, c.loc, c.source_id, c.customer_bin, c.supplier_key, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate, c.total, c.total_alt, c.local_content_bp, c.description, c.deleted, c.updated_at, c.rejected, c.carries_items, c.replaces_items, b.id AS buyer_id, s.id AS supplier_id, us.total AS unit_total,
+    SELECT DISTINCT ON (c.source_id) c.seq, c.loc, c.source_id, c.customer_bin, c.supplier_key, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate, c.total, c.total_alt, c.local_content_bp, c.description, c.deleted, c.updated_at, c.rejected, c.carries_items, c.replaces_items, c.paid, c.root_source_id, b.id AS buyer_id, s.id AS supplier_id, us.total AS unit_total,
            CASE WHEN c.currency = 'KZT' THEN 1::numeric
                 WHEN coalesce(c.exchange_rate, 0) > 0 THEN c.exchange_rate
                 ELSE (SELECT f.rate FROM fx_rates f WHERE f.currency = c.currency AND f.rate_date = c.signed_on)
@@ -420,13 +421,13 @@ WITH unit_sums AS (
 ), up AS (
     INSERT INTO contracts AS k (source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method, status,
         currency, exchange_rate, total, total_alt, local_content_published_bp, description, deleted,
-        source_updated_at, batch_id)
+        source_updated_at, batch_id, paid, root_source_id)
     SELECT $1, src.source_id, src.buyer_id, src.supplier_id, src.signed_on, src.fiscal_year, src.method,
         src.status, src.currency, src.rate,
         -- A spreadsheet may leave the contract total out: it is then the sum of its items.
         round(coalesce(src.total, src.unit_total, 0) * src.rate)::bigint,
         round(src.total_alt * src.rate)::bigint, src.local_content_bp, src.description, src.deleted,
-        src.updated_at, $2
+        src.updated_at, $2, round(src.paid * src.rate)::bigint, src.root_source_id
     FROM src
     ON CONFLICT (source, source_id) DO UPDATE
     SET buyer_id = EXCLUDED.buyer_id, supplier_id = EXCLUDED.supplier_id, signed_on = EXCLUDED.signed_on,
@@ -434,15 +435,18 @@ WITH unit_sums AS (
         currency = EXCLUDED.currency, exchange_rate = EXCLUDED.exchange_rate, total = EXCLUDED.total,
         total_alt = EXCLUDED.total_alt, local_content_published_bp = EXCLUDED.local_content_published_bp,
         description = EXCLUDED.description, deleted = EXCLUDED.deleted,
-        source_updated_at = EXCLUDED.source_updated_at, batch_id = EXCLUDED.batch_id
+        source_updated_at = EXCLUDED.source_updated_at, batch_id = EXCLUDED.batch_id, paid = EXCLUDED.paid,
+        root_source_id = EXCLUDED.root_source_id
     WHERE EXCLUDED.source_updated_at > k.source_updated_at
        OR (EXCLUDED.source_updated_at IS NOT DISTINCT FROM k.source_updated_at
            AND (k.buyer_id, k.supplier_id, k.signed_on, k.fiscal_year, k.method, k.status, k.currency,
-                k.exchange_rate, k.total, k.total_alt, k.local_content_published_bp, k.description, k.deleted)
+                k.exchange_rate, k.total, k.total_alt, k.local_content_published_bp, k.description, k.deleted,
+                k.paid, k.root_source_id)
                IS DISTINCT FROM
                (EXCLUDED.buyer_id, EXCLUDED.supplier_id, EXCLUDED.signed_on, EXCLUDED.fiscal_year, EXCLUDED.method,
                 EXCLUDED.status, EXCLUDED.currency, EXCLUDED.exchange_rate, EXCLUDED.total, EXCLUDED.total_alt,
-                EXCLUDED.local_content_published_bp, EXCLUDED.description, EXCLUDED.deleted))
+                EXCLUDED.local_content_published_bp, EXCLUDED.description, EXCLUDED.deleted, EXCLUDED.paid,
+                EXCLUDED.root_source_id))
     RETURNING k.id, k.source_id, k.signed_on, k.supplier_id, k.exchange_rate
 ), written AS (
     INSERT INTO stg_written_contracts (contract_id, source_id, signed_on, supplier_id, rate, fresh)

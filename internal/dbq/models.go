@@ -54,6 +54,8 @@ type Contract struct {
 	Deleted                 bool
 	SourceUpdatedAt         *time.Time
 	BatchID                 *int64
+	Paid                    *int64
+	RootSourceID            *string
 }
 
 type ContractItem struct {
@@ -85,6 +87,39 @@ type ContractReplacement struct {
 	OldBatchID   *int64
 	OldUpdatedAt *time.Time
 	NewUpdatedAt *time.Time
+}
+
+type ContractStatus struct {
+	Scheme         string
+	Code           string
+	Symbol         string
+	NameKk         string
+	NameRu         string
+	NameEn         string
+	Counts         string
+	ReplacesParent *bool
+}
+
+type CountedItem struct {
+	ContractID                 int64
+	SourceID                   string
+	SignedOn                   time.Time
+	EnstruCode                 string
+	CategoryID                 *int32
+	Region                     *string
+	KATO                       string
+	Tier                       int16
+	TierRule                   string
+	LocalContentBp             *int32
+	LocalContentCertifiedBp    *int32
+	BuyerID                    int64
+	SupplierID                 int64
+	Method                     string
+	Status                     string
+	Counts                     string
+	Value                      int64
+	LocalContentValue          int64
+	LocalContentCertifiedValue int64
 }
 
 type FxRate struct {
@@ -188,6 +223,8 @@ type StgContract struct {
 	Rejected       bool
 	CarriesItems   bool
 	ReplacesItems  bool
+	Paid           *int64
+	RootSourceID   *string
 }
 
 type StgFxRate struct {
@@ -307,4 +344,13 @@ type TargetThreshold struct {
 	TargetID      int32
 	EffectiveFrom time.Time
 	ThresholdBp   int32
+}
+
+type TradeMethod struct {
+	Code   string
+	Symbol string
+	NameKk string
+	NameRu string
+	NameEn string
+	InLaw  bool
 }

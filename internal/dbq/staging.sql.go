@@ -29,6 +29,8 @@ type StageContractsCopyFromParams struct {
 	UpdatedAt      *time.Time
 	CarriesItems   bool
 	ReplacesItems  bool
+	Paid           *int64
+	RootSourceID   *string
 }
 
 const stageContractsRejectConflicting = `-- name: StageContractsRejectConflicting :many
@@ -38,7 +40,7 @@ FROM (
     FROM stg_contracts
     GROUP BY source_id, updated_at
     HAVING count(DISTINCT (customer_bin, supplier_key, signed_on, currency, exchange_rate, total, total_alt,
-                            local_content_bp, deleted)) > 1
+                            local_content_bp, deleted, status, paid, root_source_id)) > 1
 ) d
 WHERE c.source_id = d.source_id AND c.updated_at IS NOT DISTINCT FROM d.updated_at
 RETURNING c.loc, c.source_id
@@ -74,7 +76,7 @@ const stageContractsRejectOversized = `-- name: StageContractsRejectOversized :m
 UPDATE stg_contracts c SET rejected = true
 FROM (
     SELECT sc.loc,
-           greatest(coalesce(sc.total, 0), coalesce(sc.total_alt, 0), coalesce(u.largest, 0))::numeric
+           greatest(coalesce(sc.total, 0), coalesce(sc.total_alt, 0), coalesce(sc.paid, 0), coalesce(u.largest, 0))::numeric
              * CASE WHEN sc.currency = 'KZT' THEN 1
                     WHEN coalesce(sc.exchange_rate, 0) > 0 THEN sc.exchange_rate
                     ELSE coalesce(f.rate, 1)
@@ -109,6 +111,58 @@ func (q *Queries) StageContractsRejectOversized(ctx context.Context, db DBTX) ([
 	for rows.Next() {
 		var i StageContractsRejectOversizedRow
 		if err := rows.Scan(&i.Loc, &i.SourceID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const stageContractsRejectRepeatedItems = `-- name: StageContractsRejectRepeatedItems :many
+WITH rep AS (
+    SELECT u.contract_source_id, u.source_id, array_agg(u.loc ORDER BY u.seq)::text[] AS locs
+    FROM stg_units u
+    WHERE u.contract_source_id IN (SELECT source_id FROM stg_contracts WHERE carries_items)
+    GROUP BY u.contract_source_id, u.source_id, u.version
+    HAVING count(*) > 1
+), refused AS (
+    UPDATE stg_contracts c SET rejected = true
+    WHERE c.source_id IN (SELECT contract_source_id FROM rep) AND NOT c.rejected
+    RETURNING 1
+)
+SELECT rep.contract_source_id, rep.source_id, rep.locs, (SELECT count(*) FROM refused)::bigint AS refused
+FROM rep
+ORDER BY rep.locs[1]
+`
+
+type StageContractsRejectRepeatedItemsRow struct {
+	ContractSourceID string
+	SourceID         string
+	Locs             []string
+	Refused          int64
+}
+
+// An item given twice in a record that carries its items (two template rows with the same contract_id and
+// item_id) would be stored once but summed twice into the contract's total: the contract is refused, and
+// each repeat is reported with the place of the first.
+func (q *Queries) StageContractsRejectRepeatedItems(ctx context.Context, db DBTX) ([]StageContractsRejectRepeatedItemsRow, error) {
+	rows, err := db.Query(ctx, stageContractsRejectRepeatedItems)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []StageContractsRejectRepeatedItemsRow{}
+	for rows.Next() {
+		var i StageContractsRejectRepeatedItemsRow
+		if err := rows.Scan(
+			&i.ContractSourceID,
+			&i.SourceID,
+			&i.Locs,
+			&i.Refused,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

@@ -58,7 +58,7 @@ func (s *csvSink) Contract(c Contract) error {
 			strconv.FormatInt(c.ID, 10), c.SignDate.Format("2006-01-02"), c.CustomerBIN, buyer.NameRu, buyer.NameKz,
 			c.SupplierBIIN, supplier.NameRu, supplier.NameKz, strconv.Itoa(supplier.CountryCode), flag(supplier.Resident),
 			flag(supplier.DomesticProducer), strconv.FormatInt(u.ID, 10), p.ENSTRU, p.NameRu, p.NameKz, c.DescriptionRu,
-			strconv.FormatInt(u.Quantity, 10), p.UnitCode, string(appendCents(nil, u.Price)),
+			strconv.FormatInt(u.Quantity, 10), p.UnitCode, string(appendCents(nil, u.PriceWithVAT)),
 			string(appendCents(nil, u.TotalWithVAT)), string(appendCents(nil, u.Total)), "KZT",
 			string(appendCents(nil, u.LocalContent)), string(appendCents(nil, c.SumWithVAT)),
 			string(appendCents(nil, c.LocalContent)), s.katos[u.PlanPointID], strconv.Itoa(c.FinYear),

@@ -45,7 +45,7 @@ var schemas = map[string]map[string]string{
 		"description_ru": fStr, "description_kz": fStr, "deleted": fInt, "last_update_date": fStr,
 	},
 	EndpointContractUnits: {
-		"id": fInt, "contract_id": fInt, "pln_point_id": fInt, "item_price": fDec, "quantity": fInt,
+		"id": fInt, "contract_id": fInt, "pln_point_id": fInt, "item_price": fDec, "item_price_wnds": fDec, "quantity": fInt,
 		"total_sum": fDec, "total_sum_wnds": fDec, "ks_proc": fDec, "ks_sum": fDec, "deleted": fInt,
 	},
 	EndpointPlans: {

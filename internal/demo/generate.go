@@ -492,7 +492,7 @@ func (p *pass) contract(y, c int, date time.Time, size int) error {
 	qtyScale := math.Sqrt(scale)
 	k := Contract{
 		ID: p.contractID, CustomerBIN: b.bin, SupplierBIIN: s.biin, SignDate: date, FinYear: year,
-		StatusID: 350, DescriptionRu: desc[0], DescriptionKz: desc[1], LastUpdate: updated,
+		StatusID: statusOf(year), DescriptionRu: desc[0], DescriptionKz: desc[1], LastUpdate: updated,
 	}
 	if k.LastUpdate.After(lastUpdateTime) {
 		k.LastUpdate = lastUpdateTime // Never after the data was taken; a cutoff-day contract stays valid.
@@ -513,6 +513,7 @@ func (p *pass) contract(y, c int, date time.Time, size int) error {
 		}
 		u.Total = u.Price * u.Quantity
 		u.TotalWithVAT = divRound(u.Total*112, 100)
+		u.PriceWithVAT = divRound(u.TotalWithVAT, u.Quantity)
 		u.LocalContentSum = divRound(u.TotalWithVAT*u.LocalContent, 10000)
 		err := p.sink.PlanPoint(PlanPoint{
 			ID: l.planID, ENSTRU: l.item.enstru, NameRu: l.item.ru, NameKz: l.item.kz, DescRu: l.desc, UnitCode: l.item.unit,
@@ -585,4 +586,13 @@ func regionIndex(code int) int {
 		}
 	}
 	panic("demo: unknown region code " + strconv.Itoa(code))
+}
+
+// statusOf is the portal status of a demo contract signed in year: executed (390) once its year is over, in
+// force (190) in the last year. Both count at their value, so the calibrated shares hold.
+func statusOf(year int) int {
+	if year < lastYear {
+		return 390
+	}
+	return 190
 }

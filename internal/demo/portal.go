@@ -125,6 +125,8 @@ func (s *portalSink) Unit(v Unit) error {
 	b = strconv.AppendInt(b, v.PlanPointID, 10)
 	b = append(b, `,"item_price":`...)
 	b = appendCents(b, v.Price)
+	b = append(b, `,"item_price_wnds":`...)
+	b = appendCents(b, v.PriceWithVAT)
 	b = append(b, `,"quantity":`...)
 	b = strconv.AppendInt(b, v.Quantity, 10)
 	b = append(b, `,"total_sum":`...)

@@ -48,6 +48,7 @@ type Unit struct {
 	ContractID      int64
 	PlanPointID     int64
 	Price           int64 // item_price, tiyn without VAT.
+	PriceWithVAT    int64 // item_price_wnds = TotalWithVAT / Quantity rounded to a tiyn.
 	Quantity        int64
 	Total           int64 // total_sum = Price × Quantity, tiyn.
 	TotalWithVAT    int64 // total_sum_wnds = Total × 1.12 rounded to a tiyn.

@@ -13,6 +13,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/ules-kz/ules/internal/dbq"
 )
@@ -116,6 +119,9 @@ func readSheet(ctx context.Context, path string, open sheetOpener, m *meter, col
 		return reportUnreadable(err, errs)
 	}
 	defer sh.close()
+	if n, ok := sh.(interface{ note() string }); ok && n.note() != "" {
+		errs.note(n.note())
+	}
 	loc, header, err := sh.next()
 	if err == io.EOF {
 		errs.add(filepath.Base(path), "the file is empty: want a header row (see "+cols.doc+")")
@@ -183,6 +189,15 @@ type csvSheet struct {
 	reader cellReader
 	fields int // the header's, which every row must have
 	rows   int
+	// converted: the file was Windows-1251 and is read converted to UTF-8.
+	converted bool
+}
+
+func (s *csvSheet) note() string {
+	if !s.converted {
+		return ""
+	}
+	return s.name + " is not UTF-8: it was read as Windows-1251 (Excel's \"CSV\" in Russian and Kazakh) and converted"
 }
 
 // openCSV opens a CSV file, detecting its delimiter from the header.
@@ -197,6 +212,12 @@ func openCSV(path string, m *meter) (sheet, error) {
 		f.Close()
 		return nil, unreadable{loc: name, reason: "the file is an XLSX workbook (or another zip archive), not CSV: " +
 			"save it as CSV or import it as XLSX"}
+	}
+	converted := false
+	if windows1251(br) {
+		// Excel in Russian and Kazakh locales saves "CSV" in the ANSI code page, Windows-1251.
+		br = bufio.NewReaderSize(charmap.Windows1251.NewDecoder().Reader(br), 1<<16)
+		converted = true
 	}
 	delim, err := sniffDelimiter(br)
 	if err != nil {
@@ -214,7 +235,24 @@ func openCSV(path string, m *meter) (sheet, error) {
 	if delim == ';' {
 		reader = localeCells{}
 	}
-	return &csvSheet{f: f, r: r, name: name, reader: reader}, nil
+	return &csvSheet{f: f, r: r, name: name, reader: reader, converted: converted}, nil
+}
+
+// windows1251 tells a file in Windows-1251 from one in UTF-8 by its first 64 KiB: Cyrillic in Windows-1251
+// is bytes 0xC0-0xFF, which UTF-8 never writes alone, so text that is not valid UTF-8 is taken as 1251.
+func windows1251(br *bufio.Reader) bool {
+	head, _ := br.Peek(1 << 16)
+	if len(head) == 1<<16 { // a character the peek cut in two is no evidence
+		for i := 1; i <= utf8.UTFMax && i <= len(head); i++ {
+			if utf8.RuneStart(head[len(head)-i]) {
+				if !utf8.FullRune(head[len(head)-i:]) {
+					head = head[:len(head)-i]
+				}
+				break
+			}
+		}
+	}
+	return !utf8.Valid(head)
 }
 
 func (s *csvSheet) next() (string, []string, error) {
@@ -243,7 +281,13 @@ func (s *csvSheet) next() (string, []string, error) {
 		return loc, nil, unreadable{loc: loc, reason: fmt.Sprintf("unreadable CSV: %v; nothing after this line was read", pe.Err)}
 	}
 	line, _ := s.r.FieldPos(0)
-	return s.name + ":" + strconv.Itoa(line), rec, nil
+	loc := s.name + ":" + strconv.Itoa(line)
+	for _, field := range rec {
+		if !utf8.ValidString(field) {
+			return loc, nil, badRow{"the line is not UTF-8 text (the file's start is): save the file as \"CSV UTF-8\" and import it again"}
+		}
+	}
+	return loc, rec, nil
 }
 
 func (s *csvSheet) cells() cellReader { return s.reader }
@@ -362,6 +406,7 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 	v.check(err)
 	signed, err := parseDate("signed_on", row.date("signed_on"), true)
 	v.check(err)
+	v.check(s.checkSigned("signed_on", signed))
 	buyerBIN := row.get("buyer_bin").text
 	if buyerBIN == "" || len(buyerBIN) != 12 || !digitsOnly(buyerBIN) {
 		v.check(fieldError("buyer_bin", "%q is not 12 digits", buyerBIN))
@@ -400,6 +445,9 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 	v.check(err)
 	kato := row.get("kato").text
 	v.check(checkKATO("kato", kato, false))
+	v.check(s.checkRegion("kato", kato))
+	status, err := s.sheetStatus("status", row.get("status").text)
+	v.check(err)
 	finYear, err := parseInt("fiscal_year", row.get("fiscal_year"))
 	v.check(err)
 	updated, err := parseDate("updated_at", row.date("updated_at"), false)
@@ -433,7 +481,7 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 		},
 		copies: []dbq.StageContractsCopyFromParams{{
 			Loc: loc, SourceID: contractID, CustomerBin: buyerBIN, SupplierKey: supplierID, SignedOn: *signed,
-			FiscalYear: finYear, Method: row.get("method").text, Status: row.get("status").text, Currency: currency,
+			FiscalYear: finYear, Method: row.get("method").text, Status: status, Currency: currency,
 			ExchangeRate: rate, Total: total, LocalContentBp: contractLC, Description: row.get("description").text,
 			Deleted: false, UpdatedAt: updated, CarriesItems: true,
 		}},

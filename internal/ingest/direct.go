@@ -233,7 +233,7 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 		return nil, fmt.Errorf("ingest: index staged contracts: %w", err)
 	}
 	types := pgtype.NewMap()
-	d.contractRows, d.itemRows = newCopyRows(types, 18), newCopyRows(types, 18)
+	d.contractRows, d.itemRows = newCopyRows(types, 20), newCopyRows(types, 18)
 	d.conn = newConnWorker(queued)
 	return d, nil
 }
@@ -418,7 +418,7 @@ func (r *contractRecord) prepared() *recordPrep {
 	}
 	p.plans, p.katos = make([]*dbq.StagePlansCopyFromParams, len(r.units)), make([]string, len(r.units))
 	byID, smallestKATO := r.plansByID(), r.smallestKATOs()
-	largest := max(deref(c.Total), deref(c.TotalAlt))
+	largest := max(deref(c.Total), deref(c.TotalAlt), deref(c.Paid))
 	units := make(map[string]bool, len(r.units))
 	var sum int64
 	for i, u := range r.units {
@@ -484,7 +484,8 @@ func sameContract(a, b dbq.StageContractsCopyFromParams) bool {
 		a.SignedOn.Equal(b.SignedOn) && equalPtr(a.FiscalYear, b.FiscalYear) && a.Method == b.Method &&
 		a.Status == b.Status && a.Currency == b.Currency && equalPtr(a.ExchangeRate, b.ExchangeRate) &&
 		equalPtr(a.Total, b.Total) && equalPtr(a.TotalAlt, b.TotalAlt) && equalPtr(a.LocalContentBp, b.LocalContentBp) &&
-		a.Description == b.Description && a.Deleted == b.Deleted &&
+		a.Description == b.Description && a.Deleted == b.Deleted && equalPtr(a.Paid, b.Paid) &&
+		equalPtr(a.RootSourceID, b.RootSourceID) &&
 		((a.UpdatedAt == nil && b.UpdatedAt == nil) || (a.UpdatedAt != nil && b.UpdatedAt != nil && a.UpdatedAt.Equal(*b.UpdatedAt)))
 }
 
@@ -548,6 +549,8 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 		rows.boolean(c.Deleted)
 		rows.timestamptzp(c.UpdatedAt)
 		rows.int8(d.batchID)
+		rows.int8p(c.Paid)
+		rows.textp(c.RootSourceID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load contracts: %w", err)
@@ -725,7 +728,7 @@ func supplierRule(s *supplierState) (string, int16) {
 const (
 	copyContracts = `COPY contracts (id, source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method, status,
     currency, exchange_rate, total, total_alt, local_content_published_bp, description, deleted, source_updated_at,
-    batch_id) FROM STDIN WITH (FORMAT binary)`
+    batch_id, paid, root_source_id) FROM STDIN WITH (FORMAT binary)`
 	copyItems = `COPY contract_items (contract_id, source_id, signed_on, enstru_code, text_id, quantity, unit,
     unit_price, value, value_alt, local_content_bp, local_content_value, kato, region, category_id, tier,
     tier_rule, deleted) FROM STDIN WITH (FORMAT binary)`

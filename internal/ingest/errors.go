@@ -29,7 +29,13 @@ type Skip struct {
 	Count  int64
 }
 
-func (s Skip) String() string { return fmt.Sprintf("%d skipped: %s", s.Count, s.Reason) }
+// String reads "N skipped: reason"; a Skip of no records is a note about the input as a whole.
+func (s Skip) String() string {
+	if s.Count == 0 {
+		return "note: " + s.Reason
+	}
+	return fmt.Sprintf("%d skipped: %s", s.Count, s.Reason)
+}
 
 // errorLog collects bad records, keeping the first maxStoredErrors in full, and the skips to report.
 type errorLog struct {
@@ -39,6 +45,9 @@ type errorLog struct {
 }
 
 func (l *errorLog) skip(reason string) { l.skipN(reason, 1) }
+
+// note records something the user should hear of that concerns no record (a file's encoding, say).
+func (l *errorLog) note(reason string) { l.skipN(reason, 0) }
 
 func (l *errorLog) skipN(reason string, n int64) {
 	if l.skipped == nil {

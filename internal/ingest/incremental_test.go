@@ -36,7 +36,7 @@ func TestUnitUpdateWithoutPlanPoint(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []ingest.RecordError{{
 		Location: "contract-units/page-000001.json:$.items[1]",
-		Reason:   "pln_point_id 3999 is not in plans/",
+		Reason:   "pln_point_id 3999 is not in plans/, or is marked deleted there",
 	}}, res.Errors)
 	require.Equal(t, int64(1), res.Loaded)
 

@@ -22,9 +22,10 @@ var Formats = []string{"portal", "csv", "xlsx", FormatRegister, FormatCertificat
 
 // Options describe one import.
 type Options struct {
-	Format    string // portal or csv
-	Path      string // a directory for portal, a file for csv
-	MaxErrors int64  // bad records accepted before the import is refused; they are reported either way
+	Format    string   // portal or csv
+	Path      string   // a directory for portal, a file for csv
+	Paths     []string // several inputs of one format read in one import, in order; Path is used when empty
+	MaxErrors int64    // bad records accepted before the import is refused; they are reported either way
 	CreatedBy string
 	Progress  func(Progress) // called as the input is read; may be nil
 	// Staged reads every record through the staging tables and the merge instead of loading new contracts
@@ -34,6 +35,14 @@ type Options struct {
 	// for its direct load (0: a million each, about 75 MB in all). Points past it are staged, contracts
 	// past it too, and so are the units that name either.
 	PortalKept int
+}
+
+// inputs are the paths the import reads.
+func (o Options) inputs() []string {
+	if len(o.Paths) > 0 {
+		return o.Paths
+	}
+	return []string{o.Path}
 }
 
 // Result says what an import did.
@@ -68,11 +77,20 @@ func NewImporter(pool *pgxpool.Pool, home string, log *slog.Logger) *Importer {
 // written except the batch record, marked failed with its errors.
 func (im *Importer) Import(ctx context.Context, opts Options) (Result, error) {
 	if opts.Format == "auto" {
-		format, err := detectFormat(opts.Path)
-		if err != nil {
-			return Result{}, err
+		for i, path := range opts.inputs() {
+			format, err := detectFormat(path)
+			if err != nil {
+				return Result{}, err
+			}
+			if i > 0 && format != opts.Format {
+				return Result{}, fmt.Errorf("ingest: %s is %s and %s is %s: import inputs of one format at a time",
+					opts.inputs()[0], opts.Format, path, format)
+			}
+			opts.Format = format
 		}
-		opts.Format = format
+	}
+	if isReferenceFormat(opts.Format) && len(opts.inputs()) > 1 {
+		return Result{}, fmt.Errorf("ingest: --format %s reads one file at a time", opts.Format)
 	}
 	if isReferenceFormat(opts.Format) {
 		return im.inBatch(ctx, opts, func(tx pgx.Tx, errs *errorLog, res *Result) error {
@@ -97,19 +115,29 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 	for _, id := range abandoned {
 		im.log.Warn("marked an interrupted import as failed", "batch", id)
 	}
-	batchID, err := im.q.ImportBatchCreate(ctx, im.pool, dbq.ImportBatchCreateParams{
-		Format: opts.Format, SourceName: opts.Path, CreatedBy: opts.CreatedBy,
+	// One connection creates the batch, holding its lock, and runs the import: the lock lives exactly as long
+	// as the importing session.
+	conn, err := im.pool.Acquire(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("ingest: connect: %w", err)
+	}
+	defer conn.Release()
+	batchID, err := im.q.ImportBatchCreate(ctx, conn, dbq.ImportBatchCreateParams{
+		Format: opts.Format, SourceName: strings.Join(opts.inputs(), ", "), CreatedBy: opts.CreatedBy,
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("ingest: create batch: %w", err)
 	}
+	defer func() {
+		if err := im.q.ImportBatchRelease(context.WithoutCancel(ctx), conn, int32(batchID)); err != nil {
+			// A connection that cannot unlock is closed rather than returned to the pool holding the lock.
+			_ = conn.Conn().Close(context.WithoutCancel(ctx))
+		}
+	}()
 	res := Result{BatchID: batchID}
 	errs := &errorLog{}
 	started := time.Now()
-	err = pgx.BeginFunc(ctx, im.pool, func(tx pgx.Tx) error {
-		if err := im.q.ImportBatchHold(ctx, tx, int32(batchID)); err != nil {
-			return fmt.Errorf("ingest: lock batch: %w", err)
-		}
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		if err := im.waitForOtherImports(ctx, tx, batchID); err != nil {
 			return err
 		}
@@ -167,6 +195,10 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err != nil {
 		return err
 	}
+	rules, err := loadImportRules(ctx, tx, im.q, time.Now())
+	if err != nil {
+		return err
+	}
 	if err := createStaging(ctx, tx, append(stagingTables, writtenContracts)...); err != nil {
 		return err
 	}
@@ -185,7 +217,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 		im.log.Info("no contracts are stored yet: indexes are built after the load, and readers of contracts wait until the import ends",
 			"batch", res.BatchID, "indexes", n)
 	}
-	st, err := im.read(ctx, tx, opts, readInput, source, classifier, errs, res.BatchID)
+	st, err := im.read(ctx, tx, opts, readInput, source, classifier, rules, errs, res.BatchID)
 	if err != nil {
 		return err
 	}
@@ -209,6 +241,9 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err := im.mergeStaged(ctx, tx, source, st.direct, res); err != nil {
 		return err
 	}
+	if err := im.reportNotCounted(ctx, tx, res.BatchID, errs); err != nil {
+		return err
+	}
 	if trusted {
 		if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = DEFAULT"); err != nil {
 			return fmt.Errorf("ingest: restore foreign-key checks: %w", err)
@@ -225,20 +260,43 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	return nil
 }
 
+// reportNotCounted tells the import's summary how many of the contracts it wrote no figure counts, and why
+// (docs/methodology.md): a user who imports a year should see that its drafts and refusals were left out.
+func (im *Importer) reportNotCounted(ctx context.Context, tx pgx.Tx, batchID int64, errs *errorLog) error {
+	rows, err := im.q.ContractsNotCountedOfBatch(ctx, tx, &batchID)
+	if err != nil {
+		return fmt.Errorf("ingest: count contracts not counted: %w", err)
+	}
+	for _, r := range rows {
+		switch r.Reason {
+		case "status":
+			errs.skipN(fmt.Sprintf("contracts stored but not counted: status %s (%s)", r.Status, r.NameRu), r.Contracts)
+		case "unknown_status":
+			errs.skipN(fmt.Sprintf("contracts stored but not counted: status %q is not in the table of contract statuses", r.Status), r.Contracts)
+		case "replaced":
+			errs.skipN(fmt.Sprintf("contracts stored but not counted: a later version (an amendment) counts instead; status %s (%s)", r.Status, r.NameRu), r.Contracts)
+		}
+	}
+	return nil
+}
+
 // read reads the input into a stager. A format in directFormats first loads the contracts it creates
 // directly; when that meets something only the staged merge resolves, the input is read again with every
 // record staged.
 func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput readFunc, source string,
-	classifier *classify.Classifier, errs *errorLog, batchID int64,
+	classifier *classify.Classifier, rules *importRules, errs *errorLog, batchID int64,
 ) (*stager, error) {
 	fresh := func() *stager {
 		st := newStager(tx, im.q, classifier, im.home)
-		st.meter = newMeter(opts.Path, opts.Progress)
+		st.rules = rules
+		st.meter = newMeter(opts.Progress, opts.inputs()...)
 		return st
 	}
 	readAll := func(st *stager) error {
-		if err := readInput(ctx, opts.Path, st, errs); err != nil {
-			return err
+		for _, path := range opts.inputs() {
+			if err := readInput(ctx, path, st, errs); err != nil {
+				return err
+			}
 		}
 		return st.flush(ctx)
 	}
@@ -322,6 +380,18 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 	for _, r := range conflicting {
 		errs.addf(r.Loc, "contract %s appears more than once with the same last_update_date but different contents", r.SourceID)
 	}
+	// The template is one row per item; an OCDS release read twice repeats its items as the same record.
+	var repeated []dbq.StageContractsRejectRepeatedItemsRow
+	if source == SourceCSV {
+		if repeated, err = im.q.StageContractsRejectRepeatedItems(ctx, tx); err != nil {
+			return fmt.Errorf("ingest: check repeated items: %w", err)
+		}
+	}
+	for _, r := range repeated {
+		for _, loc := range r.Locs[1:] {
+			errs.addf(loc, "item %s of contract %s is given again (first at %s): an item is one row; remove the repeat or give it its own item id", r.SourceID, r.ContractSourceID, r.Locs[0])
+		}
+	}
 	oversized, err := im.q.StageContractsRejectOversized(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("ingest: check amounts: %w", err)
@@ -365,7 +435,7 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 	}
 	for _, r := range units {
 		if r.PlanMissing {
-			errs.addf(r.Loc, "pln_point_id %s is not in plans/", r.PlanID)
+			errs.addf(r.Loc, "pln_point_id %s is not in plans/, or is marked deleted there", r.PlanID)
 		} else {
 			errs.addf(r.Loc, "contract_id %s is neither in contract/ nor already imported", r.ContractSourceID)
 		}

@@ -127,6 +127,7 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 		}
 		err := parse(st, ctx, loc, dec)
 		var rec recordError
+		var skipped skipRecord
 		var broken streamError
 		switch {
 		case err == nil:
@@ -134,6 +135,9 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 		case errors.As(err, &rec):
 			st.counted()
 			errs.add(loc, rec.Error())
+		case errors.As(err, &skipped):
+			st.counted()
+			errs.skip(skipped.reason)
 		case errors.As(err, &broken):
 			return broken
 		default:
@@ -154,6 +158,11 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 
 // recordError marks a problem with one record, as opposed to a failure of the import itself.
 type recordError struct{ error }
+
+// skipRecord is a record read and deliberately not used, for a reason the import's summary counts.
+type skipRecord struct{ reason string }
+
+func (s skipRecord) Error() string { return s.reason }
 
 // streamError is broken JSON: the rest of the file cannot be read, but other files can.
 type streamError struct{ error }
@@ -274,6 +283,9 @@ type portalContractJSON struct {
 	DescriptionKZ  scalar `json:"description_kz"`
 	Deleted        scalar `json:"deleted"`
 	LastUpdateDate scalar `json:"last_update_date"`
+	PaidWNDS       scalar `json:"fakt_sum_wnds"`
+	ParentID       scalar `json:"parent_id"`
+	RootID         scalar `json:"root_id"`
 }
 
 func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.Decoder) error {
@@ -290,6 +302,7 @@ func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.D
 	v.check(err)
 	signed, err := parseDate("sign_date", j.SignDate, true)
 	v.check(err)
+	v.check(s.checkSigned("sign_date", signed))
 	finYear, err := parseInt("fin_year", j.FinYear)
 	v.check(err)
 	total, err := parseMoney("contract_sum_wnds", j.SumWNDS, true)
@@ -305,6 +318,8 @@ func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.D
 	deleted, err := parseFlag("deleted", j.Deleted)
 	v.check(err)
 	updated, err := parseDate("last_update_date", j.LastUpdateDate, false)
+	v.check(err)
+	paid, err := parseMoney("fakt_sum_wnds", j.PaidWNDS, false)
 	v.check(err)
 	if v.err != nil {
 		return v.err
@@ -330,7 +345,21 @@ func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.D
 		Description:    description,
 		Deleted:        deleted,
 		UpdatedAt:      updated,
+		Paid:           paid,
+		RootSourceID:   amendedContract(id, j.RootID, j.ParentID),
 	})
+}
+
+// amendedContract names the first version of the contract an amendment amends: the portal's root_id, or
+// its parent_id when root_id is absent. A contract that is no amendment (neither given, 0, or itself) has
+// none.
+func amendedContract(id string, root, parent scalar) *string {
+	for _, ref := range []scalar{root, parent} {
+		if ref.present() && ref.text != "0" && ref.text != id {
+			return &ref.text
+		}
+	}
+	return nil
 }
 
 var unitFields = flatFields[portalUnitJSON]()
@@ -339,7 +368,7 @@ type portalUnitJSON struct {
 	ID           scalar `json:"id"`
 	ContractID   scalar `json:"contract_id"`
 	PlanPointID  scalar `json:"pln_point_id"`
-	ItemPrice    scalar `json:"item_price"`
+	ItemPriceWND scalar `json:"item_price_wnds"`
 	Quantity     scalar `json:"quantity"`
 	TotalSum     scalar `json:"total_sum"`
 	TotalSumWNDS scalar `json:"total_sum_wnds"`
@@ -359,7 +388,8 @@ func (s *stager) portalUnit(ctx context.Context, loc string, dec *jsontext.Decod
 	v.check(err)
 	plan, err := requireText("pln_point_id", j.PlanPointID)
 	v.check(err)
-	price, err := parseMoney("item_price", j.ItemPrice, false)
+	// Values are with VAT (total_sum_wnds), so the unit price is too; item_price is without it.
+	price, err := parseMoney("item_price_wnds", j.ItemPriceWND, false)
 	v.check(err)
 	quantity, err := parseQuantity("quantity", j.Quantity)
 	v.check(err)
@@ -397,6 +427,7 @@ type portalPlanJSON struct {
 	NameKZ    scalar `json:"name_kz"`
 	DescRU    scalar `json:"desc_ru"`
 	UnitsCode scalar `json:"ref_units_code"`
+	Deleted   scalar `json:"is_deleted"`
 }
 
 func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decoder) error {
@@ -408,8 +439,16 @@ func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decod
 	id, err := requireText("id", j.ID)
 	v.check(err)
 	v.check(checkEnstru("ref_enstru_code", j.Enstru.text))
+	deleted, err := parseFlag("is_deleted", j.Deleted)
+	v.check(err)
 	if v.err != nil {
 		return v.err
+	}
+	// A plan point removed from the plan decides no item's product or region; a unit that names one is
+	// reported as naming a plan point not in plans/. An inactive one (is_active 0, an older version of the
+	// point) is still the plan its contract was concluded under, and is used.
+	if deleted {
+		return skipRecord{"plan points marked deleted (is_deleted): not used for any item"}
 	}
 	return s.plans.add(ctx, dbq.StagePlansCopyFromParams{
 		Loc:         loc,
@@ -428,6 +467,7 @@ var planKatoFields = flatFields[portalPlanKatoJSON]()
 type portalPlanKatoJSON struct {
 	PlanPointID scalar `json:"pln_points_id"`
 	KATO        scalar `json:"ref_kato_code"`
+	Deleted     scalar `json:"is_deleted"`
 }
 
 func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *jsontext.Decoder) error {
@@ -439,8 +479,14 @@ func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *jsontext.D
 	plan, err := requireText("pln_points_id", j.PlanPointID)
 	v.check(err)
 	v.check(checkKATO("ref_kato_code", j.KATO.text, true))
+	v.check(s.checkRegion("ref_kato_code", j.KATO.text))
+	deleted, err := parseFlag("is_deleted", j.Deleted)
+	v.check(err)
 	if v.err != nil {
 		return v.err
+	}
+	if deleted {
+		return skipRecord{"plan points' KATO rows marked deleted (is_deleted): not used for any item's region"}
 	}
 	return s.katos.add(ctx, dbq.StagePlanKatosCopyFromParams{Loc: loc, PlanID: plan, KATO: j.KATO.text})
 }

@@ -304,7 +304,7 @@ func (p *portalDirect) parties(ctx context.Context, rows []dbq.StageContractsCop
 // another currency, with an amount the merge refuses, a party not in subject/, or a supplier whose tier
 // item_tier_rule decides.
 func (p *portalDirect) record(c dbq.StageContractsCopyFromParams, parties map[string]dbq.StageSubjectsCopyFromParams) *contractRecord {
-	if c.Currency != "KZT" || max(deref(c.Total), deref(c.TotalAlt)) >= largestAmount {
+	if c.Currency != "KZT" || max(deref(c.Total), deref(c.TotalAlt), deref(c.Paid)) >= largestAmount {
 		return nil
 	}
 	buyer, ok := parties[c.CustomerBin]

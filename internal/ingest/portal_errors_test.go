@@ -90,7 +90,7 @@ func TestPortalBadInput(t *testing.T) {
 			name: "unit of an absent plan point",
 			files: map[string]string{unitPage: page(
 				`{"id": 2002, "contract_id": 1001, "pln_point_id": 9999, "total_sum_wnds": 1.00}`, goodUnit)},
-			want: []ingest.RecordError{{unitPage + ":$.items[0]", "pln_point_id 9999 is not in plans/"}},
+			want: []ingest.RecordError{{unitPage + ":$.items[0]", "pln_point_id 9999 is not in plans/, or is marked deleted there"}},
 		},
 		{
 			name: "unknown customer_bin",
@@ -369,7 +369,7 @@ func TestPortalRateFromFXRates(t *testing.T) {
 	require.NoError(t, err)
 	files := goodTree()
 	files["contract/page-000001.json"] = page(strings.Replace(goodContract, `"contract_sum_wnds"`, `"ref_currency_code": "usd", "contract_sum_wnds"`, 1))
-	files["contract-units/page-000001.json"] = page(`{"id": 2001, "contract_id": 1001, "pln_point_id": 3001, "item_price": 0.015, "quantity": 1, "total_sum_wnds": 1500.75, "ks_proc": 10}`)
+	files["contract-units/page-000001.json"] = page(`{"id": 2001, "contract_id": 1001, "pln_point_id": 3001, "item_price": 0.013, "item_price_wnds": 0.015, "quantity": 1, "total_sum_wnds": 1500.75, "ks_proc": 10}`)
 	_, err = e.importPortal(t, writeTree(t, files), 0)
 	require.NoError(t, err)
 

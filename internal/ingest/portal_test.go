@@ -30,44 +30,44 @@ func portalSmallItems() []itemRow {
 	girls, boys := "Школьная форма для девочек", "Форма школьная для мальчиков (костюм)"
 	return []itemRow{
 		{Contract: "1001", Item: "2001", SignedOn: "2016-08-01", Enstru: "141311.100.000001", Name: girls,
-			NameKK: "Қыздарға арналған мектеп формасы", Quantity: "200", UnitPrice: i8(300000),
+			NameKK: "Қыздарға арналған мектеп формасы", Quantity: "200", UnitPrice: i8(336000),
 			Value: 60000000, ValueAlt: i8(53571429), LocalBp: i4(8400), LocalValue: 50400000,
 			KATO: "751110000", Region: "75", Category: "school-uniforms", Tier: 1, TierRule: "portal_flag",
 			SupplierIdent: producerBIN},
 		{Contract: "1001", Item: "2002", SignedOn: "2016-08-01", Enstru: "141311.100.000001", Name: boys,
-			Quantity: "100", UnitPrice: i8(400000), Value: 40000000, ValueAlt: i8(35714286),
+			Quantity: "100", UnitPrice: i8(448000), Value: 40000000, ValueAlt: i8(35714286),
 			LocalBp: i4(8400), LocalValue: 33600000, KATO: "711210000", Region: "71",
 			Category: "school-uniforms", Tier: 1, TierRule: "portal_flag", SupplierIdent: producerBIN},
 		{Contract: "1001", Item: "2003", SignedOn: "2016-08-01", Enstru: "141311.100.000001", Name: boys,
-			Quantity: "100", UnitPrice: i8(500000), Value: 50000000, ValueAlt: i8(44642857),
+			Quantity: "100", UnitPrice: i8(560000), Value: 50000000, ValueAlt: i8(44642857),
 			LocalBp: i4(8400), LocalValue: 42000000, KATO: "711210000", Region: "71",
 			Category: "school-uniforms", Tier: 1, TierRule: "portal_flag", Deleted: true, SupplierIdent: producerBIN},
 		{Contract: "1002", Item: "2004", SignedOn: "2016-08-05", NameKK: "Мектеп формасы", Quantity: "200",
-			UnitPrice: i8(1500000), Value: 300000000, ValueAlt: i8(267857143),
+			UnitPrice: i8(1680000), Value: 300000000, ValueAlt: i8(267857143),
 			LocalBp: i4(500), LocalValue: 15000000, KATO: "611610000", Region: "61",
 			Category: "school-uniforms", Tier: 2, TierRule: "resident", SupplierIdent: resellerBIN},
 		{Contract: "1003", Item: "2005", SignedOn: "2016-08-10", Name: "School uniform", Quantity: "200",
-			UnitPrice: i8(2000000), Value: 400000000, ValueAlt: i8(357142857),
+			UnitPrice: i8(2240000), Value: 400000000, ValueAlt: i8(357142857),
 			LocalBp: i4(0), LocalValue: 0, KATO: "791010000", Region: "79",
 			Category: "school-uniforms", Tier: 3, TierRule: "non_resident", SupplierIdent: chineseINN},
 		{Contract: "1004", Item: "2006", SignedOn: "2016-08-12", Enstru: "141311.100.000001", Name: girls,
-			NameKK: "Қыздарға арналған мектеп формасы", Quantity: "100", UnitPrice: i8(9999999),
+			NameKK: "Қыздарға арналған мектеп формасы", Quantity: "100", UnitPrice: i8(11199999),
 			Value: 999999900, ValueAlt: i8(892857054), LocalBp: i4(0), LocalValue: 0,
 			KATO: "751110000", Region: "75", Category: "school-uniforms", Tier: 2, TierRule: "resident",
 			ContractDel: true, SupplierIdent: resellerBIN},
 		{Contract: "1005", Item: "2007", SignedOn: "2016-09-01", Enstru: "141211.100.000001",
 			Name: "Костюм рабочий летний", NameKK: "Жазғы жұмыс костюмі", Quantity: "20",
 			// 12500.025 tenge rounds half away from zero to 12500.03.
-			UnitPrice: i8(1250003), Value: 25000050, ValueAlt: i8(22321473),
+			UnitPrice: i8(1400003), Value: 25000050, ValueAlt: i8(22321473),
 			LocalBp: i4(0), LocalValue: 0, KATO: "791010000", Region: "79", Category: "workwear",
 			Tier: 2, TierRule: "resident", SupplierIdent: resellerBIN},
 		{Contract: "1005", Item: "2008", SignedOn: "2016-09-01", Enstru: "152012.100.000001",
-			Name: "Ботинки рабочие", Quantity: "10", UnitPrice: i8(1200003), Value: 12000025,
+			Name: "Ботинки рабочие", Quantity: "10", UnitPrice: i8(1344003), Value: 12000025,
 			// 120000.25 × 12.5% = 15000.03125 tenge.
 			ValueAlt: i8(10714308), LocalBp: i4(1250), LocalValue: 1500003, KATO: "791010000",
 			Region: "79", Category: "footwear", Tier: 2, TierRule: "resident", SupplierIdent: resellerBIN},
 		{Contract: "1005", Item: "2009", SignedOn: "2016-09-01", Enstru: "171912.100.000001",
-			Name: "Бумага офисная", NameKK: "Кеңсе қағазы", Quantity: "30", UnitPrice: i8(152263),
+			Name: "Бумага офисная", NameKK: "Кеңсе қағазы", Quantity: "30", UnitPrice: i8(170535),
 			Value: 4567890, ValueAlt: i8(4078473), Tier: 2, TierRule: "resident", SupplierIdent: resellerBIN},
 	}
 }
@@ -76,15 +76,15 @@ func portalSmallContracts() []contractRow {
 	fy := i4(2016)
 	return []contractRow{
 		{SourceID: "1001", Source: "portal", Buyer: schoolBIN, Supplier: producerBIN, SignedOn: "2016-08-01",
-			FiscalYear: fy, Method: "3", Status: "330", Currency: "KZT", ExchangeRate: "1", Total: 100000000,
+			FiscalYear: fy, Method: "3", Status: "190", Currency: "KZT", ExchangeRate: "1", Total: 100000000,
 			TotalAlt: i8(89285714), LocalBp: i4(8400), Description: "Поставка школьной формы",
 			UpdatedAt: "2016-08-02 10:00:00"},
 		{SourceID: "1002", Source: "portal", Buyer: schoolBIN, Supplier: resellerBIN, SignedOn: "2016-08-05",
-			FiscalYear: fy, Method: "2", Status: "330", Currency: "KZT", ExchangeRate: "1", Total: 300000000,
+			FiscalYear: fy, Method: "2", Status: "190", Currency: "KZT", ExchangeRate: "1", Total: 300000000,
 			TotalAlt: i8(267857143), LocalBp: i4(500), Description: "Мектеп формасы",
 			UpdatedAt: "2016-08-06 09:30:00"},
 		{SourceID: "1003", Source: "portal", Buyer: schoolBIN, Supplier: chineseINN, SignedOn: "2016-08-10",
-			FiscalYear: fy, Method: "3", Status: "330", Currency: "KZT", ExchangeRate: "1", Total: 400000000,
+			FiscalYear: fy, Method: "3", Status: "190", Currency: "KZT", ExchangeRate: "1", Total: 400000000,
 			TotalAlt: i8(357142857), LocalBp: i4(0), Description: "Школьная форма",
 			UpdatedAt: "2016-08-11 15:45:00"},
 		{SourceID: "1004", Source: "portal", Buyer: schoolBIN, Supplier: resellerBIN, SignedOn: "2016-08-12",
@@ -92,7 +92,7 @@ func portalSmallContracts() []contractRow {
 			TotalAlt: i8(892857054), LocalBp: i4(0), Description: "Ошибочно внесённый договор",
 			Deleted: true, UpdatedAt: "2016-08-13 08:00:00"},
 		{SourceID: "1005", Source: "portal", Buyer: akimatBIN, Supplier: resellerBIN, SignedOn: "2016-09-01",
-			FiscalYear: fy, Method: "2", Status: "330", Currency: "KZT", ExchangeRate: "1", Total: 41567965,
+			FiscalYear: fy, Method: "2", Status: "190", Currency: "KZT", ExchangeRate: "1", Total: 41567965,
 			TotalAlt: i8(37114254), LocalBp: i4(361), Description: "Спецодежда, обувь и канцтовары",
 			UpdatedAt: "2016-09-02 11:00:00"},
 	}
@@ -209,8 +209,9 @@ func TestPortalReplacement(t *testing.T) {
 
 	require.Equal(t, []replacementRow{{
 		Contract: "1002", BatchID: update.BatchID, OldBatchID: i8(first.BatchID),
-		OldUpdated: time.Date(2016, 8, 6, 9, 30, 0, 0, time.UTC),
-		NewUpdated: time.Date(2016, 9, 15, 12, 0, 0, 0, time.UTC),
+		// Almaty time, UTC+6 in 2016.
+		OldUpdated: time.Date(2016, 8, 6, 3, 30, 0, 0, time.UTC),
+		NewUpdated: time.Date(2016, 9, 15, 6, 0, 0, 0, time.UTC),
 	}}, normalise(e.replacements(t)))
 
 	wantContracts := portalSmallContracts()

@@ -28,11 +28,15 @@ type meter struct {
 	records int64
 }
 
-func newMeter(path string, report func(Progress)) *meter {
+func newMeter(report func(Progress), paths ...string) *meter {
 	if report == nil {
 		return nil
 	}
-	return &meter{total: inputSize(path), report: report}
+	var total int64
+	for _, p := range paths {
+		total += inputSize(p)
+	}
+	return &meter{total: total, report: report}
 }
 
 // reader counts what is read through r.

@@ -99,7 +99,7 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 		stage = im.fxStage(tx)
 	}
 	var read int64
-	m := newMeter(opts.Path, opts.Progress)
+	m := newMeter(opts.Progress, opts.Path)
 	counted := func() {
 		read++
 		if read%1000 == 0 {

@@ -80,6 +80,7 @@ func (b *buffer[T]) drain(ctx context.Context) error {
 // stager receives validated records from a format reader and copies them into the staging tables.
 type stager struct {
 	classifier *classify.Classifier
+	rules      *importRules // nil: records are not checked against reference lists
 	home       string
 	records    int64
 	reported   int64 // records the meter has counted
@@ -195,7 +196,7 @@ func (s *stager) countedN(n int64) {
 // alongside is a stager for files read at the same time as s's: it hands rows on as s does and shares its
 // meter, and counts its own records.
 func (s *stager) alongside() *stager {
-	side := &stager{classifier: s.classifier, home: s.home, meter: s.meter, discard: s.discard, direct: s.direct}
+	side := &stager{classifier: s.classifier, rules: s.rules, home: s.home, meter: s.meter, discard: s.discard, direct: s.direct}
 	side.subjects.flush, side.contracts.flush, side.units.flush = s.subjects.flush, s.contracts.flush, s.units.flush
 	side.plans.flush, side.katos.flush = s.plans.flush, s.katos.flush
 	return side

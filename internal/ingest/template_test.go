@@ -56,7 +56,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 			require.Len(t, c, 1)
 			require.Equal(t, contractRow{SourceID: "2026-0001", Source: "csv", Buyer: "100140000001",
 				Supplier: "100240000003", SignedOn: "2026-08-01", FiscalYear: i4(2026), Method: "открытый конкурс",
-				Status: "действует", Currency: "KZT", ExchangeRate: "1", Total: 300000000, LocalBp: i4(8450),
+				Status: "190", Currency: "KZT", ExchangeRate: "1", Total: 300000000, LocalBp: i4(8450),
 				Description: "Поставка школьной формы", UpdatedAt: "2026-08-02 10:00:00"}, c[0])
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // Asia/Almaty wherever the binary runs
 
 	"github.com/biter777/countries"
 
@@ -136,6 +137,15 @@ func leadingDigits(s string) int {
 	return n
 }
 
+// almaty is the zone of the portal's and the template's times written without an offset: Kazakhstan's
+// time, UTC+5 since March 2024 and UTC+6 before, which the zone database knows.
+var almaty = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Almaty"); err == nil {
+		return loc
+	}
+	return time.FixedZone("UTC+5", 5*3600)
+}()
+
 var dateLayouts = []string{
 	"2006-01-02",
 	"2006-01-02 15:04:05",
@@ -158,8 +168,9 @@ func parseTime(s string) (time.Time, bool) {
 		}
 	}
 	for _, layout := range dateLayouts {
-		// Kept in its own offset: the signing day is the day written, not the UTC day.
-		if t, err := time.Parse(layout, s); err == nil {
+		// Kept in its own offset, or Almaty's when it has none: the signing day is the day written, not the
+		// UTC day.
+		if t, err := time.ParseInLocation(layout, s, almaty); err == nil {
 			return t, true
 		}
 	}
@@ -197,7 +208,7 @@ func plainTime(s string) (time.Time, bool) {
 			return time.Time{}, false
 		}
 	}
-	return time.Date(year, time.Month(month), day, hour, minute, second, 0, time.UTC), true
+	return time.Date(year, time.Month(month), day, hour, minute, second, 0, almaty), true
 }
 
 func daysIn(m time.Month, year int) int {

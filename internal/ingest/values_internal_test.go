@@ -19,9 +19,9 @@ func FuzzPlainTime(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got, ok := plainTime(s)
-		want, err := time.Parse("2006-01-02", s)
+		want, err := time.ParseInLocation("2006-01-02", s, almaty)
 		if err != nil {
-			want, err = time.Parse("2006-01-02 15:04:05", s)
+			want, err = time.ParseInLocation("2006-01-02 15:04:05", s, almaty)
 		}
 		if ok {
 			require.NoError(t, err, "plainTime read %q, time.Parse does not", s)
