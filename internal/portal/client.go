@@ -37,6 +37,14 @@ const DefaultTimeout = 2 * time.Minute
 // MaxRetryAfter caps the wait that a Retry-After header can ask for. A longer wait is cut to this.
 const MaxRetryAfter = 5 * time.Minute
 
+// ProbePath is a list that always exists. A 404 elsewhere is checked against it: the portal answers a
+// rejected token (wrong, expired) with 404 "Invalid Route" rather than 401, the same answer as a path
+// that does not exist. When this path also answers 404, the token is at fault.
+const ProbePath = "/v3/refs/ref_contract_status"
+
+// TokenHelpURL documents how to get a token for the API.
+const TokenHelpURL = "https://goszakup.gov.kz/ru/developer/ows_v3"
+
 // maxPageBytes bounds a page held in memory. At the API's largest page sizes, real pages are a few MB.
 const maxPageBytes = 256 << 20
 
@@ -197,6 +205,8 @@ func (e *FetchError) Unwrap() error { return e.Err }
 type StatusError struct {
 	Status int
 	Body   string // the beginning of the response body, cleaned for printing, token removed
+	// TokenRejected marks a 404 that ProbePath answered with 404 too: the token was refused.
+	TokenRejected bool
 }
 
 func (e *StatusError) Error() string {
@@ -204,18 +214,31 @@ func (e *StatusError) Error() string {
 	if e.Body != "" {
 		msg += fmt.Sprintf(" (%q)", e.Body)
 	}
-	if hint := statusHint(e.Status); hint != "" {
+	hint := statusHint(e.Status)
+	if e.TokenRejected {
+		hint = "the portal rejected the token (it answers a wrong or expired token with 404): renew it (" + TokenHelpURL +
+			"), save it in the --token-file and run the same command again; the fetch resumes where it stopped"
+	}
+	if hint != "" {
 		msg += ": " + hint
 	}
 	return msg
 }
 
+// IsTokenRejected reports whether err comes from a request that the portal refused for its token.
+func IsTokenRejected(err error) bool {
+	var se *StatusError
+	return errors.As(err, &se) && (se.TokenRejected || se.Status == http.StatusUnauthorized)
+}
+
 func statusHint(status int) string {
 	switch status {
-	case http.StatusUnauthorized, http.StatusForbidden:
+	case http.StatusUnauthorized:
 		return "the portal refused the token: check the token (--token-file), and that it is still valid"
+	case http.StatusForbidden:
+		return "the portal kept refusing the request: check that the token (--token-file) is still valid"
 	case http.StatusNotFound:
-		return "no such endpoint: check --base-url and --endpoints"
+		return "no such record or endpoint, although the token was accepted on " + ProbePath + ": check --base-url and --endpoints"
 	case http.StatusBadRequest, http.StatusUnprocessableEntity:
 		return "the portal rejected the request's parameters: the filter name " + SinceParam + " or " + LimitParam + " may be wrong"
 	}
@@ -232,8 +255,10 @@ func (r *retryable) Error() string { return r.err.Error() }
 func (r *retryable) Unwrap() error { return r.err }
 
 // Page requests one page of an endpoint. ref is the path and query, as in next_page. Throttling,
-// server errors, network errors and broken pages are retried up to the client's attempt limit. The
-// client waits the Retry-After header's time when there is one, otherwise the next backoff interval.
+// refusals (403, which the portal answers now and then), server errors, network errors and broken
+// pages are retried up to the client's attempt limit. The client waits the Retry-After header's time
+// when there is one, otherwise the next backoff interval. A 404 is checked against ProbePath (see
+// checkToken), and is not retried.
 func (c *Client) Page(ctx context.Context, endpoint string, page int, ref string) (Page, error) {
 	fail := func(attempts int, err error) (Page, error) {
 		return Page{}, c.redact(&FetchError{Endpoint: endpoint, Page: page, Request: ref, Attempts: attempts, Err: err})
@@ -255,6 +280,12 @@ func (c *Client) Page(ctx context.Context, endpoint string, page int, ref string
 		}
 		if cerr := context.Cause(ctx); cerr != nil {
 			return fail(attempt, cerr)
+		}
+		if isNotFound(err) {
+			if cerr := c.checkToken(ctx, u, err); cerr != nil {
+				return fail(attempt, cerr)
+			}
+			return fail(attempt, err)
 		}
 		var again *retryable
 		if !errors.As(err, &again) || attempt >= c.maxAttempts {
@@ -296,7 +327,8 @@ func (c *Client) get(ctx context.Context, u *url.URL) (Page, error) {
 			snippet = snippet[:max(0, len(snippet)-len(c.token))]
 		}
 		serr := &StatusError{Status: resp.StatusCode, Body: c.printable(snippet)}
-		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
+		// Some clients of the portal see 403 now and then with a valid token, and retry it.
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusForbidden || resp.StatusCode >= 500 {
 			return Page{}, &retryable{err: serr, after: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
 		}
 		return Page{}, serr
@@ -313,6 +345,40 @@ func (c *Client) get(ctx context.Context, u *url.URL) (Page, error) {
 		return Page{}, &retryable{err: err}
 	}
 	return p, nil
+}
+
+func isNotFound(err error) bool {
+	var se *StatusError
+	return errors.As(err, &se) && se.Status == http.StatusNotFound
+}
+
+// checkToken tells a rejected token from a missing record after u answered 404 (notFound). It requests
+// ProbePath once: when that answers 404 too, the token was rejected and notFound is marked so. It
+// returns an error only when the context ends meanwhile.
+func (c *Client) checkToken(ctx context.Context, u *url.URL, notFound error) error {
+	var se *StatusError
+	errors.As(notFound, &se)
+	if strings.TrimPrefix(u.Path, c.base.Path) == ProbePath {
+		se.TokenRejected = true
+		return nil
+	}
+	probe, err := c.resolve(ProbePath)
+	if err != nil {
+		return err
+	}
+	if err := c.limiter.Wait(ctx); err != nil {
+		return err
+	}
+	_, err = c.get(ctx, probe)
+	if cerr := context.Cause(ctx); cerr != nil {
+		return cerr
+	}
+	if isNotFound(err) {
+		se.TokenRejected = true
+	} else if err != nil {
+		c.log.Warn("portal: could not check the token after a 404", "probe", ProbePath, "reason", c.redactString(err.Error()))
+	}
+	return nil
 }
 
 // parsePage checks that body is a page {"items": [...], "next_page": "..."}. items may be null, which
