@@ -187,16 +187,17 @@ type Page struct {
 type FetchError struct {
 	Endpoint string // endpoint name, e.g. "contract"
 	Page     int    // page number, from 1
-	Request  string // path and query requested
+	Method   string // GET, or POST for GraphQL
+	Request  string // path and query requested; for GraphQL, the list and the cursor
 	Attempts int    // requests made for this page
 	Err      error
 }
 
 func (e *FetchError) Error() string {
 	if e.Attempts > 1 {
-		return fmt.Sprintf("portal: %s page %d (GET %s): gave up after %d attempts: %v", e.Endpoint, e.Page, e.Request, e.Attempts, e.Err)
+		return fmt.Sprintf("portal: %s page %d (%s %s): gave up after %d attempts: %v", e.Endpoint, e.Page, e.Method, e.Request, e.Attempts, e.Err)
 	}
-	return fmt.Sprintf("portal: %s page %d (GET %s): %v", e.Endpoint, e.Page, e.Request, e.Err)
+	return fmt.Sprintf("portal: %s page %d (%s %s): %v", e.Endpoint, e.Page, e.Method, e.Request, e.Err)
 }
 
 func (e *FetchError) Unwrap() error { return e.Err }
@@ -260,10 +261,37 @@ func (r *retryable) Unwrap() error { return r.err }
 // when there is one, otherwise the next backoff interval. A 404 is checked against ProbePath (see
 // checkToken), and is not retried.
 func (c *Client) Page(ctx context.Context, endpoint string, page int, ref string) (Page, error) {
-	fail := func(attempts int, err error) (Page, error) {
-		return Page{}, c.redact(&FetchError{Endpoint: endpoint, Page: page, Request: ref, Attempts: attempts, Err: err})
+	var p Page
+	err := c.do(ctx, call{endpoint: endpoint, page: page, method: http.MethodGet, ref: ref, parse: func(body []byte) error {
+		var err error
+		p, err = parsePage(body)
+		return err
+	}})
+	return p, err
+}
+
+// call is one request that do makes, and makes again while it fails in a way that may pass.
+type call struct {
+	endpoint string
+	page     int
+	method   string
+	ref      string // path and query on the base server
+	label    string // what the request asks for, for messages; default ref
+	body     []byte // sent with POST
+	// parse checks a 200 response's body and keeps what it needs. An error marks the body as broken
+	// (truncated, an error page), which is retried.
+	parse func(body []byte) error
+}
+
+func (c *Client) do(ctx context.Context, r call) error {
+	label := r.label
+	if label == "" {
+		label = r.ref
 	}
-	u, err := c.resolve(ref)
+	fail := func(attempts int, err error) error {
+		return c.redact(&FetchError{Endpoint: r.endpoint, Page: r.page, Method: r.method, Request: label, Attempts: attempts, Err: err})
+	}
+	u, err := c.resolve(r.ref)
 	if err != nil {
 		return fail(0, err)
 	}
@@ -273,10 +301,16 @@ func (c *Client) Page(ctx context.Context, endpoint string, page int, ref string
 		if err := c.limiter.Wait(ctx); err != nil {
 			return fail(attempt-1, err)
 		}
-		p, err := c.get(ctx, u)
+		body, err := c.send(ctx, r.method, u, r.body)
 		if err == nil {
-			c.log.Debug("portal: page", "endpoint", endpoint, "page", page, "items", p.Items, "attempt", attempt)
-			return p, nil
+			if err = r.parse(body); err == nil {
+				c.log.Debug("portal: page", "endpoint", r.endpoint, "page", r.page, "attempt", attempt)
+				return nil
+			}
+			var permanent *permanentError
+			if !errors.As(err, &permanent) {
+				err = &retryable{err: err}
+			}
 		}
 		if cerr := context.Cause(ctx); cerr != nil {
 			return fail(attempt, cerr)
@@ -298,7 +332,7 @@ func (c *Client) Page(ctx context.Context, endpoint string, page int, ref string
 				return fail(attempt, err)
 			}
 		}
-		c.log.Warn("portal: retrying", "endpoint", endpoint, "page", page, "attempt", attempt,
+		c.log.Warn("portal: retrying", "endpoint", r.endpoint, "page", r.page, "attempt", attempt,
 			"wait", wait, "reason", c.redactString(err.Error()))
 		if err := c.sleep(ctx, wait); err != nil {
 			return fail(attempt, err)
@@ -306,18 +340,31 @@ func (c *Client) Page(ctx context.Context, endpoint string, page int, ref string
 	}
 }
 
-// get makes one request and validates the page.
-func (c *Client) get(ctx context.Context, u *url.URL) (Page, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+// permanentError marks a body that another attempt would not mend.
+type permanentError struct{ err error }
+
+func (p *permanentError) Error() string { return p.err.Error() }
+func (p *permanentError) Unwrap() error { return p.err }
+
+// send makes one request and returns the body of a 200 response.
+func (c *Client) send(ctx context.Context, method string, u *url.URL, payload []byte) ([]byte, error) {
+	var reqBody io.Reader
+	if payload != nil {
+		reqBody = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), reqBody)
 	if err != nil {
-		return Page{}, err
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "ules (+https://github.com/ules-kz/ules)")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return Page{}, &retryable{err: err}
+		return nil, &retryable{err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -329,22 +376,18 @@ func (c *Client) get(ctx context.Context, u *url.URL) (Page, error) {
 		serr := &StatusError{Status: resp.StatusCode, Body: c.printable(snippet)}
 		// Some clients of the portal see 403 now and then with a valid token, and retry it.
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusForbidden || resp.StatusCode >= 500 {
-			return Page{}, &retryable{err: serr, after: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
+			return nil, &retryable{err: serr, after: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
 		}
-		return Page{}, serr
+		return nil, serr
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBytes+1))
 	if err != nil {
-		return Page{}, &retryable{err: fmt.Errorf("read page: %w", err)}
+		return nil, &retryable{err: fmt.Errorf("read page: %w", err)}
 	}
 	if len(body) > maxPageBytes {
-		return Page{}, fmt.Errorf("page is larger than %d MB", maxPageBytes>>20)
+		return nil, fmt.Errorf("page is larger than %d MB", maxPageBytes>>20)
 	}
-	p, err := parsePage(body)
-	if err != nil {
-		return Page{}, &retryable{err: err}
-	}
-	return p, nil
+	return body, nil
 }
 
 func isNotFound(err error) bool {
@@ -369,7 +412,7 @@ func (c *Client) checkToken(ctx context.Context, u *url.URL, notFound error) err
 	if err := c.limiter.Wait(ctx); err != nil {
 		return err
 	}
-	_, err = c.get(ctx, probe)
+	_, err = c.send(ctx, http.MethodGet, probe, nil)
 	if cerr := context.Cause(ctx); cerr != nil {
 		return cerr
 	}

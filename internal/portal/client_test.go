@@ -216,7 +216,7 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 			require.ErrorContains(t, err, tt.want)
 			var fe *FetchError
 			require.ErrorAs(t, err, &fe)
-			require.Equal(t, FetchError{Endpoint: "contract", Page: 2, Request: "/v3/contract/all?page=next&limit=3&search_after=5003",
+			require.Equal(t, FetchError{Endpoint: "contract", Page: 2, Method: "GET", Request: "/v3/contract/all?page=next&limit=3&search_after=5003",
 				Attempts: tt.maxAttempts, Err: fe.Err}, *fe)
 			require.Equal(t, tt.maxAttempts, b.replay.hitCounts()[contractPage2])
 			require.Len(t, b.sleeper.Waits(), tt.maxAttempts-1)
