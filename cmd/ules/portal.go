@@ -139,8 +139,11 @@ crash, an error) and it continues where it stopped. Endpoints that are complete 
 different --since, --base-url or --page-size makes an endpoint start over, and --restart makes all
 of them start over. Don't run two fetches into the same DIR at once.
 
-Throttling (429, honouring Retry-After), server errors (5xx), network errors and broken pages are
-retried with exponential backoff. Any other refusal stops at once; 401 and 403 mean the token was refused.`)
+Throttling (429, honouring Retry-After), refusals (403), server errors (5xx), network errors and
+broken pages are retried with exponential backoff. The portal answers a wrong or expired token with
+404 "Invalid Route": after a 404 the fetch requests `+portal.ProbePath+` once, and when that is
+refused too it stops and says to renew the token; run the same command again with the new token and
+it resumes. Any other refusal stops at once.`)
 	pf := bindPortalFlags(fs)
 	since := fs.String("since", "", "only records changed on or after this date, YYYY-MM-DD (sent as "+portal.SinceParam+"); default: everything")
 	if err := fs.Parse(args); err != nil {

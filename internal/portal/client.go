@@ -37,6 +37,14 @@ const DefaultTimeout = 2 * time.Minute
 // MaxRetryAfter caps the wait that a Retry-After header can ask for. A longer wait is cut to this.
 const MaxRetryAfter = 5 * time.Minute
 
+// ProbePath is a list that always exists. A 404 elsewhere is checked against it: the portal answers a
+// rejected token (wrong, expired) with 404 "Invalid Route" rather than 401, the same answer as a path
+// that does not exist. When this path also answers 404, the token is at fault.
+const ProbePath = "/v3/refs/ref_contract_status"
+
+// TokenHelpURL documents how to get a token for the API.
+const TokenHelpURL = "https://goszakup.gov.kz/ru/developer/ows_v3"
+
 // maxPageBytes bounds a page held in memory. At the API's largest page sizes, real pages are a few MB.
 const maxPageBytes = 256 << 20
 
@@ -179,16 +187,17 @@ type Page struct {
 type FetchError struct {
 	Endpoint string // endpoint name, e.g. "contract"
 	Page     int    // page number, from 1
-	Request  string // path and query requested
+	Method   string // GET, or POST for GraphQL
+	Request  string // path and query requested; for GraphQL, the list and the cursor
 	Attempts int    // requests made for this page
 	Err      error
 }
 
 func (e *FetchError) Error() string {
 	if e.Attempts > 1 {
-		return fmt.Sprintf("portal: %s page %d (GET %s): gave up after %d attempts: %v", e.Endpoint, e.Page, e.Request, e.Attempts, e.Err)
+		return fmt.Sprintf("portal: %s page %d (%s %s): gave up after %d attempts: %v", e.Endpoint, e.Page, e.Method, e.Request, e.Attempts, e.Err)
 	}
-	return fmt.Sprintf("portal: %s page %d (GET %s): %v", e.Endpoint, e.Page, e.Request, e.Err)
+	return fmt.Sprintf("portal: %s page %d (%s %s): %v", e.Endpoint, e.Page, e.Method, e.Request, e.Err)
 }
 
 func (e *FetchError) Unwrap() error { return e.Err }
@@ -197,6 +206,8 @@ func (e *FetchError) Unwrap() error { return e.Err }
 type StatusError struct {
 	Status int
 	Body   string // the beginning of the response body, cleaned for printing, token removed
+	// TokenRejected marks a 404 that ProbePath answered with 404 too: the token was refused.
+	TokenRejected bool
 }
 
 func (e *StatusError) Error() string {
@@ -204,18 +215,31 @@ func (e *StatusError) Error() string {
 	if e.Body != "" {
 		msg += fmt.Sprintf(" (%q)", e.Body)
 	}
-	if hint := statusHint(e.Status); hint != "" {
+	hint := statusHint(e.Status)
+	if e.TokenRejected {
+		hint = "the portal rejected the token (it answers a wrong or expired token with 404): renew it (" + TokenHelpURL +
+			"), save it in the --token-file and run the same command again; the fetch resumes where it stopped"
+	}
+	if hint != "" {
 		msg += ": " + hint
 	}
 	return msg
 }
 
+// IsTokenRejected reports whether err comes from a request that the portal refused for its token.
+func IsTokenRejected(err error) bool {
+	var se *StatusError
+	return errors.As(err, &se) && (se.TokenRejected || se.Status == http.StatusUnauthorized)
+}
+
 func statusHint(status int) string {
 	switch status {
-	case http.StatusUnauthorized, http.StatusForbidden:
+	case http.StatusUnauthorized:
 		return "the portal refused the token: check the token (--token-file), and that it is still valid"
+	case http.StatusForbidden:
+		return "the portal kept refusing the request: check that the token (--token-file) is still valid"
 	case http.StatusNotFound:
-		return "no such endpoint: check --base-url and --endpoints"
+		return "no such record or endpoint, although the token was accepted on " + ProbePath + ": check --base-url and --endpoints"
 	case http.StatusBadRequest, http.StatusUnprocessableEntity:
 		return "the portal rejected the request's parameters: the filter name " + SinceParam + " or " + LimitParam + " may be wrong"
 	}
@@ -232,13 +256,42 @@ func (r *retryable) Error() string { return r.err.Error() }
 func (r *retryable) Unwrap() error { return r.err }
 
 // Page requests one page of an endpoint. ref is the path and query, as in next_page. Throttling,
-// server errors, network errors and broken pages are retried up to the client's attempt limit. The
-// client waits the Retry-After header's time when there is one, otherwise the next backoff interval.
+// refusals (403, which the portal answers now and then), server errors, network errors and broken
+// pages are retried up to the client's attempt limit. The client waits the Retry-After header's time
+// when there is one, otherwise the next backoff interval. A 404 is checked against ProbePath (see
+// checkToken), and is not retried.
 func (c *Client) Page(ctx context.Context, endpoint string, page int, ref string) (Page, error) {
-	fail := func(attempts int, err error) (Page, error) {
-		return Page{}, c.redact(&FetchError{Endpoint: endpoint, Page: page, Request: ref, Attempts: attempts, Err: err})
+	var p Page
+	err := c.do(ctx, call{endpoint: endpoint, page: page, method: http.MethodGet, ref: ref, parse: func(body []byte) error {
+		var err error
+		p, err = parsePage(body)
+		return err
+	}})
+	return p, err
+}
+
+// call is one request that do makes, and makes again while it fails in a way that may pass.
+type call struct {
+	endpoint string
+	page     int
+	method   string
+	ref      string // path and query on the base server
+	label    string // what the request asks for, for messages; default ref
+	body     []byte // sent with POST
+	// parse checks a 200 response's body and keeps what it needs. An error marks the body as broken
+	// (truncated, an error page), which is retried.
+	parse func(body []byte) error
+}
+
+func (c *Client) do(ctx context.Context, r call) error {
+	label := r.label
+	if label == "" {
+		label = r.ref
 	}
-	u, err := c.resolve(ref)
+	fail := func(attempts int, err error) error {
+		return c.redact(&FetchError{Endpoint: r.endpoint, Page: r.page, Method: r.method, Request: label, Attempts: attempts, Err: err})
+	}
+	u, err := c.resolve(r.ref)
 	if err != nil {
 		return fail(0, err)
 	}
@@ -248,13 +301,25 @@ func (c *Client) Page(ctx context.Context, endpoint string, page int, ref string
 		if err := c.limiter.Wait(ctx); err != nil {
 			return fail(attempt-1, err)
 		}
-		p, err := c.get(ctx, u)
+		body, err := c.send(ctx, r.method, u, r.body)
 		if err == nil {
-			c.log.Debug("portal: page", "endpoint", endpoint, "page", page, "items", p.Items, "attempt", attempt)
-			return p, nil
+			if err = r.parse(body); err == nil {
+				c.log.Debug("portal: page", "endpoint", r.endpoint, "page", r.page, "attempt", attempt)
+				return nil
+			}
+			var permanent *permanentError
+			if !errors.As(err, &permanent) {
+				err = &retryable{err: err}
+			}
 		}
 		if cerr := context.Cause(ctx); cerr != nil {
 			return fail(attempt, cerr)
+		}
+		if isNotFound(err) {
+			if cerr := c.checkToken(ctx, u, err); cerr != nil {
+				return fail(attempt, cerr)
+			}
+			return fail(attempt, err)
 		}
 		var again *retryable
 		if !errors.As(err, &again) || attempt >= c.maxAttempts {
@@ -267,7 +332,7 @@ func (c *Client) Page(ctx context.Context, endpoint string, page int, ref string
 				return fail(attempt, err)
 			}
 		}
-		c.log.Warn("portal: retrying", "endpoint", endpoint, "page", page, "attempt", attempt,
+		c.log.Warn("portal: retrying", "endpoint", r.endpoint, "page", r.page, "attempt", attempt,
 			"wait", wait, "reason", c.redactString(err.Error()))
 		if err := c.sleep(ctx, wait); err != nil {
 			return fail(attempt, err)
@@ -275,18 +340,31 @@ func (c *Client) Page(ctx context.Context, endpoint string, page int, ref string
 	}
 }
 
-// get makes one request and validates the page.
-func (c *Client) get(ctx context.Context, u *url.URL) (Page, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+// permanentError marks a body that another attempt would not mend.
+type permanentError struct{ err error }
+
+func (p *permanentError) Error() string { return p.err.Error() }
+func (p *permanentError) Unwrap() error { return p.err }
+
+// send makes one request and returns the body of a 200 response.
+func (c *Client) send(ctx context.Context, method string, u *url.URL, payload []byte) ([]byte, error) {
+	var reqBody io.Reader
+	if payload != nil {
+		reqBody = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), reqBody)
 	if err != nil {
-		return Page{}, err
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "ules (+https://github.com/ules-kz/ules)")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return Page{}, &retryable{err: err}
+		return nil, &retryable{err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -296,23 +374,54 @@ func (c *Client) get(ctx context.Context, u *url.URL) (Page, error) {
 			snippet = snippet[:max(0, len(snippet)-len(c.token))]
 		}
 		serr := &StatusError{Status: resp.StatusCode, Body: c.printable(snippet)}
-		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-			return Page{}, &retryable{err: serr, after: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		// Some clients of the portal see 403 now and then with a valid token, and retry it.
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusForbidden || resp.StatusCode >= 500 {
+			return nil, &retryable{err: serr, after: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
 		}
-		return Page{}, serr
+		return nil, serr
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBytes+1))
 	if err != nil {
-		return Page{}, &retryable{err: fmt.Errorf("read page: %w", err)}
+		return nil, &retryable{err: fmt.Errorf("read page: %w", err)}
 	}
 	if len(body) > maxPageBytes {
-		return Page{}, fmt.Errorf("page is larger than %d MB", maxPageBytes>>20)
+		return nil, fmt.Errorf("page is larger than %d MB", maxPageBytes>>20)
 	}
-	p, err := parsePage(body)
+	return body, nil
+}
+
+func isNotFound(err error) bool {
+	var se *StatusError
+	return errors.As(err, &se) && se.Status == http.StatusNotFound
+}
+
+// checkToken tells a rejected token from a missing record after u answered 404 (notFound). It requests
+// ProbePath once: when that answers 404 too, the token was rejected and notFound is marked so. It
+// returns an error only when the context ends meanwhile.
+func (c *Client) checkToken(ctx context.Context, u *url.URL, notFound error) error {
+	var se *StatusError
+	errors.As(notFound, &se)
+	if strings.TrimPrefix(u.Path, c.base.Path) == ProbePath {
+		se.TokenRejected = true
+		return nil
+	}
+	probe, err := c.resolve(ProbePath)
 	if err != nil {
-		return Page{}, &retryable{err: err}
+		return err
 	}
-	return p, nil
+	if err := c.limiter.Wait(ctx); err != nil {
+		return err
+	}
+	_, err = c.send(ctx, http.MethodGet, probe, nil)
+	if cerr := context.Cause(ctx); cerr != nil {
+		return cerr
+	}
+	if isNotFound(err) {
+		se.TokenRejected = true
+	} else if err != nil {
+		c.log.Warn("portal: could not check the token after a 404", "probe", ProbePath, "reason", c.redactString(err.Error()))
+	}
+	return nil
 }
 
 // parsePage checks that body is a page {"items": [...], "next_page": "..."}. items may be null, which

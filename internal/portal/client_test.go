@@ -41,6 +41,8 @@ func TestRetriesRecoverTheSamePage(t *testing.T) {
 			wantWaits: [][2]time.Duration{exactly(MaxRetryAfter)}},
 		{name: "500", faults: []fault{status(500)},
 			wantWaits: [][2]time.Duration{between(time.Second)}},
+		{name: "403, which the portal sends now and then", faults: []fault{status(403), status(403)},
+			wantWaits: [][2]time.Duration{between(time.Second), between(2 * time.Second)}},
 		{name: "502 then 504", faults: []fault{status(502), status(504)},
 			wantWaits: [][2]time.Duration{between(time.Second), between(2 * time.Second)}},
 		{name: "truncated JSON", faults: []fault{truncated},
@@ -94,8 +96,7 @@ func TestRefusalsFailAtOnce(t *testing.T) {
 		want   []string
 	}{
 		{"401", status(401), 401, []string{"401 Unauthorized", "check the token"}},
-		{"403", status(403), 403, []string{"403 Forbidden", "check the token"}},
-		{"404", status(404), 404, []string{"404 Not Found", "check --base-url"}},
+		{"404 while the token is accepted", status(404), 404, []string{"404 Not Found", "token was accepted on " + ProbePath, "check --base-url"}},
 		{"400 with the portal's message", badFilter, 400,
 			[]string{"400 Bad Request", `"unknown filter last_update_date_from"`, SinceParam + " or " + LimitParam + " may be wrong"}},
 		{"422", status(422), 422, []string{"422", SinceParam}},
@@ -124,6 +125,74 @@ func TestRefusalsFailAtOnce(t *testing.T) {
 	}
 }
 
+// The portal answers a wrong or expired token with 404 "Invalid Route", as it answers a path it does not
+// serve. A 404 is told apart by requesting ProbePath once.
+func TestRejectedTokenIsToldApartFromAMissingPage(t *testing.T) {
+	t.Parallel()
+	probeKey := "v3/refs/ref_contract_status/page-000001.json"
+	tests := []struct {
+		name      string
+		endpoints string
+		prepare   func(b *testBundle)
+		rejected  bool
+		want      []string
+		hits      map[string]int // of these pages
+	}{
+		{name: "a page that is missing", endpoints: "contract",
+			prepare:  func(b *testBundle) { b.replay.inject(contractPage2, true, invalidRoute) },
+			want:     []string{"404 Not Found", `"{\"status\":404,\"message\":\"Invalid Route\"}"`, "check --base-url"},
+			hits:     map[string]int{contractPage2: 1, probeKey: 1},
+			rejected: false},
+		{name: "a token that expires after the first page", endpoints: "contract",
+			prepare: func(b *testBundle) {
+				b.replay.onRequest = func(n int, key string) bool {
+					if n == 1 {
+						b.replay.acceptToken("renewed-" + testToken)
+					}
+					return false
+				}
+			},
+			want:     []string{"portal: contract page 2", "404 Not Found", "the portal rejected the token", "renew it (" + TokenHelpURL + ")", "run the same command again"},
+			hits:     map[string]int{contractPage2: 1, probeKey: 1},
+			rejected: true},
+		{name: "a wrong token", endpoints: "contract",
+			prepare:  func(b *testBundle) { b.replay.acceptToken("another-" + testToken) },
+			want:     []string{"portal: contract page 1", "the portal rejected the token"},
+			hits:     map[string]int{"v3/contract/all/page-000001.json": 1, probeKey: 1},
+			rejected: true},
+		{name: "a wrong token on the probe path itself", endpoints: "refs/ref_contract_status",
+			prepare:  func(b *testBundle) { b.replay.acceptToken("another-" + testToken) },
+			want:     []string{"the portal rejected the token"},
+			hits:     map[string]int{probeKey: 1},
+			rejected: true},
+		{name: "a probe that fails otherwise proves nothing", endpoints: "contract",
+			prepare: func(b *testBundle) {
+				b.replay.inject(contractPage2, true, invalidRoute)
+				b.replay.inject(probeKey, true, status(503))
+			},
+			want:     []string{"404 Not Found", "check --base-url"},
+			hits:     map[string]int{contractPage2: 1, probeKey: 1},
+			rejected: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, DefaultMaxAttempts)
+			tt.prepare(b)
+			_, err := b.client.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: endpoints(t, tt.endpoints)})
+			for _, w := range tt.want {
+				require.ErrorContains(t, err, w)
+			}
+			require.Equal(t, tt.rejected, IsTokenRejected(err))
+			require.Empty(t, b.sleeper.Waits(), "a 404 is not retried")
+			hits := b.replay.hitCounts()
+			for key, n := range tt.hits {
+				require.Equal(t, n, hits[key], key)
+			}
+		})
+	}
+}
+
 func TestGivesUpAfterMaxAttempts(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -147,7 +216,7 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 			require.ErrorContains(t, err, tt.want)
 			var fe *FetchError
 			require.ErrorAs(t, err, &fe)
-			require.Equal(t, FetchError{Endpoint: "contract", Page: 2, Request: "/v3/contract/all?page=next&limit=3&search_after=5003",
+			require.Equal(t, FetchError{Endpoint: "contract", Page: 2, Method: "GET", Request: "/v3/contract/all?page=next&limit=3&search_after=5003",
 				Attempts: tt.maxAttempts, Err: fe.Err}, *fe)
 			require.Equal(t, tt.maxAttempts, b.replay.hitCounts()[contractPage2])
 			require.Len(t, b.sleeper.Waits(), tt.maxAttempts-1)

@@ -51,6 +51,12 @@ func echoAuth(code int) fault {
 	}
 }
 
+// invalidRoute is the portal's answer to a wrong or expired token, and to a path it does not serve.
+func invalidRoute(w http.ResponseWriter, r *http.Request, _ []byte) {
+	w.WriteHeader(http.StatusNotFound)
+	w.Write([]byte(`{"status":404,"message":"Invalid Route"}`)) //nolint:errcheck
+}
+
 // truncated sends a complete response whose JSON stops half-way.
 func truncated(w http.ResponseWriter, r *http.Request, page []byte) {
 	w.Header().Set("Content-Type", "application/json")
@@ -86,6 +92,7 @@ type replay struct {
 	first map[string]string // API path → key of its first page
 
 	mu       sync.Mutex
+	token    string             // the token accepted; others are answered as the portal does, 404 "Invalid Route"
 	faults   map[string][]fault // key → faults for its next requests, in order; the last repeats with repeatLast
 	repeat   map[string]bool
 	hits     map[string]int
@@ -100,6 +107,7 @@ type replay struct {
 func newReplay(t *testing.T) *replay {
 	t.Helper()
 	rp := &replay{
+		token: testToken,
 		pages: map[string][]byte{}, byURI: map[string]string{}, first: map[string]string{},
 		faults: map[string][]fault{}, repeat: map[string]bool{}, hits: map[string]int{}, queries: map[string][]string{},
 	}
@@ -177,6 +185,7 @@ func (rp *replay) serve(w http.ResponseWriter, r *http.Request) {
 			rp.queries[r.URL.Path] = append(rp.queries[r.URL.Path], r.URL.RawQuery)
 		}
 	}
+	token := rp.token
 	var f fault
 	if fs := rp.faults[key]; ok && len(fs) > 0 {
 		f = fs[0]
@@ -189,13 +198,12 @@ func (rp *replay) serve(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done()
 		return
 	}
-	if r.Header.Get("Authorization") != "Bearer "+testToken {
-		w.WriteHeader(http.StatusUnauthorized)
-		w.Write([]byte(`{"message":"Unauthorized"}`)) //nolint:errcheck
+	if r.Header.Get("Authorization") != "Bearer "+token {
+		invalidRoute(w, r, nil)
 		return
 	}
 	if !ok {
-		http.NotFound(w, r)
+		invalidRoute(w, r, nil)
 		return
 	}
 	if f != nil {
@@ -204,6 +212,13 @@ func (rp *replay) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(rp.pages[key]) //nolint:errcheck
+}
+
+// acceptToken makes the server accept token from now on, and refuse any other.
+func (rp *replay) acceptToken(token string) {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	rp.token = token
 }
 
 // inject scripts faults for the next requests of a page; with repeatLast the last fault never ends.

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -143,7 +142,9 @@ func (w *unitsWalk) contract(ctx context.Context, at unitsCursor) error {
 			return fmt.Errorf("portal: %s of contract %d: more than %d pages", w.ep.Name, id, maxPages)
 		}
 		p, err := w.c.Page(ctx, w.ep.Name, w.es.Pages+1, at.request)
-		if isNotFound(err) {
+		// Only a 404 with a token that the portal still accepts means a removed contract; any other
+		// failure stops the walk, which a rerun resumes.
+		if isNotFound(err) && !IsTokenRejected(err) {
 			return w.removed(at.contract)
 		}
 		if err != nil {
@@ -170,11 +171,6 @@ func (w *unitsWalk) contract(ctx context.Context, at unitsCursor) error {
 		at.request, at.skip = p.NextPage, 0
 	}
 	return nil
-}
-
-func isNotFound(err error) bool {
-	var se *StatusError
-	return errors.As(err, &se) && se.Status == http.StatusNotFound
 }
 
 // withContract gives a unit its contract's id when it names none. A unit that names another contract,

@@ -157,7 +157,8 @@ func TestUnitsFailureStopsAndResumes(t *testing.T) {
 	}{
 		{"500 until giving up", status(500), 3, "gave up after 3 attempts: 500 Internal Server Error"},
 		{"truncated until giving up", truncated, 3, "gave up after 3 attempts: invalid page"},
-		{"403 at once", status(403), 1, "403 Forbidden"},
+		{"401 at once", status(401), 1, "401 Unauthorized"},
+		{"403 until giving up", status(403), 3, "gave up after 3 attempts: 403 Forbidden"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -239,7 +240,41 @@ func TestUnitsStopWhenTheFirstContractsAreAllMissing(t *testing.T) {
 
 	_, err := b.client.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: endpoints(t, "contract-units")})
 	require.ErrorContains(t, err, "portal: contract-units: the first 10 contracts all answered 404 (GET /v3/contract/10/units): check --base-url")
-	require.Equal(t, maxLeadingRemoved, b.replay.totalHits())
+	require.Equal(t, 2*maxLeadingRemoved, b.replay.totalHits(), "each 404, and a check of the token after it")
+}
+
+// A token that expires in the middle of the walk stops it: the contracts after it are not taken for
+// removed ones, and the same fetch with a renewed token resumes and completes the units.
+func TestUnitsStopWhenTheTokenIsRejectedMidWalk(t *testing.T) {
+	t.Parallel()
+	const renewed = "renewed-" + testToken
+	b := setup(t, DefaultMaxAttempts)
+	b.replay.onRequest = func(n int, key string) bool {
+		if n == 3+3 { // the contract pages, the units of 5001 (two pages) and 5002: 5003's are refused
+			b.replay.acceptToken(renewed)
+		}
+		return false
+	}
+	eps := endpoints(t, "contract,contract-units")
+	opts := FetchOptions{Dir: b.dir, Endpoints: eps, PageSize: 2}
+
+	results, err := b.client.Fetch(context.Background(), opts)
+	require.True(t, IsTokenRejected(err), "%v", err)
+	require.ErrorContains(t, err, "portal: contract-units page 2 (GET /v3/contract/5003/units): 404 Not Found")
+	require.ErrorContains(t, err, "renew it")
+	require.Equal(t, EndpointResult{Endpoint: "contract-units", Pages: 1, Items: 2, Fetched: 3}, results[1], "no contract counted as removed")
+	st, err := loadState(b.dir)
+	require.NoError(t, err)
+	require.Empty(t, st.Endpoints["contract-units"].Units.Removed)
+	require.Equal(t, 1, st.Endpoints["contract-units"].Units.Contract, "the walk stands at 5002's unit, not yet written")
+
+	b.replay.onRequest = nil
+	c, err := NewClient(ClientOptions{BaseURL: b.replay.srv.URL, Token: renewed, Limiter: b.limiter, Sleep: b.sleeper.Sleep})
+	require.NoError(t, err)
+	results, err = c.Fetch(context.Background(), opts)
+	require.NoError(t, err)
+	require.Equal(t, EndpointResult{Endpoint: "contract-units", Pages: 5, Items: 9, Fetched: 7, Resumed: true}, results[1])
+	require.Equal(t, gathered(t, eps[1], 2), onlyUnits(readTree(t, b.dir)))
 }
 
 func TestUnitsResumeAfterCancel(t *testing.T) {
@@ -343,7 +378,7 @@ func TestUnitsAlone(t *testing.T) {
 		{name: "a contract folder without pages", prepare: []func(*testing.T, *testBundle){write("README.txt", "saved by hand")},
 			wantErr: "holds no contract pages: fetch contract first"},
 		{name: "an interrupted contract fetch", prepare: []func(*testing.T, *testBundle){func(t *testing.T, b *testBundle) {
-			b.replay.inject(contractPage2, false, status(403))
+			b.replay.inject(contractPage2, false, status(401))
 			_, err := b.client.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: endpoints(t, "contract")})
 			require.Error(t, err)
 		}}, wantErr: "the contract fetch in " + filepath.Join("DIR", "contract") + " is not complete: fetch contract first"},
