@@ -46,7 +46,7 @@ SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*):
 FROM (
     SELECT CASE WHEN st.code IS NULL THEN 'unknown_status'
                 WHEN st.counts = 'none' THEN 'status'
-                WHEN contract_replaced(c.source, c.id, c.source_id, c.root_source_id, c.signed_on) THEN 'replaced'
+                WHEN c.id IN (SELECT id FROM replaced_contracts) THEN 'replaced'
            END AS reason,
            c.status, coalesce(st.name_ru, '') AS name_ru
     FROM contracts c

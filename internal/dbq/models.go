@@ -191,6 +191,10 @@ type Region struct {
 	NameEn string
 }
 
+type ReplacedContract struct {
+	ID int64
+}
+
 type StgCertificate struct {
 	Loc            string
 	Number         string
