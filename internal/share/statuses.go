@@ -1,0 +1,32 @@
+package share
+
+import (
+	"context"
+	"fmt"
+)
+
+// ContractStatus is one row of the table that decides what counts (docs/methodology.md): a status, its
+// names, and whether a contract in it counts at its value ("value"), at what was paid ("paid") or not at
+// all ("none").
+type ContractStatus struct {
+	Scheme string // portal, ocds or sheet
+	Code   string
+	Symbol string
+	Names  Names
+	Counts string
+}
+
+// ContractStatuses lists the status table: a spreadsheet's unstated status, the portal's statuses by code,
+// then OCDS's.
+func (s *Store) ContractStatuses(ctx context.Context) ([]ContractStatus, error) {
+	rows, err := s.q.ContractStatusList(ctx, s.pool)
+	if err != nil {
+		return nil, fmt.Errorf("share: contract statuses: %w", err)
+	}
+	out := make([]ContractStatus, len(rows))
+	for i, r := range rows {
+		out[i] = ContractStatus{Scheme: r.Scheme, Code: r.Code, Symbol: r.Symbol,
+			Names: Names{KK: r.NameKk, RU: r.NameRu, EN: r.NameEn}, Counts: r.Counts}
+	}
+	return out, nil
+}
