@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -54,4 +55,35 @@ func TestPrintFetchResults(t *testing.T) {
 subject                         2 pages        6 records  (resumed, 1 request now)
 refs/ref_units                   1 page        4 records  (already complete)
 `, b.String())
+}
+
+// A sync leaves out the lists the importer does not read, unless --endpoints names them.
+func TestSyncEndpoints(t *testing.T) {
+	t.Parallel()
+	names := func(eps []portal.Endpoint) string {
+		var s []string
+		for _, ep := range eps {
+			s = append(s, ep.Name)
+		}
+		return strings.Join(s, ",")
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "contract,plans,subject,refs/ref_contract_status,refs/ref_trade_methods,refs/ref_units"},
+		{[]string{"--endpoints", "all"}, "contract,plans,subject,lots,announcements,refs/ref_contract_status,refs/ref_trade_methods,refs/ref_units"},
+		{[]string{"--endpoints", "contract-units,lots"}, "contract,lots"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+			pf := bindPortalFlags(fs)
+			require.NoError(t, fs.Parse(tt.args))
+			eps, err := portal.LookupEndpoints(pf.endpoints)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, names(pf.syncEndpoints(fs, eps)))
+		})
+	}
 }
