@@ -133,7 +133,6 @@ func (c *Client) fetchList(ctx context.Context, opts FetchOptions, st *fetchStat
 func (es *endpointState) step(l *graphQLList, recs []converted, p graphQLPage, since string) (write bool, next int64, done bool, err error) {
 	if es.HeadPass {
 		met := false
-		write = false
 		for _, r := range recs {
 			if r.id > es.Head {
 				write = true
