@@ -40,7 +40,9 @@ func runPortal(ctx context.Context, env *environment, args []string) error {
 func portalUsage(w io.Writer) {
 	fmt.Fprintf(w, `Usage: ules portal fetch|sync [flags]
 
-Downloads data from the national procurement portal's OWS v3 REST API (%s) with your API token.
+Downloads data from the national procurement portal's OWS v3 API (%s) with your API token:
+contracts with their units and plan points with their places through GraphQL, the other lists
+through REST.
 
 Subcommands:
   fetch --token-file FILE --out DIR [--since DATE]
@@ -81,11 +83,11 @@ func bindPortalFlags(fs *flag.FlagSet) *portalFlags {
 	fs.StringVar(&pf.out, "out", "", "output folder (required); progress is kept in its "+portal.StateFile)
 	fs.StringVar(&pf.baseURL, "base-url", portal.DefaultBaseURL, "API server")
 	fs.StringVar(&pf.endpoints, "endpoints", "all", "comma-separated endpoints to fetch: "+strings.Join(names, ", ")+
-		" (an API name such as trd-buy works too)")
+		" (an API name such as trd-buy works too; contract brings contract-units, plans brings plans-kato; sync's default leaves out lots and announcements)")
 	fs.Var(&pf.rate, "rate", "requests per second at most, such as 5 or 2.5/s")
-	fs.IntVar(&pf.maxAttempts, "max-attempts", portal.DefaultMaxAttempts, "requests of one page before giving up (throttling, server and network errors, broken pages)")
-	fs.IntVar(&pf.pageSize, "page-size", 0, "records per page, sent as the "+portal.LimitParam+" parameter (0: the portal's default); "+
-		"also the units per contract-units page (0: "+strconv.Itoa(portal.DefaultUnitsPageSize)+")")
+	fs.IntVar(&pf.maxAttempts, "max-attempts", portal.DefaultMaxAttempts, "requests of one page before giving up (throttling, refusals (403), server and network errors, broken pages)")
+	fs.IntVar(&pf.pageSize, "page-size", 0, "records per REST page, sent as the "+portal.LimitParam+" parameter (0: "+
+		strconv.Itoa(portal.DefaultPageSize)+"); GraphQL pages hold at most "+strconv.Itoa(portal.GraphQLLimit))
 	fs.BoolVar(&pf.restart, "restart", false, "discard the saved progress and fetch the endpoints again from their first page")
 	return pf
 }
@@ -120,19 +122,35 @@ func (pf *portalFlags) fetchOptions(eps []portal.Endpoint, progress func(portal.
 	return portal.FetchOptions{Dir: pf.out, Endpoints: eps, PageSize: pf.pageSize, Restart: pf.restart, Progress: progress}
 }
 
+// syncEndpoints are the endpoints a sync walks: those of --endpoints when it was given.
+func (pf *portalFlags) syncEndpoints(fs *flag.FlagSet, eps []portal.Endpoint) []portal.Endpoint {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "endpoints" })
+	if given {
+		return eps
+	}
+	return portal.SyncEndpoints()
+}
+
 func runPortalFetch(ctx context.Context, env *environment, args []string) error {
 	fs := flags(env, "portal fetch", "--token-file FILE --out DIR [flags]",
-		`Downloads the portal's lists into DIR, one folder per endpoint (contract/ from contract/all,
-plans/ from plans/all, plans-kato/ from plans/kato, subject/ from subject/all, lots/, announcements/
-from trd-buy/all, refs/<name>/), each page saved exactly as received as page-000001.json,
+		`Downloads the portal's lists into DIR, one folder per endpoint, as pages page-000001.json,
 page-000002.json, ... Import the folder with `+"`ules import --format portal DIR`"+`.
 
-The API lists a contract's units (its items) only one contract at a time, so contract-units/ is read
-with one request per contract in contract/ (contract/<id>/units), after contract/; the units are
-gathered into pages of --page-size units, each given its contract_id. At the default rate that is
-about `+strconv.Itoa(portal.DefaultRate*3600)+` contracts an hour. A contract removed meanwhile (404) is skipped and counted.
-With --since, the units of the contracts changed since then are fetched; a unit changed without its
-contract is not. --endpoints contract-units alone reads the contracts already in DIR/contract/.
+contract/ and contract-units/ come from GraphQL (`+portal.GraphQLPath+`): `+strconv.Itoa(portal.GraphQLLimit)+` contracts a request,
+each with its units, written as the REST lists' records (snake_case fields, each unit with its
+contract_id): 6 requests per 1,000 contracts, units included. plans/ and plans-kato/ come from
+GraphQL alike. subject/ (subject/all), lots/, announcements/ (trd-buy/all) and refs/<name>/ are
+REST lists, saved as received in pages of --page-size records.
+
+With --since DATE (a day in Almaty time, the portal's), contracts changed from that day on are
+fetched (GraphQL filter lastUpdateDate: [DATE, the day after today]) and plan points created from
+that day on (plan points take no date filter: the walk stops after a page of points all created
+before that day).
+The REST lists have no date filter: they are fetched whole.
+
+The lists come newest first: at the end of each GraphQL walk its first pages are read again, for
+records created while it ran.
 
 Progress is saved after every page. Run the same command again after an interruption (Ctrl-C, a
 crash, an error) and it continues where it stopped. Endpoints that are complete are skipped. A
@@ -145,7 +163,7 @@ broken pages are retried with exponential backoff. The portal answers a wrong or
 refused too it stops and says to renew the token; run the same command again with the new token and
 it resumes. Any other refusal stops at once.`)
 	pf := bindPortalFlags(fs)
-	since := fs.String("since", "", "only records changed on or after this date, YYYY-MM-DD (sent as "+portal.SinceParam+"); default: everything")
+	since := fs.String("since", "", "only contracts changed, and plan points created, on or after this day, YYYY-MM-DD in Almaty time; default: everything")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -176,10 +194,15 @@ it resumes. Any other refusal stops at once.`)
 
 func runPortalSync(ctx context.Context, env *environment, args []string) error {
 	fs := flags(env, "portal sync", "--token-file FILE --out DIR [flags]",
-		`Fetches what changed since the last successful sync into DIR, as `+"`ules portal fetch`"+` does, and
-imports it in one transaction. The first sync of a DIR reaches 30 days back. Later syncs start from
-the day on which the previous successful sync's fetch began. The start is kept in DIR/`+portal.StateFile+`.
-The pages of the endpoints fetched replace those of the previous sync.
+		`Fetches what changed since the last successful sync into DIR, as `+"`ules portal fetch --since`"+` does,
+and imports it in one transaction. Windows are whole days in Almaty time, the time of the portal's
+timestamps. The first sync of a DIR reaches 30 days back. Later syncs start on the day that was an
+hour before the previous successful sync's fetch began, so that they overlap it: what changed while
+it ran comes again, and importing a record twice is harmless. The start is kept in
+DIR/`+portal.StateFile+`. The pages of the endpoints fetched replace those of the previous sync.
+
+By default a sync leaves out lots and announcements, which the importer does not read and which
+(like every REST list) cannot be asked for by date; --endpoints all includes them.
 
 An interrupted or failed sync continues when run again. Its fetch resumes, or is skipped when it is
 complete, and its import is tried again. Only a committed import moves the next sync's start.`)
@@ -215,7 +238,7 @@ complete, and its import is tried again. Only a committed import moves the next 
 	progress := &fetchProgress{w: env.stderr}
 	var imported *ingest.Result
 	res, err := c.Sync(ctx, portal.SyncOptions{
-		Fetch: pf.fetchOptions(eps, progress.update),
+		Fetch: pf.fetchOptions(pf.syncEndpoints(fs, eps), progress.update),
 		Import: func(ctx context.Context, dir string) error {
 			progress.finish()
 			bar, progress := newImportBar(env.stderr, "importing")
@@ -230,7 +253,7 @@ complete, and its import is tried again. Only a committed import moves the next 
 	})
 	progress.finish()
 	if res.Since != "" {
-		fmt.Fprintf(env.stdout, "changes since %s\n", res.Since)
+		fmt.Fprintf(env.stdout, "changes from %s to %s (days in Almaty)\n", res.Since, res.Until)
 	}
 	printFetchResults(env.stdout, res.Endpoints)
 	if imported != nil {
@@ -239,12 +262,13 @@ complete, and its import is tried again. Only a committed import moves the next 
 	if err != nil {
 		return resumeHint(err, pf.out)
 	}
-	fmt.Fprintf(env.stdout, "synced; the next sync starts from %s\n", res.StartedAt.UTC().Format("2006-01-02"))
+	fmt.Fprintf(env.stdout, "synced; the next sync starts from %s\n", res.NextSince())
 	return nil
 }
 
 // resumeHint says how to continue after a fetch or sync failed; its progress is saved either way. After
-// a refusal (a bad token, a wrong URL), running the command again would not help, so it says nothing.
+// a refusal (a wrong URL), running the command again would not help, so it says nothing; a rejected
+// token's message says to renew it and run the command again.
 func resumeHint(err error, dir string) error {
 	var refused *portal.StatusError
 	if errors.As(err, &refused) {
@@ -255,15 +279,15 @@ func resumeHint(err error, dir string) error {
 
 func printFetchResults(w io.Writer, results []portal.EndpointResult) {
 	for _, r := range results {
-		note := plural(r.Fetched, "page") + " fetched now"
+		note := plural(r.Fetched, "request") + " now"
 		switch {
 		case r.Skipped:
 			note = "already complete"
 		case r.Resumed:
 			note = "resumed, " + note
 		}
-		if r.RemovedContracts > 0 {
-			note += ", " + plural(r.RemovedContracts, "removed contract") + " skipped"
+		if ep, err := portal.LookupEndpoints(r.Endpoint); err == nil && len(ep) == 1 && ep[0].GraphQL() {
+			note += fmt.Sprintf(", %d %s", r.Nested, ep[0].NestedName())
 		}
 		fmt.Fprintf(w, "%-26s %12s %16s  (%s)\n", r.Endpoint, plural(r.Pages, "page"), plural(int(r.Items), "record"), note)
 	}
@@ -290,8 +314,8 @@ func (p *fetchProgress) update(pr portal.Progress) {
 		p.bar = newRecordBar(p.w, "fetching "+pr.Endpoint)
 	}
 	desc := fmt.Sprintf("fetching %s, %d pages", pr.Endpoint, pr.Pages)
-	if pr.Contracts > 0 {
-		desc = fmt.Sprintf("fetching %s, contract %d of %d, %d pages", pr.Endpoint, pr.Contract, pr.Contracts, pr.Pages)
+	if pr.Nested > 0 {
+		desc = fmt.Sprintf("fetching %s, %d pages, %d nested records", pr.Endpoint, pr.Pages, pr.Nested)
 	}
 	p.bar.Describe(desc)
 	p.bar.Set64(pr.Items) //nolint:errcheck // a progress bar that cannot draw is harmless

@@ -241,7 +241,7 @@ func statusHint(status int) string {
 	case http.StatusNotFound:
 		return "no such record or endpoint, although the token was accepted on " + ProbePath + ": check --base-url and --endpoints"
 	case http.StatusBadRequest, http.StatusUnprocessableEntity:
-		return "the portal rejected the request's parameters: the filter name " + SinceParam + " or " + LimitParam + " may be wrong"
+		return "the portal rejected the request's parameters: the " + LimitParam + " parameter or a GraphQL filter may be wrong"
 	}
 	return ""
 }

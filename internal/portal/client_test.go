@@ -17,7 +17,11 @@ import (
 	"golang.org/x/time/rate"
 )
 
-const contractPage2 = "v3/contract/all/page-000002.json"
+const (
+	subjectPage1 = "v3/subject/all/page-000001.json"
+	subjectPage2 = "v3/subject/all/page-000002.json"
+	subjectNext  = "/v3/subject/all?page=next&limit=3&search_after=340217" // subjectPage1's next_page
+)
 
 // between is a wait drawn from the backoff schedule: base ±50%.
 func between(base time.Duration) [2]time.Duration { return [2]time.Duration{base / 2, base * 3 / 2} }
@@ -66,15 +70,15 @@ func TestRetriesRecoverTheSamePage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, DefaultMaxAttempts)
-			b.replay.inject(contractPage2, false, tt.faults...)
-			eps := endpoints(t, "contract")
+			b.replay.inject(subjectPage2, false, tt.faults...)
+			eps := endpoints(t, "subject")
 
 			_, err := b.client.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: eps})
 			require.NoError(t, err)
 
 			require.Equal(t, recorded(t, eps...), readTree(t, b.dir), "the pages land unchanged")
 			want := b.replay.expectHits(1, eps...)
-			want[contractPage2] = 1 + len(tt.faults)
+			want[subjectPage2] = 1 + len(tt.faults)
 			require.Equal(t, want, b.replay.hitCounts())
 			requireWaits(t, tt.wantWaits, b.sleeper.Waits())
 			require.Equal(t, int64(b.replay.totalHits()), b.limiter.n.Load(), "every request, retries included, passes the limiter")
@@ -87,7 +91,7 @@ func TestRefusalsFailAtOnce(t *testing.T) {
 	t.Parallel()
 	badFilter := func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		w.WriteHeader(400)
-		w.Write([]byte("unknown filter\n\tlast_update_date_from")) //nolint:errcheck
+		w.Write([]byte("unknown parameter\n\tlimit")) //nolint:errcheck
 	}
 	tests := []struct {
 		name   string
@@ -98,28 +102,28 @@ func TestRefusalsFailAtOnce(t *testing.T) {
 		{"401", status(401), 401, []string{"401 Unauthorized", "check the token"}},
 		{"404 while the token is accepted", status(404), 404, []string{"404 Not Found", "token was accepted on " + ProbePath, "check --base-url"}},
 		{"400 with the portal's message", badFilter, 400,
-			[]string{"400 Bad Request", `"unknown filter last_update_date_from"`, SinceParam + " or " + LimitParam + " may be wrong"}},
-		{"422", status(422), 422, []string{"422", SinceParam}},
+			[]string{"400 Bad Request", `"unknown parameter limit"`, "the " + LimitParam + " parameter or a GraphQL filter may be wrong"}},
+		{"422", status(422), 422, []string{"422", LimitParam}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, DefaultMaxAttempts)
-			b.replay.inject(contractPage2, true, tt.fault)
-			eps := endpoints(t, "contract")
+			b.replay.inject(subjectPage2, true, tt.fault)
+			eps := endpoints(t, "subject")
 
 			_, err := b.client.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: eps})
 			require.Error(t, err)
-			require.ErrorContains(t, err, "portal: contract page 2 (GET /v3/contract/all?page=next&limit=3&search_after=5003)")
+			require.ErrorContains(t, err, "portal: subject page 2 (GET "+subjectNext+")")
 			for _, w := range tt.want {
 				require.ErrorContains(t, err, w)
 			}
 			var se *StatusError
 			require.ErrorAs(t, err, &se)
 			require.Equal(t, tt.status, se.Status)
-			require.Equal(t, 1, b.replay.hitCounts()[contractPage2], "no retry")
+			require.Equal(t, 1, b.replay.hitCounts()[subjectPage2], "no retry")
 			require.Empty(t, b.sleeper.Waits())
-			require.Equal(t, map[string]string{"contract/page-000001.json": recorded(t, eps...)["contract/page-000001.json"]},
+			require.Equal(t, map[string]string{"subject/page-000001.json": recorded(t, eps...)["subject/page-000001.json"]},
 				readTree(t, b.dir), "the page before the refusal is kept")
 		})
 	}
@@ -138,12 +142,12 @@ func TestRejectedTokenIsToldApartFromAMissingPage(t *testing.T) {
 		want      []string
 		hits      map[string]int // of these pages
 	}{
-		{name: "a page that is missing", endpoints: "contract",
-			prepare:  func(b *testBundle) { b.replay.inject(contractPage2, true, invalidRoute) },
+		{name: "a page that is missing", endpoints: "subject",
+			prepare:  func(b *testBundle) { b.replay.inject(subjectPage2, true, invalidRoute) },
 			want:     []string{"404 Not Found", `"{\"status\":404,\"message\":\"Invalid Route\"}"`, "check --base-url"},
-			hits:     map[string]int{contractPage2: 1, probeKey: 1},
+			hits:     map[string]int{subjectPage2: 1, probeKey: 1},
 			rejected: false},
-		{name: "a token that expires after the first page", endpoints: "contract",
+		{name: "a token that expires after the first page", endpoints: "subject",
 			prepare: func(b *testBundle) {
 				b.replay.onRequest = func(n int, key string) bool {
 					if n == 1 {
@@ -152,26 +156,26 @@ func TestRejectedTokenIsToldApartFromAMissingPage(t *testing.T) {
 					return false
 				}
 			},
-			want:     []string{"portal: contract page 2", "404 Not Found", "the portal rejected the token", "renew it (" + TokenHelpURL + ")", "run the same command again"},
-			hits:     map[string]int{contractPage2: 1, probeKey: 1},
+			want:     []string{"portal: subject page 2", "404 Not Found", "the portal rejected the token", "renew it (" + TokenHelpURL + ")", "run the same command again"},
+			hits:     map[string]int{subjectPage2: 1, probeKey: 1},
 			rejected: true},
-		{name: "a wrong token", endpoints: "contract",
+		{name: "a wrong token", endpoints: "subject",
 			prepare:  func(b *testBundle) { b.replay.acceptToken("another-" + testToken) },
-			want:     []string{"portal: contract page 1", "the portal rejected the token"},
-			hits:     map[string]int{"v3/contract/all/page-000001.json": 1, probeKey: 1},
+			want:     []string{"portal: subject page 1", "the portal rejected the token"},
+			hits:     map[string]int{subjectPage1: 1, probeKey: 1},
 			rejected: true},
 		{name: "a wrong token on the probe path itself", endpoints: "refs/ref_contract_status",
 			prepare:  func(b *testBundle) { b.replay.acceptToken("another-" + testToken) },
 			want:     []string{"the portal rejected the token"},
 			hits:     map[string]int{probeKey: 1},
 			rejected: true},
-		{name: "a probe that fails otherwise proves nothing", endpoints: "contract",
+		{name: "a probe that fails otherwise proves nothing", endpoints: "subject",
 			prepare: func(b *testBundle) {
-				b.replay.inject(contractPage2, true, invalidRoute)
+				b.replay.inject(subjectPage2, true, invalidRoute)
 				b.replay.inject(probeKey, true, status(503))
 			},
 			want:     []string{"404 Not Found", "check --base-url"},
-			hits:     map[string]int{contractPage2: 1, probeKey: 1},
+			hits:     map[string]int{subjectPage2: 1, probeKey: 1},
 			rejected: false},
 	}
 	for _, tt := range tests {
@@ -201,8 +205,8 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 		fault       fault
 		want        string
 	}{
-		{"one attempt", 1, status(500), "portal: contract page 2 (GET /v3/contract/all?page=next&limit=3&search_after=5003): 500 Internal Server Error"},
-		{"three attempts of 500", 3, status(500), "portal: contract page 2 (GET /v3/contract/all?page=next&limit=3&search_after=5003): gave up after 3 attempts: 500 Internal Server Error"},
+		{"one attempt", 1, status(500), "portal: subject page 2 (GET " + subjectNext + "): 500 Internal Server Error"},
+		{"three attempts of 500", 3, status(500), "portal: subject page 2 (GET " + subjectNext + "): gave up after 3 attempts: 500 Internal Server Error"},
 		{"six attempts of 429", 6, status(429, "Retry-After", "1"), "gave up after 6 attempts: 429 Too Many Requests"},
 		{"six truncated pages", 6, truncated, "gave up after 6 attempts: invalid page"},
 	}
@@ -210,15 +214,15 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, tt.maxAttempts)
-			b.replay.inject(contractPage2, true, tt.fault)
+			b.replay.inject(subjectPage2, true, tt.fault)
 
-			_, err := b.client.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: endpoints(t, "contract")})
+			_, err := b.client.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: endpoints(t, "subject")})
 			require.ErrorContains(t, err, tt.want)
 			var fe *FetchError
 			require.ErrorAs(t, err, &fe)
-			require.Equal(t, FetchError{Endpoint: "contract", Page: 2, Method: "GET", Request: "/v3/contract/all?page=next&limit=3&search_after=5003",
+			require.Equal(t, FetchError{Endpoint: "subject", Page: 2, Method: "GET", Request: subjectNext,
 				Attempts: tt.maxAttempts, Err: fe.Err}, *fe)
-			require.Equal(t, tt.maxAttempts, b.replay.hitCounts()[contractPage2])
+			require.Equal(t, tt.maxAttempts, b.replay.hitCounts()[subjectPage2])
 			require.Len(t, b.sleeper.Waits(), tt.maxAttempts-1)
 		})
 	}
@@ -249,9 +253,9 @@ func TestTokenNeverLeaks(t *testing.T) {
 			c, err := NewClient(ClientOptions{BaseURL: b.replay.srv.URL, Token: tt.token, Limiter: b.limiter, Sleep: b.sleeper.Sleep,
 				MaxAttempts: 3, Log: b.client.log})
 			require.NoError(t, err)
-			b.replay.inject(contractPage2, tt.repeat, tt.faults...)
+			b.replay.inject(subjectPage2, tt.repeat, tt.faults...)
 
-			results, err := c.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: endpoints(t, "contract,contract-units,refs/ref_units")})
+			results, err := c.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: endpoints(t, "contract,subject,refs/ref_units")})
 			var text []string
 			if err != nil {
 				text = append(text, err.Error())
@@ -322,17 +326,17 @@ func TestNextPageOnAnotherHostIsRefused(t *testing.T) {
 	tests := []struct {
 		name, next, want string
 	}{
-		{"another host", elsewhere.URL + "/v3/contract/all?page=next", "points away from"},
-		{"protocol-relative", "//" + strings.TrimPrefix(elsewhere.URL, "http://") + "/v3/contract/all", "points away from"},
-		{"not a path", "v3/contract/all?page=next", "is not a path starting with /"},
+		{"another host", elsewhere.URL + "/v3/subject/all?page=next", "points away from"},
+		{"protocol-relative", "//" + strings.TrimPrefix(elsewhere.URL, "http://") + "/v3/subject/all", "points away from"},
+		{"not a path", "v3/subject/all?page=next", "is not a path starting with /"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, DefaultMaxAttempts)
-			b.replay.inject("v3/contract/all/page-000001.json", false, body(`{"items": [], "next_page": "`+tt.next+`"}`))
-			_, err := b.client.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: endpoints(t, "contract")})
-			require.ErrorContains(t, err, "portal: contract page 2")
+			b.replay.inject(subjectPage1, false, body(`{"items": [], "next_page": "`+tt.next+`"}`))
+			_, err := b.client.Fetch(context.Background(), FetchOptions{Dir: b.dir, Endpoints: endpoints(t, "subject")})
+			require.ErrorContains(t, err, "portal: subject page 2")
 			require.ErrorContains(t, err, tt.want)
 		})
 	}
@@ -360,16 +364,17 @@ func TestNextPageKeepsTheBasePath(t *testing.T) {
 	require.NoError(t, err)
 	mu.Lock()
 	defer mu.Unlock()
-	require.Equal(t, []string{"/mirror/v3/refs/ref_units", "/mirror/v3/refs/ref_units?page=next&search_after=1"}, paths)
+	require.Equal(t, []string{"/mirror/v3/refs/ref_units?limit=500", "/mirror/v3/refs/ref_units?page=next&search_after=1"}, paths)
 }
 
 func TestLimiterGuardsEveryRequest(t *testing.T) {
 	t.Parallel()
 	b := setup(t, DefaultMaxAttempts)
-	b.replay.inject(contractPage2, false, status(500), truncated)
+	b.replay.inject(subjectPage2, false, status(500), truncated)
 	_, err := b.client.Fetch(context.Background(), FetchOptions{Dir: b.dir})
 	require.NoError(t, err)
-	require.Equal(t, len(b.replay.pages)+2, b.replay.totalHits())
+	// Every REST page, each GraphQL list's one page and its head read again, and the two faults.
+	require.Equal(t, len(b.replay.pages)+2*2+2, b.replay.totalHits())
 	require.Equal(t, int64(b.replay.totalHits()), b.limiter.n.Load())
 
 	// A limiter that refuses (its context is done) stops the fetch before any request.

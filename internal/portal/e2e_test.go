@@ -19,10 +19,10 @@ func TestSyncImportsIntoTheDatabase(t *testing.T) {
 	pool, _ := pgtest.NewDB(t)
 	ctx := context.Background()
 	b := setup(t, DefaultMaxAttempts)
-	b.replay.inject("v3/contract/5006/units/page-000001.json", false, status(429, "Retry-After", "1"), truncated)
+	b.replay.inject("graphql/Contract/after=0", false, status(429, "Retry-After", "1"), truncated)
 	importer := ingest.NewImporter(pool, "KZ", slog.New(slog.DiscardHandler))
 	var results []ingest.Result
-	clk := &clock{now: time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC)}
+	clk := &clock{now: almaty(2026, 2, 15, 13, 0)} // the window reaches back to 16 January: every contract
 	opts := SyncOptions{
 		Fetch: FetchOptions{Dir: b.dir, Now: clk.Now},
 		Import: func(ctx context.Context, dir string) error {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,20 +14,12 @@ import (
 	"time"
 )
 
-// SinceParam is the query parameter that asks a list for the records changed on or after a date
-// (YYYY-MM-DD), sent on the first request of each endpoint that is Filtered.
-//
-// ASSUMPTION: the endpoint paths come from public scripts that use the API, but none of them filters by
-// date, and the OWS v3 REST API's filter names are not documented where we could read them. This name
-// follows the field the records carry (last_update_date). If the portal rejects it, the request fails
-// with 400 and a hint naming this constant. If the portal ignores it, the fetch returns everything,
-// which is slower but still correct, since imports are idempotent. Whether next_page keeps the filter
-// is also unknown: we follow next_page exactly as given.
-const SinceParam = "last_update_date_from"
-
-// LimitParam is the query parameter for the number of records per page. Scripts published by users of
-// the API pass limit=...; the largest value the portal accepts is not documented (500 is seen in use).
+// LimitParam is the query parameter for the number of records per page of a REST list. Scripts
+// published by users of the API pass limit=500, which the portal accepts (its default is 50).
 const LimitParam = "limit"
+
+// DefaultPageSize is the records per REST page asked for when FetchOptions.PageSize is 0.
+const DefaultPageSize = 500
 
 // StateFile is the name, inside the output folder, of the file that records a fetch's progress.
 const StateFile = ".fetch-state.json"
@@ -36,46 +27,80 @@ const StateFile = ".fetch-state.json"
 // DefaultSyncWindow is how far back the first sync of a folder reaches.
 const DefaultSyncWindow = 30 * 24 * time.Hour
 
+// SyncOverlap is how far before the previous successful sync's start the next sync's window begins,
+// so that records indexed late, or changed while that sync ran, are not missed.
+const SyncOverlap = time.Hour
+
+// Almaty is the time of the portal's timestamps, which carry no zone: Kazakhstan keeps UTC+5 all year.
+var Almaty = time.FixedZone("Asia/Almaty", 5*60*60)
+
+// AlmatyDate is the date, YYYY-MM-DD, that t falls on in Almaty.
+func AlmatyDate(t time.Time) string { return t.In(Almaty).Format(time.DateOnly) }
+
 // maxPages keeps page file names at six digits, so that name order is page order for the importer.
 const maxPages = 999_999
 
-// Endpoint is one OWS v3 REST list that a fetch walks.
+// Endpoint is one list that a fetch walks: a REST list, or a GraphQL list whose records, and the
+// records nested in them, are written as the REST lists would give them.
 type Endpoint struct {
-	Name     string // the folder under the output directory, slash-separated; also its name in --endpoints
-	Path     string // the API path of the first page; for a PerContract list, with {id} for the contract's id
-	Filtered bool   // whether the since filter applies; reference lists are always fetched whole
-	// PerContract marks a list that the API serves one contract at a time: the fetch walks it for each
-	// contract in the pages of the contract endpoint, and gathers what it reads into pages of its own.
-	PerContract bool
+	Name string // the folder under the output directory, slash-separated; also its name in --endpoints
+	Path string // the API path of a REST list's first page; GraphQLPath for a GraphQL list
+	// Aliases are other names --endpoints accepts: the nested folder a GraphQL list writes, and the
+	// REST paths it replaces.
+	Aliases []string
+	// NotSynced leaves the endpoint out of a sync unless asked for: the importer does not read it, and
+	// a REST list cannot be filtered by date, so each sync would download it whole.
+	NotSynced bool
+	list      *graphQLList
 }
 
-// contractEndpoint is the folder whose pages a PerContract endpoint reads the contract ids from.
-const contractEndpoint = "contract"
-
-// Endpoints are the lists a fetch walks by default. The paths are those that public scripts using the
-// API request; /v3/plans without /all lists plan summaries per customer, not plan points.
+// Endpoints are the lists a fetch walks by default. Contracts with their units, and plan points with
+// their places, come from GraphQL, which pages through them with their nested records and filters
+// contracts by the date they last changed. The REST lists have no date filter: they are fetched whole.
+// The REST paths are those that public scripts using the API request.
 //
-// Lists that refer to others come before the lists they refer to (contracts before subjects, plan KATO
-// rows before plan points): a record created while the fetch runs is then more likely to find the
-// records it refers to in the folder than the other way round. Contract units are read per contract, from
-// the contract pages this fetch has written, so they follow contracts, and still precede the plan
-// points they refer to.
+// Lists that refer to others come before the lists they refer to (contracts before subjects): a record
+// created while the fetch runs is then more likely to find the records it refers to in the folder
+// than the other way round.
 var Endpoints = []Endpoint{
-	{Name: contractEndpoint, Path: "/v3/contract/all", Filtered: true},
-	{Name: "contract-units", Path: "/v3/contract/{id}/units", PerContract: true},
-	{Name: "plans-kato", Path: "/v3/plans/kato", Filtered: true},
-	{Name: "plans", Path: "/v3/plans/all", Filtered: true},
-	{Name: "subject", Path: "/v3/subject/all", Filtered: true},
-	{Name: "lots", Path: "/v3/lots", Filtered: true},
-	{Name: "announcements", Path: "/v3/trd-buy/all", Filtered: true},
+	{Name: "contract", Path: GraphQLPath, list: contractList,
+		Aliases: []string{"contract-units", "contract/all", "contract/{id}/units", "Contract"}},
+	{Name: "plans", Path: GraphQLPath, list: planList,
+		Aliases: []string{"plans-kato", "plans/all", "plans/kato", "Plans"}},
+	{Name: "subject", Path: "/v3/subject/all"},
+	{Name: "lots", Path: "/v3/lots", NotSynced: true},
+	{Name: "announcements", Path: "/v3/trd-buy/all", NotSynced: true},
 	{Name: "refs/ref_contract_status", Path: "/v3/refs/ref_contract_status"},
 	{Name: "refs/ref_trade_methods", Path: "/v3/refs/ref_trade_methods"},
 	{Name: "refs/ref_units", Path: "/v3/refs/ref_units"},
 }
 
+// SyncEndpoints are the lists a sync walks by default: all but those marked NotSynced.
+func SyncEndpoints() []Endpoint {
+	var eps []Endpoint
+	for _, ep := range Endpoints {
+		if !ep.NotSynced {
+			eps = append(eps, ep)
+		}
+	}
+	return eps
+}
+
+// GraphQL reports whether the endpoint is walked through GraphQL.
+func (ep Endpoint) GraphQL() bool { return ep.list != nil }
+
+// NestedName is the folder of the records nested in a GraphQL list's records, or "".
+func (ep Endpoint) NestedName() string {
+	if ep.list == nil {
+		return ""
+	}
+	return ep.list.nestedDir
+}
+
 // LookupEndpoints parses a comma-separated list of endpoints. Each can be given by its folder name
-// ("announcements") or its API path, with or without /v3/ and a final /all ("trd-buy"). "all" or an
-// empty list means every endpoint. The result follows the order of Endpoints.
+// ("announcements"), its REST path, with or without /v3/ and a final /all ("trd-buy"), or an alias
+// ("contract-units" is walked with "contract"). "all" or an empty list means every endpoint. The
+// result follows the order of Endpoints.
 func LookupEndpoints(list string) ([]Endpoint, error) {
 	list = strings.TrimSpace(list)
 	if list == "" || list == "all" {
@@ -86,8 +111,11 @@ func LookupEndpoints(list string) ([]Endpoint, error) {
 		name = strings.Trim(strings.TrimSpace(name), "/")
 		name = strings.TrimPrefix(name, "v3/")
 		i := slices.IndexFunc(Endpoints, func(ep Endpoint) bool {
+			if ep.Name == name || slices.Contains(ep.Aliases, name) {
+				return true
+			}
 			path := strings.TrimPrefix(ep.Path, "/v3/")
-			return ep.Name == name || path == name || strings.TrimSuffix(path, "/all") == name
+			return ep.list == nil && (path == name || strings.TrimSuffix(path, "/all") == name)
 		})
 		if i < 0 {
 			names := make([]string, len(Endpoints))
@@ -107,40 +135,29 @@ func LookupEndpoints(list string) ([]Endpoint, error) {
 	return eps, nil
 }
 
-// checkOrder refuses a list that would walk a PerContract endpoint before the contracts it reads.
-func checkOrder(eps []Endpoint) error {
-	for i, ep := range eps {
-		if ep.PerContract && slices.ContainsFunc(eps[i+1:], func(e Endpoint) bool { return e.Name == contractEndpoint }) {
-			return fmt.Errorf("portal: %s is read per contract: list it after %s", ep.Name, contractEndpoint)
-		}
+// firstRequest is the path and query of a REST list's first page.
+func (ep Endpoint) firstRequest(pageSize int) string {
+	if pageSize == 0 {
+		pageSize = DefaultPageSize
 	}
-	return nil
-}
-
-// firstRequest is the path and query of an endpoint's first page.
-func (ep Endpoint) firstRequest(since string, pageSize int) string {
-	q := url.Values{}
-	if since != "" && ep.Filtered {
-		q.Set(SinceParam, since)
-	}
-	if pageSize > 0 {
-		q.Set(LimitParam, strconv.Itoa(pageSize))
-	}
-	if len(q) == 0 {
-		return ep.Path
-	}
-	return ep.Path + "?" + q.Encode()
+	return ep.Path + "?" + LimitParam + "=" + strconv.Itoa(pageSize)
 }
 
 // FetchOptions describe one fetch.
 type FetchOptions struct {
-	Dir       string         // output folder; holds one sub-folder per endpoint and the state file
-	Endpoints []Endpoint     // default: all of Endpoints
-	Since     string         // YYYY-MM-DD: only records changed since then (SinceParam); "" for all
-	PageSize  int            // records per page (LimitParam; 0: the portal's default), and units per contract-units page (0: DefaultUnitsPageSize)
-	Restart   bool           // discard earlier progress of these endpoints and fetch them again
-	Progress  func(Progress) // called when an endpoint starts, after each page and after each contract's units; may be nil
-	Now       func() time.Time
+	Dir       string     // output folder; holds one sub-folder per endpoint and the state file
+	Endpoints []Endpoint // default: all of Endpoints
+	// Since, a date YYYY-MM-DD in Almaty, limits the GraphQL lists: contracts changed from then on
+	// (filter lastUpdateDate: [Since, Until]), plan points created from then on. REST lists are
+	// fetched whole. "" for everything.
+	Since string
+	// Until is the end of the window sent with Since. Default: the day after the fetch starts, in
+	// Almaty, which covers the whole day whether the portal reads a date as its start or its end.
+	Until    string
+	PageSize int            // records per REST page (LimitParam; 0: DefaultPageSize); GraphQL pages hold at most GraphQLLimit
+	Restart  bool           // discard earlier progress of these endpoints and fetch them again
+	Progress func(Progress) // called when an endpoint starts and after each page; may be nil
+	Now      func() time.Time
 
 	run string // set by Sync, so that each sync fetches afresh even with the same since date
 }
@@ -151,14 +168,20 @@ func (opts FetchOptions) report(p Progress) {
 	}
 }
 
+func (opts FetchOptions) until() string {
+	if opts.Until != "" {
+		return opts.Until
+	}
+	return AlmatyDate(opts.Now().Add(24 * time.Hour))
+}
+
 // Progress reports how far an endpoint has come, counting pages written by earlier runs.
 type Progress struct {
-	Endpoint  string
-	Pages     int
-	Items     int64
-	Done      bool
-	Contract  int // PerContract endpoints: contracts whose units have been read
-	Contracts int // PerContract endpoints: contracts to read the units of
+	Endpoint string
+	Pages    int
+	Items    int64
+	Nested   int64 // GraphQL lists: the nested records written (contract units, plan places)
+	Done     bool
 }
 
 // EndpointResult says what a fetch did with one endpoint.
@@ -166,12 +189,10 @@ type EndpointResult struct {
 	Endpoint string
 	Pages    int   // pages in the folder
 	Items    int64 // records in those pages
-	Fetched  int   // pages requested by this run; for a PerContract endpoint, the contracts' pages of units
+	Nested   int64 // GraphQL lists: the nested records, in the pages of the nested folder
+	Fetched  int   // requests answered in this run (a GraphQL page, a REST page)
 	Resumed  bool  // this run continued an interrupted fetch
 	Skipped  bool  // the endpoint was already complete; nothing was requested
-	// RemovedContracts counts, for a PerContract endpoint, the contracts whose units answered 404
-	// (removed since their contract page was fetched). Their units are left out; the log names them.
-	RemovedContracts int
 }
 
 // fetchState is the content of the state file.
@@ -182,39 +203,37 @@ type fetchState struct {
 	Sync      *syncRun                  `json:"sync_in_progress,omitempty"`
 }
 
-// endpointState is one endpoint's progress. base_url, first_request, run and, for a PerContract
-// endpoint, the identity of its units walk identify the fetch: when any differs from the current
-// command, the endpoint starts over.
+// endpointState is one endpoint's progress. base_url, first_request and run identify the fetch: when
+// any differs from the current command, the endpoint starts over.
 type endpointState struct {
-	BaseURL   string      `json:"base_url"`
-	First     string      `json:"first_request"`
-	Run       string      `json:"run,omitempty"`
-	Pages     int         `json:"pages"` // last page written
-	Items     int64       `json:"items"`
-	NextPage  string      `json:"next_page,omitempty"` // the request for page Pages+1
-	Units     *unitsState `json:"units,omitempty"`     // a PerContract endpoint's walk
-	Done      bool        `json:"done"`
-	StartedAt time.Time   `json:"started_at"`
-	DoneAt    *time.Time  `json:"done_at,omitempty"`
+	BaseURL  string `json:"base_url"`
+	First    string `json:"first_request"`
+	Run      string `json:"run,omitempty"`
+	Pages    int    `json:"pages"` // last page written
+	Items    int64  `json:"items"`
+	NextPage string `json:"next_page,omitempty"` // REST: the request for page Pages+1
+	// GraphQL lists: the window sent, the cursor of the next request (0: the first page), the walk's
+	// newest record, and whether the walk is reading the head again (see fetchList).
+	Window    []string   `json:"window,omitempty"`
+	After     int64      `json:"after,omitempty"`
+	Head      int64      `json:"head,omitempty"`
+	HeadPass  bool       `json:"head_pass,omitempty"`
+	Nested    int64      `json:"nested,omitempty"`
+	Done      bool       `json:"done"`
+	StartedAt time.Time  `json:"started_at"`
+	DoneAt    *time.Time `json:"done_at,omitempty"`
 }
 
 // changed says why saved progress belongs to another fetch than fresh, or returns "".
 func (es *endpointState) changed(fresh *endpointState) string {
-	switch {
-	case es.BaseURL != fresh.BaseURL || es.First != fresh.First || es.Run != fresh.Run:
+	if es.BaseURL != fresh.BaseURL || es.First != fresh.First || es.Run != fresh.Run {
 		return "parameters changed"
-	case fresh.Units == nil:
-		return ""
-	case es.Units == nil || es.Units.PageSize != fresh.Units.PageSize:
-		return "parameters changed"
-	case es.Units.Contracts != fresh.Units.Contracts:
-		return "the contracts changed"
 	}
 	return ""
 }
 
 func (es *endpointState) progress(name string) Progress {
-	return Progress{Endpoint: name, Pages: es.Pages, Items: es.Items, Done: es.Done}
+	return Progress{Endpoint: name, Pages: es.Pages, Items: es.Items, Nested: es.Nested, Done: es.Done}
 }
 
 func (es *endpointState) complete(now time.Time) {
@@ -226,16 +245,18 @@ func (es *endpointState) complete(now time.Time) {
 type syncRun struct {
 	StartedAt time.Time `json:"started_at"`
 	Since     string    `json:"since"`
+	Until     string    `json:"until"`
 }
 
-const stateVersion = 1
+// stateVersion 2: GraphQL walks (cursor, head) replaced the per-contract units walk.
+const stateVersion = 2
 
-// Fetch walks each endpoint from its first page, following next_page until it is empty, and writes
-// the pages to DIR/<endpoint>/page-NNNNNN.json. A PerContract endpoint is walked for each contract in
-// DIR/contract instead (see fetchUnits). Progress is saved after every page. Running the same fetch
-// again (same base URL, since date and page size) continues an interrupted endpoint from its next page
-// and skips a complete one. An endpoint fetched with other parameters, or with Restart, starts over,
-// and its old pages are removed. Fetch stops at the first endpoint that fails.
+// Fetch walks each endpoint from its first page and writes the pages to DIR/<endpoint>/page-NNNNNN.json:
+// a REST list's pages as received, following next_page until it is empty, a GraphQL list's converted
+// (see fetchList). Progress is saved after every page. Running the same fetch again (same base URL,
+// since date and page size) continues an interrupted endpoint from its next page and skips a complete
+// one. An endpoint fetched with other parameters, or with Restart, starts over, and its old pages are
+// removed. Fetch stops at the first endpoint that fails.
 func (c *Client) Fetch(ctx context.Context, opts FetchOptions) ([]EndpointResult, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("portal: no output folder")
@@ -248,11 +269,13 @@ func (c *Client) Fetch(ctx context.Context, opts FetchOptions) ([]EndpointResult
 	if opts.PageSize < 0 {
 		return nil, fmt.Errorf("portal: page size %d is negative", opts.PageSize)
 	}
+	if opts.Until != "" {
+		if _, err := time.Parse(time.DateOnly, opts.Until); err != nil {
+			return nil, fmt.Errorf("portal: until %q is not a date YYYY-MM-DD", opts.Until)
+		}
+	}
 	if opts.Endpoints == nil {
 		opts.Endpoints = Endpoints
-	}
-	if err := checkOrder(opts.Endpoints); err != nil {
-		return nil, err
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -267,8 +290,8 @@ func (c *Client) Fetch(ctx context.Context, opts FetchOptions) ([]EndpointResult
 	var results []EndpointResult
 	for _, ep := range opts.Endpoints {
 		fetch := c.fetchEndpoint
-		if ep.PerContract {
-			fetch = c.fetchUnits
+		if ep.list != nil {
+			fetch = c.fetchList
 		}
 		res, err := fetch(ctx, opts, st, ep)
 		results = append(results, res)
@@ -281,12 +304,12 @@ func (c *Client) Fetch(ctx context.Context, opts FetchOptions) ([]EndpointResult
 
 func (c *Client) fetchEndpoint(ctx context.Context, opts FetchOptions, st *fetchState, ep Endpoint) (EndpointResult, error) {
 	res := EndpointResult{Endpoint: ep.Name}
-	dir, err := endpointDir(opts.Dir, ep)
+	dir, err := endpointDir(opts.Dir, ep.Name)
 	if err != nil {
 		return res, err
 	}
-	first := ep.firstRequest(opts.Since, opts.PageSize)
-	es, err := c.begin(opts, st, ep.Name, dir, c.freshState(opts, first))
+	first := ep.firstRequest(opts.PageSize)
+	es, err := c.begin(opts, st, ep.Name, c.freshState(opts, first), dir)
 	if err != nil {
 		return res, err
 	}
@@ -298,7 +321,7 @@ func (c *Client) fetchEndpoint(ctx context.Context, opts FetchOptions, st *fetch
 		return res, nil
 	}
 	res.Resumed = es.Pages > 0
-	c.log.Info("portal: fetching", "endpoint", ep.Name, "from_page", es.Pages+1, "since", opts.Since)
+	c.log.Info("portal: fetching", "endpoint", ep.Name, "from_page", es.Pages+1)
 	for !es.Done {
 		n := es.Pages + 1
 		if n > maxPages {
@@ -329,9 +352,9 @@ func (c *Client) fetchEndpoint(ctx context.Context, opts FetchOptions, st *fetch
 	return res, nil
 }
 
-// endpointDir creates the endpoint's folder and returns it.
-func endpointDir(out string, ep Endpoint) (string, error) {
-	dir := filepath.Join(out, filepath.FromSlash(ep.Name))
+// endpointDir creates an endpoint's folder, named slash-separated, and returns it.
+func endpointDir(out, name string) (string, error) {
+	dir := filepath.Join(out, filepath.FromSlash(name))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("portal: %w", err)
 	}
@@ -344,8 +367,9 @@ func (c *Client) freshState(opts FetchOptions, first string) *endpointState {
 }
 
 // begin returns the endpoint's saved progress when it belongs to the same fetch as fresh and its pages
-// are all there. Otherwise it removes the endpoint's pages and records fresh as its progress.
-func (c *Client) begin(opts FetchOptions, st *fetchState, name, dir string, fresh *endpointState) (*endpointState, error) {
+// are all there, in each of its folders. Otherwise it removes the pages of its folders and records
+// fresh as its progress.
+func (c *Client) begin(opts FetchOptions, st *fetchState, name string, fresh *endpointState, dirs ...string) (*endpointState, error) {
 	es := st.Endpoints[name]
 	reason := ""
 	switch {
@@ -354,20 +378,30 @@ func (c *Client) begin(opts FetchOptions, st *fetchState, name, dir string, fres
 		reason = "restart requested"
 	default:
 		reason = es.changed(fresh)
-		if reason == "" {
+		for _, dir := range dirs {
+			if reason != "" {
+				break
+			}
 			if missing := missingPage(dir, es.Pages); missing != "" {
-				reason = missing + " is missing"
+				reason = filepath.Join(filepath.Base(dir), missing) + " is missing"
 			}
 		}
 	}
 	if es != nil && reason == "" {
-		return es, removeTemps(dir)
+		for _, dir := range dirs {
+			if err := removeTemps(dir); err != nil {
+				return nil, err
+			}
+		}
+		return es, nil
 	}
 	if reason != "" {
 		c.log.Info("portal: starting over", "endpoint", name, "reason", reason)
 	}
-	if err := clearPages(dir); err != nil {
-		return nil, err
+	for _, dir := range dirs {
+		if err := clearPages(dir); err != nil {
+			return nil, err
+		}
 	}
 	st.Endpoints[name] = fresh
 	return fresh, saveState(opts.Dir, st)
@@ -481,7 +515,7 @@ func saveState(dir string, st *fetchState) error {
 
 // SyncOptions describe one sync.
 type SyncOptions struct {
-	Fetch  FetchOptions  // the fetch; Since is decided by Sync
+	Fetch  FetchOptions  // the fetch; Since and Until are decided by Sync; Endpoints default to SyncEndpoints
 	Window time.Duration // how far back the first sync of the folder reaches; default DefaultSyncWindow
 	// Import loads the folder once the fetch is complete, e.g. with ingest's portal format.
 	Import func(ctx context.Context, dir string) error
@@ -489,18 +523,26 @@ type SyncOptions struct {
 
 // SyncResult says what a sync did.
 type SyncResult struct {
-	Since     string    // the date the fetch asked for changes since
-	StartedAt time.Time // when this sync's fetch began; the next sync starts from its date
+	Since     string    // the first day of the window fetched, in Almaty
+	Until     string    // its last day
+	StartedAt time.Time // when this sync's fetch began
 	Resumed   bool      // an interrupted sync was continued
 	Endpoints []EndpointResult
 }
 
+// NextSince is the first day of the window of the sync after this one, once it has succeeded.
+func (r SyncResult) NextSince() string { return AlmatyDate(r.StartedAt.Add(-SyncOverlap)) }
+
 // Sync fetches the records changed since the last successful sync, and then imports the folder.
 // A sync succeeds when its import does; only then does the next sync move its start to this one's. An
 // interrupted or failed sync is continued by the next call: the fetch resumes (or is skipped when it
-// is complete) and the import is tried again. The start date is the date (UTC) on which the previous
-// successful sync's fetch began; the first sync of a folder starts Window before now. The pages of
-// the previous sync are replaced.
+// is complete) and the import is tried again.
+//
+// The window is of whole days in Almaty, the time of the portal's timestamps. It begins on the day that
+// was SyncOverlap before the previous successful sync's fetch began, so it overlaps that sync: what
+// changed while it ran, or was indexed late, comes again, and importing a record twice is harmless. The
+// first sync of a folder reaches Window back. The window ends the day after the sync starts (see
+// FetchOptions.Until). The pages of the previous sync are replaced.
 func (c *Client) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error) {
 	if opts.Import == nil {
 		return SyncResult{}, errors.New("portal: sync without an import")
@@ -511,6 +553,9 @@ func (c *Client) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error)
 	}
 	if fo.Now == nil {
 		fo.Now = time.Now
+	}
+	if fo.Endpoints == nil {
+		fo.Endpoints = SyncEndpoints()
 	}
 	if opts.Window <= 0 {
 		opts.Window = DefaultSyncWindow
@@ -527,17 +572,17 @@ func (c *Client) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error)
 		now := fo.Now().UTC()
 		from := now.Add(-opts.Window)
 		if st.LastSync != nil {
-			from = st.LastSync.UTC()
+			from = st.LastSync.Add(-SyncOverlap)
 		}
-		st.Sync = &syncRun{StartedAt: now, Since: from.Format(time.DateOnly)}
+		st.Sync = &syncRun{StartedAt: now, Since: AlmatyDate(from), Until: AlmatyDate(now.Add(24 * time.Hour))}
 		if err := saveState(fo.Dir, st); err != nil {
 			return res, err
 		}
 	}
-	res.Since, res.StartedAt = st.Sync.Since, st.Sync.StartedAt
-	c.log.Info("portal: sync", "since", res.Since, "resumed", res.Resumed)
+	res.Since, res.Until, res.StartedAt = st.Sync.Since, st.Sync.Until, st.Sync.StartedAt
+	c.log.Info("portal: sync", "since", res.Since, "until", res.Until, "resumed", res.Resumed)
 	// A new sync has a new run, which makes every endpoint start over; a resumed one keeps its run.
-	fo.Since, fo.Restart, fo.run = res.Since, false, res.StartedAt.Format(time.RFC3339Nano)
+	fo.Since, fo.Until, fo.Restart, fo.run = res.Since, res.Until, false, res.StartedAt.Format(time.RFC3339Nano)
 	res.Endpoints, err = c.Fetch(ctx, fo)
 	if err != nil {
 		return res, err

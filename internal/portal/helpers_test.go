@@ -96,9 +96,10 @@ type replay struct {
 	faults   map[string][]fault // key → faults for its next requests, in order; the last repeats with repeatLast
 	repeat   map[string]bool
 	hits     map[string]int
-	log      []string            // keys requested, in order; "" for a path without pages
-	queries  map[string][]string // API path → queries of first-page requests
+	log      []string // keys requested, in order; "" for a path without pages
 	requests int
+	lists    map[string][]map[string]any // GraphQL root → records, newest (highest id) first
+	queries  map[string][]string         // API path → queries of first-page requests; GraphQL root → the variables of each request
 	// onRequest is called before answering the n-th request (from 1). When it returns true the request
 	// is never answered: the server waits until the client gives up on it.
 	onRequest func(n int, key string) (drop bool)
@@ -110,6 +111,10 @@ func newReplay(t *testing.T) *replay {
 		token: testToken,
 		pages: map[string][]byte{}, byURI: map[string]string{}, first: map[string]string{},
 		faults: map[string][]fault{}, repeat: map[string]bool{}, hits: map[string]int{}, queries: map[string][]string{},
+		lists: map[string][]map[string]any{},
+	}
+	for _, root := range []string{"Contract", "Plans"} {
+		rp.lists[root] = readList(t, filepath.Join("testdata", "graphql", root+".json"))
 	}
 	var files []string
 	err := filepath.WalkDir(replayDir, func(path string, d fs.DirEntry, err error) error {
@@ -144,17 +149,22 @@ func newReplay(t *testing.T) *replay {
 		}
 	}
 	for _, ep := range Endpoints {
-		require.NotEmpty(t, rp.keys(ep), ep.Name)
+		if !ep.GraphQL() {
+			require.NotEmpty(t, rp.keys(ep), ep.Name)
+		}
 	}
 	rp.srv = httptest.NewServer(http.HandlerFunc(rp.serve))
 	t.Cleanup(rp.srv.Close)
 	return rp
 }
 
-// owns reports whether a recorded page is one that fetching the endpoint requests.
+// owns reports whether a recorded page, or a GraphQL request's key, is one that fetching the endpoint
+// requests.
 func owns(ep Endpoint, key string) bool {
-	pattern := strings.TrimPrefix(strings.ReplaceAll(ep.Path, "{id}", "*"), "/") + "/page-*.json"
-	ok, _ := path.Match(pattern, key)
+	if ep.GraphQL() {
+		return strings.HasPrefix(key, "graphql/"+ep.list.root+"/")
+	}
+	ok, _ := path.Match(strings.TrimPrefix(ep.Path, "/")+"/page-*.json", key)
 	return ok
 }
 
@@ -171,9 +181,19 @@ func (rp *replay) keys(ep Endpoint) []string {
 }
 
 func (rp *replay) serve(w http.ResponseWriter, r *http.Request) {
+	var gq *graphQLRequest
 	key, ok := rp.byURI[r.URL.RequestURI()]
 	if !ok {
 		key, ok = rp.first[r.URL.Path]
+	}
+	if r.URL.Path == GraphQLPath && r.Method == http.MethodPost {
+		var err error
+		if gq, err = parseGraphQLRequest(r.Body); err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(err.Error())) //nolint:errcheck
+			return
+		}
+		key, ok = gq.key(), true
 	}
 	rp.mu.Lock()
 	rp.requests++
@@ -183,6 +203,9 @@ func (rp *replay) serve(w http.ResponseWriter, r *http.Request) {
 		rp.hits[key]++
 		if k, first := rp.first[r.URL.Path]; first && k == key {
 			rp.queries[r.URL.Path] = append(rp.queries[r.URL.Path], r.URL.RawQuery)
+		}
+		if gq != nil {
+			rp.queries[gq.root] = append(rp.queries[gq.root], string(gq.rawVars))
 		}
 	}
 	token := rp.token
@@ -206,12 +229,45 @@ func (rp *replay) serve(w http.ResponseWriter, r *http.Request) {
 		invalidRoute(w, r, nil)
 		return
 	}
+	page := rp.pages[key]
+	if gq != nil {
+		rp.mu.Lock()
+		page = gq.answer(rp.lists[gq.root])
+		rp.mu.Unlock()
+	}
 	if f != nil {
-		f(w, r, rp.pages[key])
+		f(w, r, page)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Write(rp.pages[key]) //nolint:errcheck
+	w.Write(page) //nolint:errcheck
+}
+
+// insert adds records to a GraphQL list, as the portal does while a walk goes on.
+func (rp *replay) insert(root string, recs ...map[string]any) {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	rp.lists[root] = append(rp.lists[root], recs...)
+	sortNewestFirst(rp.lists[root])
+}
+
+// setList replaces a GraphQL list.
+func (rp *replay) setList(root string, recs []map[string]any) {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	sortNewestFirst(recs)
+	rp.lists[root] = recs
+}
+
+// update replaces the fields of a record of a GraphQL list.
+func (rp *replay) update(root string, id int64, fields map[string]any) {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	for _, rec := range rp.lists[root] {
+		if recID(rec) == id {
+			maps.Copy(rec, fields)
+		}
+	}
 }
 
 // acceptToken makes the server accept token from now on, and refuse any other.
@@ -252,15 +308,44 @@ func (rp *replay) requestLog() []string {
 	return slices.Clone(rp.log)
 }
 
-// expectHits returns every recorded page of the endpoints with n hits.
+// expectHits returns the requests of fetching the endpoints with the default page size, each n times:
+// every recorded page of a REST list, and the one page of a GraphQL list twice (the walk, then the head
+// read again).
 func (rp *replay) expectHits(n int, eps ...Endpoint) map[string]int {
 	m := map[string]int{}
 	for _, ep := range eps {
+		if ep.GraphQL() {
+			m["graphql/"+ep.list.root+"/after=0"] = 2 * n
+			continue
+		}
 		for _, key := range rp.keys(ep) {
 			m[key] = n
 		}
 	}
 	return m
+}
+
+// pageItems returns the records of a folder's pages in a tree, in page order, one line each.
+func pageItems(t *testing.T, tree map[string]string, folder string) []string {
+	t.Helper()
+	var names []string
+	for name := range tree {
+		if path.Dir(name) == folder {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var items []string
+	for _, name := range names {
+		var page struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(tree[name]), &page), name)
+		for _, it := range page.Items {
+			items = append(items, string(it))
+		}
+	}
+	return items
 }
 
 // sleeper records the waits it is asked for and returns at once.
@@ -363,18 +448,30 @@ func readTree(t *testing.T, dir string) map[string]string {
 	return files
 }
 
-// recorded returns what a fetch of the endpoints with the default page size writes: the recorded pages
-// of each list, and for contract-units, the gathered units of every contract.
+// recorded returns what a fetch of the endpoints with the default page size writes: the recorded
+// pages of each REST list, and for a GraphQL list, the pages in testdata/golden of the list and its
+// nested folder.
 func recorded(t *testing.T, eps ...Endpoint) map[string]string {
 	t.Helper()
 	want := map[string]string{}
 	for _, ep := range eps {
-		if ep.PerContract {
-			maps.Copy(want, gathered(t, ep, 0))
+		var files []string
+		var err error
+		if ep.GraphQL() {
+			for _, name := range []string{ep.Name, ep.NestedName()} {
+				golden, err := filepath.Glob(filepath.Join("testdata", "golden", name, "page-*.json"))
+				require.NoError(t, err)
+				require.NotEmpty(t, golden, name)
+				for _, f := range golden {
+					b, err := os.ReadFile(f)
+					require.NoError(t, err)
+					want[name+"/"+filepath.Base(f)] = string(b)
+				}
+			}
 			continue
 		}
 		dir := filepath.Join(replayDir, filepath.FromSlash(strings.TrimPrefix(ep.Path, "/")))
-		files, err := filepath.Glob(filepath.Join(dir, "page-*.json"))
+		files, err = filepath.Glob(filepath.Join(dir, "page-*.json"))
 		require.NoError(t, err)
 		require.NotEmpty(t, files, ep.Name)
 		for _, f := range files {
@@ -382,37 +479,6 @@ func recorded(t *testing.T, eps ...Endpoint) map[string]string {
 			require.NoError(t, err)
 			want[ep.Name+"/"+filepath.Base(f)] = string(b)
 		}
-	}
-	return want
-}
-
-// unitsGathered holds, one per line and byte for byte, the units that fetching contract-units from the
-// replay server writes, in order: each contract's units in the order of the contract pages, with the
-// contract_id the importer needs.
-var unitsGathered = filepath.Join("testdata", "units-gathered.jsonl")
-
-// gathered returns the contract-units pages that a fetch with the page size writes, without the units
-// whose ids are left out.
-func gathered(t *testing.T, ep Endpoint, pageSize int, leftOut ...int) map[string]string {
-	t.Helper()
-	if pageSize == 0 {
-		pageSize = DefaultUnitsPageSize
-	}
-	b, err := os.ReadFile(unitsGathered)
-	require.NoError(t, err)
-	var units []json.RawMessage
-	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
-		var u struct {
-			ID int `json:"id"`
-		}
-		require.NoError(t, json.Unmarshal([]byte(line), &u))
-		if !slices.Contains(leftOut, u.ID) {
-			units = append(units, json.RawMessage(line))
-		}
-	}
-	want := map[string]string{}
-	for n, page := range slices.Collect(slices.Chunk(units, pageSize)) {
-		want[ep.Name+"/"+pageName(n+1)] = string(unitsPage(page))
 	}
 	return want
 }
