@@ -289,7 +289,7 @@ func (ds *dataset) views(t *testing.T) *views {
 		require.True(t, ok, "unit %d: contract exists", u.int("id"))
 		p, ok := v.plans[u.int("pln_point_id")]
 		require.True(t, ok, "unit %d: plan point exists", u.int("id"))
-		if u.int("deleted") == 1 {
+		if u.int("deleted") == 1 || !statusCounts(int(c.int("ref_contract_status_id"))) {
 			continue
 		}
 		cat := categoryOf(p.str("ref_enstru_code"))

@@ -73,7 +73,7 @@ type Stats struct {
 	Units                       int // Including deleted ones.
 	DeletedUnits                int
 	PlanPoints, PlanKatos       int
-	// Volumes holds every year and category, by the generator's own category of each unit.
+	// Volumes holds every year and category, by the generator's own category of each unit, of the contracts that count.
 	Volumes map[YearCategory]Volume
 }
 
@@ -477,9 +477,10 @@ func (p *pass) contract(y, c int, date time.Time, size int) error {
 	withYear := r.IntN(2) == 0
 	updated := date.AddDate(0, 0, 1+r.IntN(20)).Add(time.Duration(9*3600+r.IntN(9*3600)) * time.Second)
 
+	status := statusOf(p.contractID, year)
 	if p.sink == nil {
 		for _, l := range lines {
-			if !l.deleted {
+			if !l.deleted && statusCounts(status) {
 				g.raw[y][c][dom] += float64(l.rawGross) * float64(l.qty)
 			}
 		}
@@ -492,7 +493,7 @@ func (p *pass) contract(y, c int, date time.Time, size int) error {
 	qtyScale := math.Sqrt(scale)
 	k := Contract{
 		ID: p.contractID, CustomerBIN: b.bin, SupplierBIIN: s.biin, SignDate: date, FinYear: year,
-		StatusID: statusOf(year), DescriptionRu: desc[0], DescriptionKz: desc[1], LastUpdate: updated,
+		StatusID: status, DescriptionRu: desc[0], DescriptionKz: desc[1], LastUpdate: updated,
 	}
 	if k.LastUpdate.After(lastUpdateTime) {
 		k.LastUpdate = lastUpdateTime // Never after the data was taken; a cutoff-day contract stays valid.
@@ -537,6 +538,9 @@ func (p *pass) contract(y, c int, date time.Time, size int) error {
 		k.Sum += u.Total
 		k.SumWithVAT += u.TotalWithVAT
 		ksWeighted += u.LocalContent * u.TotalWithVAT
+		if !statusCounts(status) {
+			continue
+		}
 		v := &p.vol[y][c]
 		v.Total += u.TotalWithVAT
 		if dom == 1 {
@@ -589,10 +593,20 @@ func regionIndex(code int) int {
 }
 
 // statusOf is the portal status of a demo contract signed in year: executed (390) once its year is over, in
-// force (190) in the last year. Both count at their value, so the calibrated shares hold.
-func statusOf(year int) int {
-	if year < lastYear {
+// force (190) in the last year; about one in 32 was not concluded (330) and one in 97 refused (430), which
+// no figure counts. Drawn from the id rather than the random stream, so the rest of a dataset does not
+// move; calibration and Volumes count only the contracts that count.
+func statusOf(id int64, year int) int {
+	switch {
+	case id%97 == 0:
+		return 430
+	case id%32 == 0:
+		return 330
+	case year < lastYear:
 		return 390
 	}
 	return 190
 }
+
+// statusCounts says whether a demo status counts (docs/methodology.md).
+func statusCounts(status int) bool { return status == 190 || status == 390 }

@@ -47,7 +47,7 @@ func (s *ocdsSink) Contract(c Contract) error {
 	}
 	id := strconv.FormatInt(c.ID, 10)
 	status := "active"
-	if c.Deleted {
+	if c.Deleted || !statusCounts(c.StatusID) {
 		status = "cancelled"
 	}
 	b := append(s.buf[:0], `{"ocid":`...)

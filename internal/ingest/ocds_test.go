@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/stretchr/testify/require"
 
@@ -1276,10 +1277,19 @@ func TestOCDSMatchesPortalExport(t *testing.T) {
 		}
 		return "XI-TAX-" + id
 	}
+	// Contracts that do not count (not concluded, refused) are "cancelled" in OCDS, which skips them.
+	counted := map[string]bool{}
+	rows, err := portal.pool.Query(portal.ctx, `SELECT DISTINCT k.source_id FROM counted_items i JOIN contracts k ON k.id = i.contract_id`)
+	require.NoError(t, err)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	for _, id := range ids {
+		counted[id] = true
+	}
 	type key struct{ contract, item string }
 	want := map[key]itemRow{}
 	for _, it := range portal.items(t) {
-		if it.Deleted || it.ContractDel {
+		if it.Deleted || it.ContractDel || !counted[it.Contract] {
 			continue
 		}
 		// OCDS has no producer flag: the portal's flagged producers are resident suppliers there.
@@ -1307,8 +1317,19 @@ func TestOCDSMatchesPortalExport(t *testing.T) {
 		}
 		require.Equal(t, w, g, "%v", k)
 	}
+	rows, err = portal.pool.Query(portal.ctx, `SELECT DISTINCT s.identifier FROM counted_items i JOIN suppliers s ON s.id = i.supplier_id`)
+	require.NoError(t, err)
+	ids, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	supplying := map[string]bool{}
+	for _, id := range ids {
+		supplying[id] = true
+	}
 	ps := map[string]supplierRow{}
 	for _, s := range portal.suppliers(t) {
+		if !supplying[s.Identifier] {
+			continue
+		}
 		s.Producer = false
 		s.Identifier = ocdsKey(s.Identifier)
 		ps[s.Identifier] = s
