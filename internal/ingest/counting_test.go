@@ -65,17 +65,19 @@ func TestContractStatusDecidesWhatCounts(t *testing.T) {
 
 	skipped := map[string]int64{}
 	for _, s := range res.Skipped {
-		skipped[s.Reason] = s.Count
+		require.True(t, s.Stored, "%v", s)
+		skipped[s.String()] = s.Count
 	}
 	for _, want := range []string{
 		"status 330 (Не заключен)", "status 110 (Проект договора)", "status 130 (На подписании у Заказчика)",
 		"status 430 (Отказ от закупки и договора)", "status 480 (Недействительный по решению суда)",
-		`status "999" is not in the table of contract statuses`,
+		`status "999", which is not in the table of contract statuses`,
 	} {
 		found := false
 		for reason, n := range skipped {
 			if strings.Contains(reason, want) {
 				require.Equal(t, int64(1), n, reason)
+				require.True(t, strings.HasPrefix(reason, "1 stored, not counted: contracts of "), reason)
 				found = true
 			}
 		}

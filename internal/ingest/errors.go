@@ -23,31 +23,46 @@ var ErrTooManyErrors = errors.New("ingest: too many bad records, nothing was imp
 const maxStoredErrors = 10000
 
 // Skip counts records that were read and not counted for one reason that is no error but that a user
-// should hear of (a publisher's statuses outside the OCDS codelists, say).
+// should hear of (a publisher's statuses outside the OCDS codelists, say). Stored records were written
+// and are left out of every figure (a contract not concluded, say); the others were not written.
 type Skip struct {
 	Reason string
 	Count  int64
+	Stored bool
 }
 
-// String reads "N skipped: reason"; a Skip of no records is a note about the input as a whole.
+// String reads "N skipped: reason" or "N stored, not counted: reason"; a Skip of no records is a note about
+// the input as a whole.
 func (s Skip) String() string {
-	if s.Count == 0 {
+	switch {
+	case s.Count == 0:
 		return "note: " + s.Reason
+	case s.Stored:
+		return fmt.Sprintf("%d stored, not counted: %s", s.Count, s.Reason)
 	}
 	return fmt.Sprintf("%d skipped: %s", s.Count, s.Reason)
 }
 
 // errorLog collects bad records, keeping the first maxStoredErrors in full, and the skips to report.
 type errorLog struct {
-	list    []RecordError
-	count   int64
-	skipped map[string]int64
+	list       []RecordError
+	count      int64
+	skipped    map[string]int64
+	notCounted map[string]int64 // stored records that no figure counts, by why
 }
 
 func (l *errorLog) skip(reason string) { l.skipN(reason, 1) }
 
 // note records something the user should hear of that concerns no record (a file's encoding, say).
 func (l *errorLog) note(reason string) { l.skipN(reason, 0) }
+
+// storedNotCounted records n records written that no figure counts, for reason.
+func (l *errorLog) storedNotCounted(reason string, n int64) {
+	if l.notCounted == nil {
+		l.notCounted = map[string]int64{}
+	}
+	l.notCounted[reason] += n
+}
 
 func (l *errorLog) skipN(reason string, n int64) {
 	if l.skipped == nil {
@@ -61,6 +76,9 @@ func (l *errorLog) skips() []Skip {
 	var out []Skip
 	for reason, n := range l.skipped {
 		out = append(out, Skip{Reason: reason, Count: n})
+	}
+	for reason, n := range l.notCounted {
+		out = append(out, Skip{Reason: reason, Count: n, Stored: true})
 	}
 	slices.SortFunc(out, func(a, b Skip) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Reason, b.Reason))

@@ -270,11 +270,11 @@ func (im *Importer) reportNotCounted(ctx context.Context, tx pgx.Tx, batchID int
 	for _, r := range rows {
 		switch r.Reason {
 		case "status":
-			errs.skipN(fmt.Sprintf("contracts stored but not counted: status %s (%s)", r.Status, r.NameRu), r.Contracts)
+			errs.storedNotCounted(fmt.Sprintf("contracts of status %s (%s)", r.Status, r.NameRu), r.Contracts)
 		case "unknown_status":
-			errs.skipN(fmt.Sprintf("contracts stored but not counted: status %q is not in the table of contract statuses", r.Status), r.Contracts)
+			errs.storedNotCounted(fmt.Sprintf("contracts of status %q, which is not in the table of contract statuses", r.Status), r.Contracts)
 		case "replaced":
-			errs.skipN(fmt.Sprintf("contracts stored but not counted: a later version (an amendment) counts instead; status %s (%s)", r.Status, r.NameRu), r.Contracts)
+			errs.storedNotCounted(fmt.Sprintf("contracts of status %s (%s) that a later version (an amendment) replaces", r.Status, r.NameRu), r.Contracts)
 		}
 	}
 	return nil
