@@ -17,6 +17,9 @@ type card struct {
 	Year                        int
 	Value, Threshold, Projected int64
 	GapAmount, Total            int64
+	// Verdict: the figures judge the share against a threshold in force; InForce: a threshold is in force.
+	Verdict, InForce bool
+	Next             *share.Threshold
 }
 
 // pageOverview renders the targets with a progress bar each, as of today.
@@ -34,7 +37,8 @@ func (s *Server) pageOverview(c fiber.Ctx) error {
 			return err
 		}
 		cards = append(cards, card{Slug: t.Slug, Name: t.Names.In(lang), Status: string(p.Status), Year: asOf.Year(),
-			Value: p.Value, Threshold: p.Threshold.Value, Projected: p.Projected, GapAmount: p.GapAmount, Total: p.Figures.Total})
+			Value: p.Value, Threshold: p.Threshold.Value, Projected: p.Projected, GapAmount: p.GapAmount, Total: p.Figures.Total,
+			Verdict: p.Status.Verdict(), InForce: p.InForce, Next: p.Next})
 	}
 	data := pageData(c, translator(lang)("Targets"))
 	data["AsOf"], data["Cards"] = asOf, cards
@@ -49,7 +53,7 @@ type regionRow struct {
 type trend struct {
 	Months         []string   `json:"months"`
 	Shares         []*float64 `json:"shares"`
-	Threshold      float64    `json:"threshold"`
+	Threshold      *float64   `json:"threshold"`
 	ShareLabel     string     `json:"shareLabel"`
 	ThresholdLabel string     `json:"thresholdLabel"`
 }
@@ -71,7 +75,11 @@ func (s *Server) pageTarget(c fiber.Ctx) error {
 		regions[i] = regionRow{Name: g.Names.In(lang), Total: g.Total, Domestic: g.Domestic, Share: g.DomesticShare(),
 			Gap: share.GapAmount(g.Total, g.Domestic, p.Threshold.Value)}
 	}
-	tr := trend{Threshold: percent(p.Threshold.Value), ShareLabel: T("Domestic share"), ThresholdLabel: T("Threshold line")}
+	tr := trend{ShareLabel: T("Domestic share"), ThresholdLabel: T("Threshold line")}
+	if p.InForce {
+		v := percent(p.Threshold.Value)
+		tr.Threshold = &v
+	}
 	for _, m := range p.Monthly {
 		tr.Months = append(tr.Months, m.Month.Format("2006-01"))
 		var v *float64

@@ -257,13 +257,16 @@ func (s *Store) Target(ctx context.Context, slug string) (Target, error) {
 	return Target{}, fmt.Errorf("share: target %q: %w", slug, ErrNotFound)
 }
 
-// Progress is a target's state as of a date.
+// Progress is a target's state as of a date. Before its first threshold comes into force the target is
+// not_started: InForce is false, Next says when it starts, and the figures are those of the period so far.
 type Progress struct {
 	Target    Target
 	AsOf      time.Time
 	From, To  time.Time
 	Figures   Figures // the period so far
 	Threshold Threshold
+	InForce   bool
+	Next      *Threshold // the next step of the schedule, if any
 	Assessment
 	Monthly []MonthFigures // trailing twelve months up to AsOf, oldest first
 }
@@ -286,9 +289,10 @@ func (s *Store) Progress(ctx context.Context, slug string, asOf time.Time) (Prog
 	if err != nil {
 		return Progress{}, err
 	}
-	step, ok := ThresholdAt(t.Schedule, asOf)
-	if !ok {
-		return Progress{}, fmt.Errorf("share: target %q has no threshold in force on %s", slug, asOf.Format(time.DateOnly))
+	step, inForce := ThresholdAt(t.Schedule, asOf)
+	var next *Threshold
+	if n, ok := NextThreshold(t.Schedule, asOf); ok {
+		next = &n
 	}
 	from, to := CalendarYear(asOf)
 	ytd, _, err := s.Shares(ctx, Scope{Category: t.Category, From: from, To: to, Region: t.Region}, "")
@@ -314,5 +318,9 @@ func (s *Store) Progress(ctx context.Context, slug string, asOf time.Time) (Prog
 	}
 	deadline := time.Date(asOf.Year(), 12, 31, 0, 0, 0, 0, time.UTC)
 	a := Assess(step.Value, metricFigures(t.Metric, ytd), metricMonthly, asOf, deadline)
-	return Progress{Target: t, AsOf: asOf, From: from, To: to, Figures: ytd, Threshold: step, Assessment: a, Monthly: monthly}, nil
+	if !inForce {
+		a = Assessment{Value: a.Value, Status: StatusNotStarted, MonthsLeft: a.MonthsLeft}
+	}
+	return Progress{Target: t, AsOf: asOf, From: from, To: to, Figures: ytd, Threshold: step, InForce: inForce, Next: next,
+		Assessment: a, Monthly: monthly}, nil
 }

@@ -11,13 +11,19 @@ import (
 // Status is the verdict of Assess on a target.
 type Status string
 
-// The statuses of a target, in order from best to worst.
+// The statuses of a target, in order from best to worst, then the two that are no verdict: no purchase in
+// scope so far (no_data), and no threshold in force yet (not_started).
 const (
-	StatusMet      Status = "met"
-	StatusOnTrack  Status = "on_track"
-	StatusAtRisk   Status = "at_risk"
-	StatusOffTrack Status = "off_track"
+	StatusMet        Status = "met"
+	StatusOnTrack    Status = "on_track"
+	StatusAtRisk     Status = "at_risk"
+	StatusOffTrack   Status = "off_track"
+	StatusNoData     Status = "no_data"
+	StatusNotStarted Status = "not_started"
 )
+
+// Verdict reports whether the status judges the share against a threshold (met … off_track).
+func (s Status) Verdict() bool { return s != StatusNoData && s != StatusNotStarted }
 
 // atRiskMargin is how far (bp) a projection may fall short of the threshold
 // and still count as at risk rather than off track: 5 percentage points.
@@ -28,6 +34,16 @@ const atRiskMargin = 500
 type Threshold struct {
 	EffectiveFrom time.Time
 	Value         int64
+}
+
+// NextThreshold returns the first step that comes into force after d; ok is false if there is none.
+func NextThreshold(schedule []Threshold, d time.Time) (step Threshold, ok bool) {
+	for _, s := range schedule {
+		if s.EffectiveFrom.After(d) && (!ok || s.EffectiveFrom.Before(step.EffectiveFrom)) {
+			step, ok = s, true
+		}
+	}
+	return step, ok
 }
 
 // ThresholdAt returns the step in force on date d, the one with the latest
@@ -95,6 +111,9 @@ type Assessment struct {
 //  5. Projected >= threshold is on track; within 5 points below (>=
 //     threshold − 500) at risk; otherwise off track.
 //
+// With no purchase in scope (ytd.Total 0) there is no share to judge: the status is no_data and every
+// figure 0, never "0.0 %, off track".
+//
 // GapPoints and GapAmount are computed from ytd alone (see GapPoints and
 // GapAmount); they report the current shortfall, not the projected one.
 // GapAmount is exact while Value is rounded to whole bp, so a target met by
@@ -105,6 +124,10 @@ func Assess(threshold int64, ytd Figures, monthly []MonthFigures, asOf, deadline
 		Threshold:  threshold,
 		GapAmount:  GapAmount(ytd.Total, ytd.Domestic, threshold),
 		MonthsLeft: max(0, monthIndex(deadline)-monthIndex(asOf)),
+	}
+	if ytd.Total <= 0 {
+		a.Value, a.GapAmount, a.Status = 0, 0, StatusNoData
+		return a
 	}
 	a.GapPoints = GapPoints(a.Value, threshold)
 	if a.Value >= threshold {

@@ -156,10 +156,8 @@ func TestAssess(t *testing.T) {
 			threshold: 5000,
 			monthly:   []MonthFigures{month(2025, 9, 0, 0), month(2025, 10, 0, 0)},
 			asOf:      date(2025, 10, 15),
-			want: Assessment{
-				Threshold: 5000, GapPoints: 5000,
-				Status: StatusOffTrack, MonthsLeft: 2,
-			},
+			// No purchase is no verdict, not "0 %, off track".
+			want: Assessment{Threshold: 5000, Status: StatusNoData, MonthsLeft: 2},
 		},
 		{
 			name:      "deadline month ignores the trend",

@@ -10,7 +10,8 @@
       labels: d.months,
       datasets: [
         { label: d.shareLabel, data: d.shares, borderColor: "#0b6e99", backgroundColor: "#0b6e99", spanGaps: true, tension: 0.2 },
-        { label: d.thresholdLabel, data: d.months.map(() => d.threshold), borderColor: "#cf222e", borderDash: [6, 4], pointRadius: 0 },
+        // No threshold in force yet: no line.
+        { label: d.thresholdLabel, data: d.months.map(() => d.threshold), borderColor: "#cf222e", borderDash: [6, 4], pointRadius: 0, hidden: d.threshold === null },
       ],
     },
     options: {
