@@ -26,7 +26,7 @@ type batchJSON struct {
 }
 
 func batchOf(b ingest.Batch) batchJSON {
-	out := batchJSON{ID: b.ID, Format: b.Format, Source: b.SourceName, CreatedBy: b.CreatedBy, Status: b.Status,
+	out := batchJSON{ID: b.ID, Format: b.Format, Source: sourceNames(b.SourceName), CreatedBy: b.CreatedBy, Status: b.Status,
 		Message: b.Message, StartedAt: b.StartedAt.UTC().Format(time.RFC3339), Read: b.Read, Loaded: b.Loaded,
 		Unchanged: b.Unchanged, Replaced: b.Replaced, Removed: b.Removed, Rejected: b.Rejected}
 	if b.FinishedAt != nil {

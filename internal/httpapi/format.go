@@ -145,6 +145,10 @@ var messages = map[string][3]string{ // kk, ru, en
 	"committed":                     {"сақталды", "сохранён", "committed"},
 	"failed":                        {"сәтсіз", "не выполнен", "failed"},
 	"running":                       {"жүріп жатыр", "выполняется", "running"},
+	"Not found":                     {"Табылмады", "Не найдено", "Not found"},
+	"Not found detail":              {"Мұндай бет жоқ: сілтемені тексеріңіз немесе басты беттен бастаңыз.", "Такой страницы нет: проверьте ссылку или начните с главной.", "There is no such page: check the link or start from the overview."},
+	"Something went wrong":          {"Бірдеңе дұрыс болмады", "Что-то пошло не так", "Something went wrong"},
+	"Something went wrong detail":   {"Сұрауды орындау мүмкін болмады. Кейінірек қайталаңыз; қате журналға жазылды.", "Запрос не удалось выполнить. Повторите позже; ошибка записана в журнал.", "The request could not be answered. Try again later; the error was logged."},
 }
 
 // translator returns the T function templates call; an unknown key shows as itself.

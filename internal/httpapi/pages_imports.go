@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"path/filepath"
 	"strconv"
 
 	"github.com/gofiber/fiber/v3"
@@ -55,7 +54,7 @@ type batchRow struct {
 func batchRows(batches []ingest.Batch) []batchRow {
 	rows := make([]batchRow, len(batches))
 	for i, b := range batches {
-		rows[i] = batchRow{Batch: b, File: filepath.Base(b.SourceName)}
+		rows[i] = batchRow{Batch: b, File: sourceNames(b.SourceName)}
 	}
 	return rows
 }

@@ -49,11 +49,13 @@ func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: static: %w", err)
 	}
+	app.Use(securityHeaders)
 	app.Get("/static*", static.New("", static.Config{FS: staticFS, MaxAge: 3600}))
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 
-	api := app.Group("/api/v1")
+	api := app.Group("/api", markAPI)
+	api = api.Group("/v1")
 	api.Get("/categories", s.apiCategories)
 	api.Get("/shares", s.apiShares)
 	api.Get("/targets", s.apiTargets)
@@ -89,45 +91,58 @@ type errorBody struct {
 }
 
 func (s *Server) handleError(c fiber.Ctx, err error) error {
-	status := fiber.StatusInternalServerError
-	body := errorBody{Error: "internal error"}
+	// What an answer may say: a bad parameter names itself; anything else says only what happened, in
+	// words for the user, while the log keeps the detail.
+	status, message := fiber.StatusInternalServerError, "Something went wrong"
+	var body errorBody
 	var pe *paramError
 	var fe *fiber.Error
 	switch {
 	case errors.As(err, &pe):
 		status, body = fiber.StatusBadRequest, errorBody{Error: pe.Error(), Param: pe.Param}
+		message = pe.Error()
 	case errors.Is(err, share.ErrNotFound), errors.Is(err, ingest.ErrBatchNotFound):
-		status, body = fiber.StatusNotFound, errorBody{Error: err.Error()}
-	case errors.As(err, &fe):
-		status, body = fe.Code, errorBody{Error: fe.Message}
+		status, message = fiber.StatusNotFound, "Not found"
+	case errors.As(err, &fe) && fe.Code < 500:
+		status, message = fe.Code, http.StatusText(fe.Code)
+		if fe.Code == fiber.StatusNotFound {
+			message = "Not found"
+		}
 	default:
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
-	if isPage(c) {
-		data := pageData(c, http.StatusText(status))
-		data["Message"] = body.Error
-		err := c.Status(status).Render("error", data)
-		if err == nil {
-			return nil
+	if isAPI(c) {
+		if body.Error == "" {
+			body.Error = strings.ToLower(message[:1]) + message[1:]
 		}
-		s.log.Error("render error page", "err", err)
-		return c.Status(status).SendString(body.Error)
+		return c.Status(status).JSON(body)
 	}
-	return c.Status(status).JSON(body)
-}
-
-func isPage(c fiber.Ctx) bool {
-	p := c.Path()
-	return p == "/" || strings.HasPrefix(p, "/targets/") || p == "/imports" || strings.HasPrefix(p, "/imports/")
+	T := translator(language(c))
+	data := pageData(c, T(message))
+	data["Message"] = ""
+	if _, ok := messages[message+" detail"]; ok {
+		data["Message"] = T(message + " detail")
+	}
+	if pe != nil {
+		data["Message"] = pe.Error()
+	}
+	if err := c.Status(status).Render("error", data); err != nil {
+		s.log.Error("render error page", "err", err)
+		return c.Status(status).SendString(T(message))
+	}
+	return nil
 }
 
 func (s *Server) healthz(c fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
+// readyz says whether the database answers, and nothing of where it is: the error, which names the host,
+// port, user and database, goes to the log.
 func (s *Server) readyz(c fiber.Ctx) error {
 	if err := s.pool.Ping(c.Context()); err != nil {
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "error": "database: " + err.Error()})
+		s.log.Warn("not ready: the database does not answer", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 	}
 	return c.JSON(fiber.Map{"status": "ok"})
 }

@@ -1,0 +1,116 @@
+package httpapi_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/httpapi"
+	"github.com/ules-kz/ules/internal/pgtest"
+)
+
+func response(t *testing.T, app *fiber.App, url string) (int, fiber.Map, string) {
+	t.Helper()
+	resp, err := app.Test(httptest.NewRequest("GET", url, nil), fiber.TestConfig{Timeout: 10 * time.Second})
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	headers := fiber.Map{}
+	for k := range resp.Header {
+		headers[k] = strings.Join(resp.Header.Values(k), " | ")
+	}
+	return resp.StatusCode, headers, string(body)
+}
+
+// Every answer, page, file, API or error, carries the security headers; no page runs an inline script.
+func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	inlineScript := regexp.MustCompile(`<script(?:\s+type="text/javascript")?\s*>|<script[^>]*>[^<]+</script>`)
+	handler := regexp.MustCompile(`\son[a-z]+\s*=`)
+	for _, url := range []string{
+		"/", "/targets/school-uniforms-50", "/imports", "/imports/1", "/static/ules.css", "/api/v1/targets",
+		"/api/v1/targets/school-uniforms-50/progress", "/readyz", "/healthz", "/nope", "/api/v1/nope",
+		"/imports/template.csv",
+	} {
+		_, h, body := response(t, app, url)
+		require.Contains(t, h["Content-Security-Policy"], "script-src 'self';", url)
+		require.Contains(t, h["Content-Security-Policy"], "frame-ancestors 'none'", url)
+		require.Equal(t, "nosniff", h["X-Content-Type-Options"], url)
+		require.Equal(t, "DENY", h["X-Frame-Options"], url)
+		require.Equal(t, "same-origin", h["Referrer-Policy"], url)
+		if strings.HasPrefix(h["Content-Type"].(string), "text/html") {
+			for _, m := range regexp.MustCompile(`(?s)<script[^>]*>.*?</script>`).FindAllString(body, -1) {
+				if strings.Contains(m, `type="application/json"`) {
+					continue // data, which no browser runs
+				}
+				require.NotRegexp(t, inlineScript, m, url)
+			}
+			require.NotRegexp(t, handler, body, url)
+		}
+	}
+}
+
+// A browser gets a translated HTML page for an error, the API JSON; neither shows an internal message.
+func TestErrorsByRoute(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	for _, tc := range []struct {
+		url, contentType, want string
+		status             int
+	}{
+		{"/nope", "text/html", "Not found", 404},
+		{"/nope?lang=ru", "text/html", "Не найдено", 404},
+		{"/targets/nope?lang=kk", "text/html", "Табылмады", 404},
+		{"/imports/999999", "text/html", "Not found", 404},
+		{"/api/v1/nope", "application/json", `{"error":"not found"}`, 404},
+		{"/api/v1/targets/nope/progress", "application/json", `{"error":"not found"}`, 404},
+		{"/api/v1/shares?category=hats", "application/json", `"param":"category"`, 400},
+	} {
+		status, h, body := response(t, app, tc.url)
+		require.Equal(t, tc.status, status, tc.url)
+		require.True(t, strings.HasPrefix(h["Content-Type"].(string), tc.contentType), "%s: %s", tc.url, h["Content-Type"])
+		require.Contains(t, body, tc.want, tc.url)
+		require.NotContains(t, body, "share:", tc.url)
+		require.NotContains(t, body, "ingest:", tc.url)
+	}
+}
+
+// /readyz says whether the database answers, never where it is.
+func TestReadyzRevealsNothing(t *testing.T) {
+	t.Parallel()
+	pool, _ := pgtest.NewDB(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	app, err := httpapi.New(pool, log, time.Now)
+	require.NoError(t, err)
+	status, _, _ := response(t, app, "/readyz")
+	require.Equal(t, 200, status)
+	pool.Close()
+	status, _, body := response(t, app, "/readyz")
+	require.Equal(t, 503, status)
+	require.JSONEq(t, `{"status":"unavailable"}`, body)
+	for _, secret := range []string{"localhost", "postgres", "ules_t_", "5432"} {
+		require.NotContains(t, body, secret)
+	}
+}
+
+// The import history names each input by its file or folder, not by the server's path.
+func TestImportHistoryShowsNoServerPaths(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	for _, url := range []string{"/api/v1/imports", "/api/v1/imports/1", "/imports", "/imports/1"} {
+		status, _, body := response(t, app, url)
+		require.Equal(t, 200, status, url)
+		require.Contains(t, body, "items.csv", url)
+		require.NotContains(t, body, "docs/examples", url)
+		require.NotContains(t, body, "../", url)
+	}
+}
