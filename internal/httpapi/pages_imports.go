@@ -74,8 +74,10 @@ func downloadTemplate(format, contentType string) fiber.Handler {
 		if err := ingest.WriteTemplate(&buf, format); err != nil {
 			return err
 		}
-		c.Set(fiber.HeaderContentType, contentType)
+		// Attachment sets a Content-Type from the extension, with a charset of its own: it goes first, so
+		// the type set after it is the only one.
 		c.Attachment("ules-template." + format)
+		c.Set(fiber.HeaderContentType, contentType)
 		return c.Send(buf.Bytes())
 	}
 }

@@ -114,3 +114,17 @@ func TestImportHistoryShowsNoServerPaths(t *testing.T) {
 		require.NotContains(t, body, "../", url)
 	}
 }
+
+// The template downloads carry one Content-Type each.
+func TestTemplateContentType(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	for url, want := range map[string]string{
+		"/imports/template.csv":  "text/csv; charset=utf-8",
+		"/imports/template.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	} {
+		status, h, _ := response(t, app, url)
+		require.Equal(t, 200, status, url)
+		require.Equal(t, want, h["Content-Type"], url)
+	}
+}
