@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
+	textlang "golang.org/x/text/language"
 
 	"github.com/ules-kz/ules/internal/money"
 )
@@ -13,8 +14,15 @@ import (
 // percent turns basis points into the API's percentage number, rounded to 0.01.
 func percent(bp int64) float64 { return float64(bp) / 100 }
 
-// formatPercent shows a share with one decimal, as every page does.
-func formatPercent(bp int64) string { return formatPercentNumber(bp) + "%" }
+// formatPercent shows a share with one decimal, as every page does, the way the page's language writes it:
+// "39,5 %" in Kazakh and Russian, "39.5%" in English.
+func formatPercent(lang string, bp int64) string {
+	s := formatPercentNumber(bp)
+	if lang == "en" {
+		return s + "%"
+	}
+	return strings.Replace(s, ".", ",", 1) + "\u00a0%"
+}
 
 func formatPercentNumber(bp int64) string {
 	// Round half away from zero to one decimal from exact basis points.
@@ -47,9 +55,14 @@ func barWidth(bp int64) string {
 	return formatPercentNumber(bp)
 }
 
-// formatTenge shows whole tenge with thin groups, rounding tiyn half away from zero.
-func formatTenge(minor int64) string {
-	whole := money.FormatGrouped(money.ApplyBasisPoints(minor, 100)*100, "\u00a0")
+// formatTenge shows whole tenge in groups of three, rounding tiyn half away from zero: "1 234 567 ₸" in
+// Kazakh and Russian (non-breaking spaces), "1,234,567 ₸" in English.
+func formatTenge(lang string, minor int64) string {
+	sep := "\u00a0"
+	if lang == "en" {
+		sep = ","
+	}
+	whole := money.FormatGrouped(money.ApplyBasisPoints(minor, 100)*100, sep)
 	whole, _, _ = strings.Cut(whole, ".")
 	return whole + "\u00a0₸"
 }
@@ -76,13 +89,51 @@ func pageData(c fiber.Ctx, title string) fiber.Map {
 	return fiber.Map{"Title": title, "Lang": lang, "LangLinks": links, "T": translator(lang)}
 }
 
-// language is the page language: ?lang= when valid, else English.
-func language(c fiber.Ctx) string {
-	l := c.Query("lang")
-	for _, known := range languages {
-		if l == known {
-			return l
+// langMatcher picks the closest of the product's languages to a browser's Accept-Language.
+var langMatcher = textlang.NewMatcher([]textlang.Tag{textlang.English, textlang.Kazakh, textlang.Russian})
+
+// langCookie remembers the language a user chose.
+const langCookie = "lang"
+
+// chooseLanguage decides a request's language once: ?lang= (remembered in a cookie), then the cookie, then
+// the browser's Accept-Language, then English.
+func chooseLanguage(c fiber.Ctx) error {
+	lang := ""
+	if q := c.Query("lang"); known(q) {
+		lang = q
+		c.Cookie(&fiber.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: fiber.CookieSameSiteLaxMode})
+	} else if k := c.Cookies(langCookie); known(k) {
+		lang = k
+	} else if accept := c.Get(fiber.HeaderAcceptLanguage); accept != "" {
+		tags, _, err := textlang.ParseAcceptLanguage(accept)
+		if err == nil && len(tags) > 0 {
+			if _, i, conf := langMatcher.Match(tags...); conf != textlang.No {
+				lang = []string{"en", "kk", "ru"}[i]
+			}
 		}
+	}
+	if lang == "" {
+		lang = "en"
+	}
+	c.Locals(langLocal, lang)
+	return c.Next()
+}
+
+const langLocal = "ules.lang"
+
+func known(lang string) bool {
+	for _, l := range languages {
+		if lang == l {
+			return true
+		}
+	}
+	return false
+}
+
+// language is the request's language as chooseLanguage decided it.
+func language(c fiber.Ctx) string {
+	if l, ok := c.Locals(langLocal).(string); ok {
+		return l
 	}
 	return "en"
 }

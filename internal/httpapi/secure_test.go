@@ -128,3 +128,43 @@ func TestTemplateContentType(t *testing.T) {
 		require.Equal(t, want, h["Content-Type"], url)
 	}
 }
+
+// The language comes from ?lang= (and is remembered), then the cookie, then Accept-Language, then English;
+// Kazakh and Russian write decimal commas.
+func TestLanguageChoice(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	page := func(url string, header map[string]string) (string, string) {
+		req := httptest.NewRequest("GET", url, nil)
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := app.Test(req, fiber.TestConfig{Timeout: 10 * time.Second})
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return string(body), resp.Header.Get("Set-Cookie")
+	}
+	for _, tc := range []struct {
+		name   string
+		url    string
+		header map[string]string
+		lang   string
+		figure string
+	}{
+		{"default", "/", nil, "en", "47.4%"},
+		{"browser", "/", map[string]string{"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}, "ru", "47,4\u00a0%"},
+		{"browser kk", "/", map[string]string{"Accept-Language": "kk-KZ"}, "kk", "47,4\u00a0%"},
+		{"browser unknown", "/", map[string]string{"Accept-Language": "de-DE"}, "en", "47.4%"},
+		{"cookie over browser", "/", map[string]string{"Accept-Language": "ru", "Cookie": "lang=kk"}, "kk", "47,4\u00a0%"},
+		{"query over cookie", "/?lang=en", map[string]string{"Cookie": "lang=kk"}, "en", "47.4%"},
+	} {
+		body, cookie := page(tc.url, tc.header)
+		require.Contains(t, body, `<html lang="`+tc.lang+`">`, tc.name)
+		require.Contains(t, body, tc.figure, tc.name)
+		if strings.Contains(tc.url, "lang=") {
+			require.Contains(t, cookie, "lang="+tc.lang, tc.name)
+		}
+	}
+}

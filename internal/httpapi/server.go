@@ -49,7 +49,7 @@ func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: static: %w", err)
 	}
-	app.Use(securityHeaders)
+	app.Use(securityHeaders, chooseLanguage)
 	app.Get("/static*", static.New("", static.Config{FS: staticFS, MaxAge: 3600}))
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
