@@ -65,7 +65,7 @@ func TestErrorsByRoute(t *testing.T) {
 	app := setup(t)
 	for _, tc := range []struct {
 		url, contentType, want string
-		status             int
+		status                 int
 	}{
 		{"/nope", "text/html", "Not found", 404},
 		{"/nope?lang=ru", "text/html", "Не найдено", 404},
@@ -167,4 +167,19 @@ func TestLanguageChoice(t *testing.T) {
 			require.Contains(t, cookie, "lang="+tc.lang, tc.name)
 		}
 	}
+}
+
+// At phone width tables scroll inside their card, and the threshold's label sits on a line of its own
+// rather than above the bar, where it ran into the title and the status badge.
+func TestPhoneWidthMarkup(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	for _, url := range []string{"/", "/targets/school-uniforms-50", "/imports", "/imports/1"} {
+		_, _, body := response(t, app, url)
+		require.Equal(t, strings.Count(body, "<table"), strings.Count(body, `<div class="table-scroll"><table`), url)
+		require.NotRegexp(t, `(?s)<div class="threshold"[^>]*>\s*<span`, body, url)
+	}
+	_, _, css := response(t, app, "/static/ules.css")
+	require.Contains(t, css, ".table-scroll { overflow-x:auto;")
+	require.Contains(t, css, "@media (max-width: 600px)")
 }
