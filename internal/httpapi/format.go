@@ -197,9 +197,43 @@ var messages = map[string][3]string{ // kk, ru, en
 	"failed":                        {"сәтсіз", "не выполнен", "failed"},
 	"running":                       {"жүріп жатыр", "выполняется", "running"},
 	"Not found":                     {"Табылмады", "Не найдено", "Not found"},
-	"Not found detail":              {"Мұндай бет жоқ: сілтемені тексеріңіз немесе басты беттен бастаңыз.", "Такой страницы нет: проверьте ссылку или начните с главной.", "There is no such page: check the link or start from the overview."},
-	"Something went wrong":          {"Бірдеңе дұрыс болмады", "Что-то пошло не так", "Something went wrong"},
-	"Something went wrong detail":   {"Сұрауды орындау мүмкін болмады. Кейінірек қайталаңыз; қате журналға жазылды.", "Запрос не удалось выполнить. Повторите позже; ошибка записана в журнал.", "The request could not be answered. Try again later; the error was logged."},
+	"Methodology":                   {"Әдістеме", "Методика", "Methodology"},
+	"Sums with VAT":                 {"Сомалар ҚҚС-пен", "Суммы с НДС", "Sums include VAT"},
+	"Which contracts count":         {"Қандай шарттар есептеледі", "Какие договоры учитываются", "Which contracts count"},
+	"Who is a domestic producer":    {"Отандық өндіруші кім", "Кто отечественный производитель", "Who is a domestic producer"},
+	"Contract statuses":             {"Шарт мәртебелері", "Статусы договоров", "Contract statuses"},
+	"Code":                          {"Коды", "Код", "Code"},
+	"Counts":                        {"Есептеледі", "Учитывается", "Counts"},
+	"counts value":                  {"құны бойынша", "по сумме договора", "at its value"},
+	"counts paid":                   {"төленген сома бойынша", "по оплаченной сумме", "at what was paid"},
+	"counts none":                   {"есептелмейді", "не учитывается", "no"},
+	"Method counts": {
+		"Шарт оның мәртебесі рұқсат етсе ғана есептеледі: жасалған және қолданыстағы, орындалған, ішінара орындалған, өзгертілген, мерзімі аяқталған немесе берілген шарттар құны бойынша; бұзылған шарттар белгілі болса төленген сомасы бойынша; жасалмаған шарттар, жобалар мен қол қойылмағандар, бас тартылғандар және сот жарамсыз деп танығандар есептелмейді. Порталда жойылған деп белгіленген жазбалар есептелмейді.",
+		"Договор учитывается, только если это позволяет его статус: заключённые и действующие, исполненные, частично исполненные, изменённые, с истёкшим сроком и переданные — по сумме договора; расторгнутые — по оплаченной сумме, если она известна; не заключённые, проекты и ожидающие подписи, отказы от закупки и признанные судом недействительными не учитываются. Записи, помеченные на портале как удалённые, не учитываются.",
+		"A contract counts only when its status says so: concluded and in force, executed, partly executed, changed, expired or transferred contracts at their value; terminated contracts at what was paid, when that is known; contracts not concluded, drafts and those awaiting signature, refused purchases and contracts voided by a court not at all. Records the portal marks deleted do not count."},
+	"Method amendments": {
+		"Қосымша келісім — бастапқы шартқа сілтейтін жеке шарт (root_id, parent_id). Әр шарт бір рет, соңғы нұсқасының сомасы бойынша есептеледі.",
+		"Дополнительное соглашение — отдельный договор со ссылкой на исходный (root_id, parent_id). Каждый договор учитывается один раз, по его последней редакции.",
+		"An amendment is a contract of its own that names the first version (root_id, parent_id). Each contract counts once, at its latest version."},
+	"Method VAT": {
+		"Барлық сомалар ҚҚС-пен: порталдың contract_sum_wnds, total_sum_wnds және item_price_wnds өрістері. ҚҚС-сыз сомалар сақталады, бірақ ешбір көрсеткішке кірмейді.",
+		"Все суммы — с НДС: поля портала contract_sum_wnds, total_sum_wnds и item_price_wnds. Суммы без НДС хранятся рядом и ни в один показатель не входят.",
+		"All sums include VAT: the portal's contract_sum_wnds, total_sum_wnds and item_price_wnds. The sums without VAT are kept beside them and enter no figure."},
+	"Method dates": {
+		"Кезеңді шартқа қол қойылған күн анықтайды. Портал уақытты Алматы уақытымен береді: 31 желтоқсан 23:30-да қол қойылған шарт сол жылға жатады.",
+		"Период определяется датой подписания. Портал указывает время по Алматы: договор, подписанный 31 декабря в 23:30, относится к этому году.",
+		"The signing date decides the period. The portal writes Almaty time: a contract signed at 23:30 on 31 December belongs to that year."},
+	"Method tiers": {
+		"Әр тауар позициясы үшін шартқа қол қойылған күнгі жағдай бойынша: жеткізуші осы тауардың отандық өндірушілер тізілімінде болса, жарамды СТ-KZ сертификаты болса немесе портал оны өндіруші деп белгілесе — отандық өндіруші; Қазақстанда тіркелген, бірақ өндіруші емес болса — резидент жеткізуші; әйтпесе — бейрезидент. Үлеске тек отандық өндірушілер кіреді.",
+		"Для каждой позиции на дату подписания: поставщик в реестре отечественных производителей по этому товару, с действующим сертификатом СТ-KZ или отмеченный порталом как производитель — отечественный производитель; зарегистрированный в Казахстане, но не производитель — поставщик-резидент; иначе — нерезидент. В долю входят только отечественные производители.",
+		"For each item, as of the signing date: a supplier on the register of domestic producers for the product, holding a valid ST-KZ certificate for it, or flagged a producer by the portal is a domestic producer; one registered in Kazakhstan but not a producer is a resident supplier; any other is a non-resident. Only domestic producers make up the share."},
+	"Method local content": {
+		"Қазақстандық қамту ұлттық әдістеме бойынша (20.04.2018 № 260 бұйрық): KC = Σ CTi·Ki / S, мұнда CTi — тауар құны, Ki — СТ-KZ сертификатындағы қазақстандық қамту үлесі (сертификатсыз 0), S — шарт сомасы. Шартта жарияланған пайыз қатар көрсетіледі.",
+		"Казахстанское содержание по национальной методике (приказ № 260 от 20.04.2018): KC = Σ CTi·Ki / S, где CTi — стоимость товара, Ki — доля казахстанского содержания по сертификату СТ-KZ (без сертификата 0), S — сумма договора. Опубликованный в договоре процент показывается рядом.",
+		"Local content by the national methodology (Order No. 260 of 20.04.2018): KC = Σ CTi·Ki / S, where CTi is a good's value, Ki its local-content fraction from the ST-KZ certificate (0 without one) and S the contract total. The percentage the contract publishes is shown beside it."},
+	"Not found detail":            {"Мұндай бет жоқ: сілтемені тексеріңіз немесе басты беттен бастаңыз.", "Такой страницы нет: проверьте ссылку или начните с главной.", "There is no such page: check the link or start from the overview."},
+	"Something went wrong":        {"Бірдеңе дұрыс болмады", "Что-то пошло не так", "Something went wrong"},
+	"Something went wrong detail": {"Сұрауды орындау мүмкін болмады. Кейінірек қайталаңыз; қате журналға жазылды.", "Запрос не удалось выполнить. Повторите позже; ошибка записана в журнал.", "The request could not be answered. Try again later; the error was logged."},
 }
 
 // translator returns the T function templates call; an unknown key shows as itself.

@@ -183,3 +183,25 @@ func TestPhoneWidthMarkup(t *testing.T) {
 	require.Contains(t, css, ".table-scroll { overflow-x:auto;")
 	require.Contains(t, css, "@media (max-width: 600px)")
 }
+
+// The methodology page states what counts, with the status table as the database holds it, in each language.
+func TestMethodologyPage(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{"Which contracts count", "<td>330</td><td>Not concluded</td><td class=\"counts none\">no</td>",
+			"<td>340</td><td>Terminated unilaterally</td><td class=\"counts paid\">at what was paid</td>", "include VAT", "Order No. 260"}},
+		{"ru", []string{"Какие договоры учитываются", "<td>330</td><td>Не заключен</td><td class=\"counts none\">не учитывается</td>",
+			"<td>190</td><td>Действует</td><td class=\"counts value\">по сумме договора</td>", "с НДС"}},
+		{"kk", []string{"Қандай шарттар есептеледі", "<td>330</td><td>Жасалмаған</td>", "ҚҚС-пен"}},
+	} {
+		status, _, body := response(t, app, "/methodology?lang="+tc.lang)
+		require.Equal(t, 200, status)
+		for _, w := range tc.want {
+			require.Contains(t, body, w, tc.lang)
+		}
+	}
+}

@@ -67,6 +67,7 @@ func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App
 	app.Get("/", s.pageOverview)
 	app.Get("/targets/:slug", s.pageTarget)
 	app.Get("/imports", s.pageImports)
+	app.Get("/methodology", s.pageMethodology)
 	app.Get("/imports/template.csv", downloadTemplate("csv", "text/csv; charset=utf-8"))
 	app.Get("/imports/template.xlsx", downloadTemplate("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 	app.Get("/imports/:id", s.pageImport)

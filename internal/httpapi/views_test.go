@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"html/template"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -34,4 +35,14 @@ func TestViews(t *testing.T) {
 	require.ErrorContains(t, err, `defines no "content"`)
 	_, err = loadViews(fstest.MapFS{"layout.html": files["layout.html"], "bad.html": {Data: []byte(`{{define "content"}}{{end`)}}, funcs)
 	require.ErrorContains(t, err, "template bad.html")
+}
+
+// Every word of the pages exists in Kazakh, Russian and English.
+func TestMessagesInEveryLanguage(t *testing.T) {
+	t.Parallel()
+	for key, m := range messages {
+		for i, lang := range []string{"kk", "ru", "en"} {
+			require.NotEmpty(t, strings.TrimSpace(m[i]), "%q has no %s", key, lang)
+		}
+	}
 }
