@@ -189,6 +189,36 @@ func (q *Queries) ContractStatusList(ctx context.Context, db DBTX) ([]ContractSt
 	return items, nil
 }
 
+const contractStatusUpsertPortal = `-- name: ContractStatusUpsertPortal :one
+INSERT INTO contract_statuses (scheme, code, symbol, name_kk, name_ru, name_en, counts)
+VALUES ('portal', $1, $2, $3, $4, $4, 'none')
+ON CONFLICT (code) DO UPDATE
+SET symbol = EXCLUDED.symbol, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru
+WHERE contract_statuses.scheme = 'portal'
+RETURNING (xmax = 0)::boolean AS added
+`
+
+type ContractStatusUpsertPortalParams struct {
+	Code   string
+	Symbol string
+	NameKk string
+	NameRu string
+}
+
+// The portal's own list names its statuses: names follow it; a status new to Ules is added as counting
+// nowhere until someone decides (docs/methodology.md), and the import says so.
+func (q *Queries) ContractStatusUpsertPortal(ctx context.Context, db DBTX, arg ContractStatusUpsertPortalParams) (bool, error) {
+	row := db.QueryRow(ctx, contractStatusUpsertPortal,
+		arg.Code,
+		arg.Symbol,
+		arg.NameKk,
+		arg.NameRu,
+	)
+	var added bool
+	err := row.Scan(&added)
+	return added, err
+}
+
 const contractsNotCountedOfBatch = `-- name: ContractsNotCountedOfBatch :many
 SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts
 FROM (
@@ -238,4 +268,30 @@ func (q *Queries) ContractsNotCountedOfBatch(ctx context.Context, db DBTX, batch
 		return nil, err
 	}
 	return items, nil
+}
+
+const tradeMethodUpsert = `-- name: TradeMethodUpsert :exec
+INSERT INTO trade_methods (code, symbol, name_kk, name_ru, in_law)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (code) DO UPDATE
+SET symbol = EXCLUDED.symbol, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, in_law = EXCLUDED.in_law
+`
+
+type TradeMethodUpsertParams struct {
+	Code   string
+	Symbol string
+	NameKk string
+	NameRu string
+	InLaw  bool
+}
+
+func (q *Queries) TradeMethodUpsert(ctx context.Context, db DBTX, arg TradeMethodUpsertParams) error {
+	_, err := db.Exec(ctx, tradeMethodUpsert,
+		arg.Code,
+		arg.Symbol,
+		arg.NameKk,
+		arg.NameRu,
+		arg.InLaw,
+	)
+	return err
 }

@@ -271,6 +271,10 @@ func TestStatusTableCoversThePortalList(t *testing.T) {
 		require.Equal(t, strings.TrimSpace(s.NameRU), got[0])
 		require.Equal(t, strings.TrimSpace(s.NameKZ), got[1])
 	}
+	var methods, outsideLaw int
+	require.NoError(t, e.pool.QueryRow(e.ctx, "SELECT count(*), count(*) FILTER (WHERE NOT in_law) FROM trade_methods").Scan(&methods, &outsideLaw))
+	require.Equal(t, 35, methods, "the portal's ref_trade_methods")
+	require.Equal(t, 8, outsideLaw, "names marked не ГЗ")
 	for counts, codes := range map[string][]string{
 		"value": {"190", "390", "375", "455", "470", "460", "464", "465"},
 		"paid":  {"340", "350", "462", "463"},
@@ -280,4 +284,40 @@ func TestStatusTableCoversThePortalList(t *testing.T) {
 			require.Equal(t, counts, stored[code][2], "status %s", code)
 		}
 	}
+}
+
+// An export's refs/ folder names the portal's statuses and methods as the portal publishes them; a status
+// new to Ules is added counting nowhere, and the import says so.
+func TestPortalRefsLoadNames(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	statuses := readFile(t, "../../db/testdata/ref_contract_status.json")
+	statuses = strings.Replace(statuses, `"items": [`, `"items": [{"id": 999, "code": "NewOne", "name_ru": "Новый статус", "name_kz": "Жаңа мәртебе"},`, 1)
+	// The capture writes Cyrillic as \u escapes: "Действует" becomes "Действует (в силе)".
+	statuses = strings.Replace(statuses, `"name_ru": "\u0414\u0435\u0439\u0441\u0442\u0432\u0443\u0435\u0442"`, `"name_ru": "Действует (в силе)"`, 1)
+	k, u := portalContract(1, 999, 1000, "")
+	files := portalTree([]string{k}, []string{u})
+	files["refs/ref_contract_status/page-000001.json"] = statuses
+	files["refs/ref_trade_methods/page-000001.json"] = readFile(t, "../../db/testdata/ref_trade_methods.json")
+	res, err := e.importPortal(t, writeTree(t, files), 0)
+	require.NoError(t, err)
+	require.Contains(t, fmt.Sprint(res.Skipped), "note: the portal lists a contract status new to Ules, 999 (Новый статус)")
+	require.Contains(t, fmt.Sprint(res.Skipped), "1 stored, not counted: contracts of status 999 (Новый статус)")
+	require.Zero(t, e.schoolUniforms2016(t).Total)
+
+	var name, counts string
+	require.NoError(t, e.pool.QueryRow(e.ctx, "SELECT name_ru, counts FROM contract_statuses WHERE code = '190'").Scan(&name, &counts))
+	require.Equal(t, "Действует (в силе)", name)
+	require.Equal(t, "value", counts, "the portal names a status; what it counts stays ours")
+	var methods, outsideLaw int
+	require.NoError(t, e.pool.QueryRow(e.ctx, "SELECT count(*), count(*) FILTER (WHERE NOT in_law) FROM trade_methods").Scan(&methods, &outsideLaw))
+	require.Equal(t, 35, methods)
+	require.Equal(t, 8, outsideLaw)
+
+	// A broken page of the list is a bad record of its own.
+	files["refs/ref_trade_methods/page-000001.json"] = `{"items": [`
+	res, err = e.importPortal(t, writeTree(t, files), 0)
+	require.ErrorIs(t, err, ingest.ErrTooManyErrors)
+	require.Len(t, res.Errors, 1)
+	require.Equal(t, "refs/ref_trade_methods/page-000001.json", res.Errors[0].Location)
 }

@@ -231,6 +231,14 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err := analyzeStaging(ctx, tx, stagingTables...); err != nil {
 		return err
 	}
+	// After the read, which starts its errors afresh when it reads the input again.
+	if opts.Format == "portal" {
+		for _, dir := range opts.inputs() {
+			if err := im.loadPortalRefs(ctx, tx, dir, errs); err != nil {
+				return err
+			}
+		}
+	}
 	if err := im.validate(ctx, tx, source, errs); err != nil {
 		return err
 	}
