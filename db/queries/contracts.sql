@@ -72,3 +72,16 @@ INSERT INTO trade_methods (code, symbol, name_kk, name_ru, in_law)
 VALUES (@code, @symbol, @name_kk, @name_ru, @in_law)
 ON CONFLICT (code) DO UPDATE
 SET symbol = EXCLUDED.symbol, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, in_law = EXCLUDED.in_law;
+
+-- name: ContractsWithdraw :many
+-- A newer version of a stored contract that no longer counts (an OCDS release that cancels it) sets the
+-- stored version's status, so that it stops counting; an older one changes nothing.
+UPDATE contracts k
+SET status = w.status, source_updated_at = w.updated_at, batch_id = @batch_id
+FROM (
+    SELECT unnest(@source_ids::text[]) AS source_id, unnest(@statuses::text[]) AS status,
+           unnest(@versions::timestamptz[]) AS updated_at
+) w
+WHERE k.source = @source AND k.source_id = w.source_id AND k.status <> w.status
+  AND (k.source_updated_at IS NULL OR k.source_updated_at < w.updated_at)
+RETURNING k.id;

@@ -270,6 +270,54 @@ func (q *Queries) ContractsNotCountedOfBatch(ctx context.Context, db DBTX, batch
 	return items, nil
 }
 
+const contractsWithdraw = `-- name: ContractsWithdraw :many
+UPDATE contracts k
+SET status = w.status, source_updated_at = w.updated_at, batch_id = $1
+FROM (
+    SELECT unnest($3::text[]) AS source_id, unnest($4::text[]) AS status,
+           unnest($5::timestamptz[]) AS updated_at
+) w
+WHERE k.source = $2 AND k.source_id = w.source_id AND k.status <> w.status
+  AND (k.source_updated_at IS NULL OR k.source_updated_at < w.updated_at)
+RETURNING k.id
+`
+
+type ContractsWithdrawParams struct {
+	BatchID   *int64
+	Source    string
+	SourceIds []string
+	Statuses  []string
+	Versions  []time.Time
+}
+
+// A newer version of a stored contract that no longer counts (an OCDS release that cancels it) sets the
+// stored version's status, so that it stops counting; an older one changes nothing.
+func (q *Queries) ContractsWithdraw(ctx context.Context, db DBTX, arg ContractsWithdrawParams) ([]int64, error) {
+	rows, err := db.Query(ctx, contractsWithdraw,
+		arg.BatchID,
+		arg.Source,
+		arg.SourceIds,
+		arg.Statuses,
+		arg.Versions,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const tradeMethodUpsert = `-- name: TradeMethodUpsert :exec
 INSERT INTO trade_methods (code, symbol, name_kk, name_ru, in_law)
 VALUES ($1, $2, $3, $4, $5)

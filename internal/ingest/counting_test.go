@@ -321,3 +321,52 @@ func TestPortalRefsLoadNames(t *testing.T) {
 	require.Len(t, res.Errors, 1)
 	require.Equal(t, "refs/ref_trade_methods/page-000001.json", res.Errors[0].Location)
 }
+
+// An OCDS release that cancels a contract, newer than the one that counted it, stops it counting; an
+// older one changes nothing.
+func TestOCDSCancelledInANewerRelease(t *testing.T) {
+	t.Parallel()
+	const (
+		award = `{"ocid": "ocds-kzt001-950", "id": "%s", "date": "%s",
+  "buyer": {"name": "Школа", "identifier": {"scheme": "KZ-BIN", "id": "100140000001"}},
+  "awards": [{"id": "a", "status": "%s", "date": "2017-01-05", "value": {"amount": 10, "currency": "KZT"},
+              "suppliers": [{"name": "Поставщик", "identifier": {"scheme": "KZ-BIN", "id": "100240000003"}}],
+              "items": [{"id": "1", "description": "Парта", "quantity": 1}]}]%s}`
+		contract = `, "contracts": [{"id": "c1", "awardID": "a", "status": "%s", "dateSigned": "2017-01-07",
+              "value": {"amount": 10, "currency": "KZT"}, "items": [{"id": "1", "description": "Парта", "quantity": 1}]}]`
+	)
+	release := func(id, date, awardStatus, contractStatus string) string {
+		c := ""
+		if contractStatus != "" {
+			c = fmt.Sprintf(contract, contractStatus)
+		}
+		return oneLine(fmt.Sprintf(award, id, date, awardStatus, c))
+	}
+	counted := func(e env) int {
+		var n int
+		require.NoError(t, e.pool.QueryRow(e.ctx, "SELECT count(*) FROM counted_items").Scan(&n))
+		return n
+	}
+	for _, tc := range []struct {
+		name    string
+		imports [][]string // JSON Lines of each import
+		want    int
+	}{
+		{"award cancelled later", [][]string{{release("1", "2017-01-10T00:00:00Z", "active", "")}, {release("2", "2017-02-10T00:00:00Z", "cancelled", "")}}, 0},
+		{"contract cancelled later", [][]string{{release("1", "2017-01-10T00:00:00Z", "active", "active")}, {release("2", "2017-02-10T00:00:00Z", "active", "cancelled")}}, 0},
+		{"both in one file", [][]string{{release("1", "2017-01-10T00:00:00Z", "active", "active"), release("2", "2017-02-10T00:00:00Z", "active", "cancelled")}}, 0},
+		{"cancelled before it was active", [][]string{{release("1", "2017-01-10T00:00:00Z", "active", "cancelled"), release("2", "2017-02-10T00:00:00Z", "active", "active")}}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := setup(t)
+			for i, lines := range tc.imports {
+				path := filepath.Join(t.TempDir(), fmt.Sprintf("releases-%d.jsonl", i))
+				writeFile(t, path, strings.Join(lines, "\n")+"\n")
+				_, err := e.importOCDS(t, path, 0)
+				require.NoError(t, err)
+			}
+			require.Equal(t, tc.want, counted(e))
+		})
+	}
+}

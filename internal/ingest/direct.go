@@ -26,6 +26,9 @@ type contractRecord struct {
 	units    []dbq.StageUnitsCopyFromParams
 	plans    []dbq.StagePlansCopyFromParams
 	katos    []dbq.StagePlanKatosCopyFromParams
+	// withdrawn: the record is a newer version saying the contract (copies[0]'s source id, status and
+	// version) no longer counts, with nothing else to store.
+	withdrawn bool
 
 	prep *recordPrep // prepared
 }
@@ -46,8 +49,14 @@ func (r *contractRecord) absorb(o *contractRecord) {
 // contract takes one record from a reader.
 func (s *stager) contract(ctx context.Context, rec *contractRecord) error {
 	if s.collect {
-		rec.prepared() // on the parsing worker, while there are several
+		if !rec.withdrawn {
+			rec.prepared() // on the parsing worker, while there are several
+		}
 		s.collected = append(s.collected, rec)
+		return nil
+	}
+	if rec.withdrawn {
+		s.withdrawals = append(s.withdrawals, rec.copies[0])
 		return nil
 	}
 	if s.direct == nil {

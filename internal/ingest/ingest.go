@@ -249,6 +249,9 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err := im.mergeStaged(ctx, tx, source, st.direct, res); err != nil {
 		return err
 	}
+	if err := im.withdraw(ctx, tx, source, st.withdrawals, res); err != nil {
+		return err
+	}
 	if err := im.reportNotCounted(ctx, tx, res.BatchID, errs); err != nil {
 		return err
 	}
@@ -265,6 +268,30 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 		"indexes", indexed.Sub(read).Round(time.Millisecond), "validate", validated.Sub(indexed).Round(time.Millisecond),
 		"merge", time.Since(validated).Round(time.Millisecond),
 		"direct_contracts", direct)
+	return nil
+}
+
+// withdraw applies the newer versions that say a stored contract no longer counts; each one that changed a
+// stored contract is a replacement.
+func (im *Importer) withdraw(ctx context.Context, tx pgx.Tx, source string, ws []dbq.StageContractsCopyFromParams, res *Result) error {
+	if len(ws) == 0 {
+		return nil
+	}
+	newest := map[string]dbq.StageContractsCopyFromParams{}
+	for _, w := range ws {
+		if n, ok := newest[w.SourceID]; !ok || w.UpdatedAt.After(*n.UpdatedAt) {
+			newest[w.SourceID] = w
+		}
+	}
+	p := dbq.ContractsWithdrawParams{BatchID: &res.BatchID, Source: source}
+	for _, w := range newest {
+		p.SourceIds, p.Statuses, p.Versions = append(p.SourceIds, w.SourceID), append(p.Statuses, w.Status), append(p.Versions, *w.UpdatedAt)
+	}
+	ids, err := im.q.ContractsWithdraw(ctx, tx, p)
+	if err != nil {
+		return fmt.Errorf("ingest: withdraw cancelled contracts: %w", err)
+	}
+	res.Replaced += int64(len(ids))
 	return nil
 }
 

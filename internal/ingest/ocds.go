@@ -1091,6 +1091,17 @@ type ocdsRelease struct {
 	buyerDone bool
 }
 
+// withdraw says that this release, a version of the contract stored as sourceID, no longer counts it: a
+// contract cancelled in a newer release than the one that counted it stops counting.
+func (r *ocdsRelease) withdraw(n node, sourceID string) error {
+	if r.updated == nil {
+		return nil // without a version, nothing says this release is the newer one
+	}
+	return r.o.st.contract(r.o.ctx, &contractRecord{withdrawn: true, copies: []dbq.StageContractsCopyFromParams{{
+		Loc: r.o.loc(n.path()), SourceID: sourceID, Status: "cancelled", UpdatedAt: r.updated,
+	}}})
+}
+
 // release stages the active and terminated contracts of one release. ocid stands in when the release has
 // none (a record's compiledRelease); date, when given, is the version (a release compiled here).
 func (o *ocdsReader) release(n node, ocid string, date *time.Time) error {
@@ -1229,6 +1240,21 @@ func (r *ocdsRelease) stage() error {
 		}
 		if !countable(statuses[j], true) {
 			r.skipUncounted(statuses[j], true)
+			if strings.EqualFold(statuses[j], "cancelled") {
+				// Whichever id an earlier version counted it under: its own, or its award's when it was the
+				// award's first counted contract.
+				id, _ := c.get("id").text()
+				if id != "" {
+					if err := r.withdraw(c, r.ocid+"/"+id); err != nil {
+						return err
+					}
+				}
+				if _, counted := firstCounted[links[j]]; links[j] != "" && !counted {
+					if err := r.withdraw(c, r.ocid+"/"+links[j]); err != nil {
+						return err
+					}
+				}
+			}
 			continue
 		}
 		d := deal{main: c, contract: &r.cons[j], status: strings.ToLower(statuses[j]), awardID: links[j]}
@@ -1292,6 +1318,11 @@ func (r *ocdsRelease) stage() error {
 		}
 		if !countable(status, false) {
 			r.skipUncounted(status, false)
+			if s := strings.ToLower(status); (s == "cancelled" || s == "unsuccessful") && id != "" {
+				if err := r.withdraw(a, r.ocid+"/"+id); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		d := deal{main: a, award: &r.awards[i], sole: true, status: "active", sourceID: r.ocid + "/" + id}

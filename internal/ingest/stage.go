@@ -104,6 +104,8 @@ type stager struct {
 
 	collect   bool // records are collected for the goroutine that stages them (parallel JSON Lines)
 	collected []*contractRecord
+	// withdrawals are newer versions of contracts that no longer count (ContractsWithdraw).
+	withdrawals []dbq.StageContractsCopyFromParams
 }
 
 func newStager(tx pgx.Tx, q *dbq.Queries, classifier *classify.Classifier, home string) *stager {
