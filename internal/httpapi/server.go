@@ -35,7 +35,7 @@ func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: templates: %w", err)
 	}
-	engine, err := loadViews(templates, template.FuncMap{"pct": formatPercent, "pct1": formatPercentNumber, "width": barWidth, "tenge": formatTenge})
+	engine, err := loadViews(templates, template.FuncMap{"pct": formatPercent, "pct1": formatPercentNumber, "width": barWidth, "tenge": formatTenge, "reason": translateReason})
 	if err != nil {
 		return nil, err
 	}
