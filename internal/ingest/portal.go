@@ -126,12 +126,15 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 			return err
 		}
 		err := parse(st, ctx, loc, dec)
+		if err == nil {
+			st.counted()
+			return nil
+		}
+		// Past the common case: the targets of errors.As escape, an allocation each.
 		var rec recordError
 		var skipped skipRecord
 		var broken streamError
 		switch {
-		case err == nil:
-			st.counted()
 		case errors.As(err, &rec):
 			st.counted()
 			errs.add(loc, rec.Error())
@@ -354,9 +357,10 @@ func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.D
 // its parent_id when root_id is absent. A contract that is no amendment (neither given, 0, or itself) has
 // none.
 func amendedContract(id string, root, parent scalar) *string {
-	for _, ref := range []scalar{root, parent} {
+	for _, ref := range [2]scalar{root, parent} {
 		if ref.present() && ref.text != "0" && ref.text != id {
-			return &ref.text
+			s := ref.text // allocated only for an amendment
+			return &s
 		}
 	}
 	return nil
