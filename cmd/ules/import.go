@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,7 +17,7 @@ import (
 )
 
 func runImport(ctx context.Context, env *environment, args []string) error {
-	fs := flags(env, "import", "--format FORMAT [flags] PATH",
+	fs := flags(env, "import", "--format FORMAT [flags] PATH [PATH...]",
 		`Imports procurement data in one transaction: all of it, or nothing when more records are bad than
 --max-errors allows. Every bad record is reported with its file, line or JSON path and the reason.
 
@@ -30,20 +31,32 @@ Formats:
   register      the register of domestic producers, CSV or XLSX (docs/import-reference.md)
   certificates  ST-KZ certificates of origin with their local-content percentage, CSV or XLSX
   fx            exchange rates to tenge by date, CSV or XLSX
-  auto          detect portal, csv, xlsx or ocds from the path and its content`)
+  auto          detect portal, csv, xlsx or ocds from the path and its content
+
+Several paths (as a shell glob gives them, mexico/*.json) are read in one import, in order, and must be of
+one format; flags may come before or after them.`)
 	env.cfg.BindDatabase(fs)
 	env.cfg.BindHome(fs)
 	format := fs.String("format", "", "input format: "+strings.Join(ingest.Formats, ", "))
 	maxErrors := fs.Int64("max-errors", 0, "accept up to this many bad records (each is still reported)")
-	if err := fs.Parse(args); err != nil {
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
 		return err
 	}
-	if *format == "" || fs.NArg() != 1 {
+	if *format == "" || len(paths) == 0 {
 		fs.Usage()
-		return fmt.Errorf("want --format and exactly one PATH")
+		return fmt.Errorf("want --format and at least one PATH")
+	}
+	if *maxErrors < 0 {
+		return fmt.Errorf("--max-errors %d: want 0 or more bad records to accept", *maxErrors)
 	}
 	if err := env.cfg.Validate(); err != nil {
 		return err
+	}
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("%s: no such file or folder (check the path; a quoted glob is not expanded)", p)
+		}
 	}
 	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
 	if err != nil {
@@ -53,12 +66,32 @@ Formats:
 	bar, progress := newImportBar(env.stderr, "importing")
 	im := ingest.NewImporter(pool, env.cfg.HomeCountry, env.log)
 	res, err := im.Import(ctx, ingest.Options{
-		Format: *format, Path: fs.Arg(0), MaxErrors: *maxErrors, CreatedBy: currentUser(),
+		Format: *format, Path: paths[0], Paths: paths, MaxErrors: *maxErrors, CreatedBy: currentUser(),
 		Progress: progress,
 	})
 	bar.Finish() //nolint:errcheck
 	printImportResult(env.stdout, res)
 	return err
+}
+
+// parseInterleaved parses flags wherever they stand among the paths (the flag package stops at the first
+// argument that is not a flag) and returns the paths in order; after "--" everything is a path.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var paths []string
+	for {
+		rest := args
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return paths, nil
+		}
+		if len(rest) > len(args) && rest[len(rest)-len(args)-1] == "--" {
+			return append(paths, args...), nil
+		}
+		paths, args = append(paths, args[0]), args[1:]
+	}
 }
 
 func printImportResult(w io.Writer, res ingest.Result) {

@@ -12,9 +12,11 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/ules-kz/ules/internal/config"
+	"github.com/ules-kz/ules/internal/ingest"
 )
 
 type command struct {
@@ -36,7 +38,7 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the dashboard and the JSON API", runServe, false},
 		{"migrate", "apply database migrations", runMigrate, false},
-		{"import", "import procurement data (portal export folder or canonical CSV)", runImport, true},
+		{"import", "import procurement data, the producer register, certificates or exchange rates", runImport, true},
 		{"demo", "generate the demo dataset and import it", runDemo, true},
 		{"portal", "fetch data from the national procurement portal's API", runPortal, true},
 		{"gen", "write synthetic procurement data of any size", runGen, false},
@@ -64,7 +66,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		stderr: stderr,
 		log:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		usage(stderr)
+		fmt.Fprintln(stderr, "\nules: want a command")
+		return 2
+	}
+	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
 		return 0
 	}
@@ -109,6 +116,7 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
+	fmt.Fprintf(w, "\nImport formats (ules import --format): %s.\n", strings.Join(ingest.Formats, ", "))
 	fmt.Fprintln(w, "\nRun `ules <command> --help` for a command's flags.")
 }
 

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +29,12 @@ func TestHelpOnEveryCommand(t *testing.T) {
 	t.Parallel()
 	code, out, _ := runCLI(t, nil, "--help")
 	require.Equal(t, 0, code)
+	for _, f := range ingest.Formats {
+		require.Contains(t, out, f, "the help lists every import format")
+	}
+	code, _, stderr := runCLI(t, nil)
+	require.Equal(t, 2, code, "no command is a usage error")
+	require.Contains(t, stderr, "Usage: ules <command>")
 	for _, c := range commands() {
 		require.Contains(t, out, c.name)
 		t.Run(c.name, func(t *testing.T) {
@@ -46,8 +55,11 @@ func TestUsageErrors(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{[]string{"import", "some-dir"}, 1, "want --format and exactly one PATH"},
-		{[]string{"import", "--format", "portal"}, 1, "want --format and exactly one PATH"},
+		{nil, 2, "want a command"},
+		{[]string{"import", "some-dir"}, 1, "want --format and at least one PATH"},
+		{[]string{"import", "--format", "portal"}, 1, "want --format and at least one PATH"},
+		{[]string{"import", "--format", "csv", "--max-errors", "-1", "x.csv"}, 1, "--max-errors -1: want 0 or more"},
+		{[]string{"import", "--format", "csv", "--database-url", "postgres://u@h/d", "missing.csv"}, 1, "missing.csv: no such file or folder"},
 		{[]string{"import", "--format", "portal", "--home-country", "Kazakhstan", "dir"}, 1, "not an ISO 3166 alpha-2 code"},
 		{[]string{"import", "--max-errors", "many", "--format", "csv", "x.csv"}, 1, "invalid value"},
 		{[]string{"serve"}, 1, "DATABASE_URL"},
@@ -168,4 +180,43 @@ func TestDemoCertifiesLocalContent(t *testing.T) {
 	require.NoError(t, rows.Err())
 	require.Positive(t, certified)
 	require.Less(t, certified, items)
+}
+
+// Flags may stand before, between or after the paths, as a shell glob leaves them.
+func TestImportArgumentsInAnyOrder(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args      []string
+		paths     []string
+		format    string
+		maxErrors int64
+	}{
+		{[]string{"--format", "ocds", "a.json", "b.json"}, []string{"a.json", "b.json"}, "ocds", 0},
+		{[]string{"a.json", "--format", "ocds", "b.json", "--max-errors", "3", "c.json"}, []string{"a.json", "b.json", "c.json"}, "ocds", 3},
+		{[]string{"a.json", "b.json", "--format=csv"}, []string{"a.json", "b.json"}, "csv", 0},
+		{[]string{"--format", "csv", "--", "-odd.csv", "--max-errors"}, []string{"-odd.csv", "--max-errors"}, "csv", 0},
+	} {
+		fs := flag.NewFlagSet("import", flag.ContinueOnError)
+		format := fs.String("format", "", "")
+		maxErrors := fs.Int64("max-errors", 0, "")
+		paths, err := parseInterleaved(fs, tc.args)
+		require.NoError(t, err, tc.args)
+		require.Equal(t, tc.paths, paths, tc.args)
+		require.Equal(t, tc.format, *format, tc.args)
+		require.Equal(t, tc.maxErrors, *maxErrors, tc.args)
+	}
+}
+
+// ules import takes several files in one import, a flag after them too.
+func TestImportSeveralFiles(t *testing.T) {
+	t.Parallel()
+	_, url := pgtest.NewDB(t)
+	dir := t.TempDir()
+	header := "contract_id,signed_on,buyer_bin,supplier_id,item_id,value\n"
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	require.NoError(t, os.WriteFile(a, []byte(header+"C-1,2016-08-01,100140000001,100240000003,1,100\n"), 0o600))
+	require.NoError(t, os.WriteFile(b, []byte(header+"C-2,2016-08-01,100140000001,100240000003,1,200\n"), 0o600))
+	code, out, stderr := runCLI(t, map[string]string{"DATABASE_URL": url}, "import", a, b, "--format", "csv")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "committed: 2 records read")
 }

@@ -217,6 +217,9 @@ complete, and its import is tried again. Only a committed import moves the next 
 		fs.Usage()
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	if *maxErrors < 0 {
+		return fmt.Errorf("--max-errors %d: want 0 or more bad records to accept", *maxErrors)
+	}
 	if err := env.cfg.Validate(); err != nil {
 		return err
 	}

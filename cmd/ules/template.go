@@ -12,12 +12,14 @@ import (
 )
 
 func runTemplate(_ context.Context, env *environment, args []string) error {
-	fs := flags(env, "template", "[--format csv|xlsx] [--out FILE]",
-		`Writes the canonical import template: the header row and one example row, to fill in and import with
+	fs := flags(env, "template", "[--format csv|xlsx] [--out FILE] [--example]",
+		`Writes the canonical import template, the header row, to fill in and import with
 ules import --format csv|xlsx (docs/import-csv.md). The workbook has a second sheet, "columns", describing
-every column in English, Russian and Kazakh.`)
+every column in English, Russian and Kazakh. --example adds an example row, contract EXAMPLE-DELETE-ME:
+delete it before importing, or it becomes a contract like any other.`)
 	format := fs.String("format", "", "csv or xlsx; default: xlsx when --out ends in .xlsx, csv otherwise")
 	out := fs.String("out", "", "file to write; default: standard output")
+	example := fs.Bool("example", false, "add an example row (contract EXAMPLE-DELETE-ME) to delete before importing")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,7 +34,7 @@ every column in English, Russian and Kazakh.`)
 		}
 	}
 	var buf bytes.Buffer
-	if err := ingest.WriteTemplate(&buf, *format); err != nil {
+	if err := ingest.WriteTemplate(&buf, *format, *example); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -322,7 +322,7 @@ func TestImportPages(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 	require.Contains(t, resp.Header.Get("Content-Disposition"), `attachment; filename="ules-template.csv"`)
 	var want bytes.Buffer
-	require.NoError(t, ingest.WriteTemplate(&want, "csv"))
+	require.NoError(t, ingest.WriteTemplate(&want, "csv", false))
 	require.Equal(t, want.String(), string(csvBody))
 
 	resp, err = app.Test(httptest.NewRequest("GET", "/imports/template.xlsx", nil))

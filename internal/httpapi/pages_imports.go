@@ -71,7 +71,7 @@ func langQuery(c fiber.Ctx) string {
 func downloadTemplate(format, contentType string) fiber.Handler {
 	return func(c fiber.Ctx) error {
 		var buf bytes.Buffer
-		if err := ingest.WriteTemplate(&buf, format); err != nil {
+		if err := ingest.WriteTemplate(&buf, format, false); err != nil {
 			return err
 		}
 		// Attachment sets a Content-Type from the extension, with a charset of its own: it goes first, so

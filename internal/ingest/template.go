@@ -39,7 +39,7 @@ type TemplateColumn struct {
 
 // TemplateColumns documents the canonical template's columns, in the order of CSVColumns.
 var TemplateColumns = []TemplateColumn{
-	{"contract_id", true, textCell, "2026-0001",
+	{"contract_id", true, textCell, "EXAMPLE-DELETE-ME",
 		"The contract's identifier in your system; rows with the same id form one contract",
 		"Идентификатор договора в вашей системе; строки с одинаковым идентификатором образуют один договор",
 		"Шарттың сіздің жүйеңіздегі идентификаторы; идентификаторы бірдей жолдар бір шартты құрайды"},
@@ -127,7 +127,7 @@ var TemplateColumns = []TemplateColumn{
 		"Item name in Kazakh",
 		"Наименование товара на казахском языке",
 		"Тауардың қазақ тіліндегі атауы"},
-	{"description", false, textCell, "Поставка школьной формы",
+	{"description", false, textCell, "ПРИМЕР / EXAMPLE: удалите эту строку перед импортом, delete this row",
 		"Contract description",
 		"Описание договора",
 		"Шарттың сипаттамасы"},
@@ -179,20 +179,21 @@ var templateNotes = [][]string{
 		"Жүктеу: ules import --format xlsx ФАЙЛ (немесе --format csv). Міндетті емес бағандарды алып тастауға болады."},
 }
 
-// WriteTemplate writes the canonical import template in format ("csv" or "xlsx"): the header row and one
-// example row. The workbook adds a second sheet, "columns", describing each column in English, Russian and
-// Kazakh. The CSV starts with a byte-order mark so that Excel reads it as UTF-8.
-func WriteTemplate(w io.Writer, format string) error {
+// WriteTemplate writes the canonical import template in format ("csv" or "xlsx"): the header row and, with
+// example, one example row whose contract is EXAMPLE-DELETE-ME (imported as it is, it would be a contract
+// like any other). The workbook adds a second sheet, "columns", describing each column in English, Russian
+// and Kazakh. The CSV starts with a byte-order mark so that Excel reads it as UTF-8.
+func WriteTemplate(w io.Writer, format string, example bool) error {
 	switch format {
 	case "csv":
-		return writeTemplateCSV(w)
+		return writeTemplateCSV(w, example)
 	case "xlsx":
-		return writeTemplateXLSX(w)
+		return writeTemplateXLSX(w, example)
 	}
 	return fmt.Errorf("ingest: unknown template format %q (want %s)", format, strings.Join(TemplateFormats, " or "))
 }
 
-func writeTemplateCSV(w io.Writer) error {
+func writeTemplateCSV(w io.Writer, withExample bool) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return fmt.Errorf("ingest: write template: %w", err)
 	}
@@ -203,8 +204,10 @@ func writeTemplateCSV(w io.Writer) error {
 		header[i] = c.Name
 		example[i] = c.exampleText()
 	}
-	cw.Write(header)  //nolint:errcheck // reported by Flush
-	cw.Write(example) //nolint:errcheck
+	cw.Write(header) //nolint:errcheck // reported by Flush
+	if withExample {
+		cw.Write(example) //nolint:errcheck
+	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("ingest: write template: %w", err)
@@ -235,7 +238,7 @@ func (c TemplateColumn) exampleText() string {
 	panic(fmt.Sprintf("ingest: template column %s has an example of type %T", c.Name, c.example))
 }
 
-func writeTemplateXLSX(w io.Writer) (err error) {
+func writeTemplateXLSX(w io.Writer, withExample bool) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
@@ -248,7 +251,7 @@ func writeTemplateXLSX(w io.Writer) (err error) {
 	if _, err := f.NewSheet("columns"); err != nil {
 		return fmt.Errorf("ingest: write template: %w", err)
 	}
-	if err := writeItemsSheet(f); err != nil {
+	if err := writeItemsSheet(f, withExample); err != nil {
 		return fmt.Errorf("ingest: write template: %w", err)
 	}
 	if err := writeColumnsSheet(f); err != nil {
@@ -266,7 +269,7 @@ var headerStyle = excelize.Style{
 	Alignment: &excelize.Alignment{Vertical: "top"},
 }
 
-func writeItemsSheet(f *excelize.File) error {
+func writeItemsSheet(f *excelize.File, withExample bool) error {
 	styles := map[cellKind]*excelize.Style{
 		textCell:     {NumFmt: 49}, // @
 		amountCell:   {NumFmt: 4},  // #,##0.00
@@ -310,8 +313,10 @@ func writeItemsSheet(f *excelize.File) error {
 	if err := sw.SetRow("A1", header); err != nil {
 		return err
 	}
-	if err := sw.SetRow("A2", example); err != nil {
-		return err
+	if withExample {
+		if err := sw.SetRow("A2", example); err != nil {
+			return err
+		}
 	}
 	return sw.Flush()
 }

@@ -30,14 +30,15 @@ func TestTemplateColumnsDocumented(t *testing.T) {
 	require.Equal(t, []string{"contract_id", "signed_on", "buyer_bin", "supplier_id", "value"}, required)
 }
 
-// A template written, then imported unchanged, stores its example row.
+// A template written with its example row, then imported unchanged, stores the example row: it is why the
+// row is only there on request, and named EXAMPLE-DELETE-ME.
 func TestTemplateRoundTrip(t *testing.T) {
 	t.Parallel()
 	for _, format := range ingest.TemplateFormats {
 		t.Run(format, func(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
-			require.NoError(t, ingest.WriteTemplate(&buf, format))
+			require.NoError(t, ingest.WriteTemplate(&buf, format, true))
 			path := filepath.Join(t.TempDir(), "template."+format)
 			writeFile(t, path, buf.String())
 
@@ -46,7 +47,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 			require.NoError(t, err, "errors: %v", res.Errors)
 			require.Equal(t, ingest.Result{BatchID: res.BatchID, Status: "committed", Read: 1, Loaded: 2}, res)
 			require.Equal(t, []itemRow{{
-				Contract: "2026-0001", Item: "1", SignedOn: "2026-08-01", Enstru: "141311.100.000001",
+				Contract: "EXAMPLE-DELETE-ME", Item: "1", SignedOn: "2026-08-01", Enstru: "141311.100.000001",
 				Name: "Школьная форма для девочек", NameKK: "Қыздарға арналған мектеп формасы", Quantity: "200",
 				UnitPrice: i8(1500000), Value: 300000000, ValueAlt: i8(267857143), LocalBp: i4(8450),
 				LocalValue: 253500000, KATO: "751110000", Region: "75", Category: "school-uniforms", Tier: 1,
@@ -54,10 +55,10 @@ func TestTemplateRoundTrip(t *testing.T) {
 			}}, e.items(t))
 			c := e.contracts(t)
 			require.Len(t, c, 1)
-			require.Equal(t, contractRow{SourceID: "2026-0001", Source: "csv", Buyer: "100140000001",
+			require.Equal(t, contractRow{SourceID: "EXAMPLE-DELETE-ME", Source: "csv", Buyer: "100140000001",
 				Supplier: "100240000003", SignedOn: "2026-08-01", FiscalYear: i4(2026), Method: "открытый конкурс",
 				Status: "190", Currency: "KZT", ExchangeRate: "1", Total: 300000000, LocalBp: i4(8450),
-				Description: "Поставка школьной формы", UpdatedAt: "2026-08-02 10:00:00"}, c[0])
+				Description: "ПРИМЕР / EXAMPLE: удалите эту строку перед импортом, delete this row", UpdatedAt: "2026-08-02 10:00:00"}, c[0])
 		})
 	}
 }
@@ -65,7 +66,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 func TestTemplateWorkbook(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	require.NoError(t, ingest.WriteTemplate(&buf, "xlsx"))
+	require.NoError(t, ingest.WriteTemplate(&buf, "xlsx", true))
 	f, err := excelize.OpenReader(&buf)
 	require.NoError(t, err)
 	defer f.Close()
@@ -99,10 +100,27 @@ func TestTemplateWorkbook(t *testing.T) {
 	}
 
 	var csvBuf bytes.Buffer
-	require.NoError(t, ingest.WriteTemplate(&csvBuf, "csv"))
+	require.NoError(t, ingest.WriteTemplate(&csvBuf, "csv", true))
 	lines := strings.Split(strings.TrimSuffix(csvBuf.String(), "\n"), "\n")
 	require.Len(t, lines, 2)
 	require.Equal(t, "\ufeff"+strings.Join(ingest.CSVColumns, ","), lines[0])
+	require.True(t, strings.HasPrefix(lines[1], "EXAMPLE-DELETE-ME,"), lines[1])
 
-	require.ErrorContains(t, ingest.WriteTemplate(&buf, "ods"), `unknown template format "ods"`)
+	require.ErrorContains(t, ingest.WriteTemplate(&buf, "ods", false), `unknown template format "ods"`)
+}
+
+// By default the template is its header alone: nothing in it becomes a contract.
+func TestTemplateHeadersOnly(t *testing.T) {
+	t.Parallel()
+	for _, format := range ingest.TemplateFormats {
+		var buf bytes.Buffer
+		require.NoError(t, ingest.WriteTemplate(&buf, format, false))
+		path := filepath.Join(t.TempDir(), "template."+format)
+		writeFile(t, path, buf.String())
+		e := setup(t)
+		res, err := e.importFormat(t, format, path, 0)
+		require.NoError(t, err, format)
+		require.Zero(t, res.Read, format)
+		require.Empty(t, e.contracts(t), format)
+	}
 }
