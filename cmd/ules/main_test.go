@@ -220,3 +220,20 @@ func TestImportSeveralFiles(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, out, "committed: 2 records read")
 }
+
+func TestPasswordNeverPrinted(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"DATABASE_URL": "postgres://ules:s3cret@127.0.0.1:1/ules?connect_timeout=1"}
+	for _, c := range commands() {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			for _, args := range [][]string{{c.name, "--help"}, {c.name, "--no-such-flag"}} {
+				_, out, stderr := runCLI(t, env, args...)
+				require.NotContains(t, out+stderr, "s3cret", args)
+			}
+		})
+	}
+	code, _, stderr := runCLI(t, env, "migrate")
+	require.Equal(t, 1, code)
+	require.NotContains(t, stderr, "s3cret")
+}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -32,9 +33,48 @@ func FromEnv(getenv func(string) string) Config {
 	return c
 }
 
-// BindDatabase adds --database-url to fs.
+// BindDatabase adds --database-url to fs. Help and usage errors show the URL with its password masked.
 func (c *Config) BindDatabase(fs *flag.FlagSet) {
-	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL (env DATABASE_URL)")
+	fs.Var((*secretURL)(&c.DatabaseURL), "database-url", "PostgreSQL URL (env DATABASE_URL)")
+}
+
+// secretURL is a flag whose printed form never carries the password.
+type secretURL string
+
+func (s *secretURL) String() string {
+	if s == nil {
+		return ""
+	}
+	return RedactURL(string(*s))
+}
+
+func (s *secretURL) Set(v string) error {
+	*s = secretURL(v)
+	return nil
+}
+
+// Masked replaces a password wherever a URL is printed.
+const Masked = "xxxxx"
+
+var dsnPassword = regexp.MustCompile(`(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)`)
+
+// RedactURL returns a PostgreSQL URL or key=value string with its password masked.
+func RedactURL(s string) string {
+	if strings.Contains(s, "://") {
+		u, err := url.Parse(s)
+		if err != nil {
+			return "(a database URL that does not parse)"
+		}
+		if q := u.Query(); q.Has("password") {
+			q.Set("password", Masked)
+			u.RawQuery = q.Encode()
+		}
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), Masked)
+		}
+		return u.String()
+	}
+	return dsnPassword.ReplaceAllString(s, "${1}"+Masked)
 }
 
 // BindHome adds --home-country to fs.

@@ -3,6 +3,7 @@ package config
 import (
 	"flag"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -73,4 +74,42 @@ func TestLogLevel(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, tt.want, got, tt.env)
 	}
+}
+
+func TestRedactURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"postgres://ules:s3cret@db.example:5432/ules?sslmode=disable", "postgres://ules:xxxxx@db.example:5432/ules?sslmode=disable"},
+		{"postgres://ules@localhost/ules", "postgres://ules@localhost/ules"},
+		{"postgresql://localhost/ules?password=s3cret&user=u", "postgresql://localhost/ules?password=xxxxx&user=u"},
+		{"host=db user=ules password=s3cret dbname=ules", "host=db user=ules password=xxxxx dbname=ules"},
+		{"host=db password = 'se cr\\'et' dbname=ules", "host=db password = xxxxx dbname=ules"},
+		{"postgres://u:p%zz@h/d", "(a database URL that does not parse)"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got := RedactURL(tt.in)
+		require.Equal(t, tt.want, got, tt.in)
+		require.NotContains(t, got, "s3cret")
+	}
+}
+
+func TestBindDatabaseHidesPassword(t *testing.T) {
+	t.Parallel()
+	c := FromEnv(func(k string) string {
+		if k == "DATABASE_URL" {
+			return "postgres://ules:s3cret@db:5432/ules"
+		}
+		return ""
+	})
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var help strings.Builder
+	fs.SetOutput(&help)
+	c.BindDatabase(fs)
+	err := fs.Parse([]string{"--no-such-flag"})
+	require.Error(t, err)
+	require.NotContains(t, help.String(), "s3cret")
+	require.Contains(t, help.String(), "postgres://ules:xxxxx@db:5432/ules")
+	// The real value is still what the commands connect with.
+	require.Equal(t, "postgres://ules:s3cret@db:5432/ules", c.DatabaseURL)
 }

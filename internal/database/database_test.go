@@ -46,3 +46,16 @@ func TestConnectErrors(t *testing.T) {
 	_, err = database.Connect(context.Background(), "postgres://nobody@127.0.0.1:1/none?connect_timeout=1")
 	require.ErrorContains(t, err, "connect to 127.0.0.1:1/none")
 }
+
+func TestConnectErrorsHidePassword(t *testing.T) {
+	t.Parallel()
+	for _, url := range []string{
+		"postgres://nobody:s3cret@127.0.0.1:1/none?connect_timeout=1",
+		"postgres://nobody:s3cret@127.0.0.1:1/none?connect_timeout=notanumber",
+		"host=127.0.0.1 port=1 user=nobody password=s3cret connect_timeout=1",
+	} {
+		_, err := database.Connect(context.Background(), url)
+		require.Error(t, err, url)
+		require.NotContains(t, err.Error(), "s3cret", url)
+	}
+}
