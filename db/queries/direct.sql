@@ -22,7 +22,7 @@ SELECT setval(pg_get_serial_sequence('contracts', 'id'),
               nextval(pg_get_serial_sequence('contracts', 'id')) + sqlc.arg(n)::bigint - 1)::bigint AS last_id;
 
 -- name: DirectReferencedBINs :many
--- Suppliers on the register or holding certificates: their items' tiers need item_tier_rule.
+-- Suppliers on the register or holding certificates: their items need the look-ups of supplier_tier_rule.
 SELECT bin FROM producer_register UNION SELECT bin FROM origin_certificates;
 
 -- name: DirectRegionCodes :many
@@ -48,23 +48,6 @@ SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, 
     resident = EXCLUDED.resident, portal_producer = EXCLUDED.portal_producer,
     portal_supplier = EXCLUDED.portal_supplier, national_company = EXCLUDED.national_company
 RETURNING s.id, s.identifier;
-
--- name: DirectRefreshSupplierTiers :execrows
--- A supplier whose flags or BIN changed after some of its items were loaded: its items of this batch are
--- decided again.
-UPDATE contract_items i
-SET tier = tier_of_rule(d.rule), tier_rule = d.rule, local_content_certified_bp = d.certified_bp,
-    local_content_certified_value = round(i.value * coalesce(d.certified_bp, 0) / 10000.0)::bigint
-FROM (
-    SELECT ci.contract_id, ci.source_id,
-           item_tier_rule(k.supplier_id, k.signed_on, ci.enstru_code, ci.category_id) AS rule,
-           item_certified_bp(k.supplier_id, k.signed_on, ci.enstru_code) AS certified_bp
-    FROM contracts k
-    JOIN contract_items ci ON ci.contract_id = k.id
-    WHERE k.batch_id = @batch_id AND k.supplier_id = ANY(@supplier_ids::bigint[])
-) d
-WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id)
-  AND (i.tier_rule, i.local_content_certified_bp) IS DISTINCT FROM (d.rule, d.certified_bp);
 
 -- name: DirectStagedSubjects :many
 -- The staged subjects a chunk of portal contracts names, each as its last row, as the merge takes it.

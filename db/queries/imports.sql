@@ -167,11 +167,8 @@ WITH katos AS (
     WHERE s.id IN (SELECT supplier_id FROM stg_written_contracts WHERE fresh)
 ), priced AS (
     SELECT src.*, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
-           CASE WHEN sp.on_register OR sp.certified THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
-                WHEN sp.portal_producer THEN 'portal_flag'
-                WHEN sp.resident THEN 'resident'
-                ELSE 'non_resident'
-           END AS rule,
+           supplier_tier_rule(sp.on_register OR sp.certified, sp.bin, sp.portal_producer, sp.resident,
+                              src.signed_on, src.enstru_code, src.category_id) AS rule,
            CASE WHEN sp.certified THEN item_certified_bp(src.supplier_id, src.signed_on, src.enstru_code) END AS certified_bp
     FROM src
     JOIN suppliers_seen sp ON sp.id = src.supplier_id
@@ -223,14 +220,9 @@ WITH staged AS (
     SELECT * FROM supplier_references s
     WHERE s.id IN (SELECT supplier_id FROM src)
 ), priced AS (
-    -- item_tier_rule decides; it is called only for suppliers on the register or holding certificates,
-    -- because for all others it reduces to the source's flags, and calling it per row dominated the import.
     SELECT src.*, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
-           CASE WHEN sp.on_register OR sp.certified THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
-                WHEN sp.portal_producer THEN 'portal_flag'
-                WHEN sp.resident THEN 'resident'
-                ELSE 'non_resident'
-           END AS rule,
+           supplier_tier_rule(sp.on_register OR sp.certified, sp.bin, sp.portal_producer, sp.resident,
+                              src.signed_on, src.enstru_code, src.category_id) AS rule,
            CASE WHEN sp.certified THEN item_certified_bp(src.supplier_id, src.signed_on, src.enstru_code) END AS certified_bp
     FROM src
     JOIN suppliers_seen sp ON sp.id = src.supplier_id
@@ -316,9 +308,11 @@ WITH touched AS MATERIALIZED (
       AND NOT EXISTS (SELECT 1 FROM stg_units u WHERE u.contract_source_id = k.source_id)
 ), decided AS (
     SELECT i.contract_id, i.source_id, t.signed_on,
-           item_tier_rule(t.supplier_id, t.signed_on, i.enstru_code, i.category_id) AS rule,
+           supplier_tier_rule(sp.on_register OR sp.certified, sp.bin, sp.portal_producer, sp.resident,
+                              t.signed_on, i.enstru_code, i.category_id) AS rule,
            item_certified_bp(t.supplier_id, t.signed_on, i.enstru_code) AS certified_bp
     FROM touched t
+    JOIN supplier_references sp ON sp.id = t.supplier_id
     JOIN contract_items i ON i.contract_id = t.id
 )
 UPDATE contract_items i

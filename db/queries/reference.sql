@@ -16,6 +16,9 @@ ORDER BY c.priority, c.slug, r.kind, r.pattern;
 -- name: RegionList :many
 SELECT * FROM regions ORDER BY code;
 
+-- name: SupplierIDsByBIN :many
+SELECT id FROM suppliers WHERE bin = ANY(@bins::text[]) ORDER BY id;
+
 -- name: SupplierNamesByIdentifier :many
 SELECT identifier, bin, name_kk, name_ru, name_en, country, resident FROM suppliers
 WHERE identifier = ANY(@identifiers::text[]);

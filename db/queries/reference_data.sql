@@ -81,25 +81,6 @@ FROM (
 WHERE s.currency = d.currency AND s.rate_date = d.rate_date
 RETURNING s.loc, s.currency, s.rate_date, d.locs::text[] AS locs;
 
--- name: ItemTiersRefreshOfBINs :execrows
--- The items of the suppliers with these BINs have their tier and certified local content decided again as
--- of their signing dates, after the producer register or the certificates changed. Items that stay the
--- same are not written.
-UPDATE contract_items i
-SET tier = tier_of_rule(r.rule), tier_rule = r.rule, local_content_certified_bp = r.certified_bp,
-    local_content_certified_value = round(i.value * coalesce(r.certified_bp, 0) / 10000.0)::bigint
-FROM (
-    SELECT ci.contract_id, ci.source_id,
-           item_tier_rule(k.supplier_id, k.signed_on, ci.enstru_code, ci.category_id) AS rule,
-           item_certified_bp(k.supplier_id, k.signed_on, ci.enstru_code) AS certified_bp
-    FROM suppliers s
-    JOIN contracts k ON k.supplier_id = s.id
-    JOIN contract_items ci ON ci.contract_id = k.id
-    WHERE s.bin = ANY(@bins::text[])
-) r
-WHERE (i.contract_id, i.source_id) = (r.contract_id, r.source_id)
-  AND (i.tier_rule, i.local_content_certified_bp) IS DISTINCT FROM (r.rule, r.certified_bp);
-
 -- name: RegisterMerge :one
 -- Entries are upserted on (bin, enstru_prefix, category_id, valid_from); one stored exactly as read is left
 -- alone. bins lists the producers whose entries changed.

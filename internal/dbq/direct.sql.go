@@ -66,7 +66,7 @@ const directReferencedBINs = `-- name: DirectReferencedBINs :many
 SELECT bin FROM producer_register UNION SELECT bin FROM origin_certificates
 `
 
-// Suppliers on the register or holding certificates: their items' tiers need item_tier_rule.
+// Suppliers on the register or holding certificates: their items need the look-ups of supplier_tier_rule.
 func (q *Queries) DirectReferencedBINs(ctx context.Context, db DBTX) ([]string, error) {
 	rows, err := db.Query(ctx, directReferencedBINs)
 	if err != nil {
@@ -85,37 +85,6 @@ func (q *Queries) DirectReferencedBINs(ctx context.Context, db DBTX) ([]string, 
 		return nil, err
 	}
 	return items, nil
-}
-
-const directRefreshSupplierTiers = `-- name: DirectRefreshSupplierTiers :execrows
-UPDATE contract_items i
-SET tier = tier_of_rule(d.rule), tier_rule = d.rule, local_content_certified_bp = d.certified_bp,
-    local_content_certified_value = round(i.value * coalesce(d.certified_bp, 0) / 10000.0)::bigint
-FROM (
-    SELECT ci.contract_id, ci.source_id,
-           item_tier_rule(k.supplier_id, k.signed_on, ci.enstru_code, ci.category_id) AS rule,
-           item_certified_bp(k.supplier_id, k.signed_on, ci.enstru_code) AS certified_bp
-    FROM contracts k
-    JOIN contract_items ci ON ci.contract_id = k.id
-    WHERE k.batch_id = $1 AND k.supplier_id = ANY($2::bigint[])
-) d
-WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id)
-  AND (i.tier_rule, i.local_content_certified_bp) IS DISTINCT FROM (d.rule, d.certified_bp)
-`
-
-type DirectRefreshSupplierTiersParams struct {
-	BatchID     *int64
-	SupplierIds []int64
-}
-
-// A supplier whose flags or BIN changed after some of its items were loaded: its items of this batch are
-// decided again.
-func (q *Queries) DirectRefreshSupplierTiers(ctx context.Context, db DBTX, arg DirectRefreshSupplierTiersParams) (int64, error) {
-	result, err := db.Exec(ctx, directRefreshSupplierTiers, arg.BatchID, arg.SupplierIds)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
 }
 
 const directRegionCodes = `-- name: DirectRegionCodes :many

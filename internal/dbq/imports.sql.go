@@ -321,15 +321,12 @@ WITH katos AS (
     LEFT JOIN katos ka ON ka.plan_id = u.plan_id
     ORDER BY w.contract_id, u.source_id, u.seq DESC, p.seq DESC
 ), suppliers_seen AS (
-    SELECT id, portal_producer, resident, on_register, certified FROM supplier_references s
+    SELECT id, portal_producer, resident, on_register, certified, bin FROM supplier_references s
     WHERE s.id IN (SELECT supplier_id FROM stg_written_contracts WHERE fresh)
 ), priced AS (
     SELECT src.contract_id, src.source_id, src.signed_on, src.supplier_id, src.rate, src.quantity, src.unit_price, src.value, src.value_alt, src.local_content_bp, src.deleted, src.enstru_code, src.text_id, src.unit, src.category_id, src.kato, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
-           CASE WHEN sp.on_register OR sp.certified THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
-                WHEN sp.portal_producer THEN 'portal_flag'
-                WHEN sp.resident THEN 'resident'
-                ELSE 'non_resident'
-           END AS rule,
+           supplier_tier_rule(sp.on_register OR sp.certified, sp.bin, sp.portal_producer, sp.resident,
+                              src.signed_on, src.enstru_code, src.category_id) AS rule,
            CASE WHEN sp.certified THEN item_certified_bp(src.supplier_id, src.signed_on, src.enstru_code) END AS certified_bp
     FROM src
     JOIN suppliers_seen sp ON sp.id = src.supplier_id
@@ -533,17 +530,12 @@ WITH staged AS (
       AND (st.newest IS NULL OR k.source_updated_at IS NULL OR st.newest >= k.source_updated_at)
     ORDER BY k.id, u.source_id, u.seq DESC, p.seq DESC
 ), suppliers_seen AS (
-    SELECT id, portal_producer, resident, on_register, certified FROM supplier_references s
+    SELECT id, portal_producer, resident, on_register, certified, bin FROM supplier_references s
     WHERE s.id IN (SELECT supplier_id FROM src)
 ), priced AS (
-    -- item_tier_rule decides; it is called only for suppliers on the register or holding certificates,
-    -- because for all others it reduces to the source's flags, and calling it per row dominated the import.
     SELECT src.contract_id, src.source_id, src.signed_on, src.supplier_id, src.rate, src.quantity, src.unit_price, src.value, src.value_alt, src.local_content_bp, src.deleted, src.enstru_code, src.text_id, src.unit, src.category_id, src.kato, round(src.value * coalesce(src.rate, 1))::bigint AS value_kzt,
-           CASE WHEN sp.on_register OR sp.certified THEN item_tier_rule(src.supplier_id, src.signed_on, src.enstru_code, src.category_id)
-                WHEN sp.portal_producer THEN 'portal_flag'
-                WHEN sp.resident THEN 'resident'
-                ELSE 'non_resident'
-           END AS rule,
+           supplier_tier_rule(sp.on_register OR sp.certified, sp.bin, sp.portal_producer, sp.resident,
+                              src.signed_on, src.enstru_code, src.category_id) AS rule,
            CASE WHEN sp.certified THEN item_certified_bp(src.supplier_id, src.signed_on, src.enstru_code) END AS certified_bp
     FROM src
     JOIN suppliers_seen sp ON sp.id = src.supplier_id
@@ -643,9 +635,11 @@ WITH touched AS MATERIALIZED (
       AND NOT EXISTS (SELECT 1 FROM stg_units u WHERE u.contract_source_id = k.source_id)
 ), decided AS (
     SELECT i.contract_id, i.source_id, t.signed_on,
-           item_tier_rule(t.supplier_id, t.signed_on, i.enstru_code, i.category_id) AS rule,
+           supplier_tier_rule(sp.on_register OR sp.certified, sp.bin, sp.portal_producer, sp.resident,
+                              t.signed_on, i.enstru_code, i.category_id) AS rule,
            item_certified_bp(t.supplier_id, t.signed_on, i.enstru_code) AS certified_bp
     FROM touched t
+    JOIN supplier_references sp ON sp.id = t.supplier_id
     JOIN contract_items i ON i.contract_id = t.id
 )
 UPDATE contract_items i

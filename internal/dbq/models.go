@@ -330,6 +330,7 @@ type SupplierReference struct {
 	Resident       bool
 	OnRegister     bool
 	Certified      bool
+	BIN            *string
 }
 
 type Target struct {

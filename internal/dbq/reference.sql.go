@@ -170,6 +170,30 @@ func (q *Queries) RegionList(ctx context.Context, db DBTX) ([]Region, error) {
 	return items, nil
 }
 
+const supplierIDsByBIN = `-- name: SupplierIDsByBIN :many
+SELECT id FROM suppliers WHERE bin = ANY($1::text[]) ORDER BY id
+`
+
+func (q *Queries) SupplierIDsByBIN(ctx context.Context, db DBTX, bins []string) ([]int64, error) {
+	rows, err := db.Query(ctx, supplierIDsByBIN, bins)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const supplierNamesByIdentifier = `-- name: SupplierNamesByIdentifier :many
 SELECT identifier, bin, name_kk, name_ru, name_en, country, resident FROM suppliers
 WHERE identifier = ANY($1::text[])

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/money"
+	"github.com/ules-kz/ules/internal/tier"
 )
 
 // A contractRecord is one contract as a reader read it, with its parties and items. Readers whose records
@@ -721,16 +722,10 @@ func (d *directLoader) resolveTexts(ctx context.Context, texts []itemText, owned
 }
 
 // supplierRule is the tier rule the source's flags decide for a supplier not on the register and without
-// certificates, as the merge's CASE does.
+// certificates.
 func supplierRule(s *supplierState) (string, int16) {
-	rule := "non_resident"
-	switch {
-	case s.producer:
-		rule = "portal_flag"
-	case s.resident:
-		rule = "resident"
-	}
-	return rule, tierOfRule(rule)
+	r := tier.ByFlags(s.producer, s.resident)
+	return string(r), int16(r.Tier())
 }
 
 // The COPY statements of the direct load; load writes the columns in these orders.
@@ -762,16 +757,8 @@ func (r *contractRecord) plansByID() func(id string) *dbq.StagePlansCopyFromPara
 	return func(id string) *dbq.StagePlansCopyFromParams { return index[id] }
 }
 
-// tierOfRule mirrors the SQL function tier_of_rule.
-func tierOfRule(rule string) int16 {
-	switch rule {
-	case "resident":
-		return 2
-	case "non_resident":
-		return 3
-	}
-	return 1
-}
+// tierOfRule is the tier a rule gives.
+func tierOfRule(rule string) int16 { return int16(tier.Rule(rule).Tier()) }
 
 // upsertParties writes the buyers and suppliers of the records that are new to this import or changed since
 // it last wrote them, and learns their ids.
@@ -910,7 +897,7 @@ func (d *directLoader) refreshTiers(ctx context.Context, merged []int64) error {
 	for id := range d.changed {
 		ids = append(ids, id)
 	}
-	if _, err := d.q.DirectRefreshSupplierTiers(ctx, d.tx, dbq.DirectRefreshSupplierTiersParams{BatchID: &d.batchID, SupplierIds: ids}); err != nil {
+	if _, err := d.q.ContractItemTiersRefresh(ctx, d.tx, dbq.ContractItemTiersRefreshParams{BatchID: &d.batchID, SupplierIds: ids}); err != nil {
 		return fmt.Errorf("ingest: decide tiers again: %w", err)
 	}
 	return nil

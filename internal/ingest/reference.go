@@ -128,7 +128,11 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 		return err
 	}
 	if len(counts.bins) > 0 {
-		retiered, err := im.q.ItemTiersRefreshOfBINs(ctx, tx, counts.bins)
+		suppliers, err := im.q.SupplierIDsByBIN(ctx, tx, counts.bins)
+		if err != nil {
+			return fmt.Errorf("ingest: find the suppliers of the changed BINs: %w", err)
+		}
+		retiered, err := im.q.ContractItemTiersRefresh(ctx, tx, dbq.ContractItemTiersRefreshParams{SupplierIds: suppliers})
 		if err != nil {
 			return fmt.Errorf("ingest: decide the tiers of the affected items again: %w", err)
 		}

@@ -10,6 +10,9 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -62,45 +65,65 @@ func NewDB(t testing.TB) (*pgxpool.Pool, string) {
 // processes (an advisory lock serialises packages that run in parallel).
 func ensureTemplate(t testing.TB, admin string) string {
 	t.Helper()
-	ctx := context.Background()
-	name := "ules_tmpl_" + migrationsHash(t)
-	conn := adminConn(t, admin)
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(4242)"); err != nil {
-		t.Fatalf("pgtest: lock: %v", err)
-	}
-	defer conn.Exec(ctx, "SELECT pg_advisory_unlock(4242)") //nolint:errcheck
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
-		t.Fatalf("pgtest: look up template: %v", err)
-	}
-	if exists {
-		return name
-	}
-	building := name + "_build"
-	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{building}.Sanitize()+" WITH (FORCE)"); err != nil {
-		t.Fatalf("pgtest: drop stale template: %v", err)
-	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{building}.Sanitize()); err != nil {
-		t.Fatalf("pgtest: create template: %v", err)
-	}
-	pool, err := pgxpool.New(ctx, withDatabase(t, admin, building))
+	name, err := templateDB(admin)
 	if err != nil {
-		t.Fatalf("pgtest: connect template: %v", err)
-	}
-	_, err = database.Migrate(ctx, pool)
-	pool.Close()
-	if err != nil {
-		t.Fatalf("pgtest: migrate template: %v", err)
-	}
-	// Renamed only when complete, so a crash mid-migration never leaves a half-built template behind.
-	if _, err := conn.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{building}.Sanitize()+" RENAME TO "+pgx.Identifier{name}.Sanitize()); err != nil {
-		t.Fatalf("pgtest: rename template: %v", err)
+		t.Fatalf("pgtest: %v", err)
 	}
 	return name
 }
 
-func migrationsHash(t testing.TB) string {
+func templateDB(admin string) (string, error) {
+	ctx := context.Background()
+	hash, err := migrationsHash()
+	if err != nil {
+		return "", fmt.Errorf("hash migrations: %w", err)
+	}
+	name := "ules_tmpl_" + hash
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return "", fmt.Errorf("connect to %s: %w", EnvURL, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(4242)"); err != nil {
+		return "", fmt.Errorf("lock: %w", err)
+	}
+	defer conn.Exec(ctx, "SELECT pg_advisory_unlock(4242)") //nolint:errcheck
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return "", fmt.Errorf("look up template: %w", err)
+	}
+	if exists {
+		return name, nil
+	}
+	building := name + "_build"
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{building}.Sanitize()+" WITH (FORCE)"); err != nil {
+		return "", fmt.Errorf("drop stale template: %w", err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{building}.Sanitize()); err != nil {
+		return "", fmt.Errorf("create template: %w", err)
+	}
+	u, err := url.Parse(admin)
+	if err != nil {
+		return "", fmt.Errorf("parse %s: %w", EnvURL, err)
+	}
+	u.Path = "/" + building
+	pool, err := pgxpool.New(ctx, u.String())
+	if err != nil {
+		return "", fmt.Errorf("connect template: %w", err)
+	}
+	_, err = database.Migrate(ctx, pool)
+	pool.Close()
+	if err != nil {
+		return "", fmt.Errorf("migrate template: %w", err)
+	}
+	// Renamed only when complete, so a crash mid-migration never leaves a half-built template behind.
+	if _, err := conn.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{building}.Sanitize()+" RENAME TO "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return "", fmt.Errorf("rename template: %w", err)
+	}
+	return name, nil
+}
+
+func migrationsHash() (string, error) {
 	h := sha256.New()
 	err := fs.WalkDir(db.Migrations, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -115,9 +138,9 @@ func migrationsHash(t testing.TB) string {
 		return nil
 	})
 	if err != nil {
-		t.Fatalf("pgtest: hash migrations: %v", err)
+		return "", err
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
 func adminConn(t testing.TB, admin string) *pgx.Conn {
@@ -137,4 +160,84 @@ func withDatabase(t testing.TB, admin, name string) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// shared is one migrated database per test process for tests that need no commits: each runs in its own
+// transaction on it (Tx), rolled back when the test ends, so the database stays as migrated.
+var shared struct {
+	once sync.Once
+	pool *pgxpool.Pool
+	err  error
+}
+
+// Tx begins a transaction on this process's shared database and rolls it back when t ends. Tests that
+// read what they wrote themselves use it instead of NewDB: it costs no database of their own.
+func Tx(t testing.TB) pgx.Tx {
+	t.Helper()
+	ctx := context.Background()
+	shared.once.Do(func() { shared.pool, shared.err = sharedPool() })
+	if shared.err != nil {
+		t.Fatalf("pgtest: %v", shared.err)
+	}
+	tx, err := shared.pool.Begin(ctx)
+	if err != nil {
+		t.Fatalf("pgtest: begin: %v", err)
+	}
+	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
+	return tx
+}
+
+// sharedPool creates this process's shared database. It is named for the process and dropped by the next
+// process that finds its owner gone, since no test outlives the process to drop it.
+func sharedPool() (*pgxpool.Pool, error) {
+	admin := os.Getenv(EnvURL)
+	if admin == "" {
+		return nil, fmt.Errorf("%s is not set: run the tests with `make test`, which starts a throwaway PostgreSQL", EnvURL)
+	}
+	ctx := context.Background()
+	template, err := templateDB(admin)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", EnvURL, err)
+	}
+	defer conn.Close(ctx)
+	dropOrphans(ctx, conn)
+	name := fmt.Sprintf("ules_tx_%d", os.Getpid())
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		return nil, fmt.Errorf("drop stale shared database: %w", err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+pgx.Identifier{template}.Sanitize()); err != nil {
+		return nil, fmt.Errorf("create shared database: %w", err)
+	}
+	u, err := url.Parse(admin)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", EnvURL, err)
+	}
+	u.Path = "/" + name
+	return pgxpool.New(ctx, u.String())
+}
+
+// dropOrphans drops the shared databases of test processes that are gone (on this machine).
+func dropOrphans(ctx context.Context, conn *pgx.Conn) {
+	rows, err := conn.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'ules\\_tx\\_%'")
+	if err != nil {
+		return
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return
+	}
+	for _, name := range names {
+		pid, err := strconv.Atoi(strings.TrimPrefix(name, "ules_tx_"))
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err == nil {
+			continue
+		}
+		_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	}
 }
