@@ -8,6 +8,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/share"
+	"github.com/ules-kz/ules/internal/store"
 )
 
 type figuresJSON struct {
@@ -63,7 +64,7 @@ func (s *Server) apiShares(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	total, groups, err := s.shares.Shares(c.Context(), scope, groupBy)
+	total, groups, err := s.store.SharesGet(c.Context(), s.pool, scope, groupBy)
 	if err != nil {
 		return unknownCategory(err, scope.Category)
 	}
@@ -103,7 +104,7 @@ func targetOf(t share.Target, lang string) targetJSON {
 
 // apiTargets answers GET /api/v1/targets.
 func (s *Server) apiTargets(c fiber.Ctx) error {
-	targets, err := s.shares.Targets(c.Context())
+	targets, err := s.store.TargetList(c.Context(), s.pool)
 	if err != nil {
 		return err
 	}
@@ -185,7 +186,7 @@ func (s *Server) progress(c fiber.Ctx) (share.Progress, error) {
 	if err != nil {
 		return share.Progress{}, err
 	}
-	return s.shares.Progress(c.Context(), slug, asOf)
+	return s.store.TargetProgressGet(c.Context(), s.pool, slug, asOf)
 }
 
 type contractJSON struct {
@@ -216,7 +217,7 @@ func (s *Server) apiContracts(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := share.ContractFilter{Scope: scope, Buyer: c.Query("buyer"), Supplier: c.Query("supplier")}
+	f := store.ContractFilter{Scope: scope, Buyer: c.Query("buyer"), Supplier: c.Query("supplier")}
 	if f.Domestic, err = boolParam(c, "domestic"); err != nil {
 		return err
 	}
@@ -228,7 +229,7 @@ func (s *Server) apiContracts(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, next, err := s.shares.Contracts(c.Context(), f, cursor, limit)
+	rows, next, err := s.store.ContractList(c.Context(), s.pool, f, cursor, limit)
 	if err != nil {
 		return unknownCategory(err, scope.Category)
 	}
@@ -240,7 +241,7 @@ func (s *Server) apiContracts(c fiber.Ctx) error {
 			BuyerBIN: r.BuyerBIN, BuyerName: r.BuyerNames.In(lang), SupplierID: r.SupplierID,
 			SupplierName: r.SupplierNames.In(lang), SupplierCountry: r.SupplierCountry,
 			ScopeValue: money.FormatMajor(r.ScopeValue), DomesticValue: money.FormatMajor(r.DomesticValue),
-			Items: r.Items, DomesticProducer: r.BestTier == 1, LocalContentCertified: percent(r.LocalContentCertified())}
+			Items: r.Items, DomesticProducer: r.DomesticProducer(), LocalContentCertified: percent(r.LocalContentCertified())}
 		if r.LocalContentPublished != nil {
 			v := percent(int64(*r.LocalContentPublished))
 			out[i].LocalContentPublished = &v
@@ -251,7 +252,7 @@ func (s *Server) apiContracts(c fiber.Ctx) error {
 
 // apiCategories answers GET /api/v1/categories.
 func (s *Server) apiCategories(c fiber.Ctx) error {
-	cats, err := s.shares.Categories(c.Context())
+	cats, err := s.store.CategoryList(c.Context(), s.pool)
 	if err != nil {
 		return err
 	}
@@ -266,7 +267,7 @@ func (s *Server) apiCategories(c fiber.Ctx) error {
 // unknownCategory turns the store's not-found for a scope's category into a 400 naming the parameter;
 // other errors pass through.
 func unknownCategory(err error, slug string) error {
-	if errors.Is(err, share.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		return badParam("category", "%q is not a known category (see /api/v1/categories)", slug)
 	}
 	return err

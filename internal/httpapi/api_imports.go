@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
-	"github.com/ules-kz/ules/internal/ingest"
+	"github.com/ules-kz/ules/internal/store"
 )
 
 type batchJSON struct {
@@ -25,7 +25,7 @@ type batchJSON struct {
 	Rejected   int64   `json:"rejected"`
 }
 
-func batchOf(b ingest.Batch) batchJSON {
+func batchOf(b store.Batch) batchJSON {
 	out := batchJSON{ID: b.ID, Format: b.Format, Source: sourceNames(b.SourceName), CreatedBy: b.CreatedBy, Status: b.Status,
 		Message: b.Message, StartedAt: b.StartedAt.UTC().Format(time.RFC3339), Read: b.Read, Loaded: b.Loaded,
 		Unchanged: b.Unchanged, Replaced: b.Replaced, Removed: b.Removed, Rejected: b.Rejected}
@@ -52,7 +52,7 @@ func (s *Server) apiImports(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	batches, err := s.imports.List(c.Context(), before, limit)
+	batches, err := s.store.BatchList(c.Context(), s.pool, before, limit)
 	if err != nil {
 		return err
 	}
@@ -90,19 +90,19 @@ func (s *Server) apiImport(c fiber.Ctx) error {
 
 // batchErrors reads the batch a request names by its id, and up to limit of its bad records after the
 // id in its after parameter.
-func (s *Server) batchErrors(c fiber.Ctx, limit int32) (ingest.Batch, []ingest.StoredError, error) {
+func (s *Server) batchErrors(c fiber.Ctx, limit int32) (store.Batch, []store.StoredError, error) {
 	id, err := idParam(c, "id", false)
 	if err != nil {
-		return ingest.Batch{}, nil, err
+		return store.Batch{}, nil, err
 	}
 	after, err := idParam(c, "after", true)
 	if err != nil {
-		return ingest.Batch{}, nil, err
+		return store.Batch{}, nil, err
 	}
-	b, err := s.imports.Get(c.Context(), id)
+	b, err := s.store.BatchGet(c.Context(), s.pool, id)
 	if err != nil {
-		return ingest.Batch{}, nil, err
+		return store.Batch{}, nil, err
 	}
-	errs, err := s.imports.Errors(c.Context(), id, after, limit)
+	errs, err := s.store.BatchErrorList(c.Context(), s.pool, id, after, limit)
 	return b, errs, err
 }

@@ -12,7 +12,7 @@ type statusRow struct {
 // database holds it (docs/methodology.md says the same).
 func (s *Server) pageMethodology(c fiber.Ctx) error {
 	lang := language(c)
-	statuses, err := s.shares.ContractStatuses(c.Context())
+	statuses, err := s.store.ContractStatusList(c.Context(), s.pool)
 	if err != nil {
 		return err
 	}

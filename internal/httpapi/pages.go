@@ -26,13 +26,13 @@ type card struct {
 func (s *Server) pageOverview(c fiber.Ctx) error {
 	lang := language(c)
 	asOf := s.today()
-	targets, err := s.shares.Targets(c.Context())
+	targets, err := s.store.TargetList(c.Context(), s.pool)
 	if err != nil {
 		return err
 	}
 	cards := make([]card, 0, len(targets))
 	for _, t := range targets {
-		p, err := s.shares.Progress(c.Context(), t.Slug, asOf)
+		p, err := s.store.TargetProgressGet(c.Context(), s.pool, t.Slug, asOf)
 		if err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func (s *Server) pageTarget(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, groups, err := s.shares.Shares(c.Context(), share.Scope{Category: p.Target.Category, From: p.From, To: p.To, Region: p.Target.Region}, "region")
+	_, groups, err := s.store.SharesGet(c.Context(), s.pool, share.Scope{Category: p.Target.Category, From: p.From, To: p.To, Region: p.Target.Region}, "region")
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/ules-kz/ules/internal/ingest"
+
+	"github.com/ules-kz/ules/internal/store"
 )
 
 // importsPageSize is how many batches the import history shows a page.
@@ -18,7 +20,7 @@ func (s *Server) pageImports(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	batches, err := s.imports.List(c.Context(), before, importsPageSize)
+	batches, err := s.store.BatchList(c.Context(), s.pool, before, importsPageSize)
 	if err != nil {
 		return err
 	}
@@ -39,7 +41,7 @@ func (s *Server) pageImport(c fiber.Ctx) error {
 	}
 	id := b.ID
 	data := pageData(c, translator(language(c))("Import")+" "+strconv.FormatInt(id, 10))
-	data["Batch"], data["Errors"] = batchRows([]ingest.Batch{b})[0], errs
+	data["Batch"], data["Errors"] = batchRows([]store.Batch{b})[0], errs
 	if len(errs) == pageSize {
 		data["More"] = "/imports/" + strconv.FormatInt(id, 10) + "?" + langQuery(c) + "after=" + strconv.FormatInt(errs[len(errs)-1].ID, 10)
 	}
@@ -47,11 +49,11 @@ func (s *Server) pageImport(c fiber.Ctx) error {
 }
 
 type batchRow struct {
-	ingest.Batch
+	store.Batch
 	File string // the input's name without its folder
 }
 
-func batchRows(batches []ingest.Batch) []batchRow {
+func batchRows(batches []store.Batch) []batchRow {
 	rows := make([]batchRow, len(batches))
 	for i, b := range batches {
 		rows[i] = batchRow{Batch: b, File: sourceNames(b.SourceName)}

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/ules-kz/ules/internal/share"
+	"github.com/ules-kz/ules/internal/store"
 )
 
 var (
@@ -111,14 +112,14 @@ func idParam(c fiber.Ctx, name string, query bool) (int64, error) {
 	return n, nil
 }
 
-func encodeCursor(cur *share.Cursor) string {
+func encodeCursor(cur *store.Cursor) string {
 	if cur == nil {
 		return ""
 	}
 	return base64.RawURLEncoding.EncodeToString([]byte(cur.SignedOn.Format(time.DateOnly) + "|" + strconv.FormatInt(cur.ID, 10)))
 }
 
-func decodeCursor(v string) (*share.Cursor, error) {
+func decodeCursor(v string) (*store.Cursor, error) {
 	if v == "" {
 		return nil, nil
 	}
@@ -139,5 +140,5 @@ func decodeCursor(v string) (*share.Cursor, error) {
 	if err != nil {
 		return nil, bad
 	}
-	return &share.Cursor{SignedOn: t, ID: n}, nil
+	return &store.Cursor{SignedOn: t, ID: n}, nil
 }

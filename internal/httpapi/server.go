@@ -14,23 +14,21 @@ import (
 	"github.com/gofiber/fiber/v3/middleware/static"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/ules-kz/ules/internal/ingest"
-	"github.com/ules-kz/ules/internal/share"
+	"github.com/ules-kz/ules/internal/store"
 	"github.com/ules-kz/ules/web"
 )
 
 // Server holds what the handlers need.
 type Server struct {
-	pool    *pgxpool.Pool
-	shares  *share.Store
-	imports *ingest.Batches
-	log     *slog.Logger
-	now     func() time.Time
+	pool  *pgxpool.Pool
+	store *store.Store
+	log   *slog.Logger
+	now   func() time.Time
 }
 
 // New builds the fiber application. now gives "today" (a fixed clock in tests).
 func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App, error) {
-	s := &Server{pool: pool, shares: share.NewStore(pool), imports: ingest.NewBatches(pool), log: log, now: now}
+	s := &Server{pool: pool, store: store.New(), log: log, now: now}
 	templates, err := fs.Sub(web.Templates, "templates")
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: templates: %w", err)
@@ -102,7 +100,7 @@ func (s *Server) handleError(c fiber.Ctx, err error) error {
 	case errors.As(err, &pe):
 		status, body = fiber.StatusBadRequest, errorBody{Error: pe.Error(), Param: pe.Param}
 		message = pe.Error()
-	case errors.Is(err, share.ErrNotFound), errors.Is(err, ingest.ErrBatchNotFound):
+	case errors.Is(err, store.ErrNotFound):
 		status, message = fiber.StatusNotFound, "Not found"
 	case errors.As(err, &fe) && fe.Code < 500:
 		status, message = fe.Code, http.StatusText(fe.Code)

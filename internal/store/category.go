@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+
+	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/share"
+)
+
+// Category is a product category.
+type Category struct {
+	ID            int32
+	Slug          string
+	Names         share.Names
+	LightIndustry bool
+}
+
+func categoryFromRow(c dbq.Category) Category {
+	return Category{ID: c.ID, Slug: c.Slug, Names: share.Names{KK: c.NameKk, RU: c.NameRu, EN: c.NameEn}, LightIndustry: c.LightIndustry}
+}
+
+// CategoryGetBySlug returns the category with slug.
+func (s *Store) CategoryGetBySlug(ctx context.Context, db dbq.DBTX, slug string) (Category, error) {
+	c, err := s.q.CategoryGetBySlug(ctx, db, slug)
+	if err != nil {
+		return Category{}, interpretError(err, "category %q", slug)
+	}
+	return categoryFromRow(c), nil
+}
+
+// CategoryList lists the categories in classification order.
+func (s *Store) CategoryList(ctx context.Context, db dbq.DBTX) ([]Category, error) {
+	rows, err := s.q.CategoryList(ctx, db)
+	if err != nil {
+		return nil, interpretError(err, "list categories")
+	}
+	out := make([]Category, len(rows))
+	for i, c := range rows {
+		out[i] = categoryFromRow(c)
+	}
+	return out, nil
+}

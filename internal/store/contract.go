@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/share"
+	"github.com/ules-kz/ules/internal/tier"
+)
+
+// ContractFilter selects contracts with items in scope; Domestic, when set, keeps contracts whose in-scope
+// items come from a domestic producer (true) or not (false).
+type ContractFilter struct {
+	share.Scope
+	Buyer    string
+	Supplier string
+	Domestic *bool
+}
+
+// Cursor is the position after the last contract of a page (contracts are ordered newest first).
+type Cursor struct {
+	SignedOn time.Time
+	ID       int64
+}
+
+// ContractRow is a contract with its in-scope figures.
+type ContractRow struct {
+	ID                        int64
+	Source, SourceID          string
+	SignedOn                  time.Time
+	Total                     int64
+	Currency, Method, Status  string
+	LocalContentPublished     *int32
+	CertifiedValue            int64 // Σ item value × Ki over the whole contract, in tiyn
+	BuyerBIN                  string
+	BuyerNames                share.Names
+	SupplierID                string
+	SupplierNames             share.Names
+	SupplierCountry           string
+	ScopeValue, DomesticValue int64
+	Items                     int64
+	BestTier                  tier.SupplierTier // the best tier of its in-scope items
+}
+
+// LocalContentCertified is the contract's KC in basis points: Σ(CTi × Ki) / S, S its total.
+func (r ContractRow) LocalContentCertified() int64 { return share.Ratio(r.CertifiedValue, r.Total) }
+
+// DomesticProducer says whether a domestic producer supplied any of the contract's in-scope items.
+func (r ContractRow) DomesticProducer() bool { return r.BestTier == tier.DomesticProducer }
+
+// ContractList returns up to limit contracts after the cursor, and the cursor of the next page (nil at the end).
+func (s *Store) ContractList(ctx context.Context, db dbq.DBTX, f ContractFilter, after *Cursor, limit int32) ([]ContractRow, *Cursor, error) {
+	p := dbq.ContractListParams{DateFrom: f.From, DateTo: f.To, Domestic: f.Domestic, MaxRows: limit + 1}
+	if f.Category != "" {
+		cat, err := s.CategoryGetBySlug(ctx, db, f.Category)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.CategoryID = &cat.ID
+	}
+	if f.Region != "" {
+		p.Region = &f.Region
+	}
+	if f.Buyer != "" {
+		p.BuyerBin = &f.Buyer
+	}
+	if f.Supplier != "" {
+		p.SupplierID = &f.Supplier
+	}
+	if after != nil {
+		p.CursorDate, p.CursorID = &after.SignedOn, &after.ID
+	}
+	rows, err := s.q.ContractList(ctx, db, p)
+	if err != nil {
+		return nil, nil, interpretError(err, "list contracts")
+	}
+	var next *Cursor
+	if int32(len(rows)) > limit {
+		rows = rows[:limit]
+		last := rows[len(rows)-1]
+		next = &Cursor{SignedOn: last.SignedOn, ID: last.ID}
+	}
+	out := make([]ContractRow, len(rows))
+	for i, r := range rows {
+		out[i] = ContractRow{
+			ID: r.ID, Source: r.Source, SourceID: r.SourceID, SignedOn: r.SignedOn, Total: r.Total, Currency: r.Currency,
+			Method: r.Method, Status: r.Status, LocalContentPublished: r.LocalContentPublishedBp, CertifiedValue: r.CertifiedValue,
+			BuyerBIN:   r.BuyerBin,
+			BuyerNames: share.Names{KK: r.BuyerNameKk, RU: r.BuyerNameRu}, SupplierID: r.SupplierID,
+			SupplierNames: share.Names{KK: r.SupplierNameKk, RU: r.SupplierNameRu}, SupplierCountry: r.SupplierCountry,
+			ScopeValue: r.ScopeValue, DomesticValue: r.DomesticValue, Items: r.Items, BestTier: tier.SupplierTier(r.BestTier),
+		}
+	}
+	return out, next, nil
+}

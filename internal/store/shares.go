@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+
+	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/share"
+)
+
+// SharesGet returns the figures of the scope and, when groupBy (one of share.GroupBy) is set, its
+// breakdown, each group labelled in the three languages.
+func (s *Store) SharesGet(ctx context.Context, db dbq.DBTX, scope share.Scope, groupBy string) (share.Figures, []share.Group, error) {
+	cat, err := s.CategoryGetBySlug(ctx, db, scope.Category)
+	if err != nil {
+		return share.Figures{}, nil, err
+	}
+	total, err := s.figures(ctx, db, cat.ID, scope, "")
+	if err != nil {
+		return share.Figures{}, nil, err
+	}
+	var all share.Figures
+	if len(total) == 1 {
+		all = total[0].Figures
+	}
+	if groupBy == "" {
+		return all, nil, nil
+	}
+	groups, err := s.figures(ctx, db, cat.ID, scope, groupBy)
+	if err != nil {
+		return share.Figures{}, nil, err
+	}
+	if err := s.label(ctx, db, groupBy, groups); err != nil {
+		return share.Figures{}, nil, err
+	}
+	return all, groups, nil
+}
+
+func (s *Store) figures(ctx context.Context, db dbq.DBTX, categoryID int32, scope share.Scope, groupBy string) ([]share.Group, error) {
+	var region *string
+	if scope.Region != "" {
+		region = &scope.Region
+	}
+	rows, err := s.q.ShareFigures(ctx, db, dbq.ShareFiguresParams{
+		GroupBy: groupBy, CategoryID: &categoryID, DateFrom: scope.From, DateTo: scope.To, Region: region,
+	})
+	if err != nil {
+		return nil, interpretError(err, "share figures")
+	}
+	out := make([]share.Group, len(rows))
+	for i, r := range rows {
+		out[i] = share.Group{Key: r.Key, Figures: share.Figures{
+			Total: r.Total, Domestic: r.Domestic, LocalContent: r.LocalContent, LocalContentCertified: r.LocalContentCertified,
+			Items: r.Items, DomesticItems: r.DomesticItems, Contracts: r.Contracts, DomesticContracts: r.DomesticContracts,
+		}}
+	}
+	return out, nil
+}
+
+// label names each group's key; a key without a name is its own label.
+func (s *Store) label(ctx context.Context, db dbq.DBTX, groupBy string, groups []share.Group) error {
+	keys := make([]string, len(groups))
+	for i, g := range groups {
+		keys[i] = g.Key
+	}
+	names := map[string]share.Names{}
+	switch groupBy {
+	case "region":
+		regions, err := s.RegionList(ctx, db)
+		if err != nil {
+			return err
+		}
+		for _, r := range regions {
+			names[r.Code] = r.Names
+		}
+	case "buyer":
+		rows, err := s.q.BuyerNamesByBIN(ctx, db, keys)
+		if err != nil {
+			return interpretError(err, "buyer names")
+		}
+		for _, r := range rows {
+			names[r.BIN] = share.Names{KK: r.NameKk, RU: r.NameRu, EN: r.NameEn}
+		}
+	case "supplier":
+		rows, err := s.q.SupplierNamesByIdentifier(ctx, db, keys)
+		if err != nil {
+			return interpretError(err, "supplier names")
+		}
+		for _, r := range rows {
+			names[r.Identifier] = share.Names{KK: r.NameKk, RU: r.NameRu, EN: r.NameEn}
+		}
+	}
+	for i := range groups {
+		n, ok := names[groups[i].Key]
+		if !ok {
+			n = share.Names{KK: groups[i].Key, RU: groups[i].Key, EN: groups[i].Key}
+		}
+		groups[i].Names = n
+	}
+	return nil
+}

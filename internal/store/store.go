@@ -1,0 +1,30 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ules-kz/ules/internal/dbq"
+)
+
+// ErrNotFound means the row asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store runs the queries; it holds no connection, each method is given one.
+type Store struct {
+	q *dbq.Queries
+}
+
+// New returns a store.
+func New() *Store { return &Store{q: dbq.New()} }
+
+// interpretError maps what the driver says to what callers check for, and prefixes the package and what
+// was being done.
+func interpretError(err error, format string, args ...any) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	return fmt.Errorf("store: "+format+": %w", append(args, err)...)
+}

@@ -1,0 +1,246 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/pgtest"
+	"github.com/ules-kz/ules/internal/share"
+	"github.com/ules-kz/ules/internal/store"
+	"github.com/ules-kz/ules/internal/testfactory"
+	"github.com/ules-kz/ules/internal/tier"
+)
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+func TestMissingIsErrNotFound(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	s := store.New()
+	tests := []struct {
+		name string
+		get  func() error
+	}{
+		{"category", func() error { _, err := s.CategoryGetBySlug(ctx, tx, "no-such-category"); return err }},
+		{"target", func() error { _, err := s.TargetGetBySlug(ctx, tx, "no-such-target"); return err }},
+		{"progress", func() error { _, err := s.TargetProgressGet(ctx, tx, "no-such-target", day(2025, 1, 1)); return err }},
+		{"batch", func() error { _, err := s.BatchGet(ctx, tx, -1); return err }},
+		{"shares of a missing category", func() error {
+			_, _, err := s.SharesGet(ctx, tx, share.Scope{Category: "no-such-category"}, "")
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		err := tt.get()
+		require.ErrorIs(t, err, store.ErrNotFound, tt.name)
+		require.True(t, strings.HasPrefix(err.Error(), "store: "), "%s: %q", tt.name, err)
+	}
+}
+
+// TestSharesCountWhatCounts writes one contract per kind of status and checks that the figures count the
+// concluded ones at their value, a terminated one at what was paid, and not the one never concluded.
+func TestSharesCountWhatCounts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	s := store.New()
+	almaty, astana := "75", "71"
+	signed := day(2025, 4, 10)
+	producer := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{PortalProducer: true})
+	importer := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{NonResident: true, Country: "CN"})
+
+	items := []struct {
+		status   string
+		paid     *int64
+		supplier int64
+		tier     tier.SupplierTier
+		region   *string
+		value    int64
+	}{
+		{"190", nil, producer, tier.DomesticProducer, &almaty, 1_000_00}, // in force: counts 1,000
+		{"330", nil, producer, tier.DomesticProducer, &almaty, 5_000_00}, // not concluded: nothing
+		{"340", testfactory.Ptr[int64](400_00), importer, tier.NonResident, &astana, 1_000_00}, // terminated: paid
+		{"", nil, importer, tier.NonResident, &astana, 600_00},                                   // a sheet without status
+	}
+	for _, it := range items {
+		c := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{Status: it.status, Paid: it.paid,
+			SupplierID: it.supplier, SignedOn: signed, Total: it.value})
+		testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "school-uniforms", Region: it.region,
+			Value: it.value, Tier: it.tier})
+	}
+	scope := share.Scope{Category: "school-uniforms", From: day(2025, 1, 1), To: day(2025, 12, 31)}
+
+	all, groups, err := s.SharesGet(ctx, tx, scope, "region")
+	require.NoError(t, err)
+	require.Equal(t, int64(1_000_00+400_00+600_00), all.Total)
+	require.Equal(t, int64(1_000_00), all.Domestic)
+	require.Equal(t, int64(3), all.Items)
+	require.Equal(t, int64(5000), all.DomesticShare())
+
+	byKey := map[string]share.Group{}
+	for _, g := range groups {
+		byKey[g.Key] = g
+	}
+	require.Len(t, byKey, 2)
+	require.Equal(t, int64(1_000_00), byKey[almaty].Total)
+	require.Equal(t, int64(1_000_00), byKey[almaty].Domestic)
+	require.Equal(t, int64(400_00+600_00), byKey[astana].Total)
+	require.NotEmpty(t, byKey[almaty].Names.RU, "groups are labelled")
+
+	scope.Region = almaty
+	regional, _, err := s.SharesGet(ctx, tx, scope, "")
+	require.NoError(t, err)
+	require.Equal(t, int64(1_000_00), regional.Total)
+
+	scope.From, scope.To = day(2024, 1, 1), day(2024, 12, 31)
+	before, _, err := s.SharesGet(ctx, tx, scope, "")
+	require.NoError(t, err)
+	require.Equal(t, share.Figures{}, before, "nothing was signed in 2024")
+}
+
+func TestContractListPagesNewestFirst(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	s := store.New()
+	buyer := testfactory.Buyer(ctx, t, tx, &testfactory.BuyerOpts{BIN: "990000000001"})
+	producer := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{PortalProducer: true})
+	var want []int64
+	for i, d := range []int{3, 1, 2} {
+		c := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{BuyerID: buyer, SupplierID: producer,
+			SignedOn: day(2025, 5, d), Total: int64(i+1) * 100_00})
+		testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "school-uniforms", Value: int64(i+1) * 100_00,
+			Tier: tier.DomesticProducer})
+		want = append(want, c)
+	}
+	// A contract of another buyer and one never concluded stay out.
+	other := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{SignedOn: day(2025, 5, 4)})
+	testfactory.Item(ctx, t, tx, other, &testfactory.ItemOpts{Category: "school-uniforms", Value: 1})
+	dropped := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{BuyerID: buyer, Status: "330", SignedOn: day(2025, 5, 5)})
+	testfactory.Item(ctx, t, tx, dropped, &testfactory.ItemOpts{Category: "school-uniforms", Value: 1})
+
+	f := store.ContractFilter{Scope: share.Scope{Category: "school-uniforms", From: day(2025, 1, 1), To: day(2025, 12, 31)},
+		Buyer: "990000000001"}
+	page1, cur, err := s.ContractList(ctx, tx, f, nil, 2)
+	require.NoError(t, err)
+	require.Len(t, page1, 2)
+	require.NotNil(t, cur)
+	page2, cur, err := s.ContractList(ctx, tx, f, cur, 2)
+	require.NoError(t, err)
+	require.Nil(t, cur, "the last page has no next cursor")
+	got := []int64{page1[0].ID, page1[1].ID, page2[0].ID}
+	require.Equal(t, []int64{want[0], want[2], want[1]}, got, "newest first: 3, 2, 1 May")
+	require.True(t, page1[0].DomesticProducer())
+	require.Equal(t, int64(100_00), page1[0].ScopeValue)
+
+	notDomestic := false
+	f.Domestic = &notDomestic
+	none, _, err := s.ContractList(ctx, tx, f, nil, 10)
+	require.NoError(t, err)
+	require.Empty(t, none)
+}
+
+func TestTargetProgressFromItems(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	s := store.New()
+	producer := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{PortalProducer: true})
+	for _, it := range []struct {
+		signed   time.Time
+		supplier int64
+		tier     tier.SupplierTier
+		value    int64
+	}{
+		{day(2024, 8, 1), producer, tier.DomesticProducer, 900_00}, // last year: in the trend, not the period
+		{day(2025, 7, 1), producer, tier.DomesticProducer, 200_00},
+		{day(2025, 8, 1), 0, tier.NonResident, 800_00},
+	} {
+		c := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{SupplierID: it.supplier, SignedOn: it.signed, Total: it.value})
+		testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "school-uniforms", Value: it.value, Tier: it.tier})
+	}
+	p, err := s.TargetProgressGet(ctx, tx, "school-uniforms-50", day(2025, 8, 31))
+	require.NoError(t, err)
+	require.True(t, p.InForce)
+	require.Equal(t, int64(5000), p.Threshold.Value)
+	require.Equal(t, int64(1000_00), p.Figures.Total)
+	require.Equal(t, int64(2000), p.Value)
+	require.Len(t, p.Monthly, 12)
+	require.Equal(t, day(2024, 9, 1), p.Monthly[0].Month)
+	require.Equal(t, int64(200_00), p.Monthly[10].Total)
+	require.Equal(t, int64(800_00), p.Monthly[11].Total)
+
+	targets, err := s.TargetList(ctx, tx)
+	require.NoError(t, err)
+	require.NotEmpty(t, targets)
+}
+
+func TestBatchesNewestFirstWithErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	s := store.New()
+	var ids []int64
+	for _, name := range []string{"a.csv", "b.csv"} {
+		var id int64
+		require.NoError(t, tx.QueryRow(ctx, `INSERT INTO import_batches (format, source_name, status, rows_read, rows_rejected)
+			VALUES ('csv', $1, 'failed', 3, 2) RETURNING id`, name).Scan(&id))
+		ids = append(ids, id)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO import_errors (batch_id, location, reason) VALUES ($1, 'b.csv:2', 'bad BIN'), ($1, 'b.csv:3', 'no date')`, ids[1])
+	require.NoError(t, err)
+
+	list, err := s.BatchList(ctx, tx, 0, 100)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(list), 2)
+	require.Equal(t, ids[1], list[0].ID, "newest first")
+
+	b, err := s.BatchGet(ctx, tx, ids[1])
+	require.NoError(t, err)
+	require.Equal(t, "b.csv", b.SourceName)
+	require.Equal(t, int64(2), b.Rejected)
+
+	first, err := s.BatchErrorList(ctx, tx, ids[1], 0, 1)
+	require.NoError(t, err)
+	require.Len(t, first, 1)
+	require.Equal(t, "b.csv:2", first[0].Location)
+	rest, err := s.BatchErrorList(ctx, tx, ids[1], first[0].ID, 10)
+	require.NoError(t, err)
+	require.Len(t, rest, 1)
+	require.Equal(t, "no date", rest[0].Reason)
+}
+
+func TestReferenceLists(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	s := store.New()
+	cats, err := s.CategoryList(ctx, tx)
+	require.NoError(t, err)
+	require.NotEmpty(t, cats)
+	c, err := s.CategoryGetBySlug(ctx, tx, "school-uniforms")
+	require.NoError(t, err)
+	require.NotEmpty(t, c.Names.RU)
+	regions, err := s.RegionList(ctx, tx)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(regions), 17)
+	statuses, err := s.ContractStatusList(ctx, tx)
+	require.NoError(t, err)
+	var counted, excluded int
+	for _, st := range statuses {
+		if st.Counts == "none" {
+			excluded++
+		} else {
+			counted++
+		}
+	}
+	require.Positive(t, counted)
+	require.Positive(t, excluded)
+	require.False(t, errors.Is(err, store.ErrNotFound))
+}
