@@ -63,10 +63,10 @@ func TestSharesCountWhatCounts(t *testing.T) {
 		region   *string
 		value    int64
 	}{
-		{"190", nil, producer, tier.DomesticProducer, &almaty, 1_000_00}, // in force: counts 1,000
-		{"330", nil, producer, tier.DomesticProducer, &almaty, 5_000_00}, // not concluded: nothing
+		{"190", nil, producer, tier.DomesticProducer, &almaty, 1_000_00},                       // in force: counts 1,000
+		{"330", nil, producer, tier.DomesticProducer, &almaty, 5_000_00},                       // not concluded: nothing
 		{"340", testfactory.Ptr[int64](400_00), importer, tier.NonResident, &astana, 1_000_00}, // terminated: paid
-		{"", nil, importer, tier.NonResident, &astana, 600_00},                                   // a sheet without status
+		{"", nil, importer, tier.NonResident, &astana, 600_00},                                 // a sheet without status
 	}
 	for _, it := range items {
 		c := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{Status: it.status, Paid: it.paid,
