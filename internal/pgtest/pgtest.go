@@ -42,7 +42,7 @@ func NewDB(t testing.TB) (*pgxpool.Pool, string) {
 	name := fmt.Sprintf("ules_t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, counter.Add(1))
 	conn := adminConn(t, admin)
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+pgx.Identifier{template}.Sanitize()); err != nil {
+	if _, err := conn.Exec(ctx, createFromTemplate(name, template)); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	dbURL := withDatabase(t, admin, name)
@@ -59,6 +59,13 @@ func NewDB(t testing.TB) (*pgxpool.Pool, string) {
 		}
 	})
 	return pool, dbURL
+}
+
+// createFromTemplate copies the template's files rather than logging every page (PostgreSQL 15's default,
+// WAL_LOG): for a small template on the tests' fsync-free server that is 0.12 s a database instead of 0.17.
+func createFromTemplate(name, template string) string {
+	return "CREATE DATABASE " + pgx.Identifier{name}.Sanitize() + " TEMPLATE " + pgx.Identifier{template}.Sanitize() +
+		" STRATEGY FILE_COPY"
 }
 
 // ensureTemplate migrates a template database named after the migrations' hash, once across all test
@@ -209,7 +216,7 @@ func sharedPool() (*pgxpool.Pool, error) {
 	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
 		return nil, fmt.Errorf("drop stale shared database: %w", err)
 	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+pgx.Identifier{template}.Sanitize()); err != nil {
+	if _, err := conn.Exec(ctx, createFromTemplate(name, template)); err != nil {
 		return nil, fmt.Errorf("create shared database: %w", err)
 	}
 	u, err := url.Parse(admin)
