@@ -97,11 +97,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 }
 
 // tuneGC sets the collector for bulk imports, which allocate fast and keep little alive: collecting an
-// eighth as often as by default raised 100,000-item imports' ratio by 0.02-0.03 over a third as often,
-// which had cut their CPU by a tenth to a fifth; the soft limit, not the percentage, then bounds the heap,
-// keeping it under the 256 MiB the import is held to (docs/performance.md). At 160 MiB a portal export of
-// a million items, whose plan points are kept, collected continually (53,844 items/s); at 190 MiB it ran
-// at 63,399 with a peak RSS of 204 MiB. GOGC and GOMEMLIMIT, when set, still decide.
+// eighth as often as by default, with a soft limit that bounds the heap under the 256 MiB an import is held
+// to (docs/performance.md gives the measurements). GOGC and GOMEMLIMIT, when set, still decide.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(800)
