@@ -149,9 +149,18 @@ func ApplyBasisPoints(minor, bp int64) int64 {
 		}
 		return q
 	}
-	n := new(big.Int).Mul(big.NewInt(minor), big.NewInt(bp))
-	return clamp(divRound(n, big.NewInt(BasisPointsPerUnit)))
+	return MulDiv(minor, bp, BasisPointsPerUnit)
 }
+
+// MulDiv returns a×b/d rounded half away from zero, computed exactly (the product never wraps) and
+// saturating at the int64 bounds; d must be positive. Shares and gaps are all of this form.
+func MulDiv(a, b, d int64) int64 {
+	return Quotient(new(big.Int).Mul(big.NewInt(a), big.NewInt(b)), big.NewInt(d))
+}
+
+// Quotient returns n/d rounded half away from zero, saturating at the int64 bounds; d must be positive.
+// It is MulDiv for sums of products, such as a projection's weighted months.
+func Quotient(n, d *big.Int) int64 { return clamp(divRound(n, d)) }
 
 // maxExactMinor × BasisPointsPerUnit fits int64.
 const maxExactMinor = math.MaxInt64 / BasisPointsPerUnit

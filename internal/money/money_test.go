@@ -305,6 +305,29 @@ func TestApplyBasisPoints(t *testing.T) {
 	}
 }
 
+func TestMulDiv(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		a, b, d int64
+		want    int64
+	}{
+		{"exact", 700, 10000, 1000, 7000},
+		{"half rounds away from zero", 1, 1, 2, 1},
+		{"negative half rounds away from zero", -1, 1, 2, -1},
+		{"below half rounds down", 1, 1, 3, 0},
+		{"product beyond int64", math.MaxInt64, 10000, 10000, math.MaxInt64},
+		{"saturates high", math.MaxInt64, 3, 2, math.MaxInt64},
+		{"saturates low", math.MinInt64, 3, 2, math.MinInt64},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tt.want, MulDiv(tt.a, tt.b, tt.d))
+		})
+	}
+}
+
 var parseSeeds = []string{
 	"0", "1", "-1", "+1", "1234567.89", "0.005", "0.0049", "-0.005",
 	"1.5E+7", "2e3", "1e-2", ".5", "5.", " 7.25 ", "84.505", "100",

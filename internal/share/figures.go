@@ -2,7 +2,6 @@ package share
 
 import (
 	"math"
-	"math/big"
 
 	"github.com/ules-kz/ules/internal/money"
 )
@@ -62,8 +61,7 @@ func Ratio(part, whole int64) int64 {
 	if whole <= 0 {
 		return 0
 	}
-	n := new(big.Int).Mul(big.NewInt(part), big.NewInt(money.BasisPointsPerUnit))
-	return clamp(divRound(n, big.NewInt(whole)))
+	return money.MulDiv(part, money.BasisPointsPerUnit, whole)
 }
 
 // GapPoints returns how many basis points value lacks to reach threshold,
@@ -82,33 +80,12 @@ func GapPoints(value, threshold int64) int64 {
 // for domestic to reach threshold basis points of total:
 // max(0, round(total×threshold/10000) − domestic), computed exactly.
 func GapAmount(total, domestic, threshold int64) int64 {
-	need := new(big.Int).Mul(big.NewInt(total), big.NewInt(threshold))
-	need = divRound(need, big.NewInt(money.BasisPointsPerUnit))
-	gap := need.Sub(need, big.NewInt(domestic))
-	if gap.Sign() <= 0 {
+	need := money.MulDiv(total, threshold, money.BasisPointsPerUnit)
+	if need <= domestic {
 		return 0
 	}
-	return clamp(gap)
-}
-
-// divRound returns n / d rounded half away from zero; d must be positive.
-func divRound(n, d *big.Int) *big.Int {
-	q, r := new(big.Int).QuoRem(n, d, new(big.Int))
-	r.Abs(r).Lsh(r, 1)
-	if r.Cmp(d) >= 0 {
-		q.Add(q, big.NewInt(int64(n.Sign())))
+	if gap := need - domestic; gap > 0 {
+		return gap
 	}
-	return q
-}
-
-// clamp converts n to int64, saturating at the bounds.
-func clamp(n *big.Int) int64 {
-	switch {
-	case n.IsInt64():
-		return n.Int64()
-	case n.Sign() > 0:
-		return math.MaxInt64
-	default:
-		return math.MinInt64
-	}
+	return math.MaxInt64 // the subtraction wrapped
 }

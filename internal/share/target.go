@@ -164,7 +164,7 @@ func project(value int64, ytd Figures, monthly []MonthFigures, now, monthsLeft i
 		return value // nothing is added to ytd
 	}
 	// A mean of positive int64 values is a positive int64.
-	estTotal := divRound(sum, big.NewInt(int64(len(xs))))
+	estTotal := big.NewInt(money.Quotient(sum, big.NewInt(int64(len(xs)))))
 	line := fitLine(xs, ys, float64(value))
 
 	// num is in tiyn×bp and den in tiyn, so num/den is in bp.
@@ -179,7 +179,7 @@ func project(value int64, ytd Figures, monthly []MonthFigures, now, monthsLeft i
 	if den.Sign() <= 0 {
 		return value // only with inconsistent negative ytd totals
 	}
-	return clamp(divRound(num, den))
+	return money.Quotient(num, den)
 }
 
 // fitLine returns the least-squares line through (xs, ys). It is flat at
