@@ -23,12 +23,8 @@ ST-KZ certificates of origin most of its domestic producers hold.`)
 	seed := fs.Uint64("seed", def.Seed, "dataset seed")
 	items := fs.Int("items", def.Items, "number of contract items")
 	keep := fs.String("keep", "", "write the generated portal folder here and keep it (default: a temporary folder)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if *items < 1 {
 		return fmt.Errorf("--items must be at least 1")

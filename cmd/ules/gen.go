@@ -20,12 +20,8 @@ OCDS releases as JSON Lines (values without VAT: OCDS items have no value of the
 	seed := fs.Uint64("seed", def.Seed, "dataset seed")
 	format := fs.String("format", "portal", "portal, csv or ocds")
 	out := fs.String("out", "", "output folder (portal) or file (csv, ocds); default ules-gen-<format>[.csv|.jsonl]")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if *items < 1 {
 		return fmt.Errorf("--items must be at least 1")

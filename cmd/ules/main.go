@@ -117,6 +117,18 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun `ules <command> --help` for a command's flags.")
 }
 
+// parseFlags parses a command that takes flags only: an argument left over is a usage error, never ignored.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
 // flags returns a flag set whose --help prints the command's usage to stdout.
 func flags(env *environment, name, synopsis, description string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)

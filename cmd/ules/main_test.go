@@ -65,6 +65,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"serve"}, 1, "DATABASE_URL"},
 		{[]string{"demo", "--items", "0"}, 1, "--items must be at least 1"},
 		{[]string{"demo", "extra"}, 1, `unexpected argument "extra"`},
+		{[]string{"serve", "extra"}, 1, `unexpected argument "extra"`},
+		{[]string{"migrate", "up"}, 1, `unexpected argument "up"`},
+		{[]string{"template", "out.csv"}, 1, `unexpected argument "out.csv"`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

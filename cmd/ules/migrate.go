@@ -10,7 +10,7 @@ import (
 func runMigrate(ctx context.Context, env *environment, args []string) error {
 	fs := flags(env, "migrate", "[flags]", "Applies the migrations embedded in this binary to the database.")
 	env.cfg.BindDatabase(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	pool, err := database.Connect(ctx, env.cfg.DatabaseURL)

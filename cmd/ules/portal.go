@@ -164,12 +164,8 @@ refused too it stops and says to renew the token; run the same command again wit
 it resumes. Any other refusal stops at once.`)
 	pf := bindPortalFlags(fs)
 	since := fs.String("since", "", "only contracts changed, and plan points created, on or after this day, YYYY-MM-DD in Almaty time; default: everything")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if pf.tokenFile == "" || pf.out == "" {
 		fs.Usage()
@@ -210,12 +206,8 @@ complete, and its import is tried again. Only a committed import moves the next 
 	env.cfg.BindHome(fs)
 	pf := bindPortalFlags(fs)
 	maxErrors := fs.Int64("max-errors", 0, "accept up to this many bad records (each is still reported)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if *maxErrors < 0 {
 		return fmt.Errorf("--max-errors %d: want 0 or more bad records to accept", *maxErrors)

@@ -16,7 +16,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	fs := flags(env, "serve", "[flags]", "Serves the dashboard, the JSON API under /api/v1, /healthz and /readyz.")
 	env.cfg.BindDatabase(fs)
 	env.cfg.BindAddr(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	pool, err := database.Open(ctx, env.cfg.DatabaseURL)

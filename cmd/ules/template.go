@@ -20,12 +20,8 @@ delete it before importing, or it becomes a contract like any other.`)
 	format := fs.String("format", "", "csv or xlsx; default: xlsx when --out ends in .xlsx, csv otherwise")
 	out := fs.String("out", "", "file to write; default: standard output")
 	example := fs.Bool("example", false, "add an example row (contract EXAMPLE-DELETE-ME) to delete before importing")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if *format == "" {
 		*format = "csv"
