@@ -26,26 +26,15 @@ func CSVSink(w io.Writer) (Sink, error) {
 	if err := cw.Write(csvColumns); err != nil {
 		return nil, fmt.Errorf("demo: write CSV header: %w", err)
 	}
-	return &csvSink{bw: bw, cw: cw, subjects: map[string]Subject{}, plans: map[int64]PlanPoint{}, katos: map[int64]string{}}, nil
+	return &csvSink{pending: newPending(), bw: bw, cw: cw}, nil
 }
 
 type csvSink struct {
-	bw       *bufio.Writer
-	cw       *csv.Writer
-	subjects map[string]Subject
-	plans    map[int64]PlanPoint
-	katos    map[int64]string
-	units    []Unit
-	row      []string
+	pending
+	bw  *bufio.Writer
+	cw  *csv.Writer
+	row []string
 }
-
-func (s *csvSink) Subject(v Subject) error { s.subjects[v.BIIN()] = v; return nil }
-
-func (s *csvSink) PlanPoint(v PlanPoint) error { s.plans[v.ID] = v; return nil }
-
-func (s *csvSink) PlanKato(v PlanKato) error { s.katos[v.PlanPointID] = v.KATO; return nil }
-
-func (s *csvSink) Unit(v Unit) error { s.units = append(s.units, v); return nil }
 
 func (s *csvSink) Contract(c Contract) error {
 	buyer, supplier := s.subjects[c.CustomerBIN], s.subjects[c.SupplierBIIN]
@@ -68,11 +57,7 @@ func (s *csvSink) Contract(c Contract) error {
 			return fmt.Errorf("demo: write CSV row: %w", err)
 		}
 	}
-	for _, u := range s.units {
-		delete(s.plans, u.PlanPointID)
-		delete(s.katos, u.PlanPointID)
-	}
-	s.units = s.units[:0]
+	s.written()
 	return nil
 }
 

@@ -19,21 +19,14 @@ const OCDSPrefix = "ocds-ules00-"
 // and the contract and award values are the sum of price × quantity: the figures equal the portal's
 // total_sum, not total_sum_wnds. Deleted units are left out; a deleted contract is written as cancelled.
 func OCDSSink(w io.Writer) Sink {
-	return &ocdsSink{w: bufio.NewWriterSize(w, 1<<16), subjects: map[string]Subject{}, plans: map[int64]PlanPoint{}}
+	return &ocdsSink{pending: newPending(), w: bufio.NewWriterSize(w, 1<<16)}
 }
 
 type ocdsSink struct {
-	w        *bufio.Writer
-	subjects map[string]Subject
-	plans    map[int64]PlanPoint
-	units    []Unit
-	buf      []byte
+	pending
+	w   *bufio.Writer
+	buf []byte
 }
-
-func (s *ocdsSink) Subject(v Subject) error     { s.subjects[v.BIIN()] = v; return nil }
-func (s *ocdsSink) PlanPoint(v PlanPoint) error { s.plans[v.ID] = v; return nil }
-func (s *ocdsSink) PlanKato(PlanKato) error     { return nil }
-func (s *ocdsSink) Unit(v Unit) error           { s.units = append(s.units, v); return nil }
 
 var ocdsMethods = map[int]string{2: "selective", 3: "open", 6: "direct"}
 
@@ -117,10 +110,7 @@ func (s *ocdsSink) Contract(c Contract) error {
 	}
 	b = append(b, "]}]}\n"...)
 	s.buf = b
-	for _, u := range s.units {
-		delete(s.plans, u.PlanPointID)
-	}
-	s.units = s.units[:0]
+	s.written()
 	if _, err := s.w.Write(b); err != nil {
 		return fmt.Errorf("demo: write OCDS release: %w", err)
 	}
