@@ -51,12 +51,7 @@ func TestConvertRealCaptures(t *testing.T) {
 			recs := realCapture(t, tt.capture)
 			got, err := tt.list.convert(recs[0])
 			require.NoError(t, err)
-			require.Equal(t, tt.wantRecord, string(got.record))
-			var nested []string
-			for _, n := range got.nested {
-				nested = append(nested, string(n))
-			}
-			require.Equal(t, tt.wantNested, nested)
+			requireConverted(t, got, tt.wantRecord, tt.wantNested)
 			for _, r := range recs {
 				c, err := tt.list.convert(r)
 				require.NoError(t, err)
@@ -67,6 +62,17 @@ func TestConvertRealCaptures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// requireConverted checks a converted record and its nested records, as JSON text.
+func requireConverted(t *testing.T, got converted, record string, nested []string) {
+	t.Helper()
+	require.Equal(t, record, string(got.record))
+	var texts []string
+	for _, n := range got.nested {
+		texts = append(texts, string(n))
+	}
+	require.Equal(t, nested, texts)
 }
 
 func TestConvert(t *testing.T) {
@@ -104,12 +110,7 @@ func TestConvert(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			require.Equal(t, tt.wantRecord, string(got.record))
-			var nested []string
-			for _, n := range got.nested {
-				nested = append(nested, string(n))
-			}
-			require.Equal(t, tt.wantNested, nested)
+			requireConverted(t, got, tt.wantRecord, tt.wantNested)
 		})
 	}
 }

@@ -325,6 +325,20 @@ func (rp *replay) expectHits(n int, eps ...Endpoint) map[string]int {
 	return m
 }
 
+// contractIDs returns the ids of the contracts fetched into dir, in page order.
+func contractIDs(t *testing.T, dir string) []string {
+	t.Helper()
+	var ids []string
+	for _, item := range pageItems(t, readTree(t, dir), "contract") {
+		var rec struct {
+			ID json.Number `json:"id"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(item), &rec))
+		ids = append(ids, string(rec.ID))
+	}
+	return ids
+}
+
 // pageItems returns the records of a folder's pages in a tree, in page order, one line each.
 func pageItems(t *testing.T, tree map[string]string, folder string) []string {
 	t.Helper()

@@ -135,14 +135,7 @@ func TestSyncWindowIsInAlmatyDays(t *testing.T) {
 			require.Equal(t, tt.wantSince, res.Since)
 			require.Equal(t, tt.wantUntil, res.Until)
 			require.Equal(t, [][]string{{tt.wantSince, tt.wantUntil}}, contractWindows(t, b.replay))
-			var got []string
-			for _, item := range pageItems(t, readTree(t, b.dir), "contract") {
-				var rec struct {
-					ID json.Number `json:"id"`
-				}
-				require.NoError(t, json.Unmarshal([]byte(item), &rec))
-				got = append(got, string(rec.ID))
-			}
+			got := contractIDs(t, b.dir)
 			require.ElementsMatch(t, tt.want, got)
 		})
 	}
