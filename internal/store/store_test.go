@@ -69,10 +69,8 @@ func TestSharesCountWhatCounts(t *testing.T) {
 		{"", nil, importer, tier.NonResident, &astana, 600_00},                                 // a sheet without status
 	}
 	for _, it := range items {
-		c := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{Status: it.status, Paid: it.paid,
-			SupplierID: it.supplier, SignedOn: signed, Total: it.value})
-		testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "school-uniforms", Region: it.region,
-			Value: it.value, Tier: it.tier})
+		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{Status: it.status, Paid: it.paid, SupplierID: it.supplier, SignedOn: signed},
+			testfactory.ItemOpts{Category: "school-uniforms", Region: it.region, Value: it.value, Tier: it.tier})
 	}
 	scope := share.Scope{Category: "school-uniforms", From: day(2025, 1, 1), To: day(2025, 12, 31)}
 
@@ -113,17 +111,15 @@ func TestContractListPagesNewestFirst(t *testing.T) {
 	producer := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{PortalProducer: true})
 	var want []int64
 	for i, d := range []int{3, 1, 2} {
-		c := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{BuyerID: buyer, SupplierID: producer,
-			SignedOn: day(2025, 5, d), Total: int64(i+1) * 100_00})
-		testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "school-uniforms", Value: int64(i+1) * 100_00,
-			Tier: tier.DomesticProducer})
-		want = append(want, c)
+		want = append(want, testfactory.Purchase(ctx, t, tx,
+			testfactory.ContractOpts{BuyerID: buyer, SupplierID: producer, SignedOn: day(2025, 5, d)},
+			testfactory.ItemOpts{Category: "school-uniforms", Value: int64(i+1) * 100_00, Tier: tier.DomesticProducer}))
 	}
 	// A contract of another buyer and one never concluded stay out.
-	other := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{SignedOn: day(2025, 5, 4)})
-	testfactory.Item(ctx, t, tx, other, &testfactory.ItemOpts{Category: "school-uniforms", Value: 1})
-	dropped := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{BuyerID: buyer, Status: "330", SignedOn: day(2025, 5, 5)})
-	testfactory.Item(ctx, t, tx, dropped, &testfactory.ItemOpts{Category: "school-uniforms", Value: 1})
+	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SignedOn: day(2025, 5, 4)},
+		testfactory.ItemOpts{Category: "school-uniforms", Value: 1})
+	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{BuyerID: buyer, Status: "330", SignedOn: day(2025, 5, 5)},
+		testfactory.ItemOpts{Category: "school-uniforms", Value: 1})
 
 	f := store.ContractFilter{Scope: share.Scope{Category: "school-uniforms", From: day(2025, 1, 1), To: day(2025, 12, 31)},
 		Buyer: "990000000001"}
@@ -162,8 +158,8 @@ func TestTargetProgressFromItems(t *testing.T) {
 		{day(2025, 7, 1), producer, tier.DomesticProducer, 200_00},
 		{day(2025, 8, 1), 0, tier.NonResident, 800_00},
 	} {
-		c := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{SupplierID: it.supplier, SignedOn: it.signed, Total: it.value})
-		testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "school-uniforms", Value: it.value, Tier: it.tier})
+		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SupplierID: it.supplier, SignedOn: it.signed},
+			testfactory.ItemOpts{Category: "school-uniforms", Value: it.value, Tier: it.tier})
 	}
 	p, err := s.TargetProgressGet(ctx, tx, "school-uniforms-50", day(2025, 8, 31))
 	require.NoError(t, err)

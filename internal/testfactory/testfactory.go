@@ -20,10 +20,17 @@ var seq atomic.Int64
 // next returns a number unique in this process, for identifiers that must not collide.
 func next() int64 { return seq.Add(1) }
 
-func ptr[T any](v T) *T { return &v }
-
 // Ptr returns a pointer to v, for the optional fields of the options.
-func Ptr[T any](v T) *T { return ptr(v) }
+func Ptr[T any](v T) *T { return &v }
+
+// or returns v, or def when v is the zero value.
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
 
 // BuyerOpts are a buyer's fields; zero values take defaults.
 type BuyerOpts struct {
@@ -39,22 +46,11 @@ func Buyer(ctx context.Context, t testing.TB, db dbq.DBTX, o *BuyerOpts) int64 {
 	if o == nil {
 		o = &BuyerOpts{}
 	}
-	n := next()
-	bin := o.BIN
-	if bin == "" {
-		bin = fmt.Sprintf("9%011d", n)
-	}
-	name := o.NameRU
-	if name == "" {
-		name = "Заказчик " + bin
-	}
-	typ := o.Type
-	if typ == "" {
-		typ = "state_body"
-	}
+	bin := or(o.BIN, fmt.Sprintf("9%011d", next()))
 	var id int64
 	err := db.QueryRow(ctx, `INSERT INTO buyers (bin, name_kk, name_ru, name_en, buyer_type, region)
-		VALUES ($1, $2, $2, $2, $3, $4) RETURNING id`, bin, name, typ, o.Region).Scan(&id)
+		VALUES ($1, $2, $2, $2, $3, $4) RETURNING id`,
+		bin, or(o.NameRU, "Заказчик "+bin), or(o.Type, "state_body"), o.Region).Scan(&id)
 	if err != nil {
 		t.Fatalf("testfactory: buyer: %v", err)
 	}
@@ -76,15 +72,8 @@ func Supplier(ctx context.Context, t testing.TB, db dbq.DBTX, o *SupplierOpts) i
 	if o == nil {
 		o = &SupplierOpts{}
 	}
-	n := next()
-	bin := o.BIN
-	if bin == "" {
-		bin = fmt.Sprintf("8%011d", n)
-	}
-	name := o.NameRU
-	if name == "" {
-		name = "Поставщик " + bin
-	}
+	bin := or(o.BIN, fmt.Sprintf("8%011d", next()))
+	name := or(o.NameRU, "Поставщик "+bin)
 	country := o.Country
 	if country == "" && !o.NonResident {
 		country = "KZ"
@@ -123,14 +112,8 @@ func Contract(ctx context.Context, t testing.TB, db dbq.DBTX, o *ContractOpts) i
 	if o == nil {
 		o = &ContractOpts{}
 	}
-	source := o.Source
-	if source == "" {
-		source = "sheet"
-	}
-	sourceID := o.SourceID
-	if sourceID == "" {
-		sourceID = fmt.Sprintf("C-%d", next())
-	}
+	source := or(o.Source, "sheet")
+	sourceID := or(o.SourceID, fmt.Sprintf("C-%d", next()))
 	buyer := o.BuyerID
 	if buyer == 0 {
 		buyer = Buyer(ctx, t, db, nil)
@@ -139,10 +122,7 @@ func Contract(ctx context.Context, t testing.TB, db dbq.DBTX, o *ContractOpts) i
 	if supplier == 0 {
 		supplier = Supplier(ctx, t, db, nil)
 	}
-	signed := o.SignedOn
-	if signed.IsZero() {
-		signed = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-	}
+	signed := or(o.SignedOn, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC))
 	var id int64
 	err := db.QueryRow(ctx, `INSERT INTO contracts (source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method, status, total, paid, batch_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
@@ -171,10 +151,7 @@ func Item(ctx context.Context, t testing.TB, db dbq.DBTX, contractID int64, o *I
 	if o == nil {
 		o = &ItemOpts{}
 	}
-	sourceID := o.SourceID
-	if sourceID == "" {
-		sourceID = fmt.Sprintf("I-%d", next())
-	}
+	sourceID := or(o.SourceID, fmt.Sprintf("I-%d", next()))
 	tr, rule := o.Tier, o.Rule
 	if tr == 0 {
 		tr, rule = tier.NonResident, tier.RuleNonResident
@@ -184,10 +161,7 @@ func Item(ctx context.Context, t testing.TB, db dbq.DBTX, contractID int64, o *I
 			rule = r
 		}
 	}
-	name := o.Name
-	if name == "" {
-		name = "Товар " + sourceID
-	}
+	name := or(o.Name, "Товар "+sourceID)
 	digest := sha256.Sum256([]byte(name))
 	var textID int64
 	err := db.QueryRow(ctx, `WITH ins AS (
@@ -210,4 +184,14 @@ func Item(ctx context.Context, t testing.TB, db dbq.DBTX, contractID int64, o *I
 		t.Fatalf("testfactory: item: %v", err)
 	}
 	return sourceID
+}
+
+// Purchase inserts a contract with one item, the shape most read-path tests need, and returns the
+// contract's id. The contract's total is the item's value unless c sets it.
+func Purchase(ctx context.Context, t testing.TB, db dbq.DBTX, c ContractOpts, it ItemOpts) int64 {
+	t.Helper()
+	c.Total = or(c.Total, it.Value)
+	id := Contract(ctx, t, db, &c)
+	Item(ctx, t, db, id, &it)
+	return id
 }
