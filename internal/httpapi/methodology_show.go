@@ -1,16 +1,14 @@
 package httpapi
 
-import (
-	"github.com/gofiber/fiber/v3"
-)
+import "github.com/gofiber/fiber/v3"
 
 type statusRow struct {
 	Code, Name, Counts string
 }
 
-// pageMethodology states what every figure counts and how, with the table of contract statuses as the
-// database holds it (docs/methodology.md says the same).
-func (s *Server) pageMethodology(c fiber.Ctx) error {
+// showMethodology answers GET /methodology: what every figure counts and how, with the table of contract
+// statuses as the database holds it (docs/methodology.md says the same).
+func (s *Server) showMethodology(c fiber.Ctx) error {
 	lang := language(c)
 	statuses, err := s.store.ContractStatusList(c.Context(), s.pool)
 	if err != nil {
