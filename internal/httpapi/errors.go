@@ -74,10 +74,10 @@ func (s *Server) apiErrors(c fiber.Ctx) error {
 // pageError answers an error with a page in the request's language; it is the application's error handler.
 func (s *Server) pageError(c fiber.Ctx, err error) error {
 	status, message, pe := s.answer(c, err)
-	T := translator(language(c))
-	data := pageData(c, T(message))
+	T := s.translator(c)
+	data := s.pageData(c, T(message))
 	data["Message"] = ""
-	if _, ok := messages[message+" detail"]; ok {
+	if s.catalog.has(message + " detail") {
 		data["Message"] = T(message + " detail")
 	}
 	if pe != nil {

@@ -22,7 +22,7 @@ func (s *Server) listImports(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := pageData(c, translator(language(c))("Imports"))
+	data := s.pageData(c, s.translator(c)("Imports"))
 	data["Batches"] = batchRows(batches)
 	if len(batches) == importsPageSize {
 		data["Older"] = "/imports?" + langQuery(c) + "before=" + strconv.FormatInt(batches[len(batches)-1].ID, 10)

@@ -17,7 +17,7 @@ func (s *Server) showImport(c fiber.Ctx) error {
 		return err
 	}
 	id := b.ID
-	data := pageData(c, translator(language(c))("Import")+" "+strconv.FormatInt(id, 10))
+	data := s.pageData(c, s.translator(c)("Import")+" "+strconv.FormatInt(id, 10))
 	data["Batch"], data["Errors"] = batchRows([]store.Batch{b})[0], errs
 	if len(errs) == pageSize {
 		data["More"] = "/imports/" + strconv.FormatInt(id, 10) + "?" + langQuery(c) + "after=" + strconv.FormatInt(errs[len(errs)-1].ID, 10)

@@ -14,8 +14,14 @@ type langLink struct {
 	Lang, URL string
 }
 
-// pageData starts the data of every page: its title, language, translator and language switch.
-func pageData(c fiber.Ctx, title string) fiber.Map {
+// translator is T for the request's language.
+func (s *Server) translator(c fiber.Ctx) func(string) string {
+	return s.catalog.translator(language(c))
+}
+
+// pageData starts the data of every page: its title, language, translators (T for a message, N for one
+// with a count) and language switch.
+func (s *Server) pageData(c fiber.Ctx, title string) fiber.Map {
 	lang := language(c)
 	links := make([]langLink, len(languages))
 	for i, l := range languages {
@@ -26,7 +32,7 @@ func pageData(c fiber.Ctx, title string) fiber.Map {
 		q.Set("lang", l)
 		links[i] = langLink{Lang: l, URL: c.Path() + "?" + q.Encode()}
 	}
-	return fiber.Map{"Title": title, "Lang": lang, "LangLinks": links, "T": translator(lang)}
+	return fiber.Map{"Title": title, "Lang": lang, "LangLinks": links, "T": s.catalog.translator(lang), "N": s.catalog.plural(lang)}
 }
 
 // langMatcher picks the closest of the product's languages to a browser's Accept-Language.

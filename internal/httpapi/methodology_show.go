@@ -22,7 +22,7 @@ func (s *Server) showMethodology(c fiber.Ctx) error {
 		}
 		bySchema[st.Scheme] = append(bySchema[st.Scheme], statusRow{Code: code, Name: st.Names.In(lang), Counts: st.Counts})
 	}
-	data := pageData(c, translator(lang)("Methodology"))
+	data := s.pageData(c, s.translator(c)("Methodology"))
 	data["Portal"], data["OCDS"], data["Sheet"] = bySchema["portal"], bySchema["ocds"], bySchema["sheet"]
 	return c.Render("methodology", data)
 }

@@ -34,7 +34,7 @@ func (s *Server) showOverview(c fiber.Ctx) error {
 			Value: p.Value, Threshold: p.Threshold.Value, Projected: p.Projected, GapAmount: p.GapAmount, Total: p.Figures.Total,
 			Verdict: p.Status.Verdict(), InForce: p.InForce, Next: p.Next})
 	}
-	data := pageData(c, translator(lang)("Targets"))
+	data := s.pageData(c, s.translator(c)("Targets"))
 	data["AsOf"], data["Cards"] = asOf, cards
 	return c.Render("overview", data)
 }

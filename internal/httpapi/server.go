@@ -20,16 +20,22 @@ type Server struct {
 	store *store.Store
 	log   *slog.Logger
 	now   func() time.Time
+	// catalog holds the words of the pages in every language.
+	catalog *catalog
 }
 
 // New builds the fiber application. now gives "today" (a fixed clock in tests).
 func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App, error) {
 	s := &Server{pool: pool, store: store.New(), log: log, now: now}
+	var err error
+	if s.catalog, err = loadCatalog(web.Translations); err != nil {
+		return nil, err
+	}
 	templates, err := fs.Sub(web.Templates, "templates")
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: templates: %w", err)
 	}
-	engine, err := loadViews(templates, template.FuncMap{"pct": formatPercent, "pct1": formatPercentNumber, "width": barWidth, "tenge": formatTenge, "reason": translateReason})
+	engine, err := loadViews(templates, template.FuncMap{"pct": formatPercent, "pct1": formatPercentNumber, "width": barWidth, "tenge": formatTenge, "reason": s.catalog.translateReason})
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ type trend struct {
 // the breakdown by region.
 func (s *Server) showTarget(c fiber.Ctx) error {
 	lang := language(c)
-	T := translator(lang)
+	T := s.translator(c)
 	p, err := s.progress(c)
 	if err != nil {
 		return err
@@ -62,7 +62,7 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 		return fmt.Errorf("httpapi: trend: %w", err)
 	}
 	q := url.Values{"category": {p.Target.Category}, "from": {p.From.Format(time.DateOnly)}, "to": {p.To.Format(time.DateOnly)}, "group_by": {"region"}}
-	data := pageData(c, p.Target.Names.In(lang))
+	data := s.pageData(c, p.Target.Names.In(lang))
 	data["Name"], data["P"], data["Status"], data["Regions"] = p.Target.Names.In(lang), p, string(p.Status), regions
 	// JSON inside a <script type="application/json"> element; json.Marshal has escaped <, > and &.
 	data["Trend"] = template.JS(trendJSON)
