@@ -4,7 +4,7 @@ import "github.com/gofiber/fiber/v3"
 
 // apiListCategories answers GET /api/v1/categories.
 func (s *Server) apiListCategories(c fiber.Ctx) error {
-	cats, err := s.store.CategoryList(c.Context(), s.pool)
+	cats, err := s.store.CategoryList(c.Context(), s.db)
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func (s *Server) apiListContracts(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, next, err := s.store.ContractList(c.Context(), s.pool, f, cursor, limit)
+	rows, next, err := s.store.ContractList(c.Context(), s.db, f, cursor, limit)
 	if err != nil {
 		return unknownCategory(err, scope.Category)
 	}

@@ -12,7 +12,7 @@ func (s *Server) apiListImports(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	batches, err := s.store.BatchList(c.Context(), s.pool, before, limit)
+	batches, err := s.store.BatchList(c.Context(), s.db, before, limit)
 	if err != nil {
 		return err
 	}

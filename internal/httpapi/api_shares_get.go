@@ -35,7 +35,7 @@ func (s *Server) apiGetShares(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	total, groups, err := s.store.SharesGet(c.Context(), s.pool, scope, groupBy)
+	total, groups, err := s.store.SharesGet(c.Context(), s.db, scope, groupBy)
 	if err != nil {
 		return unknownCategory(err, scope.Category)
 	}

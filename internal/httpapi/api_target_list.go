@@ -29,7 +29,7 @@ func targetOf(t share.Target, lang string) targetJSON {
 
 // apiListTargets answers GET /api/v1/targets.
 func (s *Server) apiListTargets(c fiber.Ctx) error {
-	targets, err := s.store.TargetList(c.Context(), s.pool)
+	targets, err := s.store.TargetList(c.Context(), s.db)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func (s *Server) listImports(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	batches, err := s.store.BatchList(c.Context(), s.pool, before, importsPageSize)
+	batches, err := s.store.BatchList(c.Context(), s.db, before, importsPageSize)
 	if err != nil {
 		return err
 	}

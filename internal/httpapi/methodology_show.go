@@ -10,7 +10,7 @@ type statusRow struct {
 // statuses as the database holds it (docs/methodology.md says the same).
 func (s *Server) showMethodology(c fiber.Ctx) error {
 	lang := language(c)
-	statuses, err := s.store.ContractStatusList(c.Context(), s.pool)
+	statuses, err := s.store.ContractStatusList(c.Context(), s.db)
 	if err != nil {
 		return err
 	}

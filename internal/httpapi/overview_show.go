@@ -20,13 +20,13 @@ type card struct {
 func (s *Server) showOverview(c fiber.Ctx) error {
 	lang := language(c)
 	asOf := s.today()
-	targets, err := s.store.TargetList(c.Context(), s.pool)
+	targets, err := s.store.TargetList(c.Context(), s.db)
 	if err != nil {
 		return err
 	}
 	cards := make([]card, 0, len(targets))
 	for _, t := range targets {
-		p, err := s.store.TargetProgressGet(c.Context(), s.pool, t.Slug, asOf)
+		p, err := s.store.TargetProgressGet(c.Context(), s.db, t.Slug, asOf)
 		if err != nil {
 			return err
 		}

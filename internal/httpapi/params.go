@@ -148,7 +148,7 @@ func (s *Server) progress(c fiber.Ctx) (share.Progress, error) {
 	if err != nil {
 		return share.Progress{}, err
 	}
-	return s.store.TargetProgressGet(c.Context(), s.pool, slug, asOf)
+	return s.store.TargetProgressGet(c.Context(), s.db, slug, asOf)
 }
 
 // batchErrors reads the batch a request names by its id, and up to limit of its bad records after the
@@ -162,10 +162,10 @@ func (s *Server) batchErrors(c fiber.Ctx, limit int32) (store.Batch, []store.Sto
 	if err != nil {
 		return store.Batch{}, nil, err
 	}
-	b, err := s.store.BatchGet(c.Context(), s.pool, id)
+	b, err := s.store.BatchGet(c.Context(), s.db, id)
 	if err != nil {
 		return store.Batch{}, nil, err
 	}
-	errs, err := s.store.BatchErrorList(c.Context(), s.pool, id, after, limit)
+	errs, err := s.store.BatchErrorList(c.Context(), s.db, id, after, limit)
 	return b, errs, err
 }

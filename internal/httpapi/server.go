@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -10,13 +11,17 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/store"
 	"github.com/ules-kz/ules/web"
 )
 
 // Server holds what the handlers need.
 type Server struct {
-	pool  *pgxpool.Pool
+	// db is what every handler reads through: the pool when serving, a test's transaction in tests.
+	db dbq.DBTX
+	// ping says whether the database answers (/readyz); a transaction cannot say it of its pool.
+	ping  func(context.Context) error
 	store *store.Store
 	log   *slog.Logger
 	now   func() time.Time
@@ -24,9 +29,15 @@ type Server struct {
 	catalog *catalog
 }
 
-// New builds the fiber application. now gives "today" (a fixed clock in tests).
+// New builds the fiber application over the database behind pool. now gives "today".
 func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App, error) {
-	s := &Server{pool: pool, store: store.New(), log: log, now: now}
+	return NewWithDB(pool, pool.Ping, log, now)
+}
+
+// NewWithDB builds the fiber application over db, a pool or a transaction (a test's, rolled back when it
+// ends), with ping answering /readyz. now gives "today" (a fixed clock in tests).
+func NewWithDB(db dbq.DBTX, ping func(context.Context) error, log *slog.Logger, now func() time.Time) (*fiber.App, error) {
+	s := &Server{db: db, ping: ping, store: store.New(), log: log, now: now}
 	var err error
 	if s.catalog, err = loadCatalog(web.Translations); err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, groups, err := s.store.SharesGet(c.Context(), s.pool, share.Scope{Category: p.Target.Category, From: p.From, To: p.To, Region: p.Target.Region}, "region")
+	_, groups, err := s.store.SharesGet(c.Context(), s.db, share.Scope{Category: p.Target.Category, From: p.From, To: p.To, Region: p.Target.Region}, "region")
 	if err != nil {
 		return err
 	}
