@@ -74,6 +74,8 @@ func TestErrorsByRoute(t *testing.T) {
 		{"/targets/nope?lang=kk", "text/html", "Табылмады", 404},
 		{"/imports/999999", "text/html", "Not found", 404},
 		{"/api/v1/nope", "application/json", `{"error":"not found"}`, 404},
+		{"/api/nope", "application/json", `{"error":"not found"}`, 404},
+		{"/imports/abc", "text/html", "id: ", 400},
 		{"/api/v1/targets/nope/progress", "application/json", `{"error":"not found"}`, 404},
 		{"/api/v1/shares?category=hats", "application/json", `"param":"category"`, 400},
 	} {
