@@ -17,23 +17,100 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ules-kz/ules/internal/httpapi"
 	"github.com/ules-kz/ules/internal/ingest"
 	"github.com/ules-kz/ules/internal/pgtest"
+	"github.com/ules-kz/ules/internal/testfactory"
+	"github.com/ules-kz/ules/internal/tier"
 )
 
-// setup serves a database holding docs/examples/items.csv, with "today" fixed at 2026-11-25.
-func setup(t *testing.T) *fiber.App {
+// today is the fixed "today" of the tests that read the example.
+var today = func() time.Time { return time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC) }
+
+// bundle is what a test of the served example holds: the app, the transaction it reads through (rolled
+// back when the test ends) and the example's import batch.
+type bundle struct {
+	app   *fiber.App
+	tx    pgx.Tx
+	batch int64
+}
+
+// setup serves the rows of docs/examples/items.csv, written by the factories inside the test's
+// transaction, with "today" fixed at 2026-11-25.
+func setup(t *testing.T) *fiber.App { return setupBundle(t).app }
+
+func setupBundle(t *testing.T) bundle {
 	t.Helper()
-	pool, _ := pgtest.NewDB(t)
+	tx := pgtest.Tx(t)
+	batch := insertExample(context.Background(), t, tx)
+	return bundle{app: serve(t, tx, today), tx: tx, batch: batch}
+}
+
+// serve builds the app over tx.
+func serve(t *testing.T, tx pgx.Tx, now func() time.Time) *fiber.App {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	_, err := ingest.NewImporter(pool, "KZ", log).Import(context.Background(), ingest.Options{Format: "csv", Path: "../../docs/examples/items.csv"})
-	require.NoError(t, err)
-	app, err := httpapi.New(pool, log, func() time.Time { return time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC) })
+	app, err := httpapi.NewWithDB(tx, tx.Conn().Ping, log, now)
 	require.NoError(t, err)
 	return app
+}
+
+// insertExample writes what importing docs/examples/items.csv writes, and its batch: school uniforms from a
+// domestic producer in Almaty (two items, 1 800 000 and 1 980 000, 84% local content) and from a reseller in
+// Shymkent (4 200 000, 3%), workwear from a Chinese supplier in Astana (4 500 000).
+func insertExample(ctx context.Context, t *testing.T, tx pgx.Tx) int64 {
+	t.Helper()
+	batch := insertBatch(ctx, t, tx, batchRow{Format: "csv", Source: "../../docs/examples/items.csv", Status: "committed", Read: 4, Loaded: 4})
+	almaty, shymkent, astana := "75", "79", "71"
+	producer := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{NameRU: "ТОО «Алатау Легпром»", PortalProducer: true})
+	reseller := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{NameRU: "ТОО «Мега Трейд»"})
+	foreign := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{NameRU: "Hangzhou Textile Co.", NonResident: true, Country: "CN"})
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
+	lc := func(pct int32) *int32 { return testfactory.Ptr(pct * 100) }
+
+	c := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{SourceID: "SU-2026-001", SupplierID: producer,
+		SignedOn: day(7, 14), Total: 3_780_000_00, BatchID: &batch})
+	for _, v := range []int64{1_800_000_00, 1_980_000_00} {
+		testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "school-uniforms", Region: &almaty, Value: v,
+			Tier: tier.DomesticProducer, LocalContentBP: lc(84)})
+	}
+	c = testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{SourceID: "SU-2026-002", SupplierID: reseller,
+		SignedOn: day(8, 2), Total: 4_200_000_00, BatchID: &batch})
+	testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "school-uniforms", Region: &shymkent, Value: 4_200_000_00,
+		Tier: tier.ResidentSupplier, LocalContentBP: lc(3)})
+	c = testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{SourceID: "WW-2026-010", SupplierID: foreign,
+		SignedOn: day(3, 20), Total: 4_500_000_00, BatchID: &batch})
+	testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "workwear", Region: &astana, Value: 4_500_000_00,
+		Tier: tier.NonResident, LocalContentBP: lc(0)})
+	return batch
+}
+
+// batchRow is an import batch as the importer records it, with its bad records.
+type batchRow struct {
+	Format, Source, CreatedBy, Status, Message string
+	Read, Loaded, Rejected                     int64
+	Errors                                     [][2]string // location, reason
+}
+
+func insertBatch(ctx context.Context, t *testing.T, tx pgx.Tx, b batchRow) int64 {
+	t.Helper()
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO import_batches (format, source_name, created_by, status, finished_at, rows_read,
+			rows_loaded, rows_rejected, message)
+		VALUES ($1, $2, $3, $4, now(), $5, $6, $7, $8) RETURNING id`,
+		b.Format, b.Source, b.CreatedBy, b.Status, b.Read, b.Loaded, b.Rejected, b.Message).Scan(&id)
+	require.NoError(t, err)
+	locations, reasons := make([]string, len(b.Errors)), make([]string, len(b.Errors))
+	for i, e := range b.Errors {
+		locations[i], reasons[i] = e[0], e[1]
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO import_errors (batch_id, location, reason)
+		SELECT $1, l, r FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS e(l, r, n) ORDER BY n`, id, locations, reasons)
+	require.NoError(t, err)
+	return id
 }
 
 func get(t *testing.T, app *fiber.App, url string) (int, string) {
@@ -57,6 +134,7 @@ func getJSON(t *testing.T, app *fiber.App, url string) map[string]any {
 
 // Local content by ST-KZ certificates stands beside the published one: a certificate of the producer for
 // 1413 (90%) covers the girls' dress; the boys' suit (1413 too) falls in it as well, the reseller has none.
+// It imports: the certified local content is what the certificates' import works out for the items.
 func TestSharesCertifiedLocalContent(t *testing.T) {
 	t.Parallel()
 	pool, _ := pgtest.NewDB(t)
@@ -277,17 +355,15 @@ func TestHealth(t *testing.T) {
 // import template to download.
 func TestImportPages(t *testing.T) {
 	t.Parallel()
-	pool, _ := pgtest.NewDB(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	im := ingest.NewImporter(pool, "KZ", log)
-	good, err := im.Import(context.Background(), ingest.Options{Format: "csv", Path: "../../docs/examples/items.csv", CreatedBy: "tester"})
-	require.NoError(t, err)
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	good := insertBatch(ctx, t, tx, batchRow{Format: "csv", Source: "../../docs/examples/items.csv", CreatedBy: "tester",
+		Status: "committed", Read: 4, Loaded: 4})
 	bad := filepath.Join(t.TempDir(), "bad.csv")
-	require.NoError(t, os.WriteFile(bad, []byte("contract_id,signed_on,buyer_bin,supplier_id,value\nC-9,2016-13-01,100140000001,100240000003,5\n"), 0o600))
-	failed, err := im.Import(context.Background(), ingest.Options{Format: "csv", Path: bad, CreatedBy: "tester"})
-	require.True(t, ingest.IsTooManyErrors(err), "err = %v", err)
-	app, err := httpapi.New(pool, log, time.Now)
-	require.NoError(t, err)
+	failed := insertBatch(ctx, t, tx, batchRow{Format: "csv", Source: bad, CreatedBy: "tester", Status: "failed", Read: 1, Rejected: 1,
+		Message: "ingest: too many bad records, nothing was imported: 1 bad records, --max-errors is 0",
+		Errors:  [][2]string{{"bad.csv:2", `signed_on: "2016-13-01" is not a date (want YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or DD.MM.YYYY)`}}})
+	app := serve(t, tx, time.Now)
 
 	status, body := get(t, app, "/imports?lang=ru")
 	require.Equal(t, 200, status)
@@ -300,11 +376,11 @@ func TestImportPages(t *testing.T) {
 	require.Less(t, strings.Index(body, "bad.csv"), strings.Index(body, "items.csv"), "newest first")
 	require.NotContains(t, body, "Раньше", "one page only")
 
-	status, body = get(t, app, "/imports/"+strconv.FormatInt(failed.BatchID, 10))
+	status, body = get(t, app, "/imports/"+strconv.FormatInt(failed, 10))
 	require.Equal(t, 200, status)
 	require.Contains(t, body, "bad.csv:2")
 	require.Contains(t, body, "signed_on")
-	status, body = get(t, app, "/imports/"+strconv.FormatInt(good.BatchID, 10))
+	status, body = get(t, app, "/imports/"+strconv.FormatInt(good, 10))
 	require.Equal(t, 200, status)
 	require.Contains(t, body, "No bad records")
 	require.Contains(t, body, "tester")
@@ -336,36 +412,32 @@ func TestImportPages(t *testing.T) {
 // The history pages by 25 batches and a batch's bad records by 200, each page linking to the next.
 func TestImportPagesPaginate(t *testing.T) {
 	t.Parallel()
-	pool, _ := pgtest.NewDB(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	im := ingest.NewImporter(pool, "KZ", log)
-	var rows strings.Builder
-	rows.WriteString("contract_id,signed_on,buyer_bin,supplier_id,value\n")
-	for i := range 230 {
-		fmt.Fprintf(&rows, "C-%d,2016-13-01,100140000001,100240000003,5\n", i)
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	// 26 failed imports of a file of 230 bad rows (lines 2 to 231).
+	var errs [][2]string
+	for line := 2; line <= 231; line++ {
+		errs = append(errs, [2]string{fmt.Sprintf("bad.csv:%d", line), `signed_on: "2016-13-01" is not a date (want YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or DD.MM.YYYY)`})
 	}
-	bad := filepath.Join(t.TempDir(), "bad.csv")
-	require.NoError(t, os.WriteFile(bad, []byte(rows.String()), 0o600))
-	var last ingest.Result
+	var ids []int64 // oldest first
 	for range 26 {
-		var err error
-		last, err = im.Import(context.Background(), ingest.Options{Format: "csv", Path: bad})
-		require.True(t, ingest.IsTooManyErrors(err), "err = %v", err)
+		ids = append(ids, insertBatch(ctx, t, tx, batchRow{Format: "csv", Source: "/tmp/x/bad.csv", Status: "failed", Read: 230,
+			Rejected: 230, Errors: errs}))
 	}
-	app, err := httpapi.New(pool, log, time.Now)
-	require.NoError(t, err)
+	last := ids[len(ids)-1]
+	app := serve(t, tx, time.Now)
 
 	status, body := get(t, app, "/imports?lang=kk")
 	require.Equal(t, 200, status)
 	require.Equal(t, 25, strings.Count(body, `<td>bad.csv</td>`), "25 batches a page")
-	older := fmt.Sprintf(`href="/imports?lang=kk&amp;before=%d"`, last.BatchID-24)
+	older := fmt.Sprintf(`href="/imports?lang=kk&amp;before=%d"`, ids[1]) // the 25th newest
 	require.Contains(t, body, older)
-	status, body = get(t, app, fmt.Sprintf("/imports?lang=kk&before=%d", last.BatchID-24))
+	status, body = get(t, app, fmt.Sprintf("/imports?lang=kk&before=%d", ids[1]))
 	require.Equal(t, 200, status)
 	require.Equal(t, 1, strings.Count(body, `<td>bad.csv</td>`), "the 26th batch on the second page")
 	require.NotContains(t, body, "Ескілері", "no older page")
 
-	page := fmt.Sprintf("/imports/%d", last.BatchID)
+	page := fmt.Sprintf("/imports/%d", last)
 	status, body = get(t, app, page)
 	require.Equal(t, 200, status)
 	require.Equal(t, 200, strings.Count(body, "<tr><td><code>"), "200 bad records a page")

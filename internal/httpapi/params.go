@@ -60,11 +60,6 @@ func (s *Server) scopeParams(c fiber.Ctx, categoryRequired bool) (share.Scope, e
 	return sc, nil
 }
 
-func (s *Server) today() time.Time {
-	n := s.now()
-	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
-}
-
 func enumParam(c fiber.Ctx, name string, allowed []string) (string, error) {
 	v := c.Query(name)
 	if v != "" && !slices.Contains(allowed, v) {
@@ -141,4 +136,36 @@ func decodeCursor(v string) (*store.Cursor, error) {
 		return nil, bad
 	}
 	return &store.Cursor{SignedOn: t, ID: n}, nil
+}
+
+// progress reads the target a request names by its slug, as of its as_of parameter (today by default).
+func (s *Server) progress(c fiber.Ctx) (share.Progress, error) {
+	slug := c.Params("slug")
+	if !slugPattern.MatchString(slug) {
+		return share.Progress{}, badParam("slug", "%q is not a target slug", slug)
+	}
+	asOf, err := dateParam(c, "as_of", s.today())
+	if err != nil {
+		return share.Progress{}, err
+	}
+	return s.store.TargetProgressGet(c.Context(), s.db, slug, asOf)
+}
+
+// batchErrors reads the batch a request names by its id, and up to limit of its bad records after the
+// id in its after parameter.
+func (s *Server) batchErrors(c fiber.Ctx, limit int32) (store.Batch, []store.StoredError, error) {
+	id, err := idParam(c, "id", false)
+	if err != nil {
+		return store.Batch{}, nil, err
+	}
+	after, err := idParam(c, "after", true)
+	if err != nil {
+		return store.Batch{}, nil, err
+	}
+	b, err := s.store.BatchGet(c.Context(), s.db, id)
+	if err != nil {
+		return store.Batch{}, nil, err
+	}
+	errs, err := s.store.BatchErrorList(c.Context(), s.db, id, after, limit)
+	return b, errs, err
 }

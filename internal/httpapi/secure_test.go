@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -33,11 +34,12 @@ func response(t *testing.T, app *fiber.App, url string) (int, fiber.Map, string)
 // Every answer, page, file, API or error, carries the security headers; no page runs an inline script.
 func TestSecurityHeaders(t *testing.T) {
 	t.Parallel()
-	app := setup(t)
+	b := setupBundle(t)
+	app, batch := b.app, "/imports/"+strconv.FormatInt(b.batch, 10)
 	inlineScript := regexp.MustCompile(`<script(?:\s+type="text/javascript")?\s*>|<script[^>]*>[^<]+</script>`)
 	handler := regexp.MustCompile(`\son[a-z]+\s*=`)
 	for _, url := range []string{
-		"/", "/targets/school-uniforms-50", "/imports", "/imports/1", "/static/ules.css", "/api/v1/targets",
+		"/", "/targets/school-uniforms-50", "/imports", batch, "/static/ules.css", "/api/v1/targets",
 		"/api/v1/targets/school-uniforms-50/progress", "/readyz", "/healthz", "/nope", "/api/v1/nope",
 		"/imports/template.csv",
 	} {
@@ -72,6 +74,8 @@ func TestErrorsByRoute(t *testing.T) {
 		{"/targets/nope?lang=kk", "text/html", "Табылмады", 404},
 		{"/imports/999999", "text/html", "Not found", 404},
 		{"/api/v1/nope", "application/json", `{"error":"not found"}`, 404},
+		{"/api/nope", "application/json", `{"error":"not found"}`, 404},
+		{"/imports/abc", "text/html", "id: ", 400},
 		{"/api/v1/targets/nope/progress", "application/json", `{"error":"not found"}`, 404},
 		{"/api/v1/shares?category=hats", "application/json", `"param":"category"`, 400},
 	} {
@@ -105,8 +109,9 @@ func TestReadyzRevealsNothing(t *testing.T) {
 // The import history names each input by its file or folder, not by the server's path.
 func TestImportHistoryShowsNoServerPaths(t *testing.T) {
 	t.Parallel()
-	app := setup(t)
-	for _, url := range []string{"/api/v1/imports", "/api/v1/imports/1", "/imports", "/imports/1"} {
+	b := setupBundle(t)
+	app, id := b.app, strconv.FormatInt(b.batch, 10)
+	for _, url := range []string{"/api/v1/imports", "/api/v1/imports/" + id, "/imports", "/imports/" + id} {
 		status, _, body := response(t, app, url)
 		require.Equal(t, 200, status, url)
 		require.Contains(t, body, "items.csv", url)
@@ -173,8 +178,9 @@ func TestLanguageChoice(t *testing.T) {
 // rather than above the bar, where it ran into the title and the status badge.
 func TestPhoneWidthMarkup(t *testing.T) {
 	t.Parallel()
-	app := setup(t)
-	for _, url := range []string{"/", "/targets/school-uniforms-50", "/imports", "/imports/1"} {
+	b := setupBundle(t)
+	app := b.app
+	for _, url := range []string{"/", "/targets/school-uniforms-50", "/imports", "/imports/" + strconv.FormatInt(b.batch, 10)} {
 		_, _, body := response(t, app, url)
 		require.Equal(t, strings.Count(body, "<table"), strings.Count(body, `<div class="table-scroll"><table`), url)
 		require.NotRegexp(t, `(?s)<div class="threshold"[^>]*>\s*<span`, body, url)

@@ -1,18 +1,16 @@
 package httpapi
 
-import (
-	"github.com/gofiber/fiber/v3"
-)
+import "github.com/gofiber/fiber/v3"
 
 type statusRow struct {
 	Code, Name, Counts string
 }
 
-// pageMethodology states what every figure counts and how, with the table of contract statuses as the
-// database holds it (docs/methodology.md says the same).
-func (s *Server) pageMethodology(c fiber.Ctx) error {
+// showMethodology answers GET /methodology: what every figure counts and how, with the table of contract
+// statuses as the database holds it (docs/methodology.md says the same).
+func (s *Server) showMethodology(c fiber.Ctx) error {
 	lang := language(c)
-	statuses, err := s.store.ContractStatusList(c.Context(), s.pool)
+	statuses, err := s.store.ContractStatusList(c.Context(), s.db)
 	if err != nil {
 		return err
 	}
@@ -24,7 +22,7 @@ func (s *Server) pageMethodology(c fiber.Ctx) error {
 		}
 		bySchema[st.Scheme] = append(bySchema[st.Scheme], statusRow{Code: code, Name: st.Names.In(lang), Counts: st.Counts})
 	}
-	data := pageData(c, translator(lang)("Methodology"))
+	data := s.pageData(c, s.translator(c)("Methodology"))
 	data["Portal"], data["OCDS"], data["Sheet"] = bySchema["portal"], bySchema["ocds"], bySchema["sheet"]
 	return c.Render("methodology", data)
 }

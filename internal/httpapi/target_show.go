@@ -12,39 +12,6 @@ import (
 	"github.com/ules-kz/ules/internal/share"
 )
 
-type card struct {
-	Slug, Name, Status          string
-	Year                        int
-	Value, Threshold, Projected int64
-	GapAmount, Total            int64
-	// Verdict: the figures judge the share against a threshold in force; InForce: a threshold is in force.
-	Verdict, InForce bool
-	Next             *share.Threshold
-}
-
-// pageOverview renders the targets with a progress bar each, as of today.
-func (s *Server) pageOverview(c fiber.Ctx) error {
-	lang := language(c)
-	asOf := s.today()
-	targets, err := s.store.TargetList(c.Context(), s.pool)
-	if err != nil {
-		return err
-	}
-	cards := make([]card, 0, len(targets))
-	for _, t := range targets {
-		p, err := s.store.TargetProgressGet(c.Context(), s.pool, t.Slug, asOf)
-		if err != nil {
-			return err
-		}
-		cards = append(cards, card{Slug: t.Slug, Name: t.Names.In(lang), Status: string(p.Status), Year: asOf.Year(),
-			Value: p.Value, Threshold: p.Threshold.Value, Projected: p.Projected, GapAmount: p.GapAmount, Total: p.Figures.Total,
-			Verdict: p.Status.Verdict(), InForce: p.InForce, Next: p.Next})
-	}
-	data := pageData(c, translator(lang)("Targets"))
-	data["AsOf"], data["Cards"] = asOf, cards
-	return c.Render("overview", data)
-}
-
 type regionRow struct {
 	Name                        string
 	Total, Domestic, Share, Gap int64
@@ -58,15 +25,16 @@ type trend struct {
 	ThresholdLabel string     `json:"thresholdLabel"`
 }
 
-// pageTarget renders one target: figures, monthly trend against the threshold, and the breakdown by region.
-func (s *Server) pageTarget(c fiber.Ctx) error {
+// showTarget answers GET /targets/{slug}?as_of=: the figures, the monthly trend against the threshold and
+// the breakdown by region.
+func (s *Server) showTarget(c fiber.Ctx) error {
 	lang := language(c)
-	T := translator(lang)
+	T := s.translator(c)
 	p, err := s.progress(c)
 	if err != nil {
 		return err
 	}
-	_, groups, err := s.store.SharesGet(c.Context(), s.pool, share.Scope{Category: p.Target.Category, From: p.From, To: p.To, Region: p.Target.Region}, "region")
+	_, groups, err := s.store.SharesGet(c.Context(), s.db, share.Scope{Category: p.Target.Category, From: p.From, To: p.To, Region: p.Target.Region}, "region")
 	if err != nil {
 		return err
 	}
@@ -94,7 +62,7 @@ func (s *Server) pageTarget(c fiber.Ctx) error {
 		return fmt.Errorf("httpapi: trend: %w", err)
 	}
 	q := url.Values{"category": {p.Target.Category}, "from": {p.From.Format(time.DateOnly)}, "to": {p.To.Format(time.DateOnly)}, "group_by": {"region"}}
-	data := pageData(c, p.Target.Names.In(lang))
+	data := s.pageData(c, p.Target.Names.In(lang))
 	data["Name"], data["P"], data["Status"], data["Regions"] = p.Target.Names.In(lang), p, string(p.Status), regions
 	// JSON inside a <script type="application/json"> element; json.Marshal has escaped <, > and &.
 	data["Trend"] = template.JS(trendJSON)

@@ -1,0 +1,71 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/ules-kz/ules/internal/money"
+	"github.com/ules-kz/ules/internal/store"
+)
+
+type contractJSON struct {
+	ID                    int64    `json:"id"`
+	Source                string   `json:"source"`
+	SourceID              string   `json:"source_id"`
+	SignedOn              string   `json:"signed_on"`
+	Total                 string   `json:"total"`
+	Currency              string   `json:"currency"`
+	Method                string   `json:"method"`
+	Status                string   `json:"status"`
+	LocalContentPublished *float64 `json:"local_content_published"`
+	LocalContentCertified float64  `json:"local_content_certified"`
+	BuyerBIN              string   `json:"buyer_bin"`
+	BuyerName             string   `json:"buyer_name"`
+	SupplierID            string   `json:"supplier_id"`
+	SupplierName          string   `json:"supplier_name"`
+	SupplierCountry       string   `json:"supplier_country"`
+	ScopeValue            string   `json:"scope_value"`
+	DomesticValue         string   `json:"domestic_value"`
+	Items                 int64    `json:"items"`
+	DomesticProducer      bool     `json:"domestic_producer"`
+}
+
+// apiListContracts answers GET /api/v1/contracts with cursor pagination.
+func (s *Server) apiListContracts(c fiber.Ctx) error {
+	scope, err := s.scopeParams(c, false)
+	if err != nil {
+		return err
+	}
+	f := store.ContractFilter{Scope: scope, Buyer: c.Query("buyer"), Supplier: c.Query("supplier")}
+	if f.Domestic, err = boolParam(c, "domestic"); err != nil {
+		return err
+	}
+	limit, err := limitParam(c, 50, 500)
+	if err != nil {
+		return err
+	}
+	cursor, err := decodeCursor(c.Query("cursor"))
+	if err != nil {
+		return err
+	}
+	rows, next, err := s.store.ContractList(c.Context(), s.db, f, cursor, limit)
+	if err != nil {
+		return unknownCategory(err, scope.Category)
+	}
+	lang := language(c)
+	out := make([]contractJSON, len(rows))
+	for i, r := range rows {
+		out[i] = contractJSON{ID: r.ID, Source: r.Source, SourceID: r.SourceID, SignedOn: r.SignedOn.Format(time.DateOnly),
+			Total: money.FormatMajor(r.Total), Currency: "KZT", Method: r.Method, Status: r.Status,
+			BuyerBIN: r.BuyerBIN, BuyerName: r.BuyerNames.In(lang), SupplierID: r.SupplierID,
+			SupplierName: r.SupplierNames.In(lang), SupplierCountry: r.SupplierCountry,
+			ScopeValue: money.FormatMajor(r.ScopeValue), DomesticValue: money.FormatMajor(r.DomesticValue),
+			Items: r.Items, DomesticProducer: r.DomesticProducer(), LocalContentCertified: percent(r.LocalContentCertified())}
+		if r.LocalContentPublished != nil {
+			v := percent(int64(*r.LocalContentPublished))
+			out[i].LocalContentPublished = &v
+		}
+	}
+	return c.JSON(fiber.Map{"contracts": out, "next_cursor": encodeCursor(next)})
+}

@@ -1,0 +1,70 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/ules-kz/ules/internal/money"
+)
+
+type monthJSON struct {
+	Month    string  `json:"month"`
+	Total    string  `json:"total"`
+	Domestic string  `json:"domestic"`
+	Share    float64 `json:"share"`
+	Items    int64   `json:"items"`
+}
+
+// progressJSON leaves out (null) what is not true yet: the value and the gap without purchases in scope
+// (no_data), the threshold and the verdict before the first threshold is in force (not_started).
+type progressJSON struct {
+	Slug          string         `json:"slug"`
+	Metric        string         `json:"metric"`
+	AsOf          string         `json:"as_of"`
+	From          string         `json:"from"`
+	To            string         `json:"to"`
+	Currency      string         `json:"currency"`
+	Value         *float64       `json:"value"`
+	Threshold     *float64       `json:"threshold"`
+	GapPoints     *float64       `json:"gap_points"`
+	GapAmount     *string        `json:"gap_amount"`
+	Projected     *float64       `json:"projected"`
+	Status        string         `json:"status"`
+	NextThreshold *thresholdJSON `json:"next_threshold"`
+	MonthsLeft    int            `json:"months_left"`
+	Figures       figuresJSON    `json:"figures"`
+	Monthly       []monthJSON    `json:"monthly"`
+}
+
+// apiGetTargetProgress answers GET /api/v1/targets/{slug}/progress?as_of=.
+func (s *Server) apiGetTargetProgress(c fiber.Ctx) error {
+	p, err := s.progress(c)
+	if err != nil {
+		return err
+	}
+	out := progressJSON{
+		Slug: p.Target.Slug, Metric: p.Target.Metric, AsOf: p.AsOf.Format(time.DateOnly), From: p.From.Format(time.DateOnly),
+		To: p.To.Format(time.DateOnly), Currency: "KZT", Status: string(p.Status), MonthsLeft: p.MonthsLeft,
+		Figures: figuresOf(p.Figures), Monthly: make([]monthJSON, len(p.Monthly)),
+	}
+	pct := func(bp int64) *float64 { v := percent(bp); return &v }
+	if p.Figures.Total > 0 {
+		out.Value = pct(p.Value)
+	}
+	if p.InForce {
+		out.Threshold = pct(p.Threshold.Value)
+	}
+	if p.Status.Verdict() {
+		gap := money.FormatMajor(p.GapAmount)
+		out.GapPoints, out.GapAmount, out.Projected = pct(p.GapPoints), &gap, pct(p.Projected)
+	}
+	if p.Next != nil {
+		out.NextThreshold = &thresholdJSON{EffectiveFrom: p.Next.EffectiveFrom.Format(time.DateOnly), Threshold: percent(p.Next.Value)}
+	}
+	for i, m := range p.Monthly {
+		out.Monthly[i] = monthJSON{Month: m.Month.Format("2006-01"), Total: money.FormatMajor(m.Total),
+			Domestic: money.FormatMajor(m.Domestic), Share: percent(m.DomesticShare()), Items: m.Items}
+	}
+	return c.JSON(out)
+}

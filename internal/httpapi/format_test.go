@@ -1,0 +1,43 @@
+package httpapi
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Kazakh and Russian group with non-breaking spaces and write a decimal comma; English groups with commas
+// and writes a decimal point. Shares have one decimal, rounded half away from zero from exact basis points.
+func TestFormatPerLanguage(t *testing.T) {
+	t.Parallel()
+	const nbsp = "\u00a0"
+	for _, tc := range []struct {
+		lang       string
+		bp         int64 // basis points
+		tiyn       int64
+		pct, tenge string
+	}{
+		{"kk", 3950, 123456789, "39,5" + nbsp + "%", "1" + nbsp + "234" + nbsp + "568" + nbsp + "₸"},
+		{"ru", 3950, 123456789, "39,5" + nbsp + "%", "1" + nbsp + "234" + nbsp + "568" + nbsp + "₸"},
+		{"en", 3950, 123456789, "39.5%", "1,234,568" + nbsp + "₸"},
+		{"ru", 4737, 21000000, "47,4" + nbsp + "%", "210" + nbsp + "000" + nbsp + "₸"},
+		{"en", 4737, 21000000, "47.4%", "210,000" + nbsp + "₸"},
+		{"en", 4735, 49, "47.4%", "0" + nbsp + "₸"},
+		{"en", 4734, 50, "47.3%", "1" + nbsp + "₸"},
+		{"en", 0, 0, "0.0%", "0" + nbsp + "₸"},
+		{"en", 10000, 100, "100.0%", "1" + nbsp + "₸"},
+		{"kk", -263, -21000000, "-2,6" + nbsp + "%", "-210" + nbsp + "000" + nbsp + "₸"},
+		{"en", -4, -150, "0.0%", "-2" + nbsp + "₸"},
+		{"en", -5, 0, "-0.1%", "0" + nbsp + "₸"},
+	} {
+		require.Equal(t, tc.pct, formatPercent(tc.lang, tc.bp), "%s %d bp", tc.lang, tc.bp)
+		require.Equal(t, tc.tenge, formatTenge(tc.lang, tc.tiyn), "%s %d tiyn", tc.lang, tc.tiyn)
+	}
+}
+
+func TestBarWidth(t *testing.T) {
+	t.Parallel()
+	for bp, want := range map[int64]string{-100: "0.0", 0: "0.0", 4737: "47.4", 10000: "100.0", 12000: "100.0"} {
+		require.Equal(t, want, barWidth(bp), "%d bp", bp)
+	}
+}

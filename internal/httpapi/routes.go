@@ -1,0 +1,37 @@
+package httpapi
+
+import (
+	"io/fs"
+
+	"github.com/gofiber/fiber/v3"
+	"github.com/gofiber/fiber/v3/middleware/static"
+)
+
+// routes registers every route of the application: method, path and handler, in one list. Errors are
+// answered as the route's group decides: JSON under /api, a translated page everywhere else.
+func (s *Server) routes(app *fiber.App, staticFS fs.FS) {
+	app.Use(securityHeaders, chooseLanguage)
+
+	app.Get("/static*", static.New("", static.Config{FS: staticFS, MaxAge: 3600}))
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+
+	// Pages. Their errors are pages: fiber.Config.ErrorHandler is s.pageError.
+	app.Get("/", s.showOverview)
+	app.Get("/targets/:slug", s.showTarget)
+	app.Get("/methodology", s.showMethodology)
+	app.Get("/imports", s.listImports)
+	app.Get("/imports/template.csv", downloadTemplate("csv", "text/csv; charset=utf-8"))
+	app.Get("/imports/template.xlsx", downloadTemplate("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+	app.Get("/imports/:id", s.showImport)
+
+	// The JSON API. Every error under /api, a path no route matches included, is answered as JSON.
+	api := app.Group("/api", s.apiErrors).Group("/v1")
+	api.Get("/categories", s.apiListCategories)
+	api.Get("/shares", s.apiGetShares)
+	api.Get("/targets", s.apiListTargets)
+	api.Get("/targets/:slug/progress", s.apiGetTargetProgress)
+	api.Get("/contracts", s.apiListContracts)
+	api.Get("/imports", s.apiListImports)
+	api.Get("/imports/:id", s.apiGetImport)
+}
