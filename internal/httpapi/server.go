@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/store"
 	"github.com/ules-kz/ules/web"
 )
@@ -19,7 +18,7 @@ import (
 // Server holds what the handlers need.
 type Server struct {
 	// db is what every handler reads through: the pool when serving, a test's transaction in tests.
-	db dbq.DBTX
+	db store.DBTX
 	// ping says whether the database answers (/readyz); a transaction cannot say it of its pool.
 	ping  func(context.Context) error
 	store *store.Store
@@ -36,7 +35,7 @@ func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App
 
 // NewWithDB builds the fiber application over db, a pool or a transaction (a test's, rolled back when it
 // ends), with ping answering /readyz. now gives "today" (a fixed clock in tests).
-func NewWithDB(db dbq.DBTX, ping func(context.Context) error, log *slog.Logger, now func() time.Time) (*fiber.App, error) {
+func NewWithDB(db store.DBTX, ping func(context.Context) error, log *slog.Logger, now func() time.Time) (*fiber.App, error) {
 	s := &Server{db: db, ping: ping, store: store.New(), log: log, now: now}
 	var err error
 	if s.catalog, err = loadCatalog(web.Translations); err != nil {

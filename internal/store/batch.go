@@ -31,7 +31,7 @@ func batchFromRow(r dbq.ImportBatch) Batch {
 }
 
 // BatchList returns up to limit batches, newest first, older than beforeID when it is not 0.
-func (s *Store) BatchList(ctx context.Context, db dbq.DBTX, beforeID int64, limit int32) ([]Batch, error) {
+func (s *Store) BatchList(ctx context.Context, db DBTX, beforeID int64, limit int32) ([]Batch, error) {
 	var before *int64
 	if beforeID > 0 {
 		before = &beforeID
@@ -48,7 +48,7 @@ func (s *Store) BatchList(ctx context.Context, db dbq.DBTX, beforeID int64, limi
 }
 
 // BatchGet returns one batch.
-func (s *Store) BatchGet(ctx context.Context, db dbq.DBTX, id int64) (Batch, error) {
+func (s *Store) BatchGet(ctx context.Context, db DBTX, id int64) (Batch, error) {
 	r, err := s.q.ImportBatchGet(ctx, db, id)
 	if err != nil {
 		return Batch{}, interpretError(err, "import batch %d", id)
@@ -57,7 +57,7 @@ func (s *Store) BatchGet(ctx context.Context, db dbq.DBTX, id int64) (Batch, err
 }
 
 // BatchErrorList returns up to limit stored errors of a batch after the error id afterID.
-func (s *Store) BatchErrorList(ctx context.Context, db dbq.DBTX, batchID, afterID int64, limit int32) ([]StoredError, error) {
+func (s *Store) BatchErrorList(ctx context.Context, db DBTX, batchID, afterID int64, limit int32) ([]StoredError, error) {
 	rows, err := s.q.ImportErrorList(ctx, db, dbq.ImportErrorListParams{BatchID: batchID, AfterID: afterID, MaxRows: limit})
 	if err != nil {
 		return nil, interpretError(err, "errors of import batch %d", batchID)

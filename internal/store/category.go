@@ -20,7 +20,7 @@ func categoryFromRow(c dbq.Category) Category {
 }
 
 // CategoryGetBySlug returns the category with slug.
-func (s *Store) CategoryGetBySlug(ctx context.Context, db dbq.DBTX, slug string) (Category, error) {
+func (s *Store) CategoryGetBySlug(ctx context.Context, db DBTX, slug string) (Category, error) {
 	c, err := s.q.CategoryGetBySlug(ctx, db, slug)
 	if err != nil {
 		return Category{}, interpretError(err, "category %q", slug)
@@ -29,7 +29,7 @@ func (s *Store) CategoryGetBySlug(ctx context.Context, db dbq.DBTX, slug string)
 }
 
 // CategoryList lists the categories in classification order.
-func (s *Store) CategoryList(ctx context.Context, db dbq.DBTX) ([]Category, error) {
+func (s *Store) CategoryList(ctx context.Context, db DBTX) ([]Category, error) {
 	rows, err := s.q.CategoryList(ctx, db)
 	if err != nil {
 		return nil, interpretError(err, "list categories")

@@ -50,7 +50,7 @@ func (r ContractRow) LocalContentCertified() int64 { return share.Ratio(r.Certif
 func (r ContractRow) DomesticProducer() bool { return r.BestTier == tier.DomesticProducer }
 
 // ContractList returns up to limit contracts after the cursor, and the cursor of the next page (nil at the end).
-func (s *Store) ContractList(ctx context.Context, db dbq.DBTX, f ContractFilter, after *Cursor, limit int32) ([]ContractRow, *Cursor, error) {
+func (s *Store) ContractList(ctx context.Context, db DBTX, f ContractFilter, after *Cursor, limit int32) ([]ContractRow, *Cursor, error) {
 	p := dbq.ContractListParams{DateFrom: f.From, DateTo: f.To, Domestic: f.Domestic, MaxRows: limit + 1}
 	if f.Category != "" {
 		cat, err := s.CategoryGetBySlug(ctx, db, f.Category)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 
-	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/share"
 )
 
@@ -20,7 +19,7 @@ type ContractStatus struct {
 
 // ContractStatusList lists the status table: a spreadsheet's unstated status, the portal's statuses by code,
 // then OCDS's.
-func (s *Store) ContractStatusList(ctx context.Context, db dbq.DBTX) ([]ContractStatus, error) {
+func (s *Store) ContractStatusList(ctx context.Context, db DBTX) ([]ContractStatus, error) {
 	rows, err := s.q.ContractStatusList(ctx, db)
 	if err != nil {
 		return nil, interpretError(err, "list contract statuses")

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 
-	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/share"
 )
 
@@ -14,7 +13,7 @@ type Region struct {
 }
 
 // RegionList lists the 20 regions by code.
-func (s *Store) RegionList(ctx context.Context, db dbq.DBTX) ([]Region, error) {
+func (s *Store) RegionList(ctx context.Context, db DBTX) ([]Region, error) {
 	rows, err := s.q.RegionList(ctx, db)
 	if err != nil {
 		return nil, interpretError(err, "list regions")

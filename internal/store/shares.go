@@ -9,7 +9,7 @@ import (
 
 // SharesGet returns the figures of the scope and, when groupBy (one of share.GroupBy) is set, its
 // breakdown, each group labelled in the three languages.
-func (s *Store) SharesGet(ctx context.Context, db dbq.DBTX, scope share.Scope, groupBy string) (share.Figures, []share.Group, error) {
+func (s *Store) SharesGet(ctx context.Context, db DBTX, scope share.Scope, groupBy string) (share.Figures, []share.Group, error) {
 	cat, err := s.CategoryGetBySlug(ctx, db, scope.Category)
 	if err != nil {
 		return share.Figures{}, nil, err
@@ -35,7 +35,7 @@ func (s *Store) SharesGet(ctx context.Context, db dbq.DBTX, scope share.Scope, g
 	return all, groups, nil
 }
 
-func (s *Store) figures(ctx context.Context, db dbq.DBTX, categoryID int32, scope share.Scope, groupBy string) ([]share.Group, error) {
+func (s *Store) figures(ctx context.Context, db DBTX, categoryID int32, scope share.Scope, groupBy string) ([]share.Group, error) {
 	var region *string
 	if scope.Region != "" {
 		region = &scope.Region
@@ -57,7 +57,7 @@ func (s *Store) figures(ctx context.Context, db dbq.DBTX, categoryID int32, scop
 }
 
 // label names each group's key; a key without a name is its own label.
-func (s *Store) label(ctx context.Context, db dbq.DBTX, groupBy string, groups []share.Group) error {
+func (s *Store) label(ctx context.Context, db DBTX, groupBy string, groups []share.Group) error {
 	keys := make([]string, len(groups))
 	for i, g := range groups {
 		keys[i] = g.Key

@@ -12,6 +12,9 @@ import (
 // ErrNotFound means the row asked for does not exist.
 var ErrNotFound = errors.New("not found")
 
+// DBTX runs a method's queries: a pool, a connection, or a transaction (a test's, rolled back at its end).
+type DBTX = dbq.DBTX
+
 // Store runs the queries; it holds no connection, each method is given one.
 type Store struct {
 	q *dbq.Queries

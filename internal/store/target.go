@@ -23,7 +23,7 @@ func targetFromRow(r dbq.TargetListRow, steps []dbq.TargetThreshold) share.Targe
 }
 
 // TargetList lists every target with its threshold schedule, by slug.
-func (s *Store) TargetList(ctx context.Context, db dbq.DBTX) ([]share.Target, error) {
+func (s *Store) TargetList(ctx context.Context, db DBTX) ([]share.Target, error) {
 	rows, err := s.q.TargetList(ctx, db)
 	if err != nil {
 		return nil, interpretError(err, "list targets")
@@ -40,7 +40,7 @@ func (s *Store) TargetList(ctx context.Context, db dbq.DBTX) ([]share.Target, er
 }
 
 // TargetGetBySlug returns the target with slug and its threshold schedule.
-func (s *Store) TargetGetBySlug(ctx context.Context, db dbq.DBTX, slug string) (share.Target, error) {
+func (s *Store) TargetGetBySlug(ctx context.Context, db DBTX, slug string) (share.Target, error) {
 	r, err := s.q.TargetGetBySlug(ctx, db, slug)
 	if err != nil {
 		return share.Target{}, interpretError(err, "target %q", slug)
@@ -54,7 +54,7 @@ func (s *Store) TargetGetBySlug(ctx context.Context, db dbq.DBTX, slug string) (
 
 // TargetProgressGet measures the target with slug as of asOf: the figures of its period so far and of the
 // trailing twelve months, assessed by share.Measure.
-func (s *Store) TargetProgressGet(ctx context.Context, db dbq.DBTX, slug string, asOf time.Time) (share.Progress, error) {
+func (s *Store) TargetProgressGet(ctx context.Context, db DBTX, slug string, asOf time.Time) (share.Progress, error) {
 	t, err := s.TargetGetBySlug(ctx, db, slug)
 	if err != nil {
 		return share.Progress{}, err
