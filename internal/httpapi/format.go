@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ules-kz/ules/internal/money"
 )
@@ -62,6 +63,20 @@ func formatTenge(lang string, minor int64) string {
 	whole := money.FormatGrouped(money.ApplyBasisPoints(minor, 100)*100, sep)
 	whole, _, _ = strings.Cut(whole, ".")
 	return whole + "\u00a0₸"
+}
+
+// formatDate shows a day as its readers write it: "31.12.2025" in Kazakh and Russian, "31 Dec 2025" in
+// English (the month spelled, since day and month order differ among English readers).
+func formatDate(lang string, t time.Time) string {
+	if lang == "en" {
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("02.01.2006")
+}
+
+// formatDateTime is formatDate with the time of day to the minute.
+func formatDateTime(lang string, t time.Time) string {
+	return formatDate(lang, t) + " " + t.Format("15:04")
 }
 
 // sourceNames shows an import's inputs by their file or folder names: the server's paths (a user's folders,

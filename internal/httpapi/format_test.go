@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -33,6 +34,20 @@ func TestFormatPerLanguage(t *testing.T) {
 		require.Equal(t, tc.pct, formatPercent(tc.lang, tc.bp), "%s %d bp", tc.lang, tc.bp)
 		require.Equal(t, tc.tenge, formatTenge(tc.lang, tc.tiyn), "%s %d tiyn", tc.lang, tc.tiyn)
 	}
+}
+
+func TestDatePerLanguage(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2025, 12, 31, 23, 5, 0, 0, time.UTC)
+	for _, tc := range []struct{ lang, date, dateTime string }{
+		{"kk", "31.12.2025", "31.12.2025 23:05"},
+		{"ru", "31.12.2025", "31.12.2025 23:05"},
+		{"en", "31 Dec 2025", "31 Dec 2025 23:05"},
+	} {
+		require.Equal(t, tc.date, formatDate(tc.lang, at), tc.lang)
+		require.Equal(t, tc.dateTime, formatDateTime(tc.lang, at), tc.lang)
+	}
+	require.Equal(t, "01.02.2026", formatDate("ru", time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)), "day and month padded")
 }
 
 func TestBarWidth(t *testing.T) {

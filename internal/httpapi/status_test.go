@@ -30,7 +30,7 @@ func TestTargetNotInForceAndWithoutData(t *testing.T) {
 
 	for _, tc := range []struct{ url, want, not string }{
 		{"/targets/school-uniforms-50?as_of=2015-06-01&lang=en", "not yet in force", "off track"},
-		{"/targets/school-uniforms-50?as_of=2015-06-01&lang=ru", "Действует с 2016-01-01", "отставание"},
+		{"/targets/school-uniforms-50?as_of=2015-06-01&lang=ru", "Действует с 01.01.2016", "отставание"},
 		{"/targets/school-uniforms-50?as_of=2020-06-01&lang=en", "no data", "off track"},
 		{"/targets/school-uniforms-50?as_of=2020-06-01&lang=kk", "деректер жоқ", "артта қалу"},
 	} {
