@@ -15,6 +15,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/money"
+	"github.com/ules-kz/ules/internal/pgcopy"
 	"github.com/ules-kz/ules/internal/tier"
 )
 
@@ -202,7 +203,7 @@ type directLoader struct {
 
 	textIDs map[itemText]int64 // item_texts ids of texts written, see resolveTexts
 
-	contractRows, itemRows *copyRows // reused from chunk to chunk
+	contractRows, itemRows *pgcopy.Rows // reused from chunk to chunk
 
 	portal *portalDirect // the portal's endpoints, which arrive one after the other
 }
@@ -243,7 +244,7 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 		return nil, fmt.Errorf("ingest: index staged contracts: %w", err)
 	}
 	types := pgtype.NewMap()
-	d.contractRows, d.itemRows = newCopyRows(types, 20), newCopyRows(types, 18)
+	d.contractRows, d.itemRows = pgcopy.New(types, 20), pgcopy.New(types, 18)
 	d.conn = newConnWorker(queued)
 	return d, nil
 }
@@ -526,7 +527,7 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 		suppliers[i] = d.suppliers[rec.copies[0].SupplierKey]
 		suppliers[i].loaded = true
 	}
-	err = d.contractRows.stream(ctx, d.tx, copyContracts, len(recs), func(i int) {
+	err = d.contractRows.Stream(ctx, d.tx, copyContracts, len(recs), func(i int) {
 		rec := recs[i]
 		c := rec.copies[0]
 		total := c.Total
@@ -540,27 +541,27 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 			total = &sum
 		}
 		rows := d.contractRows
-		rows.row() // the columns of copyContracts
-		rows.int8(ids[i])
-		rows.text(d.source)
-		rows.text(c.SourceID)
-		rows.int8(d.buyers[c.CustomerBin].id)
-		rows.int8(suppliers[i].id)
-		rows.date(c.SignedOn)
-		rows.int4p(c.FiscalYear)
-		rows.text(c.Method)
-		rows.text(c.Status)
-		rows.text(c.Currency)
-		rows.numeric("1") // the rate of tenge, as the merge stores it
-		rows.int8(*total)
-		rows.int8p(c.TotalAlt)
-		rows.int4p(c.LocalContentBp)
-		rows.text(c.Description)
-		rows.boolean(c.Deleted)
-		rows.timestamptzp(c.UpdatedAt)
-		rows.int8(d.batchID)
-		rows.int8p(c.Paid)
-		rows.textp(c.RootSourceID)
+		rows.Row() // the columns of copyContracts
+		rows.Int8(ids[i])
+		rows.Text(d.source)
+		rows.Text(c.SourceID)
+		rows.Int8(d.buyers[c.CustomerBin].id)
+		rows.Int8(suppliers[i].id)
+		rows.Date(c.SignedOn)
+		rows.Int4Ptr(c.FiscalYear)
+		rows.Text(c.Method)
+		rows.Text(c.Status)
+		rows.Text(c.Currency)
+		rows.Numeric("1") // the rate of tenge, as the merge stores it
+		rows.Int8(*total)
+		rows.Int8Ptr(c.TotalAlt)
+		rows.Int4Ptr(c.LocalContentBp)
+		rows.Text(c.Description)
+		rows.Bool(c.Deleted)
+		rows.TimestamptzPtr(c.UpdatedAt)
+		rows.Int8(d.batchID)
+		rows.Int8Ptr(c.Paid)
+		rows.TextPtr(c.RootSourceID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load contracts: %w", err)
@@ -581,7 +582,7 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 		return nil, err
 	}
 	var nItems int64
-	err = d.itemRows.stream(ctx, d.tx, copyItems, len(recs), func(i int) {
+	err = d.itemRows.Stream(ctx, d.tx, copyItems, len(recs), func(i int) {
 		rec := recs[i]
 		c := rec.copies[0]
 		rule, tier := supplierRule(suppliers[i])
@@ -630,29 +631,29 @@ func (d *directLoader) itemRow(contractID int64, signedOn time.Time, rule string
 	u *dbq.StageUnitsCopyFromParams, p *dbq.StagePlansCopyFromParams, textID int64, kato string,
 ) {
 	rows := d.itemRows
-	rows.row() // the columns of copyItems
-	rows.int8(contractID)
-	rows.text(u.SourceID)
-	rows.date(signedOn)
-	rows.text(p.EnstruCode)
-	rows.int8(textID)
-	rows.numeric(u.Quantity)
-	rows.text(p.Unit)
-	rows.int8p(u.UnitPrice)
-	rows.int8(u.Value)
-	rows.int8p(u.ValueAlt)
-	rows.int4p(u.LocalContentBp)
-	rows.int8(money.ApplyBasisPoints(u.Value, int64(deref(u.LocalContentBp)))) // as the merge rounds
-	rows.text(kato)
+	rows.Row() // the columns of copyItems
+	rows.Int8(contractID)
+	rows.Text(u.SourceID)
+	rows.Date(signedOn)
+	rows.Text(p.EnstruCode)
+	rows.Int8(textID)
+	rows.Numeric(u.Quantity)
+	rows.Text(p.Unit)
+	rows.Int8Ptr(u.UnitPrice)
+	rows.Int8(u.Value)
+	rows.Int8Ptr(u.ValueAlt)
+	rows.Int4Ptr(u.LocalContentBp)
+	rows.Int8(money.ApplyBasisPoints(u.Value, int64(deref(u.LocalContentBp)))) // as the merge rounds
+	rows.Text(kato)
 	if region, ok := d.region(kato); ok {
-		rows.text(region)
+		rows.Text(region)
 	} else {
-		rows.null()
+		rows.Null()
 	}
-	rows.int4p(p.CategoryID)
-	rows.int2(tier)
-	rows.text(rule)
-	rows.boolean(u.Deleted)
+	rows.Int4Ptr(p.CategoryID)
+	rows.Int2(tier)
+	rows.Text(rule)
+	rows.Bool(u.Deleted)
 }
 
 // itemText is an item's product texts, stored once each in item_texts.

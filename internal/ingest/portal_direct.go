@@ -368,7 +368,7 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 	if err != nil {
 		return err
 	}
-	err = d.itemRows.stream(ctx, d.tx, copyItems, len(load), func(i int) {
+	err = d.itemRows.Stream(ctx, d.tx, copyItems, len(load), func(i int) {
 		l := load[i]
 		u := &rows[l.row]
 		plan := p.planRow(u.PlanID, l.point)

@@ -1,4 +1,4 @@
-package ingest
+package pgcopy
 
 import (
 	"encoding/binary"
@@ -17,10 +17,11 @@ import (
 	"github.com/ules-kz/ules/internal/pgtest"
 )
 
-// TestCopyRowsMatchPostgres writes values of every type copyRows knows through binary COPY and requires
+// TestRowsMatchPostgres writes values of every type Rows knows through binary COPY and requires
 // PostgreSQL to read each as it reads the same value written as SQL text.
-func TestCopyRowsMatchPostgres(t *testing.T) {
-	pool, _ := pgtest.NewDB(t)
+func TestRowsMatchPostgres(t *testing.T) {
+	t.Parallel()
+	tx := pgtest.Tx(t)
 	ctx := t.Context()
 	almaty := time.FixedZone("Asia/Almaty", 5*3600)
 	updated := time.Date(2024, 3, 1, 23, 30, 0, 123456000, almaty)
@@ -51,25 +52,25 @@ func TestCopyRowsMatchPostgres(t *testing.T) {
 			expect: `(-1, NULL::bigint, NULL::integer, 0::smallint, false, 'x', NULL::text, DATE '2030-06-15',
 				NULL::timestamptz, 12345678901234567890.5::numeric, NULL::numeric)`},
 	}
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, tx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `CREATE TEMP TABLE t (n serial, i8 bigint, i8p bigint, i4p integer, i2 smallint, b boolean,
 			text text, textp text, date date, ts timestamptz, num numeric, nump numeric)`)
 		require.NoError(t, err)
-		c := newCopyRows(pgtype.NewMap(), 11)
-		err = c.stream(ctx, tx, "COPY t (i8, i8p, i4p, i2, b, text, textp, date, ts, num, nump) FROM STDIN WITH (FORMAT binary)", len(rows), func(i int) {
+		c := New(pgtype.NewMap(), 11)
+		err = c.Stream(ctx, tx, "COPY t (i8, i8p, i4p, i2, b, text, textp, date, ts, num, nump) FROM STDIN WITH (FORMAT binary)", len(rows), func(i int) {
 			r := rows[i]
-			c.row()
-			c.int8(r.i8)
-			c.int8p(r.i8p)
-			c.int4p(r.i4p)
-			c.int2(r.i2)
-			c.boolean(r.b)
-			c.text(r.text)
-			c.textp(r.textp)
-			c.date(r.date)
-			c.timestamptzp(r.ts)
-			c.numeric(r.num)
-			c.numericp(r.nump)
+			c.Row()
+			c.Int8(r.i8)
+			c.Int8Ptr(r.i8p)
+			c.Int4Ptr(r.i4p)
+			c.Int2(r.i2)
+			c.Bool(r.b)
+			c.Text(r.text)
+			c.TextPtr(r.textp)
+			c.Date(r.date)
+			c.TimestamptzPtr(r.ts)
+			c.Numeric(r.num)
+			c.NumericPtr(r.nump)
 		})
 		require.NoError(t, err)
 		for i, r := range rows {
@@ -81,16 +82,16 @@ func TestCopyRowsMatchPostgres(t *testing.T) {
 		}
 
 		// A value that cannot be encoded ends the COPY with its reason, and nothing of it is stored.
-		c = newCopyRows(pgtype.NewMap(), 1)
+		c = New(pgtype.NewMap(), 1)
 		sp, err := tx.Begin(ctx)
 		require.NoError(t, err)
-		err = c.stream(ctx, sp, "COPY t (text) FROM STDIN WITH (FORMAT binary)", 20000, func(i int) {
-			c.row()
+		err = c.Stream(ctx, sp, "COPY t (text) FROM STDIN WITH (FORMAT binary)", 20000, func(i int) {
+			c.Row()
 			if i == 15000 { // blocks were sent before it
-				c.numeric("twelve")
+				c.Numeric("twelve")
 				return
 			}
-			c.text("x")
+			c.Text("x")
 		})
 		require.ErrorContains(t, err, `"twelve"`)
 		require.NoError(t, sp.Rollback(ctx))
@@ -105,6 +106,7 @@ func TestCopyRowsMatchPostgres(t *testing.T) {
 // TestAppendNumericMatchesPostgres requires PostgreSQL to read each fast-path numeric as it reads the same
 // decimal written as text, over hand-picked and random plain decimals.
 func TestAppendNumericMatchesPostgres(t *testing.T) {
+	t.Parallel()
 	cases := []string{"0", "-0", "0.0", "0.000100", "1", "+1", "-1", "10000", "9999", "12345", "100000000",
 		"0.5", "0.0001", "0.00001", "1.10", "-123456789.987654321", "00012.3400", "12345678901234567890.5"}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -131,18 +133,17 @@ func TestAppendNumericMatchesPostgres(t *testing.T) {
 		}
 		cases = append(cases, s)
 	}
-	c := newCopyRows(pgtype.NewMap(), 2)
-	pool, _ := pgtest.NewDB(t)
+	c := New(pgtype.NewMap(), 2)
 	ctx := t.Context()
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, pgtest.Tx(t), func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, "CREATE TEMP TABLE t (s text, num numeric)")
 		require.NoError(t, err)
-		err = c.stream(ctx, tx, "COPY t (s, num) FROM STDIN WITH (FORMAT binary)", len(cases), func(i int) {
-			c.row()
-			c.text(cases[i])
-			out, ok := appendNumeric(c.buf, cases[i])
+		err = c.Stream(ctx, tx, "COPY t (s, num) FROM STDIN WITH (FORMAT binary)", len(cases), func(i int) {
+			c.Row()
+			c.Text(cases[i])
+			out, ok := AppendNumeric(c.buf, cases[i])
 			if !ok { // pgconn reads the rows on a goroutine of its own, where require cannot stop the test
-				c.fail(fmt.Errorf("%q refused", cases[i]))
+				c.Fail(fmt.Errorf("%q refused", cases[i]))
 				return
 			}
 			c.buf = out
@@ -161,7 +162,7 @@ func TestAppendNumericMatchesPostgres(t *testing.T) {
 	require.NoError(t, err)
 
 	for _, s := range []string{"", "-", ".5", "5.", "1e3", " 1", "1,5", "1.2.3", "--1", strings.Repeat("9", 200)} {
-		_, ok := appendNumeric(nil, s)
+		_, ok := AppendNumeric(nil, s)
 		require.False(t, ok, "%q", s)
 	}
 }
@@ -176,7 +177,7 @@ func FuzzAppendNumeric(f *testing.F) {
 	types := pgtype.NewMap()
 	plainDecimal := regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
 	f.Fuzz(func(t *testing.T, s string) {
-		out, ok := appendNumeric(nil, s)
+		out, ok := AppendNumeric(nil, s)
 		plain := plainDecimal.MatchString(s)
 		if !ok {
 			require.False(t, plain && len(s) < 100, "%q is plain and short, but refused", s)
@@ -196,4 +197,19 @@ func FuzzAppendNumeric(f *testing.F) {
 		}
 		require.Zero(t, want.Cmp(got), "%q read back as %s", s, got.RatString())
 	})
+}
+
+// TestPlain spells out what pgx cannot read, and refuses what is no decimal.
+func TestPlain(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"12.5": "12.5", "1.5e3": "1500", "1.5E-3": "0.0015", "-2e0": "-2",
+		"+12.34e1": "123.4", "7e-1": "0.7", "0.1e2": "010"} {
+		got, err := plain(in)
+		require.NoError(t, err, in)
+		require.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"e3", "1.5e", "1e1001", "x1e3", "1e3.5"} {
+		_, err := plain(in)
+		require.Error(t, err, in)
+	}
 }

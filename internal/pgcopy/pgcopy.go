@@ -1,4 +1,7 @@
-package ingest
+// Package pgcopy writes rows in PostgreSQL's binary COPY format and streams them to the server while it
+// encodes them. It knows column types, not tables: the caller writes each row's values in its statement's
+// column order.
+package pgcopy
 
 import (
 	"context"
@@ -6,19 +9,18 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
-
-	"github.com/ules-kz/ules/internal/money"
 )
 
-// copyRows writes rows in PostgreSQL's binary COPY format. The direct load writes most of an import's
-// bytes; pgx's generic CopyFrom boxed every value and planned its encoding and cost a fifth of the import's
-// CPU, while these rows have a handful of fixed types. Numerics still go through pgx.
-type copyRows struct {
+// Rows encodes rows in PostgreSQL's binary COPY format into one reused buffer. pgx's generic CopyFrom boxes
+// every value and plans its encoding (a fifth of an import's CPU), where these rows have a handful of fixed
+// types. Numerics that are not plain decimals still go through pgx.
+type Rows struct {
 	buf    []byte
 	types  *pgtype.Map
 	fields int
@@ -30,50 +32,58 @@ var copyHeader = []byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00")
 // pgEpoch is where PostgreSQL counts dates and timestamps from.
 var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func newCopyRows(types *pgtype.Map, fields int) *copyRows {
-	c := &copyRows{buf: make([]byte, 0, 1<<20), types: types, fields: fields}
+// New returns an encoder of rows of the given number of fields; types encodes the numerics pgx must.
+func New(types *pgtype.Map, fields int) *Rows {
+	c := &Rows{buf: make([]byte, 0, 1<<20), types: types, fields: fields}
 	c.reset()
 	return c
 }
 
 // reset starts a new stream, keeping the buffer.
-func (c *copyRows) reset() {
+func (c *Rows) reset() {
 	c.buf = append(c.buf[:0], copyHeader...)
 	c.err = nil
 }
 
-func (c *copyRows) row() { c.buf = binary.BigEndian.AppendUint16(c.buf, uint16(c.fields)) }
+// Row starts a row; its fields follow, one call each.
+func (c *Rows) Row() { c.buf = binary.BigEndian.AppendUint16(c.buf, uint16(c.fields)) }
 
-func (c *copyRows) null() { c.buf = binary.BigEndian.AppendUint32(c.buf, math.MaxUint32) }
+// Null writes a NULL field.
+func (c *Rows) Null() { c.buf = binary.BigEndian.AppendUint32(c.buf, math.MaxUint32) }
 
-func (c *copyRows) int8(v int64) {
+// Int8 writes a bigint.
+func (c *Rows) Int8(v int64) {
 	c.buf = binary.BigEndian.AppendUint32(c.buf, 8)
 	c.buf = binary.BigEndian.AppendUint64(c.buf, uint64(v))
 }
 
-func (c *copyRows) int8p(v *int64) {
+// Int8Ptr writes a bigint, NULL for nil.
+func (c *Rows) Int8Ptr(v *int64) {
 	if v == nil {
-		c.null()
+		c.Null()
 		return
 	}
-	c.int8(*v)
+	c.Int8(*v)
 }
 
-func (c *copyRows) int4p(v *int32) {
+// Int4Ptr writes an integer, NULL for nil.
+func (c *Rows) Int4Ptr(v *int32) {
 	if v == nil {
-		c.null()
+		c.Null()
 		return
 	}
 	c.buf = binary.BigEndian.AppendUint32(c.buf, 4)
 	c.buf = binary.BigEndian.AppendUint32(c.buf, uint32(*v))
 }
 
-func (c *copyRows) int2(v int16) {
+// Int2 writes a smallint.
+func (c *Rows) Int2(v int16) {
 	c.buf = binary.BigEndian.AppendUint32(c.buf, 2)
 	c.buf = binary.BigEndian.AppendUint16(c.buf, uint16(v))
 }
 
-func (c *copyRows) boolean(v bool) {
+// Bool writes a boolean.
+func (c *Rows) Bool(v bool) {
 	c.buf = binary.BigEndian.AppendUint32(c.buf, 1)
 	if v {
 		c.buf = append(c.buf, 1)
@@ -82,65 +92,68 @@ func (c *copyRows) boolean(v bool) {
 	}
 }
 
-func (c *copyRows) text(v string) {
+// Text writes a text field.
+func (c *Rows) Text(v string) {
 	c.buf = binary.BigEndian.AppendUint32(c.buf, uint32(len(v)))
 	c.buf = append(c.buf, v...)
 }
 
-func (c *copyRows) textp(v *string) {
+// TextPtr writes a text field, NULL for nil.
+func (c *Rows) TextPtr(v *string) {
 	if v == nil {
-		c.null()
+		c.Null()
 		return
 	}
-	c.text(*v)
+	c.Text(*v)
 }
 
-// date writes the calendar day t shows in its own location, as pgx does.
-func (c *copyRows) date(t time.Time) {
+// Date writes the calendar day t shows in its own location, as pgx does.
+func (c *Rows) Date(t time.Time) {
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	c.buf = binary.BigEndian.AppendUint32(c.buf, 4)
 	c.buf = binary.BigEndian.AppendUint32(c.buf, uint32(int32(day.Sub(pgEpoch).Hours()/24)))
 }
 
-func (c *copyRows) timestamptzp(t *time.Time) {
+// TimestamptzPtr writes a timestamptz, NULL for nil.
+func (c *Rows) TimestamptzPtr(t *time.Time) {
 	if t == nil {
-		c.null()
+		c.Null()
 		return
 	}
-	c.int8(t.UnixMicro() - pgEpoch.UnixMicro())
+	c.Int8(t.UnixMicro() - pgEpoch.UnixMicro())
 }
 
-// numeric writes a decimal written as text (an exponent allowed).
-func (c *copyRows) numeric(v string) {
-	if out, ok := appendNumeric(c.buf, v); ok {
+// Numeric writes a decimal written as text (an exponent allowed).
+func (c *Rows) Numeric(v string) {
+	if out, ok := AppendNumeric(c.buf, v); ok {
 		c.buf = out
 		return
 	}
-	plain, err := money.Plain(v) // pgx reads no exponent
+	plain, err := plain(v) // pgx reads no exponent
 	if err != nil {
-		c.fail(fmt.Errorf("read %q as a number: %w", v, err))
+		c.Fail(fmt.Errorf("read %q as a number: %w", v, err))
 		return
 	}
 	var n pgtype.Numeric
 	if err := n.Scan(plain); err != nil {
-		c.fail(fmt.Errorf("read %q as a number: %w", v, err))
+		c.Fail(fmt.Errorf("read %q as a number: %w", v, err))
 		return
 	}
 	lenAt := len(c.buf)
 	c.buf = append(c.buf, 0, 0, 0, 0)
 	out, err := c.types.Encode(pgtype.NumericOID, pgtype.BinaryFormatCode, n, c.buf)
 	if err != nil {
-		c.fail(fmt.Errorf("encode %q as numeric: %w", v, err))
+		c.Fail(fmt.Errorf("encode %q as numeric: %w", v, err))
 		return
 	}
 	c.buf = out
 	binary.BigEndian.PutUint32(c.buf[lenAt:], uint32(len(c.buf)-lenAt-4))
 }
 
-// appendNumeric appends the binary numeric value (length included) of a plain decimal, [+-]digits[.digits];
+// AppendNumeric appends the binary numeric value (length included) of a plain decimal, [+-]digits[.digits];
 // ok is false for any other text, which takes pgx's slower path. Quantities are nearly all plain, and pgx
 // goes through math/big for each.
-func appendNumeric(buf []byte, s string) (out []byte, ok bool) {
+func AppendNumeric(buf []byte, s string) (out []byte, ok bool) {
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		neg, s = s[0] == '-', s[1:]
@@ -195,6 +208,48 @@ func appendNumeric(buf []byte, s string) (out []byte, ok bool) {
 	return buf, true
 }
 
+// plain spells out a decimal written with an exponent, which pgx's numeric parsing does not read.
+func plain(s string) (string, error) {
+	at := strings.IndexAny(s, "eE")
+	if at < 0 {
+		return s, nil
+	}
+	mantissa, exponent := s[:at], s[at+1:]
+	exp, err := strconv.Atoi(exponent)
+	if err != nil || exp > 1000 || exp < -1000 {
+		return "", fmt.Errorf("exponent %q out of range", exponent)
+	}
+	sign := ""
+	if mantissa != "" && (mantissa[0] == '+' || mantissa[0] == '-') {
+		sign, mantissa = strings.TrimPrefix(mantissa[:1], "+"), mantissa[1:]
+	}
+	whole, frac, _ := strings.Cut(mantissa, ".")
+	digits := whole + frac
+	if !digitsOnly(digits) {
+		return "", fmt.Errorf("%q is not a decimal", s)
+	}
+	switch point := len(whole) + exp; {
+	case point <= 0:
+		return sign + "0." + strings.Repeat("0", -point) + digits, nil
+	case point >= len(digits):
+		return sign + digits + strings.Repeat("0", point-len(digits)), nil
+	default:
+		return sign + digits[:point] + "." + digits[point:], nil
+	}
+}
+
+func digitsOnly(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // atoiDigits reads at most four decimal digits.
 func atoiDigits(s string) int {
 	v := 0
@@ -204,28 +259,29 @@ func atoiDigits(s string) int {
 	return v
 }
 
-// fail keeps the first error, which stream returns; the COPY is abandoned and nothing of it is stored.
-func (c *copyRows) fail(err error) {
+// Fail keeps the first error, which Stream returns, and writes a NULL in place of the field; the COPY is abandoned and nothing of it is stored.
+func (c *Rows) Fail(err error) {
 	if c.err == nil {
 		c.err = err
 	}
-	c.null() // keeps the row's shape
+	c.Null() // keeps the row's shape
 }
 
-func (c *copyRows) numericp(v *string) {
+// NumericPtr writes a decimal, NULL for nil.
+func (c *Rows) NumericPtr(v *string) {
 	if v == nil {
-		c.null()
+		c.Null()
 		return
 	}
-	c.numeric(*v)
+	c.Numeric(*v)
 }
 
-// stream sends a new stream of rows with a COPY statement while it encodes them: write(i) appends the rows of
+// Stream sends a new stream of rows with a COPY statement while it encodes them: write(i) appends the rows of
 // the i-th of n parts. PostgreSQL stores one block while Go encodes the next, where encoding everything
 // first left it waiting.
-func (c *copyRows) stream(ctx context.Context, tx pgx.Tx, statement string, n int, write func(i int)) error {
+func (c *Rows) Stream(ctx context.Context, tx pgx.Tx, statement string, n int, write func(i int)) error {
 	c.reset()
-	r := &copyReader{c: c, n: n, write: write}
+	r := &reader{c: c, n: n, write: write}
 	_, err := tx.Conn().PgConn().CopyFrom(ctx, r, statement)
 	if c.err != nil {
 		return c.err
@@ -233,16 +289,16 @@ func (c *copyRows) stream(ctx context.Context, tx pgx.Tx, statement string, n in
 	return err
 }
 
-// copyReader encodes parts on demand; pgconn reads it on a goroutine of its own, one block at a time.
-type copyReader struct {
-	c       *copyRows
+// reader encodes parts on demand; pgconn reads it on a goroutine of its own, one block at a time.
+type reader struct {
+	c       *Rows
 	n, next int
 	write   func(int)
 	pos     int
 	ended   bool
 }
 
-func (r *copyReader) Read(p []byte) (int, error) {
+func (r *reader) Read(p []byte) (int, error) {
 	if r.pos > 0 { // keep the buffer to about one block
 		r.c.buf = r.c.buf[:copy(r.c.buf, r.c.buf[r.pos:])]
 		r.pos = 0
