@@ -15,9 +15,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ules-kz/ules/internal/ingest/record"
 	"golang.org/x/text/encoding/charmap"
-
-	"github.com/ules-kz/ules/internal/dbq"
 )
 
 // SourceCSV is the contracts' source for rows of the canonical spreadsheet template.
@@ -472,14 +471,14 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 		kzID = &supplierID
 	}
 	rec := &contractRecord{
-		subjects: []dbq.StageSubjectsCopyFromParams{
+		subjects: []record.Party{
 			{Loc: loc, Identifier: buyerBIN, BIN: &buyerBIN, NameRu: buyerName, NameKk: buyerNameKK, Country: "KZ",
 				Resident: true, BuyerType: s.buyerTypes.of(buyerName, buyerNameKK)},
 			{Loc: loc, Identifier: supplierID, BIN: kzID, NameRu: row.get("supplier_name").text,
 				NameKk: row.get("supplier_name_kk").text, Country: country, Resident: s.residentOf(residentMark, country),
 				Producer: producer, BuyerType: "state_body"},
 		},
-		copies: []dbq.StageContractsCopyFromParams{{
+		copies: []record.Contract{{
 			Loc: loc, SourceID: contractID, CustomerBin: buyerBIN, SupplierKey: supplierID, SignedOn: *signed,
 			FiscalYear: finYear, Method: row.get("method").text, Status: status, Currency: currency,
 			ExchangeRate: rate, Total: total, LocalContentBp: contractLC, Description: row.get("description").text,
@@ -488,14 +487,14 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 	}
 	planID := loc
 	name, nameKK, description := row.get("item_name").text, row.get("item_name_kk").text, row.get("description").text
-	rec.plans = []dbq.StagePlansCopyFromParams{{
+	rec.plans = []record.PlanPoint{{
 		Loc: loc, PlanID: planID, EnstruCode: enstru, Name: name, NameKk: nameKK, Description: description,
 		Unit: row.get("unit").text, CategoryID: s.category(enstru, name, nameKK, description),
 	}}
 	if kato != "" {
-		rec.katos = []dbq.StagePlanKatosCopyFromParams{{Loc: loc, PlanID: planID, KATO: kato}}
+		rec.katos = []record.PlanKATO{{Loc: loc, PlanID: planID, KATO: kato}}
 	}
-	rec.units = []dbq.StageUnitsCopyFromParams{{
+	rec.units = []record.Item{{
 		Loc: loc, SourceID: itemID, ContractSourceID: contractID, PlanID: planID, Quantity: quantity,
 		UnitPrice: price, Value: *value, ValueAlt: valueAlt, LocalContentBp: lc, Deleted: deleted, Version: updated,
 	}}

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/record"
 	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/pgcopy"
 	"github.com/ules-kz/ules/internal/tier"
@@ -23,11 +24,11 @@ import (
 // carry their items (the template, OCDS) hand whole records to the stager, which either stages them or,
 // for a contract the import creates, loads it straight into the final tables.
 type contractRecord struct {
-	copies   []dbq.StageContractsCopyFromParams // one per row that repeated it (the template's item rows)
-	subjects []dbq.StageSubjectsCopyFromParams
-	units    []dbq.StageUnitsCopyFromParams
-	plans    []dbq.StagePlansCopyFromParams
-	katos    []dbq.StagePlanKatosCopyFromParams
+	copies   []record.Contract // one per row that repeated it (the template's item rows)
+	subjects []record.Party
+	units    []record.Item
+	plans    []record.PlanPoint
+	katos    []record.PlanKATO
 	// withdrawn: the record is a newer version saying the contract (copies[0]'s source id, status and
 	// version) no longer counts, with nothing else to store.
 	withdrawn bool
@@ -405,9 +406,9 @@ func (d *directLoader) eligible(rec *contractRecord) bool {
 // paces a direct load and so should only write.
 type recordPrep struct {
 	loadable        bool // eligible, but for the supplier's register entry, which the loader knows
-	buyer, supplier *dbq.StageSubjectsCopyFromParams
-	plans           []*dbq.StagePlansCopyFromParams // each unit's plan point
-	katos           []string                        // each unit's smallest KATO code, as the merge takes it
+	buyer, supplier *record.Party
+	plans           []*record.PlanPoint // each unit's plan point
+	katos           []string            // each unit's smallest KATO code, as the merge takes it
 }
 
 // prepared returns the record's recordPrep, working it out the first time.
@@ -427,7 +428,7 @@ func (r *contractRecord) prepared() *recordPrep {
 			return p
 		}
 	}
-	p.plans, p.katos = make([]*dbq.StagePlansCopyFromParams, len(r.units)), make([]string, len(r.units))
+	p.plans, p.katos = make([]*record.PlanPoint, len(r.units)), make([]string, len(r.units))
 	byID, smallestKATO := r.plansByID(), r.smallestKATOs()
 	largest := max(deref(c.Total), deref(c.TotalAlt), deref(c.Paid))
 	units := make(map[string]bool, len(r.units))
@@ -490,7 +491,7 @@ func equalPtr[T comparable](a, b *T) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
-func sameContract(a, b dbq.StageContractsCopyFromParams) bool {
+func sameContract(a, b record.Contract) bool {
 	return a.SourceID == b.SourceID && a.CustomerBin == b.CustomerBin && a.SupplierKey == b.SupplierKey &&
 		a.SignedOn.Equal(b.SignedOn) && equalPtr(a.FiscalYear, b.FiscalYear) && a.Method == b.Method &&
 		a.Status == b.Status && a.Currency == b.Currency && equalPtr(a.ExchangeRate, b.ExchangeRate) &&
@@ -501,7 +502,7 @@ func sameContract(a, b dbq.StageContractsCopyFromParams) bool {
 }
 
 // party is the record's last word on one party, as the merge takes the last staged copy.
-func (r *contractRecord) party(identifier string) *dbq.StageSubjectsCopyFromParams {
+func (r *contractRecord) party(identifier string) *record.Party {
 	for i := len(r.subjects) - 1; i >= 0; i-- {
 		if r.subjects[i].Identifier == identifier {
 			return &r.subjects[i]
@@ -628,7 +629,7 @@ func (d *directLoader) contractIDs(ctx context.Context, n int) ([]int64, error) 
 // itemRow writes one item of a contract loaded directly, as the merge would store the unit u of plan point p,
 // whose texts are textID.
 func (d *directLoader) itemRow(contractID int64, signedOn time.Time, rule string, tier int16,
-	u *dbq.StageUnitsCopyFromParams, p *dbq.StagePlansCopyFromParams, textID int64, kato string,
+	u *record.Item, p *record.PlanPoint, textID int64, kato string,
 ) {
 	rows := d.itemRows
 	rows.Row() // the columns of copyItems
@@ -740,9 +741,9 @@ const (
 )
 
 // plansByID finds the record's plan points by id, the last row of each as the merge takes it.
-func (r *contractRecord) plansByID() func(id string) *dbq.StagePlansCopyFromParams {
+func (r *contractRecord) plansByID() func(id string) *record.PlanPoint {
 	if len(r.plans) <= 8 { // a template row's record, or a few: a scan beats building a map
-		return func(id string) *dbq.StagePlansCopyFromParams {
+		return func(id string) *record.PlanPoint {
 			for j := len(r.plans) - 1; j >= 0; j-- {
 				if r.plans[j].PlanID == id {
 					return &r.plans[j]
@@ -751,11 +752,11 @@ func (r *contractRecord) plansByID() func(id string) *dbq.StagePlansCopyFromPara
 			return nil
 		}
 	}
-	index := make(map[string]*dbq.StagePlansCopyFromParams, len(r.plans))
+	index := make(map[string]*record.PlanPoint, len(r.plans))
 	for j := range r.plans {
 		index[r.plans[j].PlanID] = &r.plans[j]
 	}
-	return func(id string) *dbq.StagePlansCopyFromParams { return index[id] }
+	return func(id string) *record.PlanPoint { return index[id] }
 }
 
 // tierOfRule is the tier a rule gives.

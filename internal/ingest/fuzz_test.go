@@ -16,16 +16,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ules-kz/ules/internal/classify"
-	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // memStage holds what a stager would have copied into the staging tables.
 type memStage struct {
-	subjects  []dbq.StageSubjectsCopyFromParams
-	contracts []dbq.StageContractsCopyFromParams
-	units     []dbq.StageUnitsCopyFromParams
-	plans     []dbq.StagePlansCopyFromParams
-	katos     []dbq.StagePlanKatosCopyFromParams
+	subjects  []record.Party
+	contracts []record.Contract
+	units     []record.Item
+	plans     []record.PlanPoint
+	katos     []record.PlanKATO
 }
 
 // newMemStager returns a stager that needs no database: its staging tables are slices.
@@ -38,33 +38,33 @@ func newMemStager(t testing.TB) (*stager, *memStage) {
 	require.NoError(t, err)
 	m := &memStage{}
 	st := &stager{classifier: c, home: "KZ"}
-	st.subjects.flush = func(_ context.Context, r []dbq.StageSubjectsCopyFromParams) error {
+	st.subjects.flush = func(_ context.Context, r []record.Party) error {
 		m.subjects = append(m.subjects, r...)
 		return nil
 	}
-	st.contracts.flush = func(_ context.Context, r []dbq.StageContractsCopyFromParams) error {
+	st.contracts.flush = func(_ context.Context, r []record.Contract) error {
 		m.contracts = append(m.contracts, r...)
 		return nil
 	}
-	st.units.flush = func(_ context.Context, r []dbq.StageUnitsCopyFromParams) error {
+	st.units.flush = func(_ context.Context, r []record.Item) error {
 		m.units = append(m.units, r...)
 		return nil
 	}
-	st.plans.flush = func(_ context.Context, r []dbq.StagePlansCopyFromParams) error {
+	st.plans.flush = func(_ context.Context, r []record.PlanPoint) error {
 		m.plans = append(m.plans, r...)
 		return nil
 	}
-	st.katos.flush = func(_ context.Context, r []dbq.StagePlanKatosCopyFromParams) error {
+	st.katos.flush = func(_ context.Context, r []record.PlanKATO) error {
 		m.katos = append(m.katos, r...)
 		return nil
 	}
 	st.discard = func(_ context.Context, prefix string) error {
 		drop := func(loc string) bool { return strings.HasPrefix(loc, prefix) }
-		m.subjects = slices.DeleteFunc(m.subjects, func(r dbq.StageSubjectsCopyFromParams) bool { return drop(r.Loc) })
-		m.contracts = slices.DeleteFunc(m.contracts, func(r dbq.StageContractsCopyFromParams) bool { return drop(r.Loc) })
-		m.units = slices.DeleteFunc(m.units, func(r dbq.StageUnitsCopyFromParams) bool { return drop(r.Loc) })
-		m.plans = slices.DeleteFunc(m.plans, func(r dbq.StagePlansCopyFromParams) bool { return drop(r.Loc) })
-		m.katos = slices.DeleteFunc(m.katos, func(r dbq.StagePlanKatosCopyFromParams) bool { return drop(r.Loc) })
+		m.subjects = slices.DeleteFunc(m.subjects, func(r record.Party) bool { return drop(r.Loc) })
+		m.contracts = slices.DeleteFunc(m.contracts, func(r record.Contract) bool { return drop(r.Loc) })
+		m.units = slices.DeleteFunc(m.units, func(r record.Item) bool { return drop(r.Loc) })
+		m.plans = slices.DeleteFunc(m.plans, func(r record.PlanPoint) bool { return drop(r.Loc) })
+		m.katos = slices.DeleteFunc(m.katos, func(r record.PlanKATO) bool { return drop(r.Loc) })
 		return nil
 	}
 	return st, m
@@ -142,7 +142,7 @@ func FuzzPortalPage(f *testing.F) {
 			require.Equal(t, st.records, int64(len(m.contracts)+recordErrs), "every record read is staged or reported")
 		}
 
-		byPath := map[string]dbq.StageContractsCopyFromParams{}
+		byPath := map[string]record.Contract{}
 		for _, c := range m.contracts {
 			p, ok := strings.CutPrefix(c.Loc, rel+":")
 			require.True(t, ok, "loc %q", c.Loc)

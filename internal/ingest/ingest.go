@@ -15,6 +15,8 @@ import (
 
 	"github.com/ules-kz/ules/internal/classify"
 	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/loader"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // Formats lists the formats Import understands.
@@ -199,7 +201,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err != nil {
 		return err
 	}
-	if err := createStaging(ctx, tx, append(stagingTables, writtenContracts)...); err != nil {
+	if err := loader.CreateStaging(ctx, tx, append(loader.StagingTables, loader.WrittenContracts)...); err != nil {
 		return err
 	}
 	trusted, err := trustReferences(ctx, tx)
@@ -228,7 +230,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 		return err
 	}
 	indexed := time.Now()
-	if err := analyzeStaging(ctx, tx, stagingTables...); err != nil {
+	if err := loader.AnalyzeStaging(ctx, tx, loader.StagingTables...); err != nil {
 		return err
 	}
 	// After the read, which starts its errors afresh when it reads the input again.
@@ -273,11 +275,11 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 
 // withdraw applies the newer versions that say a stored contract no longer counts; each one that changed a
 // stored contract is a replacement.
-func (im *Importer) withdraw(ctx context.Context, tx pgx.Tx, source string, ws []dbq.StageContractsCopyFromParams, res *Result) error {
+func (im *Importer) withdraw(ctx context.Context, tx pgx.Tx, source string, ws []record.Contract, res *Result) error {
 	if len(ws) == 0 {
 		return nil
 	}
-	newest := map[string]dbq.StageContractsCopyFromParams{}
+	newest := map[string]record.Contract{}
 	for _, w := range ws {
 		if n, ok := newest[w.SourceID]; !ok || w.UpdatedAt.After(*n.UpdatedAt) {
 			newest[w.SourceID] = w
@@ -322,7 +324,7 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	classifier *classify.Classifier, rules *importRules, errs *errorLog, batchID int64,
 ) (*stager, error) {
 	fresh := func() *stager {
-		st := newStager(tx, im.q, classifier, im.home)
+		st := newStager(tx, classifier, im.home)
 		st.rules = rules
 		st.meter = newMeter(opts.Progress, opts.inputs()...)
 		return st
@@ -517,7 +519,7 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 	if err != nil {
 		return fmt.Errorf("ingest: merge contracts: %w", err)
 	}
-	if err := analyzeStaging(ctx, tx, writtenContracts); err != nil {
+	if err := loader.AnalyzeStaging(ctx, tx, loader.WrittenContracts); err != nil {
 		return err
 	}
 	if err := im.q.ImportMergeItemTexts(ctx, tx); err != nil {

@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/record"
 	"github.com/ules-kz/ules/internal/money"
 )
 
@@ -1097,7 +1097,7 @@ func (r *ocdsRelease) withdraw(n node, sourceID string) error {
 	if r.updated == nil {
 		return nil // without a version, nothing says this release is the newer one
 	}
-	return r.o.st.contract(r.o.ctx, &contractRecord{withdrawn: true, copies: []dbq.StageContractsCopyFromParams{{
+	return r.o.st.contract(r.o.ctx, &contractRecord{withdrawn: true, copies: []record.Contract{{
 		Loc: r.o.loc(n.path()), SourceID: sourceID, Status: "cancelled", UpdatedAt: r.updated,
 	}}})
 }
@@ -1564,13 +1564,13 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 
 	description := r.description(d)
 	rec := &contractRecord{
-		subjects: []dbq.StageSubjectsCopyFromParams{r.subject(buyer), r.subject(supplier)},
-		plans:    make([]dbq.StagePlansCopyFromParams, 0, len(items)),
-		units:    make([]dbq.StageUnitsCopyFromParams, 0, len(items)),
+		subjects: []record.Party{r.subject(buyer), r.subject(supplier)},
+		plans:    make([]record.PlanPoint, 0, len(items)),
+		units:    make([]record.Item, 0, len(items)),
 	}
 	for _, it := range items {
 		loc := r.o.loc(it.path)
-		rec.plans = append(rec.plans, dbq.StagePlansCopyFromParams{
+		rec.plans = append(rec.plans, record.PlanPoint{
 			Loc: loc, PlanID: loc, EnstruCode: it.enstru, Name: it.name, Description: it.desc, Unit: it.unit,
 			CategoryID: it.category,
 		})
@@ -1582,13 +1582,13 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 		if it.price != nil {
 			price = &it.price.minor
 		}
-		rec.units = append(rec.units, dbq.StageUnitsCopyFromParams{
+		rec.units = append(rec.units, record.Item{
 			Loc: loc, SourceID: it.id, ContractSourceID: d.sourceID, PlanID: loc, Quantity: quantity,
 			UnitPrice: price, Value: *it.value, Version: r.updated,
 		})
 	}
 	t := total.minor
-	rec.copies = []dbq.StageContractsCopyFromParams{{
+	rec.copies = []record.Contract{{
 		Loc:         r.o.loc(d.main.path()),
 		SourceID:    d.sourceID,
 		CustomerBin: buyer.key,
@@ -1989,13 +1989,13 @@ func (r *ocdsRelease) org(ref node) (*ocdsOrg, error) {
 }
 
 // subject is a buyer or supplier as staged.
-func (r *ocdsRelease) subject(org *ocdsOrg) dbq.StageSubjectsCopyFromParams {
+func (r *ocdsRelease) subject(org *ocdsOrg) record.Party {
 	var bin *string
 	if org.bin != "" {
 		b := org.bin
 		bin = &b
 	}
-	return dbq.StageSubjectsCopyFromParams{
+	return record.Party{
 		Loc:        r.o.loc(org.path),
 		Identifier: org.key,
 		BIN:        bin,

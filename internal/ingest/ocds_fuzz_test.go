@@ -17,8 +17,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 var (
@@ -269,17 +268,17 @@ func TestOCDSMemoryDoesNotGrow(t *testing.T) {
 			peak = max(peak, ms.HeapAlloc)
 		}
 		// Rows are counted, not kept, and the live heap sampled at each copy.
-		st.contracts.flush = func(_ context.Context, r []dbq.StageContractsCopyFromParams) error {
+		st.contracts.flush = func(_ context.Context, r []record.Contract) error {
 			contracts += len(r)
 			sample()
 			return nil
 		}
-		st.units.flush = func(_ context.Context, r []dbq.StageUnitsCopyFromParams) error {
+		st.units.flush = func(_ context.Context, r []record.Item) error {
 			units += len(r)
 			return nil
 		}
-		st.subjects.flush = func(context.Context, []dbq.StageSubjectsCopyFromParams) error { return nil }
-		st.plans.flush = func(context.Context, []dbq.StagePlansCopyFromParams) error { return nil }
+		st.subjects.flush = func(context.Context, []record.Party) error { return nil }
+		st.plans.flush = func(context.Context, []record.PlanPoint) error { return nil }
 		errs := &errorLog{}
 		require.NoError(t, readOCDS(context.Background(), p, st, errs))
 		require.NoError(t, st.flush(context.Background()))

@@ -11,9 +11,8 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/ules-kz/ules/internal/ingest/record"
 	"golang.org/x/sync/errgroup"
-
-	"github.com/ules-kz/ules/internal/dbq"
 )
 
 // SourcePortal is the contracts' source for data from the national procurement portal.
@@ -243,7 +242,7 @@ func (s *stager) portalSubject(ctx context.Context, loc string, dec *jsontext.De
 	if country == "" && kzID != nil {
 		country = "KZ"
 	}
-	row := dbq.StageSubjectsCopyFromParams{
+	row := record.Party{
 		Loc:             loc,
 		BIN:             kzID,
 		NameKk:          j.NameKZ.text,
@@ -331,7 +330,7 @@ func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.D
 	if description == "" {
 		description = j.DescriptionKZ.text
 	}
-	return s.contracts.add(ctx, dbq.StageContractsCopyFromParams{
+	return s.contracts.add(ctx, record.Contract{
 		Loc:            loc,
 		SourceID:       id,
 		CustomerBin:    customer,
@@ -408,7 +407,7 @@ func (s *stager) portalUnit(ctx context.Context, loc string, dec *jsontext.Decod
 	if v.err != nil {
 		return v.err
 	}
-	return s.units.add(ctx, dbq.StageUnitsCopyFromParams{
+	return s.units.add(ctx, record.Item{
 		Loc:              loc,
 		SourceID:         id,
 		ContractSourceID: contract,
@@ -454,7 +453,7 @@ func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decod
 	if deleted {
 		return skipRecord{"plan points marked deleted (is_deleted): not used for any item"}
 	}
-	return s.plans.add(ctx, dbq.StagePlansCopyFromParams{
+	return s.plans.add(ctx, record.PlanPoint{
 		Loc:         loc,
 		PlanID:      id,
 		EnstruCode:  j.Enstru.text,
@@ -492,5 +491,5 @@ func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *jsontext.D
 	if deleted {
 		return skipRecord{"plan points' KATO rows marked deleted (is_deleted): not used for any item's region"}
 	}
-	return s.katos.add(ctx, dbq.StagePlanKatosCopyFromParams{Loc: loc, PlanID: plan, KATO: j.KATO.text})
+	return s.katos.add(ctx, record.PlanKATO{Loc: loc, PlanID: plan, KATO: j.KATO.text})
 }

@@ -5,8 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // A record's plan finds each unit's plan point (the last row of a repeated one, as the merge takes it) and
@@ -16,23 +15,23 @@ func TestRecordPrepPlansAndKATOs(t *testing.T) {
 		t.Run(fmt.Sprint(points), func(t *testing.T) {
 			bin := "100240000003"
 			rec := &contractRecord{
-				copies: []dbq.StageContractsCopyFromParams{{SourceID: "c", CustomerBin: "b", SupplierKey: "s", Currency: "KZT"}},
-				subjects: []dbq.StageSubjectsCopyFromParams{
+				copies: []record.Contract{{SourceID: "c", CustomerBin: "b", SupplierKey: "s", Currency: "KZT"}},
+				subjects: []record.Party{
 					{Identifier: "b", NameRu: "first"}, {Identifier: "s", BIN: &bin}, {Identifier: "b", NameRu: "last"},
 				},
 			}
 			for i := range points {
 				id := fmt.Sprintf("p%d", i)
-				rec.plans = append(rec.plans, dbq.StagePlansCopyFromParams{PlanID: id, Name: "early"})
-				rec.katos = append(rec.katos, dbq.StagePlanKatosCopyFromParams{PlanID: id, KATO: fmt.Sprintf("75%07d", 100-i)})
+				rec.plans = append(rec.plans, record.PlanPoint{PlanID: id, Name: "early"})
+				rec.katos = append(rec.katos, record.PlanKATO{PlanID: id, KATO: fmt.Sprintf("75%07d", 100-i)})
 				if i%2 == 0 {
-					rec.katos = append(rec.katos, dbq.StagePlanKatosCopyFromParams{PlanID: id, KATO: fmt.Sprintf("19%07d", i)})
+					rec.katos = append(rec.katos, record.PlanKATO{PlanID: id, KATO: fmt.Sprintf("19%07d", i)})
 				}
-				rec.units = append(rec.units, dbq.StageUnitsCopyFromParams{SourceID: fmt.Sprint(i), ContractSourceID: "c", PlanID: id, Value: 1})
+				rec.units = append(rec.units, record.Item{SourceID: fmt.Sprint(i), ContractSourceID: "c", PlanID: id, Value: 1})
 			}
-			rec.plans = append(rec.plans, dbq.StagePlansCopyFromParams{PlanID: "p0", Name: "late"}) // repeated: the last row wins
-			rec.units = append(rec.units, dbq.StageUnitsCopyFromParams{SourceID: "none", ContractSourceID: "c", PlanID: "p1", Value: 1})
-			rec.katos = append(rec.katos, dbq.StagePlanKatosCopyFromParams{PlanID: "p1", KATO: ""})
+			rec.plans = append(rec.plans, record.PlanPoint{PlanID: "p0", Name: "late"}) // repeated: the last row wins
+			rec.units = append(rec.units, record.Item{SourceID: "none", ContractSourceID: "c", PlanID: "p1", Value: 1})
+			rec.katos = append(rec.katos, record.PlanKATO{PlanID: "p1", KATO: ""})
 
 			p := rec.prepared()
 			require.True(t, p.loadable)
@@ -60,10 +59,10 @@ func TestRecordPrepPlansAndKATOs(t *testing.T) {
 func TestRecordPrepNotLoadable(t *testing.T) {
 	base := func() *contractRecord {
 		return &contractRecord{
-			copies:   []dbq.StageContractsCopyFromParams{{SourceID: "c", CustomerBin: "b", SupplierKey: "s", Currency: "KZT"}},
-			subjects: []dbq.StageSubjectsCopyFromParams{{Identifier: "b"}, {Identifier: "s"}},
-			plans:    []dbq.StagePlansCopyFromParams{{PlanID: "p"}},
-			units:    []dbq.StageUnitsCopyFromParams{{SourceID: "1", ContractSourceID: "c", PlanID: "p", Value: 5}},
+			copies:   []record.Contract{{SourceID: "c", CustomerBin: "b", SupplierKey: "s", Currency: "KZT"}},
+			subjects: []record.Party{{Identifier: "b"}, {Identifier: "s"}},
+			plans:    []record.PlanPoint{{PlanID: "p"}},
+			units:    []record.Item{{SourceID: "1", ContractSourceID: "c", PlanID: "p", Value: 5}},
 		}
 	}
 	require.True(t, base().prepared().loadable)

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/loader"
 )
 
 // The reference formats load the tables that decide tiers and prices rather than procurement records
@@ -82,7 +83,7 @@ type mergeCounts struct {
 // whose suppliers it touched.
 func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, errs *errorLog, res *Result) error {
 	table := referenceStaging[opts.Format]
-	if err := createStaging(ctx, tx, table); err != nil {
+	if err := loader.CreateStaging(ctx, tx, table); err != nil {
 		return err
 	}
 	var stage referenceStage
@@ -114,7 +115,7 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 		return err
 	}
 	res.Read = read
-	if err := analyzeStaging(ctx, tx, table); err != nil {
+	if err := loader.AnalyzeStaging(ctx, tx, table); err != nil {
 		return err
 	}
 	if err := stage.reject(ctx, errs); err != nil {
@@ -172,7 +173,7 @@ func stageRow[T any](buf *buffer[T], parse func(row sheetRow) (T, error), setLoc
 func (im *Importer) registerStage(tx pgx.Tx, categories map[string]int32) referenceStage {
 	buf := &buffer[dbq.RegisterStageCopyFromParams]{flush: func(ctx context.Context, r []dbq.RegisterStageCopyFromParams) error {
 		_, err := im.q.RegisterStageCopyFrom(ctx, tx, r)
-		return wrapCopy("register entries", err)
+		return loader.Wrap("register entries", err)
 	}}
 	return referenceStage{
 		add: stageRow(buf, func(row sheetRow) (dbq.RegisterStageCopyFromParams, error) {
@@ -204,7 +205,7 @@ func (im *Importer) registerStage(tx pgx.Tx, categories map[string]int32) refere
 func (im *Importer) certificateStage(tx pgx.Tx) referenceStage {
 	buf := &buffer[dbq.CertificateStageCopyFromParams]{flush: func(ctx context.Context, r []dbq.CertificateStageCopyFromParams) error {
 		_, err := im.q.CertificateStageCopyFrom(ctx, tx, r)
-		return wrapCopy("certificates", err)
+		return loader.Wrap("certificates", err)
 	}}
 	return referenceStage{
 		add:   stageRow(buf, parseCertificateRow, func(r *dbq.CertificateStageCopyFromParams, loc string) { r.Loc = loc }),
@@ -233,7 +234,7 @@ func (im *Importer) certificateStage(tx pgx.Tx) referenceStage {
 func (im *Importer) fxStage(tx pgx.Tx) referenceStage {
 	buf := &buffer[dbq.FxRateStageCopyFromParams]{flush: func(ctx context.Context, r []dbq.FxRateStageCopyFromParams) error {
 		_, err := im.q.FxRateStageCopyFrom(ctx, tx, r)
-		return wrapCopy("exchange rates", err)
+		return loader.Wrap("exchange rates", err)
 	}}
 	return referenceStage{
 		add:   stageRow(buf, parseFXRow, func(r *dbq.FxRateStageCopyFromParams, loc string) { r.Loc = loc }),

@@ -2,49 +2,18 @@ package ingest
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ules-kz/ules/internal/classify"
-	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/loader"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // copyChunk rows are buffered per staging table before each COPY, which bounds memory whatever the input size.
 const copyChunk = 5000
-
-var stagingTables = []string{"stg_subjects", "stg_contracts", "stg_units", "stg_plans", "stg_plan_katos"}
-
-// writtenContracts is filled by the contracts merge, so it is analyzed then rather than with the staging tables.
-const writtenContracts = "stg_written_contracts"
-
-// createStaging makes session-local copies of the staging tables that shadow the public definitions for
-// this transaction.
-func createStaging(ctx context.Context, tx pgx.Tx, tables ...string) error {
-	var b strings.Builder
-	// The merge sorts and hashes whole staging tables; the default 4 MB would spill them to disk.
-	b.WriteString("SET LOCAL work_mem = '256MB';")
-	// JIT compiling the merges took longer than running them (0.9 s of a 1.5 s contracts merge).
-	b.WriteString("SET LOCAL jit = off;")
-	for _, t := range tables {
-		fmt.Fprintf(&b, "CREATE TEMP TABLE %s (LIKE public.%s INCLUDING DEFAULTS INCLUDING IDENTITY) ON COMMIT DROP;", t, t)
-	}
-	if _, err := tx.Exec(ctx, b.String()); err != nil {
-		return fmt.Errorf("ingest: create staging tables: %w", err)
-	}
-	return nil
-}
-
-// analyzeStaging gives the planner real row counts before the merge joins the staging tables.
-func analyzeStaging(ctx context.Context, tx pgx.Tx, tables ...string) error {
-	// A small sample is enough for join planning, and ANALYZE's default sample cost 0.4 s per 100,000 items.
-	if _, err := tx.Exec(ctx, "SET LOCAL default_statistics_target = 10; ANALYZE "+strings.Join(tables, ", ")); err != nil {
-		return fmt.Errorf("ingest: analyze staging tables: %w", err)
-	}
-	return nil
-}
 
 type buffer[T any] struct {
 	rows  []T
@@ -91,11 +60,11 @@ type stager struct {
 	countries  map[string]string
 	flat       flatReader // portal records
 
-	subjects  buffer[dbq.StageSubjectsCopyFromParams]
-	contracts buffer[dbq.StageContractsCopyFromParams]
-	units     buffer[dbq.StageUnitsCopyFromParams]
-	plans     buffer[dbq.StagePlansCopyFromParams]
-	katos     buffer[dbq.StagePlanKatosCopyFromParams]
+	subjects  buffer[record.Party]
+	contracts buffer[record.Contract]
+	units     buffer[record.Item]
+	plans     buffer[record.PlanPoint]
+	katos     buffer[record.PlanKATO]
 
 	discard func(ctx context.Context, prefix string) error
 
@@ -105,45 +74,21 @@ type stager struct {
 	collect   bool // records are collected for the goroutine that stages them (parallel JSON Lines)
 	collected []*contractRecord
 	// withdrawals are newer versions of contracts that no longer count (ContractsWithdraw).
-	withdrawals []dbq.StageContractsCopyFromParams
+	withdrawals []record.Contract
 }
 
-func newStager(tx pgx.Tx, q *dbq.Queries, classifier *classify.Classifier, home string) *stager {
+func newStager(tx pgx.Tx, classifier *classify.Classifier, home string) *stager {
+	staging := loader.NewStaging(tx)
 	return &stager{
 		classifier: classifier,
 		home:       home,
-		subjects: buffer[dbq.StageSubjectsCopyFromParams]{flush: func(ctx context.Context, r []dbq.StageSubjectsCopyFromParams) error {
-			_, err := q.StageSubjectsCopyFrom(ctx, tx, r)
-			return wrapCopy("subjects", err)
-		}},
-		contracts: buffer[dbq.StageContractsCopyFromParams]{flush: func(ctx context.Context, r []dbq.StageContractsCopyFromParams) error {
-			_, err := q.StageContractsCopyFrom(ctx, tx, r)
-			return wrapCopy("contracts", err)
-		}},
-		units: buffer[dbq.StageUnitsCopyFromParams]{flush: func(ctx context.Context, r []dbq.StageUnitsCopyFromParams) error {
-			_, err := q.StageUnitsCopyFrom(ctx, tx, r)
-			return wrapCopy("contract units", err)
-		}},
-		plans: buffer[dbq.StagePlansCopyFromParams]{flush: func(ctx context.Context, r []dbq.StagePlansCopyFromParams) error {
-			_, err := q.StagePlansCopyFrom(ctx, tx, r)
-			return wrapCopy("plan points", err)
-		}},
-		katos: buffer[dbq.StagePlanKatosCopyFromParams]{flush: func(ctx context.Context, r []dbq.StagePlanKatosCopyFromParams) error {
-			_, err := q.StagePlanKatosCopyFrom(ctx, tx, r)
-			return wrapCopy("plan KATO codes", err)
-		}},
-		discard: func(ctx context.Context, prefix string) error {
-			_, err := q.StageDiscardFile(ctx, tx, prefix)
-			return wrapCopy("discarded file", err)
-		},
+		subjects:   buffer[record.Party]{flush: staging.Parties},
+		contracts:  buffer[record.Contract]{flush: staging.Contracts},
+		units:      buffer[record.Item]{flush: staging.Items},
+		plans:      buffer[record.PlanPoint]{flush: staging.PlanPoints},
+		katos:      buffer[record.PlanKATO]{flush: staging.PlanKATOs},
+		discard:    staging.Discard,
 	}
-}
-
-func wrapCopy(what string, err error) error {
-	if err != nil {
-		return fmt.Errorf("ingest: stage %s: %w", what, err)
-	}
-	return nil
 }
 
 // flush copies everything read so far.
@@ -245,11 +190,11 @@ func (s *stager) discardPrefix(ctx context.Context, prefix string) error {
 // dropPendingUnder forgets the buffered rows read under a prefix. The discard deletes what was staged, but a
 // direct load's flush may keep rows instead (the portal's plan points), where it would not reach them.
 func (s *stager) dropPendingUnder(prefix string) {
-	s.subjects.rows = slices.DeleteFunc(s.subjects.rows, func(r dbq.StageSubjectsCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
-	s.contracts.rows = slices.DeleteFunc(s.contracts.rows, func(r dbq.StageContractsCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
-	s.units.rows = slices.DeleteFunc(s.units.rows, func(r dbq.StageUnitsCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
-	s.plans.rows = slices.DeleteFunc(s.plans.rows, func(r dbq.StagePlansCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
-	s.katos.rows = slices.DeleteFunc(s.katos.rows, func(r dbq.StagePlanKatosCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.subjects.rows = slices.DeleteFunc(s.subjects.rows, func(r record.Party) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.contracts.rows = slices.DeleteFunc(s.contracts.rows, func(r record.Contract) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.units.rows = slices.DeleteFunc(s.units.rows, func(r record.Item) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.plans.rows = slices.DeleteFunc(s.plans.rows, func(r record.PlanPoint) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.katos.rows = slices.DeleteFunc(s.katos.rows, func(r record.PlanKATO) bool { return strings.HasPrefix(r.Loc, prefix) })
 }
 
 // category classifies an item by its ENSTRU code and texts. Items repeat their products, so answers are
