@@ -22,18 +22,6 @@ import (
 // SourceCSV is the contracts' source for rows of the canonical spreadsheet template.
 const SourceCSV = "csv"
 
-// CSVColumns are the canonical template's columns in their documented order (docs/import-csv.md).
-var CSVColumns = []string{
-	"contract_id", "signed_on", "buyer_bin", "buyer_name", "supplier_id", "supplier_name", "supplier_country",
-	"supplier_domestic_producer", "item_id", "enstru_code", "item_name", "quantity", "unit", "unit_price", "value",
-	"currency", "local_content_percent", "kato",
-	"buyer_name_kk", "supplier_name_kk", "supplier_resident", "item_name_kk", "description", "contract_total",
-	"value_without_vat", "fiscal_year", "method", "status", "exchange_rate", "contract_local_content_percent",
-	"updated_at", "deleted",
-}
-
-var csvRequired = []string{"contract_id", "signed_on", "buyer_bin", "supplier_id", "value"}
-
 // templateColumns are the canonical template's columns, whether it arrives as CSV or XLSX.
 var templateColumns = columnSet{all: CSVColumns, required: csvRequired, doc: "docs/import-csv.md"}
 

@@ -37,7 +37,8 @@ type TemplateColumn struct {
 	KK       string // ... in Kazakh
 }
 
-// TemplateColumns documents the canonical template's columns, in the order of CSVColumns.
+// TemplateColumns are the canonical template's columns in their documented order (docs/import-csv.md), with
+// what each means: the one list the template's files, its reader and its documentation are made from.
 var TemplateColumns = []TemplateColumn{
 	{"contract_id", true, textCell, "EXAMPLE-DELETE-ME",
 		"The contract's identifier in your system; rows with the same id form one contract",
@@ -170,6 +171,22 @@ var TemplateColumns = []TemplateColumn{
 }
 
 // templateNotes close the "columns" sheet.
+// CSVColumns are the names of TemplateColumns, in order.
+var CSVColumns = templateNames(func(TemplateColumn) bool { return true })
+
+// csvRequired are the names of the required TemplateColumns.
+var csvRequired = templateNames(func(c TemplateColumn) bool { return c.Required })
+
+func templateNames(keep func(TemplateColumn) bool) []string {
+	var names []string
+	for _, c := range TemplateColumns {
+		if keep(c) {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}
+
 var templateNotes = [][]string{
 	{"The first sheet holds one example row: replace it with your data (one row per contract item).",
 		"На первом листе — одна строка-пример: замените её своими данными (одна строка на позицию договора).",
