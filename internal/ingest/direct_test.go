@@ -134,8 +134,25 @@ func runScenario(t *testing.T, steps []importStep, staged bool) (map[string][]st
 // direct run's log and tables.
 func requireSameAsStaged(t *testing.T, steps []importStep) (*logBuffer, map[string][]string) {
 	t.Helper()
-	direct, directResults, log := runScenario(t, steps, false)
-	staged, stagedResults, _ := runScenario(t, steps, true)
+	var (
+		direct, staged               map[string][]string
+		directResults, stagedResults []ingest.Result
+		log                          *logBuffer
+	)
+	// Each way imports into a database of its own, so the two run at once.
+	t.Run("both ways", func(t *testing.T) {
+		t.Run("direct", func(t *testing.T) {
+			t.Parallel()
+			direct, directResults, log = runScenario(t, steps, false)
+		})
+		t.Run("staged", func(t *testing.T) {
+			t.Parallel()
+			staged, stagedResults, _ = runScenario(t, steps, true)
+		})
+	})
+	if t.Failed() {
+		t.FailNow()
+	}
 	require.Equal(t, stagedResults, directResults)
 	for name := range staged {
 		require.Equal(t, staged[name], direct[name], "table %s", name)
@@ -197,6 +214,7 @@ func column(t *testing.T, header []string, name string) int {
 // again with every record staged and merged, and requires the same tables, results and errors, in the
 // cases where the direct load must hand records to the merge or start over.
 func TestDirectLoadMatchesStaged(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("imports 12,000 items a dozen times")
 	}
@@ -328,6 +346,7 @@ func runDirectCases(t *testing.T, cases []directCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each case imports into databases of its own
 			log, tables := requireSameAsStaged(t, c.steps)
 			requireRegisterRule(t, c.steps, tables)
 			if !c.restart {

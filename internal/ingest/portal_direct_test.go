@@ -86,6 +86,7 @@ func (p portalPages) write(t *testing.T, edit func(p portalPages)) string {
 // into the final tables and again with every record staged and merged, and requires the same tables,
 // results and errors, in the cases where the direct load must leave records to the merge or start over.
 func TestPortalDirectLoadMatchesStaged(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("imports 12,000 items a dozen times")
 	}
