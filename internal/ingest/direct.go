@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -205,6 +206,7 @@ type directLoader struct {
 	textIDs map[itemText]int64 // item_texts ids of texts written, see resolveTexts
 
 	contractRows, itemRows *pgcopy.Rows // reused from chunk to chunk
+	chunk                  int          // records and items per load; 0 is copyChunk
 
 	portal *portalDirect // the portal's endpoints, which arrive one after the other
 }
@@ -254,7 +256,7 @@ func (d *directLoader) add(ctx context.Context, s *stager, rec *contractRecord) 
 	rec.prepared()
 	d.pending = append(d.pending, rec)
 	d.pendingItems += len(rec.units) + 1
-	if d.pendingItems >= copyChunk {
+	if d.pendingItems >= cmp.Or(d.chunk, copyChunk) {
 		return d.handOff(ctx, s)
 	}
 	return nil

@@ -37,6 +37,8 @@ type Options struct {
 	// for its direct load (0: a million each, about 75 MB in all). Points past it are staged, contracts
 	// past it too, and so are the units that name either.
 	PortalKept int
+
+	chunk int // rows per copy; 0 is copyChunk (tests set it through export_test.go)
 }
 
 // inputs are the paths the import reads.
@@ -327,6 +329,7 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 		st := newStager(tx, classifier, im.home)
 		st.rules = rules
 		st.meter = newMeter(opts.Progress, opts.inputs()...)
+		st.setChunk(opts.chunk)
 		return st
 	}
 	readAll := func(st *stager) error {
@@ -356,6 +359,7 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	}
 	st.direct, err = newDirectLoader(ctx, tx, im.q, source, batchID, queued)
 	if err == nil {
+		st.direct.chunk = opts.chunk
 		if opts.Format == "portal" {
 			err = st.direct.loadPortal(ctx, st, cmp.Or(opts.PortalKept, defaultPortalKept))
 		}

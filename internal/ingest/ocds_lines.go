@@ -34,6 +34,7 @@ func (o *ocdsReader) jsonLines(r io.Reader) error {
 		go func() {
 			defer wg.Done()
 			w := &stager{classifier: o.st.classifier, home: o.st.home, worker: true, collect: true}
+			w.setChunk(o.st.chunk)
 			lines := &lineParser{}
 			for j := range work {
 				results := make([]lineResult, 0, len(j.lines))

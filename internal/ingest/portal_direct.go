@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -146,7 +147,7 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept in
 	}
 	st.contracts.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []record.Contract) error {
 		p.pendingContracts = append(p.pendingContracts, rows...)
-		if len(p.pendingContracts) < copyChunk {
+		if len(p.pendingContracts) < cmp.Or(d.chunk, copyChunk) {
 			return nil
 		}
 		return p.flushContracts(ctx)
@@ -156,7 +157,7 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept in
 			return err
 		}
 		p.pendingUnits = append(p.pendingUnits, rows...)
-		if len(p.pendingUnits) < copyChunk {
+		if len(p.pendingUnits) < cmp.Or(d.chunk, copyChunk) {
 			return nil
 		}
 		return p.flushUnits(ctx)
@@ -421,14 +422,14 @@ func (p *portalDirect) finish(ctx context.Context) error {
 		}
 	})
 	for len(plans) > 0 {
-		n := min(len(plans), copyChunk)
+		n := min(len(plans), cmp.Or(p.d.chunk, copyChunk))
 		if err := p.stagePlans(ctx, plans[:n]); err != nil {
 			return err
 		}
 		plans = plans[n:]
 	}
 	for len(katos) > 0 {
-		n := min(len(katos), copyChunk)
+		n := min(len(katos), cmp.Or(p.d.chunk, copyChunk))
 		if err := p.stageKatos(ctx, katos[:n]); err != nil {
 			return err
 		}

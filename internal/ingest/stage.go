@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -17,12 +18,13 @@ const copyChunk = 5000
 
 type buffer[T any] struct {
 	rows  []T
+	size  int // rows per copy; 0 is copyChunk
 	flush func(context.Context, []T) error
 }
 
 func (b *buffer[T]) add(ctx context.Context, row T) error {
 	b.rows = append(b.rows, row)
-	if len(b.rows) >= copyChunk {
+	if len(b.rows) >= cmp.Or(b.size, copyChunk) {
 		return b.drain(ctx)
 	}
 	return nil
@@ -54,6 +56,7 @@ type stager struct {
 	records    int64
 	reported   int64 // records the meter has counted
 	meter      *meter
+	chunk      int  // rows per copy; 0 is copyChunk
 	worker     bool // parses for readFiles, which reports progress itself
 	buyerTypes buyerTypes
 	categories map[categoryKey]*int32
@@ -89,6 +92,12 @@ func newStager(tx pgx.Tx, classifier *classify.Classifier, home string) *stager 
 		katos:      buffer[record.PlanKATO]{flush: staging.PlanKATOs},
 		discard:    staging.Discard,
 	}
+}
+
+// setChunk sets the rows buffered per copy (tests load small inputs in several chunks with it).
+func (s *stager) setChunk(n int) {
+	s.chunk = n
+	s.subjects.size, s.contracts.size, s.units.size, s.plans.size, s.katos.size = n, n, n, n, n
 }
 
 // flush copies everything read so far.
@@ -146,6 +155,7 @@ func (s *stager) alongside() *stager {
 	side := &stager{classifier: s.classifier, rules: s.rules, home: s.home, meter: s.meter, discard: s.discard, direct: s.direct}
 	side.subjects.flush, side.contracts.flush, side.units.flush = s.subjects.flush, s.contracts.flush, s.units.flush
 	side.plans.flush, side.katos.flush = s.plans.flush, s.katos.flush
+	side.setChunk(s.chunk)
 	return side
 }
 
