@@ -12,11 +12,9 @@ import (
 )
 
 // deferredIndexes are the indexes an initial load dropped, to build them once the rows are in: kept up
-// row by row, they cost the most of a load's database time per row, and a build sorts once. For a million
-// portal items the import took 12.3 s with the secondary indexes built after, 14.4 s kept up (ratio 0.571
-// against 0.490); for 100,000 template items, building the primary key of contract_items after as well
-// raised the median ratio from 0.536 to 0.595. The drop holds contracts and contract_items locked until the
-// import ends, so it is only done while contracts is empty; later imports keep the indexes up as they write.
+// row by row, they cost the most of a load's database time per row, and a build sorts once (figures in
+// docs/performance.md). The drop holds contracts and contract_items locked until the import ends, so it is
+// only done while contracts is empty; later imports keep the indexes up as they write.
 type deferredIndexes struct {
 	defs []dbq.ImportDeferrableIndexesRow
 	keys []dbq.ImportDeferrableItemKeyRow

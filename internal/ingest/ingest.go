@@ -349,10 +349,8 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 		return nil, fmt.Errorf("ingest: savepoint: %w", err)
 	}
 	st := fresh()
-	// A portal export's contracts load while its plan points are read: with up to 32 pages queued, the
-	// reader is through contract/ and into plans/ while PostgreSQL still writes contracts (8 measured a
-	// median ratio of 0.486, 32 0.510). For the other formats one chunk ahead measured faster, the
-	// reader's memory then staying small.
+	// A portal export's contracts load while its plan points are read, so its reader may run further ahead
+	// of the connection; for the other formats one chunk ahead is enough (docs/performance.md).
 	queued := 1
 	if opts.Format == "portal" {
 		queued = 32

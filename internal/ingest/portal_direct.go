@@ -81,8 +81,7 @@ type planPoint struct {
 const noCategory = -1
 
 // defaultPortalKept bounds the direct load's memory whatever the export's size: about 45 bytes a plan
-// point (plus its distinct texts) and 30 a contract. A million items' points and their 363,387 contracts
-// took the import to 174 MiB.
+// point (plus its distinct texts) and 30 a contract.
 const defaultPortalKept = 1_000_000
 
 // loadPortal turns st's buffers into the portal's direct load: every full buffer goes to the connection
