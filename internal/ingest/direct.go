@@ -195,7 +195,7 @@ type directLoader struct {
 	contracts, items int64 // loaded so far
 	nextID, idsLeft  int64 // the contract ids reserved and not yet used
 
-	// The buyers' regions (ImportSetBuyerRegions), counted here for buyers new to the database whose every
+	// The buyers' regions (BuyerSetRegionsOfBatch), counted here for buyers new to the database whose every
 	// item this loader wrote: regionCounts by buyer id and region, newBuyers by id, and by identifier the
 	// buyers some staged record or unit names, whose items the merge writes too.
 	regionCounts map[buyerRegion]int64
@@ -213,15 +213,15 @@ type directLoader struct {
 
 // newDirectLoader prepares a direct load whose reader may run queued chunks ahead of the loading.
 func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source string, batchID int64, queued int) (*directLoader, error) {
-	bins, err := q.DirectReferencedBINs(ctx, tx)
+	bins, err := q.SupplierBINListRegisteredOrCertified(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load register and certificate holders: %w", err)
 	}
-	codes, err := q.DirectRegionCodes(ctx, tx)
+	codes, err := q.RegionCodeList(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load regions: %w", err)
 	}
-	stored, err := q.DirectSourceHasContracts(ctx, tx, source)
+	stored, err := q.ContractExistsOfSource(ctx, tx, source)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look for stored contracts: %w", err)
 	}
@@ -242,7 +242,7 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 	for _, c := range codes {
 		d.regions[c] = c
 	}
-	// The look-up of staged contracts (DirectSeenContracts) runs once per chunk.
+	// The look-up of staged contracts (ContractListSeen) runs once per chunk.
 	if _, err := tx.Exec(ctx, "CREATE INDEX ON stg_contracts (source_id)"); err != nil {
 		return nil, fmt.Errorf("ingest: index staged contracts: %w", err)
 	}
@@ -346,7 +346,7 @@ func (d *directLoader) copiesInChunk(ctx context.Context, sourceIDs []string) (m
 	if len(ask) == 0 {
 		return count, nil
 	}
-	seen, err := d.q.DirectSeenContracts(ctx, d.tx, dbq.DirectSeenContractsParams{BatchID: d.batchID, Source: d.source, SourceIds: ask})
+	seen, err := d.q.ContractListSeen(ctx, d.tx, dbq.ContractListSeenParams{BatchID: d.batchID, Source: d.source, SourceIds: ask})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up contracts: %w", err)
 	}
@@ -613,7 +613,7 @@ const contractIDBlock = 1 << 14
 func (d *directLoader) contractIDs(ctx context.Context, n int) ([]int64, error) {
 	if d.idsLeft < int64(n) {
 		block := max(int64(n), contractIDBlock)
-		last, err := d.q.DirectReserveContractIDs(ctx, d.tx, block)
+		last, err := d.q.ContractReserveIDs(ctx, d.tx, block)
 		if err != nil {
 			return nil, fmt.Errorf("ingest: reserve contract ids: %w", err)
 		}
@@ -678,7 +678,7 @@ func itemTextDigest(t itemText) []byte {
 // texts are the caller's own strings (the portal's numbered texts), not a record's.
 func (d *directLoader) resolveTexts(ctx context.Context, texts []itemText, owned bool) ([]int64, error) {
 	out := make([]int64, len(texts))
-	var p dbq.DirectInsertItemTextsParams
+	var p dbq.ItemTextInsertParams
 	asked := map[itemText][]int{} // the positions of each text to store
 	for i, t := range texts {
 		if id, known := d.textIDs[t]; known {
@@ -694,10 +694,10 @@ func (d *directLoader) resolveTexts(ctx context.Context, texts []itemText, owned
 	if len(p.Digests) == 0 {
 		return out, nil
 	}
-	if err := d.q.DirectInsertItemTexts(ctx, d.tx, p); err != nil {
+	if err := d.q.ItemTextInsert(ctx, d.tx, p); err != nil {
 		return nil, fmt.Errorf("ingest: store item texts: %w", err)
 	}
-	stored, err := d.q.DirectItemTextIDs(ctx, d.tx, p.Digests)
+	stored, err := d.q.ItemTextIDList(ctx, d.tx, p.Digests)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up item texts: %w", err)
 	}
@@ -819,7 +819,7 @@ func (s supplierState) same(o supplierState) bool {
 // writeParties upserts the named buyers and suppliers as the loader holds them and learns their ids.
 func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs []string) error {
 	if len(buyerIDs) > 0 {
-		var p dbq.DirectUpsertBuyersParams
+		var p dbq.BuyerUpsertParams
 		for _, id := range buyerIDs {
 			b := d.buyers[id]
 			p.Bins = append(p.Bins, id)
@@ -827,7 +827,7 @@ func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs [
 			p.NamesRu = append(p.NamesRu, b.nameRu)
 			p.BuyerTypes = append(p.BuyerTypes, b.buyerType)
 		}
-		rows, err := d.q.DirectUpsertBuyers(ctx, d.tx, p)
+		rows, err := d.q.BuyerUpsert(ctx, d.tx, p)
 		if err != nil {
 			return fmt.Errorf("ingest: write buyers: %w", err)
 		}
@@ -839,7 +839,7 @@ func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs [
 		}
 	}
 	if len(supplierIDs) > 0 {
-		var p dbq.DirectUpsertSuppliersParams
+		var p dbq.SupplierUpsertParams
 		for _, id := range supplierIDs {
 			s := d.suppliers[id]
 			p.Identifiers = append(p.Identifiers, id)
@@ -852,7 +852,7 @@ func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs [
 			p.SupplierFlags = append(p.SupplierFlags, s.flag)
 			p.NationalCompanies = append(p.NationalCompanies, s.nationalCompany)
 		}
-		rows, err := d.q.DirectUpsertSuppliers(ctx, d.tx, p)
+		rows, err := d.q.SupplierUpsert(ctx, d.tx, p)
 		if err != nil {
 			return fmt.Errorf("ingest: write suppliers: %w", err)
 		}
@@ -919,7 +919,7 @@ func (d *directLoader) stagedBuyer(bin string) {
 	}
 }
 
-// countRegion counts an item loaded for a buyer, as ImportSetBuyerRegions counts it: not deleted, with a
+// countRegion counts an item loaded for a buyer, as BuyerSetRegionsOfBatch counts it: not deleted, with a
 // delivery KATO code in a known region.
 func (d *directLoader) countRegion(buyer int64, deleted bool, kato string) {
 	if region, ok := d.region(kato); ok && !deleted {
@@ -938,7 +938,7 @@ func (d *directLoader) region(kato string) (string, bool) {
 }
 
 // setBuyerRegions writes the regions of the buyers whose every item this loader wrote, and returns their
-// ids, which ImportSetBuyerRegions leaves out.
+// ids, which BuyerSetRegionsOfBatch leaves out.
 func (d *directLoader) setBuyerRegions(ctx context.Context) ([]int64, error) {
 	counted := map[int64]bool{}
 	for _, b := range d.buyers {
@@ -966,13 +966,13 @@ func (d *directLoader) setBuyerRegions(ctx context.Context) ([]int64, error) {
 			best[k.buyer] = choice{k.region, n}
 		}
 	}
-	var p dbq.DirectSetBuyerRegionsParams
+	var p dbq.BuyerSetRegionsParams
 	for buyer, c := range best {
 		p.Ids = append(p.Ids, buyer)
 		p.Regions = append(p.Regions, c.region)
 	}
 	if len(p.Ids) > 0 {
-		if _, err := d.q.DirectSetBuyerRegions(ctx, d.tx, p); err != nil {
+		if _, err := d.q.BuyerSetRegions(ctx, d.tx, p); err != nil {
 			return nil, fmt.Errorf("ingest: set buyer regions: %w", err)
 		}
 	}

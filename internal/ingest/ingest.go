@@ -112,7 +112,7 @@ func (im *Importer) Import(ctx context.Context, opts Options) (Result, error) {
 
 // inBatch records an import batch around body, which runs in one transaction holding the batch's lock.
 func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx, *errorLog, *Result) error) (Result, error) {
-	abandoned, err := im.q.ImportBatchesAbandon(ctx, im.pool)
+	abandoned, err := im.q.ImportBatchAbandonInterrupted(ctx, im.pool)
 	if err != nil {
 		return Result{}, fmt.Errorf("ingest: look for interrupted imports: %w", err)
 	}
@@ -287,11 +287,11 @@ func (im *Importer) withdraw(ctx context.Context, tx pgx.Tx, source string, ws [
 			newest[w.SourceID] = w
 		}
 	}
-	p := dbq.ContractsWithdrawParams{BatchID: &res.BatchID, Source: source}
+	p := dbq.ContractWithdrawParams{BatchID: &res.BatchID, Source: source}
 	for _, w := range newest {
 		p.SourceIds, p.Statuses, p.Versions = append(p.SourceIds, w.SourceID), append(p.Statuses, w.Status), append(p.Versions, *w.UpdatedAt)
 	}
-	ids, err := im.q.ContractsWithdraw(ctx, tx, p)
+	ids, err := im.q.ContractWithdraw(ctx, tx, p)
 	if err != nil {
 		return fmt.Errorf("ingest: withdraw cancelled contracts: %w", err)
 	}
@@ -302,7 +302,7 @@ func (im *Importer) withdraw(ctx context.Context, tx pgx.Tx, source string, ws [
 // reportNotCounted tells the import's summary how many of the contracts it wrote no figure counts, and why
 // (docs/methodology.md): a user who imports a year should see that its drafts and refusals were left out.
 func (im *Importer) reportNotCounted(ctx context.Context, tx pgx.Tx, batchID int64, errs *errorLog) error {
-	rows, err := im.q.ContractsNotCountedOfBatch(ctx, tx, &batchID)
+	rows, err := im.q.ContractListNotCountedOfBatch(ctx, tx, &batchID)
 	if err != nil {
 		return fmt.Errorf("ingest: count contracts not counted: %w", err)
 	}
@@ -505,10 +505,10 @@ func trustReferences(ctx context.Context, tx pgx.Tx) (bool, error) {
 
 // mergeStaged merges the staging tables; direct, when not nil, loaded the contracts it did not stage.
 func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, direct *directLoader, res *Result) error {
-	if _, err := im.q.ImportMergeBuyers(ctx, tx); err != nil {
+	if _, err := im.q.BuyerMergeStaged(ctx, tx); err != nil {
 		return fmt.Errorf("ingest: merge buyers: %w", err)
 	}
-	suppliers, err := im.q.ImportMergeSuppliers(ctx, tx)
+	suppliers, err := im.q.SupplierMergeStaged(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("ingest: merge suppliers: %w", err)
 	}
@@ -517,31 +517,31 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 			return err
 		}
 	}
-	contracts, err := im.q.ImportMergeContracts(ctx, tx, dbq.ImportMergeContractsParams{Source: source, BatchID: &res.BatchID})
+	contracts, err := im.q.ContractMergeStaged(ctx, tx, dbq.ContractMergeStagedParams{Source: source, BatchID: &res.BatchID})
 	if err != nil {
 		return fmt.Errorf("ingest: merge contracts: %w", err)
 	}
 	if err := loader.AnalyzeStaging(ctx, tx, loader.WrittenContracts); err != nil {
 		return err
 	}
-	if err := im.q.ImportMergeItemTexts(ctx, tx); err != nil {
+	if err := im.q.ItemTextMergeStaged(ctx, tx); err != nil {
 		return fmt.Errorf("ingest: merge item texts: %w", err)
 	}
-	fresh, err := im.q.ImportInsertFreshItems(ctx, tx)
+	fresh, err := im.q.ContractItemInsertFresh(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("ingest: insert items of new contracts: %w", err)
 	}
-	items, err := im.q.ImportMergeItems(ctx, tx, source)
+	items, err := im.q.ContractItemMergeStaged(ctx, tx, source)
 	if err != nil {
 		return fmt.Errorf("ingest: merge items: %w", err)
 	}
 	items.Staged += fresh
 	items.Written += fresh
-	removed, err := im.q.ImportRemoveOmittedItems(ctx, tx, source)
+	removed, err := im.q.ContractItemRemoveOmitted(ctx, tx, source)
 	if err != nil {
 		return fmt.Errorf("ingest: remove items newer versions omit: %w", err)
 	}
-	if _, err := im.q.ImportRefreshItemsOfContracts(ctx, tx, &res.BatchID); err != nil {
+	if _, err := im.q.ContractItemRefreshOfReplaced(ctx, tx, &res.BatchID); err != nil {
 		return fmt.Errorf("ingest: refresh items of replaced contracts: %w", err)
 	}
 	counted := []int64{}
@@ -550,7 +550,7 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 			return err
 		}
 	}
-	if _, err := im.q.ImportSetBuyerRegions(ctx, tx, dbq.ImportSetBuyerRegionsParams{BatchID: &res.BatchID, Counted: counted}); err != nil {
+	if _, err := im.q.BuyerSetRegionsOfBatch(ctx, tx, dbq.BuyerSetRegionsOfBatchParams{BatchID: &res.BatchID, Counted: counted}); err != nil {
 		return fmt.Errorf("ingest: set buyer regions: %w", err)
 	}
 	res.Loaded = contracts.Written + items.Written
@@ -566,7 +566,7 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 
 // waitForOtherImports takes the import lock, saying so when another import holds it.
 func (im *Importer) waitForOtherImports(ctx context.Context, tx pgx.Tx, batchID int64) error {
-	locked, err := im.q.ImportLockTry(ctx, tx)
+	locked, err := im.q.ImportBatchLockTry(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("ingest: take the import lock: %w", err)
 	}
@@ -574,7 +574,7 @@ func (im *Importer) waitForOtherImports(ctx context.Context, tx pgx.Tx, batchID 
 		return nil
 	}
 	im.log.Info("another import is running; this one starts when it ends", "batch", batchID)
-	if err := im.q.ImportLockWait(ctx, tx); err != nil {
+	if err := im.q.ImportBatchLockWait(ctx, tx); err != nil {
 		return fmt.Errorf("ingest: wait for the running import: %w", err)
 	}
 	return nil
@@ -598,11 +598,11 @@ func (im *Importer) storeErrors(ctx context.Context, db dbq.DBTX, batchID int64,
 	if len(list) == 0 {
 		return nil
 	}
-	rows := make([]dbq.ImportErrorsCopyFromParams, len(list))
+	rows := make([]dbq.ImportErrorCopyFromParams, len(list))
 	for i, e := range list {
-		rows[i] = dbq.ImportErrorsCopyFromParams{BatchID: batchID, Location: e.Location, Reason: e.Reason}
+		rows[i] = dbq.ImportErrorCopyFromParams{BatchID: batchID, Location: e.Location, Reason: e.Reason}
 	}
-	if _, err := im.q.ImportErrorsCopyFrom(ctx, db, rows); err != nil {
+	if _, err := im.q.ImportErrorCopyFrom(ctx, db, rows); err != nil {
 		return fmt.Errorf("ingest: store errors: %w", err)
 	}
 	return nil

@@ -88,7 +88,7 @@ const defaultPortalKept = 1_000_000
 // goroutine, which stages it, remembers it or loads it. The jobs run under jobCtx, the import's: the
 // copying goroutine's own context ends with the reading, before the last jobs have run.
 func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept int) error {
-	// Each chunk of contracts looks its parties up (DirectStagedSubjects).
+	// Each chunk of contracts looks its parties up (StageSubjectsByIdentifier).
 	if _, err := d.tx.Exec(jobCtx, "CREATE INDEX ON stg_subjects (identifier)"); err != nil {
 		return fmt.Errorf("ingest: index staged subjects: %w", err)
 	}
@@ -285,7 +285,7 @@ func (p *portalDirect) parties(ctx context.Context, rows []record.Contract, coun
 	if len(missing) == 0 {
 		return out, nil
 	}
-	found, err := p.d.q.DirectStagedSubjects(ctx, p.d.tx, missing)
+	found, err := p.d.q.StageSubjectsByIdentifier(ctx, p.d.tx, missing)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up subjects: %w", err)
 	}
@@ -401,7 +401,7 @@ func (p *portalDirect) finish(ctx context.Context) error {
 		return err
 	}
 	if p.stagedOfLoaded > 0 {
-		both, err := p.d.q.DirectStagedUnitLoaded(ctx, p.d.tx, dbq.DirectStagedUnitLoadedParams{Source: p.d.source, BatchID: &p.d.batchID})
+		both, err := p.d.q.ContractItemLoadedAndStaged(ctx, p.d.tx, dbq.ContractItemLoadedAndStagedParams{Source: p.d.source, BatchID: &p.d.batchID})
 		if err != nil {
 			return fmt.Errorf("ingest: look for units both staged and loaded: %w", err)
 		}

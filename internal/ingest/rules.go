@@ -21,7 +21,7 @@ type importRules struct {
 }
 
 func loadImportRules(ctx context.Context, tx pgx.Tx, q *dbq.Queries, now time.Time) (*importRules, error) {
-	codes, err := q.DirectRegionCodes(ctx, tx)
+	codes, err := q.RegionCodeList(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load regions: %w", err)
 	}

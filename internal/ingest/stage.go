@@ -76,7 +76,7 @@ type stager struct {
 
 	collect   bool // records are collected for the goroutine that stages them (parallel JSON Lines)
 	collected []*contractRecord
-	// withdrawals are newer versions of contracts that no longer count (ContractsWithdraw).
+	// withdrawals are newer versions of contracts that no longer count (ContractWithdraw).
 	withdrawals []record.Contract
 }
 

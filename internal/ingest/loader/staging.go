@@ -128,7 +128,7 @@ func (s *Staging) PlanKATOs(ctx context.Context, rows []record.PlanKATO) error {
 
 // Discard deletes every staged row read under a location prefix: a file ("file:") or a line of one.
 func (s *Staging) Discard(ctx context.Context, prefix string) error {
-	_, err := s.q.StageDiscardFile(ctx, s.tx, prefix)
+	_, err := s.q.StageFileDiscard(ctx, s.tx, prefix)
 	return Wrap("discarded file", err)
 }
 
