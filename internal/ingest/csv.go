@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/record"
 	"golang.org/x/text/encoding/charmap"
 )
@@ -99,7 +100,7 @@ func readSheet(ctx context.Context, path string, open sheetOpener, m *meter, col
 ) error {
 	sh, err := open(path, m)
 	if errors.Is(err, errEmptyFile) {
-		errs.add(filepath.Base(path), "the file is empty: want a header row (see "+cols.doc+")")
+		errs.Add(filepath.Base(path), "the file is empty: want a header row (see "+cols.doc+")")
 		return nil
 	}
 	if err != nil {
@@ -107,11 +108,11 @@ func readSheet(ctx context.Context, path string, open sheetOpener, m *meter, col
 	}
 	defer sh.close()
 	if n, ok := sh.(interface{ note() string }); ok && n.note() != "" {
-		errs.note(n.note())
+		errs.Note(n.note())
 	}
 	loc, header, err := sh.next()
 	if err == io.EOF {
-		errs.add(filepath.Base(path), "the file is empty: want a header row (see "+cols.doc+")")
+		errs.Add(filepath.Base(path), "the file is empty: want a header row (see "+cols.doc+")")
 		return nil
 	}
 	if err != nil {
@@ -123,7 +124,7 @@ func readSheet(ctx context.Context, path string, open sheetOpener, m *meter, col
 	}
 	index, err := cols.header(header)
 	if err != nil {
-		errs.add(loc, err.Error())
+		errs.Add(loc, err.Error())
 		return nil
 	}
 	reader := sh.cells()
@@ -138,7 +139,7 @@ func readSheet(ctx context.Context, path string, open sheetOpener, m *meter, col
 		if err != nil {
 			var bad badRow
 			if errors.As(err, &bad) {
-				errs.add(loc, bad.reason)
+				errs.Add(loc, bad.reason)
 				continue
 			}
 			return reportUnreadable(err, errs)
@@ -150,7 +151,7 @@ func readSheet(ctx context.Context, path string, open sheetOpener, m *meter, col
 		if err := item(ctx, loc, sheetRow{cols: index, cells: cells, reader: reader}); err != nil {
 			var re recordError
 			if errors.As(err, &re) {
-				errs.add(loc, re.Error())
+				errs.Add(loc, re.Error())
 				continue
 			}
 			return err
@@ -162,7 +163,7 @@ func readSheet(ctx context.Context, path string, open sheetOpener, m *meter, col
 func reportUnreadable(err error, errs *errorLog) error {
 	var u unreadable
 	if errors.As(err, &u) {
-		errs.add(u.loc, u.reason)
+		errs.Add(u.loc, u.reason)
 		return nil
 	}
 	return err
@@ -395,8 +396,8 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 	v.check(err)
 	v.check(s.checkSigned("signed_on", signed))
 	buyerBIN := row.get("buyer_bin").text
-	if buyerBIN == "" || len(buyerBIN) != 12 || !digitsOnly(buyerBIN) {
-		v.check(fieldError("buyer_bin", "%q is not 12 digits", buyerBIN))
+	if buyerBIN == "" || len(buyerBIN) != 12 || !fieldtext.DigitsOnly(buyerBIN) {
+		v.check(fieldtext.Errorf("buyer_bin", "%q is not 12 digits", buyerBIN))
 	}
 	supplierID, err := requireText("supplier_id", row.get("supplier_id"))
 	v.check(err)
@@ -411,7 +412,7 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 		residentMark = &res
 	}
 	enstru := row.get("enstru_code").text
-	v.check(checkEnstru("enstru_code", enstru))
+	v.check(fieldtext.CheckEnstru("enstru_code", enstru))
 	quantity, err := parseQuantity("quantity", row.number("quantity"))
 	v.check(err)
 	price, err := parseMoney("unit_price", row.number("unit_price"), false)
@@ -431,7 +432,7 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 	contractLC, err := parsePercent("contract_local_content_percent", row.number("contract_local_content_percent"))
 	v.check(err)
 	kato := row.get("kato").text
-	v.check(checkKATO("kato", kato, false))
+	v.check(fieldtext.CheckKATO("kato", kato, false))
 	v.check(s.checkRegion("kato", kato))
 	status, err := s.sheetStatus("status", row.get("status").text)
 	v.check(err)
@@ -444,7 +445,7 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 	if v.err != nil {
 		return v.err
 	}
-	if country == "" && len(supplierID) == 12 && digitsOnly(supplierID) {
+	if country == "" && len(supplierID) == 12 && fieldtext.DigitsOnly(supplierID) {
 		country = "KZ"
 	}
 	itemID := row.get("item_id").text
@@ -455,34 +456,34 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 	}
 	buyerName, buyerNameKK := row.get("buyer_name").text, row.get("buyer_name_kk").text
 	var kzID *string
-	if len(supplierID) == 12 && digitsOnly(supplierID) {
+	if len(supplierID) == 12 && fieldtext.DigitsOnly(supplierID) {
 		kzID = &supplierID
 	}
-	rec := &contractRecord{
-		subjects: []record.Party{
+	rec := &contractRecord{Deal: record.Deal{
+		Parties: []record.Party{
 			{Loc: loc, Identifier: buyerBIN, BIN: &buyerBIN, NameRu: buyerName, NameKk: buyerNameKK, Country: "KZ",
 				Resident: true, BuyerType: s.buyerTypes.of(buyerName, buyerNameKK)},
 			{Loc: loc, Identifier: supplierID, BIN: kzID, NameRu: row.get("supplier_name").text,
 				NameKk: row.get("supplier_name_kk").text, Country: country, Resident: s.residentOf(residentMark, country),
 				Producer: producer, BuyerType: "state_body"},
 		},
-		copies: []record.Contract{{
+		Contracts: []record.Contract{{
 			Loc: loc, SourceID: contractID, CustomerBin: buyerBIN, SupplierKey: supplierID, SignedOn: *signed,
 			FiscalYear: finYear, Method: row.get("method").text, Status: status, Currency: currency,
 			ExchangeRate: rate, Total: total, LocalContentBp: contractLC, Description: row.get("description").text,
 			Deleted: false, UpdatedAt: updated, CarriesItems: true,
 		}},
-	}
+	}}
 	planID := loc
 	name, nameKK, description := row.get("item_name").text, row.get("item_name_kk").text, row.get("description").text
-	rec.plans = []record.PlanPoint{{
+	rec.PlanPoints = []record.PlanPoint{{
 		Loc: loc, PlanID: planID, EnstruCode: enstru, Name: name, NameKk: nameKK, Description: description,
 		Unit: row.get("unit").text, CategoryID: s.category(enstru, name, nameKK, description),
 	}}
 	if kato != "" {
-		rec.katos = []record.PlanKATO{{Loc: loc, PlanID: planID, KATO: kato}}
+		rec.PlanKATOs = []record.PlanKATO{{Loc: loc, PlanID: planID, KATO: kato}}
 	}
-	rec.units = []record.Item{{
+	rec.Items = []record.Item{{
 		Loc: loc, SourceID: itemID, ContractSourceID: contractID, PlanID: planID, Quantity: quantity,
 		UnitPrice: price, Value: *value, ValueAlt: valueAlt, LocalContentBp: lc, Deleted: deleted, Version: updated,
 	}}

@@ -25,42 +25,34 @@ import (
 // carry their items (the template, OCDS) hand whole records to the stager, which either stages them or,
 // for a contract the import creates, loads it straight into the final tables.
 type contractRecord struct {
-	copies   []record.Contract // one per row that repeated it (the template's item rows)
-	subjects []record.Party
-	units    []record.Item
-	plans    []record.PlanPoint
-	katos    []record.PlanKATO
-	// withdrawn: the record is a newer version saying the contract (copies[0]'s source id, status and
-	// version) no longer counts, with nothing else to store.
-	withdrawn bool
-
+	record.Deal
 	prep *recordPrep // prepared
 }
 
-func (r *contractRecord) sourceID() string { return r.copies[0].SourceID }
-func (r *contractRecord) loc() string      { return r.copies[0].Loc }
+func (r *contractRecord) sourceID() string { return r.Contracts[0].SourceID }
+func (r *contractRecord) loc() string      { return r.Contracts[0].Loc }
 
 // absorb adds the rows of another record of the same contract.
 func (r *contractRecord) absorb(o *contractRecord) {
-	r.copies = append(r.copies, o.copies...)
-	r.subjects = append(r.subjects, o.subjects...)
-	r.units = append(r.units, o.units...)
-	r.plans = append(r.plans, o.plans...)
-	r.katos = append(r.katos, o.katos...)
+	r.Contracts = append(r.Contracts, o.Contracts...)
+	r.Parties = append(r.Parties, o.Parties...)
+	r.Items = append(r.Items, o.Items...)
+	r.PlanPoints = append(r.PlanPoints, o.PlanPoints...)
+	r.PlanKATOs = append(r.PlanKATOs, o.PlanKATOs...)
 	r.prep = nil
 }
 
 // contract takes one record from a reader.
 func (s *stager) contract(ctx context.Context, rec *contractRecord) error {
 	if s.collect {
-		if !rec.withdrawn {
+		if !rec.Withdrawn {
 			rec.prepared() // on the parsing worker, while there are several
 		}
 		s.collected = append(s.collected, rec)
 		return nil
 	}
-	if rec.withdrawn {
-		s.withdrawals = append(s.withdrawals, rec.copies[0])
+	if rec.Withdrawn {
+		s.withdrawals = append(s.withdrawals, rec.Contracts[0])
 		return nil
 	}
 	if s.direct == nil {
@@ -97,19 +89,19 @@ func (s *stager) closeOpen(ctx context.Context) error {
 
 // stage copies a record into the staging tables.
 func (s *stager) stage(ctx context.Context, rec *contractRecord) error {
-	if err := s.subjects.addAll(ctx, rec.subjects); err != nil {
+	if err := s.subjects.addAll(ctx, rec.Parties); err != nil {
 		return err
 	}
-	if err := s.plans.addAll(ctx, rec.plans); err != nil {
+	if err := s.plans.addAll(ctx, rec.PlanPoints); err != nil {
 		return err
 	}
-	if err := s.katos.addAll(ctx, rec.katos); err != nil {
+	if err := s.katos.addAll(ctx, rec.PlanKATOs); err != nil {
 		return err
 	}
-	if err := s.units.addAll(ctx, rec.units); err != nil {
+	if err := s.units.addAll(ctx, rec.Items); err != nil {
 		return err
 	}
-	return s.contracts.addAll(ctx, rec.copies)
+	return s.contracts.addAll(ctx, rec.Contracts)
 }
 
 // restartStaged ends a direct read that met something only the staged merge resolves (a contract loaded
@@ -255,7 +247,7 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 func (d *directLoader) add(ctx context.Context, s *stager, rec *contractRecord) error {
 	rec.prepared()
 	d.pending = append(d.pending, rec)
-	d.pendingItems += len(rec.units) + 1
+	d.pendingItems += len(rec.Items) + 1
 	if d.pendingItems >= cmp.Or(d.chunk, copyChunk) {
 		return d.handOff(ctx, s)
 	}
@@ -303,7 +295,7 @@ func (d *directLoader) drop(ctx context.Context, prefix string) error {
 	for _, rec := range d.pending {
 		if !strings.HasPrefix(rec.loc(), prefix) {
 			kept = append(kept, rec)
-			d.pendingItems += len(rec.units) + 1
+			d.pendingItems += len(rec.Items) + 1
 		}
 	}
 	clear(d.pending[len(kept):])
@@ -374,15 +366,15 @@ func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractR
 		d.decided++
 		if count[rec.sourceID()] == 1 && d.eligible(rec) {
 			load = append(load, rec)
-			c := rec.copies[0]
+			c := rec.Contracts[0]
 			d.loadedAt.set(c.CustomerBin, d.decided)
 			d.loadedAt.set(c.SupplierKey, d.decided)
 			continue
 		}
-		for _, p := range rec.subjects {
+		for _, p := range rec.Parties {
 			d.stagedAt.set(p.Identifier, d.decided)
 		}
-		d.stagedBuyer(rec.copies[0].CustomerBin)
+		d.stagedBuyer(rec.Contracts[0].CustomerBin)
 		if err := s.stage(ctx, rec); err != nil {
 			return err
 		}
@@ -420,22 +412,22 @@ func (r *contractRecord) prepared() *recordPrep {
 	}
 	p := &recordPrep{}
 	r.prep = p
-	c := r.copies[0]
+	c := r.Contracts[0]
 	p.buyer, p.supplier = r.party(c.CustomerBin), r.party(c.SupplierKey)
 	if c.Currency != "KZT" || p.buyer == nil || p.supplier == nil {
 		return p
 	}
-	for _, o := range r.copies[1:] {
+	for _, o := range r.Contracts[1:] {
 		if !sameContract(c, o) {
 			return p
 		}
 	}
-	p.plans, p.katos = make([]*record.PlanPoint, len(r.units)), make([]string, len(r.units))
+	p.plans, p.katos = make([]*record.PlanPoint, len(r.Items)), make([]string, len(r.Items))
 	byID, smallestKATO := r.plansByID(), r.smallestKATOs()
 	largest := max(deref(c.Total), deref(c.TotalAlt), deref(c.Paid))
-	units := make(map[string]bool, len(r.units))
+	units := make(map[string]bool, len(r.Items))
 	var sum int64
-	for i, u := range r.units {
+	for i, u := range r.Items {
 		if p.plans[i] = byID(u.PlanID); u.ContractSourceID != c.SourceID || p.plans[i] == nil || units[u.SourceID] {
 			return p
 		}
@@ -455,11 +447,11 @@ func (r *contractRecord) prepared() *recordPrep {
 
 // smallestKATOs finds each plan point's smallest KATO code, as the merge takes it.
 func (r *contractRecord) smallestKATOs() func(planID string) string {
-	if len(r.katos) <= 8 {
+	if len(r.PlanKATOs) <= 8 {
 		return func(planID string) string {
 			var smallest string
 			found := false
-			for _, k := range r.katos {
+			for _, k := range r.PlanKATOs {
 				if k.PlanID == planID && (!found || k.KATO < smallest) {
 					smallest, found = k.KATO, true
 				}
@@ -467,8 +459,8 @@ func (r *contractRecord) smallestKATOs() func(planID string) string {
 			return smallest
 		}
 	}
-	index := make(map[string]string, len(r.katos))
-	for _, k := range r.katos {
+	index := make(map[string]string, len(r.PlanKATOs))
+	for _, k := range r.PlanKATOs {
 		if have, ok := index[k.PlanID]; !ok || k.KATO < have {
 			index[k.PlanID] = k.KATO
 		}
@@ -505,9 +497,9 @@ func sameContract(a, b record.Contract) bool {
 
 // party is the record's last word on one party, as the merge takes the last staged copy.
 func (r *contractRecord) party(identifier string) *record.Party {
-	for i := len(r.subjects) - 1; i >= 0; i-- {
-		if r.subjects[i].Identifier == identifier {
-			return &r.subjects[i]
+	for i := len(r.Parties) - 1; i >= 0; i-- {
+		if r.Parties[i].Identifier == identifier {
+			return &r.Parties[i]
 		}
 	}
 	return nil
@@ -527,16 +519,16 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 	}
 	suppliers := make([]*supplierState, len(recs))
 	for i, rec := range recs {
-		suppliers[i] = d.suppliers[rec.copies[0].SupplierKey]
+		suppliers[i] = d.suppliers[rec.Contracts[0].SupplierKey]
 		suppliers[i].loaded = true
 	}
 	err = d.contractRows.Stream(ctx, d.tx, copyContracts, len(recs), func(i int) {
 		rec := recs[i]
-		c := rec.copies[0]
+		c := rec.Contracts[0]
 		total := c.Total
 		if total == nil {
 			var sum int64
-			for _, u := range rec.units {
+			for _, u := range rec.Items {
 				if !u.Deleted {
 					sum += u.Value
 				}
@@ -587,12 +579,12 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 	var nItems int64
 	err = d.itemRows.Stream(ctx, d.tx, copyItems, len(recs), func(i int) {
 		rec := recs[i]
-		c := rec.copies[0]
+		c := rec.Contracts[0]
 		rule, tier := supplierRule(suppliers[i])
 		p := rec.prepared()
 		buyer := d.buyers[c.CustomerBin].id
-		for j := range rec.units {
-			u := &rec.units[j]
+		for j := range rec.Items {
+			u := &rec.Items[j]
 			d.itemRow(ids[i], c.SignedOn, rule, tier, u, p.plans[j], textIDs[nItems], p.katos[j])
 			d.countRegion(buyer, c.Deleted || u.Deleted, p.katos[j])
 			nItems++
@@ -744,19 +736,19 @@ const (
 
 // plansByID finds the record's plan points by id, the last row of each as the merge takes it.
 func (r *contractRecord) plansByID() func(id string) *record.PlanPoint {
-	if len(r.plans) <= 8 { // a template row's record, or a few: a scan beats building a map
+	if len(r.PlanPoints) <= 8 { // a template row's record, or a few: a scan beats building a map
 		return func(id string) *record.PlanPoint {
-			for j := len(r.plans) - 1; j >= 0; j-- {
-				if r.plans[j].PlanID == id {
-					return &r.plans[j]
+			for j := len(r.PlanPoints) - 1; j >= 0; j-- {
+				if r.PlanPoints[j].PlanID == id {
+					return &r.PlanPoints[j]
 				}
 			}
 			return nil
 		}
 	}
-	index := make(map[string]*record.PlanPoint, len(r.plans))
-	for j := range r.plans {
-		index[r.plans[j].PlanID] = &r.plans[j]
+	index := make(map[string]*record.PlanPoint, len(r.PlanPoints))
+	for j := range r.PlanPoints {
+		index[r.PlanPoints[j].PlanID] = &r.PlanPoints[j]
 	}
 	return func(id string) *record.PlanPoint { return index[id] }
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ules-kz/ules/internal/classify"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
@@ -124,10 +125,10 @@ func FuzzPortalPage(f *testing.F) {
 		// Errors: record errors at rel:$path, then at most one error for the file itself, last. A file
 		// that is broken is dropped whole.
 		recordErrs, fileErr := 0, false
-		for i, e := range errs.list {
+		for i, e := range errs.List() {
 			require.NotEmpty(t, e.Reason)
 			if e.Location == rel {
-				require.Equal(t, len(errs.list)-1, i, "the file's error ends it: %v", errs.list)
+				require.Equal(t, len(errs.List())-1, i, "the file's error ends it: %v", errs.List())
 				fileErr = true
 				continue
 			}
@@ -162,7 +163,7 @@ func FuzzPortalPage(f *testing.F) {
 				require.True(t, *c.LocalContentBp >= 0 && *c.LocalContentBp <= 10000, "local content %d", *c.LocalContentBp)
 			}
 			if c.ExchangeRate != nil {
-				require.True(t, isDecimal(*c.ExchangeRate), *c.ExchangeRate)
+				require.True(t, fieldtext.IsDecimal(*c.ExchangeRate), *c.ExchangeRate)
 			}
 		}
 
@@ -170,8 +171,8 @@ func FuzzPortalPage(f *testing.F) {
 		if !ok {
 			return
 		}
-		require.Equal(t, int64(len(items)), st.records, "records of a valid page; errors %v", errs.list)
-		require.Equal(t, recordErrs, len(errs.list), "a valid page has no file error: %v", errs.list)
+		require.Equal(t, int64(len(items)), st.records, "records of a valid page; errors %v", errs.List())
+		require.Equal(t, recordErrs, len(errs.List()), "a valid page has no file error: %v", errs.List())
 		for p, raw := range items {
 			c, staged := byPath[p]
 			if !staged {
@@ -391,7 +392,7 @@ func FuzzCSVFile(f *testing.F) {
 
 		lines := bytes.Count(content, []byte("\n")) + 1
 		rowErrs := 0
-		for _, e := range errs.list {
+		for _, e := range errs.List() {
 			require.NotEmpty(t, e.Reason)
 			if e.Location == "items.csv" {
 				continue
@@ -406,7 +407,7 @@ func FuzzCSVFile(f *testing.F) {
 				rowErrs++
 			}
 		}
-		require.Equal(t, st.records, int64(len(m.units)+rowErrs), "rows read are staged or reported: %v", errs.list)
+		require.Equal(t, st.records, int64(len(m.units)+rowErrs), "rows read are staged or reported: %v", errs.List())
 		require.Len(t, m.contracts, len(m.units))
 		for _, u := range m.units {
 			require.GreaterOrEqual(t, u.Value, int64(0))

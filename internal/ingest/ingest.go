@@ -148,16 +148,16 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 		if err := body(tx, errs, &res); err != nil {
 			return err
 		}
-		res.Rejected = errs.count
+		res.Rejected = errs.Count()
 		res.Status = "committed"
-		res.Skipped = errs.skips()
+		res.Skipped = errs.Skips()
 		if err := im.finish(ctx, tx, res, skipSummary(res.Skipped)); err != nil {
 			return err
 		}
-		return im.storeErrors(ctx, tx, batchID, errs.list)
+		return im.storeErrors(ctx, tx, batchID, recordErrors(errs.List()))
 	})
-	res.Rejected = errs.count
-	res.Errors = errs.list
+	res.Rejected = errs.Count()
+	res.Errors = recordErrors(errs.List())
 	if err != nil {
 		res.Status = "failed"
 		// The import's context may be what failed; recording the outcome must not depend on it.
@@ -246,8 +246,8 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err := im.validate(ctx, tx, source, errs); err != nil {
 		return err
 	}
-	if errs.count > opts.MaxErrors {
-		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.count, opts.MaxErrors)
+	if errs.Count() > opts.MaxErrors {
+		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.Count(), opts.MaxErrors)
 	}
 	validated := time.Now()
 	if err := im.mergeStaged(ctx, tx, source, st.direct, res); err != nil {
@@ -309,11 +309,11 @@ func (im *Importer) reportNotCounted(ctx context.Context, tx pgx.Tx, batchID int
 	for _, r := range rows {
 		switch r.Reason {
 		case "status":
-			errs.storedNotCounted(fmt.Sprintf("contracts of status %s (%s)", r.Status, r.NameRu), r.Contracts)
+			errs.StoredNotCounted(fmt.Sprintf("contracts of status %s (%s)", r.Status, r.NameRu), r.Contracts)
 		case "unknown_status":
-			errs.storedNotCounted(fmt.Sprintf("contracts of status %q, which is not in the table of contract statuses", r.Status), r.Contracts)
+			errs.StoredNotCounted(fmt.Sprintf("contracts of status %q, which is not in the table of contract statuses", r.Status), r.Contracts)
 		case "replaced":
-			errs.storedNotCounted(fmt.Sprintf("contracts of status %s (%s) that a later version (an amendment) replaces", r.Status, r.NameRu), r.Contracts)
+			errs.StoredNotCounted(fmt.Sprintf("contracts of status %s (%s) that a later version (an amendment) replaces", r.Status, r.NameRu), r.Contracts)
 		}
 	}
 	return nil
@@ -417,7 +417,7 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 		return fmt.Errorf("ingest: check duplicate contracts: %w", err)
 	}
 	for _, r := range conflicting {
-		errs.addf(r.Loc, "contract %s appears more than once with the same last_update_date but different contents", r.SourceID)
+		errs.Addf(r.Loc, "contract %s appears more than once with the same last_update_date but different contents", r.SourceID)
 	}
 	// The template is one row per item; an OCDS release read twice repeats its items as the same record.
 	var repeated []dbq.StageContractsRejectRepeatedItemsRow
@@ -428,7 +428,7 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 	}
 	for _, r := range repeated {
 		for _, loc := range r.Locs[1:] {
-			errs.addf(loc, "item %s of contract %s is given again (first at %s): an item is one row; remove the repeat or give it its own item id", r.SourceID, r.ContractSourceID, r.Locs[0])
+			errs.Addf(loc, "item %s of contract %s is given again (first at %s): an item is one row; remove the repeat or give it its own item id", r.SourceID, r.ContractSourceID, r.Locs[0])
 		}
 	}
 	oversized, err := im.q.StageContractsRejectOversized(ctx, tx)
@@ -436,14 +436,14 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 		return fmt.Errorf("ingest: check amounts: %w", err)
 	}
 	for _, r := range oversized {
-		errs.addf(r.Loc, "contract %s: an amount converted to tenge exceeds 90 quadrillion tiyn; check the amounts and the exchange rate", r.SourceID)
+		errs.Addf(r.Loc, "contract %s: an amount converted to tenge exceeds 90 quadrillion tiyn; check the amounts and the exchange rate", r.SourceID)
 	}
 	unpriced, err := im.q.StageContractsRejectUnpriced(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("ingest: check exchange rates: %w", err)
 	}
 	for _, r := range unpriced {
-		errs.addf(r.Loc, "no exchange rate for %s on %s: give the contract's exchange_rate or load rates for that date", r.Currency, r.SignedOn.Format(time.DateOnly))
+		errs.Addf(r.Loc, "no exchange rate for %s on %s: give the contract's exchange_rate or load rates for that date", r.Currency, r.SignedOn.Format(time.DateOnly))
 	}
 	orphans, err := im.q.StageContractsRejectWithoutParties(ctx, tx)
 	if err != nil {
@@ -451,9 +451,9 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 	}
 	for _, r := range orphans {
 		if !r.HasBuyer {
-			errs.addf(r.Loc, "customer_bin %s is neither in subject/ nor a known buyer", r.CustomerBin)
+			errs.Addf(r.Loc, "customer_bin %s is neither in subject/ nor a known buyer", r.CustomerBin)
 		} else {
-			errs.addf(r.Loc, "supplier_biin %s is neither in subject/ nor a known supplier", r.SupplierKey)
+			errs.Addf(r.Loc, "supplier_biin %s is neither in subject/ nor a known supplier", r.SupplierKey)
 		}
 	}
 	if _, err := im.q.StageUnitsDropOlderVersions(ctx, tx); err != nil {
@@ -474,9 +474,9 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 	}
 	for _, r := range units {
 		if r.PlanMissing {
-			errs.addf(r.Loc, "pln_point_id %s is not in plans/, or is marked deleted there", r.PlanID)
+			errs.Addf(r.Loc, "pln_point_id %s is not in plans/, or is marked deleted there", r.PlanID)
 		} else {
-			errs.addf(r.Loc, "contract_id %s is neither in contract/ nor already imported", r.ContractSourceID)
+			errs.Addf(r.Loc, "contract_id %s is neither in contract/ nor already imported", r.ContractSourceID)
 		}
 	}
 	return nil

@@ -115,7 +115,7 @@ func readOCDSFile(ctx context.Context, path, rel string, st *stager, errs *error
 	}
 	var fe ocdsFileError
 	if errors.As(err, &fe) {
-		errs.add(rel, fe.msg)
+		errs.Add(rel, fe.msg)
 		return st.discardFile(ctx, rel)
 	}
 	return err
@@ -166,7 +166,7 @@ func (o *ocdsReader) loc(path string) string {
 func (o *ocdsReader) report(err error) error {
 	var pe *pathError
 	if errors.As(err, &pe) {
-		o.errs.add(o.loc(pe.path), pe.reason)
+		o.errs.Add(o.loc(pe.path), pe.reason)
 		return nil
 	}
 	return err

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 )
 
 // packageRelease stages one release of a package (or a bare release).
@@ -106,7 +108,7 @@ func compileReleases(rels []node) (*object, *time.Time) {
 		dated[i].n = r
 		date, _ := r.v.(*object).get("date")
 		s, _ := asString(date)
-		dated[i].t, _ = parseTime(strings.TrimSpace(s))
+		dated[i].t, _ = fieldtext.Time(strings.TrimSpace(s))
 	}
 	sort.SliceStable(dated, func(i, j int) bool { return dated[i].t.Before(dated[j].t) })
 	out := &object{}

@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"github.com/biter777/countries"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 )
 
 // countryFromName maps a country as OCDS publishers write it in address.countryName — free text in the
@@ -23,7 +24,7 @@ func countryFromName(name string) string {
 	if c, ok := ocdsCountryNames[key]; ok {
 		return c
 	}
-	if digitsOnly(key) {
+	if fieldtext.DigitsOnly(key) {
 		return countryFromCode(key)
 	}
 	for _, prefix := range statePrefixes {

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
@@ -84,10 +85,10 @@ func FuzzOCDS(f *testing.F) {
 		require.NoError(t, st.flush(context.Background()))
 
 		fileErr := false
-		for i, e := range errs.list {
+		for i, e := range errs.List() {
 			require.NotEmpty(t, e.Reason)
 			if e.Location == name {
-				require.Equal(t, len(errs.list)-1, i, "the file's error ends it: %v", errs.list)
+				require.Equal(t, len(errs.List())-1, i, "the file's error ends it: %v", errs.List())
 				fileErr = true
 				continue
 			}
@@ -134,7 +135,7 @@ func FuzzOCDS(f *testing.F) {
 			require.Equal(t, p.Loc, p.PlanID)
 			require.False(t, plans[p.PlanID], "plan point %s staged twice", p.PlanID)
 			plans[p.PlanID] = true
-			require.NoError(t, checkEnstru("", p.EnstruCode))
+			require.NoError(t, fieldtext.CheckEnstru("", p.EnstruCode))
 		}
 		units := map[string]bool{}
 		for _, u := range m.units {
@@ -145,7 +146,7 @@ func FuzzOCDS(f *testing.F) {
 			require.True(t, plans[u.PlanID], "unit's plan point %s", u.PlanID)
 			require.NotEmpty(t, u.SourceID)
 			require.True(t, u.Value >= 0 && u.Value <= ocdsMaxMinor, "value %d", u.Value)
-			require.True(t, isDecimal(u.Quantity), u.Quantity)
+			require.True(t, fieldtext.IsDecimal(u.Quantity), u.Quantity)
 			if u.UnitPrice != nil {
 				require.GreaterOrEqual(t, *u.UnitPrice, int64(0))
 			}
@@ -155,7 +156,7 @@ func FuzzOCDS(f *testing.F) {
 		// A single valid package: one record read per release or record in it.
 		if mode%3 != 1 {
 			if n, ok := referencePackageSize(content); ok {
-				require.Equal(t, n, st.records, "releases or records of the package; errors %v", errs.list)
+				require.Equal(t, n, st.records, "releases or records of the package; errors %v", errs.List())
 			}
 		}
 	})
@@ -282,7 +283,7 @@ func TestOCDSMemoryDoesNotGrow(t *testing.T) {
 		errs := &errorLog{}
 		require.NoError(t, readOCDS(context.Background(), p, st, errs))
 		require.NoError(t, st.flush(context.Background()))
-		require.Empty(t, errs.list)
+		require.Empty(t, errs.List())
 		require.Equal(t, int64(n), st.records)
 		require.Equal(t, n, contracts)
 		require.Equal(t, 2*n, units)

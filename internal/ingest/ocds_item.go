@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/money"
 )
 
@@ -35,7 +36,7 @@ func (r *ocdsRelease) item(n node, pos int) (ocdsItem, error) {
 		return it, err
 	}
 	if isENSTRU(scheme) {
-		if err := checkEnstru("classification.id", id); err != nil {
+		if err := fieldtext.CheckEnstru("classification.id", id); err != nil {
 			return it, perr(class.get("id"), "%q is not an ENSTRU code (want XXXXXX.XXX.XXXXXX)", id)
 		}
 		it.enstru, it.desc = id, title
@@ -49,7 +50,7 @@ func (r *ocdsRelease) item(n node, pos int) (ocdsItem, error) {
 			if err != nil {
 				return it, err
 			}
-			if isENSTRU(s) && checkEnstru("", aid) == nil && aid != "" {
+			if isENSTRU(s) && fieldtext.CheckEnstru("", aid) == nil && aid != "" {
 				it.enstru = aid
 				if title == "" {
 					title = atitle
@@ -73,7 +74,7 @@ func (r *ocdsRelease) item(n node, pos int) (ocdsItem, error) {
 	if it.quantity, err = q.text(); err != nil {
 		return it, err
 	}
-	if it.quantity != "" && !isDecimal(it.quantity) {
+	if it.quantity != "" && !fieldtext.IsDecimal(it.quantity) {
 		return it, perr(q, "%q is not a non-negative number", it.quantity)
 	}
 	if it.quantity, err = money.Plain(it.quantity); err != nil {

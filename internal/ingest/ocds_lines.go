@@ -147,7 +147,7 @@ func (o *ocdsReader) takeLines(ctx context.Context, ordered <-chan lineJob) erro
 			}
 			for i := range results {
 				res := &results[i]
-				o.errs.merge(&res.errs)
+				o.errs.Merge(&res.errs)
 				if res.err != nil {
 					return res.err
 				}

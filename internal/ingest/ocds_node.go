@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/money"
 )
 
@@ -249,7 +250,7 @@ func dateAt(n node) (*time.Time, error) {
 	if err != nil || s == "" {
 		return nil, err
 	}
-	t, ok := parseTime(s)
+	t, ok := fieldtext.Time(s)
 	if !ok {
 		return nil, perr(n, "%q is not a date (want an ISO 8601 date-time such as 2016-08-01T10:00:00Z)", s)
 	}

@@ -5,6 +5,7 @@ package ingest
 import (
 	"strings"
 
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
@@ -118,7 +119,7 @@ func (r *ocdsRelease) org(ref node) (*ocdsOrg, error) {
 	}
 	canon := canonicalScheme(scheme)
 	switch {
-	case iid != "" && (canon == "KZ-BIN" || canon == "KZ-IIN" || canon == "KZ-BIIN") && len(iid) == 12 && digitsOnly(iid):
+	case iid != "" && (canon == "KZ-BIN" || canon == "KZ-IIN" || canon == "KZ-BIIN") && len(iid) == 12 && fieldtext.DigitsOnly(iid):
 		org.key, org.bin = iid, iid
 	case iid != "" && canon != "":
 		org.key = canon + "-" + iid

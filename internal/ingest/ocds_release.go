@@ -41,9 +41,9 @@ func (r *ocdsRelease) withdraw(n node, sourceID string) error {
 	if r.updated == nil {
 		return nil // without a version, nothing says this release is the newer one
 	}
-	return r.o.st.contract(r.o.ctx, &contractRecord{withdrawn: true, copies: []record.Contract{{
+	return r.o.st.contract(r.o.ctx, &contractRecord{Deal: record.Deal{Withdrawn: true, Contracts: []record.Contract{{
 		Loc: r.o.loc(n.path()), SourceID: sourceID, Status: "cancelled", UpdatedAt: r.updated,
-	}}})
+	}}}})
 }
 
 // release stages the active and terminated contracts of one release. ocid stands in when the release has
@@ -126,11 +126,11 @@ func (r *ocdsRelease) skipUncounted(status string, contract bool) {
 	case s == "pending" || s == "cancelled" || (contract && s == "terminated") || (!contract && s == "unsuccessful"):
 		return
 	case contract:
-		r.o.errs.skip(fmt.Sprintf("contracts whose status %q is not in the OCDS codelist (active and terminated ones are counted)", status))
+		r.o.errs.Skip(fmt.Sprintf("contracts whose status %q is not in the OCDS codelist (active and terminated ones are counted)", status))
 	case status == "":
-		r.o.errs.skip("awards without contracts and without a status (active ones are counted)")
+		r.o.errs.Skip("awards without contracts and without a status (active ones are counted)")
 	default:
-		r.o.errs.skip(fmt.Sprintf("awards without contracts whose status %q is not in the OCDS codelist (active ones are counted)", status))
+		r.o.errs.Skip(fmt.Sprintf("awards without contracts whose status %q is not in the OCDS codelist (active ones are counted)", status))
 	}
 }
 
@@ -507,14 +507,14 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 	}
 
 	description := r.description(d)
-	rec := &contractRecord{
-		subjects: []record.Party{r.subject(buyer), r.subject(supplier)},
-		plans:    make([]record.PlanPoint, 0, len(items)),
-		units:    make([]record.Item, 0, len(items)),
-	}
+	rec := &contractRecord{Deal: record.Deal{
+		Parties:    []record.Party{r.subject(buyer), r.subject(supplier)},
+		PlanPoints: make([]record.PlanPoint, 0, len(items)),
+		Items:      make([]record.Item, 0, len(items)),
+	}}
 	for _, it := range items {
 		loc := r.o.loc(it.path)
-		rec.plans = append(rec.plans, record.PlanPoint{
+		rec.PlanPoints = append(rec.PlanPoints, record.PlanPoint{
 			Loc: loc, PlanID: loc, EnstruCode: it.enstru, Name: it.name, Description: it.desc, Unit: it.unit,
 			CategoryID: it.category,
 		})
@@ -526,13 +526,13 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 		if it.price != nil {
 			price = &it.price.minor
 		}
-		rec.units = append(rec.units, record.Item{
+		rec.Items = append(rec.Items, record.Item{
 			Loc: loc, SourceID: it.id, ContractSourceID: d.sourceID, PlanID: loc, Quantity: quantity,
 			UnitPrice: price, Value: *it.value, Version: r.updated,
 		})
 	}
 	t := total.minor
-	rec.copies = []record.Contract{{
+	rec.Contracts = []record.Contract{{
 		Loc:         r.o.loc(d.main.path()),
 		SourceID:    d.sourceID,
 		CustomerBin: buyer.key,

@@ -80,7 +80,7 @@ func (o *ocdsReader) jsonLine(line []byte, n int, first bool) error {
 		if err := o.discardPrefix(o.rel + ":" + at + ":"); err != nil {
 			return err
 		}
-		o.errs.add(o.loc(base), msg)
+		o.errs.Add(o.loc(base), msg)
 		return nil
 	}
 	tok, err := dec.Token()
@@ -266,7 +266,7 @@ func (o *ocdsReader) document(dec tokenStream, lr *lineReader, tok json.Token, b
 					return fileErrorf("not OCDS: want a release package, a record package, a release or a record; found an array of %s", kindOfToken(t))
 				}
 				o.st.counted()
-				o.errs.add(o.loc(path), "want a release or a record (a JSON object), got "+kindOfToken(t))
+				o.errs.Add(o.loc(path), "want a release or a record (a JSON object), got "+kindOfToken(t))
 				continue
 			}
 			if err := o.object(dec, lr, path, first && i == 0); err != nil {
@@ -280,7 +280,7 @@ func (o *ocdsReader) document(dec tokenStream, lr *lineReader, tok json.Token, b
 		return fileErrorf("not OCDS: want a release package, a record package, a release or a record (a JSON object); found %s", kindOfToken(tok))
 	}
 	o.st.counted()
-	o.errs.add(o.loc(base), "want a release package, a record package, a release or a record (a JSON object), got "+kindOfToken(tok))
+	o.errs.Add(o.loc(base), "want a release package, a record package, a release or a record (a JSON object), got "+kindOfToken(tok))
 	return nil
 }
 
@@ -393,7 +393,7 @@ func (o *ocdsReader) finish(d *ocdsDoc, first bool) error {
 		return fileErrorf("%s", reason)
 	}
 	o.st.counted()
-	o.errs.add(o.loc(d.path), reason)
+	o.errs.Add(o.loc(d.path), reason)
 	return nil
 }
 
@@ -411,7 +411,7 @@ func (o *ocdsReader) each(dec tokenStream, lr *lineReader, path string, fn func(
 			return jerr(err)
 		}
 		o.st.counted()
-		o.errs.add(o.loc(path), "want an array, got "+kindOfToken(t))
+		o.errs.Add(o.loc(path), "want an array, got "+kindOfToken(t))
 		return nil
 	}
 	for i := 0; dec.More(); i++ {

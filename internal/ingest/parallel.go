@@ -104,7 +104,7 @@ func copyInOrder(ctx context.Context, ordered <-chan fileJob, st *stager, errs *
 			}
 			end := step.done
 			st.records += step.records
-			errs.merge(end.errs)
+			errs.Merge(end.errs)
 			if end.fatal != nil {
 				return end.fatal
 			}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/record"
 	"golang.org/x/sync/errgroup"
 )
@@ -81,7 +82,7 @@ func readPortalWith(ctx context.Context, dir string, st *stager, errs *errorLog,
 		return readFiles(gctx, slices.Concat(byDir["plans"], byDir["plans-kato"]), side, sideErrs, workers)
 	})
 	err = g.Wait()
-	errs.merge(sideErrs) // in the order of reading the folders one after the other
+	errs.Merge(sideErrs) // in the order of reading the folders one after the other
 	st.records, st.reported = st.records+side.records, st.reported+side.reported
 	if err != nil {
 		return err
@@ -136,10 +137,10 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 		switch {
 		case errors.As(err, &rec):
 			st.counted()
-			errs.add(loc, rec.Error())
+			errs.Add(loc, rec.Error())
 		case errors.As(err, &skipped):
 			st.counted()
-			errs.skip(skipped.reason)
+			errs.Skip(skipped.reason)
 		case errors.As(err, &broken):
 			return broken
 		default:
@@ -152,7 +153,7 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 		return fatal
 	}
 	if err != nil {
-		errs.add(rel, err.Error())
+		errs.Add(rel, err.Error())
 		return st.discardFile(ctx, rel)
 	}
 	return nil
@@ -208,8 +209,8 @@ func (s *stager) portalSubject(ctx context.Context, loc string, dec *jsontext.De
 		field string
 		s     scalar
 	}{{"bin", j.BIN}, {"iin", j.IIN}} {
-		if id.s.present() && (len(id.s.text) != 12 || !digitsOnly(id.s.text)) {
-			v.check(fieldError(id.field, "%q is not 12 digits", id.s.text))
+		if id.s.present() && (len(id.s.text) != 12 || !fieldtext.DigitsOnly(id.s.text)) {
+			v.check(fieldtext.Errorf(id.field, "%q is not 12 digits", id.s.text))
 		}
 	}
 	if !j.NameRU.present() && !j.NameKZ.present() {
@@ -441,7 +442,7 @@ func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decod
 	var v validate
 	id, err := requireText("id", j.ID)
 	v.check(err)
-	v.check(checkEnstru("ref_enstru_code", j.Enstru.text))
+	v.check(fieldtext.CheckEnstru("ref_enstru_code", j.Enstru.text))
 	deleted, err := parseFlag("is_deleted", j.Deleted)
 	v.check(err)
 	if v.err != nil {
@@ -481,7 +482,7 @@ func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *jsontext.D
 	var v validate
 	plan, err := requireText("pln_points_id", j.PlanPointID)
 	v.check(err)
-	v.check(checkKATO("ref_kato_code", j.KATO.text, true))
+	v.check(fieldtext.CheckKATO("ref_kato_code", j.KATO.text, true))
 	v.check(s.checkRegion("ref_kato_code", j.KATO.text))
 	deleted, err := parseFlag("is_deleted", j.Deleted)
 	v.check(err)

@@ -252,7 +252,7 @@ func (p *portalDirect) contracts(ctx context.Context, rows []record.Contract) er
 		return err
 	}
 	for i, rec := range load {
-		c := rec.copies[0]
+		c := rec.Contracts[0]
 		rule, _ := supplierRule(d.suppliers[c.SupplierKey])
 		p.loaded.set(c.SourceID, portalContract{id: loadedIDs[i], buyer: d.buyers[c.CustomerBin].id,
 			signedOn: dayNumber(c.SignedOn), rule: uint8(slices.Index(tierRules, rule)), deleted: c.Deleted})
@@ -316,7 +316,7 @@ func (p *portalDirect) record(c record.Contract, parties map[string]record.Party
 	if !ok || (supplier.BIN != nil && p.d.referenced[*supplier.BIN]) {
 		return nil
 	}
-	return &contractRecord{copies: []record.Contract{c}, subjects: []record.Party{buyer, supplier}}
+	return &contractRecord{Deal: record.Deal{Contracts: []record.Contract{c}, Parties: []record.Party{buyer, supplier}}}
 }
 
 // units loads the units of contracts loaded directly whose plan point is known, and stages the others.

@@ -1,8 +1,6 @@
 package ingest
 
 import (
-	"math/rand/v2"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -65,31 +63,6 @@ func TestDecodeFlatNames(t *testing.T) {
 
 	dec = jsontext.NewDecoder(strings.NewReader(`{"\u0069d": [1]}`))
 	require.ErrorContains(t, decodeFlat(dec, &flatReader{}, planFields, &j), "id: want a string or number, got array")
-}
-
-// TestHandMatchersMatchPatterns holds isDecimal and isEnstru to the regular expressions they replace.
-func TestHandMatchersMatchPatterns(t *testing.T) {
-	decimal := regexp.MustCompile(`^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$`)
-	enstru := regexp.MustCompile(`^\d{2,6}(\.\d{1,3}(\.\d{1,6})?)?$`)
-	cases := []string{"", "+", ".", "5.", ".5", "+.5", "1e3", "1e", "1e1234", "1E-12", "1.5e+3", "-1", "1,5", " 1",
-		"14", "141211", "1412111", "141211.500", "141211.500.000008", "141211.500.0000081", "141211.", "14.1.1.1",
-		"1", "141211.5000.1", "12..3", "0"}
-	rng := rand.New(rand.NewPCG(3, 4))
-	const alphabet = "0123456789.+-eE x"
-	for range 20000 {
-		b := make([]byte, rng.IntN(20))
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-			if rng.IntN(2) == 0 {
-				b[i] = byte('0' + rng.IntN(10))
-			}
-		}
-		cases = append(cases, string(b))
-	}
-	for _, s := range cases {
-		require.Equal(t, decimal.MatchString(s), isDecimal(s), "decimal %q", s)
-		require.Equal(t, enstru.MatchString(s), isEnstru(s), "enstru %q", s)
-	}
 }
 
 // TestDecodeFlatEscapedValues reads string values with and without escapes.

@@ -110,7 +110,7 @@ func openInput(path, rel string, st *stager, errs *errorLog) (io.Reader, func(),
 	gz, err := gzip.NewReader(r)
 	if err != nil {
 		f.Close()
-		errs.addf(rel, "not a gzip file: %v", err)
+		errs.Addf(rel, "not a gzip file: %v", err)
 		return nil, nil, nil
 	}
 	return gz, func() { gz.Close(); f.Close() }, nil

@@ -108,7 +108,7 @@ func benchRead(b *testing.B, read func(*stager, *errorLog) error) {
 		errs := &errorLog{}
 		require.NoError(b, read(st, errs))
 		require.NoError(b, st.drain(context.Background()))
-		require.Empty(b, errs.list)
+		require.Empty(b, errs.List())
 		require.NotEmpty(b, m.units)
 	}
 	b.ReportMetric(float64(cpuTime(b)-before)/float64(b.N*benchItems), "cpu-ns/item")

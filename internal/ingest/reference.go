@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/loader"
 )
 
@@ -121,8 +122,8 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 	if err := stage.reject(ctx, errs); err != nil {
 		return err
 	}
-	if errs.count > opts.MaxErrors {
-		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.count, opts.MaxErrors)
+	if errs.Count() > opts.MaxErrors {
+		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.Count(), opts.MaxErrors)
 	}
 	counts, err := stage.merge(ctx, res.BatchID)
 	if err != nil {
@@ -187,7 +188,7 @@ func (im *Importer) registerStage(tx pgx.Tx, categories map[string]int32) refere
 			}
 			slices.SortFunc(rows, func(a, b dbq.RegisterStageRejectConflictingRow) int { return compareLocs(a.Loc, b.Loc) })
 			for _, r := range rows {
-				errs.addf(r.Loc, "the register entry of %s with this scope and valid_from is given more than once with different values (%s)",
+				errs.Addf(r.Loc, "the register entry of %s with this scope and valid_from is given more than once with different values (%s)",
 					r.BIN, joinLocs(r.Locs))
 			}
 			return nil
@@ -217,7 +218,7 @@ func (im *Importer) certificateStage(tx pgx.Tx) referenceStage {
 			}
 			slices.SortFunc(rows, func(a, b dbq.CertificateStageRejectConflictingRow) int { return compareLocs(a.Loc, b.Loc) })
 			for _, r := range rows {
-				errs.addf(r.Loc, "certificate %s is given more than once with different values (%s)", r.Number, joinLocs(r.Locs))
+				errs.Addf(r.Loc, "certificate %s is given more than once with different values (%s)", r.Number, joinLocs(r.Locs))
 			}
 			return nil
 		},
@@ -246,7 +247,7 @@ func (im *Importer) fxStage(tx pgx.Tx) referenceStage {
 			}
 			slices.SortFunc(rows, func(a, b dbq.FxRateStageRejectConflictingRow) int { return compareLocs(a.Loc, b.Loc) })
 			for _, r := range rows {
-				errs.addf(r.Loc, "the %s rate of %s is given more than once with different values (%s)", r.Currency,
+				errs.Addf(r.Loc, "the %s rate of %s is given more than once with different values (%s)", r.Currency,
 					r.RateDate.Format(time.DateOnly), joinLocs(r.Locs))
 			}
 			return nil
@@ -288,7 +289,7 @@ func parseRegisterRow(row sheetRow, categories map[string]int32) (dbq.RegisterSt
 		}
 		id, ok := categories[strings.ToLower(c.text)]
 		if !ok {
-			v.check(fieldError("category", "%q is not a category (known: %s)", c.text, strings.Join(slices.Sorted(maps.Keys(categories)), ", ")))
+			v.check(fieldtext.Errorf("category", "%q is not a category (known: %s)", c.text, strings.Join(slices.Sorted(maps.Keys(categories)), ", ")))
 		}
 		categoryID = &id
 	}
@@ -297,7 +298,7 @@ func parseRegisterRow(row sheetRow, categories map[string]int32) (dbq.RegisterSt
 	to, err := parseDate("valid_to", row.date("valid_to"), false)
 	v.check(err)
 	if from != nil && to != nil && dateOf(*to).Before(dateOf(*from)) {
-		v.check(fieldError("valid_to", "%s is before valid_from %s", to.Format(time.DateOnly), from.Format(time.DateOnly)))
+		v.check(fieldtext.Errorf("valid_to", "%s is before valid_from %s", to.Format(time.DateOnly), from.Format(time.DateOnly)))
 	}
 	capacity, err := parseDecimal("capacity", row.number("capacity"))
 	v.check(err)
@@ -328,14 +329,14 @@ func parseCertificateRow(row sheetRow) (dbq.CertificateStageCopyFromParams, erro
 	bp, err := parsePercent("local_content_percent", lc)
 	v.check(err)
 	if !lc.present() {
-		v.check(fieldError("local_content_percent", "is required"))
+		v.check(fieldtext.Errorf("local_content_percent", "is required"))
 	}
 	issued, err := parseDate("issued", row.date("issued"), true)
 	v.check(err)
 	expires, err := parseDate("expires", row.date("expires"), true)
 	v.check(err)
 	if issued != nil && expires != nil && dateOf(*expires).Before(dateOf(*issued)) {
-		v.check(fieldError("expires", "%s is before issued %s", expires.Format(time.DateOnly), issued.Format(time.DateOnly)))
+		v.check(fieldtext.Errorf("expires", "%s is before issued %s", expires.Format(time.DateOnly), issued.Format(time.DateOnly)))
 	}
 	if v.err != nil {
 		return dbq.CertificateStageCopyFromParams{}, v.err
@@ -358,9 +359,9 @@ func parseFXRow(row sheetRow) (dbq.FxRateStageCopyFromParams, error) {
 	v.check(err)
 	switch {
 	case !rs.present():
-		v.check(fieldError("rate", "is required"))
+		v.check(fieldtext.Errorf("rate", "is required"))
 	case rate != nil && ratSign(*rate) <= 0:
-		v.check(fieldError("rate", "%q must be greater than 0", rs.text))
+		v.check(fieldtext.Errorf("rate", "%q must be greater than 0", rs.text))
 	}
 	if v.err != nil {
 		return dbq.FxRateStageCopyFromParams{}, v.err
@@ -380,10 +381,10 @@ func ratSign(text string) int {
 // parseBIN requires a 12-digit BIN (or IIN).
 func parseBIN(field string, s scalar) (string, error) {
 	if !s.present() {
-		return "", fieldError(field, "is required")
+		return "", fieldtext.Errorf(field, "is required")
 	}
-	if len(s.text) != 12 || !digitsOnly(s.text) {
-		return "", fieldError(field, "%q is not 12 digits", s.text)
+	if len(s.text) != 12 || !fieldtext.DigitsOnly(s.text) {
+		return "", fieldtext.Errorf(field, "%q is not 12 digits", s.text)
 	}
 	return s.text, nil
 }
@@ -395,16 +396,16 @@ var enstruPrefixText = regexp.MustCompile(`^\d+(\.\d+)*$`)
 func parseEnstruPrefix(field string, s scalar, required bool) (string, error) {
 	if !s.present() {
 		if required {
-			return "", fieldError(field, "is required")
+			return "", fieldtext.Errorf(field, "is required")
 		}
 		return "", nil
 	}
 	if !enstruPrefixText.MatchString(s.text) {
-		return "", fieldError(field, "%q is not an ENSTRU code or prefix (digits, dots allowed: 14.13, 141311.100.000001)", s.text)
+		return "", fieldtext.Errorf(field, "%q is not an ENSTRU code or prefix (digits, dots allowed: 14.13, 141311.100.000001)", s.text)
 	}
 	digits := strings.ReplaceAll(s.text, ".", "")
 	if len(digits) < 2 || len(digits) > 15 {
-		return "", fieldError(field, "%q has %d digit(s): an ENSTRU prefix has 2 to 15", s.text, len(digits))
+		return "", fieldtext.Errorf(field, "%q has %d digit(s): an ENSTRU prefix has 2 to 15", s.text, len(digits))
 	}
 	return digits, nil
 }
@@ -414,8 +415,8 @@ func parseDecimal(field string, s scalar) (*string, error) {
 	if !s.present() {
 		return nil, nil
 	}
-	if !isDecimal(s.text) {
-		return nil, fieldError(field, "%q is not a non-negative number", s.text)
+	if !fieldtext.IsDecimal(s.text) {
+		return nil, fieldtext.Errorf(field, "%q is not a non-negative number", s.text)
 	}
 	plain, err := plainNumber(field, s.text)
 	return &plain, err
@@ -424,17 +425,17 @@ func parseDecimal(field string, s scalar) (*string, error) {
 // foreignCurrency requires an ISO 4217 code other than the tenge.
 func foreignCurrency(field string, s scalar) (string, error) {
 	if !s.present() {
-		return "", fieldError(field, "is required")
+		return "", fieldtext.Errorf(field, "is required")
 	}
 	c, err := currencyCode(field, s)
 	if err != nil {
 		return "", err
 	}
 	if c == "KZT" {
-		return "", fieldError(field, "KZT needs no rate: rates are tenge per unit of another currency")
+		return "", fieldtext.Errorf(field, "KZT needs no rate: rates are tenge per unit of another currency")
 	}
 	if code := countries.CurrencyCodeByName(c); !code.IsValid() || code.Alpha() != c {
-		return "", fieldError(field, "%q is not an ISO 4217 currency code", s.text)
+		return "", fieldtext.Errorf(field, "%q is not an ISO 4217 currency code", s.text)
 	}
 	return c, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 )
 
 // importRules are the reference lists an import checks records against, as they stand in its transaction.
@@ -63,7 +64,7 @@ func (s *stager) sheetStatus(field, given string) (string, error) {
 	if code, ok := s.rules.statuses[strings.ToLower(strings.TrimSpace(given))]; ok {
 		return code, nil
 	}
-	return "", fieldError(field, "%q is no contract status Ules knows: give the portal's code (190) or name (Действует), an OCDS status (active, terminated, pending, cancelled), or leave it empty for a concluded contract", given)
+	return "", fieldtext.Errorf(field, "%q is no contract status Ules knows: give the portal's code (190) or name (Действует), an OCDS status (active, terminated, pending, cancelled), or leave it empty for a concluded contract", given)
 }
 
 // checkRegion refuses a KATO code whose first two digits are none of the regions'.
@@ -71,7 +72,7 @@ func (s *stager) checkRegion(field, kato string) error {
 	if s.rules == nil || len(kato) < 2 || s.rules.regions[kato[:2]] {
 		return nil
 	}
-	return fieldError(field, "%q names no region: KATO codes start with one of the 20 regions' two-digit codes (71 Astana, 75 Almaty, ...)", kato)
+	return fieldtext.Errorf(field, "%q names no region: KATO codes start with one of the 20 regions' two-digit codes (71 Astana, 75 Almaty, ...)", kato)
 }
 
 // checkSigned refuses a signing date more than a year ahead, which is a typo rather than a contract.
@@ -79,5 +80,5 @@ func (s *stager) checkSigned(field string, signed *time.Time) error {
 	if s.rules == nil || signed == nil || !signed.After(s.rules.latestSigning) {
 		return nil
 	}
-	return fieldError(field, "%s is more than a year from today: check the date", signed.Format(time.DateOnly))
+	return fieldtext.Errorf(field, "%s is more than a year from today: check the date", signed.Format(time.DateOnly))
 }

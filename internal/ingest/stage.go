@@ -94,6 +94,21 @@ func newStager(tx pgx.Tx, classifier *classify.Classifier, home string) *stager 
 	}
 }
 
+// Deal takes one contract from a reader (record.Sink).
+func (s *stager) Deal(ctx context.Context, d record.Deal) error {
+	return s.contract(ctx, &contractRecord{Deal: d})
+}
+
+// Discard drops what was read under a location prefix (record.Sink).
+func (s *stager) Discard(ctx context.Context, prefix string) error {
+	return s.discardPrefix(ctx, prefix)
+}
+
+// Counted adds n records read (record.Sink).
+func (s *stager) Counted(n int64) { s.countedN(n) }
+
+var _ record.Sink = (*stager)(nil)
+
 // setChunk sets the rows buffered per copy (tests load small inputs in several chunks with it).
 func (s *stager) setChunk(n int) {
 	s.chunk = n

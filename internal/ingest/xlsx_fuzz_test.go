@@ -53,7 +53,7 @@ func FuzzXLSXRows(f *testing.F) {
 		require.NoError(t, st.flush(context.Background()))
 
 		rowErrs := 0
-		for _, e := range errs.list {
+		for _, e := range errs.List() {
 			require.NotEmpty(t, e.Reason)
 			if e.Location == "items.xlsx" {
 				continue
@@ -67,7 +67,7 @@ func FuzzXLSXRows(f *testing.F) {
 				rowErrs++
 			}
 		}
-		require.Equal(t, st.records, int64(len(m.units)+rowErrs), "rows read are staged or reported: %v", errs.list)
+		require.Equal(t, st.records, int64(len(m.units)+rowErrs), "rows read are staged or reported: %v", errs.List())
 		require.Len(t, m.contracts, len(m.units))
 		for _, u := range m.units {
 			require.GreaterOrEqual(t, u.Value, int64(0))
@@ -87,7 +87,7 @@ func FuzzXLSXRows(f *testing.F) {
 		require.NoError(t, readCSV(context.Background(), csvPath, cst, cerrs))
 		require.NoError(t, cst.flush(context.Background()))
 		require.Equal(t, cst.records, st.records)
-		require.Equal(t, asCSV(t, cerrs.list), asCSV(t, errs.list))
+		require.Equal(t, asCSV(t, cerrs.List()), asCSV(t, errs.List()))
 		require.Equal(t, asCSV(t, cm), asCSV(t, m))
 	})
 }
@@ -215,7 +215,7 @@ func FuzzXLSXFile(f *testing.F) {
 		errs := &errorLog{}
 		require.NoError(t, readXLSX(context.Background(), path, st, errs))
 		require.NoError(t, st.flush(context.Background()))
-		for _, e := range errs.list {
+		for _, e := range errs.List() {
 			require.True(t, e.Location == "items.xlsx" || strings.HasPrefix(e.Location, "items.xlsx:"), "location %q", e.Location)
 			require.NotEmpty(t, e.Reason)
 		}
