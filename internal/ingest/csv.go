@@ -462,7 +462,7 @@ func (s *stager) templateItem(ctx context.Context, loc string, row sheetRow, ord
 	rec := &contractRecord{Deal: record.Deal{
 		Parties: []record.Party{
 			{Loc: loc, Identifier: buyerBIN, BIN: &buyerBIN, NameRu: buyerName, NameKk: buyerNameKK, Country: "KZ",
-				Resident: true, BuyerType: s.buyerTypes.of(buyerName, buyerNameKK)},
+				Resident: true, BuyerType: s.buyerTypes.Of(buyerName, buyerNameKK)},
 			{Loc: loc, Identifier: supplierID, BIN: kzID, NameRu: row.get("supplier_name").text,
 				NameKk: row.get("supplier_name_kk").text, Country: country, Resident: s.residentOf(residentMark, country),
 				Producer: producer, BuyerType: "state_body"},

@@ -149,6 +149,6 @@ func (r *ocdsRelease) subject(org *ocdsOrg) record.Party {
 		NameRu:     org.name,
 		Country:    org.country,
 		Resident:   r.o.st.residentOf(nil, org.country),
-		BuyerType:  r.o.st.buyerTypes.of(org.name, ""),
+		BuyerType:  r.o.st.buyerTypes.Of(org.name, ""),
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/ules-kz/ules/internal/ingest/buyertype"
 	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/record"
 	"golang.org/x/sync/errgroup"
@@ -253,7 +254,7 @@ func (s *stager) portalSubject(ctx context.Context, loc string, dec *jsontext.De
 		Producer:        producer,
 		SupplierFlag:    supplierFlag,
 		NationalCompany: national,
-		BuyerType:       buyerType(national, j.NameRU.text, j.NameKZ.text),
+		BuyerType:       buyertype.Guess(national, j.NameRU.text, j.NameKZ.text),
 	}
 	// A contract names its supplier by BIN, IIN or foreign tax number; each is a way to find the subject.
 	for _, id := range []scalar{j.BIN, j.IIN, j.INN} {

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ules-kz/ules/internal/classify"
+	"github.com/ules-kz/ules/internal/ingest/buyertype"
 	"github.com/ules-kz/ules/internal/ingest/loader"
 	"github.com/ules-kz/ules/internal/ingest/record"
 )
@@ -58,8 +59,8 @@ type stager struct {
 	meter      *meter
 	chunk      int  // rows per copy; 0 is copyChunk
 	worker     bool // parses for readFiles, which reports progress itself
-	buyerTypes buyerTypes
-	categories map[categoryKey]*int32
+	buyerTypes buyertype.Memo
+	categories *classify.Memo // made on first use
 	countries  map[string]string
 	flat       flatReader // portal records
 
@@ -222,34 +223,12 @@ func (s *stager) dropPendingUnder(prefix string) {
 	s.katos.rows = slices.DeleteFunc(s.katos.rows, func(r record.PlanKATO) bool { return strings.HasPrefix(r.Loc, prefix) })
 }
 
-// category classifies an item by its ENSTRU code and texts. Items repeat their products, so answers are
-// remembered; the pointers they return are shared and never written through.
+// category classifies an item by its ENSTRU code and texts, remembering the answers.
 func (s *stager) category(enstru string, texts ...string) *int32 {
-	if len(texts) > len(categoryKey{}.texts) {
-		return s.classify(enstru, texts...)
+	if s.categories == nil {
+		s.categories = classify.NewMemo(s.classifier)
 	}
-	key := categoryKey{enstru: enstru}
-	copy(key.texts[:], texts)
-	if c, ok := s.categories[key]; ok {
-		return c
-	}
-	c := s.classify(enstru, texts...)
-	if s.categories == nil || len(s.categories) >= maxRemembered {
-		s.categories = make(map[categoryKey]*int32)
-	}
-	key.enstru = own(key.enstru)
-	for i := range key.texts {
-		key.texts[i] = own(key.texts[i])
-	}
-	s.categories[key] = c
-	return c
-}
-
-func (s *stager) classify(enstru string, texts ...string) *int32 {
-	if id, _, ok := s.classifier.Classify(enstru, texts...); ok {
-		return new(int32(id))
-	}
-	return nil
+	return s.categories.Category(enstru, texts...)
 }
 
 // countryOf is countryFromName, remembered: a file names the same few countries again and again.
@@ -263,11 +242,6 @@ func (s *stager) countryOf(name string) string {
 	}
 	s.countries[own(name)] = c // a name may share its record's memory
 	return c
-}
-
-type categoryKey struct {
-	enstru string
-	texts  [3]string
 }
 
 // maxRemembered bounds each memory of answers whatever the input's variety.

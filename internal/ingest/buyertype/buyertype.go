@@ -1,10 +1,12 @@
-package ingest
+// Package buyertype guesses a buyer's kind (akimat, school, defence, national company, other state body)
+// from its names, since the sources publish no such field.
+package buyertype
 
 import "strings"
 
-// buyerType infers the kind of buyer from its names, since the portal publishes no such field. The order
-// matters: a school's name often mentions the akimat's education department that runs it.
-func buyerType(nationalCompany bool, names ...string) string {
+// Guess infers the kind of buyer from its names. The order of the kinds matters: a school's name often
+// mentions the akimat's education department that runs it.
+func Guess(nationalCompany bool, names ...string) string {
 	if nationalCompany {
 		return "national_company"
 	}
@@ -29,22 +31,25 @@ var buyerKinds = []struct {
 	{"akimat", []string{"акимат", "аппарат акима", "әкімдігі", "әкімі аппараты", "akimat"}},
 }
 
-// buyerTypes remembers buyerType for names already seen: the template and OCDS repeat a buyer's names on
-// every item or release, and matching them cost a fifth of reading a CSV.
-type buyerTypes map[buyerNames]string
+// Memo remembers Guess for names already seen: the template and OCDS repeat a buyer's names on every item
+// or release, and matching them cost a fifth of reading a CSV. The zero value is ready.
+type Memo map[buyerNames]string
 
 type buyerNames struct{ ru, kk string }
 
-// of is buyerType(false, ru, kk), remembered.
-func (m *buyerTypes) of(ru, kk string) string {
+// Of is Guess(false, ru, kk), remembered.
+func (m *Memo) Of(ru, kk string) string {
 	key := buyerNames{ru, kk}
 	if t, ok := (*m)[key]; ok {
 		return t
 	}
 	if *m == nil || len(*m) >= maxRemembered { // bounded: a file of ever new names forgets the old ones
-		*m = buyerTypes{}
+		*m = Memo{}
 	}
-	t := buyerType(false, ru, kk)
-	(*m)[buyerNames{own(ru), own(kk)}] = t // a name may share its record's memory
+	t := Guess(false, ru, kk)
+	(*m)[buyerNames{strings.Clone(ru), strings.Clone(kk)}] = t // a name may share its record's memory
 	return t
 }
+
+// maxRemembered bounds a Memo whatever the input's variety.
+const maxRemembered = 50_000
