@@ -44,13 +44,6 @@ func (r *contractRecord) absorb(o *contractRecord) {
 
 // contract takes one record from a reader.
 func (s *stager) contract(ctx context.Context, rec *contractRecord) error {
-	if s.collect {
-		if !rec.Withdrawn {
-			rec.prepared() // on the parsing worker, while there are several
-		}
-		s.collected = append(s.collected, rec)
-		return nil
-	}
 	if rec.Withdrawn {
 		s.withdrawals = append(s.withdrawals, rec.Contracts[0])
 		return nil

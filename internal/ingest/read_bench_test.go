@@ -26,7 +26,7 @@ func BenchmarkReadOCDSLines(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "releases.jsonl")
 	require.NoError(b, os.WriteFile(path, generatedReleases(b), 0o600))
 	benchRead(b, func(st *stager, errs *errorLog) error {
-		return readOCDSFile(context.Background(), path, "releases.jsonl", st, errs)
+		return ocdsReader(st, errs).ReadFile(context.Background(), path, "releases.jsonl")
 	})
 }
 
@@ -37,7 +37,7 @@ func BenchmarkReadOCDSPackage(b *testing.B) {
 	content := append(append([]byte(`{"uri": "x", "releases": [`), bytes.Join(lines, []byte(",\n"))...), "]}"...)
 	require.NoError(b, os.WriteFile(path, content, 0o600))
 	benchRead(b, func(st *stager, errs *errorLog) error {
-		return readOCDSFile(context.Background(), path, "package.json", st, errs)
+		return ocdsReader(st, errs).ReadFile(context.Background(), path, "package.json")
 	})
 }
 

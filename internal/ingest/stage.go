@@ -61,8 +61,7 @@ type stager struct {
 	worker     bool // parses for readFiles, which reports progress itself
 	buyerTypes buyertype.Memo
 	categories *classify.Memo // made on first use
-	countries  map[string]string
-	flat       flatReader // portal records
+	flat       flatReader     // portal records
 
 	subjects  buffer[record.Party]
 	contracts buffer[record.Contract]
@@ -75,8 +74,6 @@ type stager struct {
 	direct *directLoader   // nil: every record is staged
 	open   *contractRecord // the template's rows of the contract being read, while direct
 
-	collect   bool // records are collected for the goroutine that stages them (parallel JSON Lines)
-	collected []*contractRecord
 	// withdrawals are newer versions of contracts that no longer count (ContractWithdraw).
 	withdrawals []record.Contract
 }
@@ -188,10 +185,6 @@ func (s *stager) discardFile(ctx context.Context, file string) error {
 
 // discardPrefix drops everything read under a location prefix: a file, or a line of one.
 func (s *stager) discardPrefix(ctx context.Context, prefix string) error {
-	if s.collect {
-		s.dropCollected(prefix)
-		return nil
-	}
 	if s.discard == nil { // a stager without a transaction (the parser fuzz tests) keeps nothing
 		return nil
 	}
@@ -229,19 +222,6 @@ func (s *stager) category(enstru string, texts ...string) *int32 {
 		s.categories = classify.NewMemo(s.classifier)
 	}
 	return s.categories.Category(enstru, texts...)
-}
-
-// countryOf is countryFromName, remembered: a file names the same few countries again and again.
-func (s *stager) countryOf(name string) string {
-	if c, ok := s.countries[name]; ok {
-		return c
-	}
-	c := countryFromName(name)
-	if s.countries == nil || len(s.countries) >= maxRemembered {
-		s.countries = make(map[string]string)
-	}
-	s.countries[own(name)] = c // a name may share its record's memory
-	return c
 }
 
 // maxRemembered bounds each memory of answers whatever the input's variety.

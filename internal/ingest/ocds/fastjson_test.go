@@ -1,4 +1,4 @@
-package ingest
+package ocds
 
 import (
 	"bufio"
@@ -108,7 +108,7 @@ func toStd(v any) any {
 func TestLineJSONMatchesEncodingJSON(t *testing.T) {
 	p := &lineParser{}
 	accepted := 0
-	files, err := filepath.Glob("testdata/*.jsonl")
+	files, err := filepath.Glob("../testdata/*.jsonl")
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
 	for _, f := range files {

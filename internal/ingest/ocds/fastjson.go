@@ -1,4 +1,4 @@
-package ingest
+package ocds
 
 import (
 	"encoding/json"

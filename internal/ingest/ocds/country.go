@@ -1,4 +1,4 @@
-package ingest
+package ocds
 
 import (
 	"strings"
@@ -14,14 +14,14 @@ import (
 // not an error, the supplier is then simply not known to be a resident.
 //
 // Names are compared case-insensitively, without Latin diacritics, punctuation or a leading "Republic of"
-// and its equivalents. English names and ISO codes are looked up with countries.ByName; ocdsCountryNames
+// and its equivalents. English names and ISO codes are looked up with countries.ByName; countryNames
 // adds Russian, Ukrainian, Kazakh, Spanish and Romanian names of the countries Ules meets in practice.
 func countryFromName(name string) string {
 	key := countryKey(name)
 	if key == "" {
 		return ""
 	}
-	if c, ok := ocdsCountryNames[key]; ok {
+	if c, ok := countryNames[key]; ok {
 		return c
 	}
 	if fieldtext.DigitsOnly(key) {
@@ -29,7 +29,7 @@ func countryFromName(name string) string {
 	}
 	for _, prefix := range statePrefixes {
 		if rest, ok := strings.CutPrefix(key, prefix); ok && rest != "" {
-			if c, ok := ocdsCountryNames[rest]; ok {
+			if c, ok := countryNames[rest]; ok {
 				return c
 			}
 			if c := englishCountry(rest); c != "" {
@@ -62,7 +62,7 @@ func alpha2(c countries.CountryCode) string {
 
 // countryFromCode maps an ISO 3166 code (alpha-2, alpha-3 or numeric) to alpha-2; "" when it is none.
 func countryFromCode(code string) string {
-	c, err := countryCode("country", scalar{text: strings.TrimSpace(code), valid: true})
+	c, err := fieldtext.CountryCode("country", strings.TrimSpace(code))
 	if err != nil {
 		return ""
 	}
@@ -150,10 +150,10 @@ var statePrefixes = []string{
 	"republica ", "republica de ", "estado de ", "estado plurinacional de ",
 }
 
-// ocdsCountryNames maps folded country names in Russian, Ukrainian, Kazakh, Spanish and Romanian (English
+// countryNames maps folded country names in Russian, Ukrainian, Kazakh, Spanish and Romanian (English
 // comes from biter777/countries) to alpha-2 codes. It covers the publishers' own countries (Ukraine,
 // Moldova, Paraguay, Mexico, Kazakhstan), their neighbours and the usual origins of imported goods.
-var ocdsCountryNames = func() map[string]string {
+var countryNames = func() map[string]string {
 	byCode := map[string][]string{
 		"UA": {"україна", "украина", "ucrania", "ucraina"},
 		"MD": {"молдова", "молдавия", "молдавія", "moldova", "moldavia", "republica moldova",

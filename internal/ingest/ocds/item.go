@@ -1,4 +1,4 @@
-package ingest
+package ocds
 
 // A release's items: classification, quantity times unit price.
 
@@ -13,8 +13,8 @@ import (
 )
 
 // item checks one item and works out its value when it has a unit price.
-func (r *ocdsRelease) item(n node, pos int) (ocdsItem, error) {
-	it := ocdsItem{path: n.path()}
+func (r *releaseReader) item(n node, pos int) (checkedItem, error) {
+	it := checkedItem{path: n.path()}
 	var err error
 	if it.id, err = n.get("id").text(); err != nil {
 		return it, err
@@ -110,7 +110,7 @@ func (r *ocdsRelease) item(n node, pos int) (ocdsItem, error) {
 		}
 		it.value = &v
 	}
-	it.category = r.o.st.category(it.enstru, it.name, it.desc)
+	it.category = r.o.look.categories.Category(it.enstru, it.name, it.desc)
 	return it, nil
 }
 
@@ -163,7 +163,7 @@ func timesBig(quantity, price string) (int64, bool) {
 	if rem.Cmp(big.NewRat(1, 2)) >= 0 {
 		n.Add(n, big.NewInt(1))
 	}
-	if !n.IsInt64() || n.Int64() > ocdsMaxMinor {
+	if !n.IsInt64() || n.Int64() > maxMinor {
 		return 0, false
 	}
 	return n.Int64(), true
@@ -197,7 +197,7 @@ func timesSmall(quantity, price string) (v int64, ok, exact bool) {
 	if rem >= d-rem { // rem/d ≥ 1/2
 		n++
 	}
-	if n > ocdsMaxMinor {
+	if n > maxMinor {
 		return 0, false, true
 	}
 	return int64(n), true, true

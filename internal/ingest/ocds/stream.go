@@ -1,4 +1,4 @@
-package ingest
+package ocds
 
 // Reading a file's JSON: documents one after another, or JSON Lines, token by token, with the line of
 // each error.
@@ -18,7 +18,7 @@ import (
 
 // stream reads a file of one or more JSON documents (a package, a release, a record, or several of them
 // one after another), token by token.
-func (o *ocdsReader) stream(r io.Reader) error {
+func (o *fileReader) stream(r io.Reader) error {
 	lr := &lineReader{r: r}
 	dec := json.NewDecoder(lr)
 	dec.UseNumber()
@@ -50,7 +50,7 @@ func (o *ocdsReader) stream(r io.Reader) error {
 		}
 		lastLine = line
 		err = o.document(stdStream{dec}, lr, tok, base, doc == 0)
-		var se ocdsSyntaxError
+		var se syntaxError
 		if errors.As(err, &se) {
 			return fileErrorf("%s", streamSyntax(dec, lr, se.err))
 		}
@@ -60,7 +60,7 @@ func (o *ocdsReader) stream(r io.Reader) error {
 	}
 }
 
-func (o *ocdsReader) jsonLine(line []byte, n int, first bool) error {
+func (o *fileReader) jsonLine(line []byte, n int, first bool) error {
 	at := fmt.Sprintf("line %d", n)
 	base := at + ":$"
 	var dec tokenStream
@@ -88,7 +88,7 @@ func (o *ocdsReader) jsonLine(line []byte, n int, first bool) error {
 		return broken(err)
 	}
 	err = o.document(dec, nil, tok, base, first)
-	var se ocdsSyntaxError
+	var se syntaxError
 	if errors.As(err, &se) {
 		return broken(se.err)
 	}
@@ -102,8 +102,8 @@ func (o *ocdsReader) jsonLine(line []byte, n int, first bool) error {
 }
 
 // discardPrefix drops what was read under one location prefix.
-func (o *ocdsReader) discardPrefix(prefix string) error {
-	return o.st.discardPrefix(o.ctx, prefix)
+func (o *fileReader) discardPrefix(prefix string) error {
+	return o.sink.Discard(o.ctx, prefix)
 }
 
 var errLineTooLong = errors.New("line too long")
@@ -113,7 +113,7 @@ func readLine(br *bufio.Reader, buf []byte) ([]byte, error) {
 	for {
 		chunk, err := br.ReadSlice('\n')
 		buf = append(buf, chunk...)
-		if len(buf) > ocdsMaxLine {
+		if len(buf) > maxLine {
 			return buf, errLineTooLong
 		}
 		if err == bufio.ErrBufferFull {
@@ -123,17 +123,17 @@ func readLine(br *bufio.Reader, buf []byte) ([]byte, error) {
 	}
 }
 
-// ocdsSyntaxError is broken JSON: nothing after it can be read.
-type ocdsSyntaxError struct{ err error }
+// syntaxError is broken JSON: nothing after it can be read.
+type syntaxError struct{ err error }
 
-func (e ocdsSyntaxError) Error() string { return e.err.Error() }
+func (e syntaxError) Error() string { return e.err.Error() }
 
 // jerr marks an error of the JSON decoder as broken JSON.
 func jerr(err error) error {
 	if err == nil {
 		return nil
 	}
-	return ocdsSyntaxError{err: err}
+	return syntaxError{err: err}
 }
 
 // streamSyntax describes broken JSON with its line.
@@ -203,10 +203,10 @@ func (l *lineReader) lineAt(off int64) int {
 	return l.lines + 1
 }
 
-// ocdsDoc gathers one top-level JSON object while it streams by.
-type ocdsDoc struct {
+// topDoc gathers one top-level JSON object while it streams by.
+type topDoc struct {
 	path   string
-	fields *object  // the release's or record's own fields (see ocdsDocFields)
+	fields *object  // the release's or record's own fields (see topDocFields)
 	keys   []string // the other keys, to name what a document that is not OCDS is
 
 	records, releases, versioned bool
@@ -218,14 +218,14 @@ type ocdsDoc struct {
 	streaming bool
 }
 
-// ocdsDocFields are the top-level fields kept for a bare release or record; others are skipped unread.
-var ocdsDocFields = map[string]bool{
+// topDocFields are the top-level fields kept for a bare release or record; others are skipped unread.
+var topDocFields = map[string]bool{
 	"ocid": true, "id": true, "date": true, "tag": true, "buyer": true, "parties": true, "tender": true,
 	"awards": true, "contracts": true, "compiledRelease": true,
 }
 
 // isRecord reports whether the document is a record rather than a release or a package.
-func (d *ocdsDoc) isRecord() bool {
+func (d *topDoc) isRecord() bool {
 	if d.records {
 		return false
 	}
@@ -234,7 +234,7 @@ func (d *ocdsDoc) isRecord() bool {
 
 // isRelease reports whether the document is a bare release: it has an ocid, or the parts of one (an object
 // with an id or a date only is not taken for a release).
-func (d *ocdsDoc) isRelease() bool {
+func (d *topDoc) isRelease() bool {
 	for _, k := range []string{"ocid", "tag", "buyer", "parties", "tender", "awards", "contracts"} {
 		if d.fields.has(k) {
 			return true
@@ -245,7 +245,7 @@ func (d *ocdsDoc) isRelease() bool {
 
 // document reads one top-level value whose first token is tok. first is true for a file's first
 // document, which decides whether the file is OCDS at all.
-func (o *ocdsReader) document(dec tokenStream, lr *lineReader, tok json.Token, base string, first bool) error {
+func (o *fileReader) document(dec tokenStream, lr *lineReader, tok json.Token, base string, first bool) error {
 	switch tok {
 	case json.Delim('{'):
 		return o.object(dec, lr, base, first)
@@ -265,7 +265,7 @@ func (o *ocdsReader) document(dec tokenStream, lr *lineReader, tok json.Token, b
 				if first && i == 0 {
 					return fileErrorf("not OCDS: want a release package, a record package, a release or a record; found an array of %s", kindOfToken(t))
 				}
-				o.st.counted()
+				o.sink.Counted(1)
 				o.errs.Add(o.loc(path), "want a release or a record (a JSON object), got "+kindOfToken(t))
 				continue
 			}
@@ -279,15 +279,15 @@ func (o *ocdsReader) document(dec tokenStream, lr *lineReader, tok json.Token, b
 	if first {
 		return fileErrorf("not OCDS: want a release package, a record package, a release or a record (a JSON object); found %s", kindOfToken(tok))
 	}
-	o.st.counted()
+	o.sink.Counted(1)
 	o.errs.Add(o.loc(base), "want a release package, a record package, a release or a record (a JSON object), got "+kindOfToken(tok))
 	return nil
 }
 
 // object streams one JSON object whose '{' was read: a package's releases or records are staged one at a
 // time, a bare release's or record's fields are gathered and staged at its end.
-func (o *ocdsReader) object(dec tokenStream, lr *lineReader, base string, first bool) error {
-	d := &ocdsDoc{path: base, fields: &object{fields: make([]field, 0, len(ocdsDocFields))}}
+func (o *fileReader) object(dec tokenStream, lr *lineReader, base string, first bool) error {
+	d := &topDoc{path: base, fields: &object{fields: make([]field, 0, len(topDocFields))}}
 	for dec.More() {
 		kt, err := dec.Token()
 		if err != nil {
@@ -308,7 +308,7 @@ func (o *ocdsReader) object(dec tokenStream, lr *lineReader, base string, first 
 		case key == "versionedRelease":
 			d.versioned = true
 			err = jerr(skipValue(dec))
-		case ocdsDocFields[key]:
+		case topDocFields[key]:
 			var v any
 			if v, err = o.decode(dec); err == nil {
 				d.fields.set(key, v)
@@ -332,8 +332,8 @@ func (o *ocdsReader) object(dec tokenStream, lr *lineReader, base string, first 
 
 // hold keeps a document's releases until it is known whether they belong to a package or a record. A
 // record names its ocid or compiledRelease first in practice, and a package's releases pass straight
-// through; past ocdsHoldBytes the document is taken for a package.
-func (o *ocdsReader) hold(d *ocdsDoc, n node, size int64) error {
+// through; past holdBytes the document is taken for a package.
+func (o *fileReader) hold(d *topDoc, n node, size int64) error {
 	if d.isRecord() {
 		d.held = append(d.held, n)
 		return nil
@@ -343,14 +343,14 @@ func (o *ocdsReader) hold(d *ocdsDoc, n node, size int64) error {
 	}
 	d.held = append(d.held, n)
 	d.heldBytes += size
-	if d.heldBytes <= ocdsHoldBytes {
+	if d.heldBytes <= holdBytes {
 		return nil
 	}
 	d.streaming = true
 	return o.flushHeld(d)
 }
 
-func (o *ocdsReader) flushHeld(d *ocdsDoc) error {
+func (o *fileReader) flushHeld(d *topDoc) error {
 	for _, n := range d.held {
 		if err := o.packageRelease(n); err != nil {
 			return err
@@ -360,7 +360,7 @@ func (o *ocdsReader) flushHeld(d *ocdsDoc) error {
 	return nil
 }
 
-func (o *ocdsReader) finish(d *ocdsDoc, first bool) error {
+func (o *fileReader) finish(d *topDoc, first bool) error {
 	switch {
 	case d.streaming || d.records:
 		return o.flushHeld(d)
@@ -392,13 +392,13 @@ func (o *ocdsReader) finish(d *ocdsDoc, first bool) error {
 	if first {
 		return fileErrorf("%s", reason)
 	}
-	o.st.counted()
+	o.sink.Counted(1)
 	o.errs.Add(o.loc(d.path), reason)
 	return nil
 }
 
 // each decodes the elements of an array one at a time; fn gets each with its path and size in bytes.
-func (o *ocdsReader) each(dec tokenStream, lr *lineReader, path string, fn func(node, int64) error) error {
+func (o *fileReader) each(dec tokenStream, lr *lineReader, path string, fn func(node, int64) error) error {
 	t, err := dec.Token()
 	if err != nil {
 		return jerr(err)
@@ -410,7 +410,7 @@ func (o *ocdsReader) each(dec tokenStream, lr *lineReader, path string, fn func(
 		if err := dec.skipRest(t); err != nil {
 			return jerr(err)
 		}
-		o.st.counted()
+		o.sink.Counted(1)
 		o.errs.Add(o.loc(path), "want an array, got "+kindOfToken(t))
 		return nil
 	}

@@ -1,4 +1,4 @@
-package ingest
+package ocds
 
 // A decoded JSON value with its path, and the typed reads of it (texts, amounts, dates) that report a bad
 // field by its path.
@@ -210,7 +210,7 @@ func amountAt(n node) (*amount, error) {
 	if m < 0 {
 		return nil, perr(n, "%s is negative", s)
 	}
-	if m > ocdsMaxMinor {
+	if m > maxMinor {
 		return nil, perr(n, "%s is implausibly large", s)
 	}
 	return &amount{text: s, minor: m}, nil

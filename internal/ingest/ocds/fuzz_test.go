@@ -1,4 +1,4 @@
-package ingest
+package ocds
 
 import (
 	"bufio"
@@ -24,6 +24,7 @@ import (
 var (
 	ocdsLocation = regexp.MustCompile(`^(\$|line \d+( value \d+)?)(:?\$)?([.\[].*)?$`)
 	countryText  = regexp.MustCompile(`^([A-Z]{2})?$`)
+	currencyText = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
 // FuzzOCDS feeds arbitrary bytes to the OCDS reader as a .json, .jsonl or .json.gz file, with the staging
@@ -33,11 +34,11 @@ var (
 // dropped whole.
 func FuzzOCDS(f *testing.F) {
 	for _, name := range []string{"ocds-items.json", "ocds-moldova-active.json"} {
-		b, err := os.ReadFile(filepath.Join("testdata", name))
+		b, err := os.ReadFile(filepath.Join("..", "testdata", name)) // the samples the import tests read too
 		require.NoError(f, err)
 		f.Add(b, uint8(0))
 	}
-	b, err := os.ReadFile(filepath.Join("testdata", "ocds-ukraine-releases.jsonl"))
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "ocds-ukraine-releases.jsonl"))
 	require.NoError(f, err)
 	f.Add(b, uint8(1))
 	f.Add(b, uint8(2))
@@ -78,11 +79,10 @@ func FuzzOCDS(f *testing.F) {
 		}
 		path := filepath.Join(dir, name)
 		require.NoError(t, os.WriteFile(path, data, 0o600))
-		st, m := newMemStager(t)
-		errs := &errorLog{}
+		m := &memSink{}
+		errs := &record.Errors{}
 
-		require.NoError(t, readOCDS(context.Background(), path, st, errs), "bad input is reported, never fails the import")
-		require.NoError(t, st.flush(context.Background()))
+		require.NoError(t, newTestReader(t, m, errs).Read(context.Background(), path), "bad input is reported, never fails the import")
 
 		fileErr := false
 		for i, e := range errs.List() {
@@ -124,7 +124,7 @@ func FuzzOCDS(f *testing.F) {
 			require.True(t, subjects[c.SupplierKey], "supplier %q staged", c.SupplierKey)
 			require.True(t, c.SignedOn.Year() >= 1990 && c.SignedOn.Year() <= 2100, "signed %v", c.SignedOn)
 			require.NotNil(t, c.Total)
-			require.True(t, *c.Total >= 0 && *c.Total <= ocdsMaxMinor, "total %d", *c.Total)
+			require.True(t, *c.Total >= 0 && *c.Total <= maxMinor, "total %d", *c.Total)
 			require.Regexp(t, currencyText, c.Currency)
 			require.Contains(t, []string{"active", "terminated"}, c.Status)
 			require.Nil(t, c.ExchangeRate)
@@ -145,7 +145,7 @@ func FuzzOCDS(f *testing.F) {
 			require.True(t, contracts[u.ContractSourceID], "unit of contract %s", u.ContractSourceID)
 			require.True(t, plans[u.PlanID], "unit's plan point %s", u.PlanID)
 			require.NotEmpty(t, u.SourceID)
-			require.True(t, u.Value >= 0 && u.Value <= ocdsMaxMinor, "value %d", u.Value)
+			require.True(t, u.Value >= 0 && u.Value <= maxMinor, "value %d", u.Value)
 			require.True(t, fieldtext.IsDecimal(u.Quantity), u.Quantity)
 			if u.UnitPrice != nil {
 				require.GreaterOrEqual(t, *u.UnitPrice, int64(0))
@@ -156,7 +156,7 @@ func FuzzOCDS(f *testing.F) {
 		// A single valid package: one record read per release or record in it.
 		if mode%3 != 1 {
 			if n, ok := referencePackageSize(content); ok {
-				require.Equal(t, n, st.records, "releases or records of the package; errors %v", errs.List())
+				require.Equal(t, n, m.records, "releases or records of the package; errors %v", errs.List())
 			}
 		}
 	})
@@ -199,7 +199,7 @@ func referencePackageSize(content []byte) (int64, bool) {
 		}
 	}
 	for k, n := range seen {
-		if n > 1 && (k == "releases" || k == "records" || ocdsDocFields[k]) {
+		if n > 1 && (k == "releases" || k == "records" || topDocFields[k]) {
 			return 0, false
 		}
 	}
@@ -259,7 +259,6 @@ func TestOCDSMemoryDoesNotGrow(t *testing.T) {
 	}
 
 	for _, p := range []string{pkg, lines} {
-		st, _ := newMemStager(t)
 		var peak uint64
 		var contracts, units int
 		sample := func() {
@@ -268,23 +267,19 @@ func TestOCDSMemoryDoesNotGrow(t *testing.T) {
 			runtime.ReadMemStats(&ms)
 			peak = max(peak, ms.HeapAlloc)
 		}
-		// Rows are counted, not kept, and the live heap sampled at each copy.
-		st.contracts.flush = func(_ context.Context, r []record.Contract) error {
-			contracts += len(r)
-			sample()
-			return nil
-		}
-		st.units.flush = func(_ context.Context, r []record.Item) error {
-			units += len(r)
-			return nil
-		}
-		st.subjects.flush = func(context.Context, []record.Party) error { return nil }
-		st.plans.flush = func(context.Context, []record.PlanPoint) error { return nil }
-		errs := &errorLog{}
-		require.NoError(t, readOCDS(context.Background(), p, st, errs))
-		require.NoError(t, st.flush(context.Background()))
+		// Rows are counted, not kept, and the live heap sampled every 5,000 contracts (a chunk's copy).
+		sink := &countingSink{deal: func(d record.Deal) {
+			units += len(d.Items)
+			for range d.Contracts {
+				if contracts++; contracts%5000 == 0 {
+					sample()
+				}
+			}
+		}}
+		errs := &record.Errors{}
+		require.NoError(t, newTestReader(t, sink, errs).Read(context.Background(), p))
 		require.Empty(t, errs.List())
-		require.Equal(t, int64(n), st.records)
+		require.Equal(t, int64(n), sink.records)
 		require.Equal(t, n, contracts)
 		require.Equal(t, 2*n, units)
 		t.Logf("%s: peak live heap %d MB", filepath.Base(p), peak>>20)
@@ -348,11 +343,24 @@ func TestOCDSTimes(t *testing.T) {
 	}
 
 	// A unit price written with a huge exponent is taken in tiyn (0 here), not computed exactly.
-	r := &ocdsRelease{o: &ocdsReader{st: &stager{}}}
-	st, _ := newMemStager(t)
-	r.o.st = st
+	r := &releaseReader{o: &fileReader{sink: &memSink{}, look: newLookups(testClassifier(t), "KZ")}}
 	it, err := r.item(node{v: fromStd(map[string]any{"id": "1", "quantity": json.Number("2"),
 		"unit": map[string]any{"value": map[string]any{"amount": json.Number("1e-999999999")}}}), base: "$"}, 0)
 	require.NoError(t, err)
 	require.Equal(t, int64(0), *it.value)
 }
+
+// countingSink hands each deal to a function and keeps nothing.
+type countingSink struct {
+	deal    func(record.Deal)
+	records int64
+}
+
+func (c *countingSink) Deal(_ context.Context, d record.Deal) error {
+	c.deal(d)
+	return nil
+}
+
+func (c *countingSink) Discard(context.Context, string) error { return nil }
+
+func (c *countingSink) Counted(n int64) { c.records += n }

@@ -1,4 +1,4 @@
-package ingest
+package ocds
 
 // A release's parties: the buyer and suppliers as party records.
 
@@ -10,7 +10,7 @@ import (
 )
 
 // description is the contract's title, or its description, or its award's, or the tender's.
-func (r *ocdsRelease) description(d deal) string {
+func (r *releaseReader) description(d deal) string {
 	for _, n := range [...]*node{d.contract, d.award, &r.tender} {
 		if n == nil {
 			continue
@@ -26,7 +26,7 @@ func (r *ocdsRelease) description(d deal) string {
 
 // buyerOrg finds the buyer: buyer, else the party with the role buyer, else tender.procuringEntity, else
 // the party with the role procuringEntity. It is nil when the release names none.
-func (r *ocdsRelease) buyerOrg() (*ocdsOrg, error) {
+func (r *releaseReader) buyerOrg() (*party, error) {
 	if r.buyerDone {
 		return r.buyer, r.buyerErr
 	}
@@ -46,7 +46,7 @@ func (r *ocdsRelease) buyerOrg() (*ocdsOrg, error) {
 	return nil, nil
 }
 
-func (r *ocdsRelease) partyWithRole(role string) (node, bool) {
+func (r *releaseReader) partyWithRole(role string) (node, bool) {
 	for _, p := range r.order {
 		roles, err := p.get("roles").list()
 		if err != nil {
@@ -65,7 +65,7 @@ func (r *ocdsRelease) partyWithRole(role string) (node, bool) {
 // itself carries (OCDS 1.0 writes the organization in place). The key it is stored under is, in order:
 // a Kazakh BIN/IIN as such; "SCHEME-ID" from its identifier; otherwise the publisher's ocid prefix with the
 // identifier's id, the party id or, last, the name ("ocds-03ad3f/Name").
-func (r *ocdsRelease) org(ref node) (*ocdsOrg, error) {
+func (r *releaseReader) org(ref node) (*party, error) {
 	if _, err := ref.object(); err != nil {
 		return nil, err
 	}
@@ -109,10 +109,10 @@ func (r *ocdsRelease) org(ref node) (*ocdsOrg, error) {
 	if name == "" {
 		name = legal
 	}
-	org := &ocdsOrg{name: name, path: src.path()}
+	org := &party{name: name, path: src.path()}
 	org.country = countryFromCode(code)
 	if org.country == "" {
-		org.country = r.o.st.countryOf(countryName)
+		org.country = r.o.look.countryOf(countryName)
 	}
 	if org.country == "" {
 		org.country = countryFromScheme(scheme)
@@ -136,7 +136,7 @@ func (r *ocdsRelease) org(ref node) (*ocdsOrg, error) {
 }
 
 // subject is a buyer or supplier as staged.
-func (r *ocdsRelease) subject(org *ocdsOrg) record.Party {
+func (r *releaseReader) subject(org *party) record.Party {
 	var bin *string
 	if org.bin != "" {
 		b := org.bin
@@ -148,7 +148,7 @@ func (r *ocdsRelease) subject(org *ocdsOrg) record.Party {
 		BIN:        bin,
 		NameRu:     org.name,
 		Country:    org.country,
-		Resident:   r.o.st.residentOf(nil, org.country),
-		BuyerType:  r.o.st.buyerTypes.Of(org.name, ""),
+		Resident:   org.country == r.o.look.home,
+		BuyerType:  r.o.look.buyerTypes.Of(org.name, ""),
 	}
 }

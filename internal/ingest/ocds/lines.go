@@ -1,4 +1,4 @@
-package ingest
+package ocds
 
 import (
 	"bufio"
@@ -9,13 +9,15 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // jsonLines reads JSON Lines: one document per line, each line on its own, so a broken line is one bad
 // record and the lines after it are still read. Lines are parsed on several goroutines, in runs, and taken
 // in file order, so the records, the errors and the outcome are those of reading the lines one after the
 // other.
-func (o *ocdsReader) jsonLines(r io.Reader) error {
+func (o *fileReader) jsonLines(r io.Reader) error {
 	ctx, cancel := context.WithCancel(o.ctx)
 	defer cancel()
 	workers := parseWorkers()
@@ -33,13 +35,13 @@ func (o *ocdsReader) jsonLines(r io.Reader) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &stager{classifier: o.st.classifier, home: o.st.home, worker: true, collect: true}
-			w.setChunk(o.st.chunk)
+			w := &collector{}
+			look := newLookups(o.look.classifier, o.look.home)
 			lines := &lineParser{}
 			for j := range work {
 				results := make([]lineResult, 0, len(j.lines))
 				for i, line := range j.lines {
-					res := o.parseLine(ctx, w, lines, line, j.numbers[i], j.docs+i == 0)
+					res := o.parseLine(ctx, w, look, lines, line, j.numbers[i], j.docs+i == 0)
 					results = append(results, res)
 					if res.err != nil {
 						break // the import stops at this line
@@ -74,9 +76,9 @@ type lineJob struct {
 
 // lineResult is what a worker made of a line.
 type lineResult struct {
-	records []*contractRecord
+	records []record.Deal
 	counted int64
-	errs    errorLog
+	errs    record.Errors
 	err     error
 }
 
@@ -89,7 +91,7 @@ func readLines(ctx context.Context, r io.Reader, ordered, work chan<- lineJob) {
 		line, rerr := readLine(br, nil) // each line is handed over, so each gets its own buffer
 		switch {
 		case errors.Is(rerr, errLineTooLong):
-			job.stop = fileErrorf("line %d is longer than %d MiB: is the file really JSON Lines (one document per line)?", n, ocdsMaxLine>>20)
+			job.stop = fileErrorf("line %d is longer than %d MiB: is the file really JSON Lines (one document per line)?", n, maxLine>>20)
 		case rerr != nil && rerr != io.EOF:
 			job.stop = fileErrorf("cannot read line %d: %v", n, rerr)
 		case len(bytes.TrimSpace(line)) > 0:
@@ -125,18 +127,18 @@ func readLines(ctx context.Context, r io.Reader, ordered, work chan<- lineJob) {
 	}
 }
 
-// parseLine reads one line into the worker's collecting stager.
-func (o *ocdsReader) parseLine(ctx context.Context, w *stager, lines *lineParser, line []byte, n int, first bool) lineResult {
+// parseLine reads one line into the worker's collector.
+func (o *fileReader) parseLine(ctx context.Context, w *collector, look *lookups, lines *lineParser, line []byte, n int, first bool) lineResult {
 	var res lineResult
-	w.collected, w.records = nil, 0
-	wo := &ocdsReader{ctx: ctx, st: w, errs: &res.errs, rel: o.rel, lines: lines}
+	w.deals, w.counted = nil, 0
+	wo := &fileReader{ctx: ctx, sink: w, errs: &res.errs, rel: o.rel, lines: lines, look: look}
 	res.err = wo.jsonLine(line, n, first)
-	res.records, res.counted = w.collected, w.records
+	res.records, res.counted = w.deals, w.counted
 	return res
 }
 
-// takeLines hands the lines' records to the reader's stager in file order.
-func (o *ocdsReader) takeLines(ctx context.Context, ordered <-chan lineJob) error {
+// takeLines hands the lines' records to the reader's sink in file order.
+func (o *fileReader) takeLines(ctx context.Context, ordered <-chan lineJob) error {
 	for j := range ordered {
 		if len(j.lines) > 0 {
 			var results []lineResult
@@ -152,11 +154,11 @@ func (o *ocdsReader) takeLines(ctx context.Context, ordered <-chan lineJob) erro
 					return res.err
 				}
 				for _, rec := range res.records {
-					if err := o.st.contract(o.ctx, rec); err != nil {
+					if err := o.sink.Deal(o.ctx, rec); err != nil {
 						return err
 					}
 				}
-				o.st.countedN(res.counted)
+				o.sink.Counted(res.counted)
 			}
 		}
 		if j.stop != nil {
@@ -166,7 +168,21 @@ func (o *ocdsReader) takeLines(ctx context.Context, ordered <-chan lineJob) erro
 	return ctx.Err()
 }
 
-// dropCollected forgets the collected records under a location prefix.
-func (s *stager) dropCollected(prefix string) {
-	s.collected = slices.DeleteFunc(s.collected, func(r *contractRecord) bool { return strings.HasPrefix(r.loc(), prefix) })
+// collector is a parsing worker's sink: it keeps a line's deals for takeLines.
+type collector struct {
+	deals   []record.Deal
+	counted int64
 }
+
+func (c *collector) Deal(_ context.Context, d record.Deal) error {
+	c.deals = append(c.deals, d)
+	return nil
+}
+
+// Discard forgets the collected deals under a location prefix.
+func (c *collector) Discard(_ context.Context, prefix string) error {
+	c.deals = slices.DeleteFunc(c.deals, func(d record.Deal) bool { return strings.HasPrefix(d.Contracts[0].Loc, prefix) })
+	return nil
+}
+
+func (c *collector) Counted(n int64) { c.counted += n }

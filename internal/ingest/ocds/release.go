@@ -1,4 +1,4 @@
-package ingest
+package ocds
 
 // A release: its contracts and awards made into contract records.
 
@@ -10,15 +10,15 @@ import (
 	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
-// ocdsOrg is a buyer or supplier as staged.
-type ocdsOrg struct {
+// party is a buyer or supplier as staged.
+type party struct {
 	key, bin, name, country string
 	path                    string
 }
 
-// ocdsRelease is one release (or compiled record) being staged.
-type ocdsRelease struct {
-	o       *ocdsReader
+// releaseReader is one release (or compiled record) being staged.
+type releaseReader struct {
+	o       *fileReader
 	n       node
 	ocid    string
 	prefix  string // the publisher's ocid prefix, which scopes identifiers without a scheme
@@ -30,32 +30,32 @@ type ocdsRelease struct {
 	awards  []node
 	cons    []node
 
-	buyer     *ocdsOrg
+	buyer     *party
 	buyerErr  error
 	buyerDone bool
 }
 
 // withdraw says that this release, a version of the contract stored as sourceID, no longer counts it: a
 // contract cancelled in a newer release than the one that counted it stops counting.
-func (r *ocdsRelease) withdraw(n node, sourceID string) error {
+func (r *releaseReader) withdraw(n node, sourceID string) error {
 	if r.updated == nil {
 		return nil // without a version, nothing says this release is the newer one
 	}
-	return r.o.st.contract(r.o.ctx, &contractRecord{Deal: record.Deal{Withdrawn: true, Contracts: []record.Contract{{
+	return r.o.sink.Deal(r.o.ctx, record.Deal{Withdrawn: true, Contracts: []record.Contract{{
 		Loc: r.o.loc(n.path()), SourceID: sourceID, Status: "cancelled", UpdatedAt: r.updated,
-	}}}})
+	}}})
 }
 
 // release stages the active and terminated contracts of one release. ocid stands in when the release has
 // none (a record's compiledRelease); date, when given, is the version (a release compiled here).
-func (o *ocdsReader) release(n node, ocid string, date *time.Time) error {
+func (o *fileReader) release(n node, ocid string, date *time.Time) error {
 	if n.v == nil {
 		return perr(n, "want a release (a JSON object), got null")
 	}
 	if _, err := n.object(); err != nil {
 		return err
 	}
-	r := &ocdsRelease{o: o, n: n, parties: map[string]node{}}
+	r := &releaseReader{o: o, n: n, parties: map[string]node{}}
 	own, err := n.get("ocid").text()
 	if err != nil {
 		return err
@@ -121,7 +121,7 @@ func countable(status string, contract bool) bool {
 
 // skipUncounted reports a status outside the OCDS codelists (contractStatus, awardStatus), which is
 // usually a publisher's own word for one of them: its records are not counted, and the user should know.
-func (r *ocdsRelease) skipUncounted(status string, contract bool) {
+func (r *releaseReader) skipUncounted(status string, contract bool) {
 	switch s := strings.ToLower(status); {
 	case s == "pending" || s == "cancelled" || (contract && s == "terminated") || (!contract && s == "unsuccessful"):
 		return
@@ -135,7 +135,7 @@ func (r *ocdsRelease) skipUncounted(status string, contract bool) {
 }
 
 // stage decides which awards and contracts are counted and stages them.
-func (r *ocdsRelease) stage() error {
+func (r *releaseReader) stage() error {
 	awardIDs := make([]string, len(r.awards))
 	awardByID := map[string]int{}
 	for i, a := range r.awards {
@@ -296,8 +296,8 @@ func (d deal) what() string {
 	return "award"
 }
 
-// ocdsItem is one item, checked.
-type ocdsItem struct {
+// checkedItem is one item, checked.
+type checkedItem struct {
 	path     string
 	id       string
 	enstru   string
@@ -311,7 +311,7 @@ type ocdsItem struct {
 	category *int32
 }
 
-func (r *ocdsRelease) stageDeal(d deal) error {
+func (r *releaseReader) stageDeal(d deal) error {
 	// An amendment without a value or items of its own (a longer term, say) adds no money: it is not counted.
 	if d.contract != nil && d.contract.get("extendsContractID").v != nil {
 		v, err := valueAt(d.contract.get("value"))
@@ -435,7 +435,7 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 			return err
 		}
 	}
-	items := make([]ocdsItem, 0, len(itemNodes))
+	items := make([]checkedItem, 0, len(itemNodes))
 	seen := map[string]bool{}
 	for i, n := range itemNodes {
 		it, err := r.item(n, i)
@@ -458,7 +458,7 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 			continue
 		}
 		sum += *it.value
-		if sum > ocdsMaxMinor {
+		if sum > maxMinor {
 			return perr(it.currency, "the items add up to an implausibly large amount")
 		}
 		if c, _ := it.currency.text(); c != "" {
@@ -507,11 +507,11 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 	}
 
 	description := r.description(d)
-	rec := &contractRecord{Deal: record.Deal{
+	rec := record.Deal{
 		Parties:    []record.Party{r.subject(buyer), r.subject(supplier)},
 		PlanPoints: make([]record.PlanPoint, 0, len(items)),
 		Items:      make([]record.Item, 0, len(items)),
-	}}
+	}
 	for _, it := range items {
 		loc := r.o.loc(it.path)
 		rec.PlanPoints = append(rec.PlanPoints, record.PlanPoint{
@@ -548,7 +548,7 @@ func (r *ocdsRelease) stageDeal(d deal) error {
 		CarriesItems:  true,
 		ReplacesItems: true,
 	}}
-	return r.o.st.contract(r.o.ctx, rec)
+	return r.o.sink.Deal(r.o.ctx, rec)
 }
 
 // transactions sums a terminated contract's payments; nil when it has none.
@@ -578,7 +578,7 @@ func transactions(n node, currency string) (*amount, string, node, error) {
 			}
 			currency, curNode = v.currency, vn.get("currency")
 		}
-		if sum += v.amount.minor; sum > ocdsMaxMinor {
+		if sum += v.amount.minor; sum > maxMinor {
 			return nil, "", node{}, perr(vn.get("amount"), "the transactions add up to an implausibly large amount")
 		}
 	}

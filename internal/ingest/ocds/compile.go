@@ -1,4 +1,4 @@
-package ingest
+package ocds
 
 // Records and packages: linked releases compiled into one, as OCDS's merge rules say.
 
@@ -13,14 +13,14 @@ import (
 )
 
 // packageRelease stages one release of a package (or a bare release).
-func (o *ocdsReader) packageRelease(n node) error {
-	o.st.counted()
+func (o *fileReader) packageRelease(n node) error {
+	o.sink.Counted(1)
 	return o.report(o.release(n, "", nil))
 }
 
 // record stages one record: its compiledRelease, or else its releases compiled here.
-func (o *ocdsReader) record(n node) error {
-	o.st.counted()
+func (o *fileReader) record(n node) error {
+	o.sink.Counted(1)
 	if _, err := n.object(); err != nil {
 		return o.report(err)
 	}
