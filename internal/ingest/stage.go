@@ -94,7 +94,21 @@ func newStager(tx pgx.Tx, classifier *classify.Classifier, home string) *stager 
 
 // Deal takes one contract from a reader (record.Sink).
 func (s *stager) Deal(ctx context.Context, d record.Deal) error {
+	if rec, ok := d.Prepared.(*contractRecord); ok {
+		return s.contract(ctx, rec)
+	}
 	return s.contract(ctx, &contractRecord{Deal: d})
+}
+
+// Prepare works out a deal's direct-load plan on the reader's goroutine (record.Preparer): on the parsing
+// workers of JSON Lines, while there are several. It touches nothing of s.
+func (s *stager) Prepare(d *record.Deal) {
+	if d.Withdrawn {
+		return
+	}
+	rec := &contractRecord{Deal: *d}
+	rec.prepared()
+	d.Prepared = rec
 }
 
 // Discard drops what was read under a location prefix (record.Sink).
@@ -105,7 +119,10 @@ func (s *stager) Discard(ctx context.Context, prefix string) error {
 // Counted adds n records read (record.Sink).
 func (s *stager) Counted(n int64) { s.countedN(n) }
 
-var _ record.Sink = (*stager)(nil)
+var (
+	_ record.Sink     = (*stager)(nil)
+	_ record.Preparer = (*stager)(nil)
+)
 
 // setChunk sets the rows buffered per copy (tests load small inputs in several chunks with it).
 func (s *stager) setChunk(n int) {

@@ -36,6 +36,7 @@ func (o *fileReader) jsonLines(r io.Reader) error {
 		go func() {
 			defer wg.Done()
 			w := &collector{}
+			w.prep, _ = o.sink.(record.Preparer)
 			look := newLookups(o.look.classifier, o.look.home)
 			lines := &lineParser{}
 			for j := range work {
@@ -172,9 +173,13 @@ func (o *fileReader) takeLines(ctx context.Context, ordered <-chan lineJob) erro
 type collector struct {
 	deals   []record.Deal
 	counted int64
+	prep    record.Preparer // the reader's sink, when it prepares deals ahead; nil otherwise
 }
 
 func (c *collector) Deal(_ context.Context, d record.Deal) error {
+	if c.prep != nil {
+		c.prep.Prepare(&d)
+	}
 	c.deals = append(c.deals, d)
 	return nil
 }

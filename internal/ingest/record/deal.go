@@ -13,6 +13,8 @@ type Deal struct {
 	// Withdrawn says the deal is a newer version stating that the contract (Contracts[0]'s source id, status
 	// and version) no longer counts, with nothing else to store.
 	Withdrawn bool
+	// Prepared is a Preparer's work on the deal, done ahead; readers leave it alone.
+	Prepared any
 }
 
 // Sink takes what a reader reads, in reading order.
@@ -23,4 +25,10 @@ type Sink interface {
 	Discard(ctx context.Context, prefix string) error
 	// Counted adds n records read, for progress.
 	Counted(n int64)
+}
+
+// A Preparer is a Sink that can do part of its work on a deal before taking it, on any goroutine: a reader
+// that parses on several goroutines calls Prepare there, then hands the deals on in order.
+type Preparer interface {
+	Prepare(d *Deal)
 }
