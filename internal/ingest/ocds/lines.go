@@ -177,10 +177,10 @@ type collector struct {
 }
 
 func (c *collector) Deal(_ context.Context, d record.Deal) error {
-	if c.prep != nil {
-		c.prep.Prepare(&d)
-	}
 	c.deals = append(c.deals, d)
+	if c.prep != nil {
+		c.prep.Prepare(&c.deals[len(c.deals)-1]) // in place: d itself stays on the stack
+	}
 	return nil
 }
 
