@@ -19,6 +19,8 @@ import (
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/loader"
+	"github.com/ules-kz/ules/internal/ingest/record"
+	"github.com/ules-kz/ules/internal/ingest/sheet"
 )
 
 // The reference formats load the tables that decide tiers and prices rather than procurement records
@@ -41,10 +43,10 @@ var FXColumns = []string{"date", "currency", "rate"}
 
 const referenceDoc = "docs/import-reference.md"
 
-var referenceColumns = map[string]columnSet{
-	FormatRegister:     {all: RegisterColumns, required: []string{"bin", "valid_from"}, doc: referenceDoc},
-	FormatCertificates: {all: CertificateColumns, required: CertificateColumns, doc: referenceDoc},
-	FormatFX:           {all: FXColumns, required: FXColumns, doc: referenceDoc},
+var referenceColumns = map[string]sheet.Columns{
+	FormatRegister:     {All: RegisterColumns, Required: []string{"bin", "valid_from"}, Doc: referenceDoc},
+	FormatCertificates: {All: CertificateColumns, Required: CertificateColumns, Doc: referenceDoc},
+	FormatFX:           {All: FXColumns, Required: FXColumns, Doc: referenceDoc},
 }
 
 var referenceStaging = map[string]string{
@@ -59,17 +61,17 @@ func isReferenceFormat(format string) bool {
 }
 
 // openReference opens a reference file as XLSX when its name ends in .xlsx, as CSV otherwise.
-func openReference(path string, m *meter) (sheet, error) {
+func openReference(path string, m sheet.Meter) (sheet.Sheet, error) {
 	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
-		return openXLSX(path, m)
+		return sheet.OpenXLSX(path, m)
 	}
-	return openCSV(path, m)
+	return sheet.OpenCSV(path, m)
 }
 
 // referenceStage is one reference format's staging: parse a row into a staged record, check the staged
 // records against each other, merge them.
 type referenceStage struct {
-	add    func(ctx context.Context, loc string, row sheetRow) error
+	add    func(ctx context.Context, loc string, row sheet.Row) error
 	flush  func(ctx context.Context) error
 	reject func(ctx context.Context, errs *errorLog) error
 	merge  func(ctx context.Context, batchID int64) (mergeCounts, error)
@@ -108,7 +110,7 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 			m.add(1000)
 		}
 	}
-	if err := readSheet(ctx, opts.Path, openReference, m, referenceColumns[opts.Format], counted, errs, stage.add); err != nil {
+	if err := sheet.Read(ctx, opts.Path, openReference, m, referenceColumns[opts.Format], counted, errs, stage.add); err != nil {
 		return err
 	}
 	m.add(read % 1000)
@@ -160,11 +162,11 @@ func (im *Importer) categorySlugs(ctx context.Context, tx pgx.Tx) (map[string]in
 }
 
 // stageRow wraps a row parser so its errors are bad records and its records go to buf.
-func stageRow[T any](buf *buffer[T], parse func(row sheetRow) (T, error), setLoc func(*T, string)) func(context.Context, string, sheetRow) error {
-	return func(ctx context.Context, loc string, row sheetRow) error {
+func stageRow[T any](buf *buffer[T], parse func(row sheet.Row) (T, error), setLoc func(*T, string)) func(context.Context, string, sheet.Row) error {
+	return func(ctx context.Context, loc string, row sheet.Row) error {
 		rec, err := parse(row)
 		if err != nil {
-			return recordError{err}
+			return record.InvalidOf(err)
 		}
 		setLoc(&rec, loc)
 		return buf.add(ctx, rec)
@@ -177,7 +179,7 @@ func (im *Importer) registerStage(tx pgx.Tx, categories map[string]int32) refere
 		return loader.Wrap("register entries", err)
 	}}
 	return referenceStage{
-		add: stageRow(buf, func(row sheetRow) (dbq.RegisterStageCopyFromParams, error) {
+		add: stageRow(buf, func(row sheet.Row) (dbq.RegisterStageCopyFromParams, error) {
 			return parseRegisterRow(row, categories)
 		}, func(r *dbq.RegisterStageCopyFromParams, loc string) { r.Loc = loc }),
 		flush: buf.drain,
@@ -276,38 +278,38 @@ func joinLocs(locs []string) string {
 
 // parseRegisterRow checks one producer-register row. The scope is an ENSTRU prefix, a category, or neither
 // (every product of the producer).
-func parseRegisterRow(row sheetRow, categories map[string]int32) (dbq.RegisterStageCopyFromParams, error) {
+func parseRegisterRow(row sheet.Row, categories map[string]int32) (dbq.RegisterStageCopyFromParams, error) {
 	var v validate
-	bin, err := parseBIN("bin", row.get("bin"))
+	bin, err := parseBIN("bin", row.Get("bin"))
 	v.check(err)
-	prefix, err := parseEnstruPrefix("enstru_prefix", row.get("enstru_prefix"), false)
+	prefix, err := parseEnstruPrefix("enstru_prefix", row.Get("enstru_prefix"), false)
 	v.check(err)
 	var categoryID *int32
-	if c := row.get("category"); c.present() {
-		if row.get("enstru_prefix").present() {
+	if c := row.Get("category"); c.Present() {
+		if row.Get("enstru_prefix").Present() {
 			v.check(errors.New("enstru_prefix and category: give one of them (or neither, for every product), not both"))
 		}
-		id, ok := categories[strings.ToLower(c.text)]
+		id, ok := categories[strings.ToLower(c.Text)]
 		if !ok {
-			v.check(fieldtext.Errorf("category", "%q is not a category (known: %s)", c.text, strings.Join(slices.Sorted(maps.Keys(categories)), ", ")))
+			v.check(fieldtext.Errorf("category", "%q is not a category (known: %s)", c.Text, strings.Join(slices.Sorted(maps.Keys(categories)), ", ")))
 		}
 		categoryID = &id
 	}
-	from, err := parseDate("valid_from", row.date("valid_from"), true)
+	from, err := fieldtext.Date("valid_from", row.Date("valid_from"), true)
 	v.check(err)
-	to, err := parseDate("valid_to", row.date("valid_to"), false)
+	to, err := fieldtext.Date("valid_to", row.Date("valid_to"), false)
 	v.check(err)
 	if from != nil && to != nil && dateOf(*to).Before(dateOf(*from)) {
 		v.check(fieldtext.Errorf("valid_to", "%s is before valid_from %s", to.Format(time.DateOnly), from.Format(time.DateOnly)))
 	}
-	capacity, err := parseDecimal("capacity", row.number("capacity"))
+	capacity, err := parseDecimal("capacity", row.Number("capacity"))
 	v.check(err)
 	if v.err != nil {
 		return dbq.RegisterStageCopyFromParams{}, v.err
 	}
 	entry := dbq.RegisterStageCopyFromParams{
 		BIN: bin, EnstruPrefix: prefix, CategoryID: categoryID, ValidFrom: dateOf(*from), Capacity: capacity,
-		CapacityUnit: row.get("capacity_unit").text, Source: row.get("source").text,
+		CapacityUnit: row.Get("capacity_unit").Text, Source: row.Get("source").Text,
 	}
 	if to != nil {
 		d := dateOf(*to)
@@ -317,23 +319,23 @@ func parseRegisterRow(row sheetRow, categories map[string]int32) (dbq.RegisterSt
 }
 
 // parseCertificateRow checks one ST-KZ certificate row.
-func parseCertificateRow(row sheetRow) (dbq.CertificateStageCopyFromParams, error) {
+func parseCertificateRow(row sheet.Row) (dbq.CertificateStageCopyFromParams, error) {
 	var v validate
-	number, err := requireText("number", row.get("number"))
+	number, err := fieldtext.Required("number", row.Get("number"))
 	v.check(err)
-	bin, err := parseBIN("bin", row.get("bin"))
+	bin, err := parseBIN("bin", row.Get("bin"))
 	v.check(err)
-	prefix, err := parseEnstruPrefix("enstru_code", row.get("enstru_code"), true)
+	prefix, err := parseEnstruPrefix("enstru_code", row.Get("enstru_code"), true)
 	v.check(err)
-	lc := row.number("local_content_percent")
-	bp, err := parsePercent("local_content_percent", lc)
+	lc := row.Number("local_content_percent")
+	bp, err := fieldtext.Percent("local_content_percent", lc)
 	v.check(err)
-	if !lc.present() {
+	if !lc.Present() {
 		v.check(fieldtext.Errorf("local_content_percent", "is required"))
 	}
-	issued, err := parseDate("issued", row.date("issued"), true)
+	issued, err := fieldtext.Date("issued", row.Date("issued"), true)
 	v.check(err)
-	expires, err := parseDate("expires", row.date("expires"), true)
+	expires, err := fieldtext.Date("expires", row.Date("expires"), true)
 	v.check(err)
 	if issued != nil && expires != nil && dateOf(*expires).Before(dateOf(*issued)) {
 		v.check(fieldtext.Errorf("expires", "%s is before issued %s", expires.Format(time.DateOnly), issued.Format(time.DateOnly)))
@@ -348,20 +350,20 @@ func parseCertificateRow(row sheetRow) (dbq.CertificateStageCopyFromParams, erro
 }
 
 // parseFXRow checks one exchange-rate row: tenge per one unit of a foreign currency on a day.
-func parseFXRow(row sheetRow) (dbq.FxRateStageCopyFromParams, error) {
+func parseFXRow(row sheet.Row) (dbq.FxRateStageCopyFromParams, error) {
 	var v validate
-	day, err := parseDate("date", row.date("date"), true)
+	day, err := fieldtext.Date("date", row.Date("date"), true)
 	v.check(err)
-	currency, err := foreignCurrency("currency", row.get("currency"))
+	currency, err := foreignCurrency("currency", row.Get("currency"))
 	v.check(err)
-	rs := row.number("rate")
-	rate, err := parseRate("rate", rs)
+	rs := row.Number("rate")
+	rate, err := fieldtext.Rate("rate", rs)
 	v.check(err)
 	switch {
-	case !rs.present():
+	case !rs.Present():
 		v.check(fieldtext.Errorf("rate", "is required"))
 	case rate != nil && ratSign(*rate) <= 0:
-		v.check(fieldtext.Errorf("rate", "%q must be greater than 0", rs.text))
+		v.check(fieldtext.Errorf("rate", "%q must be greater than 0", rs.Text))
 	}
 	if v.err != nil {
 		return dbq.FxRateStageCopyFromParams{}, v.err
@@ -379,55 +381,55 @@ func ratSign(text string) int {
 }
 
 // parseBIN requires a 12-digit BIN (or IIN).
-func parseBIN(field string, s scalar) (string, error) {
-	if !s.present() {
+func parseBIN(field string, s fieldtext.Value) (string, error) {
+	if !s.Present() {
 		return "", fieldtext.Errorf(field, "is required")
 	}
-	if len(s.text) != 12 || !fieldtext.DigitsOnly(s.text) {
-		return "", fieldtext.Errorf(field, "%q is not 12 digits", s.text)
+	if len(s.Text) != 12 || !fieldtext.DigitsOnly(s.Text) {
+		return "", fieldtext.Errorf(field, "%q is not 12 digits", s.Text)
 	}
-	return s.text, nil
+	return s.Text, nil
 }
 
 var enstruPrefixText = regexp.MustCompile(`^\d+(\.\d+)*$`)
 
 // parseEnstruPrefix reads an ENSTRU code or a prefix of one, with or without its dots ("14.13", "1413",
 // "141311.100"), and returns its digits.
-func parseEnstruPrefix(field string, s scalar, required bool) (string, error) {
-	if !s.present() {
+func parseEnstruPrefix(field string, s fieldtext.Value, required bool) (string, error) {
+	if !s.Present() {
 		if required {
 			return "", fieldtext.Errorf(field, "is required")
 		}
 		return "", nil
 	}
-	if !enstruPrefixText.MatchString(s.text) {
-		return "", fieldtext.Errorf(field, "%q is not an ENSTRU code or prefix (digits, dots allowed: 14.13, 141311.100.000001)", s.text)
+	if !enstruPrefixText.MatchString(s.Text) {
+		return "", fieldtext.Errorf(field, "%q is not an ENSTRU code or prefix (digits, dots allowed: 14.13, 141311.100.000001)", s.Text)
 	}
-	digits := strings.ReplaceAll(s.text, ".", "")
+	digits := strings.ReplaceAll(s.Text, ".", "")
 	if len(digits) < 2 || len(digits) > 15 {
-		return "", fieldtext.Errorf(field, "%q has %d digit(s): an ENSTRU prefix has 2 to 15", s.text, len(digits))
+		return "", fieldtext.Errorf(field, "%q has %d digit(s): an ENSTRU prefix has 2 to 15", s.Text, len(digits))
 	}
 	return digits, nil
 }
 
 // parseDecimal keeps a non-negative decimal as exact text.
-func parseDecimal(field string, s scalar) (*string, error) {
-	if !s.present() {
+func parseDecimal(field string, s fieldtext.Value) (*string, error) {
+	if !s.Present() {
 		return nil, nil
 	}
-	if !fieldtext.IsDecimal(s.text) {
-		return nil, fieldtext.Errorf(field, "%q is not a non-negative number", s.text)
+	if !fieldtext.IsDecimal(s.Text) {
+		return nil, fieldtext.Errorf(field, "%q is not a non-negative number", s.Text)
 	}
-	plain, err := plainNumber(field, s.text)
+	plain, err := fieldtext.PlainNumber(field, s.Text)
 	return &plain, err
 }
 
 // foreignCurrency requires an ISO 4217 code other than the tenge.
-func foreignCurrency(field string, s scalar) (string, error) {
-	if !s.present() {
+func foreignCurrency(field string, s fieldtext.Value) (string, error) {
+	if !s.Present() {
 		return "", fieldtext.Errorf(field, "is required")
 	}
-	c, err := currencyCode(field, s)
+	c, err := fieldtext.Currency(field, s)
 	if err != nil {
 		return "", err
 	}
@@ -435,7 +437,7 @@ func foreignCurrency(field string, s scalar) (string, error) {
 		return "", fieldtext.Errorf(field, "KZT needs no rate: rates are tenge per unit of another currency")
 	}
 	if code := countries.CurrencyCodeByName(c); !code.IsValid() || code.Alpha() != c {
-		return "", fieldtext.Errorf(field, "%q is not an ISO 4217 currency code", s.text)
+		return "", fieldtext.Errorf(field, "%q is not an ISO 4217 currency code", s.Text)
 	}
 	return c, nil
 }

@@ -8,25 +8,17 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/ules-kz/ules/internal/ingest/sheet"
 )
 
 // referenceRow builds a sheet row of a reference format from its cells, read as CSV (plain or with a
 // decimal comma) or as workbook cells.
-func referenceRow(columns []string, style byte, cells ...string) sheetRow {
+func referenceRow(columns []string, style byte, cells ...string) sheet.Row {
 	cols := map[string]int{}
 	for i, c := range columns {
 		cols[c] = i
 	}
-	var reader cellReader
-	switch style % 3 {
-	case 0:
-		reader = plainCells{}
-	case 1:
-		reader = localeCells{}
-	default:
-		reader = excelCells{}
-	}
-	return sheetRow{cols: cols, cells: cells, reader: reader}
+	return sheet.NewRow(cols, cells, sheet.Cells(style%3))
 }
 
 var (

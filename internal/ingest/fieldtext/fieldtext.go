@@ -1,5 +1,6 @@
-// Package fieldtext reads and checks the text of one field as the import's sources spell it: dates and times,
-// decimals, ENSTRU and KATO codes, country codes. Its errors name the field.
+// Package fieldtext reads and checks the text of one field as the import's sources spell it (Value: a cell,
+// or a JSON value kept as text): amounts, percentages, quantities, flags, dates and times, currency,
+// country, ENSTRU and KATO codes, exchange rates. Its errors name the field.
 package fieldtext
 
 import (

@@ -115,3 +115,13 @@ func (l *Errors) Merge(o *Errors) {
 		l.SkipN(reason, n)
 	}
 }
+
+// Invalid marks an error as one record's, as opposed to a failure of the import itself: the record is
+// reported as bad and reading goes on.
+type Invalid struct{ error }
+
+// Invalidf is an Invalid error with a formatted reason.
+func Invalidf(format string, args ...any) error { return Invalid{fmt.Errorf(format, args...)} }
+
+// InvalidOf marks err as one record's.
+func InvalidOf(err error) error { return Invalid{err} }
