@@ -35,61 +35,61 @@ func readTemplate(ctx context.Context, path string, open sheet.Opener, st *stage
 func csvHeader(header []string) (map[string]int, error) { return templateColumns.Header(header) }
 
 func (s *stager) templateItem(ctx context.Context, loc string, row sheet.Row, ordinals map[string]int) error {
-	var v validate
+	var v record.Check
 	contractID, err := fieldtext.Required("contract_id", row.Get("contract_id"))
-	v.check(err)
+	v.Check(err)
 	signed, err := fieldtext.Date("signed_on", row.Date("signed_on"), true)
-	v.check(err)
-	v.check(s.checkSigned("signed_on", signed))
+	v.Check(err)
+	v.Check(s.checkSigned("signed_on", signed))
 	buyerBIN := row.Get("buyer_bin").Text
 	if buyerBIN == "" || len(buyerBIN) != 12 || !fieldtext.DigitsOnly(buyerBIN) {
-		v.check(fieldtext.Errorf("buyer_bin", "%q is not 12 digits", buyerBIN))
+		v.Check(fieldtext.Errorf("buyer_bin", "%q is not 12 digits", buyerBIN))
 	}
 	supplierID, err := fieldtext.Required("supplier_id", row.Get("supplier_id"))
-	v.check(err)
+	v.Check(err)
 	country, err := fieldtext.Country("supplier_country", row.Get("supplier_country"))
-	v.check(err)
+	v.Check(err)
 	producer, err := fieldtext.Flag("supplier_domestic_producer", row.Get("supplier_domestic_producer"))
-	v.check(err)
+	v.Check(err)
 	var residentMark *bool
 	if rs := row.Get("supplier_resident"); rs.Present() {
 		res, err := fieldtext.Flag("supplier_resident", rs)
-		v.check(err)
+		v.Check(err)
 		residentMark = &res
 	}
 	enstru := row.Get("enstru_code").Text
-	v.check(fieldtext.CheckEnstru("enstru_code", enstru))
+	v.Check(fieldtext.CheckEnstru("enstru_code", enstru))
 	quantity, err := fieldtext.Quantity("quantity", row.Number("quantity"))
-	v.check(err)
+	v.Check(err)
 	price, err := fieldtext.Money("unit_price", row.Number("unit_price"), false)
-	v.check(err)
+	v.Check(err)
 	value, err := fieldtext.Money("value", row.Number("value"), true)
-	v.check(err)
+	v.Check(err)
 	valueAlt, err := fieldtext.Money("value_without_vat", row.Number("value_without_vat"), false)
-	v.check(err)
+	v.Check(err)
 	total, err := fieldtext.Money("contract_total", row.Number("contract_total"), false)
-	v.check(err)
+	v.Check(err)
 	currency, err := fieldtext.Currency("currency", row.Get("currency"))
-	v.check(err)
+	v.Check(err)
 	rate, err := fieldtext.Rate("exchange_rate", row.Number("exchange_rate"))
-	v.check(err)
+	v.Check(err)
 	lc, err := fieldtext.Percent("local_content_percent", row.Number("local_content_percent"))
-	v.check(err)
+	v.Check(err)
 	contractLC, err := fieldtext.Percent("contract_local_content_percent", row.Number("contract_local_content_percent"))
-	v.check(err)
+	v.Check(err)
 	kato := row.Get("kato").Text
-	v.check(fieldtext.CheckKATO("kato", kato, false))
-	v.check(s.checkRegion("kato", kato))
+	v.Check(fieldtext.CheckKATO("kato", kato, false))
+	v.Check(s.checkRegion("kato", kato))
 	status, err := s.sheetStatus("status", row.Get("status").Text)
-	v.check(err)
+	v.Check(err)
 	finYear, err := fieldtext.Int("fiscal_year", row.Get("fiscal_year"))
-	v.check(err)
+	v.Check(err)
 	updated, err := fieldtext.Date("updated_at", row.Date("updated_at"), false)
-	v.check(err)
+	v.Check(err)
 	deleted, err := fieldtext.Flag("deleted", row.Get("deleted"))
-	v.check(err)
-	if v.err != nil {
-		return v.err
+	v.Check(err)
+	if v.Err != nil {
+		return v.Err
 	}
 	if country == "" && len(supplierID) == 12 && fieldtext.DigitsOnly(supplierID) {
 		country = "KZ"

@@ -168,15 +168,6 @@ func (s skipRecord) Error() string { return s.reason }
 // streamError is broken JSON: the rest of the file cannot be read, but other files can.
 type streamError struct{ error }
 
-// validate collects the first field error of a record.
-type validate struct{ err error }
-
-func (v *validate) check(err error) {
-	if v.err == nil && err != nil {
-		v.err = record.InvalidOf(err)
-	}
-}
-
 var subjectFields = flatFields[portalSubjectJSON]()
 
 type portalSubjectJSON struct {
@@ -199,37 +190,37 @@ func (s *stager) portalSubject(ctx context.Context, loc string, dec *jsontext.De
 	if err := decodeFlat(dec, &s.flat, subjectFields, &j); err != nil {
 		return err
 	}
-	var v validate
+	var v record.Check
 	if !j.BIN.Present() && !j.IIN.Present() && !j.INN.Present() {
-		v.check(errors.New("bin, iin or inn is required"))
+		v.Check(errors.New("bin, iin or inn is required"))
 	}
 	for _, id := range []struct {
 		field string
 		s     fieldtext.Value
 	}{{"bin", j.BIN}, {"iin", j.IIN}} {
 		if id.s.Present() && (len(id.s.Text) != 12 || !fieldtext.DigitsOnly(id.s.Text)) {
-			v.check(fieldtext.Errorf(id.field, "%q is not 12 digits", id.s.Text))
+			v.Check(fieldtext.Errorf(id.field, "%q is not 12 digits", id.s.Text))
 		}
 	}
 	if !j.NameRU.Present() && !j.NameKZ.Present() {
-		v.check(errors.New("name_ru or name_kz is required"))
+		v.Check(errors.New("name_ru or name_kz is required"))
 	}
 	country, err := fieldtext.Country("country_code", j.CountryCode)
-	v.check(err)
+	v.Check(err)
 	var residentMark *bool
 	if j.Resident.Present() {
 		r, err := fieldtext.Flag("mark_resident", j.Resident)
-		v.check(err)
+		v.Check(err)
 		residentMark = &r
 	}
 	producer, err := fieldtext.Flag("mark_patronymic_producer", j.Producer)
-	v.check(err)
+	v.Check(err)
 	supplierFlag, err := fieldtext.Flag("mark_patronymic_supplyer", j.SupplierFlag)
-	v.check(err)
+	v.Check(err)
 	national, err := fieldtext.Flag("mark_national_company", j.NationalCompany)
-	v.check(err)
-	if v.err != nil {
-		return v.err
+	v.Check(err)
+	if v.Err != nil {
+		return v.Err
 	}
 	var kzID *string
 	switch {
@@ -294,36 +285,36 @@ func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.D
 	if err := decodeFlat(dec, &s.flat, contractFields, &j); err != nil {
 		return err
 	}
-	var v validate
+	var v record.Check
 	id, err := fieldtext.Required("id", j.ID)
-	v.check(err)
+	v.Check(err)
 	customer, err := fieldtext.Required("customer_bin", j.CustomerBIN)
-	v.check(err)
+	v.Check(err)
 	supplier, err := fieldtext.Required("supplier_biin", j.SupplierBIIN)
-	v.check(err)
+	v.Check(err)
 	signed, err := fieldtext.Date("sign_date", j.SignDate, true)
-	v.check(err)
-	v.check(s.checkSigned("sign_date", signed))
+	v.Check(err)
+	v.Check(s.checkSigned("sign_date", signed))
 	finYear, err := fieldtext.Int("fin_year", j.FinYear)
-	v.check(err)
+	v.Check(err)
 	total, err := fieldtext.Money("contract_sum_wnds", j.SumWNDS, true)
-	v.check(err)
+	v.Check(err)
 	totalAlt, err := fieldtext.Money("contract_sum", j.Sum, false)
-	v.check(err)
+	v.Check(err)
 	currency, err := fieldtext.Currency("ref_currency_code", j.Currency)
-	v.check(err)
+	v.Check(err)
 	rate, err := fieldtext.Rate("exchange_rate", j.ExchangeRate)
-	v.check(err)
+	v.Check(err)
 	lc, err := fieldtext.Percent("contract_ms", j.LocalContent)
-	v.check(err)
+	v.Check(err)
 	deleted, err := fieldtext.Flag("deleted", j.Deleted)
-	v.check(err)
+	v.Check(err)
 	updated, err := fieldtext.Date("last_update_date", j.LastUpdateDate, false)
-	v.check(err)
+	v.Check(err)
 	paid, err := fieldtext.Money("fakt_sum_wnds", j.PaidWNDS, false)
-	v.check(err)
-	if v.err != nil {
-		return v.err
+	v.Check(err)
+	if v.Err != nil {
+		return v.Err
 	}
 	description := j.DescriptionRU.Text
 	if description == "" {
@@ -383,28 +374,28 @@ func (s *stager) portalUnit(ctx context.Context, loc string, dec *jsontext.Decod
 	if err := decodeFlat(dec, &s.flat, unitFields, &j); err != nil {
 		return err
 	}
-	var v validate
+	var v record.Check
 	id, err := fieldtext.Required("id", j.ID)
-	v.check(err)
+	v.Check(err)
 	contract, err := fieldtext.Required("contract_id", j.ContractID)
-	v.check(err)
+	v.Check(err)
 	plan, err := fieldtext.Required("pln_point_id", j.PlanPointID)
-	v.check(err)
+	v.Check(err)
 	// Values are with VAT (total_sum_wnds), so the unit price is too; item_price is without it.
 	price, err := fieldtext.Money("item_price_wnds", j.ItemPriceWND, false)
-	v.check(err)
+	v.Check(err)
 	quantity, err := fieldtext.Quantity("quantity", j.Quantity)
-	v.check(err)
+	v.Check(err)
 	value, err := fieldtext.Money("total_sum_wnds", j.TotalSumWNDS, true)
-	v.check(err)
+	v.Check(err)
 	valueAlt, err := fieldtext.Money("total_sum", j.TotalSum, false)
-	v.check(err)
+	v.Check(err)
 	lc, err := fieldtext.Percent("ks_proc", j.KSProc)
-	v.check(err)
+	v.Check(err)
 	deleted, err := fieldtext.Flag("deleted", j.Deleted)
-	v.check(err)
-	if v.err != nil {
-		return v.err
+	v.Check(err)
+	if v.Err != nil {
+		return v.Err
 	}
 	return s.units.add(ctx, record.Item{
 		Loc:              loc,
@@ -437,14 +428,14 @@ func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decod
 	if err := decodeFlat(dec, &s.flat, planFields, &j); err != nil {
 		return err
 	}
-	var v validate
+	var v record.Check
 	id, err := fieldtext.Required("id", j.ID)
-	v.check(err)
-	v.check(fieldtext.CheckEnstru("ref_enstru_code", j.Enstru.Text))
+	v.Check(err)
+	v.Check(fieldtext.CheckEnstru("ref_enstru_code", j.Enstru.Text))
 	deleted, err := fieldtext.Flag("is_deleted", j.Deleted)
-	v.check(err)
-	if v.err != nil {
-		return v.err
+	v.Check(err)
+	if v.Err != nil {
+		return v.Err
 	}
 	// A plan point removed from the plan decides no item's product or region; a unit that names one is
 	// reported as naming a plan point not in plans/. An inactive one (is_active 0, an older version of the
@@ -477,15 +468,15 @@ func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *jsontext.D
 	if err := decodeFlat(dec, &s.flat, planKatoFields, &j); err != nil {
 		return err
 	}
-	var v validate
+	var v record.Check
 	plan, err := fieldtext.Required("pln_points_id", j.PlanPointID)
-	v.check(err)
-	v.check(fieldtext.CheckKATO("ref_kato_code", j.KATO.Text, true))
-	v.check(s.checkRegion("ref_kato_code", j.KATO.Text))
+	v.Check(err)
+	v.Check(fieldtext.CheckKATO("ref_kato_code", j.KATO.Text, true))
+	v.Check(s.checkRegion("ref_kato_code", j.KATO.Text))
 	deleted, err := fieldtext.Flag("is_deleted", j.Deleted)
-	v.check(err)
-	if v.err != nil {
-		return v.err
+	v.Check(err)
+	if v.Err != nil {
+		return v.Err
 	}
 	if deleted {
 		return skipRecord{"plan points' KATO rows marked deleted (is_deleted): not used for any item's region"}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/ingest/record"
+	"github.com/ules-kz/ules/internal/ingest/refdata"
 )
 
 // StagingTables are the session-local tables an import of contracts stages its records in.
@@ -124,6 +125,36 @@ func (s *Staging) PlanKATOs(ctx context.Context, rows []record.PlanKATO) error {
 	}
 	_, err := s.q.StagePlanKatosCopyFrom(ctx, s.tx, s.katos)
 	return Wrap("plan KATO codes", err)
+}
+
+// RegisterEntries stages producer-register entries (stg_register).
+func (s *Staging) RegisterEntries(ctx context.Context, rows []refdata.RegisterEntry) error {
+	params := make([]dbq.RegisterStageCopyFromParams, len(rows))
+	for i, r := range rows {
+		params[i] = dbq.RegisterStageCopyFromParams(r)
+	}
+	_, err := s.q.RegisterStageCopyFrom(ctx, s.tx, params)
+	return Wrap("register entries", err)
+}
+
+// Certificates stages certificates of origin (stg_certificates).
+func (s *Staging) Certificates(ctx context.Context, rows []refdata.Certificate) error {
+	params := make([]dbq.CertificateStageCopyFromParams, len(rows))
+	for i, r := range rows {
+		params[i] = dbq.CertificateStageCopyFromParams(r)
+	}
+	_, err := s.q.CertificateStageCopyFrom(ctx, s.tx, params)
+	return Wrap("certificates", err)
+}
+
+// FXRates stages exchange rates (stg_fx_rates).
+func (s *Staging) FXRates(ctx context.Context, rows []refdata.FXRate) error {
+	params := make([]dbq.FxRateStageCopyFromParams, len(rows))
+	for i, r := range rows {
+		params[i] = dbq.FxRateStageCopyFromParams(r)
+	}
+	_, err := s.q.FxRateStageCopyFrom(ctx, s.tx, params)
+	return Wrap("exchange rates", err)
 }
 
 // Discard deletes every staged row read under a location prefix: a file ("file:") or a line of one.

@@ -125,3 +125,13 @@ func Invalidf(format string, args ...any) error { return Invalid{fmt.Errorf(form
 
 // InvalidOf marks err as one record's.
 func InvalidOf(err error) error { return Invalid{err} }
+
+// Check collects the first field error of a record; Err is it, marked Invalid, or nil.
+type Check struct{ Err error }
+
+// Check keeps err when it is the record's first.
+func (c *Check) Check(err error) {
+	if c.Err == nil && err != nil {
+		c.Err = Invalid{err}
+	}
+}

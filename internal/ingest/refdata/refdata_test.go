@@ -1,4 +1,4 @@
-package ingest
+package refdata
 
 import (
 	"math/big"
@@ -52,7 +52,7 @@ func FuzzRegisterRow(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, bin, prefix, category, from, to, capacity string, style byte) {
 		row := referenceRow(RegisterColumns, style, bin, prefix, category, from, to, capacity, "unit", "source")
-		entry, err := parseRegisterRow(row, fuzzCategories)
+		entry, err := ParseRegisterRow(row, fuzzCategories)
 		if err != nil {
 			require.Regexp(t, fieldReason, err.Error())
 			return
@@ -108,7 +108,7 @@ func FuzzCertificateRow(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, number, bin, enstru, percent, issued, expires string, style byte) {
 		row := referenceRow(CertificateColumns, style, number, bin, enstru, percent, issued, expires)
-		c, err := parseCertificateRow(row)
+		c, err := ParseCertificateRow(row)
 		if err != nil {
 			require.Regexp(t, fieldReason, err.Error())
 			return
@@ -140,7 +140,7 @@ func FuzzFXRow(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, day, currency, rate string, style byte) {
-		r, err := parseFXRow(referenceRow(FXColumns, style, day, currency, rate))
+		r, err := ParseFXRow(referenceRow(FXColumns, style, day, currency, rate))
 		if err != nil {
 			require.Regexp(t, fieldReason, err.Error())
 			return
