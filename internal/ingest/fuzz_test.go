@@ -300,65 +300,6 @@ func referenceMinor(text string) (int64, bool) {
 	return n.Int64(), true
 }
 
-// FuzzCSVHeader checks csvHeader against a plain reading of docs/import-csv.md: names are trimmed and
-// case-insensitive, an unknown or repeated column is refused, the required ones must all be there.
-func FuzzCSVHeader(f *testing.F) {
-	for _, s := range []string{
-		strings.Join(CSVColumns, ","),
-		strings.Join(csvRequired, ","),
-		" Contract_ID , SIGNED_ON,buyer_bin,supplier_id,value ",
-		"contract_id,signed_on,buyer_bin,supplier_id,value,value",
-		"contract_id,signed_on,buyer_bin,supplier_id,value,colour",
-		"contract_id,signed_on,buyer_bin,supplier_id",
-		"value,supplier_id,buyer_bin,signed_on,contract_id,kato,,",
-		"",
-		"\ufeffcontract_id,signed_on,buyer_bin,supplier_id,value",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, line string) {
-		header := strings.Split(line, ",")
-		got, err := csvHeader(header)
-
-		want := map[string]int{}
-		var wantErr string
-		for i, h := range header {
-			name := strings.ToLower(strings.TrimSpace(h))
-			if !slices.Contains(CSVColumns, name) {
-				wantErr = "unknown column " + strconv.Quote(h)
-				break
-			}
-			if _, dup := want[name]; dup {
-				wantErr = "column " + strconv.Quote(name) + " appears twice"
-				break
-			}
-			want[name] = i
-		}
-		if wantErr == "" {
-			var missing []string
-			for _, c := range csvRequired {
-				if _, ok := want[c]; !ok {
-					missing = append(missing, c)
-				}
-			}
-			if missing != nil {
-				wantErr = "missing required column(s): " + strings.Join(missing, ", ")
-			}
-		}
-		if wantErr != "" {
-			require.Error(t, err)
-			require.Nil(t, got)
-			require.Contains(t, err.Error(), wantErr)
-			return
-		}
-		require.NoError(t, err)
-		require.Equal(t, want, got)
-		for _, c := range csvRequired {
-			require.Contains(t, got, c)
-		}
-	})
-}
-
 // FuzzCSVFile feeds arbitrary bytes to the CSV reader with the staging tables in memory: it never fails
 // the import or panics, every error names the file and a line of it, and every row read is either staged
 // or reported.

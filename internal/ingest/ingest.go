@@ -15,6 +15,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/classify"
 	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/loader"
 	"github.com/ules-kz/ules/internal/ingest/record"
 )
@@ -323,7 +324,7 @@ func (im *Importer) reportNotCounted(ctx context.Context, tx pgx.Tx, batchID int
 // directly; when that meets something only the staged merge resolves, the input is read again with every
 // record staged.
 func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput readFunc, source string,
-	classifier *classify.Classifier, rules *importRules, errs *errorLog, batchID int64,
+	classifier *classify.Classifier, rules *fieldtext.Rules, errs *errorLog, batchID int64,
 ) (*stager, error) {
 	fresh := func() *stager {
 		st := newStager(tx, classifier, im.home)

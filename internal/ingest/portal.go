@@ -11,10 +11,11 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"golang.org/x/sync/errgroup"
+
 	"github.com/ules-kz/ules/internal/ingest/buyertype"
 	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/record"
-	"golang.org/x/sync/errgroup"
 )
 
 // SourcePortal is the contracts' source for data from the national procurement portal.
@@ -294,7 +295,7 @@ func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.D
 	v.Check(err)
 	signed, err := fieldtext.Date("sign_date", j.SignDate, true)
 	v.Check(err)
-	v.Check(s.checkSigned("sign_date", signed))
+	v.Check(s.rules.Signed("sign_date", signed))
 	finYear, err := fieldtext.Int("fin_year", j.FinYear)
 	v.Check(err)
 	total, err := fieldtext.Money("contract_sum_wnds", j.SumWNDS, true)
@@ -472,7 +473,7 @@ func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *jsontext.D
 	plan, err := fieldtext.Required("pln_points_id", j.PlanPointID)
 	v.Check(err)
 	v.Check(fieldtext.CheckKATO("ref_kato_code", j.KATO.Text, true))
-	v.Check(s.checkRegion("ref_kato_code", j.KATO.Text))
+	v.Check(s.rules.Region("ref_kato_code", j.KATO.Text))
 	deleted, err := fieldtext.Flag("is_deleted", j.Deleted)
 	v.Check(err)
 	if v.Err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/require"
+
 	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 )
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/classify"
 	"github.com/ules-kz/ules/internal/ingest/buyertype"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/loader"
 	"github.com/ules-kz/ules/internal/ingest/record"
 )
@@ -52,7 +53,7 @@ func (b *buffer[T]) drain(ctx context.Context) error {
 // stager receives validated records from a format reader and copies them into the staging tables.
 type stager struct {
 	classifier *classify.Classifier
-	rules      *importRules // nil: records are not checked against reference lists
+	rules      *fieldtext.Rules // nil: records are not checked against reference lists
 	home       string
 	records    int64
 	reported   int64 // records the meter has counted
@@ -109,6 +110,11 @@ func (s *stager) Prepare(d *record.Deal) {
 	rec := &contractRecord{Deal: *d}
 	rec.prepared()
 	d.Prepared = rec
+}
+
+// Row takes one row of the template (sheet.RowSink).
+func (s *stager) Row(ctx context.Context, d record.Deal) error {
+	return s.templateRow(ctx, &contractRecord{Deal: d})
 }
 
 // Discard drops what was read under a location prefix (record.Sink).
@@ -235,10 +241,15 @@ func (s *stager) dropPendingUnder(prefix string) {
 
 // category classifies an item by its ENSTRU code and texts, remembering the answers.
 func (s *stager) category(enstru string, texts ...string) *int32 {
+	return s.categoryMemo().Category(enstru, texts...)
+}
+
+// categoryMemo is the stager's memory of categories, made on first use.
+func (s *stager) categoryMemo() *classify.Memo {
 	if s.categories == nil {
 		s.categories = classify.NewMemo(s.classifier)
 	}
-	return s.categories.Category(enstru, texts...)
+	return s.categories
 }
 
 // maxRemembered bounds each memory of answers whatever the input's variety.

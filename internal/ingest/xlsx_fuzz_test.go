@@ -14,8 +14,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
-	"github.com/ules-kz/ules/internal/ingest/sheet"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ules-kz/ules/internal/ingest/sheet"
 )
 
 // fuzzHeader is the header of the workbooks FuzzXLSXRows builds.

@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"github.com/biter777/countries"
+
 	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 )
 

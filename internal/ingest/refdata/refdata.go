@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/biter777/countries"
+
 	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/record"
 	"github.com/ules-kz/ules/internal/ingest/sheet"

@@ -22,10 +22,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/ules-kz/ules/internal/ingest/fieldtext"
-	"github.com/ules-kz/ules/internal/ingest/record"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // A Sheet is a spreadsheet read row by row: a CSV file or the first worksheet of an XLSX workbook. Its

@@ -1,4 +1,4 @@
-package ingest
+package sheet
 
 import (
 	"encoding/csv"
