@@ -1,3 +1,25 @@
+-- name: ContractExists :one
+SELECT EXISTS (SELECT 1 FROM contracts)::boolean AS exists;
+
+-- name: ContractExistsOfSource :one
+-- Whether an earlier batch stored a contract of the source: when none did, a chunk's contracts need looking
+-- up only when this import staged or loaded one of the same id before (directLoader.known).
+SELECT EXISTS (SELECT 1 FROM contracts WHERE source = @source)::boolean AS stored;
+
+-- name: ContractIndexListDeferrable :many
+-- The secondary indexes of contracts and contract_items, listed only while contracts is empty: an initial
+-- load drops them and builds them after loading (deferIndexes). Unique indexes stay: the load relies on them,
+-- all but one (ContractItemKeyDeferrable).
+SELECT (quote_ident(n.nspname) || '.' || quote_ident(c.relname))::text AS name,
+       pg_get_indexdef(i.indexrelid)::text AS definition
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE i.indrelid IN ('contracts'::regclass, 'contract_items'::regclass) AND NOT i.indisunique
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid)
+  AND NOT EXISTS (SELECT 1 FROM contracts)
+ORDER BY c.relname;
+
 -- name: ContractList :many
 -- Counted contracts with items in the category and period, newest first; the cursor is the last row's
 -- (signed_on, id).
@@ -32,14 +54,7 @@ WHERE NOT c.deleted
 ORDER BY c.signed_on DESC, c.id DESC
 LIMIT @max_rows;
 
--- name: ContractExists :one
-SELECT EXISTS (SELECT 1 FROM contracts)::boolean AS exists;
-
--- name: ContractStatusList :many
-SELECT scheme, code, symbol, name_kk, name_ru, name_en, counts FROM contract_statuses
-ORDER BY scheme DESC, length(code), code;
-
--- name: ContractsNotCountedOfBatch :many
+-- name: ContractListNotCountedOfBatch :many
 -- The contracts an import wrote that no figure counts, by why: their status, a status the table does not
 -- know, or a later version of the same contract that replaces them.
 SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts
@@ -57,23 +72,95 @@ WHERE x.reason IS NOT NULL
 GROUP BY 1, 2, 3
 ORDER BY 4 DESC, 2;
 
--- name: ContractStatusUpsertPortal :one
--- The portal's own list names its statuses: names follow it; a status new to Ules is added as counting
--- nowhere until someone decides (docs/methodology.md), and the import says so.
-INSERT INTO contract_statuses (scheme, code, symbol, name_kk, name_ru, name_en, counts)
-VALUES ('portal', @code, @symbol, @name_kk, @name_ru, @name_ru, 'none')
-ON CONFLICT (code) DO UPDATE
-SET symbol = EXCLUDED.symbol, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru
-WHERE contract_statuses.scheme = 'portal'
-RETURNING (xmax = 0)::boolean AS added;
+-- name: ContractListSeen :many
+-- Which of a chunk's contracts this import cannot create directly: stored already (by an earlier batch, or
+-- by this one, loaded directly) or staged by this import.
+SELECT k.source_id, (k.batch_id IS NOT DISTINCT FROM @batch_id::bigint)::boolean AS this_batch
+FROM contracts k
+WHERE k.source = @source AND k.source_id = ANY(@source_ids::text[])
+UNION ALL
+SELECT DISTINCT s.source_id, false
+FROM stg_contracts s
+WHERE s.source_id = ANY(@source_ids::text[]);
 
--- name: TradeMethodUpsert :exec
-INSERT INTO trade_methods (code, symbol, name_kk, name_ru, in_law)
-VALUES (@code, @symbol, @name_kk, @name_ru, @in_law)
-ON CONFLICT (code) DO UPDATE
-SET symbol = EXCLUDED.symbol, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, in_law = EXCLUDED.in_law;
+-- name: ContractMergeStaged :one
+-- The newest version of each staged contract replaces the stored one when it is newer, or the same version
+-- with different content; an identical re-import matches nothing. Replacements are recorded.
+WITH unit_sums AS (
+    SELECT contract_source_id, sum(value) AS total FROM stg_units WHERE NOT deleted GROUP BY contract_source_id
+), src AS (
+    SELECT DISTINCT ON (c.source_id) c.*, b.id AS buyer_id, s.id AS supplier_id, us.total AS unit_total,
+           CASE WHEN c.currency = 'KZT' THEN 1::numeric
+                WHEN coalesce(c.exchange_rate, 0) > 0 THEN c.exchange_rate
+                ELSE (SELECT f.rate FROM fx_rates f WHERE f.currency = c.currency AND f.rate_date = c.signed_on)
+           END AS rate
+    FROM stg_contracts c
+    JOIN buyers b ON b.bin = c.customer_bin
+    JOIN suppliers s ON s.identifier = c.supplier_key
+    LEFT JOIN unit_sums us ON us.contract_source_id = c.source_id
+    WHERE NOT c.rejected
+    ORDER BY c.source_id, c.updated_at DESC NULLS LAST, c.seq DESC
+), prev AS (
+    SELECT k.id, k.source_id, k.batch_id, k.source_updated_at
+    FROM contracts k
+    WHERE k.source = @source AND k.source_id IN (SELECT source_id FROM src)
+), up AS (
+    INSERT INTO contracts AS k (source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method, status,
+        currency, exchange_rate, total, total_alt, local_content_published_bp, description, deleted,
+        source_updated_at, batch_id, paid, root_source_id)
+    SELECT @source, src.source_id, src.buyer_id, src.supplier_id, src.signed_on, src.fiscal_year, src.method,
+        src.status, src.currency, src.rate,
+        -- A spreadsheet may leave the contract total out: it is then the sum of its items.
+        round(coalesce(src.total, src.unit_total, 0) * src.rate)::bigint,
+        round(src.total_alt * src.rate)::bigint, src.local_content_bp, src.description, src.deleted,
+        src.updated_at, @batch_id, round(src.paid * src.rate)::bigint, src.root_source_id
+    FROM src
+    ON CONFLICT (source, source_id) DO UPDATE
+    SET buyer_id = EXCLUDED.buyer_id, supplier_id = EXCLUDED.supplier_id, signed_on = EXCLUDED.signed_on,
+        fiscal_year = EXCLUDED.fiscal_year, method = EXCLUDED.method, status = EXCLUDED.status,
+        currency = EXCLUDED.currency, exchange_rate = EXCLUDED.exchange_rate, total = EXCLUDED.total,
+        total_alt = EXCLUDED.total_alt, local_content_published_bp = EXCLUDED.local_content_published_bp,
+        description = EXCLUDED.description, deleted = EXCLUDED.deleted,
+        source_updated_at = EXCLUDED.source_updated_at, batch_id = EXCLUDED.batch_id, paid = EXCLUDED.paid,
+        root_source_id = EXCLUDED.root_source_id
+    WHERE EXCLUDED.source_updated_at > k.source_updated_at
+       OR (EXCLUDED.source_updated_at IS NOT DISTINCT FROM k.source_updated_at
+           AND (k.buyer_id, k.supplier_id, k.signed_on, k.fiscal_year, k.method, k.status, k.currency,
+                k.exchange_rate, k.total, k.total_alt, k.local_content_published_bp, k.description, k.deleted,
+                k.paid, k.root_source_id)
+               IS DISTINCT FROM
+               (EXCLUDED.buyer_id, EXCLUDED.supplier_id, EXCLUDED.signed_on, EXCLUDED.fiscal_year, EXCLUDED.method,
+                EXCLUDED.status, EXCLUDED.currency, EXCLUDED.exchange_rate, EXCLUDED.total, EXCLUDED.total_alt,
+                EXCLUDED.local_content_published_bp, EXCLUDED.description, EXCLUDED.deleted, EXCLUDED.paid,
+                EXCLUDED.root_source_id))
+    RETURNING k.id, k.source_id, k.signed_on, k.supplier_id, k.exchange_rate
+), written AS (
+    INSERT INTO stg_written_contracts (contract_id, source_id, signed_on, supplier_id, rate, fresh)
+    SELECT up.id, up.source_id, up.signed_on, up.supplier_id, up.exchange_rate,
+           prev.id IS NULL AND NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = up.source_id AND c.rejected)
+    FROM up
+    LEFT JOIN prev ON prev.source_id = up.source_id
+    RETURNING 1
+), logged AS (
+    INSERT INTO contract_replacements (contract_id, batch_id, old_batch_id, old_updated_at, new_updated_at)
+    SELECT up.id, @batch_id, prev.batch_id, prev.source_updated_at, src.updated_at
+    FROM up
+    JOIN prev ON prev.source_id = up.source_id
+    JOIN src ON src.source_id = up.source_id
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM src)::bigint AS staged,
+       (SELECT count(*) FROM written)::bigint AS written,
+       (SELECT count(*) FROM logged)::bigint AS replaced;
 
--- name: ContractsWithdraw :many
+-- name: ContractReserveIDs :one
+-- The last of n consecutive contract ids taken in one call (a call per id cost a tenth of a load). Only
+-- imports insert contracts, and they run one at a time (ImportBatchLockTry), so no other caller can take an id
+-- between nextval and setval; one that did would fail the COPY on the primary key, not corrupt anything.
+SELECT setval(pg_get_serial_sequence('contracts', 'id'),
+              nextval(pg_get_serial_sequence('contracts', 'id')) + sqlc.arg(n)::bigint - 1)::bigint AS last_id;
+
+-- name: ContractWithdraw :many
 -- A newer version of a stored contract that no longer counts (an OCDS release that cancels it) sets the
 -- stored version's status, so that it stops counting; an older one changes nothing.
 UPDATE contracts k

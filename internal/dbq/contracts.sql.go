@@ -21,6 +21,59 @@ func (q *Queries) ContractExists(ctx context.Context, db DBTX) (bool, error) {
 	return exists, err
 }
 
+const contractExistsOfSource = `-- name: ContractExistsOfSource :one
+SELECT EXISTS (SELECT 1 FROM contracts WHERE source = $1)::boolean AS stored
+`
+
+// Whether an earlier batch stored a contract of the source: when none did, a chunk's contracts need looking
+// up only when this import staged or loaded one of the same id before (directLoader.known).
+func (q *Queries) ContractExistsOfSource(ctx context.Context, db DBTX, source string) (bool, error) {
+	row := db.QueryRow(ctx, contractExistsOfSource, source)
+	var stored bool
+	err := row.Scan(&stored)
+	return stored, err
+}
+
+const contractIndexListDeferrable = `-- name: ContractIndexListDeferrable :many
+SELECT (quote_ident(n.nspname) || '.' || quote_ident(c.relname))::text AS name,
+       pg_get_indexdef(i.indexrelid)::text AS definition
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE i.indrelid IN ('contracts'::regclass, 'contract_items'::regclass) AND NOT i.indisunique
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid)
+  AND NOT EXISTS (SELECT 1 FROM contracts)
+ORDER BY c.relname
+`
+
+type ContractIndexListDeferrableRow struct {
+	Name       string
+	Definition string
+}
+
+// The secondary indexes of contracts and contract_items, listed only while contracts is empty: an initial
+// load drops them and builds them after loading (deferIndexes). Unique indexes stay: the load relies on them,
+// all but one (ContractItemKeyDeferrable).
+func (q *Queries) ContractIndexListDeferrable(ctx context.Context, db DBTX) ([]ContractIndexListDeferrableRow, error) {
+	rows, err := db.Query(ctx, contractIndexListDeferrable)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ContractIndexListDeferrableRow{}
+	for rows.Next() {
+		var i ContractIndexListDeferrableRow
+		if err := rows.Scan(&i.Name, &i.Definition); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const contractList = `-- name: ContractList :many
 SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.currency, c.method, c.status,
        c.local_content_published_bp,
@@ -146,80 +199,7 @@ func (q *Queries) ContractList(ctx context.Context, db DBTX, arg ContractListPar
 	return items, nil
 }
 
-const contractStatusList = `-- name: ContractStatusList :many
-SELECT scheme, code, symbol, name_kk, name_ru, name_en, counts FROM contract_statuses
-ORDER BY scheme DESC, length(code), code
-`
-
-type ContractStatusListRow struct {
-	Scheme string
-	Code   string
-	Symbol string
-	NameKk string
-	NameRu string
-	NameEn string
-	Counts string
-}
-
-func (q *Queries) ContractStatusList(ctx context.Context, db DBTX) ([]ContractStatusListRow, error) {
-	rows, err := db.Query(ctx, contractStatusList)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ContractStatusListRow{}
-	for rows.Next() {
-		var i ContractStatusListRow
-		if err := rows.Scan(
-			&i.Scheme,
-			&i.Code,
-			&i.Symbol,
-			&i.NameKk,
-			&i.NameRu,
-			&i.NameEn,
-			&i.Counts,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const contractStatusUpsertPortal = `-- name: ContractStatusUpsertPortal :one
-INSERT INTO contract_statuses (scheme, code, symbol, name_kk, name_ru, name_en, counts)
-VALUES ('portal', $1, $2, $3, $4, $4, 'none')
-ON CONFLICT (code) DO UPDATE
-SET symbol = EXCLUDED.symbol, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru
-WHERE contract_statuses.scheme = 'portal'
-RETURNING (xmax = 0)::boolean AS added
-`
-
-type ContractStatusUpsertPortalParams struct {
-	Code   string
-	Symbol string
-	NameKk string
-	NameRu string
-}
-
-// The portal's own list names its statuses: names follow it; a status new to Ules is added as counting
-// nowhere until someone decides (docs/methodology.md), and the import says so.
-func (q *Queries) ContractStatusUpsertPortal(ctx context.Context, db DBTX, arg ContractStatusUpsertPortalParams) (bool, error) {
-	row := db.QueryRow(ctx, contractStatusUpsertPortal,
-		arg.Code,
-		arg.Symbol,
-		arg.NameKk,
-		arg.NameRu,
-	)
-	var added bool
-	err := row.Scan(&added)
-	return added, err
-}
-
-const contractsNotCountedOfBatch = `-- name: ContractsNotCountedOfBatch :many
+const contractListNotCountedOfBatch = `-- name: ContractListNotCountedOfBatch :many
 SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts
 FROM (
     SELECT CASE WHEN st.code IS NULL THEN 'unknown_status'
@@ -236,7 +216,7 @@ GROUP BY 1, 2, 3
 ORDER BY 4 DESC, 2
 `
 
-type ContractsNotCountedOfBatchRow struct {
+type ContractListNotCountedOfBatchRow struct {
 	Reason    string
 	Status    string
 	NameRu    string
@@ -245,15 +225,15 @@ type ContractsNotCountedOfBatchRow struct {
 
 // The contracts an import wrote that no figure counts, by why: their status, a status the table does not
 // know, or a later version of the same contract that replaces them.
-func (q *Queries) ContractsNotCountedOfBatch(ctx context.Context, db DBTX, batchID *int64) ([]ContractsNotCountedOfBatchRow, error) {
-	rows, err := db.Query(ctx, contractsNotCountedOfBatch, batchID)
+func (q *Queries) ContractListNotCountedOfBatch(ctx context.Context, db DBTX, batchID *int64) ([]ContractListNotCountedOfBatchRow, error) {
+	rows, err := db.Query(ctx, contractListNotCountedOfBatch, batchID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []ContractsNotCountedOfBatchRow{}
+	items := []ContractListNotCountedOfBatchRow{}
 	for rows.Next() {
-		var i ContractsNotCountedOfBatchRow
+		var i ContractListNotCountedOfBatchRow
 		if err := rows.Scan(
 			&i.Reason,
 			&i.Status,
@@ -270,7 +250,154 @@ func (q *Queries) ContractsNotCountedOfBatch(ctx context.Context, db DBTX, batch
 	return items, nil
 }
 
-const contractsWithdraw = `-- name: ContractsWithdraw :many
+const contractListSeen = `-- name: ContractListSeen :many
+SELECT k.source_id, (k.batch_id IS NOT DISTINCT FROM $1::bigint)::boolean AS this_batch
+FROM contracts k
+WHERE k.source = $2 AND k.source_id = ANY($3::text[])
+UNION ALL
+SELECT DISTINCT s.source_id, false
+FROM stg_contracts s
+WHERE s.source_id = ANY($3::text[])
+`
+
+type ContractListSeenParams struct {
+	BatchID   int64
+	Source    string
+	SourceIds []string
+}
+
+type ContractListSeenRow struct {
+	SourceID  string
+	ThisBatch bool
+}
+
+// Which of a chunk's contracts this import cannot create directly: stored already (by an earlier batch, or
+// by this one, loaded directly) or staged by this import.
+func (q *Queries) ContractListSeen(ctx context.Context, db DBTX, arg ContractListSeenParams) ([]ContractListSeenRow, error) {
+	rows, err := db.Query(ctx, contractListSeen, arg.BatchID, arg.Source, arg.SourceIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ContractListSeenRow{}
+	for rows.Next() {
+		var i ContractListSeenRow
+		if err := rows.Scan(&i.SourceID, &i.ThisBatch); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const contractMergeStaged = `-- name: ContractMergeStaged :one
+WITH unit_sums AS (
+    SELECT contract_source_id, sum(value) AS total FROM stg_units WHERE NOT deleted GROUP BY contract_source_id
+), src AS (
+    SELECT DISTINCT ON (c.source_id) c.seq, c.loc, c.source_id, c.customer_bin, c.supplier_key, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate, c.total, c.total_alt, c.local_content_bp, c.description, c.deleted, c.updated_at, c.rejected, c.carries_items, c.replaces_items, c.paid, c.root_source_id, b.id AS buyer_id, s.id AS supplier_id, us.total AS unit_total,
+           CASE WHEN c.currency = 'KZT' THEN 1::numeric
+                WHEN coalesce(c.exchange_rate, 0) > 0 THEN c.exchange_rate
+                ELSE (SELECT f.rate FROM fx_rates f WHERE f.currency = c.currency AND f.rate_date = c.signed_on)
+           END AS rate
+    FROM stg_contracts c
+    JOIN buyers b ON b.bin = c.customer_bin
+    JOIN suppliers s ON s.identifier = c.supplier_key
+    LEFT JOIN unit_sums us ON us.contract_source_id = c.source_id
+    WHERE NOT c.rejected
+    ORDER BY c.source_id, c.updated_at DESC NULLS LAST, c.seq DESC
+), prev AS (
+    SELECT k.id, k.source_id, k.batch_id, k.source_updated_at
+    FROM contracts k
+    WHERE k.source = $1 AND k.source_id IN (SELECT source_id FROM src)
+), up AS (
+    INSERT INTO contracts AS k (source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method, status,
+        currency, exchange_rate, total, total_alt, local_content_published_bp, description, deleted,
+        source_updated_at, batch_id, paid, root_source_id)
+    SELECT $1, src.source_id, src.buyer_id, src.supplier_id, src.signed_on, src.fiscal_year, src.method,
+        src.status, src.currency, src.rate,
+        -- A spreadsheet may leave the contract total out: it is then the sum of its items.
+        round(coalesce(src.total, src.unit_total, 0) * src.rate)::bigint,
+        round(src.total_alt * src.rate)::bigint, src.local_content_bp, src.description, src.deleted,
+        src.updated_at, $2, round(src.paid * src.rate)::bigint, src.root_source_id
+    FROM src
+    ON CONFLICT (source, source_id) DO UPDATE
+    SET buyer_id = EXCLUDED.buyer_id, supplier_id = EXCLUDED.supplier_id, signed_on = EXCLUDED.signed_on,
+        fiscal_year = EXCLUDED.fiscal_year, method = EXCLUDED.method, status = EXCLUDED.status,
+        currency = EXCLUDED.currency, exchange_rate = EXCLUDED.exchange_rate, total = EXCLUDED.total,
+        total_alt = EXCLUDED.total_alt, local_content_published_bp = EXCLUDED.local_content_published_bp,
+        description = EXCLUDED.description, deleted = EXCLUDED.deleted,
+        source_updated_at = EXCLUDED.source_updated_at, batch_id = EXCLUDED.batch_id, paid = EXCLUDED.paid,
+        root_source_id = EXCLUDED.root_source_id
+    WHERE EXCLUDED.source_updated_at > k.source_updated_at
+       OR (EXCLUDED.source_updated_at IS NOT DISTINCT FROM k.source_updated_at
+           AND (k.buyer_id, k.supplier_id, k.signed_on, k.fiscal_year, k.method, k.status, k.currency,
+                k.exchange_rate, k.total, k.total_alt, k.local_content_published_bp, k.description, k.deleted,
+                k.paid, k.root_source_id)
+               IS DISTINCT FROM
+               (EXCLUDED.buyer_id, EXCLUDED.supplier_id, EXCLUDED.signed_on, EXCLUDED.fiscal_year, EXCLUDED.method,
+                EXCLUDED.status, EXCLUDED.currency, EXCLUDED.exchange_rate, EXCLUDED.total, EXCLUDED.total_alt,
+                EXCLUDED.local_content_published_bp, EXCLUDED.description, EXCLUDED.deleted, EXCLUDED.paid,
+                EXCLUDED.root_source_id))
+    RETURNING k.id, k.source_id, k.signed_on, k.supplier_id, k.exchange_rate
+), written AS (
+    INSERT INTO stg_written_contracts (contract_id, source_id, signed_on, supplier_id, rate, fresh)
+    SELECT up.id, up.source_id, up.signed_on, up.supplier_id, up.exchange_rate,
+           prev.id IS NULL AND NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = up.source_id AND c.rejected)
+    FROM up
+    LEFT JOIN prev ON prev.source_id = up.source_id
+    RETURNING 1
+), logged AS (
+    INSERT INTO contract_replacements (contract_id, batch_id, old_batch_id, old_updated_at, new_updated_at)
+    SELECT up.id, $2, prev.batch_id, prev.source_updated_at, src.updated_at
+    FROM up
+    JOIN prev ON prev.source_id = up.source_id
+    JOIN src ON src.source_id = up.source_id
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM src)::bigint AS staged,
+       (SELECT count(*) FROM written)::bigint AS written,
+       (SELECT count(*) FROM logged)::bigint AS replaced
+`
+
+type ContractMergeStagedParams struct {
+	Source  string
+	BatchID *int64
+}
+
+type ContractMergeStagedRow struct {
+	Staged   int64
+	Written  int64
+	Replaced int64
+}
+
+// The newest version of each staged contract replaces the stored one when it is newer, or the same version
+// with different content; an identical re-import matches nothing. Replacements are recorded.
+func (q *Queries) ContractMergeStaged(ctx context.Context, db DBTX, arg ContractMergeStagedParams) (ContractMergeStagedRow, error) {
+	row := db.QueryRow(ctx, contractMergeStaged, arg.Source, arg.BatchID)
+	var i ContractMergeStagedRow
+	err := row.Scan(&i.Staged, &i.Written, &i.Replaced)
+	return i, err
+}
+
+const contractReserveIDs = `-- name: ContractReserveIDs :one
+SELECT setval(pg_get_serial_sequence('contracts', 'id'),
+              nextval(pg_get_serial_sequence('contracts', 'id')) + $1::bigint - 1)::bigint AS last_id
+`
+
+// The last of n consecutive contract ids taken in one call (a call per id cost a tenth of a load). Only
+// imports insert contracts, and they run one at a time (ImportBatchLockTry), so no other caller can take an id
+// between nextval and setval; one that did would fail the COPY on the primary key, not corrupt anything.
+func (q *Queries) ContractReserveIDs(ctx context.Context, db DBTX, n int64) (int64, error) {
+	row := db.QueryRow(ctx, contractReserveIDs, n)
+	var last_id int64
+	err := row.Scan(&last_id)
+	return last_id, err
+}
+
+const contractWithdraw = `-- name: ContractWithdraw :many
 UPDATE contracts k
 SET status = w.status, source_updated_at = w.updated_at, batch_id = $1
 FROM (
@@ -282,7 +409,7 @@ WHERE k.source = $2 AND k.source_id = w.source_id AND k.status <> w.status
 RETURNING k.id
 `
 
-type ContractsWithdrawParams struct {
+type ContractWithdrawParams struct {
 	BatchID   *int64
 	Source    string
 	SourceIds []string
@@ -292,8 +419,8 @@ type ContractsWithdrawParams struct {
 
 // A newer version of a stored contract that no longer counts (an OCDS release that cancels it) sets the
 // stored version's status, so that it stops counting; an older one changes nothing.
-func (q *Queries) ContractsWithdraw(ctx context.Context, db DBTX, arg ContractsWithdrawParams) ([]int64, error) {
-	rows, err := db.Query(ctx, contractsWithdraw,
+func (q *Queries) ContractWithdraw(ctx context.Context, db DBTX, arg ContractWithdrawParams) ([]int64, error) {
+	rows, err := db.Query(ctx, contractWithdraw,
 		arg.BatchID,
 		arg.Source,
 		arg.SourceIds,
@@ -316,30 +443,4 @@ func (q *Queries) ContractsWithdraw(ctx context.Context, db DBTX, arg ContractsW
 		return nil, err
 	}
 	return items, nil
-}
-
-const tradeMethodUpsert = `-- name: TradeMethodUpsert :exec
-INSERT INTO trade_methods (code, symbol, name_kk, name_ru, in_law)
-VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (code) DO UPDATE
-SET symbol = EXCLUDED.symbol, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, in_law = EXCLUDED.in_law
-`
-
-type TradeMethodUpsertParams struct {
-	Code   string
-	Symbol string
-	NameKk string
-	NameRu string
-	InLaw  bool
-}
-
-func (q *Queries) TradeMethodUpsert(ctx context.Context, db DBTX, arg TradeMethodUpsertParams) error {
-	_, err := db.Exec(ctx, tradeMethodUpsert,
-		arg.Code,
-		arg.Symbol,
-		arg.NameKk,
-		arg.NameRu,
-		arg.InLaw,
-	)
-	return err
 }

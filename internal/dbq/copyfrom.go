@@ -82,13 +82,13 @@ func (q *Queries) FxRateStageCopyFrom(ctx context.Context, db DBTX, arg []FxRate
 	return db.CopyFrom(ctx, []string{"stg_fx_rates"}, []string{"loc", "currency", "rate_date", "rate"}, &iteratorForFxRateStageCopyFrom{rows: arg})
 }
 
-// iteratorForImportErrorsCopyFrom implements pgx.CopyFromSource.
-type iteratorForImportErrorsCopyFrom struct {
-	rows                 []ImportErrorsCopyFromParams
+// iteratorForImportErrorCopyFrom implements pgx.CopyFromSource.
+type iteratorForImportErrorCopyFrom struct {
+	rows                 []ImportErrorCopyFromParams
 	skippedFirstNextCall bool
 }
 
-func (r *iteratorForImportErrorsCopyFrom) Next() bool {
+func (r *iteratorForImportErrorCopyFrom) Next() bool {
 	if len(r.rows) == 0 {
 		return false
 	}
@@ -100,7 +100,7 @@ func (r *iteratorForImportErrorsCopyFrom) Next() bool {
 	return len(r.rows) > 0
 }
 
-func (r iteratorForImportErrorsCopyFrom) Values() ([]interface{}, error) {
+func (r iteratorForImportErrorCopyFrom) Values() ([]interface{}, error) {
 	return []interface{}{
 		r.rows[0].BatchID,
 		r.rows[0].Location,
@@ -108,12 +108,12 @@ func (r iteratorForImportErrorsCopyFrom) Values() ([]interface{}, error) {
 	}, nil
 }
 
-func (r iteratorForImportErrorsCopyFrom) Err() error {
+func (r iteratorForImportErrorCopyFrom) Err() error {
 	return nil
 }
 
-func (q *Queries) ImportErrorsCopyFrom(ctx context.Context, db DBTX, arg []ImportErrorsCopyFromParams) (int64, error) {
-	return db.CopyFrom(ctx, []string{"import_errors"}, []string{"batch_id", "location", "reason"}, &iteratorForImportErrorsCopyFrom{rows: arg})
+func (q *Queries) ImportErrorCopyFrom(ctx context.Context, db DBTX, arg []ImportErrorCopyFromParams) (int64, error) {
+	return db.CopyFrom(ctx, []string{"import_errors"}, []string{"batch_id", "location", "reason"}, &iteratorForImportErrorCopyFrom{rows: arg})
 }
 
 // iteratorForRegisterStageCopyFrom implements pgx.CopyFromSource.

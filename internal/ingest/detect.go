@@ -1,14 +1,12 @@
 package ingest
 
 import (
-	"compress/gzip"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ules-kz/ules/internal/ingest/ocds"
 )
 
 // detectFormat tells the format of an import's path (--format auto): a folder with the portal's endpoint
@@ -28,8 +26,8 @@ func detectFormat(path string) (string, error) {
 		return "csv", nil
 	case strings.HasSuffix(name, ".xlsx"):
 		return "xlsx", nil
-	case isOCDSFile(name):
-		kind, err := peekJSON(path)
+	case ocds.IsFile(name):
+		kind, err := ocds.Sniff(path)
 		if err != nil {
 			return "", fmt.Errorf("ingest: cannot tell the format of %s: %w; %s", path, err, formatHint)
 		}
@@ -52,7 +50,7 @@ func detectFolder(dir string) (string, error) {
 			return "portal", nil
 		}
 	}
-	files, err := ocdsFiles(dir)
+	files, err := ocds.Files(dir)
 	if err != nil {
 		return "", err
 	}
@@ -61,7 +59,7 @@ func detectFolder(dir string) (string, error) {
 	}
 	// The first file that says what it is decides; empty or broken ones are passed over.
 	for _, f := range files {
-		kind, err := peekJSON(f)
+		kind, err := ocds.Sniff(f)
 		if err != nil {
 			continue
 		}
@@ -73,67 +71,4 @@ func detectFolder(dir string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("ingest: folder %s has JSON files but none is OCDS (releases, records or ocid); %s", dir, formatHint)
-}
-
-// peekJSON reads the top-level keys of a JSON file's first document (through gzip for .gz): "ocds" when
-// it has releases, records, ocid or compiledRelease, "portal" for a portal page (items and next_page),
-// otherwise "". It stops as soon as a key decides, and skips values without keeping them.
-func peekJSON(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(strings.ToLower(path), ".gz") {
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			return "", fmt.Errorf("not a gzip file: %w", err)
-		}
-		defer gz.Close()
-		r = gz
-	}
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err == io.EOF {
-		return "", errors.New("the file is empty")
-	}
-	if err != nil {
-		return "", fmt.Errorf("not JSON: %w", err)
-	}
-	if tok == json.Delim('[') {
-		// An array of releases or records: its first element decides.
-		if !dec.More() {
-			return "", nil
-		}
-		if tok, err = dec.Token(); err != nil {
-			return "", fmt.Errorf("not JSON: %w", err)
-		}
-	}
-	if tok != json.Delim('{') {
-		return "", nil
-	}
-	items, next := false, false
-	for dec.More() {
-		kt, err := dec.Token()
-		if err != nil {
-			return "", fmt.Errorf("not JSON: %w", err)
-		}
-		switch kt {
-		case "releases", "records", "ocid", "compiledRelease", "versionedRelease":
-			return "ocds", nil
-		case "items":
-			items = true
-		case "next_page":
-			next = true
-		}
-		if items && next {
-			return "portal", nil
-		}
-		if err := skipValue(stdStream{dec}); err != nil {
-			return "", fmt.Errorf("not JSON: %w", err)
-		}
-	}
-	return "", nil
 }

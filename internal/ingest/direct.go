@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -14,7 +15,9 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/record"
 	"github.com/ules-kz/ules/internal/money"
+	"github.com/ules-kz/ules/internal/pgcopy"
 	"github.com/ules-kz/ules/internal/tier"
 )
 
@@ -22,42 +25,27 @@ import (
 // carry their items (the template, OCDS) hand whole records to the stager, which either stages them or,
 // for a contract the import creates, loads it straight into the final tables.
 type contractRecord struct {
-	copies   []dbq.StageContractsCopyFromParams // one per row that repeated it (the template's item rows)
-	subjects []dbq.StageSubjectsCopyFromParams
-	units    []dbq.StageUnitsCopyFromParams
-	plans    []dbq.StagePlansCopyFromParams
-	katos    []dbq.StagePlanKatosCopyFromParams
-	// withdrawn: the record is a newer version saying the contract (copies[0]'s source id, status and
-	// version) no longer counts, with nothing else to store.
-	withdrawn bool
-
+	record.Deal
 	prep *recordPrep // prepared
 }
 
-func (r *contractRecord) sourceID() string { return r.copies[0].SourceID }
-func (r *contractRecord) loc() string      { return r.copies[0].Loc }
+func (r *contractRecord) sourceID() string { return r.Contracts[0].SourceID }
+func (r *contractRecord) loc() string      { return r.Contracts[0].Loc }
 
 // absorb adds the rows of another record of the same contract.
 func (r *contractRecord) absorb(o *contractRecord) {
-	r.copies = append(r.copies, o.copies...)
-	r.subjects = append(r.subjects, o.subjects...)
-	r.units = append(r.units, o.units...)
-	r.plans = append(r.plans, o.plans...)
-	r.katos = append(r.katos, o.katos...)
+	r.Contracts = append(r.Contracts, o.Contracts...)
+	r.Parties = append(r.Parties, o.Parties...)
+	r.Items = append(r.Items, o.Items...)
+	r.PlanPoints = append(r.PlanPoints, o.PlanPoints...)
+	r.PlanKATOs = append(r.PlanKATOs, o.PlanKATOs...)
 	r.prep = nil
 }
 
 // contract takes one record from a reader.
 func (s *stager) contract(ctx context.Context, rec *contractRecord) error {
-	if s.collect {
-		if !rec.withdrawn {
-			rec.prepared() // on the parsing worker, while there are several
-		}
-		s.collected = append(s.collected, rec)
-		return nil
-	}
-	if rec.withdrawn {
-		s.withdrawals = append(s.withdrawals, rec.copies[0])
+	if rec.Withdrawn {
+		s.withdrawals = append(s.withdrawals, rec.Contracts[0])
 		return nil
 	}
 	if s.direct == nil {
@@ -94,19 +82,19 @@ func (s *stager) closeOpen(ctx context.Context) error {
 
 // stage copies a record into the staging tables.
 func (s *stager) stage(ctx context.Context, rec *contractRecord) error {
-	if err := s.subjects.addAll(ctx, rec.subjects); err != nil {
+	if err := s.subjects.addAll(ctx, rec.Parties); err != nil {
 		return err
 	}
-	if err := s.plans.addAll(ctx, rec.plans); err != nil {
+	if err := s.plans.addAll(ctx, rec.PlanPoints); err != nil {
 		return err
 	}
-	if err := s.katos.addAll(ctx, rec.katos); err != nil {
+	if err := s.katos.addAll(ctx, rec.PlanKATOs); err != nil {
 		return err
 	}
-	if err := s.units.addAll(ctx, rec.units); err != nil {
+	if err := s.units.addAll(ctx, rec.Items); err != nil {
 		return err
 	}
-	return s.contracts.addAll(ctx, rec.copies)
+	return s.contracts.addAll(ctx, rec.Contracts)
 }
 
 // restartStaged ends a direct read that met something only the staged merge resolves (a contract loaded
@@ -192,7 +180,7 @@ type directLoader struct {
 	contracts, items int64 // loaded so far
 	nextID, idsLeft  int64 // the contract ids reserved and not yet used
 
-	// The buyers' regions (ImportSetBuyerRegions), counted here for buyers new to the database whose every
+	// The buyers' regions (BuyerSetRegionsOfBatch), counted here for buyers new to the database whose every
 	// item this loader wrote: regionCounts by buyer id and region, newBuyers by id, and by identifier the
 	// buyers some staged record or unit names, whose items the merge writes too.
 	regionCounts map[buyerRegion]int64
@@ -202,22 +190,23 @@ type directLoader struct {
 
 	textIDs map[itemText]int64 // item_texts ids of texts written, see resolveTexts
 
-	contractRows, itemRows *copyRows // reused from chunk to chunk
+	contractRows, itemRows *pgcopy.Rows // reused from chunk to chunk
+	chunk                  int          // records and items per load; 0 is copyChunk
 
 	portal *portalDirect // the portal's endpoints, which arrive one after the other
 }
 
 // newDirectLoader prepares a direct load whose reader may run queued chunks ahead of the loading.
 func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source string, batchID int64, queued int) (*directLoader, error) {
-	bins, err := q.DirectReferencedBINs(ctx, tx)
+	bins, err := q.SupplierBINListRegisteredOrCertified(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load register and certificate holders: %w", err)
 	}
-	codes, err := q.DirectRegionCodes(ctx, tx)
+	codes, err := q.RegionCodeList(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load regions: %w", err)
 	}
-	stored, err := q.DirectSourceHasContracts(ctx, tx, source)
+	stored, err := q.ContractExistsOfSource(ctx, tx, source)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look for stored contracts: %w", err)
 	}
@@ -238,12 +227,12 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 	for _, c := range codes {
 		d.regions[c] = c
 	}
-	// The look-up of staged contracts (DirectSeenContracts) runs once per chunk.
+	// The look-up of staged contracts (ContractListSeen) runs once per chunk.
 	if _, err := tx.Exec(ctx, "CREATE INDEX ON stg_contracts (source_id)"); err != nil {
 		return nil, fmt.Errorf("ingest: index staged contracts: %w", err)
 	}
 	types := pgtype.NewMap()
-	d.contractRows, d.itemRows = newCopyRows(types, 20), newCopyRows(types, 18)
+	d.contractRows, d.itemRows = pgcopy.New(types, 20), pgcopy.New(types, 18)
 	d.conn = newConnWorker(queued)
 	return d, nil
 }
@@ -251,8 +240,8 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 func (d *directLoader) add(ctx context.Context, s *stager, rec *contractRecord) error {
 	rec.prepared()
 	d.pending = append(d.pending, rec)
-	d.pendingItems += len(rec.units) + 1
-	if d.pendingItems >= copyChunk {
+	d.pendingItems += len(rec.Items) + 1
+	if d.pendingItems >= cmp.Or(d.chunk, copyChunk) {
 		return d.handOff(ctx, s)
 	}
 	return nil
@@ -299,7 +288,7 @@ func (d *directLoader) drop(ctx context.Context, prefix string) error {
 	for _, rec := range d.pending {
 		if !strings.HasPrefix(rec.loc(), prefix) {
 			kept = append(kept, rec)
-			d.pendingItems += len(rec.units) + 1
+			d.pendingItems += len(rec.Items) + 1
 		}
 	}
 	clear(d.pending[len(kept):])
@@ -342,7 +331,7 @@ func (d *directLoader) copiesInChunk(ctx context.Context, sourceIDs []string) (m
 	if len(ask) == 0 {
 		return count, nil
 	}
-	seen, err := d.q.DirectSeenContracts(ctx, d.tx, dbq.DirectSeenContractsParams{BatchID: d.batchID, Source: d.source, SourceIds: ask})
+	seen, err := d.q.ContractListSeen(ctx, d.tx, dbq.ContractListSeenParams{BatchID: d.batchID, Source: d.source, SourceIds: ask})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up contracts: %w", err)
 	}
@@ -370,15 +359,15 @@ func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractR
 		d.decided++
 		if count[rec.sourceID()] == 1 && d.eligible(rec) {
 			load = append(load, rec)
-			c := rec.copies[0]
+			c := rec.Contracts[0]
 			d.loadedAt.set(c.CustomerBin, d.decided)
 			d.loadedAt.set(c.SupplierKey, d.decided)
 			continue
 		}
-		for _, p := range rec.subjects {
+		for _, p := range rec.Parties {
 			d.stagedAt.set(p.Identifier, d.decided)
 		}
-		d.stagedBuyer(rec.copies[0].CustomerBin)
+		d.stagedBuyer(rec.Contracts[0].CustomerBin)
 		if err := s.stage(ctx, rec); err != nil {
 			return err
 		}
@@ -404,9 +393,9 @@ func (d *directLoader) eligible(rec *contractRecord) bool {
 // paces a direct load and so should only write.
 type recordPrep struct {
 	loadable        bool // eligible, but for the supplier's register entry, which the loader knows
-	buyer, supplier *dbq.StageSubjectsCopyFromParams
-	plans           []*dbq.StagePlansCopyFromParams // each unit's plan point
-	katos           []string                        // each unit's smallest KATO code, as the merge takes it
+	buyer, supplier *record.Party
+	plans           []*record.PlanPoint // each unit's plan point
+	katos           []string            // each unit's smallest KATO code, as the merge takes it
 }
 
 // prepared returns the record's recordPrep, working it out the first time.
@@ -416,22 +405,22 @@ func (r *contractRecord) prepared() *recordPrep {
 	}
 	p := &recordPrep{}
 	r.prep = p
-	c := r.copies[0]
+	c := r.Contracts[0]
 	p.buyer, p.supplier = r.party(c.CustomerBin), r.party(c.SupplierKey)
 	if c.Currency != "KZT" || p.buyer == nil || p.supplier == nil {
 		return p
 	}
-	for _, o := range r.copies[1:] {
+	for _, o := range r.Contracts[1:] {
 		if !sameContract(c, o) {
 			return p
 		}
 	}
-	p.plans, p.katos = make([]*dbq.StagePlansCopyFromParams, len(r.units)), make([]string, len(r.units))
+	p.plans, p.katos = make([]*record.PlanPoint, len(r.Items)), make([]string, len(r.Items))
 	byID, smallestKATO := r.plansByID(), r.smallestKATOs()
 	largest := max(deref(c.Total), deref(c.TotalAlt), deref(c.Paid))
-	units := make(map[string]bool, len(r.units))
+	units := make(map[string]bool, len(r.Items))
 	var sum int64
-	for i, u := range r.units {
+	for i, u := range r.Items {
 		if p.plans[i] = byID(u.PlanID); u.ContractSourceID != c.SourceID || p.plans[i] == nil || units[u.SourceID] {
 			return p
 		}
@@ -451,11 +440,11 @@ func (r *contractRecord) prepared() *recordPrep {
 
 // smallestKATOs finds each plan point's smallest KATO code, as the merge takes it.
 func (r *contractRecord) smallestKATOs() func(planID string) string {
-	if len(r.katos) <= 8 {
+	if len(r.PlanKATOs) <= 8 {
 		return func(planID string) string {
 			var smallest string
 			found := false
-			for _, k := range r.katos {
+			for _, k := range r.PlanKATOs {
 				if k.PlanID == planID && (!found || k.KATO < smallest) {
 					smallest, found = k.KATO, true
 				}
@@ -463,8 +452,8 @@ func (r *contractRecord) smallestKATOs() func(planID string) string {
 			return smallest
 		}
 	}
-	index := make(map[string]string, len(r.katos))
-	for _, k := range r.katos {
+	index := make(map[string]string, len(r.PlanKATOs))
+	for _, k := range r.PlanKATOs {
 		if have, ok := index[k.PlanID]; !ok || k.KATO < have {
 			index[k.PlanID] = k.KATO
 		}
@@ -489,7 +478,7 @@ func equalPtr[T comparable](a, b *T) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
-func sameContract(a, b dbq.StageContractsCopyFromParams) bool {
+func sameContract(a, b record.Contract) bool {
 	return a.SourceID == b.SourceID && a.CustomerBin == b.CustomerBin && a.SupplierKey == b.SupplierKey &&
 		a.SignedOn.Equal(b.SignedOn) && equalPtr(a.FiscalYear, b.FiscalYear) && a.Method == b.Method &&
 		a.Status == b.Status && a.Currency == b.Currency && equalPtr(a.ExchangeRate, b.ExchangeRate) &&
@@ -500,10 +489,10 @@ func sameContract(a, b dbq.StageContractsCopyFromParams) bool {
 }
 
 // party is the record's last word on one party, as the merge takes the last staged copy.
-func (r *contractRecord) party(identifier string) *dbq.StageSubjectsCopyFromParams {
-	for i := len(r.subjects) - 1; i >= 0; i-- {
-		if r.subjects[i].Identifier == identifier {
-			return &r.subjects[i]
+func (r *contractRecord) party(identifier string) *record.Party {
+	for i := len(r.Parties) - 1; i >= 0; i-- {
+		if r.Parties[i].Identifier == identifier {
+			return &r.Parties[i]
 		}
 	}
 	return nil
@@ -523,16 +512,16 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 	}
 	suppliers := make([]*supplierState, len(recs))
 	for i, rec := range recs {
-		suppliers[i] = d.suppliers[rec.copies[0].SupplierKey]
+		suppliers[i] = d.suppliers[rec.Contracts[0].SupplierKey]
 		suppliers[i].loaded = true
 	}
-	err = d.contractRows.stream(ctx, d.tx, copyContracts, len(recs), func(i int) {
+	err = d.contractRows.Stream(ctx, d.tx, copyContracts, len(recs), func(i int) {
 		rec := recs[i]
-		c := rec.copies[0]
+		c := rec.Contracts[0]
 		total := c.Total
 		if total == nil {
 			var sum int64
-			for _, u := range rec.units {
+			for _, u := range rec.Items {
 				if !u.Deleted {
 					sum += u.Value
 				}
@@ -540,27 +529,27 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 			total = &sum
 		}
 		rows := d.contractRows
-		rows.row() // the columns of copyContracts
-		rows.int8(ids[i])
-		rows.text(d.source)
-		rows.text(c.SourceID)
-		rows.int8(d.buyers[c.CustomerBin].id)
-		rows.int8(suppliers[i].id)
-		rows.date(c.SignedOn)
-		rows.int4p(c.FiscalYear)
-		rows.text(c.Method)
-		rows.text(c.Status)
-		rows.text(c.Currency)
-		rows.numeric("1") // the rate of tenge, as the merge stores it
-		rows.int8(*total)
-		rows.int8p(c.TotalAlt)
-		rows.int4p(c.LocalContentBp)
-		rows.text(c.Description)
-		rows.boolean(c.Deleted)
-		rows.timestamptzp(c.UpdatedAt)
-		rows.int8(d.batchID)
-		rows.int8p(c.Paid)
-		rows.textp(c.RootSourceID)
+		rows.Row() // the columns of copyContracts
+		rows.Int8(ids[i])
+		rows.Text(d.source)
+		rows.Text(c.SourceID)
+		rows.Int8(d.buyers[c.CustomerBin].id)
+		rows.Int8(suppliers[i].id)
+		rows.Date(c.SignedOn)
+		rows.Int4Ptr(c.FiscalYear)
+		rows.Text(c.Method)
+		rows.Text(c.Status)
+		rows.Text(c.Currency)
+		rows.Numeric("1") // the rate of tenge, as the merge stores it
+		rows.Int8(*total)
+		rows.Int8Ptr(c.TotalAlt)
+		rows.Int4Ptr(c.LocalContentBp)
+		rows.Text(c.Description)
+		rows.Bool(c.Deleted)
+		rows.TimestamptzPtr(c.UpdatedAt)
+		rows.Int8(d.batchID)
+		rows.Int8Ptr(c.Paid)
+		rows.TextPtr(c.RootSourceID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load contracts: %w", err)
@@ -581,14 +570,14 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 		return nil, err
 	}
 	var nItems int64
-	err = d.itemRows.stream(ctx, d.tx, copyItems, len(recs), func(i int) {
+	err = d.itemRows.Stream(ctx, d.tx, copyItems, len(recs), func(i int) {
 		rec := recs[i]
-		c := rec.copies[0]
+		c := rec.Contracts[0]
 		rule, tier := supplierRule(suppliers[i])
 		p := rec.prepared()
 		buyer := d.buyers[c.CustomerBin].id
-		for j := range rec.units {
-			u := &rec.units[j]
+		for j := range rec.Items {
+			u := &rec.Items[j]
 			d.itemRow(ids[i], c.SignedOn, rule, tier, u, p.plans[j], textIDs[nItems], p.katos[j])
 			d.countRegion(buyer, c.Deleted || u.Deleted, p.katos[j])
 			nItems++
@@ -609,7 +598,7 @@ const contractIDBlock = 1 << 14
 func (d *directLoader) contractIDs(ctx context.Context, n int) ([]int64, error) {
 	if d.idsLeft < int64(n) {
 		block := max(int64(n), contractIDBlock)
-		last, err := d.q.DirectReserveContractIDs(ctx, d.tx, block)
+		last, err := d.q.ContractReserveIDs(ctx, d.tx, block)
 		if err != nil {
 			return nil, fmt.Errorf("ingest: reserve contract ids: %w", err)
 		}
@@ -627,32 +616,32 @@ func (d *directLoader) contractIDs(ctx context.Context, n int) ([]int64, error) 
 // itemRow writes one item of a contract loaded directly, as the merge would store the unit u of plan point p,
 // whose texts are textID.
 func (d *directLoader) itemRow(contractID int64, signedOn time.Time, rule string, tier int16,
-	u *dbq.StageUnitsCopyFromParams, p *dbq.StagePlansCopyFromParams, textID int64, kato string,
+	u *record.Item, p *record.PlanPoint, textID int64, kato string,
 ) {
 	rows := d.itemRows
-	rows.row() // the columns of copyItems
-	rows.int8(contractID)
-	rows.text(u.SourceID)
-	rows.date(signedOn)
-	rows.text(p.EnstruCode)
-	rows.int8(textID)
-	rows.numeric(u.Quantity)
-	rows.text(p.Unit)
-	rows.int8p(u.UnitPrice)
-	rows.int8(u.Value)
-	rows.int8p(u.ValueAlt)
-	rows.int4p(u.LocalContentBp)
-	rows.int8(money.ApplyBasisPoints(u.Value, int64(deref(u.LocalContentBp)))) // as the merge rounds
-	rows.text(kato)
+	rows.Row() // the columns of copyItems
+	rows.Int8(contractID)
+	rows.Text(u.SourceID)
+	rows.Date(signedOn)
+	rows.Text(p.EnstruCode)
+	rows.Int8(textID)
+	rows.Numeric(u.Quantity)
+	rows.Text(p.Unit)
+	rows.Int8Ptr(u.UnitPrice)
+	rows.Int8(u.Value)
+	rows.Int8Ptr(u.ValueAlt)
+	rows.Int4Ptr(u.LocalContentBp)
+	rows.Int8(money.ApplyBasisPoints(u.Value, int64(deref(u.LocalContentBp)))) // as the merge rounds
+	rows.Text(kato)
 	if region, ok := d.region(kato); ok {
-		rows.text(region)
+		rows.Text(region)
 	} else {
-		rows.null()
+		rows.Null()
 	}
-	rows.int4p(p.CategoryID)
-	rows.int2(tier)
-	rows.text(rule)
-	rows.boolean(u.Deleted)
+	rows.Int4Ptr(p.CategoryID)
+	rows.Int2(tier)
+	rows.Text(rule)
+	rows.Bool(u.Deleted)
 }
 
 // itemText is an item's product texts, stored once each in item_texts.
@@ -674,7 +663,7 @@ func itemTextDigest(t itemText) []byte {
 // texts are the caller's own strings (the portal's numbered texts), not a record's.
 func (d *directLoader) resolveTexts(ctx context.Context, texts []itemText, owned bool) ([]int64, error) {
 	out := make([]int64, len(texts))
-	var p dbq.DirectInsertItemTextsParams
+	var p dbq.ItemTextInsertParams
 	asked := map[itemText][]int{} // the positions of each text to store
 	for i, t := range texts {
 		if id, known := d.textIDs[t]; known {
@@ -690,10 +679,10 @@ func (d *directLoader) resolveTexts(ctx context.Context, texts []itemText, owned
 	if len(p.Digests) == 0 {
 		return out, nil
 	}
-	if err := d.q.DirectInsertItemTexts(ctx, d.tx, p); err != nil {
+	if err := d.q.ItemTextInsert(ctx, d.tx, p); err != nil {
 		return nil, fmt.Errorf("ingest: store item texts: %w", err)
 	}
-	stored, err := d.q.DirectItemTextIDs(ctx, d.tx, p.Digests)
+	stored, err := d.q.ItemTextIDList(ctx, d.tx, p.Digests)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up item texts: %w", err)
 	}
@@ -739,22 +728,22 @@ const (
 )
 
 // plansByID finds the record's plan points by id, the last row of each as the merge takes it.
-func (r *contractRecord) plansByID() func(id string) *dbq.StagePlansCopyFromParams {
-	if len(r.plans) <= 8 { // a template row's record, or a few: a scan beats building a map
-		return func(id string) *dbq.StagePlansCopyFromParams {
-			for j := len(r.plans) - 1; j >= 0; j-- {
-				if r.plans[j].PlanID == id {
-					return &r.plans[j]
+func (r *contractRecord) plansByID() func(id string) *record.PlanPoint {
+	if len(r.PlanPoints) <= 8 { // a template row's record, or a few: a scan beats building a map
+		return func(id string) *record.PlanPoint {
+			for j := len(r.PlanPoints) - 1; j >= 0; j-- {
+				if r.PlanPoints[j].PlanID == id {
+					return &r.PlanPoints[j]
 				}
 			}
 			return nil
 		}
 	}
-	index := make(map[string]*dbq.StagePlansCopyFromParams, len(r.plans))
-	for j := range r.plans {
-		index[r.plans[j].PlanID] = &r.plans[j]
+	index := make(map[string]*record.PlanPoint, len(r.PlanPoints))
+	for j := range r.PlanPoints {
+		index[r.PlanPoints[j].PlanID] = &r.PlanPoints[j]
 	}
-	return func(id string) *dbq.StagePlansCopyFromParams { return index[id] }
+	return func(id string) *record.PlanPoint { return index[id] }
 }
 
 // tierOfRule is the tier a rule gives.
@@ -815,7 +804,7 @@ func (s supplierState) same(o supplierState) bool {
 // writeParties upserts the named buyers and suppliers as the loader holds them and learns their ids.
 func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs []string) error {
 	if len(buyerIDs) > 0 {
-		var p dbq.DirectUpsertBuyersParams
+		var p dbq.BuyerUpsertParams
 		for _, id := range buyerIDs {
 			b := d.buyers[id]
 			p.Bins = append(p.Bins, id)
@@ -823,7 +812,7 @@ func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs [
 			p.NamesRu = append(p.NamesRu, b.nameRu)
 			p.BuyerTypes = append(p.BuyerTypes, b.buyerType)
 		}
-		rows, err := d.q.DirectUpsertBuyers(ctx, d.tx, p)
+		rows, err := d.q.BuyerUpsert(ctx, d.tx, p)
 		if err != nil {
 			return fmt.Errorf("ingest: write buyers: %w", err)
 		}
@@ -835,7 +824,7 @@ func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs [
 		}
 	}
 	if len(supplierIDs) > 0 {
-		var p dbq.DirectUpsertSuppliersParams
+		var p dbq.SupplierUpsertParams
 		for _, id := range supplierIDs {
 			s := d.suppliers[id]
 			p.Identifiers = append(p.Identifiers, id)
@@ -848,7 +837,7 @@ func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs [
 			p.SupplierFlags = append(p.SupplierFlags, s.flag)
 			p.NationalCompanies = append(p.NationalCompanies, s.nationalCompany)
 		}
-		rows, err := d.q.DirectUpsertSuppliers(ctx, d.tx, p)
+		rows, err := d.q.SupplierUpsert(ctx, d.tx, p)
 		if err != nil {
 			return fmt.Errorf("ingest: write suppliers: %w", err)
 		}
@@ -915,7 +904,7 @@ func (d *directLoader) stagedBuyer(bin string) {
 	}
 }
 
-// countRegion counts an item loaded for a buyer, as ImportSetBuyerRegions counts it: not deleted, with a
+// countRegion counts an item loaded for a buyer, as BuyerSetRegionsOfBatch counts it: not deleted, with a
 // delivery KATO code in a known region.
 func (d *directLoader) countRegion(buyer int64, deleted bool, kato string) {
 	if region, ok := d.region(kato); ok && !deleted {
@@ -934,7 +923,7 @@ func (d *directLoader) region(kato string) (string, bool) {
 }
 
 // setBuyerRegions writes the regions of the buyers whose every item this loader wrote, and returns their
-// ids, which ImportSetBuyerRegions leaves out.
+// ids, which BuyerSetRegionsOfBatch leaves out.
 func (d *directLoader) setBuyerRegions(ctx context.Context) ([]int64, error) {
 	counted := map[int64]bool{}
 	for _, b := range d.buyers {
@@ -962,13 +951,13 @@ func (d *directLoader) setBuyerRegions(ctx context.Context) ([]int64, error) {
 			best[k.buyer] = choice{k.region, n}
 		}
 	}
-	var p dbq.DirectSetBuyerRegionsParams
+	var p dbq.BuyerSetRegionsParams
 	for buyer, c := range best {
 		p.Ids = append(p.Ids, buyer)
 		p.Regions = append(p.Regions, c.region)
 	}
 	if len(p.Ids) > 0 {
-		if _, err := d.q.DirectSetBuyerRegions(ctx, d.tx, p); err != nil {
+		if _, err := d.q.BuyerSetRegions(ctx, d.tx, p); err != nil {
 			return nil, fmt.Errorf("ingest: set buyer regions: %w", err)
 		}
 	}

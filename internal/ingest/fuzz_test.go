@@ -16,16 +16,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ules-kz/ules/internal/classify"
-	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // memStage holds what a stager would have copied into the staging tables.
 type memStage struct {
-	subjects  []dbq.StageSubjectsCopyFromParams
-	contracts []dbq.StageContractsCopyFromParams
-	units     []dbq.StageUnitsCopyFromParams
-	plans     []dbq.StagePlansCopyFromParams
-	katos     []dbq.StagePlanKatosCopyFromParams
+	subjects  []record.Party
+	contracts []record.Contract
+	units     []record.Item
+	plans     []record.PlanPoint
+	katos     []record.PlanKATO
 }
 
 // newMemStager returns a stager that needs no database: its staging tables are slices.
@@ -38,33 +39,33 @@ func newMemStager(t testing.TB) (*stager, *memStage) {
 	require.NoError(t, err)
 	m := &memStage{}
 	st := &stager{classifier: c, home: "KZ"}
-	st.subjects.flush = func(_ context.Context, r []dbq.StageSubjectsCopyFromParams) error {
+	st.subjects.flush = func(_ context.Context, r []record.Party) error {
 		m.subjects = append(m.subjects, r...)
 		return nil
 	}
-	st.contracts.flush = func(_ context.Context, r []dbq.StageContractsCopyFromParams) error {
+	st.contracts.flush = func(_ context.Context, r []record.Contract) error {
 		m.contracts = append(m.contracts, r...)
 		return nil
 	}
-	st.units.flush = func(_ context.Context, r []dbq.StageUnitsCopyFromParams) error {
+	st.units.flush = func(_ context.Context, r []record.Item) error {
 		m.units = append(m.units, r...)
 		return nil
 	}
-	st.plans.flush = func(_ context.Context, r []dbq.StagePlansCopyFromParams) error {
+	st.plans.flush = func(_ context.Context, r []record.PlanPoint) error {
 		m.plans = append(m.plans, r...)
 		return nil
 	}
-	st.katos.flush = func(_ context.Context, r []dbq.StagePlanKatosCopyFromParams) error {
+	st.katos.flush = func(_ context.Context, r []record.PlanKATO) error {
 		m.katos = append(m.katos, r...)
 		return nil
 	}
 	st.discard = func(_ context.Context, prefix string) error {
 		drop := func(loc string) bool { return strings.HasPrefix(loc, prefix) }
-		m.subjects = slices.DeleteFunc(m.subjects, func(r dbq.StageSubjectsCopyFromParams) bool { return drop(r.Loc) })
-		m.contracts = slices.DeleteFunc(m.contracts, func(r dbq.StageContractsCopyFromParams) bool { return drop(r.Loc) })
-		m.units = slices.DeleteFunc(m.units, func(r dbq.StageUnitsCopyFromParams) bool { return drop(r.Loc) })
-		m.plans = slices.DeleteFunc(m.plans, func(r dbq.StagePlansCopyFromParams) bool { return drop(r.Loc) })
-		m.katos = slices.DeleteFunc(m.katos, func(r dbq.StagePlanKatosCopyFromParams) bool { return drop(r.Loc) })
+		m.subjects = slices.DeleteFunc(m.subjects, func(r record.Party) bool { return drop(r.Loc) })
+		m.contracts = slices.DeleteFunc(m.contracts, func(r record.Contract) bool { return drop(r.Loc) })
+		m.units = slices.DeleteFunc(m.units, func(r record.Item) bool { return drop(r.Loc) })
+		m.plans = slices.DeleteFunc(m.plans, func(r record.PlanPoint) bool { return drop(r.Loc) })
+		m.katos = slices.DeleteFunc(m.katos, func(r record.PlanKATO) bool { return drop(r.Loc) })
 		return nil
 	}
 	return st, m
@@ -124,10 +125,10 @@ func FuzzPortalPage(f *testing.F) {
 		// Errors: record errors at rel:$path, then at most one error for the file itself, last. A file
 		// that is broken is dropped whole.
 		recordErrs, fileErr := 0, false
-		for i, e := range errs.list {
+		for i, e := range errs.List() {
 			require.NotEmpty(t, e.Reason)
 			if e.Location == rel {
-				require.Equal(t, len(errs.list)-1, i, "the file's error ends it: %v", errs.list)
+				require.Equal(t, len(errs.List())-1, i, "the file's error ends it: %v", errs.List())
 				fileErr = true
 				continue
 			}
@@ -142,7 +143,7 @@ func FuzzPortalPage(f *testing.F) {
 			require.Equal(t, st.records, int64(len(m.contracts)+recordErrs), "every record read is staged or reported")
 		}
 
-		byPath := map[string]dbq.StageContractsCopyFromParams{}
+		byPath := map[string]record.Contract{}
 		for _, c := range m.contracts {
 			p, ok := strings.CutPrefix(c.Loc, rel+":")
 			require.True(t, ok, "loc %q", c.Loc)
@@ -162,7 +163,7 @@ func FuzzPortalPage(f *testing.F) {
 				require.True(t, *c.LocalContentBp >= 0 && *c.LocalContentBp <= 10000, "local content %d", *c.LocalContentBp)
 			}
 			if c.ExchangeRate != nil {
-				require.True(t, isDecimal(*c.ExchangeRate), *c.ExchangeRate)
+				require.True(t, fieldtext.IsDecimal(*c.ExchangeRate), *c.ExchangeRate)
 			}
 		}
 
@@ -170,8 +171,8 @@ func FuzzPortalPage(f *testing.F) {
 		if !ok {
 			return
 		}
-		require.Equal(t, int64(len(items)), st.records, "records of a valid page; errors %v", errs.list)
-		require.Equal(t, recordErrs, len(errs.list), "a valid page has no file error: %v", errs.list)
+		require.Equal(t, int64(len(items)), st.records, "records of a valid page; errors %v", errs.List())
+		require.Equal(t, recordErrs, len(errs.List()), "a valid page has no file error: %v", errs.List())
 		for p, raw := range items {
 			c, staged := byPath[p]
 			if !staged {
@@ -299,65 +300,6 @@ func referenceMinor(text string) (int64, bool) {
 	return n.Int64(), true
 }
 
-// FuzzCSVHeader checks csvHeader against a plain reading of docs/import-csv.md: names are trimmed and
-// case-insensitive, an unknown or repeated column is refused, the required ones must all be there.
-func FuzzCSVHeader(f *testing.F) {
-	for _, s := range []string{
-		strings.Join(CSVColumns, ","),
-		strings.Join(csvRequired, ","),
-		" Contract_ID , SIGNED_ON,buyer_bin,supplier_id,value ",
-		"contract_id,signed_on,buyer_bin,supplier_id,value,value",
-		"contract_id,signed_on,buyer_bin,supplier_id,value,colour",
-		"contract_id,signed_on,buyer_bin,supplier_id",
-		"value,supplier_id,buyer_bin,signed_on,contract_id,kato,,",
-		"",
-		"\ufeffcontract_id,signed_on,buyer_bin,supplier_id,value",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, line string) {
-		header := strings.Split(line, ",")
-		got, err := csvHeader(header)
-
-		want := map[string]int{}
-		var wantErr string
-		for i, h := range header {
-			name := strings.ToLower(strings.TrimSpace(h))
-			if !slices.Contains(CSVColumns, name) {
-				wantErr = "unknown column " + strconv.Quote(h)
-				break
-			}
-			if _, dup := want[name]; dup {
-				wantErr = "column " + strconv.Quote(name) + " appears twice"
-				break
-			}
-			want[name] = i
-		}
-		if wantErr == "" {
-			var missing []string
-			for _, c := range csvRequired {
-				if _, ok := want[c]; !ok {
-					missing = append(missing, c)
-				}
-			}
-			if missing != nil {
-				wantErr = "missing required column(s): " + strings.Join(missing, ", ")
-			}
-		}
-		if wantErr != "" {
-			require.Error(t, err)
-			require.Nil(t, got)
-			require.Contains(t, err.Error(), wantErr)
-			return
-		}
-		require.NoError(t, err)
-		require.Equal(t, want, got)
-		for _, c := range csvRequired {
-			require.Contains(t, got, c)
-		}
-	})
-}
-
 // FuzzCSVFile feeds arbitrary bytes to the CSV reader with the staging tables in memory: it never fails
 // the import or panics, every error names the file and a line of it, and every row read is either staged
 // or reported.
@@ -391,7 +333,7 @@ func FuzzCSVFile(f *testing.F) {
 
 		lines := bytes.Count(content, []byte("\n")) + 1
 		rowErrs := 0
-		for _, e := range errs.list {
+		for _, e := range errs.List() {
 			require.NotEmpty(t, e.Reason)
 			if e.Location == "items.csv" {
 				continue
@@ -406,7 +348,7 @@ func FuzzCSVFile(f *testing.F) {
 				rowErrs++
 			}
 		}
-		require.Equal(t, st.records, int64(len(m.units)+rowErrs), "rows read are staged or reported: %v", errs.list)
+		require.Equal(t, st.records, int64(len(m.units)+rowErrs), "rows read are staged or reported: %v", errs.List())
 		require.Len(t, m.contracts, len(m.units))
 		for _, u := range m.units {
 			require.GreaterOrEqual(t, u.Value, int64(0))

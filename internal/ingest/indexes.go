@@ -12,14 +12,12 @@ import (
 )
 
 // deferredIndexes are the indexes an initial load dropped, to build them once the rows are in: kept up
-// row by row, they cost the most of a load's database time per row, and a build sorts once. For a million
-// portal items the import took 12.3 s with the secondary indexes built after, 14.4 s kept up (ratio 0.571
-// against 0.490); for 100,000 template items, building the primary key of contract_items after as well
-// raised the median ratio from 0.536 to 0.595. The drop holds contracts and contract_items locked until the
-// import ends, so it is only done while contracts is empty; later imports keep the indexes up as they write.
+// row by row, they cost the most of a load's database time per row, and a build sorts once (figures in
+// docs/performance.md). The drop holds contracts and contract_items locked until the import ends, so it is
+// only done while contracts is empty; later imports keep the indexes up as they write.
 type deferredIndexes struct {
-	defs []dbq.ImportDeferrableIndexesRow
-	keys []dbq.ImportDeferrableItemKeyRow
+	defs []dbq.ContractIndexListDeferrableRow
+	keys []dbq.ContractItemKeyDeferrableRow
 }
 
 // deferIndexes drops the secondary indexes of contracts and contract_items when contracts is empty and the
@@ -28,13 +26,13 @@ type deferredIndexes struct {
 // arrive apart from their contracts, and the key is what tells a repeated one). The transaction's
 // rollback brings dropped indexes back.
 func deferIndexes(ctx context.Context, tx pgx.Tx, q *dbq.Queries, itemKey bool) (*deferredIndexes, error) {
-	defs, err := q.ImportDeferrableIndexes(ctx, tx)
+	defs, err := q.ContractIndexListDeferrable(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: list indexes: %w", err)
 	}
-	var keys []dbq.ImportDeferrableItemKeyRow
+	var keys []dbq.ContractItemKeyDeferrableRow
 	if itemKey {
-		if keys, err = q.ImportDeferrableItemKey(ctx, tx); err != nil {
+		if keys, err = q.ContractItemKeyDeferrable(ctx, tx); err != nil {
 			return nil, fmt.Errorf("ingest: list keys: %w", err)
 		}
 	}

@@ -15,6 +15,9 @@ import (
 
 	"github.com/ules-kz/ules/internal/classify"
 	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
+	"github.com/ules-kz/ules/internal/ingest/loader"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // Formats lists the formats Import understands.
@@ -35,6 +38,8 @@ type Options struct {
 	// for its direct load (0: a million each, about 75 MB in all). Points past it are staged, contracts
 	// past it too, and so are the units that name either.
 	PortalKept int
+
+	chunk int // rows per copy; 0 is copyChunk (tests set it through export_test.go)
 }
 
 // inputs are the paths the import reads.
@@ -108,7 +113,7 @@ func (im *Importer) Import(ctx context.Context, opts Options) (Result, error) {
 
 // inBatch records an import batch around body, which runs in one transaction holding the batch's lock.
 func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx, *errorLog, *Result) error) (Result, error) {
-	abandoned, err := im.q.ImportBatchesAbandon(ctx, im.pool)
+	abandoned, err := im.q.ImportBatchAbandonInterrupted(ctx, im.pool)
 	if err != nil {
 		return Result{}, fmt.Errorf("ingest: look for interrupted imports: %w", err)
 	}
@@ -144,16 +149,16 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 		if err := body(tx, errs, &res); err != nil {
 			return err
 		}
-		res.Rejected = errs.count
+		res.Rejected = errs.Count()
 		res.Status = "committed"
-		res.Skipped = errs.skips()
+		res.Skipped = errs.Skips()
 		if err := im.finish(ctx, tx, res, skipSummary(res.Skipped)); err != nil {
 			return err
 		}
-		return im.storeErrors(ctx, tx, batchID, errs.list)
+		return im.storeErrors(ctx, tx, batchID, recordErrors(errs.List()))
 	})
-	res.Rejected = errs.count
-	res.Errors = errs.list
+	res.Rejected = errs.Count()
+	res.Errors = recordErrors(errs.List())
 	if err != nil {
 		res.Status = "failed"
 		// The import's context may be what failed; recording the outcome must not depend on it.
@@ -199,7 +204,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err != nil {
 		return err
 	}
-	if err := createStaging(ctx, tx, append(stagingTables, writtenContracts)...); err != nil {
+	if err := loader.CreateStaging(ctx, tx, append(loader.StagingTables, loader.WrittenContracts)...); err != nil {
 		return err
 	}
 	trusted, err := trustReferences(ctx, tx)
@@ -228,7 +233,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 		return err
 	}
 	indexed := time.Now()
-	if err := analyzeStaging(ctx, tx, stagingTables...); err != nil {
+	if err := loader.AnalyzeStaging(ctx, tx, loader.StagingTables...); err != nil {
 		return err
 	}
 	// After the read, which starts its errors afresh when it reads the input again.
@@ -242,8 +247,8 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err := im.validate(ctx, tx, source, errs); err != nil {
 		return err
 	}
-	if errs.count > opts.MaxErrors {
-		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.count, opts.MaxErrors)
+	if errs.Count() > opts.MaxErrors {
+		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.Count(), opts.MaxErrors)
 	}
 	validated := time.Now()
 	if err := im.mergeStaged(ctx, tx, source, st.direct, res); err != nil {
@@ -273,21 +278,21 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 
 // withdraw applies the newer versions that say a stored contract no longer counts; each one that changed a
 // stored contract is a replacement.
-func (im *Importer) withdraw(ctx context.Context, tx pgx.Tx, source string, ws []dbq.StageContractsCopyFromParams, res *Result) error {
+func (im *Importer) withdraw(ctx context.Context, tx pgx.Tx, source string, ws []record.Contract, res *Result) error {
 	if len(ws) == 0 {
 		return nil
 	}
-	newest := map[string]dbq.StageContractsCopyFromParams{}
+	newest := map[string]record.Contract{}
 	for _, w := range ws {
 		if n, ok := newest[w.SourceID]; !ok || w.UpdatedAt.After(*n.UpdatedAt) {
 			newest[w.SourceID] = w
 		}
 	}
-	p := dbq.ContractsWithdrawParams{BatchID: &res.BatchID, Source: source}
+	p := dbq.ContractWithdrawParams{BatchID: &res.BatchID, Source: source}
 	for _, w := range newest {
 		p.SourceIds, p.Statuses, p.Versions = append(p.SourceIds, w.SourceID), append(p.Statuses, w.Status), append(p.Versions, *w.UpdatedAt)
 	}
-	ids, err := im.q.ContractsWithdraw(ctx, tx, p)
+	ids, err := im.q.ContractWithdraw(ctx, tx, p)
 	if err != nil {
 		return fmt.Errorf("ingest: withdraw cancelled contracts: %w", err)
 	}
@@ -298,18 +303,18 @@ func (im *Importer) withdraw(ctx context.Context, tx pgx.Tx, source string, ws [
 // reportNotCounted tells the import's summary how many of the contracts it wrote no figure counts, and why
 // (docs/methodology.md): a user who imports a year should see that its drafts and refusals were left out.
 func (im *Importer) reportNotCounted(ctx context.Context, tx pgx.Tx, batchID int64, errs *errorLog) error {
-	rows, err := im.q.ContractsNotCountedOfBatch(ctx, tx, &batchID)
+	rows, err := im.q.ContractListNotCountedOfBatch(ctx, tx, &batchID)
 	if err != nil {
 		return fmt.Errorf("ingest: count contracts not counted: %w", err)
 	}
 	for _, r := range rows {
 		switch r.Reason {
 		case "status":
-			errs.storedNotCounted(fmt.Sprintf("contracts of status %s (%s)", r.Status, r.NameRu), r.Contracts)
+			errs.StoredNotCounted(fmt.Sprintf("contracts of status %s (%s)", r.Status, r.NameRu), r.Contracts)
 		case "unknown_status":
-			errs.storedNotCounted(fmt.Sprintf("contracts of status %q, which is not in the table of contract statuses", r.Status), r.Contracts)
+			errs.StoredNotCounted(fmt.Sprintf("contracts of status %q, which is not in the table of contract statuses", r.Status), r.Contracts)
 		case "replaced":
-			errs.storedNotCounted(fmt.Sprintf("contracts of status %s (%s) that a later version (an amendment) replaces", r.Status, r.NameRu), r.Contracts)
+			errs.StoredNotCounted(fmt.Sprintf("contracts of status %s (%s) that a later version (an amendment) replaces", r.Status, r.NameRu), r.Contracts)
 		}
 	}
 	return nil
@@ -319,12 +324,13 @@ func (im *Importer) reportNotCounted(ctx context.Context, tx pgx.Tx, batchID int
 // directly; when that meets something only the staged merge resolves, the input is read again with every
 // record staged.
 func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput readFunc, source string,
-	classifier *classify.Classifier, rules *importRules, errs *errorLog, batchID int64,
+	classifier *classify.Classifier, rules *fieldtext.Rules, errs *errorLog, batchID int64,
 ) (*stager, error) {
 	fresh := func() *stager {
-		st := newStager(tx, im.q, classifier, im.home)
+		st := newStager(tx, classifier, im.home)
 		st.rules = rules
 		st.meter = newMeter(opts.Progress, opts.inputs()...)
+		st.setChunk(opts.chunk)
 		return st
 	}
 	readAll := func(st *stager) error {
@@ -344,16 +350,15 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 		return nil, fmt.Errorf("ingest: savepoint: %w", err)
 	}
 	st := fresh()
-	// A portal export's contracts load while its plan points are read: with up to 32 pages queued, the
-	// reader is through contract/ and into plans/ while PostgreSQL still writes contracts (8 measured a
-	// median ratio of 0.486, 32 0.510). For the other formats one chunk ahead measured faster, the
-	// reader's memory then staying small.
+	// A portal export's contracts load while its plan points are read, so its reader may run further ahead
+	// of the connection; for the other formats one chunk ahead is enough (docs/performance.md).
 	queued := 1
 	if opts.Format == "portal" {
 		queued = 32
 	}
 	st.direct, err = newDirectLoader(ctx, tx, im.q, source, batchID, queued)
 	if err == nil {
+		st.direct.chunk = opts.chunk
 		if opts.Format == "portal" {
 			err = st.direct.loadPortal(ctx, st, cmp.Or(opts.PortalKept, defaultPortalKept))
 		}
@@ -413,7 +418,7 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 		return fmt.Errorf("ingest: check duplicate contracts: %w", err)
 	}
 	for _, r := range conflicting {
-		errs.addf(r.Loc, "contract %s appears more than once with the same last_update_date but different contents", r.SourceID)
+		errs.Addf(r.Loc, "contract %s appears more than once with the same last_update_date but different contents", r.SourceID)
 	}
 	// The template is one row per item; an OCDS release read twice repeats its items as the same record.
 	var repeated []dbq.StageContractsRejectRepeatedItemsRow
@@ -424,7 +429,7 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 	}
 	for _, r := range repeated {
 		for _, loc := range r.Locs[1:] {
-			errs.addf(loc, "item %s of contract %s is given again (first at %s): an item is one row; remove the repeat or give it its own item id", r.SourceID, r.ContractSourceID, r.Locs[0])
+			errs.Addf(loc, "item %s of contract %s is given again (first at %s): an item is one row; remove the repeat or give it its own item id", r.SourceID, r.ContractSourceID, r.Locs[0])
 		}
 	}
 	oversized, err := im.q.StageContractsRejectOversized(ctx, tx)
@@ -432,14 +437,14 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 		return fmt.Errorf("ingest: check amounts: %w", err)
 	}
 	for _, r := range oversized {
-		errs.addf(r.Loc, "contract %s: an amount converted to tenge exceeds 90 quadrillion tiyn; check the amounts and the exchange rate", r.SourceID)
+		errs.Addf(r.Loc, "contract %s: an amount converted to tenge exceeds 90 quadrillion tiyn; check the amounts and the exchange rate", r.SourceID)
 	}
 	unpriced, err := im.q.StageContractsRejectUnpriced(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("ingest: check exchange rates: %w", err)
 	}
 	for _, r := range unpriced {
-		errs.addf(r.Loc, "no exchange rate for %s on %s: give the contract's exchange_rate or load rates for that date", r.Currency, r.SignedOn.Format(time.DateOnly))
+		errs.Addf(r.Loc, "no exchange rate for %s on %s: give the contract's exchange_rate or load rates for that date", r.Currency, r.SignedOn.Format(time.DateOnly))
 	}
 	orphans, err := im.q.StageContractsRejectWithoutParties(ctx, tx)
 	if err != nil {
@@ -447,9 +452,9 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 	}
 	for _, r := range orphans {
 		if !r.HasBuyer {
-			errs.addf(r.Loc, "customer_bin %s is neither in subject/ nor a known buyer", r.CustomerBin)
+			errs.Addf(r.Loc, "customer_bin %s is neither in subject/ nor a known buyer", r.CustomerBin)
 		} else {
-			errs.addf(r.Loc, "supplier_biin %s is neither in subject/ nor a known supplier", r.SupplierKey)
+			errs.Addf(r.Loc, "supplier_biin %s is neither in subject/ nor a known supplier", r.SupplierKey)
 		}
 	}
 	if _, err := im.q.StageUnitsDropOlderVersions(ctx, tx); err != nil {
@@ -470,9 +475,9 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 	}
 	for _, r := range units {
 		if r.PlanMissing {
-			errs.addf(r.Loc, "pln_point_id %s is not in plans/, or is marked deleted there", r.PlanID)
+			errs.Addf(r.Loc, "pln_point_id %s is not in plans/, or is marked deleted there", r.PlanID)
 		} else {
-			errs.addf(r.Loc, "contract_id %s is neither in contract/ nor already imported", r.ContractSourceID)
+			errs.Addf(r.Loc, "contract_id %s is neither in contract/ nor already imported", r.ContractSourceID)
 		}
 	}
 	return nil
@@ -501,10 +506,10 @@ func trustReferences(ctx context.Context, tx pgx.Tx) (bool, error) {
 
 // mergeStaged merges the staging tables; direct, when not nil, loaded the contracts it did not stage.
 func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, direct *directLoader, res *Result) error {
-	if _, err := im.q.ImportMergeBuyers(ctx, tx); err != nil {
+	if _, err := im.q.BuyerMergeStaged(ctx, tx); err != nil {
 		return fmt.Errorf("ingest: merge buyers: %w", err)
 	}
-	suppliers, err := im.q.ImportMergeSuppliers(ctx, tx)
+	suppliers, err := im.q.SupplierMergeStaged(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("ingest: merge suppliers: %w", err)
 	}
@@ -513,31 +518,31 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 			return err
 		}
 	}
-	contracts, err := im.q.ImportMergeContracts(ctx, tx, dbq.ImportMergeContractsParams{Source: source, BatchID: &res.BatchID})
+	contracts, err := im.q.ContractMergeStaged(ctx, tx, dbq.ContractMergeStagedParams{Source: source, BatchID: &res.BatchID})
 	if err != nil {
 		return fmt.Errorf("ingest: merge contracts: %w", err)
 	}
-	if err := analyzeStaging(ctx, tx, writtenContracts); err != nil {
+	if err := loader.AnalyzeStaging(ctx, tx, loader.WrittenContracts); err != nil {
 		return err
 	}
-	if err := im.q.ImportMergeItemTexts(ctx, tx); err != nil {
+	if err := im.q.ItemTextMergeStaged(ctx, tx); err != nil {
 		return fmt.Errorf("ingest: merge item texts: %w", err)
 	}
-	fresh, err := im.q.ImportInsertFreshItems(ctx, tx)
+	fresh, err := im.q.ContractItemInsertFresh(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("ingest: insert items of new contracts: %w", err)
 	}
-	items, err := im.q.ImportMergeItems(ctx, tx, source)
+	items, err := im.q.ContractItemMergeStaged(ctx, tx, source)
 	if err != nil {
 		return fmt.Errorf("ingest: merge items: %w", err)
 	}
 	items.Staged += fresh
 	items.Written += fresh
-	removed, err := im.q.ImportRemoveOmittedItems(ctx, tx, source)
+	removed, err := im.q.ContractItemRemoveOmitted(ctx, tx, source)
 	if err != nil {
 		return fmt.Errorf("ingest: remove items newer versions omit: %w", err)
 	}
-	if _, err := im.q.ImportRefreshItemsOfContracts(ctx, tx, &res.BatchID); err != nil {
+	if _, err := im.q.ContractItemRefreshOfReplaced(ctx, tx, &res.BatchID); err != nil {
 		return fmt.Errorf("ingest: refresh items of replaced contracts: %w", err)
 	}
 	counted := []int64{}
@@ -546,7 +551,7 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 			return err
 		}
 	}
-	if _, err := im.q.ImportSetBuyerRegions(ctx, tx, dbq.ImportSetBuyerRegionsParams{BatchID: &res.BatchID, Counted: counted}); err != nil {
+	if _, err := im.q.BuyerSetRegionsOfBatch(ctx, tx, dbq.BuyerSetRegionsOfBatchParams{BatchID: &res.BatchID, Counted: counted}); err != nil {
 		return fmt.Errorf("ingest: set buyer regions: %w", err)
 	}
 	res.Loaded = contracts.Written + items.Written
@@ -562,7 +567,7 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 
 // waitForOtherImports takes the import lock, saying so when another import holds it.
 func (im *Importer) waitForOtherImports(ctx context.Context, tx pgx.Tx, batchID int64) error {
-	locked, err := im.q.ImportLockTry(ctx, tx)
+	locked, err := im.q.ImportBatchLockTry(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("ingest: take the import lock: %w", err)
 	}
@@ -570,7 +575,7 @@ func (im *Importer) waitForOtherImports(ctx context.Context, tx pgx.Tx, batchID 
 		return nil
 	}
 	im.log.Info("another import is running; this one starts when it ends", "batch", batchID)
-	if err := im.q.ImportLockWait(ctx, tx); err != nil {
+	if err := im.q.ImportBatchLockWait(ctx, tx); err != nil {
 		return fmt.Errorf("ingest: wait for the running import: %w", err)
 	}
 	return nil
@@ -594,11 +599,11 @@ func (im *Importer) storeErrors(ctx context.Context, db dbq.DBTX, batchID int64,
 	if len(list) == 0 {
 		return nil
 	}
-	rows := make([]dbq.ImportErrorsCopyFromParams, len(list))
+	rows := make([]dbq.ImportErrorCopyFromParams, len(list))
 	for i, e := range list {
-		rows[i] = dbq.ImportErrorsCopyFromParams{BatchID: batchID, Location: e.Location, Reason: e.Reason}
+		rows[i] = dbq.ImportErrorCopyFromParams{BatchID: batchID, Location: e.Location, Reason: e.Reason}
 	}
-	if _, err := im.q.ImportErrorsCopyFrom(ctx, db, rows); err != nil {
+	if _, err := im.q.ImportErrorCopyFrom(ctx, db, rows); err != nil {
 		return fmt.Errorf("ingest: store errors: %w", err)
 	}
 	return nil

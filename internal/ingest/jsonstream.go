@@ -10,6 +10,9 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // pageOptions read saved API pages as encoding/json would: a repeated key keeps its last value and invalid
@@ -182,15 +185,15 @@ type flatSpan struct {
 	null       bool
 }
 
-// decodeFlat reads one record, an object of strings, numbers, booleans and nulls, into the scalar fields
-// of rec. A record of the wrong shape is a recordError and the stream goes on; broken JSON is a streamError.
+// decodeFlat reads one record, an object of strings, numbers, booleans and nulls, into the fieldtext.Value fields
+// of rec. A record of the wrong shape is a record.Invalid and the stream goes on; broken JSON is a streamError.
 // Later keys win over earlier ones, as in encoding/json.
 func decodeFlat[T any](dec *jsontext.Decoder, r *flatReader, schema *flatSchema, rec *T) error {
 	if k := dec.PeekKind(); k != '{' {
 		if _, err := dec.ReadValue(); err != nil {
 			return streamError{syntaxError(dec, err)}
 		}
-		return recordError{fmt.Errorf("want an object, got %s", kindName(k))}
+		return record.Invalidf("want an object, got %s", kindName(k))
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return streamError{syntaxError(dec, err)}
@@ -226,7 +229,7 @@ func decodeFlat[T any](dec *jsontext.Decoder, r *flatReader, schema *flatSchema,
 			}
 			if key.field >= 0 && bad == nil {
 				name, _ := unquote(jsontext.Value(key.raw))
-				bad = recordError{fmt.Errorf("%s: want a string or number, got %s", name, strings.TrimPrefix(strings.TrimPrefix(kindName(k), "an "), "a "))}
+				bad = record.Invalidf("%s: want a string or number, got %s", name, strings.TrimPrefix(strings.TrimPrefix(kindName(k), "an "), "a "))
 			}
 		case key.field < 0:
 			if err := dec.SkipValue(); err != nil {
@@ -266,11 +269,11 @@ func decodeFlat[T any](dec *jsontext.Decoder, r *flatReader, schema *flatSchema,
 	values := string(r.buf)
 	v := reflect.ValueOf(rec).Elem()
 	for _, span := range r.spans {
-		s := v.Field(span.field).Addr().Interface().(*scalar)
+		s := v.Field(span.field).Addr().Interface().(*fieldtext.Value)
 		if span.null {
-			*s = scalar{}
+			*s = fieldtext.Value{}
 		} else {
-			*s = scalar{text: values[span.start:span.end], valid: true}
+			*s = fieldtext.Value{Text: values[span.start:span.end], Valid: true}
 		}
 	}
 	return bad

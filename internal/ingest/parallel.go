@@ -104,7 +104,7 @@ func copyInOrder(ctx context.Context, ordered <-chan fileJob, st *stager, errs *
 			}
 			end := step.done
 			st.records += step.records
-			errs.merge(end.errs)
+			errs.Merge(end.errs)
 			if end.fatal != nil {
 				return end.fatal
 			}
@@ -123,6 +123,7 @@ func parseFile(ctx context.Context, task fileTask, parent *stager, out chan<- fi
 	defer close(out)
 	var sent int64
 	w := &stager{classifier: parent.classifier, home: parent.home, meter: parent.meter, worker: true}
+	w.setChunk(parent.chunk)
 	send := func(copy func(context.Context) error) error {
 		step := fileStep{copy: copy, records: w.records - sent}
 		sent = w.records

@@ -48,7 +48,7 @@ func TestReadFilesParallelMatchesSequential(t *testing.T) {
 	}
 	seqRows, seqErrs, seqRecords := read(1)
 	require.Len(t, seqRows.contracts, 19*3-4, "19 whole pages, one record without id on pages 5, 10, 15, 20")
-	require.Equal(t, int64(8), seqErrs.count, "4 broken pages and 4 records without id")
+	require.Equal(t, int64(8), seqErrs.Count(), "4 broken pages and 4 records without id")
 	for _, workers := range []int{2, 3, 8} {
 		rows, errs, records := read(workers)
 		require.Equal(t, seqRows, rows, "workers=%d", workers)

@@ -13,7 +13,9 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/buyertype"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // SourcePortal is the contracts' source for data from the national procurement portal.
@@ -72,7 +74,7 @@ func readPortalWith(ctx context.Context, dir string, st *stager, errs *errorLog,
 	}
 	// The direct load keeps plan points in memory, on the copying goroutine, while contracts wait on
 	// PostgreSQL: plans/ and plans-kato/ are read alongside subject/ and contract/, and contract-units/,
-	// which needs both, after them: contract-units/ began 0.1 s sooner for 100,000 items, 2.4 s for a million.
+	// which needs both, after them, so units start sooner (docs/performance.md).
 	side, sideErrs := st.alongside(), &errorLog{}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
@@ -82,7 +84,7 @@ func readPortalWith(ctx context.Context, dir string, st *stager, errs *errorLog,
 		return readFiles(gctx, slices.Concat(byDir["plans"], byDir["plans-kato"]), side, sideErrs, workers)
 	})
 	err = g.Wait()
-	errs.merge(sideErrs) // in the order of reading the folders one after the other
+	errs.Merge(sideErrs) // in the order of reading the folders one after the other
 	st.records, st.reported = st.records+side.records, st.reported+side.reported
 	if err != nil {
 		return err
@@ -131,16 +133,16 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 			return nil
 		}
 		// Past the common case: the targets of errors.As escape, an allocation each.
-		var rec recordError
+		var rec record.Invalid
 		var skipped skipRecord
 		var broken streamError
 		switch {
 		case errors.As(err, &rec):
 			st.counted()
-			errs.add(loc, rec.Error())
+			errs.Add(loc, rec.Error())
 		case errors.As(err, &skipped):
 			st.counted()
-			errs.skip(skipped.reason)
+			errs.Skip(skipped.reason)
 		case errors.As(err, &broken):
 			return broken
 		default:
@@ -153,14 +155,11 @@ func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, c
 		return fatal
 	}
 	if err != nil {
-		errs.add(rel, err.Error())
+		errs.Add(rel, err.Error())
 		return st.discardFile(ctx, rel)
 	}
 	return nil
 }
-
-// recordError marks a problem with one record, as opposed to a failure of the import itself.
-type recordError struct{ error }
 
 // skipRecord is a record read and deliberately not used, for a reason the import's summary counts.
 type skipRecord struct{ reason string }
@@ -170,30 +169,21 @@ func (s skipRecord) Error() string { return s.reason }
 // streamError is broken JSON: the rest of the file cannot be read, but other files can.
 type streamError struct{ error }
 
-// validate collects the first field error of a record.
-type validate struct{ err error }
-
-func (v *validate) check(err error) {
-	if v.err == nil && err != nil {
-		v.err = recordError{err}
-	}
-}
-
 var subjectFields = flatFields[portalSubjectJSON]()
 
 type portalSubjectJSON struct {
-	BIN             scalar `json:"bin"`
-	IIN             scalar `json:"iin"`
-	INN             scalar `json:"inn"`
-	NameRU          scalar `json:"name_ru"`
-	NameKZ          scalar `json:"name_kz"`
-	CountryCode     scalar `json:"country_code"`
-	Resident        scalar `json:"mark_resident"`
-	Producer        scalar `json:"mark_patronymic_producer"`
-	SupplierFlag    scalar `json:"mark_patronymic_supplyer"`
-	Customer        scalar `json:"customer"`
-	Supplier        scalar `json:"supplier"`
-	NationalCompany scalar `json:"mark_national_company"`
+	BIN             fieldtext.Value `json:"bin"`
+	IIN             fieldtext.Value `json:"iin"`
+	INN             fieldtext.Value `json:"inn"`
+	NameRU          fieldtext.Value `json:"name_ru"`
+	NameKZ          fieldtext.Value `json:"name_kz"`
+	CountryCode     fieldtext.Value `json:"country_code"`
+	Resident        fieldtext.Value `json:"mark_resident"`
+	Producer        fieldtext.Value `json:"mark_patronymic_producer"`
+	SupplierFlag    fieldtext.Value `json:"mark_patronymic_supplyer"`
+	Customer        fieldtext.Value `json:"customer"`
+	Supplier        fieldtext.Value `json:"supplier"`
+	NationalCompany fieldtext.Value `json:"mark_national_company"`
 }
 
 func (s *stager) portalSubject(ctx context.Context, loc string, dec *jsontext.Decoder) error {
@@ -201,64 +191,64 @@ func (s *stager) portalSubject(ctx context.Context, loc string, dec *jsontext.De
 	if err := decodeFlat(dec, &s.flat, subjectFields, &j); err != nil {
 		return err
 	}
-	var v validate
-	if !j.BIN.present() && !j.IIN.present() && !j.INN.present() {
-		v.check(errors.New("bin, iin or inn is required"))
+	var v record.Check
+	if !j.BIN.Present() && !j.IIN.Present() && !j.INN.Present() {
+		v.Check(errors.New("bin, iin or inn is required"))
 	}
 	for _, id := range []struct {
 		field string
-		s     scalar
+		s     fieldtext.Value
 	}{{"bin", j.BIN}, {"iin", j.IIN}} {
-		if id.s.present() && (len(id.s.text) != 12 || !digitsOnly(id.s.text)) {
-			v.check(fieldError(id.field, "%q is not 12 digits", id.s.text))
+		if id.s.Present() && (len(id.s.Text) != 12 || !fieldtext.DigitsOnly(id.s.Text)) {
+			v.Check(fieldtext.Errorf(id.field, "%q is not 12 digits", id.s.Text))
 		}
 	}
-	if !j.NameRU.present() && !j.NameKZ.present() {
-		v.check(errors.New("name_ru or name_kz is required"))
+	if !j.NameRU.Present() && !j.NameKZ.Present() {
+		v.Check(errors.New("name_ru or name_kz is required"))
 	}
-	country, err := countryCode("country_code", j.CountryCode)
-	v.check(err)
+	country, err := fieldtext.Country("country_code", j.CountryCode)
+	v.Check(err)
 	var residentMark *bool
-	if j.Resident.present() {
-		r, err := parseFlag("mark_resident", j.Resident)
-		v.check(err)
+	if j.Resident.Present() {
+		r, err := fieldtext.Flag("mark_resident", j.Resident)
+		v.Check(err)
 		residentMark = &r
 	}
-	producer, err := parseFlag("mark_patronymic_producer", j.Producer)
-	v.check(err)
-	supplierFlag, err := parseFlag("mark_patronymic_supplyer", j.SupplierFlag)
-	v.check(err)
-	national, err := parseFlag("mark_national_company", j.NationalCompany)
-	v.check(err)
-	if v.err != nil {
-		return v.err
+	producer, err := fieldtext.Flag("mark_patronymic_producer", j.Producer)
+	v.Check(err)
+	supplierFlag, err := fieldtext.Flag("mark_patronymic_supplyer", j.SupplierFlag)
+	v.Check(err)
+	national, err := fieldtext.Flag("mark_national_company", j.NationalCompany)
+	v.Check(err)
+	if v.Err != nil {
+		return v.Err
 	}
 	var kzID *string
 	switch {
-	case j.BIN.present():
-		kzID = &j.BIN.text
-	case j.IIN.present():
-		kzID = &j.IIN.text
+	case j.BIN.Present():
+		kzID = &j.BIN.Text
+	case j.IIN.Present():
+		kzID = &j.IIN.Text
 	}
 	if country == "" && kzID != nil {
 		country = "KZ"
 	}
-	row := dbq.StageSubjectsCopyFromParams{
+	row := record.Party{
 		Loc:             loc,
 		BIN:             kzID,
-		NameKk:          j.NameKZ.text,
-		NameRu:          j.NameRU.text,
+		NameKk:          j.NameKZ.Text,
+		NameRu:          j.NameRU.Text,
 		Country:         country,
 		Resident:        s.residentOf(residentMark, country),
 		Producer:        producer,
 		SupplierFlag:    supplierFlag,
 		NationalCompany: national,
-		BuyerType:       buyerType(national, j.NameRU.text, j.NameKZ.text),
+		BuyerType:       buyertype.Guess(national, j.NameRU.Text, j.NameKZ.Text),
 	}
 	// A contract names its supplier by BIN, IIN or foreign tax number; each is a way to find the subject.
-	for _, id := range []scalar{j.BIN, j.IIN, j.INN} {
-		if id.present() {
-			row.Identifier = id.text
+	for _, id := range []fieldtext.Value{j.BIN, j.IIN, j.INN} {
+		if id.Present() {
+			row.Identifier = id.Text
 			if err := s.subjects.add(ctx, row); err != nil {
 				return err
 			}
@@ -270,25 +260,25 @@ func (s *stager) portalSubject(ctx context.Context, loc string, dec *jsontext.De
 var contractFields = flatFields[portalContractJSON]()
 
 type portalContractJSON struct {
-	ID             scalar `json:"id"`
-	CustomerBIN    scalar `json:"customer_bin"`
-	SupplierBIIN   scalar `json:"supplier_biin"`
-	SignDate       scalar `json:"sign_date"`
-	FinYear        scalar `json:"fin_year"`
-	Sum            scalar `json:"contract_sum"`
-	SumWNDS        scalar `json:"contract_sum_wnds"`
-	Currency       scalar `json:"ref_currency_code"`
-	ExchangeRate   scalar `json:"exchange_rate"`
-	LocalContent   scalar `json:"contract_ms"`
-	Status         scalar `json:"ref_contract_status_id"`
-	Method         scalar `json:"fakt_trade_methods_id"`
-	DescriptionRU  scalar `json:"description_ru"`
-	DescriptionKZ  scalar `json:"description_kz"`
-	Deleted        scalar `json:"deleted"`
-	LastUpdateDate scalar `json:"last_update_date"`
-	PaidWNDS       scalar `json:"fakt_sum_wnds"`
-	ParentID       scalar `json:"parent_id"`
-	RootID         scalar `json:"root_id"`
+	ID             fieldtext.Value `json:"id"`
+	CustomerBIN    fieldtext.Value `json:"customer_bin"`
+	SupplierBIIN   fieldtext.Value `json:"supplier_biin"`
+	SignDate       fieldtext.Value `json:"sign_date"`
+	FinYear        fieldtext.Value `json:"fin_year"`
+	Sum            fieldtext.Value `json:"contract_sum"`
+	SumWNDS        fieldtext.Value `json:"contract_sum_wnds"`
+	Currency       fieldtext.Value `json:"ref_currency_code"`
+	ExchangeRate   fieldtext.Value `json:"exchange_rate"`
+	LocalContent   fieldtext.Value `json:"contract_ms"`
+	Status         fieldtext.Value `json:"ref_contract_status_id"`
+	Method         fieldtext.Value `json:"fakt_trade_methods_id"`
+	DescriptionRU  fieldtext.Value `json:"description_ru"`
+	DescriptionKZ  fieldtext.Value `json:"description_kz"`
+	Deleted        fieldtext.Value `json:"deleted"`
+	LastUpdateDate fieldtext.Value `json:"last_update_date"`
+	PaidWNDS       fieldtext.Value `json:"fakt_sum_wnds"`
+	ParentID       fieldtext.Value `json:"parent_id"`
+	RootID         fieldtext.Value `json:"root_id"`
 }
 
 func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.Decoder) error {
@@ -296,50 +286,50 @@ func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.D
 	if err := decodeFlat(dec, &s.flat, contractFields, &j); err != nil {
 		return err
 	}
-	var v validate
-	id, err := requireText("id", j.ID)
-	v.check(err)
-	customer, err := requireText("customer_bin", j.CustomerBIN)
-	v.check(err)
-	supplier, err := requireText("supplier_biin", j.SupplierBIIN)
-	v.check(err)
-	signed, err := parseDate("sign_date", j.SignDate, true)
-	v.check(err)
-	v.check(s.checkSigned("sign_date", signed))
-	finYear, err := parseInt("fin_year", j.FinYear)
-	v.check(err)
-	total, err := parseMoney("contract_sum_wnds", j.SumWNDS, true)
-	v.check(err)
-	totalAlt, err := parseMoney("contract_sum", j.Sum, false)
-	v.check(err)
-	currency, err := currencyCode("ref_currency_code", j.Currency)
-	v.check(err)
-	rate, err := parseRate("exchange_rate", j.ExchangeRate)
-	v.check(err)
-	lc, err := parsePercent("contract_ms", j.LocalContent)
-	v.check(err)
-	deleted, err := parseFlag("deleted", j.Deleted)
-	v.check(err)
-	updated, err := parseDate("last_update_date", j.LastUpdateDate, false)
-	v.check(err)
-	paid, err := parseMoney("fakt_sum_wnds", j.PaidWNDS, false)
-	v.check(err)
-	if v.err != nil {
-		return v.err
+	var v record.Check
+	id, err := fieldtext.Required("id", j.ID)
+	v.Check(err)
+	customer, err := fieldtext.Required("customer_bin", j.CustomerBIN)
+	v.Check(err)
+	supplier, err := fieldtext.Required("supplier_biin", j.SupplierBIIN)
+	v.Check(err)
+	signed, err := fieldtext.Date("sign_date", j.SignDate, true)
+	v.Check(err)
+	v.Check(s.rules.Signed("sign_date", signed))
+	finYear, err := fieldtext.Int("fin_year", j.FinYear)
+	v.Check(err)
+	total, err := fieldtext.Money("contract_sum_wnds", j.SumWNDS, true)
+	v.Check(err)
+	totalAlt, err := fieldtext.Money("contract_sum", j.Sum, false)
+	v.Check(err)
+	currency, err := fieldtext.Currency("ref_currency_code", j.Currency)
+	v.Check(err)
+	rate, err := fieldtext.Rate("exchange_rate", j.ExchangeRate)
+	v.Check(err)
+	lc, err := fieldtext.Percent("contract_ms", j.LocalContent)
+	v.Check(err)
+	deleted, err := fieldtext.Flag("deleted", j.Deleted)
+	v.Check(err)
+	updated, err := fieldtext.Date("last_update_date", j.LastUpdateDate, false)
+	v.Check(err)
+	paid, err := fieldtext.Money("fakt_sum_wnds", j.PaidWNDS, false)
+	v.Check(err)
+	if v.Err != nil {
+		return v.Err
 	}
-	description := j.DescriptionRU.text
+	description := j.DescriptionRU.Text
 	if description == "" {
-		description = j.DescriptionKZ.text
+		description = j.DescriptionKZ.Text
 	}
-	return s.contracts.add(ctx, dbq.StageContractsCopyFromParams{
+	return s.contracts.add(ctx, record.Contract{
 		Loc:            loc,
 		SourceID:       id,
 		CustomerBin:    customer,
 		SupplierKey:    supplier,
 		SignedOn:       *signed,
 		FiscalYear:     finYear,
-		Method:         j.Method.text,
-		Status:         j.Status.text,
+		Method:         j.Method.Text,
+		Status:         j.Status.Text,
 		Currency:       currency,
 		ExchangeRate:   rate,
 		Total:          total,
@@ -356,10 +346,10 @@ func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.D
 // amendedContract names the first version of the contract an amendment amends: the portal's root_id, or
 // its parent_id when root_id is absent. A contract that is no amendment (neither given, 0, or itself) has
 // none.
-func amendedContract(id string, root, parent scalar) *string {
-	for _, ref := range [2]scalar{root, parent} {
-		if ref.present() && ref.text != "0" && ref.text != id {
-			s := ref.text // allocated only for an amendment
+func amendedContract(id string, root, parent fieldtext.Value) *string {
+	for _, ref := range [2]fieldtext.Value{root, parent} {
+		if ref.Present() && ref.Text != "0" && ref.Text != id {
+			s := ref.Text // allocated only for an amendment
 			return &s
 		}
 	}
@@ -369,15 +359,15 @@ func amendedContract(id string, root, parent scalar) *string {
 var unitFields = flatFields[portalUnitJSON]()
 
 type portalUnitJSON struct {
-	ID           scalar `json:"id"`
-	ContractID   scalar `json:"contract_id"`
-	PlanPointID  scalar `json:"pln_point_id"`
-	ItemPriceWND scalar `json:"item_price_wnds"`
-	Quantity     scalar `json:"quantity"`
-	TotalSum     scalar `json:"total_sum"`
-	TotalSumWNDS scalar `json:"total_sum_wnds"`
-	KSProc       scalar `json:"ks_proc"`
-	Deleted      scalar `json:"deleted"`
+	ID           fieldtext.Value `json:"id"`
+	ContractID   fieldtext.Value `json:"contract_id"`
+	PlanPointID  fieldtext.Value `json:"pln_point_id"`
+	ItemPriceWND fieldtext.Value `json:"item_price_wnds"`
+	Quantity     fieldtext.Value `json:"quantity"`
+	TotalSum     fieldtext.Value `json:"total_sum"`
+	TotalSumWNDS fieldtext.Value `json:"total_sum_wnds"`
+	KSProc       fieldtext.Value `json:"ks_proc"`
+	Deleted      fieldtext.Value `json:"deleted"`
 }
 
 func (s *stager) portalUnit(ctx context.Context, loc string, dec *jsontext.Decoder) error {
@@ -385,30 +375,30 @@ func (s *stager) portalUnit(ctx context.Context, loc string, dec *jsontext.Decod
 	if err := decodeFlat(dec, &s.flat, unitFields, &j); err != nil {
 		return err
 	}
-	var v validate
-	id, err := requireText("id", j.ID)
-	v.check(err)
-	contract, err := requireText("contract_id", j.ContractID)
-	v.check(err)
-	plan, err := requireText("pln_point_id", j.PlanPointID)
-	v.check(err)
+	var v record.Check
+	id, err := fieldtext.Required("id", j.ID)
+	v.Check(err)
+	contract, err := fieldtext.Required("contract_id", j.ContractID)
+	v.Check(err)
+	plan, err := fieldtext.Required("pln_point_id", j.PlanPointID)
+	v.Check(err)
 	// Values are with VAT (total_sum_wnds), so the unit price is too; item_price is without it.
-	price, err := parseMoney("item_price_wnds", j.ItemPriceWND, false)
-	v.check(err)
-	quantity, err := parseQuantity("quantity", j.Quantity)
-	v.check(err)
-	value, err := parseMoney("total_sum_wnds", j.TotalSumWNDS, true)
-	v.check(err)
-	valueAlt, err := parseMoney("total_sum", j.TotalSum, false)
-	v.check(err)
-	lc, err := parsePercent("ks_proc", j.KSProc)
-	v.check(err)
-	deleted, err := parseFlag("deleted", j.Deleted)
-	v.check(err)
-	if v.err != nil {
-		return v.err
+	price, err := fieldtext.Money("item_price_wnds", j.ItemPriceWND, false)
+	v.Check(err)
+	quantity, err := fieldtext.Quantity("quantity", j.Quantity)
+	v.Check(err)
+	value, err := fieldtext.Money("total_sum_wnds", j.TotalSumWNDS, true)
+	v.Check(err)
+	valueAlt, err := fieldtext.Money("total_sum", j.TotalSum, false)
+	v.Check(err)
+	lc, err := fieldtext.Percent("ks_proc", j.KSProc)
+	v.Check(err)
+	deleted, err := fieldtext.Flag("deleted", j.Deleted)
+	v.Check(err)
+	if v.Err != nil {
+		return v.Err
 	}
-	return s.units.add(ctx, dbq.StageUnitsCopyFromParams{
+	return s.units.add(ctx, record.Item{
 		Loc:              loc,
 		SourceID:         id,
 		ContractSourceID: contract,
@@ -425,13 +415,13 @@ func (s *stager) portalUnit(ctx context.Context, loc string, dec *jsontext.Decod
 var planFields = flatFields[portalPlanJSON]()
 
 type portalPlanJSON struct {
-	ID        scalar `json:"id"`
-	Enstru    scalar `json:"ref_enstru_code"`
-	NameRU    scalar `json:"name_ru"`
-	NameKZ    scalar `json:"name_kz"`
-	DescRU    scalar `json:"desc_ru"`
-	UnitsCode scalar `json:"ref_units_code"`
-	Deleted   scalar `json:"is_deleted"`
+	ID        fieldtext.Value `json:"id"`
+	Enstru    fieldtext.Value `json:"ref_enstru_code"`
+	NameRU    fieldtext.Value `json:"name_ru"`
+	NameKZ    fieldtext.Value `json:"name_kz"`
+	DescRU    fieldtext.Value `json:"desc_ru"`
+	UnitsCode fieldtext.Value `json:"ref_units_code"`
+	Deleted   fieldtext.Value `json:"is_deleted"`
 }
 
 func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decoder) error {
@@ -439,14 +429,14 @@ func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decod
 	if err := decodeFlat(dec, &s.flat, planFields, &j); err != nil {
 		return err
 	}
-	var v validate
-	id, err := requireText("id", j.ID)
-	v.check(err)
-	v.check(checkEnstru("ref_enstru_code", j.Enstru.text))
-	deleted, err := parseFlag("is_deleted", j.Deleted)
-	v.check(err)
-	if v.err != nil {
-		return v.err
+	var v record.Check
+	id, err := fieldtext.Required("id", j.ID)
+	v.Check(err)
+	v.Check(fieldtext.CheckEnstru("ref_enstru_code", j.Enstru.Text))
+	deleted, err := fieldtext.Flag("is_deleted", j.Deleted)
+	v.Check(err)
+	if v.Err != nil {
+		return v.Err
 	}
 	// A plan point removed from the plan decides no item's product or region; a unit that names one is
 	// reported as naming a plan point not in plans/. An inactive one (is_active 0, an older version of the
@@ -454,24 +444,24 @@ func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decod
 	if deleted {
 		return skipRecord{"plan points marked deleted (is_deleted): not used for any item"}
 	}
-	return s.plans.add(ctx, dbq.StagePlansCopyFromParams{
+	return s.plans.add(ctx, record.PlanPoint{
 		Loc:         loc,
 		PlanID:      id,
-		EnstruCode:  j.Enstru.text,
-		Name:        j.NameRU.text,
-		NameKk:      j.NameKZ.text,
-		Description: j.DescRU.text,
-		Unit:        j.UnitsCode.text,
-		CategoryID:  s.category(j.Enstru.text, j.NameRU.text, j.NameKZ.text, j.DescRU.text),
+		EnstruCode:  j.Enstru.Text,
+		Name:        j.NameRU.Text,
+		NameKk:      j.NameKZ.Text,
+		Description: j.DescRU.Text,
+		Unit:        j.UnitsCode.Text,
+		CategoryID:  s.category(j.Enstru.Text, j.NameRU.Text, j.NameKZ.Text, j.DescRU.Text),
 	})
 }
 
 var planKatoFields = flatFields[portalPlanKatoJSON]()
 
 type portalPlanKatoJSON struct {
-	PlanPointID scalar `json:"pln_points_id"`
-	KATO        scalar `json:"ref_kato_code"`
-	Deleted     scalar `json:"is_deleted"`
+	PlanPointID fieldtext.Value `json:"pln_points_id"`
+	KATO        fieldtext.Value `json:"ref_kato_code"`
+	Deleted     fieldtext.Value `json:"is_deleted"`
 }
 
 func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *jsontext.Decoder) error {
@@ -479,18 +469,18 @@ func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *jsontext.D
 	if err := decodeFlat(dec, &s.flat, planKatoFields, &j); err != nil {
 		return err
 	}
-	var v validate
-	plan, err := requireText("pln_points_id", j.PlanPointID)
-	v.check(err)
-	v.check(checkKATO("ref_kato_code", j.KATO.text, true))
-	v.check(s.checkRegion("ref_kato_code", j.KATO.text))
-	deleted, err := parseFlag("is_deleted", j.Deleted)
-	v.check(err)
-	if v.err != nil {
-		return v.err
+	var v record.Check
+	plan, err := fieldtext.Required("pln_points_id", j.PlanPointID)
+	v.Check(err)
+	v.Check(fieldtext.CheckKATO("ref_kato_code", j.KATO.Text, true))
+	v.Check(s.rules.Region("ref_kato_code", j.KATO.Text))
+	deleted, err := fieldtext.Flag("is_deleted", j.Deleted)
+	v.Check(err)
+	if v.Err != nil {
+		return v.Err
 	}
 	if deleted {
 		return skipRecord{"plan points' KATO rows marked deleted (is_deleted): not used for any item's region"}
 	}
-	return s.katos.add(ctx, dbq.StagePlanKatosCopyFromParams{Loc: loc, PlanID: plan, KATO: j.KATO.text})
+	return s.katos.add(ctx, record.PlanKATO{Loc: loc, PlanID: plan, KATO: j.KATO.Text})
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // portalDirect is the direct load of a portal export. The portal publishes each endpoint in a folder of its
@@ -39,15 +41,15 @@ type portalDirect struct {
 
 	// subjects remembers staged subjects looked up (at most maxRemembered): the same parties come in chunk
 	// after chunk, and subject/ is read whole before the first contract, so a staged subject never changes.
-	subjects map[string]dbq.StageSubjectsCopyFromParams
+	subjects map[string]record.Party
 
-	pendingContracts []dbq.StageContractsCopyFromParams
-	pendingUnits     []dbq.StageUnitsCopyFromParams
+	pendingContracts []record.Contract
+	pendingUnits     []record.Item
 
-	stageContracts func(context.Context, []dbq.StageContractsCopyFromParams) error
-	stageUnits     func(context.Context, []dbq.StageUnitsCopyFromParams) error
-	stagePlans     func(context.Context, []dbq.StagePlansCopyFromParams) error
-	stageKatos     func(context.Context, []dbq.StagePlanKatosCopyFromParams) error
+	stageContracts func(context.Context, []record.Contract) error
+	stageUnits     func(context.Context, []record.Item) error
+	stagePlans     func(context.Context, []record.PlanPoint) error
+	stageKatos     func(context.Context, []record.PlanKATO) error
 }
 
 // portalContract is what the items of a contract loaded directly inherit from it. A year of the portal
@@ -79,15 +81,14 @@ type planPoint struct {
 const noCategory = -1
 
 // defaultPortalKept bounds the direct load's memory whatever the export's size: about 45 bytes a plan
-// point (plus its distinct texts) and 30 a contract. A million items' points and their 363,387 contracts
-// took the import to 174 MiB.
+// point (plus its distinct texts) and 30 a contract.
 const defaultPortalKept = 1_000_000
 
 // loadPortal turns st's buffers into the portal's direct load: every full buffer goes to the connection
 // goroutine, which stages it, remembers it or loads it. The jobs run under jobCtx, the import's: the
 // copying goroutine's own context ends with the reading, before the last jobs have run.
 func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept int) error {
-	// Each chunk of contracts looks its parties up (DirectStagedSubjects).
+	// Each chunk of contracts looks its parties up (StageSubjectsByIdentifier).
 	if _, err := d.tx.Exec(jobCtx, "CREATE INDEX ON stg_subjects (identifier)"); err != nil {
 		return fmt.Errorf("ingest: index staged subjects: %w", err)
 	}
@@ -95,13 +96,13 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept in
 		d: d, maxKept: maxKept,
 		stageContracts: st.contracts.flush, stageUnits: st.units.flush, stagePlans: st.plans.flush, stageKatos: st.katos.flush,
 		plans: newKeyed[planPoint](), loaded: newKeyed[portalContract](),
-		texts: newTexts(), subjects: map[string]dbq.StageSubjectsCopyFromParams{},
+		texts: newTexts(), subjects: map[string]record.Party{},
 	}
 	d.portal = p
 	st.subjects.flush = onConn(jobCtx, d.conn, st.subjects.flush, nil)
-	st.plans.flush = func(ctx context.Context, rows []dbq.StagePlansCopyFromParams) error {
+	st.plans.flush = func(ctx context.Context, rows []record.PlanPoint) error {
 		t := &p.texts
-		var beyond []dbq.StagePlansCopyFromParams
+		var beyond []record.PlanPoint
 		for _, r := range rows {
 			// A point already kept takes its later row, as the merge would; a new one past the cap is staged.
 			if _, kept := p.plans.get(r.PlanID); !kept && p.plans.len() >= p.maxKept {
@@ -122,8 +123,8 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept in
 		p.overflowed = true
 		return d.conn.submit(ctx, func() error { return p.stagePlans(jobCtx, beyond) })
 	}
-	st.katos.flush = func(ctx context.Context, rows []dbq.StagePlanKatosCopyFromParams) error {
-		var beyond []dbq.StagePlanKatosCopyFromParams
+	st.katos.flush = func(ctx context.Context, rows []record.PlanKATO) error {
+		var beyond []record.PlanKATO
 		for _, r := range rows {
 			plan, ok := p.plans.get(r.PlanID)
 			switch {
@@ -143,19 +144,19 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept in
 		}
 		return d.conn.submit(ctx, func() error { return p.stageKatos(jobCtx, beyond) })
 	}
-	st.contracts.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []dbq.StageContractsCopyFromParams) error {
+	st.contracts.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []record.Contract) error {
 		p.pendingContracts = append(p.pendingContracts, rows...)
-		if len(p.pendingContracts) < copyChunk {
+		if len(p.pendingContracts) < cmp.Or(d.chunk, copyChunk) {
 			return nil
 		}
 		return p.flushContracts(ctx)
 	}, nil)
-	st.units.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []dbq.StageUnitsCopyFromParams) error {
+	st.units.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []record.Item) error {
 		if err := p.flushContracts(ctx); err != nil { // units look their contracts up
 			return err
 		}
 		p.pendingUnits = append(p.pendingUnits, rows...)
-		if len(p.pendingUnits) < copyChunk {
+		if len(p.pendingUnits) < cmp.Or(d.chunk, copyChunk) {
 			return nil
 		}
 		return p.flushUnits(ctx)
@@ -163,8 +164,8 @@ func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept in
 	discard := st.discard
 	st.discard = func(ctx context.Context, prefix string) error {
 		err := d.conn.submit(ctx, func() error {
-			p.pendingContracts = slices.DeleteFunc(p.pendingContracts, func(c dbq.StageContractsCopyFromParams) bool { return strings.HasPrefix(c.Loc, prefix) })
-			p.pendingUnits = slices.DeleteFunc(p.pendingUnits, func(u dbq.StageUnitsCopyFromParams) bool { return strings.HasPrefix(u.Loc, prefix) })
+			p.pendingContracts = slices.DeleteFunc(p.pendingContracts, func(c record.Contract) bool { return strings.HasPrefix(c.Loc, prefix) })
+			p.pendingUnits = slices.DeleteFunc(p.pendingUnits, func(u record.Item) bool { return strings.HasPrefix(u.Loc, prefix) })
 			return discard(jobCtx, prefix)
 		})
 		if err != nil {
@@ -213,7 +214,7 @@ func onConn[T any](jobCtx context.Context, w *connWorker, first, stage func(cont
 }
 
 // contracts loads the contracts of a chunk that the import creates and stages the others.
-func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsCopyFromParams) error {
+func (p *portalDirect) contracts(ctx context.Context, rows []record.Contract) error {
 	d := p.d
 	ids := make([]string, len(rows))
 	for i, c := range rows {
@@ -228,7 +229,7 @@ func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsC
 		return err
 	}
 	var load []*contractRecord
-	var staged []dbq.StageContractsCopyFromParams
+	var staged []record.Contract
 	room := p.maxKept - p.loaded.len() // contracts past the cap are staged
 	for _, c := range rows {
 		if count[c.SourceID] == 1 && len(load) < room {
@@ -251,7 +252,7 @@ func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsC
 		return err
 	}
 	for i, rec := range load {
-		c := rec.copies[0]
+		c := rec.Contracts[0]
 		rule, _ := supplierRule(d.suppliers[c.SupplierKey])
 		p.loaded.set(c.SourceID, portalContract{id: loadedIDs[i], buyer: d.buyers[c.CustomerBin].id,
 			signedOn: dayNumber(c.SignedOn), rule: uint8(slices.Index(tierRules, rule)), deleted: c.Deleted})
@@ -261,8 +262,8 @@ func (p *portalDirect) contracts(ctx context.Context, rows []dbq.StageContractsC
 
 // parties looks up in subject/, as staged, the parties of the contracts that may be loaded: the export's
 // subjects are kept in the database rather than in memory, one query a chunk.
-func (p *portalDirect) parties(ctx context.Context, rows []dbq.StageContractsCopyFromParams, count map[string]int) (map[string]dbq.StageSubjectsCopyFromParams, error) {
-	out := map[string]dbq.StageSubjectsCopyFromParams{}
+func (p *portalDirect) parties(ctx context.Context, rows []record.Contract, count map[string]int) (map[string]record.Party, error) {
+	out := map[string]record.Party{}
 	asked := map[string]bool{}
 	var missing []string
 	for _, c := range rows {
@@ -284,15 +285,15 @@ func (p *portalDirect) parties(ctx context.Context, rows []dbq.StageContractsCop
 	if len(missing) == 0 {
 		return out, nil
 	}
-	found, err := p.d.q.DirectStagedSubjects(ctx, p.d.tx, missing)
+	found, err := p.d.q.StageSubjectsByIdentifier(ctx, p.d.tx, missing)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up subjects: %w", err)
 	}
 	if len(p.subjects)+len(found) > maxRemembered {
-		p.subjects = make(map[string]dbq.StageSubjectsCopyFromParams)
+		p.subjects = make(map[string]record.Party)
 	}
 	for _, r := range found {
-		s := dbq.StageSubjectsCopyFromParams{Identifier: r.Identifier, BIN: r.BIN, NameKk: r.NameKk,
+		s := record.Party{Identifier: r.Identifier, BIN: r.BIN, NameKk: r.NameKk,
 			NameRu: r.NameRu, Country: r.Country, Resident: r.Resident, Producer: r.Producer, SupplierFlag: r.SupplierFlag,
 			NationalCompany: r.NationalCompany, BuyerType: r.BuyerType}
 		out[r.Identifier], p.subjects[r.Identifier] = s, s
@@ -303,7 +304,7 @@ func (p *portalDirect) parties(ctx context.Context, rows []dbq.StageContractsCop
 // record is the contract as a record of the direct load, or nil when the staged merge must decide it: in
 // another currency, with an amount the merge refuses, a party not in subject/, or a supplier whose tier
 // item_tier_rule decides.
-func (p *portalDirect) record(c dbq.StageContractsCopyFromParams, parties map[string]dbq.StageSubjectsCopyFromParams) *contractRecord {
+func (p *portalDirect) record(c record.Contract, parties map[string]record.Party) *contractRecord {
 	if c.Currency != "KZT" || max(deref(c.Total), deref(c.TotalAlt), deref(c.Paid)) >= largestAmount {
 		return nil
 	}
@@ -315,11 +316,11 @@ func (p *portalDirect) record(c dbq.StageContractsCopyFromParams, parties map[st
 	if !ok || (supplier.BIN != nil && p.d.referenced[*supplier.BIN]) {
 		return nil
 	}
-	return &contractRecord{copies: []dbq.StageContractsCopyFromParams{c}, subjects: []dbq.StageSubjectsCopyFromParams{buyer, supplier}}
+	return &contractRecord{Deal: record.Deal{Contracts: []record.Contract{c}, Parties: []record.Party{buyer, supplier}}}
 }
 
 // units loads the units of contracts loaded directly whose plan point is known, and stages the others.
-func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromParams) error {
+func (p *portalDirect) units(ctx context.Context, rows []record.Item) error {
 	d := p.d
 	// What each unit loaded inherits, looked up once.
 	type unitLoad struct {
@@ -328,7 +329,7 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 		point    planPoint
 	}
 	load := make([]unitLoad, 0, len(rows))
-	var staged []dbq.StageUnitsCopyFromParams
+	var staged []record.Item
 	for i := range rows {
 		u := &rows[i]
 		c, ok := p.loaded.get(u.ContractSourceID)
@@ -368,7 +369,7 @@ func (p *portalDirect) units(ctx context.Context, rows []dbq.StageUnitsCopyFromP
 	if err != nil {
 		return err
 	}
-	err = d.itemRows.stream(ctx, d.tx, copyItems, len(load), func(i int) {
+	err = d.itemRows.Stream(ctx, d.tx, copyItems, len(load), func(i int) {
 		l := load[i]
 		u := &rows[l.row]
 		plan := p.planRow(u.PlanID, l.point)
@@ -400,7 +401,7 @@ func (p *portalDirect) finish(ctx context.Context) error {
 		return err
 	}
 	if p.stagedOfLoaded > 0 {
-		both, err := p.d.q.DirectStagedUnitLoaded(ctx, p.d.tx, dbq.DirectStagedUnitLoadedParams{Source: p.d.source, BatchID: &p.d.batchID})
+		both, err := p.d.q.ContractItemLoadedAndStaged(ctx, p.d.tx, dbq.ContractItemLoadedAndStagedParams{Source: p.d.source, BatchID: &p.d.batchID})
 		if err != nil {
 			return fmt.Errorf("ingest: look for units both staged and loaded: %w", err)
 		}
@@ -408,26 +409,26 @@ func (p *portalDirect) finish(ctx context.Context) error {
 			return &restartStaged{why: "a unit of a loaded contract came both without its plan point and with it"}
 		}
 	}
-	var plans []dbq.StagePlansCopyFromParams
-	var katos []dbq.StagePlanKatosCopyFromParams
+	var plans []record.PlanPoint
+	var katos []record.PlanKATO
 	p.plans.each(func(id string, point planPoint) {
 		if !point.needed {
 			return
 		}
 		plans = append(plans, p.planRow(id, point))
 		if point.kato != 0 {
-			katos = append(katos, dbq.StagePlanKatosCopyFromParams{Loc: "plans-kato/", PlanID: id, KATO: p.texts.text(point.kato)})
+			katos = append(katos, record.PlanKATO{Loc: "plans-kato/", PlanID: id, KATO: p.texts.text(point.kato)})
 		}
 	})
 	for len(plans) > 0 {
-		n := min(len(plans), copyChunk)
+		n := min(len(plans), cmp.Or(p.d.chunk, copyChunk))
 		if err := p.stagePlans(ctx, plans[:n]); err != nil {
 			return err
 		}
 		plans = plans[n:]
 	}
 	for len(katos) > 0 {
-		n := min(len(katos), copyChunk)
+		n := min(len(katos), cmp.Or(p.d.chunk, copyChunk))
 		if err := p.stageKatos(ctx, katos[:n]); err != nil {
 			return err
 		}
@@ -437,9 +438,9 @@ func (p *portalDirect) finish(ctx context.Context) error {
 }
 
 // planRow is a remembered plan point as the staging row it was read as, but for its location.
-func (p *portalDirect) planRow(id string, point planPoint) dbq.StagePlansCopyFromParams {
+func (p *portalDirect) planRow(id string, point planPoint) record.PlanPoint {
 	t := &p.texts
-	row := dbq.StagePlansCopyFromParams{Loc: "plans/", PlanID: id, EnstruCode: t.text(point.enstru), Name: t.text(point.name),
+	row := record.PlanPoint{Loc: "plans/", PlanID: id, EnstruCode: t.text(point.enstru), Name: t.text(point.name),
 		NameKk: t.text(point.nameKk), Description: t.text(point.description), Unit: t.text(point.unit)}
 	if point.category != noCategory {
 		row.CategoryID = &point.category

@@ -1,14 +1,14 @@
 package ingest
 
 import (
-	"math/rand/v2"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 )
 
 func TestKeyed(t *testing.T) {
@@ -59,37 +59,12 @@ func TestDecodeFlatNames(t *testing.T) {
 	dec := jsontext.NewDecoder(strings.NewReader(`{"\u0069d": 5, "extra": {"a": [1, "x"]}, "name_ru": " Ткань ", "n\u0061me_kz": null, "other": "x"}`))
 	var j portalPlanJSON
 	require.NoError(t, decodeFlat(dec, &flatReader{}, planFields, &j))
-	require.Equal(t, scalar{text: "5", valid: true}, j.ID)
-	require.Equal(t, scalar{text: "Ткань", valid: true}, j.NameRU)
-	require.Equal(t, scalar{}, j.NameKZ)
+	require.Equal(t, fieldtext.Value{Text: "5", Valid: true}, j.ID)
+	require.Equal(t, fieldtext.Value{Text: "Ткань", Valid: true}, j.NameRU)
+	require.Equal(t, fieldtext.Value{}, j.NameKZ)
 
 	dec = jsontext.NewDecoder(strings.NewReader(`{"\u0069d": [1]}`))
 	require.ErrorContains(t, decodeFlat(dec, &flatReader{}, planFields, &j), "id: want a string or number, got array")
-}
-
-// TestHandMatchersMatchPatterns holds isDecimal and isEnstru to the regular expressions they replace.
-func TestHandMatchersMatchPatterns(t *testing.T) {
-	decimal := regexp.MustCompile(`^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$`)
-	enstru := regexp.MustCompile(`^\d{2,6}(\.\d{1,3}(\.\d{1,6})?)?$`)
-	cases := []string{"", "+", ".", "5.", ".5", "+.5", "1e3", "1e", "1e1234", "1E-12", "1.5e+3", "-1", "1,5", " 1",
-		"14", "141211", "1412111", "141211.500", "141211.500.000008", "141211.500.0000081", "141211.", "14.1.1.1",
-		"1", "141211.5000.1", "12..3", "0"}
-	rng := rand.New(rand.NewPCG(3, 4))
-	const alphabet = "0123456789.+-eE x"
-	for range 20000 {
-		b := make([]byte, rng.IntN(20))
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-			if rng.IntN(2) == 0 {
-				b[i] = byte('0' + rng.IntN(10))
-			}
-		}
-		cases = append(cases, string(b))
-	}
-	for _, s := range cases {
-		require.Equal(t, decimal.MatchString(s), isDecimal(s), "decimal %q", s)
-		require.Equal(t, enstru.MatchString(s), isEnstru(s), "enstru %q", s)
-	}
 }
 
 // TestDecodeFlatEscapedValues reads string values with and without escapes.
@@ -97,10 +72,10 @@ func TestDecodeFlatEscapedValues(t *testing.T) {
 	dec := jsontext.NewDecoder(strings.NewReader(`{"id": "7\u0030", "name_ru": "Ткань \"люкс\"", "desc_ru": "plain", "ref_units_code": 796}`))
 	var j portalPlanJSON
 	require.NoError(t, decodeFlat(dec, &flatReader{}, planFields, &j))
-	require.Equal(t, "70", j.ID.text)
-	require.Equal(t, `Ткань "люкс"`, j.NameRU.text)
-	require.Equal(t, "plain", j.DescRU.text)
-	require.Equal(t, "796", j.UnitsCode.text)
+	require.Equal(t, "70", j.ID.Text)
+	require.Equal(t, `Ткань "люкс"`, j.NameRU.Text)
+	require.Equal(t, "plain", j.DescRU.Text)
+	require.Equal(t, "796", j.UnitsCode.Text)
 }
 
 // TestDecodeFlatKeyOrder reads records whose keys change order, repeat, escape and vanish with one reader,
@@ -116,13 +91,13 @@ func TestDecodeFlatKeyOrder(t *testing.T) {
 		`{"id": 7}`,
 	}
 	want := []portalPlanJSON{
-		{ID: scalar{"1", true}, NameRU: scalar{"a", true}, DescRU: scalar{"x", true}},
-		{ID: scalar{"2", true}, NameRU: scalar{"b", true}},
-		{ID: scalar{"3", true}, NameRU: scalar{"d", true}},
-		{ID: scalar{"4", true}, DescRU: scalar{"", true}},
-		{ID: scalar{"5", true}, NameRU: scalar{"e\u0301", true}, DescRU: scalar{"y", true}},
-		{ID: scalar{"6", true}},
-		{ID: scalar{"7", true}},
+		{ID: fieldtext.Value{Text: "1", Valid: true}, NameRU: fieldtext.Value{Text: "a", Valid: true}, DescRU: fieldtext.Value{Text: "x", Valid: true}},
+		{ID: fieldtext.Value{Text: "2", Valid: true}, NameRU: fieldtext.Value{Text: "b", Valid: true}},
+		{ID: fieldtext.Value{Text: "3", Valid: true}, NameRU: fieldtext.Value{Text: "d", Valid: true}},
+		{ID: fieldtext.Value{Text: "4", Valid: true}, DescRU: fieldtext.Value{Text: "", Valid: true}},
+		{ID: fieldtext.Value{Text: "5", Valid: true}, NameRU: fieldtext.Value{Text: "e\u0301", Valid: true}, DescRU: fieldtext.Value{Text: "y", Valid: true}},
+		{ID: fieldtext.Value{Text: "6", Valid: true}},
+		{ID: fieldtext.Value{Text: "7", Valid: true}},
 	}
 	var shared flatReader
 	dec := jsontext.NewDecoder(strings.NewReader("["+strings.Join(records, ",")+"]"), pageOptions...)

@@ -86,11 +86,12 @@ func (p portalPages) write(t *testing.T, edit func(p portalPages)) string {
 // into the final tables and again with every record staged and merged, and requires the same tables,
 // results and errors, in the cases where the direct load must leave records to the merge or start over.
 func TestPortalDirectLoadMatchesStaged(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
-		t.Skip("imports 12,000 items a dozen times")
+		t.Skip("imports 1,200 items three dozen times")
 	}
-	const n = 12_000
-	dir := generatedPortal(t, n, 1000)
+	const n = 1_200 // three chunks of testChunk units, in pages of 100
+	dir := generatedPortal(t, n, 100)
 	pages := readPortalPages(t, dir)
 	require.Greater(t, len(pages["contract-units"]), 3)
 	firstUnit := pages["contract-units"][0][0]
@@ -118,15 +119,15 @@ func TestPortalDirectLoadMatchesStaged(t *testing.T) {
 		again["last_update_date"], again["contract_sum_wnds"] = "2030-01-01 00:00:00", json.Number("1")
 		*last(p, "contract") = append(*last(p, "contract"), again)
 	}
-	bigger := readPortalPages(t, generatedPortal(t, 16_000, 1000))
+	bigger := readPortalPages(t, generatedPortal(t, 1_600, 100)) // more contracts than a chunk
 	require.Greater(t, len(bigger["contract"]), 5)
 	runDirectCases(t, []directCase{
 		{name: "as generated", steps: []importStep{{format: "portal", path: dir}}},
 		{name: "suppliers on the register", steps: []importStep{{format: "register", path: registerPath}, {format: "portal", path: dir}}},
 		// Past the cap, plan points and contracts are staged, and so are the units naming them, also units of
-		// contracts loaded with points past it (12,000 points, 4,435 contracts).
-		{name: "more than memory keeps", direct: 4000, steps: []importStep{{format: "portal", path: dir, portalKept: 4000}}},
-		{name: "more than memory keeps, a point repeated past the cap", steps: []importStep{{format: "portal", portalKept: 4000,
+		// contracts loaded with points past it (1,200 points, and more contracts than the cap).
+		{name: "more than memory keeps", direct: 400, steps: []importStep{{format: "portal", path: dir, portalKept: 400}}},
+		{name: "more than memory keeps, a point repeated past the cap", steps: []importStep{{format: "portal", portalKept: 400,
 			path: pages.write(t, func(p portalPages) {
 				again := map[string]any{}
 				for k, v := range p["plans"][0][0] {
@@ -145,7 +146,7 @@ func TestPortalDirectLoadMatchesStaged(t *testing.T) {
 		{name: "an export and its update", steps: []importStep{
 			{format: "portal", path: "testdata/portal-small"}, {format: "portal", path: "testdata/portal-update"},
 		}},
-		// Contracts are loaded in chunks of 5,000: a copy in the same chunk is staged with the first, a later
+		// Contracts are loaded in chunks (testChunk): a copy in the same chunk is staged with the first, a later
 		// one finds the first loaded.
 		{name: "a contract repeated in a later page, newer", steps: []importStep{{format: "portal", path: pages.write(t, repeatContract)}}},
 		{name: "a contract repeated a chunk later, newer", restart: true, steps: []importStep{{format: "portal", path: bigger.write(t, repeatContract)}}},

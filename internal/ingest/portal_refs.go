@@ -43,7 +43,7 @@ func (im *Importer) loadPortalRefs(ctx context.Context, tx pgx.Tx, dir string, e
 			return fmt.Errorf("ingest: store contract status %s: %w", r.ID, err)
 		}
 		if added {
-			errs.note(fmt.Sprintf("the portal lists a contract status new to Ules, %s (%s): its contracts count nowhere until contract_statuses says how they count", r.ID, strings.TrimSpace(r.NameRU)))
+			errs.Note(fmt.Sprintf("the portal lists a contract status new to Ules, %s (%s): its contracts count nowhere until contract_statuses says how they count", r.ID, strings.TrimSpace(r.NameRU)))
 		}
 	}
 	methods, err := readPortalRefs(dir, "ref_trade_methods", errs)
@@ -91,12 +91,12 @@ func readPortalRefs(dir, name string, errs *errorLog) ([]portalRef, error) {
 		err = dec.Decode(&page)
 		closeInput()
 		if err != nil {
-			errs.add(rel, "not a page of the portal's "+name+" list: "+err.Error())
+			errs.Add(rel, "not a page of the portal's "+name+" list: "+err.Error())
 			continue
 		}
 		for i, item := range page.Items {
 			if _, err := strconv.Atoi(item.ID.String()); err != nil {
-				errs.add(rel+":$.items["+strconv.Itoa(i)+"].id", fmt.Sprintf("%q is not a number", item.ID.String()))
+				errs.Add(rel+":$.items["+strconv.Itoa(i)+"].id", fmt.Sprintf("%q is not a number", item.ID.String()))
 				continue
 			}
 			out = append(out, item)

@@ -39,16 +39,16 @@ func newMeter(report func(Progress), paths ...string) *meter {
 	return &meter{total: total, report: report}
 }
 
-// reader counts what is read through r.
-func (m *meter) reader(r io.Reader) io.Reader {
+// Reader counts what is read through r (sheet.Meter).
+func (m *meter) Reader(r io.Reader) io.Reader {
 	if m == nil {
 		return r
 	}
 	return &countingReader{r: r, m: m}
 }
 
-// addFile counts a whole file read by a library that takes a path (excelize).
-func (m *meter) addFile(path string) {
+// AddFile counts a whole file read by a library that takes a path, excelize (sheet.Meter).
+func (m *meter) AddFile(path string) {
 	if m == nil {
 		return
 	}
@@ -103,14 +103,14 @@ func openInput(path, rel string, st *stager, errs *errorLog) (io.Reader, func(),
 	if err != nil {
 		return nil, nil, fmt.Errorf("ingest: %w", err)
 	}
-	r := st.meter.reader(f)
+	r := st.meter.Reader(f)
 	if !strings.HasSuffix(strings.ToLower(path), ".gz") {
 		return r, func() { f.Close() }, nil
 	}
 	gz, err := gzip.NewReader(r)
 	if err != nil {
 		f.Close()
-		errs.addf(rel, "not a gzip file: %v", err)
+		errs.Addf(rel, "not a gzip file: %v", err)
 		return nil, nil, nil
 	}
 	return gz, func() { gz.Close(); f.Close() }, nil

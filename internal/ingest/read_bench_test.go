@@ -26,7 +26,7 @@ func BenchmarkReadOCDSLines(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "releases.jsonl")
 	require.NoError(b, os.WriteFile(path, generatedReleases(b), 0o600))
 	benchRead(b, func(st *stager, errs *errorLog) error {
-		return readOCDSFile(context.Background(), path, "releases.jsonl", st, errs)
+		return ocdsReader(st, errs).ReadFile(context.Background(), path, "releases.jsonl")
 	})
 }
 
@@ -37,7 +37,7 @@ func BenchmarkReadOCDSPackage(b *testing.B) {
 	content := append(append([]byte(`{"uri": "x", "releases": [`), bytes.Join(lines, []byte(",\n"))...), "]}"...)
 	require.NoError(b, os.WriteFile(path, content, 0o600))
 	benchRead(b, func(st *stager, errs *errorLog) error {
-		return readOCDSFile(context.Background(), path, "package.json", st, errs)
+		return ocdsReader(st, errs).ReadFile(context.Background(), path, "package.json")
 	})
 }
 
@@ -108,7 +108,7 @@ func benchRead(b *testing.B, read func(*stager, *errorLog) error) {
 		errs := &errorLog{}
 		require.NoError(b, read(st, errs))
 		require.NoError(b, st.drain(context.Background()))
-		require.Empty(b, errs.list)
+		require.Empty(b, errs.List())
 		require.NotEmpty(b, m.units)
 	}
 	b.ReportMetric(float64(cpuTime(b)-before)/float64(b.N*benchItems), "cpu-ns/item")

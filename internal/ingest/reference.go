@@ -3,20 +3,19 @@ package ingest
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"maps"
-	"math/big"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/biter777/countries"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/loader"
+	"github.com/ules-kz/ules/internal/ingest/record"
+	"github.com/ules-kz/ules/internal/ingest/refdata"
+	"github.com/ules-kz/ules/internal/ingest/sheet"
 )
 
 // The reference formats load the tables that decide tiers and prices rather than procurement records
@@ -28,21 +27,19 @@ const (
 	FormatFX           = "fx"           // exchange rates, tenge per unit of a currency
 )
 
-// RegisterColumns are the producer register's columns in their documented order.
-var RegisterColumns = []string{"bin", "enstru_prefix", "category", "valid_from", "valid_to", "capacity", "capacity_unit", "source"}
-
-// CertificateColumns are the ST-KZ certificates' columns in their documented order.
-var CertificateColumns = []string{"number", "bin", "enstru_code", "local_content_percent", "issued", "expires"}
-
-// FXColumns are the exchange rates' columns in their documented order.
-var FXColumns = []string{"date", "currency", "rate"}
+// RegisterColumns, CertificateColumns and FXColumns are the reference formats' columns (package refdata).
+var (
+	RegisterColumns    = refdata.RegisterColumns
+	CertificateColumns = refdata.CertificateColumns
+	FXColumns          = refdata.FXColumns
+)
 
 const referenceDoc = "docs/import-reference.md"
 
-var referenceColumns = map[string]columnSet{
-	FormatRegister:     {all: RegisterColumns, required: []string{"bin", "valid_from"}, doc: referenceDoc},
-	FormatCertificates: {all: CertificateColumns, required: CertificateColumns, doc: referenceDoc},
-	FormatFX:           {all: FXColumns, required: FXColumns, doc: referenceDoc},
+var referenceColumns = map[string]sheet.Columns{
+	FormatRegister:     {All: RegisterColumns, Required: []string{"bin", "valid_from"}, Doc: referenceDoc},
+	FormatCertificates: {All: CertificateColumns, Required: CertificateColumns, Doc: referenceDoc},
+	FormatFX:           {All: FXColumns, Required: FXColumns, Doc: referenceDoc},
 }
 
 var referenceStaging = map[string]string{
@@ -57,17 +54,17 @@ func isReferenceFormat(format string) bool {
 }
 
 // openReference opens a reference file as XLSX when its name ends in .xlsx, as CSV otherwise.
-func openReference(path string, m *meter) (sheet, error) {
+func openReference(path string, m sheet.Meter) (sheet.Sheet, error) {
 	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
-		return openXLSX(path, m)
+		return sheet.OpenXLSX(path, m)
 	}
-	return openCSV(path, m)
+	return sheet.OpenCSV(path, m)
 }
 
 // referenceStage is one reference format's staging: parse a row into a staged record, check the staged
 // records against each other, merge them.
 type referenceStage struct {
-	add    func(ctx context.Context, loc string, row sheetRow) error
+	add    func(ctx context.Context, loc string, row sheet.Row) error
 	flush  func(ctx context.Context) error
 	reject func(ctx context.Context, errs *errorLog) error
 	merge  func(ctx context.Context, batchID int64) (mergeCounts, error)
@@ -82,7 +79,7 @@ type mergeCounts struct {
 // whose suppliers it touched.
 func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, errs *errorLog, res *Result) error {
 	table := referenceStaging[opts.Format]
-	if err := createStaging(ctx, tx, table); err != nil {
+	if err := loader.CreateStaging(ctx, tx, table); err != nil {
 		return err
 	}
 	var stage referenceStage
@@ -106,7 +103,7 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 			m.add(1000)
 		}
 	}
-	if err := readSheet(ctx, opts.Path, openReference, m, referenceColumns[opts.Format], counted, errs, stage.add); err != nil {
+	if err := sheet.Read(ctx, opts.Path, openReference, m, referenceColumns[opts.Format], counted, errs, stage.add); err != nil {
 		return err
 	}
 	m.add(read % 1000)
@@ -114,14 +111,14 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 		return err
 	}
 	res.Read = read
-	if err := analyzeStaging(ctx, tx, table); err != nil {
+	if err := loader.AnalyzeStaging(ctx, tx, table); err != nil {
 		return err
 	}
 	if err := stage.reject(ctx, errs); err != nil {
 		return err
 	}
-	if errs.count > opts.MaxErrors {
-		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.count, opts.MaxErrors)
+	if errs.Count() > opts.MaxErrors {
+		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.Count(), opts.MaxErrors)
 	}
 	counts, err := stage.merge(ctx, res.BatchID)
 	if err != nil {
@@ -158,11 +155,11 @@ func (im *Importer) categorySlugs(ctx context.Context, tx pgx.Tx) (map[string]in
 }
 
 // stageRow wraps a row parser so its errors are bad records and its records go to buf.
-func stageRow[T any](buf *buffer[T], parse func(row sheetRow) (T, error), setLoc func(*T, string)) func(context.Context, string, sheetRow) error {
-	return func(ctx context.Context, loc string, row sheetRow) error {
+func stageRow[T any](buf *buffer[T], parse func(row sheet.Row) (T, error), setLoc func(*T, string)) func(context.Context, string, sheet.Row) error {
+	return func(ctx context.Context, loc string, row sheet.Row) error {
 		rec, err := parse(row)
 		if err != nil {
-			return recordError{err}
+			return record.InvalidOf(err)
 		}
 		setLoc(&rec, loc)
 		return buf.add(ctx, rec)
@@ -170,14 +167,11 @@ func stageRow[T any](buf *buffer[T], parse func(row sheetRow) (T, error), setLoc
 }
 
 func (im *Importer) registerStage(tx pgx.Tx, categories map[string]int32) referenceStage {
-	buf := &buffer[dbq.RegisterStageCopyFromParams]{flush: func(ctx context.Context, r []dbq.RegisterStageCopyFromParams) error {
-		_, err := im.q.RegisterStageCopyFrom(ctx, tx, r)
-		return wrapCopy("register entries", err)
-	}}
+	buf := &buffer[refdata.RegisterEntry]{flush: loader.NewStaging(tx).RegisterEntries}
 	return referenceStage{
-		add: stageRow(buf, func(row sheetRow) (dbq.RegisterStageCopyFromParams, error) {
-			return parseRegisterRow(row, categories)
-		}, func(r *dbq.RegisterStageCopyFromParams, loc string) { r.Loc = loc }),
+		add: stageRow(buf, func(row sheet.Row) (refdata.RegisterEntry, error) {
+			return refdata.ParseRegisterRow(row, categories)
+		}, func(r *refdata.RegisterEntry, loc string) { r.Loc = loc }),
 		flush: buf.drain,
 		reject: func(ctx context.Context, errs *errorLog) error {
 			rows, err := im.q.RegisterStageRejectConflicting(ctx, tx)
@@ -186,7 +180,7 @@ func (im *Importer) registerStage(tx pgx.Tx, categories map[string]int32) refere
 			}
 			slices.SortFunc(rows, func(a, b dbq.RegisterStageRejectConflictingRow) int { return compareLocs(a.Loc, b.Loc) })
 			for _, r := range rows {
-				errs.addf(r.Loc, "the register entry of %s with this scope and valid_from is given more than once with different values (%s)",
+				errs.Addf(r.Loc, "the register entry of %s with this scope and valid_from is given more than once with different values (%s)",
 					r.BIN, joinLocs(r.Locs))
 			}
 			return nil
@@ -202,12 +196,9 @@ func (im *Importer) registerStage(tx pgx.Tx, categories map[string]int32) refere
 }
 
 func (im *Importer) certificateStage(tx pgx.Tx) referenceStage {
-	buf := &buffer[dbq.CertificateStageCopyFromParams]{flush: func(ctx context.Context, r []dbq.CertificateStageCopyFromParams) error {
-		_, err := im.q.CertificateStageCopyFrom(ctx, tx, r)
-		return wrapCopy("certificates", err)
-	}}
+	buf := &buffer[refdata.Certificate]{flush: loader.NewStaging(tx).Certificates}
 	return referenceStage{
-		add:   stageRow(buf, parseCertificateRow, func(r *dbq.CertificateStageCopyFromParams, loc string) { r.Loc = loc }),
+		add:   stageRow(buf, refdata.ParseCertificateRow, func(r *refdata.Certificate, loc string) { r.Loc = loc }),
 		flush: buf.drain,
 		reject: func(ctx context.Context, errs *errorLog) error {
 			rows, err := im.q.CertificateStageRejectConflicting(ctx, tx)
@@ -216,7 +207,7 @@ func (im *Importer) certificateStage(tx pgx.Tx) referenceStage {
 			}
 			slices.SortFunc(rows, func(a, b dbq.CertificateStageRejectConflictingRow) int { return compareLocs(a.Loc, b.Loc) })
 			for _, r := range rows {
-				errs.addf(r.Loc, "certificate %s is given more than once with different values (%s)", r.Number, joinLocs(r.Locs))
+				errs.Addf(r.Loc, "certificate %s is given more than once with different values (%s)", r.Number, joinLocs(r.Locs))
 			}
 			return nil
 		},
@@ -231,12 +222,9 @@ func (im *Importer) certificateStage(tx pgx.Tx) referenceStage {
 }
 
 func (im *Importer) fxStage(tx pgx.Tx) referenceStage {
-	buf := &buffer[dbq.FxRateStageCopyFromParams]{flush: func(ctx context.Context, r []dbq.FxRateStageCopyFromParams) error {
-		_, err := im.q.FxRateStageCopyFrom(ctx, tx, r)
-		return wrapCopy("exchange rates", err)
-	}}
+	buf := &buffer[refdata.FXRate]{flush: loader.NewStaging(tx).FXRates}
 	return referenceStage{
-		add:   stageRow(buf, parseFXRow, func(r *dbq.FxRateStageCopyFromParams, loc string) { r.Loc = loc }),
+		add:   stageRow(buf, refdata.ParseFXRow, func(r *refdata.FXRate, loc string) { r.Loc = loc }),
 		flush: buf.drain,
 		reject: func(ctx context.Context, errs *errorLog) error {
 			rows, err := im.q.FxRateStageRejectConflicting(ctx, tx)
@@ -245,7 +233,7 @@ func (im *Importer) fxStage(tx pgx.Tx) referenceStage {
 			}
 			slices.SortFunc(rows, func(a, b dbq.FxRateStageRejectConflictingRow) int { return compareLocs(a.Loc, b.Loc) })
 			for _, r := range rows {
-				errs.addf(r.Loc, "the %s rate of %s is given more than once with different values (%s)", r.Currency,
+				errs.Addf(r.Loc, "the %s rate of %s is given more than once with different values (%s)", r.Currency,
 					r.RateDate.Format(time.DateOnly), joinLocs(r.Locs))
 			}
 			return nil
@@ -270,175 +258,4 @@ func joinLocs(locs []string) string {
 	locs = slices.Clone(locs)
 	slices.SortFunc(locs, compareLocs)
 	return strings.Join(locs, ", ")
-}
-
-// parseRegisterRow checks one producer-register row. The scope is an ENSTRU prefix, a category, or neither
-// (every product of the producer).
-func parseRegisterRow(row sheetRow, categories map[string]int32) (dbq.RegisterStageCopyFromParams, error) {
-	var v validate
-	bin, err := parseBIN("bin", row.get("bin"))
-	v.check(err)
-	prefix, err := parseEnstruPrefix("enstru_prefix", row.get("enstru_prefix"), false)
-	v.check(err)
-	var categoryID *int32
-	if c := row.get("category"); c.present() {
-		if row.get("enstru_prefix").present() {
-			v.check(errors.New("enstru_prefix and category: give one of them (or neither, for every product), not both"))
-		}
-		id, ok := categories[strings.ToLower(c.text)]
-		if !ok {
-			v.check(fieldError("category", "%q is not a category (known: %s)", c.text, strings.Join(slices.Sorted(maps.Keys(categories)), ", ")))
-		}
-		categoryID = &id
-	}
-	from, err := parseDate("valid_from", row.date("valid_from"), true)
-	v.check(err)
-	to, err := parseDate("valid_to", row.date("valid_to"), false)
-	v.check(err)
-	if from != nil && to != nil && dateOf(*to).Before(dateOf(*from)) {
-		v.check(fieldError("valid_to", "%s is before valid_from %s", to.Format(time.DateOnly), from.Format(time.DateOnly)))
-	}
-	capacity, err := parseDecimal("capacity", row.number("capacity"))
-	v.check(err)
-	if v.err != nil {
-		return dbq.RegisterStageCopyFromParams{}, v.err
-	}
-	entry := dbq.RegisterStageCopyFromParams{
-		BIN: bin, EnstruPrefix: prefix, CategoryID: categoryID, ValidFrom: dateOf(*from), Capacity: capacity,
-		CapacityUnit: row.get("capacity_unit").text, Source: row.get("source").text,
-	}
-	if to != nil {
-		d := dateOf(*to)
-		entry.ValidTo = &d
-	}
-	return entry, nil
-}
-
-// parseCertificateRow checks one ST-KZ certificate row.
-func parseCertificateRow(row sheetRow) (dbq.CertificateStageCopyFromParams, error) {
-	var v validate
-	number, err := requireText("number", row.get("number"))
-	v.check(err)
-	bin, err := parseBIN("bin", row.get("bin"))
-	v.check(err)
-	prefix, err := parseEnstruPrefix("enstru_code", row.get("enstru_code"), true)
-	v.check(err)
-	lc := row.number("local_content_percent")
-	bp, err := parsePercent("local_content_percent", lc)
-	v.check(err)
-	if !lc.present() {
-		v.check(fieldError("local_content_percent", "is required"))
-	}
-	issued, err := parseDate("issued", row.date("issued"), true)
-	v.check(err)
-	expires, err := parseDate("expires", row.date("expires"), true)
-	v.check(err)
-	if issued != nil && expires != nil && dateOf(*expires).Before(dateOf(*issued)) {
-		v.check(fieldError("expires", "%s is before issued %s", expires.Format(time.DateOnly), issued.Format(time.DateOnly)))
-	}
-	if v.err != nil {
-		return dbq.CertificateStageCopyFromParams{}, v.err
-	}
-	return dbq.CertificateStageCopyFromParams{
-		Number: number, BIN: bin, EnstruPrefix: prefix, LocalContentBp: *bp,
-		Issued: dateOf(*issued), Expires: dateOf(*expires),
-	}, nil
-}
-
-// parseFXRow checks one exchange-rate row: tenge per one unit of a foreign currency on a day.
-func parseFXRow(row sheetRow) (dbq.FxRateStageCopyFromParams, error) {
-	var v validate
-	day, err := parseDate("date", row.date("date"), true)
-	v.check(err)
-	currency, err := foreignCurrency("currency", row.get("currency"))
-	v.check(err)
-	rs := row.number("rate")
-	rate, err := parseRate("rate", rs)
-	v.check(err)
-	switch {
-	case !rs.present():
-		v.check(fieldError("rate", "is required"))
-	case rate != nil && ratSign(*rate) <= 0:
-		v.check(fieldError("rate", "%q must be greater than 0", rs.text))
-	}
-	if v.err != nil {
-		return dbq.FxRateStageCopyFromParams{}, v.err
-	}
-	return dbq.FxRateStageCopyFromParams{Currency: currency, RateDate: dateOf(*day), Rate: *rate}, nil
-}
-
-// ratSign is the sign of a decimal that parseRate accepted.
-func ratSign(text string) int {
-	r, ok := new(big.Rat).SetString(text)
-	if !ok {
-		return 0
-	}
-	return r.Sign()
-}
-
-// parseBIN requires a 12-digit BIN (or IIN).
-func parseBIN(field string, s scalar) (string, error) {
-	if !s.present() {
-		return "", fieldError(field, "is required")
-	}
-	if len(s.text) != 12 || !digitsOnly(s.text) {
-		return "", fieldError(field, "%q is not 12 digits", s.text)
-	}
-	return s.text, nil
-}
-
-var enstruPrefixText = regexp.MustCompile(`^\d+(\.\d+)*$`)
-
-// parseEnstruPrefix reads an ENSTRU code or a prefix of one, with or without its dots ("14.13", "1413",
-// "141311.100"), and returns its digits.
-func parseEnstruPrefix(field string, s scalar, required bool) (string, error) {
-	if !s.present() {
-		if required {
-			return "", fieldError(field, "is required")
-		}
-		return "", nil
-	}
-	if !enstruPrefixText.MatchString(s.text) {
-		return "", fieldError(field, "%q is not an ENSTRU code or prefix (digits, dots allowed: 14.13, 141311.100.000001)", s.text)
-	}
-	digits := strings.ReplaceAll(s.text, ".", "")
-	if len(digits) < 2 || len(digits) > 15 {
-		return "", fieldError(field, "%q has %d digit(s): an ENSTRU prefix has 2 to 15", s.text, len(digits))
-	}
-	return digits, nil
-}
-
-// parseDecimal keeps a non-negative decimal as exact text.
-func parseDecimal(field string, s scalar) (*string, error) {
-	if !s.present() {
-		return nil, nil
-	}
-	if !isDecimal(s.text) {
-		return nil, fieldError(field, "%q is not a non-negative number", s.text)
-	}
-	plain, err := plainNumber(field, s.text)
-	return &plain, err
-}
-
-// foreignCurrency requires an ISO 4217 code other than the tenge.
-func foreignCurrency(field string, s scalar) (string, error) {
-	if !s.present() {
-		return "", fieldError(field, "is required")
-	}
-	c, err := currencyCode(field, s)
-	if err != nil {
-		return "", err
-	}
-	if c == "KZT" {
-		return "", fieldError(field, "KZT needs no rate: rates are tenge per unit of another currency")
-	}
-	if code := countries.CurrencyCodeByName(c); !code.IsValid() || code.Alpha() != c {
-		return "", fieldError(field, "%q is not an ISO 4217 currency code", s.text)
-	}
-	return c, nil
-}
-
-// dateOf drops the time of day: the register, certificates and rates hold days.
-func dateOf(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }

@@ -1,59 +1,32 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ules-kz/ules/internal/classify"
-	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/buyertype"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
+	"github.com/ules-kz/ules/internal/ingest/loader"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // copyChunk rows are buffered per staging table before each COPY, which bounds memory whatever the input size.
 const copyChunk = 5000
 
-var stagingTables = []string{"stg_subjects", "stg_contracts", "stg_units", "stg_plans", "stg_plan_katos"}
-
-// writtenContracts is filled by the contracts merge, so it is analyzed then rather than with the staging tables.
-const writtenContracts = "stg_written_contracts"
-
-// createStaging makes session-local copies of the staging tables that shadow the public definitions for
-// this transaction.
-func createStaging(ctx context.Context, tx pgx.Tx, tables ...string) error {
-	var b strings.Builder
-	// The merge sorts and hashes whole staging tables; the default 4 MB would spill them to disk.
-	b.WriteString("SET LOCAL work_mem = '256MB';")
-	// JIT compiling the merges took longer than running them (0.9 s of a 1.5 s contracts merge).
-	b.WriteString("SET LOCAL jit = off;")
-	for _, t := range tables {
-		fmt.Fprintf(&b, "CREATE TEMP TABLE %s (LIKE public.%s INCLUDING DEFAULTS INCLUDING IDENTITY) ON COMMIT DROP;", t, t)
-	}
-	if _, err := tx.Exec(ctx, b.String()); err != nil {
-		return fmt.Errorf("ingest: create staging tables: %w", err)
-	}
-	return nil
-}
-
-// analyzeStaging gives the planner real row counts before the merge joins the staging tables.
-func analyzeStaging(ctx context.Context, tx pgx.Tx, tables ...string) error {
-	// A small sample is enough for join planning, and ANALYZE's default sample cost 0.4 s per 100,000 items.
-	if _, err := tx.Exec(ctx, "SET LOCAL default_statistics_target = 10; ANALYZE "+strings.Join(tables, ", ")); err != nil {
-		return fmt.Errorf("ingest: analyze staging tables: %w", err)
-	}
-	return nil
-}
-
 type buffer[T any] struct {
 	rows  []T
+	size  int // rows per copy; 0 is copyChunk
 	flush func(context.Context, []T) error
 }
 
 func (b *buffer[T]) add(ctx context.Context, row T) error {
 	b.rows = append(b.rows, row)
-	if len(b.rows) >= copyChunk {
+	if len(b.rows) >= cmp.Or(b.size, copyChunk) {
 		return b.drain(ctx)
 	}
 	return nil
@@ -80,70 +53,87 @@ func (b *buffer[T]) drain(ctx context.Context) error {
 // stager receives validated records from a format reader and copies them into the staging tables.
 type stager struct {
 	classifier *classify.Classifier
-	rules      *importRules // nil: records are not checked against reference lists
+	rules      *fieldtext.Rules // nil: records are not checked against reference lists
 	home       string
 	records    int64
 	reported   int64 // records the meter has counted
 	meter      *meter
+	chunk      int  // rows per copy; 0 is copyChunk
 	worker     bool // parses for readFiles, which reports progress itself
-	buyerTypes buyerTypes
-	categories map[categoryKey]*int32
-	countries  map[string]string
-	flat       flatReader // portal records
+	buyerTypes buyertype.Memo
+	categories *classify.Memo // made on first use
+	flat       flatReader     // portal records
 
-	subjects  buffer[dbq.StageSubjectsCopyFromParams]
-	contracts buffer[dbq.StageContractsCopyFromParams]
-	units     buffer[dbq.StageUnitsCopyFromParams]
-	plans     buffer[dbq.StagePlansCopyFromParams]
-	katos     buffer[dbq.StagePlanKatosCopyFromParams]
+	subjects  buffer[record.Party]
+	contracts buffer[record.Contract]
+	units     buffer[record.Item]
+	plans     buffer[record.PlanPoint]
+	katos     buffer[record.PlanKATO]
 
 	discard func(ctx context.Context, prefix string) error
 
 	direct *directLoader   // nil: every record is staged
 	open   *contractRecord // the template's rows of the contract being read, while direct
 
-	collect   bool // records are collected for the goroutine that stages them (parallel JSON Lines)
-	collected []*contractRecord
-	// withdrawals are newer versions of contracts that no longer count (ContractsWithdraw).
-	withdrawals []dbq.StageContractsCopyFromParams
+	// withdrawals are newer versions of contracts that no longer count (ContractWithdraw).
+	withdrawals []record.Contract
 }
 
-func newStager(tx pgx.Tx, q *dbq.Queries, classifier *classify.Classifier, home string) *stager {
+func newStager(tx pgx.Tx, classifier *classify.Classifier, home string) *stager {
+	staging := loader.NewStaging(tx)
 	return &stager{
 		classifier: classifier,
 		home:       home,
-		subjects: buffer[dbq.StageSubjectsCopyFromParams]{flush: func(ctx context.Context, r []dbq.StageSubjectsCopyFromParams) error {
-			_, err := q.StageSubjectsCopyFrom(ctx, tx, r)
-			return wrapCopy("subjects", err)
-		}},
-		contracts: buffer[dbq.StageContractsCopyFromParams]{flush: func(ctx context.Context, r []dbq.StageContractsCopyFromParams) error {
-			_, err := q.StageContractsCopyFrom(ctx, tx, r)
-			return wrapCopy("contracts", err)
-		}},
-		units: buffer[dbq.StageUnitsCopyFromParams]{flush: func(ctx context.Context, r []dbq.StageUnitsCopyFromParams) error {
-			_, err := q.StageUnitsCopyFrom(ctx, tx, r)
-			return wrapCopy("contract units", err)
-		}},
-		plans: buffer[dbq.StagePlansCopyFromParams]{flush: func(ctx context.Context, r []dbq.StagePlansCopyFromParams) error {
-			_, err := q.StagePlansCopyFrom(ctx, tx, r)
-			return wrapCopy("plan points", err)
-		}},
-		katos: buffer[dbq.StagePlanKatosCopyFromParams]{flush: func(ctx context.Context, r []dbq.StagePlanKatosCopyFromParams) error {
-			_, err := q.StagePlanKatosCopyFrom(ctx, tx, r)
-			return wrapCopy("plan KATO codes", err)
-		}},
-		discard: func(ctx context.Context, prefix string) error {
-			_, err := q.StageDiscardFile(ctx, tx, prefix)
-			return wrapCopy("discarded file", err)
-		},
+		subjects:   buffer[record.Party]{flush: staging.Parties},
+		contracts:  buffer[record.Contract]{flush: staging.Contracts},
+		units:      buffer[record.Item]{flush: staging.Items},
+		plans:      buffer[record.PlanPoint]{flush: staging.PlanPoints},
+		katos:      buffer[record.PlanKATO]{flush: staging.PlanKATOs},
+		discard:    staging.Discard,
 	}
 }
 
-func wrapCopy(what string, err error) error {
-	if err != nil {
-		return fmt.Errorf("ingest: stage %s: %w", what, err)
+// Deal takes one contract from a reader (record.Sink).
+func (s *stager) Deal(ctx context.Context, d record.Deal) error {
+	if rec, ok := d.Prepared.(*contractRecord); ok {
+		return s.contract(ctx, rec)
 	}
-	return nil
+	return s.contract(ctx, &contractRecord{Deal: d})
+}
+
+// Prepare works out a deal's direct-load plan on the reader's goroutine (record.Preparer): on the parsing
+// workers of JSON Lines, while there are several. It touches nothing of s.
+func (s *stager) Prepare(d *record.Deal) {
+	if d.Withdrawn {
+		return
+	}
+	rec := &contractRecord{Deal: *d}
+	rec.prepared()
+	d.Prepared = rec
+}
+
+// Row takes one row of the template (sheet.RowSink).
+func (s *stager) Row(ctx context.Context, d record.Deal) error {
+	return s.templateRow(ctx, &contractRecord{Deal: d})
+}
+
+// Discard drops what was read under a location prefix (record.Sink).
+func (s *stager) Discard(ctx context.Context, prefix string) error {
+	return s.discardPrefix(ctx, prefix)
+}
+
+// Counted adds n records read (record.Sink).
+func (s *stager) Counted(n int64) { s.countedN(n) }
+
+var (
+	_ record.Sink     = (*stager)(nil)
+	_ record.Preparer = (*stager)(nil)
+)
+
+// setChunk sets the rows buffered per copy (tests load small inputs in several chunks with it).
+func (s *stager) setChunk(n int) {
+	s.chunk = n
+	s.subjects.size, s.contracts.size, s.units.size, s.plans.size, s.katos.size = n, n, n, n, n
 }
 
 // flush copies everything read so far.
@@ -201,6 +191,7 @@ func (s *stager) alongside() *stager {
 	side := &stager{classifier: s.classifier, rules: s.rules, home: s.home, meter: s.meter, discard: s.discard, direct: s.direct}
 	side.subjects.flush, side.contracts.flush, side.units.flush = s.subjects.flush, s.contracts.flush, s.units.flush
 	side.plans.flush, side.katos.flush = s.plans.flush, s.katos.flush
+	side.setChunk(s.chunk)
 	return side
 }
 
@@ -217,10 +208,6 @@ func (s *stager) discardFile(ctx context.Context, file string) error {
 
 // discardPrefix drops everything read under a location prefix: a file, or a line of one.
 func (s *stager) discardPrefix(ctx context.Context, prefix string) error {
-	if s.collect {
-		s.dropCollected(prefix)
-		return nil
-	}
 	if s.discard == nil { // a stager without a transaction (the parser fuzz tests) keeps nothing
 		return nil
 	}
@@ -245,59 +232,24 @@ func (s *stager) discardPrefix(ctx context.Context, prefix string) error {
 // dropPendingUnder forgets the buffered rows read under a prefix. The discard deletes what was staged, but a
 // direct load's flush may keep rows instead (the portal's plan points), where it would not reach them.
 func (s *stager) dropPendingUnder(prefix string) {
-	s.subjects.rows = slices.DeleteFunc(s.subjects.rows, func(r dbq.StageSubjectsCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
-	s.contracts.rows = slices.DeleteFunc(s.contracts.rows, func(r dbq.StageContractsCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
-	s.units.rows = slices.DeleteFunc(s.units.rows, func(r dbq.StageUnitsCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
-	s.plans.rows = slices.DeleteFunc(s.plans.rows, func(r dbq.StagePlansCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
-	s.katos.rows = slices.DeleteFunc(s.katos.rows, func(r dbq.StagePlanKatosCopyFromParams) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.subjects.rows = slices.DeleteFunc(s.subjects.rows, func(r record.Party) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.contracts.rows = slices.DeleteFunc(s.contracts.rows, func(r record.Contract) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.units.rows = slices.DeleteFunc(s.units.rows, func(r record.Item) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.plans.rows = slices.DeleteFunc(s.plans.rows, func(r record.PlanPoint) bool { return strings.HasPrefix(r.Loc, prefix) })
+	s.katos.rows = slices.DeleteFunc(s.katos.rows, func(r record.PlanKATO) bool { return strings.HasPrefix(r.Loc, prefix) })
 }
 
-// category classifies an item by its ENSTRU code and texts. Items repeat their products, so answers are
-// remembered; the pointers they return are shared and never written through.
+// category classifies an item by its ENSTRU code and texts, remembering the answers.
 func (s *stager) category(enstru string, texts ...string) *int32 {
-	if len(texts) > len(categoryKey{}.texts) {
-		return s.classify(enstru, texts...)
-	}
-	key := categoryKey{enstru: enstru}
-	copy(key.texts[:], texts)
-	if c, ok := s.categories[key]; ok {
-		return c
-	}
-	c := s.classify(enstru, texts...)
-	if s.categories == nil || len(s.categories) >= maxRemembered {
-		s.categories = make(map[categoryKey]*int32)
-	}
-	key.enstru = own(key.enstru)
-	for i := range key.texts {
-		key.texts[i] = own(key.texts[i])
-	}
-	s.categories[key] = c
-	return c
+	return s.categoryMemo().Category(enstru, texts...)
 }
 
-func (s *stager) classify(enstru string, texts ...string) *int32 {
-	if id, _, ok := s.classifier.Classify(enstru, texts...); ok {
-		return new(int32(id))
+// categoryMemo is the stager's memory of categories, made on first use.
+func (s *stager) categoryMemo() *classify.Memo {
+	if s.categories == nil {
+		s.categories = classify.NewMemo(s.classifier)
 	}
-	return nil
-}
-
-// countryOf is countryFromName, remembered: a file names the same few countries again and again.
-func (s *stager) countryOf(name string) string {
-	if c, ok := s.countries[name]; ok {
-		return c
-	}
-	c := countryFromName(name)
-	if s.countries == nil || len(s.countries) >= maxRemembered {
-		s.countries = make(map[string]string)
-	}
-	s.countries[own(name)] = c // a name may share its record's memory
-	return c
-}
-
-type categoryKey struct {
-	enstru string
-	texts  [3]string
+	return s.categories
 }
 
 // maxRemembered bounds each memory of answers whatever the input's variety.

@@ -3,38 +3,19 @@ package ingest_test
 import (
 	"bytes"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/ules-kz/ules/internal/ingest"
+	"github.com/ules-kz/ules/internal/ingest/sheet"
 )
-
-// The template documents every column of the canonical import, in its order, in three languages.
-func TestTemplateColumnsDocumented(t *testing.T) {
-	t.Parallel()
-	names := make([]string, len(ingest.TemplateColumns))
-	var required []string
-	for i, c := range ingest.TemplateColumns {
-		names[i] = c.Name
-		if c.Required {
-			required = append(required, c.Name)
-		}
-		require.NotEmpty(t, c.EN, c.Name)
-		require.NotEmpty(t, c.RU, c.Name)
-		require.NotEmpty(t, c.KK, c.Name)
-	}
-	require.Equal(t, ingest.CSVColumns, names)
-	require.Equal(t, []string{"contract_id", "signed_on", "buyer_bin", "supplier_id", "value"}, required)
-}
 
 // A template written with its example row, then imported unchanged, stores the example row: it is why the
 // row is only there on request, and named EXAMPLE-DELETE-ME.
 func TestTemplateRoundTrip(t *testing.T) {
 	t.Parallel()
-	for _, format := range ingest.TemplateFormats {
+	for _, format := range sheet.TemplateFormats {
 		t.Run(format, func(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
@@ -63,56 +44,10 @@ func TestTemplateRoundTrip(t *testing.T) {
 	}
 }
 
-func TestTemplateWorkbook(t *testing.T) {
-	t.Parallel()
-	var buf bytes.Buffer
-	require.NoError(t, ingest.WriteTemplate(&buf, "xlsx", true))
-	f, err := excelize.OpenReader(&buf)
-	require.NoError(t, err)
-	defer f.Close()
-	require.Equal(t, []string{"items", "columns"}, f.GetSheetList())
-
-	rows, err := f.GetRows("items")
-	require.NoError(t, err)
-	require.Len(t, rows, 2)
-	require.Equal(t, ingest.CSVColumns, rows[0])
-	style, err := f.GetCellStyle("items", "A1")
-	require.NoError(t, err)
-	s, err := f.GetStyle(style)
-	require.NoError(t, err)
-	require.True(t, s.Font.Bold)
-	// Identifier columns are text, so a BIN typed later keeps its leading zeros.
-	colStyle, err := f.GetColStyle("items", "C")
-	require.NoError(t, err)
-	s, err = f.GetStyle(colStyle)
-	require.NoError(t, err)
-	require.Equal(t, 49, s.NumFmt)
-	width, err := f.GetColWidth("items", "E")
-	require.NoError(t, err)
-	require.Greater(t, width, 12.0)
-
-	cols, err := f.GetRows("columns")
-	require.NoError(t, err)
-	require.Equal(t, "column / столбец / баған", cols[0][0])
-	for i, c := range ingest.TemplateColumns {
-		require.Equal(t, c.Name, cols[i+1][0])
-		require.Equal(t, []string{c.EN, c.RU, c.KK}, cols[i+1][2:5])
-	}
-
-	var csvBuf bytes.Buffer
-	require.NoError(t, ingest.WriteTemplate(&csvBuf, "csv", true))
-	lines := strings.Split(strings.TrimSuffix(csvBuf.String(), "\n"), "\n")
-	require.Len(t, lines, 2)
-	require.Equal(t, "\ufeff"+strings.Join(ingest.CSVColumns, ","), lines[0])
-	require.True(t, strings.HasPrefix(lines[1], "EXAMPLE-DELETE-ME,"), lines[1])
-
-	require.ErrorContains(t, ingest.WriteTemplate(&buf, "ods", false), `unknown template format "ods"`)
-}
-
 // By default the template is its header alone: nothing in it becomes a contract.
 func TestTemplateHeadersOnly(t *testing.T) {
 	t.Parallel()
-	for _, format := range ingest.TemplateFormats {
+	for _, format := range sheet.TemplateFormats {
 		var buf bytes.Buffer
 		require.NoError(t, ingest.WriteTemplate(&buf, format, false))
 		path := filepath.Join(t.TempDir(), "template."+format)

@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ules-kz/ules/internal/ingest/sheet"
 )
 
 // fuzzHeader is the header of the workbooks FuzzXLSXRows builds.
@@ -53,7 +55,7 @@ func FuzzXLSXRows(f *testing.F) {
 		require.NoError(t, st.flush(context.Background()))
 
 		rowErrs := 0
-		for _, e := range errs.list {
+		for _, e := range errs.List() {
 			require.NotEmpty(t, e.Reason)
 			if e.Location == "items.xlsx" {
 				continue
@@ -67,7 +69,7 @@ func FuzzXLSXRows(f *testing.F) {
 				rowErrs++
 			}
 		}
-		require.Equal(t, st.records, int64(len(m.units)+rowErrs), "rows read are staged or reported: %v", errs.list)
+		require.Equal(t, st.records, int64(len(m.units)+rowErrs), "rows read are staged or reported: %v", errs.List())
 		require.Len(t, m.contracts, len(m.units))
 		for _, u := range m.units {
 			require.GreaterOrEqual(t, u.Value, int64(0))
@@ -87,7 +89,7 @@ func FuzzXLSXRows(f *testing.F) {
 		require.NoError(t, readCSV(context.Background(), csvPath, cst, cerrs))
 		require.NoError(t, cst.flush(context.Background()))
 		require.Equal(t, cst.records, st.records)
-		require.Equal(t, asCSV(t, cerrs.list), asCSV(t, errs.list))
+		require.Equal(t, asCSV(t, cerrs.List()), asCSV(t, errs.List()))
 		require.Equal(t, asCSV(t, cm), asCSV(t, m))
 	})
 }
@@ -133,7 +135,7 @@ func writeFuzzWorkbook(t *testing.T, path string, rows [][]string, numeric bool)
 		values := make([]any, len(cells))
 		for i, c := range cells {
 			values[i] = c
-			if numeric && floatText.MatchString(c) {
+			if numeric && sheet.IsNumberText(c) {
 				if v, err := strconv.ParseFloat(c, 64); err == nil && !isInfOrHuge(v) {
 					values[i] = v
 				}
@@ -178,11 +180,11 @@ func sameMeaningInCSV(rows [][]string) bool {
 			c = strings.TrimSpace(c)
 			switch fuzzHeader[i] {
 			case "signed_on", "updated_at":
-				if serialText.MatchString(c) {
+				if sheet.IsSerialText(c) {
 					return false
 				}
 			case "value", "quantity":
-				if floatText.MatchString(c) && significantDigits(c) > 15 {
+				if sheet.IsNumberText(c) && sheet.SignificantDigits(c) > 15 {
 					return false
 				}
 			}
@@ -215,48 +217,10 @@ func FuzzXLSXFile(f *testing.F) {
 		errs := &errorLog{}
 		require.NoError(t, readXLSX(context.Background(), path, st, errs))
 		require.NoError(t, st.flush(context.Background()))
-		for _, e := range errs.list {
+		for _, e := range errs.List() {
 			require.True(t, e.Location == "items.xlsx" || strings.HasPrefix(e.Location, "items.xlsx:"), "location %q", e.Location)
 			require.NotEmpty(t, e.Reason)
 		}
 		require.LessOrEqual(t, int64(len(m.units)), st.records)
 	})
-}
-
-// The workbook number and date readers on their own.
-func TestExcelCells(t *testing.T) {
-	t.Parallel()
-	c := excelCells{}
-	for in, want := range map[string]string{
-		"580832.2499999999":   "580832.25",
-		"0.30000000000000004": "0.3",
-		"1234.5":              "1234.5",
-		"12.345":              "12.345",
-		"100140000001":        "100140000001",
-		"1E-3":                "1E-3",
-		"abc":                 "abc",
-		"1 000,50":            "1 000,50",
-	} {
-		require.Equal(t, want, c.number(in), in)
-	}
-	for in, want := range map[string]string{
-		"42583":              "2016-08-01",
-		"42584.416666666664": "2016-08-02 10:00:00",
-		"42584.99999999":     "2016-08-03",
-		"59":                 "1900-02-28",
-		"60":                 "1900-03-01", // Excel's phantom 29 February 1900
-		"61":                 "1900-03-01",
-		"1":                  "1900-01-01",
-		"2958465":            "9999-12-31",
-		"2958466":            "2958466",
-		"01.08.2016":         "01.08.2016",
-		"2016-08-01":         "2016-08-01",
-		"-1":                 "-1",
-		"1e5":                "1e5",
-	} {
-		require.Equal(t, want, c.date(in), in)
-	}
-	require.Equal(t, "2016-08-01", excelCells{date1904: true}.date("41121"))
-	require.Equal(t, 3, significantDigits("-0.00123e10"))
-	require.Equal(t, 1, significantDigits("100000000000000000000"))
 }

@@ -1,0 +1,172 @@
+// Package loader writes what the readers read into PostgreSQL. It alone knows the staging tables and the
+// sqlc queries that fill them: the readers hand it neutral records (package record).
+package loader
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/record"
+	"github.com/ules-kz/ules/internal/ingest/refdata"
+)
+
+// StagingTables are the session-local tables an import of contracts stages its records in.
+var StagingTables = []string{"stg_subjects", "stg_contracts", "stg_units", "stg_plans", "stg_plan_katos"}
+
+// WrittenContracts is filled by the contracts merge, so it is analyzed then rather than with the staging
+// tables.
+const WrittenContracts = "stg_written_contracts"
+
+// CreateStaging makes session-local copies of the staging tables that shadow the public definitions for
+// this transaction.
+func CreateStaging(ctx context.Context, tx pgx.Tx, tables ...string) error {
+	var b strings.Builder
+	// The merge sorts and hashes whole staging tables; the default 4 MB would spill them to disk.
+	b.WriteString("SET LOCAL work_mem = '256MB';")
+	// JIT compiling the merges took longer than running them.
+	b.WriteString("SET LOCAL jit = off;")
+	for _, t := range tables {
+		fmt.Fprintf(&b, "CREATE TEMP TABLE %s (LIKE public.%s INCLUDING DEFAULTS INCLUDING IDENTITY) ON COMMIT DROP;", t, t)
+	}
+	if _, err := tx.Exec(ctx, b.String()); err != nil {
+		return fmt.Errorf("ingest: create staging tables: %w", err)
+	}
+	return nil
+}
+
+// AnalyzeStaging gives the planner real row counts before the merge joins the staging tables.
+func AnalyzeStaging(ctx context.Context, tx pgx.Tx, tables ...string) error {
+	// A small sample is enough for join planning; the default one cost more than the join saved.
+	if _, err := tx.Exec(ctx, "SET LOCAL default_statistics_target = 10; ANALYZE "+strings.Join(tables, ", ")); err != nil {
+		return fmt.Errorf("ingest: analyze staging tables: %w", err)
+	}
+	return nil
+}
+
+// Staging copies records into the staging tables of one transaction. Its methods run one at a time, as
+// the transaction's statements do.
+type Staging struct {
+	tx pgx.Tx
+	q  *dbq.Queries
+
+	mu sync.Mutex // guards the converted rows, reused from chunk to chunk
+	// Each record type has the fields of its sqlc parameters, so a chunk is converted value by value into
+	// these slices without allocating.
+	parties   []dbq.StageSubjectsCopyFromParams
+	contracts []dbq.StageContractsCopyFromParams
+	items     []dbq.StageUnitsCopyFromParams
+	plans     []dbq.StagePlansCopyFromParams
+	katos     []dbq.StagePlanKatosCopyFromParams
+}
+
+// NewStaging returns a Staging writing in tx, whose staging tables CreateStaging made.
+func NewStaging(tx pgx.Tx) *Staging { return &Staging{tx: tx, q: dbq.New()} }
+
+// Parties stages buyers and suppliers (stg_subjects).
+func (s *Staging) Parties(ctx context.Context, rows []record.Party) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.parties = s.parties[:0]
+	for _, r := range rows {
+		s.parties = append(s.parties, dbq.StageSubjectsCopyFromParams(r))
+	}
+	_, err := s.q.StageSubjectsCopyFrom(ctx, s.tx, s.parties)
+	return Wrap("subjects", err)
+}
+
+// Contracts stages contracts (stg_contracts).
+func (s *Staging) Contracts(ctx context.Context, rows []record.Contract) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.contracts = s.contracts[:0]
+	for _, r := range rows {
+		s.contracts = append(s.contracts, dbq.StageContractsCopyFromParams(r))
+	}
+	_, err := s.q.StageContractsCopyFrom(ctx, s.tx, s.contracts)
+	return Wrap("contracts", err)
+}
+
+// Items stages contract items (stg_units).
+func (s *Staging) Items(ctx context.Context, rows []record.Item) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.items = s.items[:0]
+	for _, r := range rows {
+		s.items = append(s.items, dbq.StageUnitsCopyFromParams(r))
+	}
+	_, err := s.q.StageUnitsCopyFrom(ctx, s.tx, s.items)
+	return Wrap("contract units", err)
+}
+
+// PlanPoints stages plan points (stg_plans).
+func (s *Staging) PlanPoints(ctx context.Context, rows []record.PlanPoint) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.plans = s.plans[:0]
+	for _, r := range rows {
+		s.plans = append(s.plans, dbq.StagePlansCopyFromParams(r))
+	}
+	_, err := s.q.StagePlansCopyFrom(ctx, s.tx, s.plans)
+	return Wrap("plan points", err)
+}
+
+// PlanKATOs stages plan points' KATO codes (stg_plan_katos).
+func (s *Staging) PlanKATOs(ctx context.Context, rows []record.PlanKATO) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.katos = s.katos[:0]
+	for _, r := range rows {
+		s.katos = append(s.katos, dbq.StagePlanKatosCopyFromParams(r))
+	}
+	_, err := s.q.StagePlanKatosCopyFrom(ctx, s.tx, s.katos)
+	return Wrap("plan KATO codes", err)
+}
+
+// RegisterEntries stages producer-register entries (stg_register).
+func (s *Staging) RegisterEntries(ctx context.Context, rows []refdata.RegisterEntry) error {
+	params := make([]dbq.RegisterStageCopyFromParams, len(rows))
+	for i, r := range rows {
+		params[i] = dbq.RegisterStageCopyFromParams(r)
+	}
+	_, err := s.q.RegisterStageCopyFrom(ctx, s.tx, params)
+	return Wrap("register entries", err)
+}
+
+// Certificates stages certificates of origin (stg_certificates).
+func (s *Staging) Certificates(ctx context.Context, rows []refdata.Certificate) error {
+	params := make([]dbq.CertificateStageCopyFromParams, len(rows))
+	for i, r := range rows {
+		params[i] = dbq.CertificateStageCopyFromParams(r)
+	}
+	_, err := s.q.CertificateStageCopyFrom(ctx, s.tx, params)
+	return Wrap("certificates", err)
+}
+
+// FXRates stages exchange rates (stg_fx_rates).
+func (s *Staging) FXRates(ctx context.Context, rows []refdata.FXRate) error {
+	params := make([]dbq.FxRateStageCopyFromParams, len(rows))
+	for i, r := range rows {
+		params[i] = dbq.FxRateStageCopyFromParams(r)
+	}
+	_, err := s.q.FxRateStageCopyFrom(ctx, s.tx, params)
+	return Wrap("exchange rates", err)
+}
+
+// Discard deletes every staged row read under a location prefix: a file ("file:") or a line of one.
+func (s *Staging) Discard(ctx context.Context, prefix string) error {
+	_, err := s.q.StageFileDiscard(ctx, s.tx, prefix)
+	return Wrap("discarded file", err)
+}
+
+// Wrap names what could not be staged.
+func Wrap(what string, err error) error {
+	if err != nil {
+		return fmt.Errorf("ingest: stage %s: %w", what, err)
+	}
+	return nil
+}
