@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ules-kz/ules/internal/ingest"
+	"github.com/ules-kz/ules/internal/ingest/sheet"
 )
 
 func runTemplate(_ context.Context, env *environment, args []string) error {
@@ -30,7 +30,7 @@ delete it before importing, or it becomes a contract like any other.`)
 		}
 	}
 	var buf bytes.Buffer
-	if err := ingest.WriteTemplate(&buf, *format, *example); err != nil {
+	if err := sheet.WriteTemplate(&buf, *format, *example); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/httpapi"
 	"github.com/ules-kz/ules/internal/ingest"
+	"github.com/ules-kz/ules/internal/ingest/sheet"
 	"github.com/ules-kz/ules/internal/pgtest"
 	"github.com/ules-kz/ules/internal/testfactory"
 	"github.com/ules-kz/ules/internal/tier"
@@ -398,7 +399,7 @@ func TestImportPages(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 	require.Contains(t, resp.Header.Get("Content-Disposition"), `attachment; filename="ules-template.csv"`)
 	var want bytes.Buffer
-	require.NoError(t, ingest.WriteTemplate(&want, "csv", false))
+	require.NoError(t, sheet.WriteTemplate(&want, "csv", false))
 	require.Equal(t, want.String(), string(csvBody))
 
 	resp, err = app.Test(httptest.NewRequest("GET", "/imports/template.xlsx", nil))

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
-	"github.com/ules-kz/ules/internal/ingest"
+	"github.com/ules-kz/ules/internal/ingest/sheet"
 )
 
 // downloadTemplate answers GET /imports/template.{csv,xlsx}: the canonical import template
@@ -13,7 +13,7 @@ import (
 func downloadTemplate(format, contentType string) fiber.Handler {
 	return func(c fiber.Ctx) error {
 		var buf bytes.Buffer
-		if err := ingest.WriteTemplate(&buf, format, false); err != nil {
+		if err := sheet.WriteTemplate(&buf, format, false); err != nil {
 			return err
 		}
 		// Attachment sets a Content-Type from the extension, with a charset of its own: it goes first, so

@@ -19,7 +19,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
-			require.NoError(t, ingest.WriteTemplate(&buf, format, true))
+			require.NoError(t, sheet.WriteTemplate(&buf, format, true))
 			path := filepath.Join(t.TempDir(), "template."+format)
 			writeFile(t, path, buf.String())
 
@@ -49,7 +49,7 @@ func TestTemplateHeadersOnly(t *testing.T) {
 	t.Parallel()
 	for _, format := range sheet.TemplateFormats {
 		var buf bytes.Buffer
-		require.NoError(t, ingest.WriteTemplate(&buf, format, false))
+		require.NoError(t, sheet.WriteTemplate(&buf, format, false))
 		path := filepath.Join(t.TempDir(), "template."+format)
 		writeFile(t, path, buf.String())
 		e := setup(t)

@@ -205,7 +205,7 @@ func asCSV(t *testing.T, v any) string {
 // and every error names the file or one of its rows.
 func FuzzXLSXFile(f *testing.F) {
 	var buf bytes.Buffer
-	require.NoError(f, WriteTemplate(&buf, "xlsx", true))
+	require.NoError(f, sheet.WriteTemplate(&buf, "xlsx", true))
 	f.Add(buf.Bytes())
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte("contract_id,signed_on\n"))
