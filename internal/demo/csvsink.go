@@ -8,7 +8,8 @@ import (
 	"strconv"
 )
 
-// csvColumns are the canonical import template's columns this sink fills (docs/import-csv.md).
+// csvColumns are the columns of the canonical template (sheet.TemplateColumns) this sink fills, in the
+// order it builds its rows; TestCSVColumnsAreTemplateColumns keeps them among the template's.
 var csvColumns = []string{
 	"contract_id", "signed_on", "buyer_bin", "buyer_name", "buyer_name_kk", "supplier_id", "supplier_name",
 	"supplier_name_kk", "supplier_country", "supplier_resident", "supplier_domestic_producer", "item_id",
