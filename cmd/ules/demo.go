@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ules-kz/ules/internal/database"
 	"github.com/ules-kz/ules/internal/demo"
 	"github.com/ules-kz/ules/internal/ingest"
 )
@@ -32,12 +31,11 @@ ST-KZ certificates of origin most of its domestic producers hold.`)
 	if err := env.cfg.Validate(); err != nil {
 		return err
 	}
-	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
+	im, closeDB, err := env.importer(ctx)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	im := ingest.NewImporter(pool, env.cfg.HomeCountry, env.log)
+	defer closeDB()
 	if *ifEmpty {
 		has, err := im.HasContracts(ctx)
 		if err != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/ules-kz/ules/internal/database"
 	"github.com/ules-kz/ules/internal/ingest"
 )
 
@@ -58,13 +57,12 @@ one format; flags may come before or after them.`)
 			return fmt.Errorf("%s: no such file or folder (check the path; a quoted glob is not expanded)", p)
 		}
 	}
-	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
+	im, closeDB, err := env.importer(ctx)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	defer closeDB()
 	bar, progress := newImportBar(env.stderr, "importing")
-	im := ingest.NewImporter(pool, env.cfg.HomeCountry, env.log)
 	res, err := im.Import(ctx, ingest.Options{
 		Format: *format, Path: paths[0], Paths: paths, MaxErrors: *maxErrors, CreatedBy: currentUser(),
 		Progress: progress,

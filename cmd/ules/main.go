@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/ules-kz/ules/internal/config"
+	"github.com/ules-kz/ules/internal/database"
 	"github.com/ules-kz/ules/internal/ingest"
 )
 
@@ -115,6 +116,15 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nImport formats (ules import --format): %s.\n", strings.Join(ingest.Formats, ", "))
 	fmt.Fprintln(w, "\nRun `ules <command> --help` for a command's flags.")
+}
+
+// importer opens the database and returns an importer on it, and the function that closes it.
+func (env *environment) importer(ctx context.Context) (*ingest.Importer, func(), error) {
+	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ingest.NewImporter(pool, env.cfg.HomeCountry, env.log), pool.Close, nil
 }
 
 // parseFlags parses a command that takes flags only: an argument left over is a usage error, never ignored.

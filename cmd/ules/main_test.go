@@ -66,6 +66,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"demo", "--items", "0"}, 1, "--items must be at least 1"},
 		{[]string{"demo", "extra"}, 1, `unexpected argument "extra"`},
 		{[]string{"serve", "extra"}, 1, `unexpected argument "extra"`},
+		{[]string{"portal", "fetch", "--out", "x"}, 1, "want --token-file and --out"},
+		{[]string{"portal", "sync", "--database-url", "postgres://u@h/d", "--token-file", "t"}, 1, "want --token-file and --out"},
 		{[]string{"migrate", "up"}, 1, `unexpected argument "up"`},
 		{[]string{"template", "out.csv"}, 1, `unexpected argument "out.csv"`},
 	}

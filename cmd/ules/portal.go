@@ -14,7 +14,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/time/rate"
 
-	"github.com/ules-kz/ules/internal/database"
 	"github.com/ules-kz/ules/internal/ingest"
 	"github.com/ules-kz/ules/internal/portal"
 )
@@ -63,6 +62,7 @@ Run `+"`ules portal fetch --help`"+` or `+"`ules portal sync --help`"+` for the 
 
 // portalFlags are the flags that fetch and sync share.
 type portalFlags struct {
+	fs          *flag.FlagSet
 	tokenFile   string
 	out         string
 	baseURL     string
@@ -74,7 +74,7 @@ type portalFlags struct {
 }
 
 func bindPortalFlags(fs *flag.FlagSet) *portalFlags {
-	pf := &portalFlags{rate: portal.DefaultRate}
+	pf := &portalFlags{fs: fs, rate: portal.DefaultRate}
 	names := make([]string, len(portal.Endpoints))
 	for i, ep := range portal.Endpoints {
 		names[i] = ep.Name
@@ -94,6 +94,10 @@ func bindPortalFlags(fs *flag.FlagSet) *portalFlags {
 
 // client checks the flags and returns the client and the endpoints to fetch.
 func (pf *portalFlags) client(env *environment) (*portal.Client, []portal.Endpoint, error) {
+	if pf.tokenFile == "" || pf.out == "" {
+		pf.fs.Usage()
+		return nil, nil, errors.New("want --token-file and --out")
+	}
 	if pf.maxAttempts < 1 {
 		return nil, nil, errors.New("--max-attempts must be at least 1")
 	}
@@ -167,10 +171,6 @@ it resumes. Any other refusal stops at once.`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if pf.tokenFile == "" || pf.out == "" {
-		fs.Usage()
-		return errors.New("want --token-file and --out")
-	}
 	c, eps, err := pf.client(env)
 	if err != nil {
 		return err
@@ -215,21 +215,16 @@ complete, and its import is tried again. Only a committed import moves the next 
 	if err := env.cfg.Validate(); err != nil {
 		return err
 	}
-	if pf.tokenFile == "" || pf.out == "" {
-		fs.Usage()
-		return errors.New("want --token-file and --out")
-	}
 	c, eps, err := pf.client(env)
 	if err != nil {
 		return err
 	}
 	// Check the database before a long download rather than after it.
-	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
+	im, closeDB, err := env.importer(ctx)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	im := ingest.NewImporter(pool, env.cfg.HomeCountry, env.log)
+	defer closeDB()
 	progress := &fetchProgress{w: env.stderr}
 	var imported *ingest.Result
 	res, err := c.Sync(ctx, portal.SyncOptions{
