@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ules-kz/ules/internal/pgtest"
@@ -18,11 +19,15 @@ import (
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
+// setup gives a test a transaction rolled back when it ends, and a store.
+func setup(t *testing.T) (context.Context, pgx.Tx, *store.Store) {
+	t.Helper()
+	return t.Context(), pgtest.Tx(t), store.New()
+}
+
 func TestMissingIsErrNotFound(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	tx := pgtest.Tx(t)
-	s := store.New()
+	ctx, tx, s := setup(t)
 	tests := []struct {
 		name string
 		get  func() error
@@ -47,9 +52,7 @@ func TestMissingIsErrNotFound(t *testing.T) {
 // concluded ones at their value, a terminated one at what was paid, and not the one never concluded.
 func TestSharesCountWhatCounts(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	tx := pgtest.Tx(t)
-	s := store.New()
+	ctx, tx, s := setup(t)
 	almaty, astana := "75", "71"
 	signed := day(2025, 4, 10)
 	producer := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{PortalProducer: true})
@@ -104,9 +107,7 @@ func TestSharesCountWhatCounts(t *testing.T) {
 
 func TestContractListPagesNewestFirst(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	tx := pgtest.Tx(t)
-	s := store.New()
+	ctx, tx, s := setup(t)
 	buyer := testfactory.Buyer(ctx, t, tx, &testfactory.BuyerOpts{BIN: "990000000001"})
 	producer := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{PortalProducer: true})
 	var want []int64
@@ -144,9 +145,7 @@ func TestContractListPagesNewestFirst(t *testing.T) {
 
 func TestTargetProgressFromItems(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	tx := pgtest.Tx(t)
-	s := store.New()
+	ctx, tx, s := setup(t)
 	producer := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{PortalProducer: true})
 	for _, it := range []struct {
 		signed   time.Time
@@ -179,9 +178,7 @@ func TestTargetProgressFromItems(t *testing.T) {
 
 func TestBatchesNewestFirstWithErrors(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	tx := pgtest.Tx(t)
-	s := store.New()
+	ctx, tx, s := setup(t)
 	var ids []int64
 	for _, name := range []string{"a.csv", "b.csv"} {
 		var id int64
@@ -214,9 +211,7 @@ func TestBatchesNewestFirstWithErrors(t *testing.T) {
 
 func TestReferenceLists(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	tx := pgtest.Tx(t)
-	s := store.New()
+	ctx, tx, s := setup(t)
 	cats, err := s.CategoryList(ctx, tx)
 	require.NoError(t, err)
 	require.NotEmpty(t, cats)
