@@ -71,90 +71,65 @@ func NewStaging(tx pgx.Tx) *Staging { return &Staging{tx: tx, q: dbq.New()} }
 func (s *Staging) Parties(ctx context.Context, rows []record.Party) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.parties = s.parties[:0]
-	for _, r := range rows {
-		s.parties = append(s.parties, dbq.StageSubjectsCopyFromParams(r))
-	}
-	_, err := s.q.StageSubjectsCopyFrom(ctx, s.tx, s.parties)
-	return Wrap("subjects", err)
+	return stage(ctx, s, &s.parties, rows, func(r record.Party) dbq.StageSubjectsCopyFromParams { return dbq.StageSubjectsCopyFromParams(r) }, s.q.StageSubjectsCopyFrom, "subjects")
 }
 
 // Contracts stages contracts (stg_contracts).
 func (s *Staging) Contracts(ctx context.Context, rows []record.Contract) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.contracts = s.contracts[:0]
-	for _, r := range rows {
-		s.contracts = append(s.contracts, dbq.StageContractsCopyFromParams(r))
-	}
-	_, err := s.q.StageContractsCopyFrom(ctx, s.tx, s.contracts)
-	return Wrap("contracts", err)
+	return stage(ctx, s, &s.contracts, rows, func(r record.Contract) dbq.StageContractsCopyFromParams { return dbq.StageContractsCopyFromParams(r) }, s.q.StageContractsCopyFrom, "contracts")
 }
 
 // Items stages contract items (stg_units).
 func (s *Staging) Items(ctx context.Context, rows []record.Item) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.items = s.items[:0]
-	for _, r := range rows {
-		s.items = append(s.items, dbq.StageUnitsCopyFromParams(r))
-	}
-	_, err := s.q.StageUnitsCopyFrom(ctx, s.tx, s.items)
-	return Wrap("contract units", err)
+	return stage(ctx, s, &s.items, rows, func(r record.Item) dbq.StageUnitsCopyFromParams { return dbq.StageUnitsCopyFromParams(r) }, s.q.StageUnitsCopyFrom, "contract units")
 }
 
 // PlanPoints stages plan points (stg_plans).
 func (s *Staging) PlanPoints(ctx context.Context, rows []record.PlanPoint) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.plans = s.plans[:0]
-	for _, r := range rows {
-		s.plans = append(s.plans, dbq.StagePlansCopyFromParams(r))
-	}
-	_, err := s.q.StagePlansCopyFrom(ctx, s.tx, s.plans)
-	return Wrap("plan points", err)
+	return stage(ctx, s, &s.plans, rows, func(r record.PlanPoint) dbq.StagePlansCopyFromParams { return dbq.StagePlansCopyFromParams(r) }, s.q.StagePlansCopyFrom, "plan points")
 }
 
 // PlanKATOs stages plan points' KATO codes (stg_plan_katos).
 func (s *Staging) PlanKATOs(ctx context.Context, rows []record.PlanKATO) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.katos = s.katos[:0]
-	for _, r := range rows {
-		s.katos = append(s.katos, dbq.StagePlanKatosCopyFromParams(r))
-	}
-	_, err := s.q.StagePlanKatosCopyFrom(ctx, s.tx, s.katos)
-	return Wrap("plan KATO codes", err)
+	return stage(ctx, s, &s.katos, rows, func(r record.PlanKATO) dbq.StagePlanKatosCopyFromParams { return dbq.StagePlanKatosCopyFromParams(r) }, s.q.StagePlanKatosCopyFrom, "plan KATO codes")
 }
 
 // RegisterEntries stages producer-register entries (stg_register).
 func (s *Staging) RegisterEntries(ctx context.Context, rows []refdata.RegisterEntry) error {
-	params := make([]dbq.RegisterStageCopyFromParams, len(rows))
-	for i, r := range rows {
-		params[i] = dbq.RegisterStageCopyFromParams(r)
-	}
-	_, err := s.q.RegisterStageCopyFrom(ctx, s.tx, params)
-	return Wrap("register entries", err)
+	return stage(ctx, s, new([]dbq.RegisterStageCopyFromParams), rows, func(r refdata.RegisterEntry) dbq.RegisterStageCopyFromParams {
+		return dbq.RegisterStageCopyFromParams(r)
+	}, s.q.RegisterStageCopyFrom, "register entries")
 }
 
 // Certificates stages certificates of origin (stg_certificates).
 func (s *Staging) Certificates(ctx context.Context, rows []refdata.Certificate) error {
-	params := make([]dbq.CertificateStageCopyFromParams, len(rows))
-	for i, r := range rows {
-		params[i] = dbq.CertificateStageCopyFromParams(r)
-	}
-	_, err := s.q.CertificateStageCopyFrom(ctx, s.tx, params)
-	return Wrap("certificates", err)
+	return stage(ctx, s, new([]dbq.CertificateStageCopyFromParams), rows, func(r refdata.Certificate) dbq.CertificateStageCopyFromParams {
+		return dbq.CertificateStageCopyFromParams(r)
+	}, s.q.CertificateStageCopyFrom, "certificates")
 }
 
 // FXRates stages exchange rates (stg_fx_rates).
 func (s *Staging) FXRates(ctx context.Context, rows []refdata.FXRate) error {
-	params := make([]dbq.FxRateStageCopyFromParams, len(rows))
-	for i, r := range rows {
-		params[i] = dbq.FxRateStageCopyFromParams(r)
+	return stage(ctx, s, new([]dbq.FxRateStageCopyFromParams), rows, func(r refdata.FXRate) dbq.FxRateStageCopyFromParams { return dbq.FxRateStageCopyFromParams(r) }, s.q.FxRateStageCopyFrom, "exchange rates")
+}
+
+// stage copies rows into a staging table through buf, which the table's method reuses between chunks.
+func stage[R, P any](ctx context.Context, s *Staging, buf *[]P, rows []R, conv func(R) P,
+	copyFrom func(context.Context, dbq.DBTX, []P) (int64, error), what string) error {
+	*buf = (*buf)[:0]
+	for _, r := range rows {
+		*buf = append(*buf, conv(r))
 	}
-	_, err := s.q.FxRateStageCopyFrom(ctx, s.tx, params)
-	return Wrap("exchange rates", err)
+	_, err := copyFrom(ctx, s.tx, *buf)
+	return Wrap(what, err)
 }
 
 // Discard deletes every staged row read under a location prefix: a file ("file:") or a line of one.
