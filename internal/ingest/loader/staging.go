@@ -69,36 +69,26 @@ func NewStaging(tx pgx.Tx) *Staging { return &Staging{tx: tx, q: dbq.New()} }
 
 // Parties stages buyers and suppliers (stg_subjects).
 func (s *Staging) Parties(ctx context.Context, rows []record.Party) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	return stage(ctx, s, &s.parties, rows, func(r record.Party) dbq.StageSubjectsCopyFromParams { return dbq.StageSubjectsCopyFromParams(r) }, s.q.StageSubjectsCopyFrom, "subjects")
 }
 
 // Contracts stages contracts (stg_contracts).
 func (s *Staging) Contracts(ctx context.Context, rows []record.Contract) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	return stage(ctx, s, &s.contracts, rows, func(r record.Contract) dbq.StageContractsCopyFromParams { return dbq.StageContractsCopyFromParams(r) }, s.q.StageContractsCopyFrom, "contracts")
 }
 
 // Items stages contract items (stg_units).
 func (s *Staging) Items(ctx context.Context, rows []record.Item) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	return stage(ctx, s, &s.items, rows, func(r record.Item) dbq.StageUnitsCopyFromParams { return dbq.StageUnitsCopyFromParams(r) }, s.q.StageUnitsCopyFrom, "contract units")
 }
 
 // PlanPoints stages plan points (stg_plans).
 func (s *Staging) PlanPoints(ctx context.Context, rows []record.PlanPoint) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	return stage(ctx, s, &s.plans, rows, func(r record.PlanPoint) dbq.StagePlansCopyFromParams { return dbq.StagePlansCopyFromParams(r) }, s.q.StagePlansCopyFrom, "plan points")
 }
 
 // PlanKATOs stages plan points' KATO codes (stg_plan_katos).
 func (s *Staging) PlanKATOs(ctx context.Context, rows []record.PlanKATO) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	return stage(ctx, s, &s.katos, rows, func(r record.PlanKATO) dbq.StagePlanKatosCopyFromParams { return dbq.StagePlanKatosCopyFromParams(r) }, s.q.StagePlanKatosCopyFrom, "plan KATO codes")
 }
 
@@ -124,6 +114,8 @@ func (s *Staging) FXRates(ctx context.Context, rows []refdata.FXRate) error {
 // stage copies rows into a staging table through buf, which the table's method reuses between chunks.
 func stage[R, P any](ctx context.Context, s *Staging, buf *[]P, rows []R, conv func(R) P,
 	copyFrom func(context.Context, dbq.DBTX, []P) (int64, error), what string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	*buf = (*buf)[:0]
 	for _, r := range rows {
 		*buf = append(*buf, conv(r))
