@@ -1,9 +1,6 @@
 package ingest_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,26 +8,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ules-kz/ules/internal/ingest"
-	"github.com/ules-kz/ules/internal/pgtest"
 )
 
 // An incremental fetch carries only what changed: a stored unit may arrive without its plan point and keeps
 // its product, while a new unit without one is still refused.
 func TestUnitUpdateWithoutPlanPoint(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	pool, _ := pgtest.NewDB(t)
-	im := ingest.NewImporter(pool, "KZ", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	_, err := im.Import(ctx, ingest.Options{Format: "portal", Path: "testdata/portal-small"})
+	e := setup(t)
+	ctx, pool, im := e.ctx, e.pool, e.im
+	_, err := e.importPortal(t, "testdata/portal-small", 0)
 	require.NoError(t, err)
-
-	dir := t.TempDir()
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "contract-units"), 0o755))
 	page := `{"items": [
 	  {"id": 2001, "contract_id": 1001, "pln_point_id": 3001, "item_price": 3500.00, "quantity": 200, "total_sum": 625000.00, "total_sum_wnds": 700000.00, "ks_proc": 84, "deleted": 0},
 	  {"id": 2999, "contract_id": 1001, "pln_point_id": 3999, "item_price": 1.00, "quantity": 1, "total_sum": 1.00, "total_sum_wnds": 1.12, "ks_proc": 0, "deleted": 0}
 	], "next_page": ""}`
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "contract-units", "page-000001.json"), []byte(page), 0o644))
+	dir := unitsPage(t, page)
 
 	res, err := im.Import(ctx, ingest.Options{Format: "portal", Path: dir, MaxErrors: 1})
 	require.NoError(t, err)
@@ -55,14 +47,10 @@ func TestUnitUpdateWithoutPlanPoint(t *testing.T) {
 // locations ($.items[10] comes after $.items[9]).
 func TestLaterCopyOfARecordWins(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	pool, _ := pgtest.NewDB(t)
-	im := ingest.NewImporter(pool, "KZ", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	_, err := im.Import(ctx, ingest.Options{Format: "portal", Path: "testdata/portal-small"})
+	e := setup(t)
+	ctx, pool, im := e.ctx, e.pool, e.im
+	_, err := e.importPortal(t, "testdata/portal-small", 0)
 	require.NoError(t, err)
-
-	dir := t.TempDir()
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "contract-units"), 0o755))
 	unit := func(value string) string {
 		return `{"id": 2001, "contract_id": 1001, "pln_point_id": 3001, "total_sum_wnds": ` + value + `}`
 	}
@@ -71,11 +59,20 @@ func TestLaterCopyOfARecordWins(t *testing.T) {
 		page += "," + unit("2.00")
 	}
 	page += "," + unit("3.00") + `], "next_page": ""}`
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "contract-units", "page-000001.json"), []byte(page), 0o644))
+	dir := unitsPage(t, page)
 	_, err = im.Import(ctx, ingest.Options{Format: "portal", Path: dir})
 	require.NoError(t, err)
 	var value int64
 	require.NoError(t, pool.QueryRow(ctx, `SELECT i.value FROM contract_items i JOIN contracts k ON k.id = i.contract_id
 		WHERE k.source_id = '1001' AND i.source_id = '2001'`).Scan(&value))
 	require.Equal(t, int64(300), value, "$.items[10] is the last copy")
+}
+
+// unitsPage writes page as the one page of contract units of a new export folder, and returns the folder.
+func unitsPage(t *testing.T, page string) string {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "contract-units"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "contract-units", "page-000001.json"), []byte(page), 0o644))
+	return dir
 }
