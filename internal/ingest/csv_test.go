@@ -124,13 +124,8 @@ func TestCSVSemicolonSameAsComma(t *testing.T) {
 			SELECT format('%s|%s|%s|%s', bin, name_ru, buyer_type, region) FROM buyers
 			ORDER BY 1`)
 		require.NoError(t, err)
-		var out []string
-		for rows.Next() {
-			var s string
-			require.NoError(t, rows.Scan(&s))
-			out = append(out, s)
-		}
-		require.NoError(t, rows.Err())
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
 		return out
 	}
 	a, b := dump(comma), dump(semicolon)
