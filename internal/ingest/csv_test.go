@@ -365,3 +365,27 @@ func TestCSVNewestVersionsRows(t *testing.T) {
 	require.Equal(t, ingest.Result{BatchID: res.BatchID, Status: "committed", Read: 1, Loaded: 2, Replaced: 1}, res)
 	require.Equal(t, map[string]int64{"1": 150000, "2": 25050}, itemValues(t, e))
 }
+
+// An amount that overflows once converted to tiyn is a bad record with its location, not a failed merge.
+func TestOversizedAmountIsABadRecord(t *testing.T) {
+	t.Parallel()
+	rows := "contract_id,signed_on,buyer_bin,supplier_id,value,currency,exchange_rate\n" +
+		"OK-1,2016-08-01,100140000001,100240000003,1000.00,KZT,\n" +
+		"BIG-1,2016-08-01,100140000001,100240000003,99999999999999.00,USD,999999\n"
+	path := filepath.Join(t.TempDir(), "big.csv")
+	writeFile(t, path, rows)
+	e := setup(t)
+
+	res, err := e.importCSV(t, path, 0)
+	require.True(t, ingest.IsTooManyErrors(err), "err = %v", err)
+	require.Equal(t, []ingest.RecordError{{
+		Location: "big.csv:3",
+		Reason:   "contract BIG-1: an amount converted to tenge exceeds 90 quadrillion tiyn; check the amounts and the exchange rate",
+	}}, res.Errors)
+
+	_, err = e.importCSV(t, path, 1)
+	require.NoError(t, err)
+	var contracts int
+	require.NoError(t, e.pool.QueryRow(e.ctx, "SELECT count(*) FROM contracts").Scan(&contracts))
+	require.Equal(t, 1, contracts)
+}

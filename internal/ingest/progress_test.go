@@ -1,9 +1,6 @@
 package ingest_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ules-kz/ules/internal/ingest"
-	"github.com/ules-kz/ules/internal/pgtest"
 )
 
 // Progress ends with every byte of the input read and every record counted, for files and folders.
@@ -38,10 +34,10 @@ func TestProgressCountsBytesAndRecords(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
 			t.Parallel()
-			pool, _ := pgtest.NewDB(t)
+			e := setup(t)
 			var last ingest.Progress
-			res, err := ingest.NewImporter(pool, "KZ", slog.New(slog.NewTextHandler(io.Discard, nil))).Import(context.Background(),
-				ingest.Options{Format: tt.format, Path: tt.path, MaxErrors: 100, Progress: func(p ingest.Progress) { last = p }})
+			res, err := e.im.Import(e.ctx, ingest.Options{Format: tt.format, Path: tt.path, MaxErrors: 100,
+				Progress: func(p ingest.Progress) { last = p }})
 			require.NoError(t, err)
 			require.Equal(t, size(tt.path), last.TotalBytes)
 			require.Equal(t, last.TotalBytes, last.Bytes, "the whole input was read")
