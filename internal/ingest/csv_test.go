@@ -80,11 +80,7 @@ func TestCSVItems(t *testing.T) {
 
 			require.Equal(t, csvItems(), e.items(t))
 			require.Equal(t, csvContracts(), e.contracts(t))
-			require.Equal(t, []supplierRow{
-				{Identifier: producerBIN, BIN: txt(producerBIN), NameRU: "ТОО «Казахстанская швейная фабрика»", Country: "KZ", Resident: true, Producer: true},
-				{Identifier: resellerBIN, BIN: txt(resellerBIN), NameRU: "ТОО «Торговый дом Алем»", Country: "KZ", Resident: true},
-				{Identifier: chineseINN, NameRU: "Zhejiang Huafang Textile Co., Ltd.", Country: "CN"},
-			}, e.suppliers(t))
+			require.Equal(t, exampleSuppliers(), e.suppliers(t))
 			buyers := e.buyers(t)
 			require.Len(t, buyers, 2)
 			require.Equal(t, []string{"education", "akimat"}, []string{buyers[0].BuyerType, buyers[1].BuyerType})

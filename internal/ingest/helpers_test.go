@@ -313,3 +313,12 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
 }
+
+// exampleSuppliers are the suppliers of the small examples (testdata/items.csv, testdata/portal-small), as stored.
+func exampleSuppliers() []supplierRow {
+	return []supplierRow{
+		{Identifier: producerBIN, BIN: txt(producerBIN), NameRU: "ТОО «Казахстанская швейная фабрика»", Country: "KZ", Resident: true, Producer: true},
+		{Identifier: resellerBIN, BIN: txt(resellerBIN), NameRU: "ТОО «Торговый дом Алем»", Country: "KZ", Resident: true},
+		{Identifier: chineseINN, NameRU: "Zhejiang Huafang Textile Co., Ltd.", Country: "CN"},
+	}
+}

@@ -120,11 +120,7 @@ func TestPortalSmall(t *testing.T) {
 	require.Equal(t, figures{Total: 800000000, Domestic: 100000000, LocalContent: 99000000, Items: 4}, f)
 	require.Equal(t, int64(1250), f.Domestic*10000/f.Total, "domestic share in basis points")
 
-	require.Equal(t, []supplierRow{
-		{Identifier: producerBIN, BIN: txt(producerBIN), NameRU: "ТОО «Казахстанская швейная фабрика»", Country: "KZ", Resident: true, Producer: true},
-		{Identifier: resellerBIN, BIN: txt(resellerBIN), NameRU: "ТОО «Торговый дом Алем»", Country: "KZ", Resident: true},
-		{Identifier: chineseINN, NameRU: "Zhejiang Huafang Textile Co., Ltd.", Country: "CN"},
-	}, e.suppliers(t))
+	require.Equal(t, exampleSuppliers(), e.suppliers(t))
 
 	buyers := e.buyers(t)
 	require.Len(t, buyers, 2)
