@@ -107,24 +107,7 @@ func TestCSVSemicolonSameAsComma(t *testing.T) {
 	_, err = semicolon.importCSV(t, filepath.Join("testdata", "items-semicolon.csv"), 0)
 	require.NoError(t, err)
 
-	dump := func(e env) []string {
-		rows, err := e.pool.Query(e.ctx, `
-			SELECT format('%s|%s|%s', k.source_id, i.source_id, to_jsonb(i) - 'id' - 'contract_id' - 'text_id' || to_jsonb(t) - 'id' - 'digest')
-			FROM contract_items i JOIN contracts k ON k.id = i.contract_id JOIN item_texts t ON t.id = i.text_id
-			UNION ALL
-			SELECT format('%s|%s|%s|%s|%s|%s', k.source_id, b.bin, s.identifier, k.total, k.exchange_rate, k.signed_on)
-			FROM contracts k JOIN buyers b ON b.id = k.buyer_id JOIN suppliers s ON s.id = k.supplier_id
-			UNION ALL
-			SELECT format('%s|%s|%s|%s|%s', identifier, bin, name_ru, country, resident) FROM suppliers
-			UNION ALL
-			SELECT format('%s|%s|%s|%s', bin, name_ru, buyer_type, region) FROM buyers
-			ORDER BY 1`)
-		require.NoError(t, err)
-		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		require.NoError(t, err)
-		return out
-	}
-	a, b := dump(comma), dump(semicolon)
+	a, b := storedDump(t, comma), storedDump(t, semicolon)
 	require.Len(t, a, 8+3+3+2)
 	require.Equal(t, a, b)
 }

@@ -33,6 +33,15 @@ func setup(t *testing.T) env {
 	return env{ctx: t.Context(), pool: pool, im: ingest.NewImporter(pool, "KZ", log)}
 }
 
+// setupImported is setup with the portal export in dir imported.
+func setupImported(t *testing.T, dir string) env {
+	t.Helper()
+	e := setup(t)
+	_, err := e.importPortal(t, dir, 0)
+	require.NoError(t, err)
+	return e
+}
+
 func (e env) importPortal(t *testing.T, dir string, maxErrors int64) (ingest.Result, error) {
 	t.Helper()
 	return e.im.Import(e.ctx, ingest.Options{Format: "portal", Path: dir, MaxErrors: maxErrors, CreatedBy: "test"})

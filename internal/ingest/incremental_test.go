@@ -14,10 +14,8 @@ import (
 // its product, while a new unit without one is still refused.
 func TestUnitUpdateWithoutPlanPoint(t *testing.T) {
 	t.Parallel()
-	e := setup(t)
+	e := setupImported(t, "testdata/portal-small")
 	ctx, pool, im := e.ctx, e.pool, e.im
-	_, err := e.importPortal(t, "testdata/portal-small", 0)
-	require.NoError(t, err)
 	page := `{"items": [
 	  {"id": 2001, "contract_id": 1001, "pln_point_id": 3001, "item_price": 3500.00, "quantity": 200, "total_sum": 625000.00, "total_sum_wnds": 700000.00, "ks_proc": 84, "deleted": 0},
 	  {"id": 2999, "contract_id": 1001, "pln_point_id": 3999, "item_price": 1.00, "quantity": 1, "total_sum": 1.00, "total_sum_wnds": 1.12, "ks_proc": 0, "deleted": 0}
@@ -47,10 +45,8 @@ func TestUnitUpdateWithoutPlanPoint(t *testing.T) {
 // locations ($.items[10] comes after $.items[9]).
 func TestLaterCopyOfARecordWins(t *testing.T) {
 	t.Parallel()
-	e := setup(t)
+	e := setupImported(t, "testdata/portal-small")
 	ctx, pool, im := e.ctx, e.pool, e.im
-	_, err := e.importPortal(t, "testdata/portal-small", 0)
-	require.NoError(t, err)
 	unit := func(value string) string {
 		return `{"id": 2001, "contract_id": 1001, "pln_point_id": 3001, "total_sum_wnds": ` + value + `}`
 	}
@@ -60,7 +56,7 @@ func TestLaterCopyOfARecordWins(t *testing.T) {
 	}
 	page += "," + unit("3.00") + `], "next_page": ""}`
 	dir := unitsPage(t, page)
-	_, err = im.Import(ctx, ingest.Options{Format: "portal", Path: dir})
+	_, err := im.Import(ctx, ingest.Options{Format: "portal", Path: dir})
 	require.NoError(t, err)
 	var value int64
 	require.NoError(t, pool.QueryRow(ctx, `SELECT i.value FROM contract_items i JOIN contracts k ON k.id = i.contract_id
