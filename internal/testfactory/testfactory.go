@@ -94,7 +94,7 @@ func Supplier(ctx context.Context, t testing.TB, db dbq.DBTX, o *SupplierOpts) i
 
 // ContractOpts are a contract's fields. Buyer and supplier are created when their ids are zero.
 type ContractOpts struct {
-	Source     string // default sheet
+	Source     string // default csv
 	SourceID   string
 	BuyerID    int64
 	SupplierID int64
@@ -112,7 +112,7 @@ func Contract(ctx context.Context, t testing.TB, db dbq.DBTX, o *ContractOpts) i
 	if o == nil {
 		o = &ContractOpts{}
 	}
-	source := or(o.Source, "sheet")
+	source := or(o.Source, "csv")
 	sourceID := or(o.SourceID, fmt.Sprintf("C-%d", next()))
 	buyer := o.BuyerID
 	if buyer == 0 {
