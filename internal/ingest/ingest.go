@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ules-kz/ules/internal/classify"
@@ -207,18 +206,18 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err := loader.CreateStaging(ctx, tx, append(loader.StagingTables, loader.WrittenContracts)...); err != nil {
 		return err
 	}
-	trusted, err := trustReferences(ctx, tx)
+	trusted, err := loader.TrustReferences(ctx, tx)
 	if err != nil {
 		return err
 	}
 	// Only a direct load gains: the staged merge writes after the indexes are built.
-	deferred := &deferredIndexes{}
+	deferred := &loader.DeferredIndexes{}
 	if !opts.Staged && directFormats[opts.Format] {
-		if deferred, err = deferIndexes(ctx, tx, im.q, opts.Format != "portal"); err != nil {
+		if deferred, err = loader.DeferIndexes(ctx, tx, opts.Format != "portal"); err != nil {
 			return err
 		}
 	}
-	if n := deferred.count(); n > 0 {
+	if n := deferred.Count(); n > 0 {
 		im.log.Info("no contracts are stored yet: indexes are built after the load, and readers of contracts wait until the import ends",
 			"batch", res.BatchID, "indexes", n)
 	}
@@ -229,7 +228,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	st.report()
 	res.Read = st.records
 	read := time.Now()
-	if err := deferred.build(ctx, tx); err != nil {
+	if err := deferred.Build(ctx, tx); err != nil {
 		return err
 	}
 	indexed := time.Now()
@@ -481,27 +480,6 @@ func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs
 		}
 	}
 	return nil
-}
-
-// trustReferences turns the per-row foreign-key triggers off for the import when the role may do so (a
-// superuser, or one granted SET ON PARAMETER session_replication_role). The merge takes every reference
-// it writes from a row it joined in the same transaction, and nothing in Ules deletes buyers, suppliers,
-// contracts, batches or item texts, so the checks cannot fail; they cost a third of the merge. Without the
-// privilege the checks simply run.
-func trustReferences(ctx context.Context, tx pgx.Tx) (bool, error) {
-	// A savepoint keeps a refusal from aborting the import; a released savepoint keeps the setting.
-	sp, err := tx.Begin(ctx)
-	if err != nil {
-		return false, fmt.Errorf("ingest: savepoint: %w", err)
-	}
-	if _, err := sp.Exec(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "42501" { // insufficient_privilege
-			return false, sp.Rollback(ctx)
-		}
-		return false, fmt.Errorf("ingest: skip foreign-key checks: %w", err)
-	}
-	return true, sp.Commit(ctx)
 }
 
 // mergeStaged merges the staging tables; direct, when not nil, loaded the contracts it did not stage.

@@ -1,4 +1,4 @@
-package ingest
+package loader
 
 import (
 	"context"
@@ -11,21 +11,22 @@ import (
 	"github.com/ules-kz/ules/internal/dbq"
 )
 
-// deferredIndexes are the indexes an initial load dropped, to build them once the rows are in: kept up
+// DeferredIndexes are the indexes an initial load dropped, to build them once the rows are in: kept up
 // row by row, they cost the most of a load's database time per row, and a build sorts once (figures in
 // docs/performance.md). The drop holds contracts and contract_items locked until the import ends, so it is
 // only done while contracts is empty; later imports keep the indexes up as they write.
-type deferredIndexes struct {
+type DeferredIndexes struct {
 	defs []dbq.ContractIndexListDeferrableRow
 	keys []dbq.ContractItemKeyDeferrableRow
 }
 
-// deferIndexes drops the secondary indexes of contracts and contract_items when contracts is empty and the
+// DeferIndexes drops the secondary indexes of contracts and contract_items when contracts is empty and the
 // role owns them; otherwise it drops nothing. With itemKey it drops the primary key of contract_items too:
 // only for records that carry their items, which the direct load never writes twice (the portal's units
 // arrive apart from their contracts, and the key is what tells a repeated one). The transaction's
 // rollback brings dropped indexes back.
-func deferIndexes(ctx context.Context, tx pgx.Tx, q *dbq.Queries, itemKey bool) (*deferredIndexes, error) {
+func DeferIndexes(ctx context.Context, tx pgx.Tx, itemKey bool) (*DeferredIndexes, error) {
+	q := dbq.New()
 	defs, err := q.ContractIndexListDeferrable(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: list indexes: %w", err)
@@ -37,7 +38,7 @@ func deferIndexes(ctx context.Context, tx pgx.Tx, q *dbq.Queries, itemKey bool) 
 		}
 	}
 	if len(defs) == 0 && len(keys) == 0 {
-		return &deferredIndexes{}, nil
+		return &DeferredIndexes{}, nil
 	}
 	// A savepoint keeps a role that does not own the tables from aborting the import.
 	sp, err := tx.Begin(ctx)
@@ -56,7 +57,7 @@ func deferIndexes(ctx context.Context, tx pgx.Tx, q *dbq.Queries, itemKey bool) 
 		if _, err := sp.Exec(ctx, drop); err != nil {
 			var pgErr *pgconn.PgError
 			if errors.As(err, &pgErr) && pgErr.Code == "42501" { // insufficient_privilege: not the owner
-				return &deferredIndexes{}, sp.Rollback(ctx)
+				return &DeferredIndexes{}, sp.Rollback(ctx)
 			}
 			return nil, fmt.Errorf("ingest: %s for the initial load: %w", drop, err)
 		}
@@ -64,14 +65,14 @@ func deferIndexes(ctx context.Context, tx pgx.Tx, q *dbq.Queries, itemKey bool) 
 	if err := sp.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("ingest: release savepoint: %w", err)
 	}
-	return &deferredIndexes{defs: defs, keys: keys}, nil
+	return &DeferredIndexes{defs: defs, keys: keys}, nil
 }
 
-// count is how many indexes were dropped.
-func (d *deferredIndexes) count() int { return len(d.defs) + len(d.keys) }
+// Count is how many indexes were dropped.
+func (d *DeferredIndexes) Count() int { return len(d.defs) + len(d.keys) }
 
-// build creates the dropped indexes again, as the catalog defined them.
-func (d *deferredIndexes) build(ctx context.Context, tx pgx.Tx) error {
+// Build creates the dropped indexes again, as the catalog defined them.
+func (d *DeferredIndexes) Build(ctx context.Context, tx pgx.Tx) error {
 	for _, k := range d.keys {
 		if _, err := tx.Exec(ctx, "ALTER TABLE contract_items ADD CONSTRAINT "+k.Name+" "+k.Definition); err != nil {
 			return fmt.Errorf("ingest: add %s again after the initial load: %w", k.Name, err)
@@ -84,4 +85,25 @@ func (d *deferredIndexes) build(ctx context.Context, tx pgx.Tx) error {
 	}
 	d.defs, d.keys = nil, nil
 	return nil
+}
+
+// TrustReferences turns the per-row foreign-key triggers off for the import when the role may do so (a
+// superuser, or one granted SET ON PARAMETER session_replication_role). The merge takes every reference
+// it writes from a row it joined in the same transaction, and nothing in Ules deletes buyers, suppliers,
+// contracts, batches or item texts, so the checks cannot fail; they cost a third of the merge. Without the
+// privilege the checks simply run.
+func TrustReferences(ctx context.Context, tx pgx.Tx) (bool, error) {
+	// A savepoint keeps a refusal from aborting the import; a released savepoint keeps the setting.
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("ingest: savepoint: %w", err)
+	}
+	if _, err := sp.Exec(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "42501" { // insufficient_privilege
+			return false, sp.Rollback(ctx)
+		}
+		return false, fmt.Errorf("ingest: skip foreign-key checks: %w", err)
+	}
+	return true, sp.Commit(ctx)
 }
