@@ -9,12 +9,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/ules-kz/ules/internal/money"
 )
 
 // Rows encodes rows in PostgreSQL's binary COPY format into one reused buffer. pgx's generic CopyFrom boxes
@@ -129,7 +130,7 @@ func (c *Rows) Numeric(v string) {
 		c.buf = out
 		return
 	}
-	plain, err := plain(v) // pgx reads no exponent
+	plain, err := money.Plain(v) // pgx reads no exponent
 	if err != nil {
 		c.Fail(fmt.Errorf("read %q as a number: %w", v, err))
 		return
@@ -206,36 +207,6 @@ func AppendNumeric(buf []byte, s string) (out []byte, ok bool) {
 		buf = binary.BigEndian.AppendUint16(buf, g)
 	}
 	return buf, true
-}
-
-// plain spells out a decimal written with an exponent, which pgx's numeric parsing does not read.
-func plain(s string) (string, error) {
-	at := strings.IndexAny(s, "eE")
-	if at < 0 {
-		return s, nil
-	}
-	mantissa, exponent := s[:at], s[at+1:]
-	exp, err := strconv.Atoi(exponent)
-	if err != nil || exp > 1000 || exp < -1000 {
-		return "", fmt.Errorf("exponent %q out of range", exponent)
-	}
-	sign := ""
-	if mantissa != "" && (mantissa[0] == '+' || mantissa[0] == '-') {
-		sign, mantissa = strings.TrimPrefix(mantissa[:1], "+"), mantissa[1:]
-	}
-	whole, frac, _ := strings.Cut(mantissa, ".")
-	digits := whole + frac
-	if !digitsOnly(digits) {
-		return "", fmt.Errorf("%q is not a decimal", s)
-	}
-	switch point := len(whole) + exp; {
-	case point <= 0:
-		return sign + "0." + strings.Repeat("0", -point) + digits, nil
-	case point >= len(digits):
-		return sign + digits + strings.Repeat("0", point-len(digits)), nil
-	default:
-		return sign + digits[:point] + "." + digits[point:], nil
-	}
 }
 
 func digitsOnly(s string) bool {

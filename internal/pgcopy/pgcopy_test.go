@@ -200,16 +200,3 @@ func FuzzAppendNumeric(f *testing.F) {
 }
 
 // TestPlain spells out what pgx cannot read, and refuses what is no decimal.
-func TestPlain(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{"12.5": "12.5", "1.5e3": "1500", "1.5E-3": "0.0015", "-2e0": "-2",
-		"+12.34e1": "123.4", "7e-1": "0.7", "0.1e2": "010"} {
-		got, err := plain(in)
-		require.NoError(t, err, in)
-		require.Equal(t, want, got, in)
-	}
-	for _, in := range []string{"e3", "1.5e", "1e1001", "x1e3", "1e3.5"} {
-		_, err := plain(in)
-		require.Error(t, err, in)
-	}
-}
