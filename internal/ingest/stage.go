@@ -117,14 +117,6 @@ func (s *stager) Row(ctx context.Context, d record.Deal) error {
 	return s.templateRow(ctx, &contractRecord{Deal: d})
 }
 
-// Discard drops what was read under a location prefix (record.Sink).
-func (s *stager) Discard(ctx context.Context, prefix string) error {
-	return s.discardPrefix(ctx, prefix)
-}
-
-// Counted adds n records read (record.Sink).
-func (s *stager) Counted(n int64) { s.countedN(n) }
-
 var (
 	_ record.Sink     = (*stager)(nil)
 	_ record.Preparer = (*stager)(nil)
@@ -174,10 +166,10 @@ func (s *stager) dropPending() {
 }
 
 // counted records one more input record, reporting progress every thousand.
-func (s *stager) counted() { s.countedN(1) }
+func (s *stager) counted() { s.Counted(1) }
 
-// countedN records n more input records.
-func (s *stager) countedN(n int64) {
+// Counted records n more input records (record.Sink).
+func (s *stager) Counted(n int64) {
 	before := s.records
 	s.records += n
 	if s.records/1000 != before/1000 && !s.worker {
@@ -203,11 +195,11 @@ func (s *stager) report() {
 
 // discardFile drops everything staged from one file, whose location prefix is "file:".
 func (s *stager) discardFile(ctx context.Context, file string) error {
-	return s.discardPrefix(ctx, file+":")
+	return s.Discard(ctx, file+":")
 }
 
-// discardPrefix drops everything read under a location prefix: a file, or a line of one.
-func (s *stager) discardPrefix(ctx context.Context, prefix string) error {
+// Discard drops everything read under a location prefix: a file, or a line of one (record.Sink).
+func (s *stager) Discard(ctx context.Context, prefix string) error {
 	if s.discard == nil { // a stager without a transaction (the parser fuzz tests) keeps nothing
 		return nil
 	}
