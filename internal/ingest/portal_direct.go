@@ -14,6 +14,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/ingest/record"
+	"github.com/ules-kz/ules/internal/tier"
 )
 
 // portalDirect is the direct load of a portal export. The portal publishes each endpoint in a folder of its
@@ -58,12 +59,9 @@ type portalContract struct {
 	id       int64
 	buyer    int64 // the buyer's row id, whose region the items count towards
 	signedOn int32 // the calendar day, counted from 1970-01-01
-	rule     uint8 // index in tierRules
+	rule     uint8 // index in tier.Rules
 	deleted  bool
 }
-
-// tierRules are the rules a supplier's flags decide (supplierRule).
-var tierRules = []string{"non_resident", "portal_flag", "resident"}
 
 func dayNumber(t time.Time) int32 {
 	return int32(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400)
@@ -255,7 +253,7 @@ func (p *portalDirect) contracts(ctx context.Context, rows []record.Contract) er
 		c := rec.Contracts[0]
 		rule, _ := supplierRule(d.suppliers[c.SupplierKey])
 		p.loaded.set(c.SourceID, portalContract{id: loadedIDs[i], buyer: d.buyers[c.CustomerBin].id,
-			signedOn: dayNumber(c.SignedOn), rule: uint8(slices.Index(tierRules, rule)), deleted: c.Deleted})
+			signedOn: dayNumber(c.SignedOn), rule: uint8(slices.Index(tier.Rules, tier.Rule(rule))), deleted: c.Deleted})
 	}
 	return nil
 }
@@ -373,7 +371,7 @@ func (p *portalDirect) units(ctx context.Context, rows []record.Item) error {
 		l := load[i]
 		u := &rows[l.row]
 		plan := p.planRow(u.PlanID, l.point)
-		rule := tierRules[l.contract.rule]
+		rule := string(tier.Rules[l.contract.rule])
 		kato := p.texts.text(l.point.kato)
 		d.itemRow(l.contract.id, dayTime(l.contract.signedOn), rule, tierOfRule(rule), u, &plan, textIDs[i], kato)
 		d.countRegion(l.contract.buyer, l.contract.deleted || u.Deleted, kato)
