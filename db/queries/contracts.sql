@@ -43,10 +43,12 @@ JOIN LATERAL (
     FROM counted_items i
     WHERE i.contract_id = c.id
       AND (sqlc.narg(category_id)::integer IS NULL OR i.category_id = sqlc.narg(category_id))
-      AND (sqlc.narg(region)::text IS NULL OR i.region = sqlc.narg(region))
+      AND (cardinality(@regions::text[]) = 0 OR i.region = ANY (@regions::text[]))
 ) x ON x.items > 0
 WHERE NOT c.deleted
   AND c.signed_on BETWEEN @date_from AND @date_to
+  AND (cardinality(@buyer_types::text[]) = 0 OR b.buyer_type = ANY (@buyer_types::text[]))
+  AND (cardinality(@methods::text[]) = 0 OR c.method = ANY (@methods::text[]))
   AND (sqlc.narg(buyer_bin)::text IS NULL OR b.bin = sqlc.narg(buyer_bin))
   AND (sqlc.narg(supplier_id)::text IS NULL OR s.identifier = sqlc.narg(supplier_id))
   AND (sqlc.narg(domestic)::boolean IS NULL OR (x.min_tier = 1) = sqlc.narg(domestic))

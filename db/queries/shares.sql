@@ -22,6 +22,8 @@ JOIN buyers b ON b.id = i.buyer_id
 JOIN suppliers s ON s.id = i.supplier_id
 WHERE i.category_id = @category_id
   AND i.signed_on BETWEEN @date_from AND @date_to
-  AND (sqlc.narg(region)::text IS NULL OR i.region = sqlc.narg(region))
+  AND (cardinality(@regions::text[]) = 0 OR i.region = ANY (@regions::text[]))
+  AND (cardinality(@buyer_types::text[]) = 0 OR b.buyer_type = ANY (@buyer_types::text[]))
+  AND (cardinality(@methods::text[]) = 0 OR i.method = ANY (@methods::text[]))
 GROUP BY 1
 ORDER BY 1;

@@ -78,7 +78,8 @@ func TestImportDirections(t *testing.T) {
 	// Computation and parsing know nothing of the database or HTTP.
 	pure := []string{"internal/share", "internal/tier", "internal/money", "internal/classify", "internal/portal",
 		"internal/demo", "internal/config", "internal/ingest/record", "internal/ingest/fieldtext",
-		"internal/ingest/buyertype", "internal/ingest/sheet", "internal/ingest/ocds", "internal/ingest/refdata"}
+		"internal/ingest/buyertype", "internal/ingest/sheet", "internal/ingest/ocds", "internal/ingest/refdata",
+		"internal/targetfile"}
 	storage := []string{"github.com/jackc/pgx", "internal/dbq", "internal/store", "internal/database",
 		"github.com/gofiber"}
 	// Only these know that sqlc exists.

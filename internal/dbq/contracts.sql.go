@@ -95,23 +95,27 @@ JOIN LATERAL (
     FROM counted_items i
     WHERE i.contract_id = c.id
       AND ($1::integer IS NULL OR i.category_id = $1)
-      AND ($2::text IS NULL OR i.region = $2)
+      AND (cardinality($2::text[]) = 0 OR i.region = ANY ($2::text[]))
 ) x ON x.items > 0
 WHERE NOT c.deleted
   AND c.signed_on BETWEEN $3 AND $4
-  AND ($5::text IS NULL OR b.bin = $5)
-  AND ($6::text IS NULL OR s.identifier = $6)
-  AND ($7::boolean IS NULL OR (x.min_tier = 1) = $7)
-  AND ($8::date IS NULL OR (c.signed_on, c.id) < ($8, $9::bigint))
+  AND (cardinality($5::text[]) = 0 OR b.buyer_type = ANY ($5::text[]))
+  AND (cardinality($6::text[]) = 0 OR c.method = ANY ($6::text[]))
+  AND ($7::text IS NULL OR b.bin = $7)
+  AND ($8::text IS NULL OR s.identifier = $8)
+  AND ($9::boolean IS NULL OR (x.min_tier = 1) = $9)
+  AND ($10::date IS NULL OR (c.signed_on, c.id) < ($10, $11::bigint))
 ORDER BY c.signed_on DESC, c.id DESC
-LIMIT $10
+LIMIT $12
 `
 
 type ContractListParams struct {
 	CategoryID *int32
-	Region     *string
+	Regions    []string
 	DateFrom   time.Time
 	DateTo     time.Time
+	BuyerTypes []string
+	Methods    []string
 	BuyerBin   *string
 	SupplierID *string
 	Domestic   *bool
@@ -149,9 +153,11 @@ type ContractListRow struct {
 func (q *Queries) ContractList(ctx context.Context, db DBTX, arg ContractListParams) ([]ContractListRow, error) {
 	rows, err := db.Query(ctx, contractList,
 		arg.CategoryID,
-		arg.Region,
+		arg.Regions,
 		arg.DateFrom,
 		arg.DateTo,
+		arg.BuyerTypes,
+		arg.Methods,
 		arg.BuyerBin,
 		arg.SupplierID,
 		arg.Domestic,

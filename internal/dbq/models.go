@@ -340,9 +340,14 @@ type Target struct {
 	NameRu     string
 	NameEn     string
 	CategoryID int32
-	Region     *string
 	Metric     string
 	Period     string
+	Regions    []string
+	BuyerTypes []string
+	Methods    []string
+	EndsOn     *time.Time
+	Basis      string
+	UpdatedAt  time.Time
 }
 
 type TargetThreshold struct {

@@ -33,7 +33,9 @@ JOIN buyers b ON b.id = i.buyer_id
 JOIN suppliers s ON s.id = i.supplier_id
 WHERE i.category_id = $2
   AND i.signed_on BETWEEN $3 AND $4
-  AND ($5::text IS NULL OR i.region = $5)
+  AND (cardinality($5::text[]) = 0 OR i.region = ANY ($5::text[]))
+  AND (cardinality($6::text[]) = 0 OR b.buyer_type = ANY ($6::text[]))
+  AND (cardinality($7::text[]) = 0 OR i.method = ANY ($7::text[]))
 GROUP BY 1
 ORDER BY 1
 `
@@ -43,7 +45,9 @@ type ShareFiguresParams struct {
 	CategoryID *int32
 	DateFrom   time.Time
 	DateTo     time.Time
-	Region     *string
+	Regions    []string
+	BuyerTypes []string
+	Methods    []string
 }
 
 type ShareFiguresRow struct {
@@ -65,7 +69,9 @@ func (q *Queries) ShareFigures(ctx context.Context, db DBTX, arg ShareFiguresPar
 		arg.CategoryID,
 		arg.DateFrom,
 		arg.DateTo,
-		arg.Region,
+		arg.Regions,
+		arg.BuyerTypes,
+		arg.Methods,
 	)
 	if err != nil {
 		return nil, err

@@ -7,10 +7,23 @@ package dbq
 
 import (
 	"context"
+	"time"
 )
 
+const targetDeleteBySlug = `-- name: TargetDeleteBySlug :execrows
+DELETE FROM targets WHERE slug = $1
+`
+
+func (q *Queries) TargetDeleteBySlug(ctx context.Context, db DBTX, slug string) (int64, error) {
+	result, err := db.Exec(ctx, targetDeleteBySlug, slug)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const targetGetBySlug = `-- name: TargetGetBySlug :one
-SELECT t.id, t.slug, t.name_kk, t.name_ru, t.name_en, t.category_id, t.region, t.metric, t.period, c.slug AS category_slug FROM targets t JOIN categories c ON c.id = t.category_id WHERE t.slug = $1
+SELECT t.id, t.slug, t.name_kk, t.name_ru, t.name_en, t.category_id, t.metric, t.period, t.regions, t.buyer_types, t.methods, t.ends_on, t.basis, t.updated_at, c.slug AS category_slug FROM targets t JOIN categories c ON c.id = t.category_id WHERE t.slug = $1
 `
 
 type TargetGetBySlugRow struct {
@@ -20,9 +33,14 @@ type TargetGetBySlugRow struct {
 	NameRu       string
 	NameEn       string
 	CategoryID   int32
-	Region       *string
 	Metric       string
 	Period       string
+	Regions      []string
+	BuyerTypes   []string
+	Methods      []string
+	EndsOn       *time.Time
+	Basis        string
+	UpdatedAt    time.Time
 	CategorySlug string
 }
 
@@ -36,16 +54,21 @@ func (q *Queries) TargetGetBySlug(ctx context.Context, db DBTX, slug string) (Ta
 		&i.NameRu,
 		&i.NameEn,
 		&i.CategoryID,
-		&i.Region,
 		&i.Metric,
 		&i.Period,
+		&i.Regions,
+		&i.BuyerTypes,
+		&i.Methods,
+		&i.EndsOn,
+		&i.Basis,
+		&i.UpdatedAt,
 		&i.CategorySlug,
 	)
 	return i, err
 }
 
 const targetList = `-- name: TargetList :many
-SELECT t.id, t.slug, t.name_kk, t.name_ru, t.name_en, t.category_id, t.region, t.metric, t.period, c.slug AS category_slug FROM targets t JOIN categories c ON c.id = t.category_id ORDER BY t.slug
+SELECT t.id, t.slug, t.name_kk, t.name_ru, t.name_en, t.category_id, t.metric, t.period, t.regions, t.buyer_types, t.methods, t.ends_on, t.basis, t.updated_at, c.slug AS category_slug FROM targets t JOIN categories c ON c.id = t.category_id ORDER BY t.slug
 `
 
 type TargetListRow struct {
@@ -55,9 +78,14 @@ type TargetListRow struct {
 	NameRu       string
 	NameEn       string
 	CategoryID   int32
-	Region       *string
 	Metric       string
 	Period       string
+	Regions      []string
+	BuyerTypes   []string
+	Methods      []string
+	EndsOn       *time.Time
+	Basis        string
+	UpdatedAt    time.Time
 	CategorySlug string
 }
 
@@ -77,9 +105,14 @@ func (q *Queries) TargetList(ctx context.Context, db DBTX) ([]TargetListRow, err
 			&i.NameRu,
 			&i.NameEn,
 			&i.CategoryID,
-			&i.Region,
 			&i.Metric,
 			&i.Period,
+			&i.Regions,
+			&i.BuyerTypes,
+			&i.Methods,
+			&i.EndsOn,
+			&i.Basis,
+			&i.UpdatedAt,
 			&i.CategorySlug,
 		); err != nil {
 			return nil, err
@@ -90,6 +123,30 @@ func (q *Queries) TargetList(ctx context.Context, db DBTX) ([]TargetListRow, err
 		return nil, err
 	}
 	return items, nil
+}
+
+const targetThresholdDeleteByTarget = `-- name: TargetThresholdDeleteByTarget :exec
+DELETE FROM target_thresholds WHERE target_id = $1
+`
+
+func (q *Queries) TargetThresholdDeleteByTarget(ctx context.Context, db DBTX, targetID int32) error {
+	_, err := db.Exec(ctx, targetThresholdDeleteByTarget, targetID)
+	return err
+}
+
+const targetThresholdInsert = `-- name: TargetThresholdInsert :exec
+INSERT INTO target_thresholds (target_id, effective_from, threshold_bp) VALUES ($1, $2, $3)
+`
+
+type TargetThresholdInsertParams struct {
+	TargetID      int32
+	EffectiveFrom time.Time
+	ThresholdBp   int32
+}
+
+func (q *Queries) TargetThresholdInsert(ctx context.Context, db DBTX, arg TargetThresholdInsertParams) error {
+	_, err := db.Exec(ctx, targetThresholdInsert, arg.TargetID, arg.EffectiveFrom, arg.ThresholdBp)
+	return err
 }
 
 const targetThresholdList = `-- name: TargetThresholdList :many
@@ -114,4 +171,58 @@ func (q *Queries) TargetThresholdList(ctx context.Context, db DBTX) ([]TargetThr
 		return nil, err
 	}
 	return items, nil
+}
+
+const targetUpsert = `-- name: TargetUpsert :one
+INSERT INTO targets (slug, name_kk, name_ru, name_en, category_id, regions, buyer_types, methods, metric, period,
+    ends_on, basis)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+    $11, $12)
+ON CONFLICT (slug) DO UPDATE SET
+    name_kk = excluded.name_kk, name_ru = excluded.name_ru, name_en = excluded.name_en,
+    category_id = excluded.category_id, regions = excluded.regions, buyer_types = excluded.buyer_types,
+    methods = excluded.methods, metric = excluded.metric, period = excluded.period, ends_on = excluded.ends_on,
+    basis = excluded.basis, updated_at = now()
+RETURNING id, (xmax = 0)::boolean AS inserted
+`
+
+type TargetUpsertParams struct {
+	Slug       string
+	NameKk     string
+	NameRu     string
+	NameEn     string
+	CategoryID int32
+	Regions    []string
+	BuyerTypes []string
+	Methods    []string
+	Metric     string
+	Period     string
+	EndsOn     *time.Time
+	Basis      string
+}
+
+type TargetUpsertRow struct {
+	ID       int32
+	Inserted bool
+}
+
+// A target applied again keeps its id, so links to it survive; its schedule is replaced whole.
+func (q *Queries) TargetUpsert(ctx context.Context, db DBTX, arg TargetUpsertParams) (TargetUpsertRow, error) {
+	row := db.QueryRow(ctx, targetUpsert,
+		arg.Slug,
+		arg.NameKk,
+		arg.NameRu,
+		arg.NameEn,
+		arg.CategoryID,
+		arg.Regions,
+		arg.BuyerTypes,
+		arg.Methods,
+		arg.Metric,
+		arg.Period,
+		arg.EndsOn,
+		arg.Basis,
+	)
+	var i TargetUpsertRow
+	err := row.Scan(&i.ID, &i.Inserted)
+	return i, err
 }

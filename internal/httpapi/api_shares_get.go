@@ -16,16 +16,15 @@ type groupJSON struct {
 
 type sharesJSON struct {
 	Currency string `json:"currency"`
-	Category string `json:"category"`
 	From     string `json:"from"`
 	To       string `json:"to"`
-	Region   string `json:"region,omitempty"`
-	GroupBy  string `json:"group_by,omitempty"`
+	scopeJSON
+	GroupBy string `json:"group_by,omitempty"`
 	figuresJSON
 	Groups []groupJSON `json:"groups"`
 }
 
-// apiGetShares answers GET /api/v1/shares?category=&from=&to=&region=&group_by=.
+// apiGetShares answers GET /api/v1/shares?category=&from=&to=&region=&buyer_type=&method=&group_by=.
 func (s *Server) apiGetShares(c fiber.Ctx) error {
 	scope, err := s.scopeParams(c, true)
 	if err != nil {
@@ -40,8 +39,8 @@ func (s *Server) apiGetShares(c fiber.Ctx) error {
 		return unknownCategory(err, scope.Category)
 	}
 	lang := language(c)
-	out := sharesJSON{Currency: "KZT", Category: scope.Category, From: scope.From.Format(time.DateOnly),
-		To: scope.To.Format(time.DateOnly), Region: scope.Region, GroupBy: groupBy, figuresJSON: figuresOf(total),
+	out := sharesJSON{Currency: "KZT", From: scope.From.Format(time.DateOnly),
+		To: scope.To.Format(time.DateOnly), scopeJSON: scopeOf(scope.Filter), GroupBy: groupBy, figuresJSON: figuresOf(total),
 		Groups: make([]groupJSON, len(groups))}
 	for i, g := range groups {
 		out.Groups[i] = groupJSON{Key: g.Key, Label: g.Names.In(lang), figuresJSON: figuresOf(g.Figures)}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -22,25 +21,7 @@ func formatPercent(lang string, bp int64) string {
 	return strings.Replace(s, ".", ",", 1) + "\u00a0%"
 }
 
-func formatPercentNumber(bp int64) string {
-	// Round half away from zero to one decimal from exact basis points.
-	tenths := (bp + 5) / 10
-	if bp < 0 {
-		tenths = (bp - 5) / 10
-	}
-	s := strconv.FormatInt(tenths/10, 10) + "." + strconv.FormatInt(abs(tenths%10), 10)
-	if tenths < 0 && tenths/10 == 0 {
-		s = "-" + s
-	}
-	return s
-}
-
-func abs(n int64) int64 {
-	if n < 0 {
-		return -n
-	}
-	return n
-}
+func formatPercentNumber(bp int64) string { return money.FormatPercent(bp) }
 
 // barWidth is a CSS width in percent for a share, capped at 100.
 func barWidth(bp int64) string {

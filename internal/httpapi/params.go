@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/base64"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -53,11 +54,64 @@ func (s *Server) scopeParams(c fiber.Ctx, categoryRequired bool) (share.Scope, e
 	if sc.To.Before(sc.From) {
 		return sc, badParam("to", "%s is before from %s", sc.To.Format(time.DateOnly), sc.From.Format(time.DateOnly))
 	}
-	sc.Region = c.Query("region")
-	if sc.Region != "" && !regionPattern.MatchString(sc.Region) {
-		return sc, badParam("region", "%q is not a region code: want the two first digits of a KATO code, e.g. 75", sc.Region)
+	if sc.Regions, err = listParam(c, "region", func(v string) error {
+		if !regionPattern.MatchString(v) {
+			return badParam("region", "%q is not a region code: want the two first digits of a KATO code, e.g. 75", v)
+		}
+		return nil
+	}); err != nil {
+		return sc, err
 	}
-	return sc, nil
+	if sc.BuyerTypes, err = listParam(c, "buyer_type", func(v string) error {
+		if !slices.Contains(share.BuyerTypes, v) {
+			return badParam("buyer_type", "%q is not one of %s", v, strings.Join(share.BuyerTypes, ", "))
+		}
+		return nil
+	}); err != nil {
+		return sc, err
+	}
+	sc.Methods, err = listParam(c, "method", func(v string) error {
+		if len(v) > 200 {
+			return badParam("method", "is longer than 200 characters")
+		}
+		return nil
+	})
+	return sc, err
+}
+
+// scopeQuery is the query string that scopeParams reads back as sc.
+func scopeQuery(sc share.Scope) url.Values {
+	q := url.Values{"category": {sc.Category}, "from": {sc.From.Format(time.DateOnly)}, "to": {sc.To.Format(time.DateOnly)}}
+	for name, list := range map[string][]string{"region": sc.Regions, "buyer_type": sc.BuyerTypes, "method": sc.Methods} {
+		if len(list) > 0 {
+			q[name] = list
+		}
+	}
+	return q
+}
+
+// maxListValues bounds a list parameter, so a query string cannot make a query of any size.
+const maxListValues = 50
+
+// listParam reads a parameter that may be repeated or hold values separated by commas (region=75,71 or
+// region=75&region=71), each checked by check, without duplicates, in the order given.
+func listParam(c fiber.Ctx, name string, check func(string) error) ([]string, error) {
+	var out []string
+	for _, raw := range c.RequestCtx().QueryArgs().PeekMulti(name) {
+		for _, v := range strings.Split(string(raw), ",") {
+			v = strings.TrimSpace(v)
+			if v == "" || slices.Contains(out, v) {
+				continue
+			}
+			if err := check(v); err != nil {
+				return nil, err
+			}
+			if out = append(out, v); len(out) > maxListValues {
+				return nil, badParam(name, "has more than %d values", maxListValues)
+			}
+		}
+	}
+	return out, nil
 }
 
 func enumParam(c fiber.Ctx, name string, allowed []string) (string, error) {

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"net/url"
-	"time"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -34,7 +32,7 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, groups, err := s.store.SharesGet(c.Context(), s.db, share.Scope{Category: p.Target.Category, From: p.From, To: p.To, Region: p.Target.Region}, "region")
+	_, groups, err := s.store.SharesGet(c.Context(), s.db, share.Scope{Filter: p.Target.Filter, From: p.From, To: p.To}, "region")
 	if err != nil {
 		return err
 	}
@@ -61,7 +59,8 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("httpapi: trend: %w", err)
 	}
-	q := url.Values{"category": {p.Target.Category}, "from": {p.From.Format(time.DateOnly)}, "to": {p.To.Format(time.DateOnly)}, "group_by": {"region"}}
+	q := scopeQuery(share.Scope{Filter: p.Target.Filter, From: p.From, To: p.To})
+	q.Set("group_by", "region")
 	data := s.pageData(c, p.Target.Names.In(lang))
 	data["Name"], data["P"], data["Status"], data["Regions"] = p.Target.Names.In(lang), p, string(p.Status), regions
 	// JSON inside a <script type="application/json"> element; json.Marshal has escaped <, > and &.

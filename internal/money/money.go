@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -64,6 +65,21 @@ func ParseBasisPoints(s string) (int64, error) {
 		return 0, fmt.Errorf("money: percentage %s %w 0..100", strings.TrimSpace(s), ErrRange)
 	}
 	return v, nil
+}
+
+// FormatPercent renders basis points as a percentage with one decimal, rounded half away from zero, the
+// precision every figure is shown with: 3950 is "39.5", 5 is "0.1", -5 is "-0.1".
+func FormatPercent(bp int64) string {
+	tenths := (bp + 5) / 10
+	if bp < 0 {
+		tenths = (bp - 5) / 10
+	}
+	whole, frac := tenths/10, tenths%10
+	sign := ""
+	if tenths < 0 {
+		sign, whole, frac = "-", -whole, -frac
+	}
+	return sign + strconv.FormatInt(whole, 10) + "." + strconv.FormatInt(frac, 10)
 }
 
 // FormatMajor renders minor units as major units with exactly two decimals

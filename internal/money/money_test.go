@@ -443,3 +443,17 @@ func TestPlain(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatPercent(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		bp   int64
+		want string
+	}{
+		{0, "0.0"}, {3950, "39.5"}, {3954, "39.5"}, {3955, "39.6"}, {5, "0.1"}, {4, "0.0"},
+		{-5, "-0.1"}, {-4, "0.0"}, {-1234, "-12.3"}, {-1235, "-12.4"}, {10000, "100.0"}, {700, "7.0"},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, FormatPercent(tt.bp), "%d bp", tt.bp)
+	}
+}

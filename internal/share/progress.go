@@ -2,16 +2,64 @@ package share
 
 import "time"
 
-// Target is a policy target with its threshold schedule.
+// The metrics a target may measure.
+const (
+	MetricValue        = "domestic_share_value" // domestic producers' share of the value
+	MetricCount        = "domestic_share_count" // domestic producers' share of the items
+	MetricLocalContent = "local_content_share"  // local content's share of the value
+)
+
+// Metrics lists the metrics in the order users meet them.
+var Metrics = []string{MetricValue, MetricCount, MetricLocalContent}
+
+// The measurement periods of a target.
+const (
+	PeriodCalendarYear = "calendar_year" // each calendar year is judged on 31 December
+	PeriodSchedule     = "schedule"      // the whole span from the first step to EndsOn is judged once
+)
+
+// Target is a policy target: what it covers, what it measures and its threshold schedule.
 type Target struct {
-	ID       int32
-	Slug     string
-	Names    Names
-	Category string
-	Region   string
+	ID    int32
+	Slug  string
+	Names Names
+	Basis string // where the target comes from: a programme, an order, a meeting
+	Filter
 	Metric   string
 	Period   string
+	EndsOn   time.Time // the last day of a PeriodSchedule target; zero for a calendar year
 	Schedule []Threshold
+}
+
+// Window returns the measurement period of t that asOf falls in: its first day, the day figures run to
+// (asOf, or the period's end once it is over) and the deadline the share is judged at. A schedule's span
+// starts with its first step.
+func (t Target) Window(asOf time.Time) (from, to, deadline time.Time) {
+	if t.Period != PeriodSchedule {
+		from, to = CalendarYear(asOf)
+		return from, to, Deadline(asOf)
+	}
+	for i, s := range t.Schedule {
+		if i == 0 || s.EffectiveFrom.Before(from) {
+			from = s.EffectiveFrom
+		}
+	}
+	to = asOf
+	if t.EndsOn.Before(asOf) {
+		to = t.EndsOn
+	}
+	return from, to, t.EndsOn
+}
+
+// HistoryFrom is the first month whose figures Measure can use for t as of asOf: the trailing months, the
+// period, and the same months of earlier years for a seasonal projection.
+func (t Target) HistoryFrom(asOf time.Time) time.Time {
+	from, _, _ := t.Window(asOf)
+	first := TrailingMonths(asOf)[0].AddDate(-seasonYears+1, 0, 0)
+	if from.Before(first) {
+		first = from
+	}
+	return time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
 
 // Progress is a target's state as of a date. Before its first threshold comes into force the target is
@@ -20,21 +68,23 @@ type Progress struct {
 	Target    Target
 	AsOf      time.Time
 	From, To  time.Time
+	Deadline  time.Time
 	Figures   Figures // the period so far
 	Threshold Threshold
 	InForce   bool
 	Next      *Threshold // the next step of the schedule, if any
 	Assessment
 	Monthly []MonthFigures // trailing twelve months up to AsOf, oldest first
+	Outlook []MonthFigures // the months up to the deadline as the projection estimated them, in metric terms
 }
 
 // MetricFigures maps figures onto the target's metric, so Assess can treat every metric as a share of
 // "domestic" in "total".
 func MetricFigures(metric string, f Figures) Figures {
 	switch metric {
-	case "domestic_share_count":
+	case MetricCount:
 		return Figures{Total: f.Items, Domestic: f.DomesticItems}
-	case "local_content_share":
+	case MetricLocalContent:
 		return Figures{Total: f.Total, Domestic: f.LocalContent}
 	}
 	return f
@@ -56,16 +106,17 @@ func Deadline(asOf time.Time) time.Time {
 	return time.Date(asOf.Year(), 12, 31, 0, 0, 0, 0, time.UTC)
 }
 
-// Measure assesses target t as of asOf from the figures of its period so far (ytd, over CalendarYear(asOf))
-// and of the months of TrailingMonths(asOf), keyed "2006-01" (a month without purchases may be absent).
-func Measure(t Target, asOf time.Time, ytd Figures, byMonth map[string]Figures) Progress {
-	step, inForce := ThresholdAt(t.Schedule, asOf)
+// Measure assesses target t as of asOf from the figures of its period so far (over t.Window(asOf)) and
+// the monthly figures from t.HistoryFrom(asOf) to asOf, keyed "2006-01" (a month without purchases may be
+// absent). The threshold judged is the one in force on asOf; the projection runs to the window's deadline.
+func Measure(t Target, asOf time.Time, period Figures, byMonth map[string]Figures) Progress {
+	from, to, deadline := t.Window(asOf)
+	step, inForce := ThresholdAt(t.Schedule, to)
 	var next *Threshold
-	if n, ok := NextThreshold(t.Schedule, asOf); ok {
+	if n, ok := NextThreshold(t.Schedule, to); ok {
 		next = &n
 	}
-	from, to := CalendarYear(asOf)
-	months := TrailingMonths(asOf)
+	months := TrailingMonths(to)
 	monthly := make([]MonthFigures, len(months))
 	metricMonthly := make([]MonthFigures, len(months))
 	for i, m := range months {
@@ -73,10 +124,15 @@ func Measure(t Target, asOf time.Time, ytd Figures, byMonth map[string]Figures) 
 		monthly[i] = MonthFigures{Month: m, Figures: f}
 		metricMonthly[i] = MonthFigures{Month: m, Figures: MetricFigures(t.Metric, f)}
 	}
-	a := Assess(step.Value, MetricFigures(t.Metric, ytd), metricMonthly, asOf, Deadline(asOf))
+	history := make(map[string]Figures, len(byMonth))
+	for k, f := range byMonth {
+		history[k] = MetricFigures(t.Metric, f)
+	}
+	a, outlook := AssessSeasonal(step.Value, MetricFigures(t.Metric, period), metricMonthly, history, to, deadline)
 	if !inForce {
 		a = Assessment{Value: a.Value, Status: StatusNotStarted, MonthsLeft: a.MonthsLeft}
+		outlook = nil
 	}
-	return Progress{Target: t, AsOf: asOf, From: from, To: to, Figures: ytd, Threshold: step, InForce: inForce, Next: next,
-		Assessment: a, Monthly: monthly}
+	return Progress{Target: t, AsOf: asOf, From: from, To: to, Deadline: deadline, Figures: period, Threshold: step,
+		InForce: inForce, Next: next, Assessment: a, Monthly: monthly, Outlook: outlook}
 }

@@ -75,6 +75,19 @@ func CalendarYear(asOf time.Time) (from, to time.Time) {
 	return time.Date(asOf.Year(), time.January, 1, 0, 0, 0, 0, asOf.Location()), asOf
 }
 
+// Basis says what a projection was estimated from.
+type Basis string
+
+// The bases of a projection: none when nothing was projected (the target is met, or no month is left).
+const (
+	BasisNone     Basis = ""
+	BasisTrend    Basis = "trend"    // the months left buy the trailing months' mean, at the trend line's share
+	BasisSeasonal Basis = "seasonal" // the months left buy what the same months of earlier years bought, as they did
+)
+
+// seasonYears is how many earlier years a seasonal projection looks back to.
+const seasonYears = 3
+
 // Assessment is the state of one target as of a date.
 type Assessment struct {
 	Value     int64 // bp, year-to-date domestic share
@@ -84,7 +97,8 @@ type Assessment struct {
 	GapAmount int64 // tiyn, domestic spending missing to reach Threshold so far
 
 	Status     Status
-	MonthsLeft int // whole calendar months after asOf's month up to the deadline's
+	MonthsLeft int   // whole calendar months after asOf's month up to the deadline's
+	Basis      Basis // what Projected was estimated from
 }
 
 // Assess computes the status of a target of threshold bp and projects the
@@ -106,7 +120,7 @@ type Assessment struct {
 //  4. Each remaining month m = 1..MonthsLeft gets an estimated total, the
 //     mean Total of the months used for the trend (0 if none), and an
 //     estimated share, the line at m rounded and clamped to [0, 10000].
-//     Projected = (ytd.Domestic + Σ total×share/10000) / (ytd.Total + Σ total)
+//     Projected = (ytd.Domestic + Σ total×share/10000, each month to the tiyn) / (ytd.Total + Σ total)
 //     in bp, computed exactly; with no months left it equals Value.
 //  5. Projected >= threshold is on track; within 5 points below (>=
 //     threshold − 500) at risk; otherwise off track.
@@ -119,6 +133,25 @@ type Assessment struct {
 // GapAmount is exact while Value is rounded to whole bp, so a target met by
 // rounding can still show a GapAmount of a few tiyn.
 func Assess(threshold int64, ytd Figures, monthly []MonthFigures, asOf, deadline time.Time) Assessment {
+	a, _ := assess(threshold, ytd, monthly, nil, asOf, deadline)
+	return a
+}
+
+// AssessSeasonal is Assess for purchases that follow the calendar (school uniforms are bought in summer):
+// history holds the monthly figures of up to three years before asOf, keyed "2006-01". When each month left
+// has a counterpart there (the same month one, two or three years earlier, not before the first month with
+// purchases in history), a month left is estimated to buy what its counterparts bought on average, total
+// and domestic alike (a seasonal naive forecast), instead of the trailing months' mean at the trend line's
+// share. Without counterparts for every month left it is Assess. The estimated months are returned too,
+// for charts.
+func AssessSeasonal(threshold int64, ytd Figures, monthly []MonthFigures, history map[string]Figures, asOf, deadline time.Time) (Assessment, []MonthFigures) {
+	if history == nil {
+		history = map[string]Figures{}
+	}
+	return assess(threshold, ytd, monthly, history, asOf, deadline)
+}
+
+func assess(threshold int64, ytd Figures, monthly []MonthFigures, history map[string]Figures, asOf, deadline time.Time) (Assessment, []MonthFigures) {
 	a := Assessment{
 		Value:      ytd.DomesticShare(),
 		Threshold:  threshold,
@@ -127,15 +160,16 @@ func Assess(threshold int64, ytd Figures, monthly []MonthFigures, asOf, deadline
 	}
 	if ytd.Total <= 0 {
 		a.Value, a.GapAmount, a.Status = 0, 0, StatusNoData
-		return a
+		return a, nil
 	}
 	a.GapPoints = GapPoints(a.Value, threshold)
 	if a.Value >= threshold {
 		a.Status, a.Projected = StatusMet, a.Value
-		return a
+		return a, nil
 	}
 
-	a.Projected = project(a.Value, ytd, monthly, monthIndex(asOf), a.MonthsLeft)
+	var outlook []MonthFigures
+	a.Projected, a.Basis, outlook = project(a.Value, ytd, monthly, history, monthIndex(asOf), a.MonthsLeft)
 	switch {
 	case a.Projected >= threshold:
 		a.Status = StatusOnTrack
@@ -144,11 +178,11 @@ func Assess(threshold int64, ytd Figures, monthly []MonthFigures, asOf, deadline
 	default:
 		a.Status = StatusOffTrack
 	}
-	return a
+	return a, outlook
 }
 
-// project implements steps 2 and 4 of Assess.
-func project(value int64, ytd Figures, monthly []MonthFigures, now, monthsLeft int) int64 {
+// project implements steps 2 and 4 of Assess, and AssessSeasonal's estimate of the months left.
+func project(value int64, ytd Figures, monthly []MonthFigures, history map[string]Figures, now, monthsLeft int) (int64, Basis, []MonthFigures) {
 	var xs, ys []float64
 	sum := new(big.Int)
 	for _, m := range monthly {
@@ -161,25 +195,59 @@ func project(value int64, ytd Figures, monthly []MonthFigures, now, monthsLeft i
 		sum.Add(sum, big.NewInt(m.Total))
 	}
 	if monthsLeft == 0 || len(xs) == 0 {
-		return value // nothing is added to ytd
+		return value, BasisNone, nil // nothing is added to ytd
 	}
 	// A mean of positive int64 values is a positive int64.
-	estTotal := big.NewInt(money.Quotient(sum, big.NewInt(int64(len(xs)))))
+	trendTotal := money.Quotient(sum, big.NewInt(int64(len(xs))))
 	line := fitLine(xs, ys, float64(value))
+	outlook, basis := seasonal(history, now, monthsLeft), BasisSeasonal
+	if outlook == nil {
+		outlook, basis = make([]MonthFigures, monthsLeft), BasisTrend
+		for m := 1; m <= monthsLeft; m++ {
+			est := int64(min(max(math.Round(line(float64(m))), 0), money.BasisPointsPerUnit))
+			outlook[m-1] = MonthFigures{Month: monthStart(now + m), Figures: Figures{Total: trendTotal, Domestic: money.ApplyBasisPoints(trendTotal, est)}}
+		}
+	}
+	total, domestic := new(big.Int).SetInt64(ytd.Total), new(big.Int).SetInt64(ytd.Domestic)
+	for _, m := range outlook {
+		total.Add(total, big.NewInt(m.Total))
+		domestic.Add(domestic, big.NewInt(m.Domestic))
+	}
+	if total.Sign() <= 0 {
+		return value, basis, outlook // only with inconsistent negative ytd totals
+	}
+	return money.Quotient(domestic.Mul(domestic, big.NewInt(money.BasisPointsPerUnit)), total), basis, outlook
+}
 
-	// num is in tiyn×bp and den in tiyn, so num/den is in bp.
-	num := new(big.Int).Mul(big.NewInt(ytd.Domestic), big.NewInt(money.BasisPointsPerUnit))
-	den := big.NewInt(ytd.Total)
-	term := new(big.Int)
+// seasonal estimates each of the monthsLeft months after month now as the mean of the same months of up to
+// seasonYears earlier years in history; nil when history cannot speak for every one of them.
+func seasonal(history map[string]Figures, now, monthsLeft int) []MonthFigures {
+	first := math.MaxInt
+	for key, f := range history {
+		if t, err := time.Parse("2006-01", key); err == nil && f.Total > 0 {
+			first = min(first, monthIndex(t))
+		}
+	}
+	out := make([]MonthFigures, monthsLeft)
 	for m := 1; m <= monthsLeft; m++ {
-		est := min(max(math.Round(line(float64(m))), 0), money.BasisPointsPerUnit)
-		num.Add(num, term.Mul(estTotal, big.NewInt(int64(est))))
-		den.Add(den, estTotal)
+		total, domestic, n := new(big.Int), new(big.Int), int64(0)
+		for y := 1; y <= seasonYears; y++ {
+			c := now + m - 12*y
+			if c > now || c < first {
+				continue
+			}
+			f := history[monthStart(c).Format("2006-01")]
+			total.Add(total, big.NewInt(f.Total))
+			domestic.Add(domestic, big.NewInt(f.Domestic))
+			n++
+		}
+		if n == 0 {
+			return nil
+		}
+		out[m-1] = MonthFigures{Month: monthStart(now + m),
+			Figures: Figures{Total: money.Quotient(total, big.NewInt(n)), Domestic: money.Quotient(domestic, big.NewInt(n))}}
 	}
-	if den.Sign() <= 0 {
-		return value // only with inconsistent negative ytd totals
-	}
-	return money.Quotient(num, den)
+	return out
 }
 
 // fitLine returns the least-squares line through (xs, ys). It is flat at
@@ -212,4 +280,9 @@ func fitLine(xs, ys []float64, level float64) func(x float64) float64 {
 // monthIndex numbers calendar months consecutively across years.
 func monthIndex(t time.Time) int {
 	return t.Year()*12 + int(t.Month()) - 1
+}
+
+// monthStart is the first day (UTC) of the month monthIndex numbers i.
+func monthStart(i int) time.Time {
+	return time.Date(i/12, time.Month(i%12+1), 1, 0, 0, 0, 0, time.UTC)
 }

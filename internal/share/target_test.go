@@ -126,7 +126,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2,
+				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -137,7 +137,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 5000, GapPoints: 1000, GapAmount: 1000,
-				Projected: 4583, Status: StatusAtRisk, MonthsLeft: 2,
+				Projected: 4583, Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -148,7 +148,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 31),
 			want: Assessment{
 				Value: 700, Threshold: 5000, GapPoints: 4300, GapAmount: 1_591_000_000_000,
-				Projected: 700, Status: StatusOffTrack, MonthsLeft: 2,
+				Projected: 700, Status: StatusOffTrack, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -185,7 +185,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 5000, Threshold: 6000, GapPoints: 1000, GapAmount: 1000,
-				Projected: 5833, Status: StatusAtRisk, MonthsLeft: 2,
+				Projected: 5833, Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -197,7 +197,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 3000, Threshold: 3500, GapPoints: 500, GapAmount: 500,
-				Projected: 2500, Status: StatusOffTrack, MonthsLeft: 2,
+				Projected: 2500, Status: StatusOffTrack, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -209,7 +209,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4000, Status: StatusAtRisk, MonthsLeft: 2,
+				Projected: 4000, Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -227,7 +227,7 @@ func TestAssess(t *testing.T) {
 			asOf: date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2,
+				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -240,7 +240,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2,
+				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -251,7 +251,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2,
+				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -264,7 +264,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4231, Status: StatusAtRisk, MonthsLeft: 2,
+				Projected: 4231, Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 	}

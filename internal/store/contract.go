@@ -51,16 +51,14 @@ func (r ContractRow) DomesticProducer() bool { return r.BestTier == tier.Domesti
 
 // ContractList returns up to limit contracts after the cursor, and the cursor of the next page (nil at the end).
 func (s *Store) ContractList(ctx context.Context, db DBTX, f ContractFilter, after *Cursor, limit int32) ([]ContractRow, *Cursor, error) {
-	p := dbq.ContractListParams{DateFrom: f.From, DateTo: f.To, Domestic: f.Domestic, MaxRows: limit + 1}
+	p := dbq.ContractListParams{DateFrom: f.From, DateTo: f.To, Domestic: f.Domestic, MaxRows: limit + 1,
+		Regions: nonNil(f.Regions), BuyerTypes: nonNil(f.BuyerTypes), Methods: nonNil(f.Methods)}
 	if f.Category != "" {
 		cat, err := s.CategoryGetBySlug(ctx, db, f.Category)
 		if err != nil {
 			return nil, nil, err
 		}
 		p.CategoryID = &cat.ID
-	}
-	if f.Region != "" {
-		p.Region = &f.Region
 	}
 	if f.Buyer != "" {
 		p.BuyerBin = &f.Buyer

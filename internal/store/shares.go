@@ -36,12 +36,9 @@ func (s *Store) SharesGet(ctx context.Context, db DBTX, scope share.Scope, group
 }
 
 func (s *Store) figures(ctx context.Context, db DBTX, categoryID int32, scope share.Scope, groupBy string) ([]share.Group, error) {
-	var region *string
-	if scope.Region != "" {
-		region = &scope.Region
-	}
 	rows, err := s.q.ShareFigures(ctx, db, dbq.ShareFiguresParams{
-		GroupBy: groupBy, CategoryID: &categoryID, DateFrom: scope.From, DateTo: scope.To, Region: region,
+		GroupBy: groupBy, CategoryID: &categoryID, DateFrom: scope.From, DateTo: scope.To,
+		Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),
 	})
 	if err != nil {
 		return nil, interpretError(err, "share figures")

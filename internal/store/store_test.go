@@ -37,7 +37,7 @@ func TestMissingIsErrNotFound(t *testing.T) {
 		{"progress", func() error { _, err := s.TargetProgressGet(ctx, tx, "no-such-target", day(2025, 1, 1)); return err }},
 		{"batch", func() error { _, err := s.BatchGet(ctx, tx, -1); return err }},
 		{"shares of a missing category", func() error {
-			_, _, err := s.SharesGet(ctx, tx, share.Scope{Category: "no-such-category"}, "")
+			_, _, err := s.SharesGet(ctx, tx, share.Scope{Filter: share.Filter{Category: "no-such-category"}}, "")
 			return err
 		}},
 	}
@@ -45,6 +45,42 @@ func TestMissingIsErrNotFound(t *testing.T) {
 		err := tt.get()
 		require.ErrorIs(t, err, store.ErrNotFound, tt.name)
 		require.True(t, strings.HasPrefix(err.Error(), "store: "), "%s: %q", tt.name, err)
+	}
+}
+
+// TestSharesFilterByBuyerTypeAndMethod checks that each list of a filter narrows the figures, and that
+// an empty list means all.
+func TestSharesFilterByBuyerTypeAndMethod(t *testing.T) {
+	t.Parallel()
+	ctx, tx, s := setup(t)
+	school := testfactory.Buyer(ctx, t, tx, &testfactory.BuyerOpts{Type: "education"})
+	akimat := testfactory.Buyer(ctx, t, tx, &testfactory.BuyerOpts{Type: "akimat"})
+	purchases := []struct {
+		buyer  int64
+		method string
+		value  int64
+	}{{school, "2", 100_00}, {school, "3", 200_00}, {akimat, "2", 400_00}}
+	for _, p := range purchases {
+		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{BuyerID: p.buyer, Method: p.method, SignedOn: day(2025, 5, 1)},
+			testfactory.ItemOpts{Category: "footwear", Value: p.value})
+	}
+	tests := []struct {
+		name   string
+		filter share.Filter
+		want   int64
+	}{
+		{"all", share.Filter{}, 700_00},
+		{"education", share.Filter{BuyerTypes: []string{"education"}}, 300_00},
+		{"education and akimats", share.Filter{BuyerTypes: []string{"education", "akimat"}}, 700_00},
+		{"method 2", share.Filter{Methods: []string{"2"}}, 500_00},
+		{"education by method 2", share.Filter{BuyerTypes: []string{"education"}, Methods: []string{"2"}}, 100_00},
+		{"defence buys none", share.Filter{BuyerTypes: []string{"defence"}}, 0},
+	}
+	for _, tt := range tests {
+		tt.filter.Category = "footwear"
+		got, _, err := s.SharesGet(ctx, tx, share.Scope{Filter: tt.filter, From: day(2025, 1, 1), To: day(2025, 12, 31)}, "")
+		require.NoError(t, err, tt.name)
+		require.Equal(t, tt.want, got.Total, tt.name)
 	}
 }
 
@@ -75,7 +111,7 @@ func TestSharesCountWhatCounts(t *testing.T) {
 		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{Status: it.status, Paid: it.paid, SupplierID: it.supplier, SignedOn: signed},
 			testfactory.ItemOpts{Category: "school-uniforms", Region: it.region, Value: it.value, Tier: it.tier})
 	}
-	scope := share.Scope{Category: "school-uniforms", From: day(2025, 1, 1), To: day(2025, 12, 31)}
+	scope := share.Scope{Filter: share.Filter{Category: "school-uniforms"}, From: day(2025, 1, 1), To: day(2025, 12, 31)}
 
 	all, groups, err := s.SharesGet(ctx, tx, scope, "region")
 	require.NoError(t, err)
@@ -94,10 +130,15 @@ func TestSharesCountWhatCounts(t *testing.T) {
 	require.Equal(t, int64(400_00+600_00), byKey[astana].Total)
 	require.NotEmpty(t, byKey[almaty].Names.RU, "groups are labelled")
 
-	scope.Region = almaty
+	scope.Regions = []string{almaty}
 	regional, _, err := s.SharesGet(ctx, tx, scope, "")
 	require.NoError(t, err)
 	require.Equal(t, int64(1_000_00), regional.Total)
+	scope.Regions = []string{almaty, astana}
+	both, _, err := s.SharesGet(ctx, tx, scope, "")
+	require.NoError(t, err)
+	require.Equal(t, all, both, "two regions are the union of both")
+	scope.Regions = nil
 
 	scope.From, scope.To = day(2024, 1, 1), day(2024, 12, 31)
 	before, _, err := s.SharesGet(ctx, tx, scope, "")
@@ -122,7 +163,7 @@ func TestContractListPagesNewestFirst(t *testing.T) {
 	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{BuyerID: buyer, Status: "330", SignedOn: day(2025, 5, 5)},
 		testfactory.ItemOpts{Category: "school-uniforms", Value: 1})
 
-	f := store.ContractFilter{Scope: share.Scope{Category: "school-uniforms", From: day(2025, 1, 1), To: day(2025, 12, 31)},
+	f := store.ContractFilter{Scope: share.Scope{Filter: share.Filter{Category: "school-uniforms"}, From: day(2025, 1, 1), To: day(2025, 12, 31)},
 		Buyer: "990000000001"}
 	page1, cur, err := s.ContractList(ctx, tx, f, nil, 2)
 	require.NoError(t, err)
@@ -174,6 +215,93 @@ func TestTargetProgressFromItems(t *testing.T) {
 	targets, err := s.TargetList(ctx, tx)
 	require.NoError(t, err)
 	require.NotEmpty(t, targets)
+}
+
+// TestTargetApplyAndRemove checks that applying targets creates or replaces them whole, all or none, and
+// that a scoped target measures only its scope.
+func TestTargetApplyAndRemove(t *testing.T) {
+	t.Parallel()
+	ctx, tx, s := setup(t)
+	ramp := share.Target{Slug: "workwear-east-ramp", Names: share.Names{KK: "Арнайы киім", RU: "Спецодежда", EN: "Workwear"},
+		Basis:  "Regional programme",
+		Filter: share.Filter{Category: "workwear", Regions: []string{"63"}, BuyerTypes: []string{"national_company"}, Methods: []string{"2"}},
+		Metric: share.MetricValue, Period: share.PeriodSchedule, EndsOn: day(2027, 12, 31),
+		Schedule: []share.Threshold{{EffectiveFrom: day(2025, 1, 1), Value: 6000}, {EffectiveFrom: day(2026, 1, 1), Value: 6500},
+			{EffectiveFrom: day(2027, 1, 1), Value: 7500}}}
+	yearly := share.Target{Slug: "footwear-30", Names: share.Names{KK: "Аяқ киім", RU: "Обувь", EN: "Footwear"},
+		Filter: share.Filter{Category: "footwear"}, Metric: share.MetricCount, Period: share.PeriodCalendarYear,
+		Schedule: []share.Threshold{{EffectiveFrom: day(2025, 1, 1), Value: 3000}}}
+
+	done, err := s.TargetApply(ctx, tx, []share.Target{ramp, yearly})
+	require.NoError(t, err)
+	require.Equal(t, store.TargetApplied{Created: []string{"workwear-east-ramp", "footwear-30"}}, done)
+	got, err := s.TargetGetBySlug(ctx, tx, ramp.Slug)
+	require.NoError(t, err)
+	id := got.ID
+	got.ID = 0
+	require.Equal(t, ramp, got)
+
+	// Applied again, the target keeps its id and its schedule is replaced whole.
+	ramp.Schedule = ramp.Schedule[:1]
+	ramp.Regions = nil
+	done, err = s.TargetApply(ctx, tx, []share.Target{ramp})
+	require.NoError(t, err)
+	require.Equal(t, []string{ramp.Slug}, done.Updated)
+	got, err = s.TargetGetBySlug(ctx, tx, ramp.Slug)
+	require.NoError(t, err)
+	require.Equal(t, id, got.ID)
+	require.Len(t, got.Schedule, 1)
+	require.Empty(t, got.Regions)
+
+	// One bad target leaves every target of the file as it was.
+	changed := yearly
+	changed.Schedule = []share.Threshold{{EffectiveFrom: day(2025, 1, 1), Value: 9000}}
+	bad := yearly
+	bad.Slug, bad.Category = "tanks-100", "tanks"
+	_, err = s.TargetApply(ctx, tx, []share.Target{changed, bad})
+	require.ErrorIs(t, err, store.ErrNotFound)
+	require.Contains(t, err.Error(), `target "tanks-100"`)
+	kept, err := s.TargetGetBySlug(ctx, tx, yearly.Slug)
+	require.NoError(t, err)
+	require.Equal(t, int64(3000), kept.Schedule[0].Value, "the good target of a refused file is unchanged")
+
+	require.NoError(t, s.TargetRemove(ctx, tx, yearly.Slug))
+	_, err = s.TargetGetBySlug(ctx, tx, yearly.Slug)
+	require.ErrorIs(t, err, store.ErrNotFound)
+	require.ErrorIs(t, s.TargetRemove(ctx, tx, yearly.Slug), store.ErrNotFound)
+}
+
+func TestScopedTargetMeasuresItsScope(t *testing.T) {
+	t.Parallel()
+	ctx, tx, s := setup(t)
+	east := "63"
+	company := testfactory.Buyer(ctx, t, tx, &testfactory.BuyerOpts{Type: "national_company"})
+	akimat := testfactory.Buyer(ctx, t, tx, &testfactory.BuyerOpts{Type: "akimat"})
+	producer := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{PortalProducer: true})
+	for _, p := range []struct {
+		buyer, supplier int64
+		tier            tier.SupplierTier
+		region          *string
+		value           int64
+	}{
+		{company, producer, tier.DomesticProducer, &east, 300_00}, // in scope, domestic
+		{company, 0, tier.NonResident, &east, 700_00},             // in scope, imported
+		{akimat, 0, tier.NonResident, &east, 5_000_00},            // another buyer type
+		{company, 0, tier.NonResident, nil, 9_000_00},             // no region
+	} {
+		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{BuyerID: p.buyer, SupplierID: p.supplier, SignedOn: day(2025, 4, 1)},
+			testfactory.ItemOpts{Category: "workwear", Region: p.region, Value: p.value, Tier: p.tier})
+	}
+	target := share.Target{Slug: "workwear-east", Names: share.Names{KK: "а", RU: "б", EN: "c"},
+		Filter: share.Filter{Category: "workwear", Regions: []string{east}, BuyerTypes: []string{"national_company"}},
+		Metric: share.MetricValue, Period: share.PeriodCalendarYear, Schedule: []share.Threshold{{EffectiveFrom: day(2025, 1, 1), Value: 5000}}}
+	_, err := s.TargetApply(ctx, tx, []share.Target{target})
+	require.NoError(t, err)
+	p, err := s.TargetProgressGet(ctx, tx, target.Slug, day(2025, 6, 30))
+	require.NoError(t, err)
+	require.Equal(t, int64(1_000_00), p.Figures.Total)
+	require.Equal(t, int64(3000), p.Value)
+	require.Equal(t, int64(200_00), p.GapAmount, "200 tenge more had to go to producers to reach 50 %")
 }
 
 func TestBatchesNewestFirstWithErrors(t *testing.T) {
