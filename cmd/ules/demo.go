@@ -6,8 +6,11 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ules-kz/ules/internal/database"
 	"github.com/ules-kz/ules/internal/demo"
 	"github.com/ules-kz/ules/internal/ingest"
+	"github.com/ules-kz/ules/internal/store"
+	"github.com/ules-kz/ules/internal/targetfile"
 )
 
 func runDemo(ctx context.Context, env *environment, args []string) error {
@@ -80,7 +83,34 @@ ST-KZ certificates of origin most of its domestic producers hold.`)
 	}
 	res, err = im.Import(ctx, ingest.Options{Format: "certificates", Path: path, CreatedBy: "demo"})
 	printImportResult(env.stdout, res)
-	return err
+	if err != nil {
+		return err
+	}
+	return applyDemoTargets(ctx, env)
+}
+
+// applyDemoTargets adds the demo's targets, as `ules target apply` would.
+func applyDemoTargets(ctx context.Context, env *environment) error {
+	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	s := store.New()
+	known, err := knownRefs(ctx, s, pool)
+	if err != nil {
+		return err
+	}
+	targets, err := targetfile.Parse(demo.Targets, "demo targets", known)
+	if err != nil {
+		return err
+	}
+	done, err := s.TargetApply(ctx, pool, targets)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "demo targets: %d created, %d replaced\n", len(done.Created), len(done.Updated))
+	return nil
 }
 
 func writeCertificates(path string, certs []demo.Certificate) error {

@@ -45,6 +45,7 @@ func commands() []command {
 		{"gen", "write synthetic procurement data of any size", runGen, false},
 		{"bench", "measure import speed against raw COPY", runBench, true},
 		{"template", "write the canonical import template (CSV or XLSX)", runTemplate, false},
+		{"target", "list, show, apply, remove or export the targets shares are measured against", runTarget, false},
 	}
 }
 

@@ -108,6 +108,17 @@ func TestDemoLoadsOnceIntoEmptyDatabase(t *testing.T) {
 	require.Contains(t, out, "committed")
 	require.Contains(t, out, "0 rejected")
 
+	require.Contains(t, out, "demo targets: 3 created")
+	code, out, _ = runCLI(t, env, "target", "list", "--as-of", "2026-06-30")
+	require.Equal(t, 0, code)
+	for _, slug := range []string{"school-uniforms-50", "workwear-national-companies-40", "footwear-30", "school-uniforms-east-ramp"} {
+		require.Contains(t, out, slug)
+	}
+	code, out, _ = runCLI(t, env, "target", "show", "school-uniforms-50", "--as-of", "2026-03-31")
+	require.Equal(t, 0, code)
+	require.Regexp(t, `projected\s+[0-9]+\.[0-9] % on 2026-12-31 \(from the same months of earlier years\)`, out,
+		"ten years of demo purchases make the projection seasonal")
+
 	code, out, _ = runCLI(t, env, "demo", "--if-empty")
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "already holds contracts")
