@@ -257,7 +257,9 @@ func runTargetApply(ctx context.Context, env *environment, args []string) error 
 	var dryRun bool
 	rest, err := targetFlags(env, "apply", "FILE [--dry-run]",
 		"Creates or replaces the targets of a YAML or JSON file (docs/targets.md), all or none: every mistake\nis reported with its line and field, and nothing is stored until the whole file is right. Targets not\nin the file are left alone.", 1, args,
-		func(fs *flag.FlagSet) { fs.BoolVar(&dryRun, "dry-run", false, "check the file and say what would change, storing nothing") })
+		func(fs *flag.FlagSet) {
+			fs.BoolVar(&dryRun, "dry-run", false, "check the file and say what would change, storing nothing")
+		})
 	if err != nil {
 		return err
 	}
