@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/ules-kz/ules/internal/money"
+	"github.com/ules-kz/ules/internal/share"
 )
 
 type monthJSON struct {
@@ -21,20 +22,32 @@ type monthJSON struct {
 type progressJSON struct {
 	Slug          string         `json:"slug"`
 	Metric        string         `json:"metric"`
+	Scope         scopeJSON      `json:"scope"`
 	AsOf          string         `json:"as_of"`
 	From          string         `json:"from"`
 	To            string         `json:"to"`
+	Deadline      string         `json:"deadline"`
 	Currency      string         `json:"currency"`
 	Value         *float64       `json:"value"`
 	Threshold     *float64       `json:"threshold"`
 	GapPoints     *float64       `json:"gap_points"`
 	GapAmount     *string        `json:"gap_amount"`
 	Projected     *float64       `json:"projected"`
+	Basis         *string        `json:"projection_basis"` // seasonal or trend; null when nothing was projected
 	Status        string         `json:"status"`
 	NextThreshold *thresholdJSON `json:"next_threshold"`
 	MonthsLeft    int            `json:"months_left"`
 	Figures       figuresJSON    `json:"figures"`
 	Monthly       []monthJSON    `json:"monthly"`
+	// Outlook is the months left as the projection estimated them, in the metric's terms.
+	Outlook []outlookJSON `json:"outlook"`
+}
+
+type outlookJSON struct {
+	Month    string  `json:"month"`
+	Total    string  `json:"total"`
+	Domestic string  `json:"domestic"`
+	Share    float64 `json:"share"`
 }
 
 // apiGetTargetProgress answers GET /api/v1/targets/{slug}/progress?as_of=.
@@ -44,9 +57,10 @@ func (s *Server) apiGetTargetProgress(c fiber.Ctx) error {
 		return err
 	}
 	out := progressJSON{
-		Slug: p.Target.Slug, Metric: p.Target.Metric, AsOf: p.AsOf.Format(time.DateOnly), From: p.From.Format(time.DateOnly),
-		To: p.To.Format(time.DateOnly), Currency: "KZT", Status: string(p.Status), MonthsLeft: p.MonthsLeft,
-		Figures: figuresOf(p.Figures), Monthly: make([]monthJSON, len(p.Monthly)),
+		Slug: p.Target.Slug, Metric: p.Target.Metric, Scope: scopeOf(p.Target.Filter), AsOf: p.AsOf.Format(time.DateOnly),
+		From: p.From.Format(time.DateOnly), To: p.To.Format(time.DateOnly), Deadline: p.Deadline.Format(time.DateOnly),
+		Currency: "KZT", Status: string(p.Status), MonthsLeft: p.MonthsLeft,
+		Figures: figuresOf(p.Figures), Monthly: make([]monthJSON, len(p.Monthly)), Outlook: make([]outlookJSON, len(p.Outlook)),
 	}
 	pct := func(bp int64) *float64 { v := percent(bp); return &v }
 	if p.Figures.Total > 0 {
@@ -58,6 +72,14 @@ func (s *Server) apiGetTargetProgress(c fiber.Ctx) error {
 	if p.Status.Verdict() {
 		gap := money.FormatMajor(p.GapAmount)
 		out.GapPoints, out.GapAmount, out.Projected = pct(p.GapPoints), &gap, pct(p.Projected)
+	}
+	if p.Basis != share.BasisNone {
+		b := string(p.Basis)
+		out.Basis = &b
+	}
+	for i, m := range p.Outlook {
+		out.Outlook[i] = outlookJSON{Month: m.Month.Format("2006-01"), Total: money.FormatMajor(m.Total),
+			Domestic: money.FormatMajor(m.Domestic), Share: percent(m.DomesticShare())}
 	}
 	if p.Next != nil {
 		out.NextThreshold = &thresholdJSON{EffectiveFrom: p.Next.EffectiveFrom.Format(time.DateOnly), Threshold: percent(p.Next.Value)}

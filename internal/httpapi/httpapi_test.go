@@ -196,10 +196,26 @@ func TestShares(t *testing.T) {
 	require.Equal(t, "4200000.00", got["total"])
 	got = getJSON(t, app, "/api/v1/shares?category=school-uniforms&from=2026-07-14&to=2026-07-14&region=75")
 	require.Equal(t, "3780000.00", got["total"])
+	got = getJSON(t, app, "/api/v1/shares?category=school-uniforms&from=2026-01-01&to=2026-12-31&region=75,79")
+	require.Equal(t, "7980000.00", got["total"], "two regions are both")
+	require.Equal(t, []any{"75", "79"}, got["regions"])
+	got = getJSON(t, app, "/api/v1/shares?category=school-uniforms&from=2026-01-01&to=2026-12-31&region=75&region=71")
+	require.Equal(t, "3780000.00", got["total"], "a repeated parameter adds to the list")
+	got = getJSON(t, app, "/api/v1/shares?category=school-uniforms&from=2026-01-01&to=2026-12-31&buyer_type=defence")
+	require.Equal(t, "0.00", got["total"])
 	got = getJSON(t, app, "/api/v1/shares?category=workwear&from=2026-01-01&to=2026-12-31&group_by=supplier")
 	require.Equal(t, "4500000.00", got["total"])
 	require.Equal(t, 0.0, got["domestic_share"])
 	require.Equal(t, "Hangzhou Textile Co.", got["groups"].([]any)[0].(map[string]any)["label"])
+}
+
+// manyRegions lists n distinct region codes (10, 11, ...), known or not.
+func manyRegions(n int) string {
+	codes := make([]string, n)
+	for i := range codes {
+		codes[i] = strconv.Itoa(10 + i)
+	}
+	return strings.Join(codes, ",")
 }
 
 func TestTargetProgress(t *testing.T) {
@@ -217,7 +233,13 @@ func TestTargetProgress(t *testing.T) {
 	// (3 990 000), so the year ends at 3 780 000 / 11 970 000.
 	require.Equal(t, 31.58, got["projected"])
 	require.Equal(t, "off_track", got["status"])
+	require.Equal(t, "trend", got["projection_basis"], "one year of data has no earlier season")
+	require.Equal(t, "2026-12-31", got["deadline"])
+	require.Equal(t, map[string]any{"category": "school-uniforms"}, got["scope"])
 	require.Len(t, got["monthly"], 12)
+	outlook := got["outlook"].([]any)
+	require.Len(t, outlook, 1, "December is left")
+	require.Equal(t, map[string]any{"month": "2026-12", "total": "3990000.00", "domestic": "0.00", "share": 0.0}, outlook[0])
 
 	got = getJSON(t, app, "/api/v1/targets")
 	targets := got["targets"].([]any)
@@ -281,6 +303,10 @@ func TestBadParameters(t *testing.T) {
 		{"/api/v1/shares?category=school-uniforms&region=7", 400, "region", "not a region code"},
 		{"/api/v1/shares?category=school-uniforms&region=751110000", 400, "region", "not a region code"},
 		{"/api/v1/shares?category=school-uniforms&group_by=year", 400, "group_by", "not one of"},
+		{"/api/v1/shares?category=school-uniforms&region=75,7", 400, "region", `"7" is not a region code`},
+		{"/api/v1/shares?category=school-uniforms&buyer_type=army", 400, "buyer_type", "not one of state_body"},
+		{"/api/v1/shares?category=school-uniforms&region=" + manyRegions(51), 400, "region", "more than 50 values"},
+		{"/api/v1/shares?category=school-uniforms&method=" + strings.Repeat("x", 201), 400, "method", "longer than 200"},
 		{"/api/v1/targets/school-uniforms-50/progress?as_of=25.11.2026", 400, "as_of", "not a date"},
 		{"/api/v1/targets/no-such-target/progress", 404, "", "not found"},
 		{"/api/v1/targets/Bad_Slug/progress", 400, "slug", "not a target slug"},

@@ -1,0 +1,71 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/share"
+)
+
+// FuzzScopeParams checks that any query string either names the parameter it refuses or gives a scope
+// every query can take: dates in order, known buyer types, region codes, no list beyond its bound.
+func FuzzScopeParams(f *testing.F) {
+	s := &Server{now: func() time.Time { return time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC) }}
+	var got share.Scope
+	var refused *paramError
+	var other error // a refusal that is not a paramError would answer 500
+	app := fiber.New()
+	app.Get("/", func(c fiber.Ctx) error {
+		got, refused, other = share.Scope{}, nil, nil
+		sc, err := s.scopeParams(c, true)
+		if err != nil && !errors.As(err, &refused) {
+			other = err
+		}
+		got = sc
+		return nil
+	})
+	for _, q := range []string{"category=school-uniforms", "category=a&region=75,79&region=71&buyer_type=education",
+		"category=x&from=2026-01-01&to=2025-01-01", "category=x&method=2,3&method=%D0%9E%D0%9A", "region=,,,", "category=x&buyer_type=army"} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		if strings.ContainsFunc(query, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '#' }) {
+			t.Skip("not a request line a client sends")
+		}
+		req := httptest.NewRequest("GET", "/", nil)
+		req.URL.RawQuery = query
+		resp, err := app.Test(req)
+		if err != nil {
+			t.Skip("not a request line fasthttp reads")
+		}
+		require.NoError(t, resp.Body.Close())
+		require.NoError(t, other)
+		if refused != nil {
+			require.NotEmpty(t, refused.Param)
+			require.NotEmpty(t, refused.Reason)
+			return
+		}
+		require.NotEmpty(t, got.Category)
+		require.False(t, got.To.Before(got.From))
+		for _, list := range [][]string{got.Regions, got.BuyerTypes, got.Methods} {
+			require.LessOrEqual(t, len(list), maxListValues)
+			for i, v := range list {
+				require.NotEmpty(t, v)
+				require.False(t, slices.Contains(list[:i], v), "%q twice", v)
+			}
+		}
+		for _, r := range got.Regions {
+			require.Regexp(t, `^[0-9]{2}$`, r)
+		}
+		for _, b := range got.BuyerTypes {
+			require.Contains(t, share.BuyerTypes, b)
+		}
+	})
+}
