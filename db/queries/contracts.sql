@@ -56,6 +56,35 @@ WHERE NOT c.deleted
 ORDER BY c.signed_on DESC, c.id DESC
 LIMIT @max_rows;
 
+-- name: ContractListLargestNonDomestic :many
+-- The counted contracts with the most in-scope value that did not go to a domestic producer: what a
+-- target's gap is made of.
+SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.method,
+       b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, b.name_kk AS buyer_name_kk,
+       s.identifier AS supplier_id, s.name_ru AS supplier_name_ru, s.name_kk AS supplier_name_kk,
+       s.country AS supplier_country,
+       x.scope_value, x.domestic_value, x.items
+FROM (
+    SELECT i.contract_id,
+           sum(i.value)::bigint AS scope_value,
+           coalesce(sum(i.value) FILTER (WHERE i.tier = 1), 0)::bigint AS domestic_value,
+           count(*)::bigint AS items
+    FROM counted_items i
+    JOIN buyers b ON b.id = i.buyer_id
+    WHERE i.category_id = @category_id
+      AND i.signed_on BETWEEN @date_from AND @date_to
+      AND (cardinality(@regions::text[]) = 0 OR i.region = ANY (@regions::text[]))
+      AND (cardinality(@buyer_types::text[]) = 0 OR b.buyer_type = ANY (@buyer_types::text[]))
+      AND (cardinality(@methods::text[]) = 0 OR i.method = ANY (@methods::text[]))
+    GROUP BY i.contract_id
+) x
+JOIN contracts c ON c.id = x.contract_id
+JOIN buyers b ON b.id = c.buyer_id
+JOIN suppliers s ON s.id = c.supplier_id
+WHERE x.domestic_value < x.scope_value
+ORDER BY x.scope_value - x.domestic_value DESC, c.id
+LIMIT @max_rows;
+
 -- name: ContractListNotCountedOfBatch :many
 -- The contracts an import wrote that no figure counts, by why: their status, a status the table does not
 -- know, or a later version of the same contract that replaces them.

@@ -205,6 +205,110 @@ func (q *Queries) ContractList(ctx context.Context, db DBTX, arg ContractListPar
 	return items, nil
 }
 
+const contractListLargestNonDomestic = `-- name: ContractListLargestNonDomestic :many
+SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.method,
+       b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, b.name_kk AS buyer_name_kk,
+       s.identifier AS supplier_id, s.name_ru AS supplier_name_ru, s.name_kk AS supplier_name_kk,
+       s.country AS supplier_country,
+       x.scope_value, x.domestic_value, x.items
+FROM (
+    SELECT i.contract_id,
+           sum(i.value)::bigint AS scope_value,
+           coalesce(sum(i.value) FILTER (WHERE i.tier = 1), 0)::bigint AS domestic_value,
+           count(*)::bigint AS items
+    FROM counted_items i
+    JOIN buyers b ON b.id = i.buyer_id
+    WHERE i.category_id = $1
+      AND i.signed_on BETWEEN $2 AND $3
+      AND (cardinality($4::text[]) = 0 OR i.region = ANY ($4::text[]))
+      AND (cardinality($5::text[]) = 0 OR b.buyer_type = ANY ($5::text[]))
+      AND (cardinality($6::text[]) = 0 OR i.method = ANY ($6::text[]))
+    GROUP BY i.contract_id
+) x
+JOIN contracts c ON c.id = x.contract_id
+JOIN buyers b ON b.id = c.buyer_id
+JOIN suppliers s ON s.id = c.supplier_id
+WHERE x.domestic_value < x.scope_value
+ORDER BY x.scope_value - x.domestic_value DESC, c.id
+LIMIT $7
+`
+
+type ContractListLargestNonDomesticParams struct {
+	CategoryID *int32
+	DateFrom   time.Time
+	DateTo     time.Time
+	Regions    []string
+	BuyerTypes []string
+	Methods    []string
+	MaxRows    int32
+}
+
+type ContractListLargestNonDomesticRow struct {
+	ID              int64
+	Source          string
+	SourceID        string
+	SignedOn        time.Time
+	Total           int64
+	Method          string
+	BuyerBin        string
+	BuyerNameRu     string
+	BuyerNameKk     string
+	SupplierID      string
+	SupplierNameRu  string
+	SupplierNameKk  string
+	SupplierCountry string
+	ScopeValue      int64
+	DomesticValue   int64
+	Items           int64
+}
+
+// The counted contracts with the most in-scope value that did not go to a domestic producer: what a
+// target's gap is made of.
+func (q *Queries) ContractListLargestNonDomestic(ctx context.Context, db DBTX, arg ContractListLargestNonDomesticParams) ([]ContractListLargestNonDomesticRow, error) {
+	rows, err := db.Query(ctx, contractListLargestNonDomestic,
+		arg.CategoryID,
+		arg.DateFrom,
+		arg.DateTo,
+		arg.Regions,
+		arg.BuyerTypes,
+		arg.Methods,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ContractListLargestNonDomesticRow{}
+	for rows.Next() {
+		var i ContractListLargestNonDomesticRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Source,
+			&i.SourceID,
+			&i.SignedOn,
+			&i.Total,
+			&i.Method,
+			&i.BuyerBin,
+			&i.BuyerNameRu,
+			&i.BuyerNameKk,
+			&i.SupplierID,
+			&i.SupplierNameRu,
+			&i.SupplierNameKk,
+			&i.SupplierCountry,
+			&i.ScopeValue,
+			&i.DomesticValue,
+			&i.Items,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const contractListNotCountedOfBatch = `-- name: ContractListNotCountedOfBatch :many
 SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts
 FROM (

@@ -16,7 +16,10 @@ SELECT
         WHEN 'region' THEN coalesce(i.region, '')
         WHEN 'buyer' THEN b.bin
         WHEN 'supplier' THEN s.identifier
+        WHEN 'buyer_type' THEN b.buyer_type
+        WHEN 'method' THEN i.method
         WHEN 'month' THEN to_char(i.signed_on, 'YYYY-MM')
+        WHEN 'year' THEN to_char(i.signed_on, 'YYYY')
         WHEN 'tier' THEN i.tier::text
         ELSE ''
     END)::text AS key,

@@ -302,7 +302,7 @@ func TestBadParameters(t *testing.T) {
 		{"/api/v1/shares?category=school-uniforms&from=2026-05-01&to=2026-04-01", 400, "to", "before from"},
 		{"/api/v1/shares?category=school-uniforms&region=7", 400, "region", "not a region code"},
 		{"/api/v1/shares?category=school-uniforms&region=751110000", 400, "region", "not a region code"},
-		{"/api/v1/shares?category=school-uniforms&group_by=year", 400, "group_by", "not one of"},
+		{"/api/v1/shares?category=school-uniforms&group_by=week", 400, "group_by", "not one of"},
 		{"/api/v1/shares?category=school-uniforms&region=75,7", 400, "region", `"7" is not a region code`},
 		{"/api/v1/shares?category=school-uniforms&buyer_type=army", 400, "buyer_type", "not one of state_body"},
 		{"/api/v1/shares?category=school-uniforms&region=" + manyRegions(51), 400, "region", "more than 50 values"},
@@ -342,6 +342,11 @@ func TestPages(t *testing.T) {
 	require.Contains(t, body, "47.4%")
 	require.Contains(t, body, `style="width: 47.4%"`)
 	require.Contains(t, body, "off track")
+	// July at 100 %, August at 0 %: the 8th and 9th of the twelve months ending in November, on a 120 × 32 box.
+	require.Contains(t, body, `<polyline class="spark-line" points="76.4,0.0 87.3,32.0"/>`)
+	require.Contains(t, body, `y1="16" y2="16"`, "the 50 % threshold halfway up")
+	require.Contains(t, body, "2026-07 100.0%, 2026-08 0.0%", "the sparkline is read out")
+	require.Contains(t, body, "<b>2.6%</b>Gap in points")
 
 	status, body = get(t, app, "/?lang=kk")
 	require.Equal(t, 200, status)
@@ -352,7 +357,14 @@ func TestPages(t *testing.T) {
 	require.Contains(t, body, "город Алматы")
 	require.Contains(t, body, "210\u00a0000\u00a0₸")
 	require.Contains(t, body, `id="trend-data"`)
-	require.Contains(t, body, `"threshold":50`)
+	require.Contains(t, body, `"thresholds":[50,50,`, "the schedule is drawn month by month")
+	require.Contains(t, body, `"projected":[null,null,null,null,null,null,null,null,null,null,null,null,0]`, "December is projected")
+	require.Contains(t, body, "Прогноз: оставшиеся месяцы следуют тренду последних 12 месяцев.")
+	require.Contains(t, body, "<dd>Все регионы</dd>", "the filter behind the figures is shown")
+	// Who pulls the share down: the reseller's buyer, with the 2 100 000 that had to go to producers for 50 %.
+	require.Regexp(t, `Кто снижает долю[\s\S]*900000000[0-9]+[\s\S]*data-sort="210000000">2\x{00a0}100\x{00a0}000\x{00a0}₸`, body)
+	require.Regexp(t, `Крупнейшие договоры не с производителями[\s\S]*SU-2026-002[\s\S]*ТОО «Мега Трейд»`, body)
+	require.Contains(t, body, "<td>Государственный орган</td>", "buyer types are named in the page's language")
 	require.Contains(t, body, "/static/vendor/chart-4.6.1.umd.min.js")
 	require.Contains(t, body, `<td class="num" data-sort="378000000">`, "the region table sorts by exact tiyn")
 	// The language switch keeps the page's other parameters.

@@ -1,22 +1,53 @@
 package httpapi
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/ules-kz/ules/internal/share"
 )
 
 type card struct {
-	Slug, Name, Status          string
-	Year                        int
-	Value, Threshold, Projected int64
-	GapAmount, Total            int64
+	Slug, Name, Status string
+	P                  share.Progress
+	Spark              sparkline
 	// Verdict: the figures judge the share against a threshold in force; InForce: a threshold is in force.
 	Verdict, InForce bool
-	Next             *share.Threshold
 }
 
-// showOverview answers GET /: the targets with a progress bar each, as of today.
+// sparkline is a card's trailing twelve months drawn as an SVG polyline, 0 % at the bottom, 100 % at the top.
+type sparkline struct {
+	Points    string  // "x,y x,y ...", months without purchases left out
+	Threshold float64 // y of the threshold in force; -1 without one
+	Label     string  // the months in words, for screen readers
+}
+
+const sparkWidth, sparkHeight = 120.0, 32.0
+
+func sparklineOf(p share.Progress, lang string) sparkline {
+	sp := sparkline{Threshold: -1}
+	y := func(bp int64) float64 { return sparkHeight - float64(bp)/10000*sparkHeight }
+	var points, words []string
+	step := sparkWidth / float64(max(len(p.Monthly)-1, 1))
+	for i, m := range p.Monthly {
+		f := share.MetricFigures(p.Target.Metric, m.Figures)
+		if f.Total <= 0 {
+			continue
+		}
+		points = append(points, fmt.Sprintf("%.1f,%.1f", float64(i)*step, y(f.DomesticShare())))
+		words = append(words, m.Month.Format("2006-01")+" "+formatPercent(lang, f.DomesticShare()))
+	}
+	sp.Points, sp.Label = strings.Join(points, " "), strings.Join(words, ", ")
+	if p.InForce {
+		sp.Threshold = y(p.Threshold.Value)
+	}
+	return sp
+}
+
+// showOverview answers GET /: every target as a card with its progress bar, gap, status and the last
+// twelve months, as of today.
 func (s *Server) showOverview(c fiber.Ctx) error {
 	lang := language(c)
 	asOf := s.today()
@@ -26,13 +57,12 @@ func (s *Server) showOverview(c fiber.Ctx) error {
 	}
 	cards := make([]card, 0, len(targets))
 	for _, t := range targets {
-		p, err := s.store.TargetProgressGet(c.Context(), s.db, t.Slug, asOf)
+		p, err := s.store.TargetProgress(c.Context(), s.db, t, asOf)
 		if err != nil {
 			return err
 		}
-		cards = append(cards, card{Slug: t.Slug, Name: t.Names.In(lang), Status: string(p.Status), Year: asOf.Year(),
-			Value: p.Value, Threshold: p.Threshold.Value, Projected: p.Projected, GapAmount: p.GapAmount, Total: p.Figures.Total,
-			Verdict: p.Status.Verdict(), InForce: p.InForce, Next: p.Next})
+		cards = append(cards, card{Slug: t.Slug, Name: t.Names.In(lang), Status: string(p.Status), P: p,
+			Spark: sparklineOf(p, lang), Verdict: p.Status.Verdict(), InForce: p.InForce})
 	}
 	data := s.pageData(c, s.translator(c)("Targets"))
 	data["AsOf"], data["Cards"] = asOf, cards

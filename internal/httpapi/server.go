@@ -45,7 +45,7 @@ func NewWithDB(db store.DBTX, ping func(context.Context) error, log *slog.Logger
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: templates: %w", err)
 	}
-	engine, err := loadViews(templates, template.FuncMap{"pct": formatPercent, "pct1": formatPercentNumber, "width": barWidth, "tenge": formatTenge, "date": formatDate, "datetime": formatDateTime, "reason": s.catalog.translateReason})
+	engine, err := loadViews(templates, template.FuncMap{"pct": formatPercent, "pct1": formatPercentNumber, "width": barWidth, "tenge": formatTenge, "date": formatDate, "datetime": formatDateTime, "dict": dict, "reason": s.catalog.translateReason})
 	if err != nil {
 		return nil, err
 	}

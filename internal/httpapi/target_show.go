@@ -4,27 +4,92 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"time"
 
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/ules-kz/ules/internal/share"
+	"github.com/ules-kz/ules/internal/store"
 )
 
-type regionRow struct {
-	Name                        string
-	Total, Domestic, Share, Gap int64
+// pullingDownRows is how many buyers the target page ranks; the explorer has them all.
+const pullingDownRows = 20
+
+// largestContracts is how many contracts to non-producers the target page lists.
+const largestContracts = 10
+
+// breakdownRow is one group of a target's breakdown, measured by the target's metric.
+type breakdownRow struct {
+	Key, Name   string
+	Total       int64 // tenge in scope
+	Domestic    int64 // tenge to domestic producers
+	NonDomestic int64 // tenge to other suppliers
+	Share       int64 // bp, the target's metric
+	Move        int64 // tiyn that had to go to domestic producers (or be local content) to reach the threshold
 }
 
+func breakdown(t share.Target, threshold int64, groups []share.Group, name func(share.Group) string) []breakdownRow {
+	rows := make([]breakdownRow, len(groups))
+	for i, g := range groups {
+		m := share.MetricFigures(t.Metric, g.Figures)
+		inTenge := m
+		if t.Metric == share.MetricCount {
+			inTenge = g.Figures // items have no tenge of their own: what has to move is their value
+		}
+		rows[i] = breakdownRow{Key: g.Key, Name: name(g), Total: g.Total, Domestic: g.Domestic, NonDomestic: g.NonDomestic(),
+			Share: m.DomesticShare(), Move: share.GapAmount(inTenge.Total, inTenge.Domestic, threshold)}
+	}
+	return rows
+}
+
+// trend is what target.js draws: the metric by month, the threshold schedule and the projection.
 type trend struct {
-	Months         []string   `json:"months"`
-	Shares         []*float64 `json:"shares"`
-	Threshold      *float64   `json:"threshold"`
-	ShareLabel     string     `json:"shareLabel"`
-	ThresholdLabel string     `json:"thresholdLabel"`
+	Months          []string   `json:"months"`
+	Shares          []*float64 `json:"shares"`
+	Thresholds      []*float64 `json:"thresholds"`
+	Projected       []*float64 `json:"projected"`
+	ShareLabel      string     `json:"shareLabel"`
+	ThresholdLabel  string     `json:"thresholdLabel"`
+	ProjectionLabel string     `json:"projectionLabel"`
 }
 
-// showTarget answers GET /targets/{slug}?as_of=: the figures, the monthly trend against the threshold and
-// the breakdown by region.
+func trendOf(p share.Progress, T func(string) string) trend {
+	tr := trend{ShareLabel: T("Domestic share"), ThresholdLabel: T("Threshold schedule"), ProjectionLabel: T("Projection")}
+	pct := func(bp int64) *float64 { v := percent(bp); return &v }
+	add := func(month time.Time, actual, projected *float64) {
+		tr.Months = append(tr.Months, month.Format("2006-01"))
+		tr.Shares = append(tr.Shares, actual)
+		tr.Projected = append(tr.Projected, projected)
+		var th *float64
+		if step, ok := share.ThresholdAt(p.Target.Schedule, month.AddDate(0, 1, -1)); ok {
+			th = pct(step.Value)
+		}
+		tr.Thresholds = append(tr.Thresholds, th)
+	}
+	for i, m := range p.Monthly {
+		f := share.MetricFigures(p.Target.Metric, m.Figures)
+		var actual, projected *float64
+		if f.Total > 0 {
+			actual = pct(f.DomesticShare())
+		}
+		if i == len(p.Monthly)-1 && len(p.Outlook) > 0 {
+			projected = actual // the projection starts where the figures end
+		}
+		add(m.Month, actual, projected)
+	}
+	for _, m := range p.Outlook {
+		var projected *float64
+		if m.Total > 0 {
+			projected = pct(m.DomesticShare())
+		}
+		add(m.Month, nil, projected)
+	}
+	return tr
+}
+
+// showTarget answers GET /targets/{slug}?as_of=: the figures, the trend against the threshold schedule
+// and the projection, breakdowns by region and buyer type, the buyers that pull the share down and the
+// largest contracts that went to other suppliers than domestic producers.
 func (s *Server) showTarget(c fiber.Ctx) error {
 	lang := language(c)
 	T := s.translator(c)
@@ -32,39 +97,49 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, groups, err := s.store.SharesGet(c.Context(), s.db, share.Scope{Filter: p.Target.Filter, From: p.From, To: p.To}, "region")
-	if err != nil {
-		return err
+	ctx, t := c.Context(), p.Target
+	scope := share.Scope{Filter: t.Filter, From: p.From, To: p.To}
+	threshold := p.Threshold.Value
+	if !p.InForce && p.Next != nil {
+		threshold = p.Next.Value
 	}
-	regions := make([]regionRow, len(groups))
-	for i, g := range groups {
-		regions[i] = regionRow{Name: g.Names.In(lang), Total: g.Total, Domestic: g.Domestic, Share: g.DomesticShare(),
-			Gap: share.GapAmount(g.Total, g.Domestic, p.Threshold.Value)}
-	}
-	tr := trend{ShareLabel: T("Domestic share"), ThresholdLabel: T("Threshold line")}
-	if p.InForce {
-		v := percent(p.Threshold.Value)
-		tr.Threshold = &v
-	}
-	for _, m := range p.Monthly {
-		tr.Months = append(tr.Months, m.Month.Format("2006-01"))
-		var v *float64
-		if m.Total > 0 {
-			x := percent(m.DomesticShare())
-			v = &x
+	var regions, types, buyers []share.Group
+	var largest []store.ContractRow
+	if !p.To.Before(p.From) {
+		if _, regions, err = s.store.SharesGet(ctx, s.db, scope, "region"); err != nil {
+			return err
 		}
-		tr.Shares = append(tr.Shares, v)
+		if _, types, err = s.store.SharesGet(ctx, s.db, scope, "buyer_type"); err != nil {
+			return err
+		}
+		if _, buyers, err = s.store.SharesGet(ctx, s.db, scope, "buyer"); err != nil {
+			return err
+		}
+		if largest, err = s.store.ContractListLargestNonDomestic(ctx, s.db, scope, largestContracts); err != nil {
+			return err
+		}
 	}
-	trendJSON, err := json.Marshal(tr)
+	buyers = share.PullingDown(buyers)
+	if len(buyers) > pullingDownRows {
+		buyers = buyers[:pullingDownRows]
+	}
+	named := func(g share.Group) string { return g.Names.In(lang) }
+	trendJSON, err := json.Marshal(trendOf(p, T))
 	if err != nil {
 		return fmt.Errorf("httpapi: trend: %w", err)
 	}
-	q := scopeQuery(share.Scope{Filter: p.Target.Filter, From: p.From, To: p.To})
-	q.Set("group_by", "region")
-	data := s.pageData(c, p.Target.Names.In(lang))
-	data["Name"], data["P"], data["Status"], data["Regions"] = p.Target.Names.In(lang), p, string(p.Status), regions
+	q := scopeQuery(scope)
+	data := s.pageData(c, t.Names.In(lang))
+	data["Name"], data["P"], data["Status"] = t.Names.In(lang), p, string(p.Status)
+	data["Scope"] = s.describeScope(c, scope)
+	data["Regions"] = breakdown(t, threshold, regions, named)
+	data["BuyerTypes"] = breakdown(t, threshold, types, func(g share.Group) string { return T(g.Key) })
+	data["Buyers"] = breakdown(t, threshold, buyers, named)
+	data["Largest"] = largest
 	// JSON inside a <script type="application/json"> element; json.Marshal has escaped <, > and &.
 	data["Trend"] = template.JS(trendJSON)
+	q.Set("group_by", "region")
 	data["APIURL"] = "/api/v1/shares?" + q.Encode()
+	data["ProgressURL"] = "/api/v1/targets/" + t.Slug + "/progress?as_of=" + p.AsOf.Format(time.DateOnly)
 	return c.Render("target", data)
 }

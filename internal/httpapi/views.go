@@ -53,3 +53,19 @@ func (v *views) Render(w io.Writer, name string, data any, _ ...string) error {
 	_, err := buf.WriteTo(w)
 	return err
 }
+
+// dict builds a map from key, value pairs, so a template can hand a sub-template several values.
+func dict(pairs ...any) (map[string]any, error) {
+	if len(pairs)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		k, ok := pairs[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", pairs[i])
+		}
+		m[k] = pairs[i+1]
+	}
+	return m, nil
+}

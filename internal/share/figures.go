@@ -21,6 +21,9 @@ type Figures struct {
 	Contracts, DomesticContracts int64
 }
 
+// NonDomestic is the value that went to suppliers other than domestic producers.
+func (f Figures) NonDomestic() int64 { return f.Total - f.Domestic }
+
 // DomesticShare returns Domestic/Total in basis points, rounded half away
 // from zero; it is 0 when Total is 0.
 func (f Figures) DomesticShare() int64 { return Ratio(f.Domestic, f.Total) }

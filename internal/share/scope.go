@@ -1,9 +1,13 @@
 package share
 
-import "time"
+import (
+	"cmp"
+	"slices"
+	"time"
+)
 
 // GroupBy values a breakdown accepts.
-var GroupBy = []string{"region", "buyer", "supplier", "month"}
+var GroupBy = []string{"region", "buyer", "buyer_type", "supplier", "method", "month", "year"}
 
 // BuyerTypes are the kinds of buyer a scope may be limited to (buyers.buyer_type).
 var BuyerTypes = []string{"state_body", "education", "akimat", "national_company", "defence"}
@@ -28,4 +32,17 @@ type Group struct {
 	Key   string
 	Names Names
 	Figures
+}
+
+// PullingDown ranks groups by the tenge that went to suppliers other than domestic producers, the most
+// first, keeping those with any: the buyers (or regions) that pull a share down. Ties keep their order.
+func PullingDown(groups []Group) []Group {
+	out := make([]Group, 0, len(groups))
+	for _, g := range groups {
+		if g.NonDomestic() > 0 {
+			out = append(out, g)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Group) int { return cmp.Compare(b.NonDomestic(), a.NonDomestic()) })
+	return out
 }

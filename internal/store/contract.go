@@ -46,6 +46,9 @@ type ContractRow struct {
 // LocalContentCertified is the contract's KC in basis points: Σ(CTi × Ki) / S, S its total.
 func (r ContractRow) LocalContentCertified() int64 { return share.Ratio(r.CertifiedValue, r.Total) }
 
+// NonDomesticValue is the in-scope value that went to suppliers other than domestic producers.
+func (r ContractRow) NonDomesticValue() int64 { return r.ScopeValue - r.DomesticValue }
+
 // DomesticProducer says whether a domestic producer supplied any of the contract's in-scope items.
 func (r ContractRow) DomesticProducer() bool { return r.BestTier == tier.DomesticProducer }
 
@@ -91,4 +94,30 @@ func (s *Store) ContractList(ctx context.Context, db DBTX, f ContractFilter, aft
 		}
 	}
 	return out, next, nil
+}
+
+// ContractListLargestNonDomestic returns up to limit counted contracts of the scope with the most in-scope
+// value that went to suppliers other than domestic producers, the largest first.
+func (s *Store) ContractListLargestNonDomestic(ctx context.Context, db DBTX, scope share.Scope, limit int32) ([]ContractRow, error) {
+	cat, err := s.CategoryGetBySlug(ctx, db, scope.Category)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.q.ContractListLargestNonDomestic(ctx, db, dbq.ContractListLargestNonDomesticParams{
+		CategoryID: &cat.ID, DateFrom: scope.From, DateTo: scope.To, Regions: nonNil(scope.Regions),
+		BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods), MaxRows: limit,
+	})
+	if err != nil {
+		return nil, interpretError(err, "largest contracts to non-producers")
+	}
+	out := make([]ContractRow, len(rows))
+	for i, r := range rows {
+		out[i] = ContractRow{
+			ID: r.ID, Source: r.Source, SourceID: r.SourceID, SignedOn: r.SignedOn, Total: r.Total, Method: r.Method,
+			BuyerBIN: r.BuyerBin, BuyerNames: share.Names{KK: r.BuyerNameKk, RU: r.BuyerNameRu},
+			SupplierID: r.SupplierID, SupplierNames: share.Names{KK: r.SupplierNameKk, RU: r.SupplierNameRu},
+			SupplierCountry: r.SupplierCountry, ScopeValue: r.ScopeValue, DomesticValue: r.DomesticValue, Items: r.Items,
+		}
+	}
+	return out, nil
 }

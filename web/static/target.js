@@ -1,4 +1,5 @@
-// Draws a target's monthly domestic-producer share against its threshold from the JSON in #trend-data.
+// Draws a target's monthly share against its threshold schedule, and the projection to the deadline, from
+// the JSON in #trend-data.
 (function () {
   const el = document.getElementById("trend-data");
   const canvas = document.getElementById("trend");
@@ -10,8 +11,11 @@
       labels: d.months,
       datasets: [
         { label: d.shareLabel, data: d.shares, borderColor: "#0b6e99", backgroundColor: "#0b6e99", spanGaps: true, tension: 0.2 },
-        // No threshold in force yet: no line.
-        { label: d.thresholdLabel, data: d.months.map(() => d.threshold), borderColor: "#cf222e", borderDash: [6, 4], pointRadius: 0, hidden: d.threshold === null },
+        { label: d.projectionLabel, data: d.projected, borderColor: "#0b6e99", borderDash: [3, 3], pointRadius: 2, spanGaps: true,
+          hidden: d.projected.every((v) => v === null) },
+        // A step line: each threshold holds until the next; none before the first.
+        { label: d.thresholdLabel, data: d.thresholds, borderColor: "#cf222e", borderDash: [6, 4], pointRadius: 0, stepped: "before",
+          hidden: d.thresholds.every((v) => v === null) },
       ],
     },
     options: {
