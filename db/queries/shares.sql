@@ -1,5 +1,6 @@
 -- name: ShareFigures :many
--- Figures for one scope, grouped by group_by ('' for one total row). Dates are signing dates, inclusive.
+-- Figures for one scope, grouped by group_by ('' for one total row). Dates are signing dates, inclusive;
+-- an empty list or a NULL filters nothing.
 SELECT
     (CASE sqlc.arg(group_by)::text
         WHEN 'region' THEN coalesce(i.region, '')
@@ -10,6 +11,7 @@ SELECT
         WHEN 'month' THEN to_char(i.signed_on, 'YYYY-MM')
         WHEN 'year' THEN to_char(i.signed_on, 'YYYY')
         WHEN 'tier' THEN i.tier::text
+        WHEN 'category' THEN coalesce(i.category_id::text, '')
         ELSE ''
     END)::text AS key,
     coalesce(sum(i.value), 0)::bigint AS total,
@@ -23,10 +25,13 @@ SELECT
 FROM counted_items i
 JOIN buyers b ON b.id = i.buyer_id
 JOIN suppliers s ON s.id = i.supplier_id
-WHERE i.category_id = @category_id
+WHERE (sqlc.narg(category_id)::integer IS NULL OR i.category_id = sqlc.narg(category_id))
   AND i.signed_on BETWEEN @date_from AND @date_to
   AND (cardinality(@regions::text[]) = 0 OR i.region = ANY (@regions::text[]))
   AND (cardinality(@buyer_types::text[]) = 0 OR b.buyer_type = ANY (@buyer_types::text[]))
   AND (cardinality(@methods::text[]) = 0 OR i.method = ANY (@methods::text[]))
+  AND (cardinality(@tiers::smallint[]) = 0 OR i.tier = ANY (@tiers::smallint[]))
+  AND (sqlc.narg(buyer_bin)::text IS NULL OR b.bin = sqlc.narg(buyer_bin))
+  AND (sqlc.narg(supplier_id)::text IS NULL OR s.identifier = sqlc.narg(supplier_id))
 GROUP BY 1
 ORDER BY 1;

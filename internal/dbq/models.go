@@ -120,6 +120,9 @@ type CountedItem struct {
 	Value                      int64
 	LocalContentValue          int64
 	LocalContentCertifiedValue int64
+	TextID                     int64
+	Quantity                   string
+	Unit                       string
 }
 
 type FxRate struct {

@@ -21,6 +21,7 @@ SELECT
         WHEN 'month' THEN to_char(i.signed_on, 'YYYY-MM')
         WHEN 'year' THEN to_char(i.signed_on, 'YYYY')
         WHEN 'tier' THEN i.tier::text
+        WHEN 'category' THEN coalesce(i.category_id::text, '')
         ELSE ''
     END)::text AS key,
     coalesce(sum(i.value), 0)::bigint AS total,
@@ -34,11 +35,14 @@ SELECT
 FROM counted_items i
 JOIN buyers b ON b.id = i.buyer_id
 JOIN suppliers s ON s.id = i.supplier_id
-WHERE i.category_id = $2
+WHERE ($2::integer IS NULL OR i.category_id = $2)
   AND i.signed_on BETWEEN $3 AND $4
   AND (cardinality($5::text[]) = 0 OR i.region = ANY ($5::text[]))
   AND (cardinality($6::text[]) = 0 OR b.buyer_type = ANY ($6::text[]))
   AND (cardinality($7::text[]) = 0 OR i.method = ANY ($7::text[]))
+  AND (cardinality($8::smallint[]) = 0 OR i.tier = ANY ($8::smallint[]))
+  AND ($9::text IS NULL OR b.bin = $9)
+  AND ($10::text IS NULL OR s.identifier = $10)
 GROUP BY 1
 ORDER BY 1
 `
@@ -51,6 +55,9 @@ type ShareFiguresParams struct {
 	Regions    []string
 	BuyerTypes []string
 	Methods    []string
+	Tiers      []int16
+	BuyerBin   *string
+	SupplierID *string
 }
 
 type ShareFiguresRow struct {
@@ -65,7 +72,8 @@ type ShareFiguresRow struct {
 	DomesticContracts     int64
 }
 
-// Figures for one scope, grouped by group_by (” for one total row). Dates are signing dates, inclusive.
+// Figures for one scope, grouped by group_by (” for one total row). Dates are signing dates, inclusive;
+// an empty list or a NULL filters nothing.
 func (q *Queries) ShareFigures(ctx context.Context, db DBTX, arg ShareFiguresParams) ([]ShareFiguresRow, error) {
 	rows, err := db.Query(ctx, shareFigures,
 		arg.GroupBy,
@@ -75,6 +83,9 @@ func (q *Queries) ShareFigures(ctx context.Context, db DBTX, arg ShareFiguresPar
 		arg.Regions,
 		arg.BuyerTypes,
 		arg.Methods,
+		arg.Tiers,
+		arg.BuyerBin,
+		arg.SupplierID,
 	)
 	if err != nil {
 		return nil, err

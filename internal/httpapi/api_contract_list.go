@@ -37,7 +37,7 @@ func (s *Server) apiListContracts(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := store.ContractFilter{Scope: scope, Buyer: c.Query("buyer"), Supplier: c.Query("supplier")}
+	f := store.ContractFilter{Scope: scope}
 	if f.Domestic, err = boolParam(c, "domestic"); err != nil {
 		return err
 	}

@@ -13,11 +13,13 @@ import (
 
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/store"
+	"github.com/ules-kz/ules/internal/tier"
 )
 
 var (
 	slugPattern   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	regionPattern = regexp.MustCompile(`^[0-9]{2}$`)
+	binPattern    = regexp.MustCompile(`^[0-9]{12}$`)
 )
 
 // dateParam reads an optional YYYY-MM-DD parameter.
@@ -70,13 +72,34 @@ func (s *Server) scopeParams(c fiber.Ctx, categoryRequired bool) (share.Scope, e
 	}); err != nil {
 		return sc, err
 	}
-	sc.Methods, err = listParam(c, "method", func(v string) error {
+	if sc.Methods, err = listParam(c, "method", func(v string) error {
 		if len(v) > 200 {
 			return badParam("method", "is longer than 200 characters")
 		}
 		return nil
+	}); err != nil {
+		return sc, err
+	}
+	tiers, err := listParam(c, "tier", func(v string) error {
+		if v != "1" && v != "2" && v != "3" {
+			return badParam("tier", "%q is not a supplier tier: 1 domestic producer, 2 resident supplier, 3 non-resident", v)
+		}
+		return nil
 	})
-	return sc, err
+	if err != nil {
+		return sc, err
+	}
+	for _, t := range tiers {
+		sc.Tiers = append(sc.Tiers, tier.SupplierTier(t[0]-'0'))
+	}
+	sc.Buyer, sc.Supplier = c.Query("buyer"), c.Query("supplier")
+	if sc.Buyer != "" && !binPattern.MatchString(sc.Buyer) {
+		return sc, badParam("buyer", "%q is not a BIN: want 12 digits", sc.Buyer)
+	}
+	if len(sc.Supplier) > 64 {
+		return sc, badParam("supplier", "is longer than 64 characters: want a BIN or a foreign tax number")
+	}
+	return sc, nil
 }
 
 // scopeQuery is the query string that scopeParams reads back as sc.
@@ -86,6 +109,17 @@ func scopeQuery(sc share.Scope) url.Values {
 		if len(list) > 0 {
 			q[name] = list
 		}
+	}
+	for _, t := range sc.Tiers {
+		q.Add("tier", strconv.Itoa(int(t)))
+	}
+	for name, v := range map[string]string{"buyer": sc.Buyer, "supplier": sc.Supplier} {
+		if v != "" {
+			q.Set(name, v)
+		}
+	}
+	if sc.Category == "" {
+		q.Del("category")
 	}
 	return q
 }

@@ -32,7 +32,8 @@ func FuzzScopeParams(f *testing.F) {
 		return nil
 	})
 	for _, q := range []string{"category=school-uniforms", "category=a&region=75,79&region=71&buyer_type=education",
-		"category=x&from=2026-01-01&to=2025-01-01", "category=x&method=2,3&method=%D0%9E%D0%9A", "region=,,,", "category=x&buyer_type=army"} {
+		"category=x&from=2026-01-01&to=2025-01-01", "category=x&method=2,3&method=%D0%9E%D0%9A", "region=,,,", "category=x&buyer_type=army",
+		"category=x&tier=1,3&tier=2&buyer=123456789012&supplier=CN-91330000"} {
 		f.Add(q)
 	}
 	f.Fuzz(func(t *testing.T, query string) {
@@ -67,5 +68,13 @@ func FuzzScopeParams(f *testing.F) {
 		for _, b := range got.BuyerTypes {
 			require.Contains(t, share.BuyerTypes, b)
 		}
+		require.LessOrEqual(t, len(got.Tiers), 3)
+		for _, tr := range got.Tiers {
+			require.True(t, tr >= 1 && tr <= 3, "tier %d", tr)
+		}
+		if got.Buyer != "" {
+			require.Regexp(t, `^[0-9]{12}$`, got.Buyer)
+		}
+		require.LessOrEqual(t, len(got.Supplier), 64)
 	})
 }

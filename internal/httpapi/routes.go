@@ -19,6 +19,7 @@ func (s *Server) routes(app *fiber.App, staticFS fs.FS) {
 	// Pages. Their errors are pages: fiber.Config.ErrorHandler is s.pageError.
 	app.Get("/", s.showOverview)
 	app.Get("/targets/:slug", s.showTarget)
+	app.Get("/explore", s.showExplore)
 	app.Get("/methodology", s.showMethodology)
 	app.Get("/imports", s.listImports)
 	app.Get("/imports/template.csv", downloadTemplate("csv", "text/csv; charset=utf-8"))
@@ -29,6 +30,8 @@ func (s *Server) routes(app *fiber.App, staticFS fs.FS) {
 	api := app.Group("/api", s.apiErrors).Group("/v1")
 	api.Get("/categories", s.apiListCategories)
 	api.Get("/shares", s.apiGetShares)
+	api.Get("/explore", s.apiExplore)
+	api.Get("/items.csv", s.apiItemsCSV)
 	api.Get("/targets", s.apiListTargets)
 	api.Get("/targets/:slug/progress", s.apiGetTargetProgress)
 	api.Get("/contracts", s.apiListContracts)

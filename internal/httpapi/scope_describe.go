@@ -15,9 +15,12 @@ type scopePart struct{ Label, Value string }
 // it. A name the reference tables do not have shows as its code.
 func (s *Server) describeScope(c fiber.Ctx, sc share.Scope) []scopePart {
 	lang, T := language(c), s.translator(c)
-	category := sc.Category
-	if cat, err := s.store.CategoryGetBySlug(c.Context(), s.db, sc.Category); err == nil {
-		category = cat.Names.In(lang)
+	category := T("All categories")
+	if sc.Category != "" {
+		category = sc.Category
+		if cat, err := s.store.CategoryGetBySlug(c.Context(), s.db, sc.Category); err == nil {
+			category = cat.Names.In(lang)
+		}
 	}
 	parts := []scopePart{{T("Category"), category}, {T("Period"), formatDate(lang, sc.From) + " — " + formatDate(lang, sc.To)}}
 	regions := T("All regions")

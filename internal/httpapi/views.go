@@ -6,7 +6,11 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/ules-kz/ules/internal/tier"
 )
 
 // views renders each page inside the layout. Every page is parsed once at start-up, and a page is executed
@@ -68,4 +72,12 @@ func dict(pairs ...any) (map[string]any, error) {
 		m[k] = pairs[i+1]
 	}
 	return m, nil
+}
+
+// list makes a slice of its arguments, for a template's range over a few fixed values.
+func list(values ...string) []string { return values }
+
+// hasTier says whether tiers holds the tier written as v ("1", "2", "3").
+func hasTier(tiers []tier.SupplierTier, v string) bool {
+	return slices.ContainsFunc(tiers, func(t tier.SupplierTier) bool { return strconv.Itoa(int(t)) == v })
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -65,6 +66,19 @@ func ParseBasisPoints(s string) (int64, error) {
 		return 0, fmt.Errorf("money: percentage %s %w 0..100", strings.TrimSpace(s), ErrRange)
 	}
 	return v, nil
+}
+
+// percentPattern is a percentage as people write a threshold: up to three digits and two decimals.
+var percentPattern = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{1,2})?$`)
+
+// ParsePercent reads a percentage from 0 to 100 with at most two decimals ("50", "62.5") as basis points,
+// refusing what ParseBasisPoints would round or accept in other forms (exponents, signs): a threshold a user
+// typed is stored as typed.
+func ParsePercent(s string) (int64, error) {
+	if !percentPattern.MatchString(s) {
+		return 0, fmt.Errorf("money: percentage %q: want a number from 0 to 100 with at most two decimals", s)
+	}
+	return ParseBasisPoints(s)
 }
 
 // FormatPercent renders basis points as a percentage with one decimal, rounded half away from zero, the

@@ -457,3 +457,16 @@ func TestFormatPercent(t *testing.T) {
 		require.Equal(t, tt.want, FormatPercent(tt.bp), "%d bp", tt.bp)
 	}
 }
+
+func TestParsePercent(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int64{"0": 0, "50": 5000, "62.5": 6250, "7.25": 725, "100": 10000, "100.00": 10000} {
+		got, err := ParsePercent(in)
+		require.NoError(t, err, in)
+		require.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"", "-5", "101", "150", "62.555", "1e2", "+5", " 5", "5%", "5,5", "1000"} {
+		_, err := ParsePercent(in)
+		require.Error(t, err, in)
+	}
+}

@@ -4,21 +4,28 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"github.com/ules-kz/ules/internal/tier"
 )
 
 // GroupBy values a breakdown accepts.
-var GroupBy = []string{"region", "buyer", "buyer_type", "supplier", "method", "month", "year"}
+var GroupBy = []string{"category", "region", "buyer", "buyer_type", "supplier", "method", "tier", "month", "year"}
 
 // BuyerTypes are the kinds of buyer a scope may be limited to (buyers.buyer_type).
 var BuyerTypes = []string{"state_body", "education", "akimat", "national_company", "defence"}
 
 // Filter is what a figure covers apart from dates: a category and, each optional (empty means all),
-// regions (two-digit KATO prefixes), buyer types and procurement methods as the contracts state them.
+// regions (two-digit KATO prefixes), buyer types and procurement methods as the contracts state them. The
+// explorer narrows further, by supplier tier, one buyer (BIN) or one supplier (identifier); a target's
+// category is required, the explorer's is not.
 type Filter struct {
 	Category   string
 	Regions    []string
 	BuyerTypes []string
 	Methods    []string
+	Tiers      []tier.SupplierTier
+	Buyer      string
+	Supplier   string
 }
 
 // Scope is the filter every figure is computed from, over signing dates (inclusive).

@@ -13,8 +13,6 @@ import (
 // items come from a domestic producer (true) or not (false).
 type ContractFilter struct {
 	share.Scope
-	Buyer    string
-	Supplier string
 	Domestic *bool
 }
 

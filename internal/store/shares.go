@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/share"
@@ -9,12 +10,17 @@ import (
 
 // SharesGet returns the figures of the scope and, when groupBy (one of share.GroupBy) is set, its
 // breakdown, each group labelled in the three languages.
+// An empty scope.Category is every category, and items no category rule matched.
 func (s *Store) SharesGet(ctx context.Context, db DBTX, scope share.Scope, groupBy string) (share.Figures, []share.Group, error) {
-	cat, err := s.CategoryGetBySlug(ctx, db, scope.Category)
-	if err != nil {
-		return share.Figures{}, nil, err
+	var categoryID *int32
+	if scope.Category != "" {
+		cat, err := s.CategoryGetBySlug(ctx, db, scope.Category)
+		if err != nil {
+			return share.Figures{}, nil, err
+		}
+		categoryID = &cat.ID
 	}
-	total, err := s.figures(ctx, db, cat.ID, scope, "")
+	total, err := s.figures(ctx, db, categoryID, scope, "")
 	if err != nil {
 		return share.Figures{}, nil, err
 	}
@@ -25,7 +31,7 @@ func (s *Store) SharesGet(ctx context.Context, db DBTX, scope share.Scope, group
 	if groupBy == "" {
 		return all, nil, nil
 	}
-	groups, err := s.figures(ctx, db, cat.ID, scope, groupBy)
+	groups, err := s.figures(ctx, db, categoryID, scope, groupBy)
 	if err != nil {
 		return share.Figures{}, nil, err
 	}
@@ -35,10 +41,11 @@ func (s *Store) SharesGet(ctx context.Context, db DBTX, scope share.Scope, group
 	return all, groups, nil
 }
 
-func (s *Store) figures(ctx context.Context, db DBTX, categoryID int32, scope share.Scope, groupBy string) ([]share.Group, error) {
+func (s *Store) figures(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string) ([]share.Group, error) {
 	rows, err := s.q.ShareFigures(ctx, db, dbq.ShareFiguresParams{
-		GroupBy: groupBy, CategoryID: &categoryID, DateFrom: scope.From, DateTo: scope.To,
+		GroupBy: groupBy, CategoryID: categoryID, DateFrom: scope.From, DateTo: scope.To,
 		Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),
+		Tiers: tierCodes(scope), BuyerBin: optional(scope.Buyer), SupplierID: optional(scope.Supplier),
 	})
 	if err != nil {
 		return nil, interpretError(err, "share figures")
@@ -69,6 +76,21 @@ func (s *Store) label(ctx context.Context, db DBTX, groupBy string, groups []sha
 		for _, r := range regions {
 			names[r.Code] = r.Names
 		}
+	case "category":
+		cats, err := s.CategoryList(ctx, db)
+		if err != nil {
+			return err
+		}
+		byID := map[string]Category{}
+		for _, c := range cats {
+			byID[strconv.Itoa(int(c.ID))] = c
+		}
+		for i, g := range groups {
+			if c, ok := byID[g.Key]; ok {
+				groups[i].Key = c.Slug // the key a filter takes
+				names[c.Slug] = c.Names
+			}
+		}
 	case "buyer":
 		rows, err := s.q.BuyerNamesByBIN(ctx, db, keys)
 		if err != nil {
@@ -94,4 +116,21 @@ func (s *Store) label(ctx context.Context, db DBTX, groupBy string, groups []sha
 		groups[i].Names = n
 	}
 	return nil
+}
+
+// optional is NULL for an empty filter value.
+func optional(v string) *string {
+	if v == "" {
+		return nil
+	}
+	return &v
+}
+
+// tierCodes is the scope's tiers as the database stores them.
+func tierCodes(scope share.Scope) []int16 {
+	codes := make([]int16, len(scope.Tiers))
+	for i, t := range scope.Tiers {
+		codes[i] = int16(t)
+	}
+	return codes
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/pgtest"
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/store"
@@ -163,8 +164,8 @@ func TestContractListPagesNewestFirst(t *testing.T) {
 	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{BuyerID: buyer, Status: "330", SignedOn: day(2025, 5, 5)},
 		testfactory.ItemOpts{Category: "school-uniforms", Value: 1})
 
-	f := store.ContractFilter{Scope: share.Scope{Filter: share.Filter{Category: "school-uniforms"}, From: day(2025, 1, 1), To: day(2025, 12, 31)},
-		Buyer: "990000000001"}
+	f := store.ContractFilter{Scope: share.Scope{Filter: share.Filter{Category: "school-uniforms", Buyer: "990000000001"},
+		From: day(2025, 1, 1), To: day(2025, 12, 31)}}
 	page1, cur, err := s.ContractList(ctx, tx, f, nil, 2)
 	require.NoError(t, err)
 	require.Len(t, page1, 2)
@@ -362,4 +363,40 @@ func TestReferenceLists(t *testing.T) {
 	require.Positive(t, counted)
 	require.Positive(t, excluded)
 	require.False(t, errors.Is(err, store.ErrNotFound))
+}
+
+// TestCountedItemRowsMatch holds the hand-written row reader of the download (dbq/counted_items_rows.go)
+// to sqlc's slice form of the same query: the same rows, column for column.
+func TestCountedItemRowsMatch(t *testing.T) {
+	t.Parallel()
+	ctx, tx, s := setup(t)
+	for _, v := range []int64{100_00, 200_00, 300_00} {
+		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SignedOn: day(2025, 3, 1)},
+			testfactory.ItemOpts{Category: "footwear", Value: v, LocalContentBP: testfactory.Ptr[int32](4200), Name: "Ботинки"})
+	}
+	scope := share.Scope{Filter: share.Filter{Category: "footwear"}, From: day(2025, 1, 1), To: day(2025, 12, 31)}
+	rows, err := s.CountedItemRows(ctx, tx, scope)
+	require.NoError(t, err)
+	var streamed []store.ExportItem
+	for rows.Next() {
+		streamed = append(streamed, *rows.Item())
+	}
+	require.NoError(t, rows.Err())
+	rows.Close()
+
+	all, err := dbq.New().CountedItemExport(ctx, tx, dbq.CountedItemExportParams{
+		CategoryID: categoryID(ctx, t, tx, "footwear"), DateFrom: scope.From, DateTo: scope.To,
+		Regions: []string{}, BuyerTypes: []string{}, Methods: []string{}, Tiers: []int16{}})
+	require.NoError(t, err)
+	require.Len(t, all, 3)
+	require.Equal(t, all, streamed)
+	require.Equal(t, "Ботинки", streamed[0].ItemName)
+	require.Equal(t, int32(4200), *streamed[0].LocalContentBp)
+}
+
+func categoryID(ctx context.Context, t *testing.T, tx pgx.Tx, slug string) *int32 {
+	t.Helper()
+	var id int32
+	require.NoError(t, tx.QueryRow(ctx, `SELECT id FROM categories WHERE slug = $1`, slug).Scan(&id))
+	return &id
 }

@@ -106,9 +106,8 @@ func (es Errors) Error() string {
 const maxName = 300
 
 var (
-	slugPattern      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	positionPattern  = regexp.MustCompile(`^\[(\d+):(\d+)\] (.*)`)
-	thresholdPattern = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{1,2})?$`)
+	slugPattern     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	positionPattern = regexp.MustCompile(`^\[(\d+):(\d+)\] (.*)`)
 )
 
 // Parse reads the targets of a file named name (for errors) and checks each against known. It returns
@@ -301,7 +300,7 @@ func (c *checker) schedule(path string, steps []step) []share.Threshold {
 		var bp int64
 		if v == "" {
 			c.fail(p+".threshold", "is missing: a percentage from 0 to 100, e.g. 50 or 62.5")
-		} else if n, err := money.ParseBasisPoints(v); err != nil || !thresholdPattern.MatchString(v) {
+		} else if n, err := money.ParsePercent(v); err != nil {
 			c.fail(p+".threshold", "%q is not a percentage from 0 to 100 with at most two decimals, e.g. 62.5", string(s.Threshold))
 		} else {
 			bp = n

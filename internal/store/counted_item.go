@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/share"
+)
+
+// ExportItem is one counted item as the explorer's download lists it.
+type ExportItem = dbq.CountedItemExportRow
+
+// ItemRows reads the counted items of a scope one at a time: Next, then Item, until Next is false; then Err.
+// Close releases the connection early.
+type ItemRows struct {
+	rows pgx.Rows
+	item ExportItem
+	err  error
+}
+
+// Next reads the next item; false at the end or on an error.
+func (r *ItemRows) Next() bool {
+	if r.err != nil || !r.rows.Next() {
+		return false
+	}
+	if err := dbq.ScanCountedItemExport(r.rows, &r.item); err != nil {
+		r.err = fmt.Errorf("store: read counted item: %w", err)
+		return false
+	}
+	return true
+}
+
+// Item is the item Next read; it is overwritten by the next call.
+func (r *ItemRows) Item() *ExportItem { return &r.item }
+
+// Err is what stopped the reading, nil at the end.
+func (r *ItemRows) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	if err := r.rows.Err(); err != nil {
+		return fmt.Errorf("store: read counted items: %w", err)
+	}
+	return nil
+}
+
+// Close ends the reading.
+func (r *ItemRows) Close() { r.rows.Close() }
+
+// CountedItemRows starts reading every counted item of the scope, contract by contract, without holding
+// them: a download of millions of items keeps one in memory.
+func (s *Store) CountedItemRows(ctx context.Context, db DBTX, scope share.Scope) (*ItemRows, error) {
+	var categoryID *int32
+	if scope.Category != "" {
+		cat, err := s.CategoryGetBySlug(ctx, db, scope.Category)
+		if err != nil {
+			return nil, err
+		}
+		categoryID = &cat.ID
+	}
+	rows, err := s.q.CountedItemExportRows(ctx, db, dbq.CountedItemExportParams{
+		CategoryID: categoryID, DateFrom: scope.From, DateTo: scope.To, Regions: nonNil(scope.Regions),
+		BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods), Tiers: tierCodes(scope),
+		BuyerBin: optional(scope.Buyer), SupplierID: optional(scope.Supplier),
+	})
+	if err != nil {
+		return nil, interpretError(err, "counted items")
+	}
+	return &ItemRows{rows: rows}, nil
+}
