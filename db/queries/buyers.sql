@@ -47,3 +47,9 @@ ON CONFLICT (bin) DO UPDATE
 SET name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, buyer_type = EXCLUDED.buyer_type
 -- xmax is 0 on a row this statement inserted: a buyer new to the database, whose items are all this import's.
 RETURNING b.id, b.bin, (b.xmax = 0)::boolean AS inserted;
+
+-- name: BuyerGetByBIN :one
+SELECT b.*, coalesce(r.name_kk, '')::text AS region_name_kk, coalesce(r.name_ru, '')::text AS region_name_ru,
+       coalesce(r.name_en, '')::text AS region_name_en
+FROM buyers b LEFT JOIN regions r ON r.code = b.region
+WHERE b.bin = @bin;

@@ -194,3 +194,15 @@ FROM (
 ) d
 WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id)
   AND (i.tier_rule, i.local_content_certified_bp) IS DISTINCT FROM (d.rule, d.certified_bp);
+
+-- name: ContractItemListByContract :many
+-- A contract's items as stored, counted or not, with what decided their tier and local content.
+SELECT i.source_id, i.enstru_code, t.name, t.name_kk, i.quantity, i.unit, i.unit_price, i.value, i.kato,
+       coalesce(i.region, '')::text AS region, coalesce(c.slug, '')::text AS category, i.tier, i.tier_rule,
+       i.local_content_bp, i.local_content_certified_bp, i.local_content_value, i.local_content_certified_value,
+       i.deleted
+FROM contract_items i
+JOIN item_texts t ON t.id = i.text_id
+LEFT JOIN categories c ON c.id = i.category_id
+WHERE i.contract_id = @contract_id
+ORDER BY i.source_id;

@@ -203,3 +203,19 @@ FROM (
 WHERE k.source = @source AND k.source_id = w.source_id AND k.status <> w.status
   AND (k.source_updated_at IS NULL OR k.source_updated_at < w.updated_at)
 RETURNING k.id;
+
+-- name: ContractGetByID :one
+-- A contract with its parties and whether figures count it (its status, or a later version replacing it).
+SELECT c.id, c.source, c.source_id, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate,
+       c.total, c.total_alt, c.paid, c.local_content_published_bp, c.description, c.deleted, c.root_source_id,
+       c.source_updated_at, c.batch_id,
+       coalesce(st.name_ru, '')::text AS status_name_ru, coalesce(st.counts, '')::text AS counts,
+       (c.id IN (SELECT id FROM replaced_contracts))::boolean AS replaced,
+       b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, b.name_kk AS buyer_name_kk,
+       s.identifier AS supplier_id, s.name_ru AS supplier_name_ru, s.name_kk AS supplier_name_kk,
+       s.country AS supplier_country
+FROM contracts c
+JOIN buyers b ON b.id = c.buyer_id
+JOIN suppliers s ON s.id = c.supplier_id
+LEFT JOIN contract_statuses st ON st.code = c.status
+WHERE c.id = @id;

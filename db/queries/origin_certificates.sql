@@ -43,3 +43,8 @@ FROM (
 ) d
 WHERE s.number = d.number
 RETURNING s.loc, s.number, d.locs::text[] AS locs;
+
+-- name: CertificateListByBIN :many
+SELECT number, enstru_prefix, local_content_bp, issued, expires FROM origin_certificates
+WHERE bin = @bin
+ORDER BY issued DESC, number;

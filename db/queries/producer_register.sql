@@ -45,3 +45,10 @@ FROM (
 WHERE s.bin = d.bin AND s.enstru_prefix = d.enstru_prefix AND s.category_id IS NOT DISTINCT FROM d.category_id
   AND s.valid_from = d.valid_from
 RETURNING s.loc, s.bin, d.locs::text[] AS locs;
+
+-- name: RegisterListByBIN :many
+SELECT r.enstru_prefix, coalesce(c.slug, '')::text AS category, r.valid_from, r.valid_to, r.capacity, r.capacity_unit,
+       r.source
+FROM producer_register r LEFT JOIN categories c ON c.id = r.category_id
+WHERE r.bin = @bin
+ORDER BY r.valid_from DESC, r.enstru_prefix;

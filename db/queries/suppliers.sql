@@ -39,3 +39,15 @@ SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, 
     resident = EXCLUDED.resident, portal_producer = EXCLUDED.portal_producer,
     portal_supplier = EXCLUDED.portal_supplier, national_company = EXCLUDED.national_company
 RETURNING s.id, s.identifier;
+
+-- name: SupplierGetByIdentifier :one
+SELECT * FROM suppliers WHERE identifier = @identifier;
+
+-- name: SupplierTierHistory :many
+-- What decided a supplier's tier, year by year: the rule, and the counted items and value it decided.
+SELECT extract(year FROM i.signed_on)::integer AS year, i.tier, i.tier_rule, count(*)::bigint AS items,
+       sum(i.value)::bigint AS value
+FROM counted_items i
+WHERE i.supplier_id = @supplier_id
+GROUP BY 1, 2, 3
+ORDER BY 1 DESC, 2, 3;

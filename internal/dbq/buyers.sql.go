@@ -9,6 +9,44 @@ import (
 	"context"
 )
 
+const buyerGetByBIN = `-- name: BuyerGetByBIN :one
+SELECT b.id, b.bin, b.name_kk, b.name_ru, b.name_en, b.buyer_type, b.region, coalesce(r.name_kk, '')::text AS region_name_kk, coalesce(r.name_ru, '')::text AS region_name_ru,
+       coalesce(r.name_en, '')::text AS region_name_en
+FROM buyers b LEFT JOIN regions r ON r.code = b.region
+WHERE b.bin = $1
+`
+
+type BuyerGetByBINRow struct {
+	ID           int64
+	BIN          string
+	NameKk       string
+	NameRu       string
+	NameEn       string
+	BuyerType    string
+	Region       *string
+	RegionNameKk string
+	RegionNameRu string
+	RegionNameEn string
+}
+
+func (q *Queries) BuyerGetByBIN(ctx context.Context, db DBTX, bin string) (BuyerGetByBINRow, error) {
+	row := db.QueryRow(ctx, buyerGetByBIN, bin)
+	var i BuyerGetByBINRow
+	err := row.Scan(
+		&i.ID,
+		&i.BIN,
+		&i.NameKk,
+		&i.NameRu,
+		&i.NameEn,
+		&i.BuyerType,
+		&i.Region,
+		&i.RegionNameKk,
+		&i.RegionNameRu,
+		&i.RegionNameEn,
+	)
+	return i, err
+}
+
 const buyerMergeStaged = `-- name: BuyerMergeStaged :execrows
 INSERT INTO buyers (bin, name_kk, name_ru, buyer_type)
 SELECT DISTINCT ON (s.identifier) s.identifier, s.name_kk, s.name_ru, s.buyer_type

@@ -93,6 +93,79 @@ func (q *Queries) ContractItemKeyDeferrable(ctx context.Context, db DBTX) ([]Con
 	return items, nil
 }
 
+const contractItemListByContract = `-- name: ContractItemListByContract :many
+SELECT i.source_id, i.enstru_code, t.name, t.name_kk, i.quantity, i.unit, i.unit_price, i.value, i.kato,
+       coalesce(i.region, '')::text AS region, coalesce(c.slug, '')::text AS category, i.tier, i.tier_rule,
+       i.local_content_bp, i.local_content_certified_bp, i.local_content_value, i.local_content_certified_value,
+       i.deleted
+FROM contract_items i
+JOIN item_texts t ON t.id = i.text_id
+LEFT JOIN categories c ON c.id = i.category_id
+WHERE i.contract_id = $1
+ORDER BY i.source_id
+`
+
+type ContractItemListByContractRow struct {
+	SourceID                   string
+	EnstruCode                 string
+	Name                       string
+	NameKk                     string
+	Quantity                   string
+	Unit                       string
+	UnitPrice                  *int64
+	Value                      int64
+	KATO                       string
+	Region                     string
+	Category                   string
+	Tier                       int16
+	TierRule                   string
+	LocalContentBp             *int32
+	LocalContentCertifiedBp    *int32
+	LocalContentValue          int64
+	LocalContentCertifiedValue int64
+	Deleted                    bool
+}
+
+// A contract's items as stored, counted or not, with what decided their tier and local content.
+func (q *Queries) ContractItemListByContract(ctx context.Context, db DBTX, contractID int64) ([]ContractItemListByContractRow, error) {
+	rows, err := db.Query(ctx, contractItemListByContract, contractID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ContractItemListByContractRow{}
+	for rows.Next() {
+		var i ContractItemListByContractRow
+		if err := rows.Scan(
+			&i.SourceID,
+			&i.EnstruCode,
+			&i.Name,
+			&i.NameKk,
+			&i.Quantity,
+			&i.Unit,
+			&i.UnitPrice,
+			&i.Value,
+			&i.KATO,
+			&i.Region,
+			&i.Category,
+			&i.Tier,
+			&i.TierRule,
+			&i.LocalContentBp,
+			&i.LocalContentCertifiedBp,
+			&i.LocalContentValue,
+			&i.LocalContentCertifiedValue,
+			&i.Deleted,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const contractItemLoadedAndStaged = `-- name: ContractItemLoadedAndStaged :one
 SELECT EXISTS (
     SELECT 1

@@ -34,6 +34,90 @@ func (q *Queries) ContractExistsOfSource(ctx context.Context, db DBTX, source st
 	return stored, err
 }
 
+const contractGetByID = `-- name: ContractGetByID :one
+SELECT c.id, c.source, c.source_id, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate,
+       c.total, c.total_alt, c.paid, c.local_content_published_bp, c.description, c.deleted, c.root_source_id,
+       c.source_updated_at, c.batch_id,
+       coalesce(st.name_ru, '')::text AS status_name_ru, coalesce(st.counts, '')::text AS counts,
+       (c.id IN (SELECT id FROM replaced_contracts))::boolean AS replaced,
+       b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, b.name_kk AS buyer_name_kk,
+       s.identifier AS supplier_id, s.name_ru AS supplier_name_ru, s.name_kk AS supplier_name_kk,
+       s.country AS supplier_country
+FROM contracts c
+JOIN buyers b ON b.id = c.buyer_id
+JOIN suppliers s ON s.id = c.supplier_id
+LEFT JOIN contract_statuses st ON st.code = c.status
+WHERE c.id = $1
+`
+
+type ContractGetByIDRow struct {
+	ID                      int64
+	Source                  string
+	SourceID                string
+	SignedOn                time.Time
+	FiscalYear              *int32
+	Method                  string
+	Status                  string
+	Currency                string
+	ExchangeRate            *string
+	Total                   int64
+	TotalAlt                *int64
+	Paid                    *int64
+	LocalContentPublishedBp *int32
+	Description             string
+	Deleted                 bool
+	RootSourceID            *string
+	SourceUpdatedAt         *time.Time
+	BatchID                 *int64
+	StatusNameRu            string
+	Counts                  string
+	Replaced                bool
+	BuyerBin                string
+	BuyerNameRu             string
+	BuyerNameKk             string
+	SupplierID              string
+	SupplierNameRu          string
+	SupplierNameKk          string
+	SupplierCountry         string
+}
+
+// A contract with its parties and whether figures count it (its status, or a later version replacing it).
+func (q *Queries) ContractGetByID(ctx context.Context, db DBTX, id int64) (ContractGetByIDRow, error) {
+	row := db.QueryRow(ctx, contractGetByID, id)
+	var i ContractGetByIDRow
+	err := row.Scan(
+		&i.ID,
+		&i.Source,
+		&i.SourceID,
+		&i.SignedOn,
+		&i.FiscalYear,
+		&i.Method,
+		&i.Status,
+		&i.Currency,
+		&i.ExchangeRate,
+		&i.Total,
+		&i.TotalAlt,
+		&i.Paid,
+		&i.LocalContentPublishedBp,
+		&i.Description,
+		&i.Deleted,
+		&i.RootSourceID,
+		&i.SourceUpdatedAt,
+		&i.BatchID,
+		&i.StatusNameRu,
+		&i.Counts,
+		&i.Replaced,
+		&i.BuyerBin,
+		&i.BuyerNameRu,
+		&i.BuyerNameKk,
+		&i.SupplierID,
+		&i.SupplierNameRu,
+		&i.SupplierNameKk,
+		&i.SupplierCountry,
+	)
+	return i, err
+}
+
 const contractIndexListDeferrable = `-- name: ContractIndexListDeferrable :many
 SELECT (quote_ident(n.nspname) || '.' || quote_ident(c.relname))::text AS name,
        pg_get_indexdef(i.indexrelid)::text AS definition

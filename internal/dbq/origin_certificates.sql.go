@@ -10,6 +10,46 @@ import (
 	"time"
 )
 
+const certificateListByBIN = `-- name: CertificateListByBIN :many
+SELECT number, enstru_prefix, local_content_bp, issued, expires FROM origin_certificates
+WHERE bin = $1
+ORDER BY issued DESC, number
+`
+
+type CertificateListByBINRow struct {
+	Number         string
+	EnstruPrefix   string
+	LocalContentBp int32
+	Issued         time.Time
+	Expires        time.Time
+}
+
+func (q *Queries) CertificateListByBIN(ctx context.Context, db DBTX, bin string) ([]CertificateListByBINRow, error) {
+	rows, err := db.Query(ctx, certificateListByBIN, bin)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CertificateListByBINRow{}
+	for rows.Next() {
+		var i CertificateListByBINRow
+		if err := rows.Scan(
+			&i.Number,
+			&i.EnstruPrefix,
+			&i.LocalContentBp,
+			&i.Issued,
+			&i.Expires,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const certificateMerge = `-- name: CertificateMerge :one
 WITH src AS (
     SELECT DISTINCT ON (number) loc, number, bin, enstru_prefix, local_content_bp, issued, expires, rejected

@@ -10,6 +10,52 @@ import (
 	"time"
 )
 
+const registerListByBIN = `-- name: RegisterListByBIN :many
+SELECT r.enstru_prefix, coalesce(c.slug, '')::text AS category, r.valid_from, r.valid_to, r.capacity, r.capacity_unit,
+       r.source
+FROM producer_register r LEFT JOIN categories c ON c.id = r.category_id
+WHERE r.bin = $1
+ORDER BY r.valid_from DESC, r.enstru_prefix
+`
+
+type RegisterListByBINRow struct {
+	EnstruPrefix string
+	Category     string
+	ValidFrom    time.Time
+	ValidTo      *time.Time
+	Capacity     *string
+	CapacityUnit string
+	Source       string
+}
+
+func (q *Queries) RegisterListByBIN(ctx context.Context, db DBTX, bin string) ([]RegisterListByBINRow, error) {
+	rows, err := db.Query(ctx, registerListByBIN, bin)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []RegisterListByBINRow{}
+	for rows.Next() {
+		var i RegisterListByBINRow
+		if err := rows.Scan(
+			&i.EnstruPrefix,
+			&i.Category,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.Capacity,
+			&i.CapacityUnit,
+			&i.Source,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const registerMerge = `-- name: RegisterMerge :one
 WITH src AS (
     SELECT DISTINCT ON (bin, enstru_prefix, category_id, valid_from) loc, bin, enstru_prefix, category_id, valid_from, valid_to, capacity, capacity_unit, source, rejected

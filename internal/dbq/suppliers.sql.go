@@ -34,6 +34,29 @@ func (q *Queries) SupplierBINListRegisteredOrCertified(ctx context.Context, db D
 	return items, nil
 }
 
+const supplierGetByIdentifier = `-- name: SupplierGetByIdentifier :one
+SELECT id, identifier, bin, name_kk, name_ru, name_en, country, resident, portal_producer, portal_supplier, national_company FROM suppliers WHERE identifier = $1
+`
+
+func (q *Queries) SupplierGetByIdentifier(ctx context.Context, db DBTX, identifier string) (Supplier, error) {
+	row := db.QueryRow(ctx, supplierGetByIdentifier, identifier)
+	var i Supplier
+	err := row.Scan(
+		&i.ID,
+		&i.Identifier,
+		&i.BIN,
+		&i.NameKk,
+		&i.NameRu,
+		&i.NameEn,
+		&i.Country,
+		&i.Resident,
+		&i.PortalProducer,
+		&i.PortalSupplier,
+		&i.NationalCompany,
+	)
+	return i, err
+}
+
 const supplierIDsByBIN = `-- name: SupplierIDsByBIN :many
 SELECT id FROM suppliers WHERE bin = ANY($1::text[]) ORDER BY id
 `
@@ -130,6 +153,50 @@ func (q *Queries) SupplierNamesByIdentifier(ctx context.Context, db DBTX, identi
 			&i.NameEn,
 			&i.Country,
 			&i.Resident,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const supplierTierHistory = `-- name: SupplierTierHistory :many
+SELECT extract(year FROM i.signed_on)::integer AS year, i.tier, i.tier_rule, count(*)::bigint AS items,
+       sum(i.value)::bigint AS value
+FROM counted_items i
+WHERE i.supplier_id = $1
+GROUP BY 1, 2, 3
+ORDER BY 1 DESC, 2, 3
+`
+
+type SupplierTierHistoryRow struct {
+	Year     int32
+	Tier     int16
+	TierRule string
+	Items    int64
+	Value    int64
+}
+
+// What decided a supplier's tier, year by year: the rule, and the counted items and value it decided.
+func (q *Queries) SupplierTierHistory(ctx context.Context, db DBTX, supplierID int64) ([]SupplierTierHistoryRow, error) {
+	rows, err := db.Query(ctx, supplierTierHistory, supplierID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SupplierTierHistoryRow{}
+	for rows.Next() {
+		var i SupplierTierHistoryRow
+		if err := rows.Scan(
+			&i.Year,
+			&i.Tier,
+			&i.TierRule,
+			&i.Items,
+			&i.Value,
 		); err != nil {
 			return nil, err
 		}

@@ -15,6 +15,7 @@ import (
 type exploreRow struct {
 	Key, Label string
 	Filter     string // the explorer's URL narrowed to this group, where the grouping is a filter
+	Page       string // the group's own page: a buyer's or a supplier's
 	share.Figures
 	Gap int64
 }
@@ -55,6 +56,9 @@ func (s *Server) showExplore(c fiber.Ctx) error {
 			n.Set("group_by", nextGrouping(e.GroupBy))
 			n.Del("after")
 			rows[i].Filter = "/explore?" + n.Encode()
+		}
+		if g.Key != "" && (e.GroupBy == "buyer" || e.GroupBy == "supplier") {
+			rows[i].Page = "/" + e.GroupBy + "s/" + url.PathEscape(g.Key) + "?lang=" + lang
 		}
 		chart.Labels = append(chart.Labels, rows[i].Label)
 		chart.Shares = append(chart.Shares, percent(g.DomesticShare()))

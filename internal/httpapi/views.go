@@ -24,12 +24,17 @@ func loadViews(files fs.FS, funcs template.FuncMap) (*views, error) {
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: templates: %w", err)
 	}
+	// Files named _*.html hold templates several pages use; every page is parsed with them.
+	partials, err := fs.Glob(files, "_*.html")
+	if err != nil {
+		return nil, fmt.Errorf("httpapi: templates: %w", err)
+	}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, name := range names {
-		if name == "layout.html" {
+		if name == "layout.html" || strings.HasPrefix(name, "_") {
 			continue
 		}
-		t, err := template.New("").Funcs(funcs).ParseFS(files, "layout.html", name)
+		t, err := template.New("").Funcs(funcs).ParseFS(files, append([]string{"layout.html", name}, partials...)...)
 		if err != nil {
 			return nil, fmt.Errorf("httpapi: template %s: %w", name, err)
 		}
@@ -81,3 +86,11 @@ func list(values ...string) []string { return values }
 func hasTier(tiers []tier.SupplierTier, v string) bool {
 	return slices.ContainsFunc(tiers, func(t tier.SupplierTier) bool { return strconv.Itoa(int(t)) == v })
 }
+
+// tierNumber is a tier as the catalog keys and URLs write it.
+func tierNumber(t tier.SupplierTier) int { return int(t) }
+
+func widen(v int32) int64 { return int64(v) }
+
+// deref is what p points to; templates call it only after checking p.
+func deref[T any](p *T) T { return *p }

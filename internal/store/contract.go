@@ -119,3 +119,76 @@ func (s *Store) ContractListLargestNonDomestic(ctx context.Context, db DBTX, sco
 	}
 	return out, nil
 }
+
+// Contract is one contract as stored, with whether figures count it and why not.
+type Contract struct {
+	ContractRow
+	FiscalYear   *int32
+	ExchangeRate string
+	TotalAlt     *int64
+	Paid         *int64
+	Description  string
+	Deleted      bool
+	RootSourceID string
+	UpdatedAt    *time.Time
+	BatchID      *int64
+	StatusName   string
+	Counts       string // value, paid or none, from the status table; "" for a status the table does not know
+	Replaced     bool   // a later version of the same contract counts instead
+	Items        []ContractItem
+}
+
+// Counted says whether figures count the contract.
+func (c Contract) Counted() bool {
+	return !c.Deleted && !c.Replaced && (c.Counts == "value" || c.Counts == "paid")
+}
+
+// ContractItem is one item of a contract with what decided its tier and local content.
+type ContractItem struct {
+	SourceID, EnstruCode, Unit, KATO, Region, Category string
+	Names                                              share.Names
+	Quantity                                           string
+	UnitPrice                                          *int64
+	Value                                              int64
+	Tier                                               tier.SupplierTier
+	Rule                                               string
+	LocalContentPublished, LocalContentCertified       *int32 // bp
+	LocalContentValue, LocalContentCertifiedValue      int64
+	Deleted                                            bool
+}
+
+// ContractGet returns the contract with id and its items.
+func (s *Store) ContractGet(ctx context.Context, db DBTX, id int64) (Contract, error) {
+	r, err := s.q.ContractGetByID(ctx, db, id)
+	if err != nil {
+		return Contract{}, interpretError(err, "contract %d", id)
+	}
+	c := Contract{ContractRow: ContractRow{ID: r.ID, Source: r.Source, SourceID: r.SourceID, SignedOn: r.SignedOn, Total: r.Total,
+		Currency: r.Currency, Method: r.Method, Status: r.Status, LocalContentPublished: r.LocalContentPublishedBp,
+		BuyerBIN: r.BuyerBin, BuyerNames: share.Names{KK: r.BuyerNameKk, RU: r.BuyerNameRu}, SupplierID: r.SupplierID,
+		SupplierNames: share.Names{KK: r.SupplierNameKk, RU: r.SupplierNameRu}, SupplierCountry: r.SupplierCountry},
+		FiscalYear: r.FiscalYear, TotalAlt: r.TotalAlt, Paid: r.Paid, Description: r.Description,
+		Deleted: r.Deleted, UpdatedAt: r.SourceUpdatedAt, BatchID: r.BatchID, StatusName: r.StatusNameRu, Counts: r.Counts,
+		Replaced: r.Replaced}
+	if r.ExchangeRate != nil {
+		c.ExchangeRate = *r.ExchangeRate
+	}
+	if r.RootSourceID != nil {
+		c.RootSourceID = *r.RootSourceID
+	}
+	items, err := s.q.ContractItemListByContract(ctx, db, id)
+	if err != nil {
+		return c, interpretError(err, "items of contract %d", id)
+	}
+	for _, it := range items {
+		c.Items = append(c.Items, ContractItem{SourceID: it.SourceID, EnstruCode: it.EnstruCode, Unit: it.Unit, KATO: it.KATO,
+			Region: it.Region, Category: it.Category, Names: share.Names{KK: it.NameKk, RU: it.Name, EN: it.Name},
+			Quantity: it.Quantity, UnitPrice: it.UnitPrice, Value: it.Value, Tier: tier.SupplierTier(it.Tier), Rule: it.TierRule,
+			LocalContentPublished: it.LocalContentBp, LocalContentCertified: it.LocalContentCertifiedBp,
+			LocalContentValue: it.LocalContentValue, LocalContentCertifiedValue: it.LocalContentCertifiedValue, Deleted: it.Deleted})
+		if !it.Deleted {
+			c.CertifiedValue += it.LocalContentCertifiedValue
+		}
+	}
+	return c, nil
+}
