@@ -206,3 +206,17 @@ JOIN item_texts t ON t.id = i.text_id
 LEFT JOIN categories c ON c.id = i.category_id
 WHERE i.contract_id = @contract_id
 ORDER BY i.source_id;
+
+-- name: ContractItemListUnclassified :many
+-- Counted items no category rule matched, by ENSTRU code and name, the most value first: what the
+-- category rules miss. matching is the number of such groups.
+SELECT i.enstru_code, t.name, count(*)::bigint AS items, sum(i.value)::bigint AS value,
+       count(*) OVER ()::bigint AS matching
+FROM counted_items i
+JOIN item_texts t ON t.id = i.text_id
+JOIN contracts c ON c.id = i.contract_id
+WHERE i.category_id IS NULL AND i.signed_on BETWEEN @date_from AND @date_to
+  AND (sqlc.narg(batch_id)::bigint IS NULL OR c.batch_id = sqlc.narg(batch_id))
+GROUP BY 1, 2
+ORDER BY 4 DESC, 1, 2
+LIMIT @max_rows;

@@ -219,3 +219,44 @@ JOIN buyers b ON b.id = c.buyer_id
 JOIN suppliers s ON s.id = c.supplier_id
 LEFT JOIN contract_statuses st ON st.code = c.status
 WHERE c.id = @id;
+
+-- name: ContractListNotCounted :many
+-- What no figure counts among the contracts signed in a period (of one import, when batch_id is given),
+-- by why: their status, a status the table does not know, or a later version that replaces them.
+SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts,
+       sum(x.total)::bigint AS total
+FROM (
+    SELECT CASE WHEN st.code IS NULL THEN 'unknown_status'
+                WHEN st.counts = 'none' THEN 'status'
+                WHEN c.id IN (SELECT id FROM replaced_contracts) THEN 'replaced'
+           END AS reason,
+           c.status, coalesce(st.name_ru, '') AS name_ru, c.total
+    FROM contracts c
+    LEFT JOIN contract_statuses st ON st.code = c.status
+    WHERE NOT c.deleted AND c.signed_on BETWEEN @date_from AND @date_to
+      AND (sqlc.narg(batch_id)::bigint IS NULL OR c.batch_id = sqlc.narg(batch_id))
+) x
+WHERE x.reason IS NOT NULL
+GROUP BY 1, 2, 3
+ORDER BY 4 DESC, 2;
+
+-- name: ContractListLocalContentMismatch :many
+-- Counted contracts whose published local content differs from the one their items' ST-KZ certificates
+-- give (KC = Σ CTi·Ki / S) by at least min_points_bp, the largest difference in tenge first.
+SELECT c.id, c.source_id, c.signed_on, c.total, c.local_content_published_bp::integer AS published_bp,
+       x.certified_value, b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, s.identifier AS supplier_id,
+       s.name_ru AS supplier_name_ru, count(*) OVER ()::bigint AS matching
+FROM (
+    SELECT i.contract_id, sum(i.local_content_certified_value)::bigint AS certified_value
+    FROM counted_items i
+    WHERE i.signed_on BETWEEN @date_from AND @date_to
+    GROUP BY i.contract_id
+) x
+JOIN contracts c ON c.id = x.contract_id
+JOIN buyers b ON b.id = c.buyer_id
+JOIN suppliers s ON s.id = c.supplier_id
+WHERE c.local_content_published_bp IS NOT NULL AND c.total > 0
+  AND (sqlc.narg(batch_id)::bigint IS NULL OR c.batch_id = sqlc.narg(batch_id))
+  AND abs(c.local_content_published_bp - round(x.certified_value * 10000.0 / c.total)) >= @min_points_bp::integer
+ORDER BY abs(c.total::numeric * c.local_content_published_bp / 10000 - x.certified_value) DESC, c.id
+LIMIT @max_rows;

@@ -7,6 +7,7 @@ package dbq
 
 import (
 	"context"
+	"time"
 )
 
 const contractItemInsertFresh = `-- name: ContractItemInsertFresh :execrows
@@ -155,6 +156,67 @@ func (q *Queries) ContractItemListByContract(ctx context.Context, db DBTX, contr
 			&i.LocalContentValue,
 			&i.LocalContentCertifiedValue,
 			&i.Deleted,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const contractItemListUnclassified = `-- name: ContractItemListUnclassified :many
+SELECT i.enstru_code, t.name, count(*)::bigint AS items, sum(i.value)::bigint AS value,
+       count(*) OVER ()::bigint AS matching
+FROM counted_items i
+JOIN item_texts t ON t.id = i.text_id
+JOIN contracts c ON c.id = i.contract_id
+WHERE i.category_id IS NULL AND i.signed_on BETWEEN $1 AND $2
+  AND ($3::bigint IS NULL OR c.batch_id = $3)
+GROUP BY 1, 2
+ORDER BY 4 DESC, 1, 2
+LIMIT $4
+`
+
+type ContractItemListUnclassifiedParams struct {
+	DateFrom time.Time
+	DateTo   time.Time
+	BatchID  *int64
+	MaxRows  int32
+}
+
+type ContractItemListUnclassifiedRow struct {
+	EnstruCode string
+	Name       string
+	Items      int64
+	Value      int64
+	Matching   int64
+}
+
+// Counted items no category rule matched, by ENSTRU code and name, the most value first: what the
+// category rules miss. matching is the number of such groups.
+func (q *Queries) ContractItemListUnclassified(ctx context.Context, db DBTX, arg ContractItemListUnclassifiedParams) ([]ContractItemListUnclassifiedRow, error) {
+	rows, err := db.Query(ctx, contractItemListUnclassified,
+		arg.DateFrom,
+		arg.DateTo,
+		arg.BatchID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ContractItemListUnclassifiedRow{}
+	for rows.Next() {
+		var i ContractItemListUnclassifiedRow
+		if err := rows.Scan(
+			&i.EnstruCode,
+			&i.Name,
+			&i.Items,
+			&i.Value,
+			&i.Matching,
 		); err != nil {
 			return nil, err
 		}

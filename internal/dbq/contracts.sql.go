@@ -393,6 +393,149 @@ func (q *Queries) ContractListLargestNonDomestic(ctx context.Context, db DBTX, a
 	return items, nil
 }
 
+const contractListLocalContentMismatch = `-- name: ContractListLocalContentMismatch :many
+SELECT c.id, c.source_id, c.signed_on, c.total, c.local_content_published_bp::integer AS published_bp,
+       x.certified_value, b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, s.identifier AS supplier_id,
+       s.name_ru AS supplier_name_ru, count(*) OVER ()::bigint AS matching
+FROM (
+    SELECT i.contract_id, sum(i.local_content_certified_value)::bigint AS certified_value
+    FROM counted_items i
+    WHERE i.signed_on BETWEEN $1 AND $2
+    GROUP BY i.contract_id
+) x
+JOIN contracts c ON c.id = x.contract_id
+JOIN buyers b ON b.id = c.buyer_id
+JOIN suppliers s ON s.id = c.supplier_id
+WHERE c.local_content_published_bp IS NOT NULL AND c.total > 0
+  AND ($3::bigint IS NULL OR c.batch_id = $3)
+  AND abs(c.local_content_published_bp - round(x.certified_value * 10000.0 / c.total)) >= $4::integer
+ORDER BY abs(c.total::numeric * c.local_content_published_bp / 10000 - x.certified_value) DESC, c.id
+LIMIT $5
+`
+
+type ContractListLocalContentMismatchParams struct {
+	DateFrom    time.Time
+	DateTo      time.Time
+	BatchID     *int64
+	MinPointsBp int32
+	MaxRows     int32
+}
+
+type ContractListLocalContentMismatchRow struct {
+	ID             int64
+	SourceID       string
+	SignedOn       time.Time
+	Total          int64
+	PublishedBp    int32
+	CertifiedValue int64
+	BuyerBin       string
+	BuyerNameRu    string
+	SupplierID     string
+	SupplierNameRu string
+	Matching       int64
+}
+
+// Counted contracts whose published local content differs from the one their items' ST-KZ certificates
+// give (KC = Σ CTi·Ki / S) by at least min_points_bp, the largest difference in tenge first.
+func (q *Queries) ContractListLocalContentMismatch(ctx context.Context, db DBTX, arg ContractListLocalContentMismatchParams) ([]ContractListLocalContentMismatchRow, error) {
+	rows, err := db.Query(ctx, contractListLocalContentMismatch,
+		arg.DateFrom,
+		arg.DateTo,
+		arg.BatchID,
+		arg.MinPointsBp,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ContractListLocalContentMismatchRow{}
+	for rows.Next() {
+		var i ContractListLocalContentMismatchRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.SourceID,
+			&i.SignedOn,
+			&i.Total,
+			&i.PublishedBp,
+			&i.CertifiedValue,
+			&i.BuyerBin,
+			&i.BuyerNameRu,
+			&i.SupplierID,
+			&i.SupplierNameRu,
+			&i.Matching,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const contractListNotCounted = `-- name: ContractListNotCounted :many
+SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts,
+       sum(x.total)::bigint AS total
+FROM (
+    SELECT CASE WHEN st.code IS NULL THEN 'unknown_status'
+                WHEN st.counts = 'none' THEN 'status'
+                WHEN c.id IN (SELECT id FROM replaced_contracts) THEN 'replaced'
+           END AS reason,
+           c.status, coalesce(st.name_ru, '') AS name_ru, c.total
+    FROM contracts c
+    LEFT JOIN contract_statuses st ON st.code = c.status
+    WHERE NOT c.deleted AND c.signed_on BETWEEN $1 AND $2
+      AND ($3::bigint IS NULL OR c.batch_id = $3)
+) x
+WHERE x.reason IS NOT NULL
+GROUP BY 1, 2, 3
+ORDER BY 4 DESC, 2
+`
+
+type ContractListNotCountedParams struct {
+	DateFrom time.Time
+	DateTo   time.Time
+	BatchID  *int64
+}
+
+type ContractListNotCountedRow struct {
+	Reason    string
+	Status    string
+	NameRu    string
+	Contracts int64
+	Total     int64
+}
+
+// What no figure counts among the contracts signed in a period (of one import, when batch_id is given),
+// by why: their status, a status the table does not know, or a later version that replaces them.
+func (q *Queries) ContractListNotCounted(ctx context.Context, db DBTX, arg ContractListNotCountedParams) ([]ContractListNotCountedRow, error) {
+	rows, err := db.Query(ctx, contractListNotCounted, arg.DateFrom, arg.DateTo, arg.BatchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ContractListNotCountedRow{}
+	for rows.Next() {
+		var i ContractListNotCountedRow
+		if err := rows.Scan(
+			&i.Reason,
+			&i.Status,
+			&i.NameRu,
+			&i.Contracts,
+			&i.Total,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const contractListNotCountedOfBatch = `-- name: ContractListNotCountedOfBatch :many
 SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts
 FROM (

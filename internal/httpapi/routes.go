@@ -23,6 +23,7 @@ func (s *Server) routes(app *fiber.App, staticFS fs.FS) {
 	app.Get("/buyers/:bin", s.showBuyer)
 	app.Get("/suppliers/:id", s.showSupplier)
 	app.Get("/contracts/:id", s.showContract)
+	app.Get("/quality", s.showQuality)
 	app.Get("/methodology", s.showMethodology)
 	app.Get("/imports", s.listImports)
 	app.Get("/imports/template.csv", downloadTemplate("csv", "text/csv; charset=utf-8"))

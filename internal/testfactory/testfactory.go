@@ -104,6 +104,8 @@ type ContractOpts struct {
 	Total      int64 // tiyn; not derived from the items, so a test that reads it sets it
 	Paid       *int64
 	BatchID    *int64
+	// LocalContentPublished is the contract's published local content (bp), as the portal's contract_ms.
+	LocalContentPublished *int32
 }
 
 // Contract inserts a contract and returns its id.
@@ -124,9 +126,11 @@ func Contract(ctx context.Context, t testing.TB, db dbq.DBTX, o *ContractOpts) i
 	}
 	signed := or(o.SignedOn, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC))
 	var id int64
-	err := db.QueryRow(ctx, `INSERT INTO contracts (source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method, status, total, paid, batch_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		source, sourceID, buyer, supplier, signed, signed.Year(), o.Method, o.Status, o.Total, o.Paid, o.BatchID).Scan(&id)
+	err := db.QueryRow(ctx, `INSERT INTO contracts (source, source_id, buyer_id, supplier_id, signed_on, fiscal_year, method,
+		status, total, paid, batch_id, local_content_published_bp)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		source, sourceID, buyer, supplier, signed, signed.Year(), o.Method, o.Status, o.Total, o.Paid, o.BatchID,
+		o.LocalContentPublished).Scan(&id)
 	if err != nil {
 		t.Fatalf("testfactory: contract: %v", err)
 	}

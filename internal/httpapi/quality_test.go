@@ -1,0 +1,49 @@
+package httpapi_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/pgtest"
+	"github.com/ules-kz/ules/internal/testfactory"
+	"github.com/ules-kz/ules/internal/tier"
+)
+
+func TestQualityPage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	signed := time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC)
+	// Published 84 %, while no certificate stands behind it: 0 % by certificates.
+	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SourceID: "LC-84", SignedOn: signed, Total: 1_000_00,
+		LocalContentPublished: testfactory.Ptr[int32](8400)},
+		testfactory.ItemOpts{Category: "footwear", Value: 1_000_00, Tier: tier.DomesticProducer})
+	// Published 3 %, certified none: within 5 points, not reported.
+	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SourceID: "LC-3", SignedOn: signed, Total: 1_000_00,
+		LocalContentPublished: testfactory.Ptr[int32](300)},
+		testfactory.ItemOpts{Category: "footwear", Value: 1_000_00})
+	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SignedOn: signed},
+		testfactory.ItemOpts{Value: 7_000_00, Name: "Насос центробежный"})
+	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SignedOn: signed, Status: "330", Total: 5_000_00},
+		testfactory.ItemOpts{Category: "footwear", Value: 5_000_00})
+	app := serve(t, tx, today)
+
+	status, body := get(t, app, "/quality?lang=en&from=2026-01-01&to=2026-12-31")
+	require.Equal(t, 200, status, body)
+	require.Regexp(t, `differs from the certificates <span class="muted">\(1\)</span>[\s\S]*LC-84[\s\S]*84.0%[\s\S]*0.0%`, body)
+	require.NotContains(t, body, "LC-3")
+	require.Regexp(t, `no category rule matched <span class="muted">\(1\)</span>[\s\S]*Насос центробежный`, body)
+	require.Regexp(t, `its status does not count</td><td>330 [^<]*</td><td class="num">1</td><td class="num">5,000\x{00a0}₸`, body)
+
+	status, body = get(t, app, "/quality?lang=en&from=2026-01-01&to=2026-12-31&points=1")
+	require.Equal(t, 200, status)
+	require.Contains(t, body, "LC-3", "a lower threshold reports the smaller difference")
+
+	for _, bad := range []string{"/quality?points=200", "/quality?batch=x", "/quality?from=2026-02-31"} {
+		status, _ = get(t, app, bad)
+		require.Equal(t, 400, status, bad)
+	}
+}

@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/share"
+)
+
+// QualityFilter is the period, and optionally the import, a data-quality report covers.
+type QualityFilter struct {
+	From, To  time.Time
+	BatchID   *int64
+	MinPoints int64 // bp: the smallest difference of local content that is reported
+	Limit     int32
+}
+
+// Mismatch is a counted contract whose published local content differs from the certified one.
+type Mismatch struct {
+	ID                   int64
+	SourceID             string
+	SignedOn             time.Time
+	Total                int64
+	Published            int64 // bp
+	CertifiedValue       int64 // tiyn: Σ item value × Ki
+	BuyerBIN, BuyerName  string
+	SupplierID, Supplier string
+}
+
+// Certified is the local content the certificates give, in bp of the contract total.
+func (m Mismatch) Certified() int64 { return share.Ratio(m.CertifiedValue, m.Total) }
+
+// Unclassified is counted items of one ENSTRU code and name that no category rule matched.
+type Unclassified struct {
+	EnstruCode, Name string
+	Items, Value     int64
+}
+
+// NotCounted is the contracts of one status (or replaced) that no figure counts.
+type NotCounted struct {
+	Reason, Status, StatusName string
+	Contracts, Total           int64
+}
+
+// Quality is what a data-quality page shows: each list up to the filter's limit, with how many there are.
+type Quality struct {
+	Mismatches        []Mismatch
+	MismatchCount     int64
+	Unclassified      []Unclassified
+	UnclassifiedCount int64
+	NotCounted        []NotCounted
+}
+
+// QualityGet finds, in the filter's period, the contracts whose published local content differs from the
+// certified one, the items no category rule matched, and the contracts no figure counts.
+func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quality, error) {
+	var q Quality
+	mm, err := s.q.ContractListLocalContentMismatch(ctx, db, dbq.ContractListLocalContentMismatchParams{
+		DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MinPointsBp: int32(f.MinPoints), MaxRows: f.Limit})
+	if err != nil {
+		return q, interpretError(err, "local content mismatches")
+	}
+	for _, r := range mm {
+		q.MismatchCount = r.Matching
+		q.Mismatches = append(q.Mismatches, Mismatch{ID: r.ID, SourceID: r.SourceID, SignedOn: r.SignedOn, Total: r.Total,
+			Published: int64(r.PublishedBp), CertifiedValue: r.CertifiedValue, BuyerBIN: r.BuyerBin, BuyerName: r.BuyerNameRu,
+			SupplierID: r.SupplierID, Supplier: r.SupplierNameRu})
+	}
+	un, err := s.q.ContractItemListUnclassified(ctx, db, dbq.ContractItemListUnclassifiedParams{
+		DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MaxRows: f.Limit})
+	if err != nil {
+		return q, interpretError(err, "unclassified items")
+	}
+	for _, r := range un {
+		q.UnclassifiedCount = r.Matching
+		q.Unclassified = append(q.Unclassified, Unclassified{EnstruCode: r.EnstruCode, Name: r.Name, Items: r.Items, Value: r.Value})
+	}
+	nc, err := s.q.ContractListNotCounted(ctx, db, dbq.ContractListNotCountedParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID})
+	if err != nil {
+		return q, interpretError(err, "contracts not counted")
+	}
+	for _, r := range nc {
+		q.NotCounted = append(q.NotCounted, NotCounted{Reason: r.Reason, Status: r.Status, StatusName: r.NameRu, Contracts: r.Contracts, Total: r.Total})
+	}
+	return q, nil
+}
