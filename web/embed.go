@@ -12,4 +12,7 @@ var (
 	Static embed.FS
 	//go:embed translations/*.json
 	Translations embed.FS
+	// OpenAPI describes the JSON API (/api/v1/openapi.json); a test holds the handlers' answers to it.
+	//go:embed api/openapi.json
+	OpenAPI []byte
 )

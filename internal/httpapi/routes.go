@@ -5,6 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 	"github.com/gofiber/fiber/v3/middleware/static"
+
+	"github.com/ules-kz/ules/web"
 )
 
 // routes registers every route of the application: method, path and handler, in one list. Errors are
@@ -32,6 +34,10 @@ func (s *Server) routes(app *fiber.App, staticFS fs.FS) {
 
 	// The JSON API. Every error under /api, a path no route matches included, is answered as JSON.
 	api := app.Group("/api", s.apiErrors).Group("/v1")
+	api.Get("/openapi.json", func(c fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+		return c.Send(web.OpenAPI)
+	})
 	api.Get("/categories", s.apiListCategories)
 	api.Get("/shares", s.apiGetShares)
 	api.Get("/explore", s.apiExplore)
