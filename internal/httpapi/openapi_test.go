@@ -95,4 +95,3 @@ func TestOpenAPIDescribesTheAnswers(t *testing.T) {
 		require.True(t, seen[p], "no request exercised %s", p)
 	}
 }
-
