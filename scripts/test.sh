@@ -19,4 +19,14 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
     export TEST_DATABASE_URL="postgres://postgres@localhost:$port/postgres?sslmode=disable"
 fi
 
+# The browser test drives Chromium; a clean machine gets Debian's, as it gets PostgreSQL.
+if [ -z "${ULES_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "test.sh: Chromium is not installed; install it (apt-get install chromium) or set ULES_CHROMIUM" >&2
+        exit 1
+    fi
+    echo "test.sh: Chromium not found, installing the Debian package..." >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+
 go test "$@"

@@ -354,6 +354,7 @@ func TestPages(t *testing.T) {
 	// July at 100 %, August at 0 %: the 8th and 9th of the twelve months ending in November, on a 120 × 32 box.
 	require.Contains(t, body, `<polyline class="spark-line" points="76.4,0.0 87.3,32.0"/>`)
 	require.Contains(t, body, `y1="16" y2="16"`, "the 50 % threshold halfway up")
+	require.Contains(t, body, `<circle class="spark-dot" cx="87.27272727272727" cy="32" r="2"/>`, "the last month is marked")
 	require.Contains(t, body, "2026-07 100.0%, 2026-08 0.0%", "the sparkline is read out")
 	require.Contains(t, body, "<b>2.6%</b>Gap in points")
 

@@ -19,9 +19,10 @@ type card struct {
 
 // sparkline is a card's trailing twelve months drawn as an SVG polyline, 0 % at the bottom, 100 % at the top.
 type sparkline struct {
-	Points    string  // "x,y x,y ...", months without purchases left out
-	Threshold float64 // y of the threshold in force; -1 without one
-	Label     string  // the months in words, for screen readers
+	Points    string     // "x,y x,y ...", months without purchases left out
+	Last      [2]float64 // the last point, marked, so a single month shows too
+	Threshold float64    // y of the threshold in force; -1 without one
+	Label     string     // the months in words, for screen readers
 }
 
 const sparkWidth, sparkHeight = 120.0, 32.0
@@ -36,7 +37,8 @@ func sparklineOf(p share.Progress, lang string) sparkline {
 		if f.Total <= 0 {
 			continue
 		}
-		points = append(points, fmt.Sprintf("%.1f,%.1f", float64(i)*step, y(f.DomesticShare())))
+		sp.Last = [2]float64{float64(i) * step, y(f.DomesticShare())}
+		points = append(points, fmt.Sprintf("%.1f,%.1f", sp.Last[0], sp.Last[1]))
 		words = append(words, m.Month.Format("2006-01")+" "+formatPercent(lang, f.DomesticShare()))
 	}
 	sp.Points, sp.Label = strings.Join(points, " "), strings.Join(words, ", ")
