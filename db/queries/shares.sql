@@ -26,6 +26,7 @@ FROM counted_items i
 JOIN buyers b ON b.id = i.buyer_id
 JOIN suppliers s ON s.id = i.supplier_id
 WHERE (sqlc.narg(category_id)::integer IS NULL OR i.category_id = sqlc.narg(category_id))
+  AND (NOT @unclassified::boolean OR i.category_id IS NULL)
   AND i.signed_on BETWEEN @date_from AND @date_to
   AND (cardinality(@regions::text[]) = 0 OR i.region = ANY (@regions::text[]))
   AND (cardinality(@buyer_types::text[]) = 0 OR b.buyer_type = ANY (@buyer_types::text[]))

@@ -24,26 +24,28 @@ JOIN suppliers s ON s.id = i.supplier_id
 JOIN item_texts t ON t.id = i.text_id
 LEFT JOIN categories cat ON cat.id = i.category_id
 WHERE ($1::integer IS NULL OR i.category_id = $1)
-  AND i.signed_on BETWEEN $2 AND $3
-  AND (cardinality($4::text[]) = 0 OR i.region = ANY ($4::text[]))
-  AND (cardinality($5::text[]) = 0 OR b.buyer_type = ANY ($5::text[]))
-  AND (cardinality($6::text[]) = 0 OR i.method = ANY ($6::text[]))
-  AND (cardinality($7::smallint[]) = 0 OR i.tier = ANY ($7::smallint[]))
-  AND ($8::text IS NULL OR b.bin = $8)
-  AND ($9::text IS NULL OR s.identifier = $9)
+  AND (NOT $2::boolean OR i.category_id IS NULL)
+  AND i.signed_on BETWEEN $3 AND $4
+  AND (cardinality($5::text[]) = 0 OR i.region = ANY ($5::text[]))
+  AND (cardinality($6::text[]) = 0 OR b.buyer_type = ANY ($6::text[]))
+  AND (cardinality($7::text[]) = 0 OR i.method = ANY ($7::text[]))
+  AND (cardinality($8::smallint[]) = 0 OR i.tier = ANY ($8::smallint[]))
+  AND ($9::text IS NULL OR b.bin = $9)
+  AND ($10::text IS NULL OR s.identifier = $10)
 ORDER BY i.contract_id, i.source_id
 `
 
 type CountedItemExportParams struct {
-	CategoryID *int32
-	DateFrom   time.Time
-	DateTo     time.Time
-	Regions    []string
-	BuyerTypes []string
-	Methods    []string
-	Tiers      []int16
-	BuyerBin   *string
-	SupplierID *string
+	CategoryID   *int32
+	Unclassified bool
+	DateFrom     time.Time
+	DateTo       time.Time
+	Regions      []string
+	BuyerTypes   []string
+	Methods      []string
+	Tiers        []int16
+	BuyerBin     *string
+	SupplierID   *string
 }
 
 type CountedItemExportRow struct {
@@ -80,6 +82,7 @@ type CountedItemExportRow struct {
 func (q *Queries) CountedItemExport(ctx context.Context, db DBTX, arg CountedItemExportParams) ([]CountedItemExportRow, error) {
 	rows, err := db.Query(ctx, countedItemExport,
 		arg.CategoryID,
+		arg.Unclassified,
 		arg.DateFrom,
 		arg.DateTo,
 		arg.Regions,

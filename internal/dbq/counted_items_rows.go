@@ -2,24 +2,41 @@ package dbq
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 )
 
 // This file is written by hand beside sqlc's output: sqlc reads a :many query into one slice, and the
-// explorer's download must hold one row at a time. It runs sqlc's own query text and scans in its column
-// order; TestCountedItemExportRowsMatch (internal/store) fails when the two part.
+// explorer's download must hold one row at a time. CountedItemExportRows lets sqlc's own method build the
+// query and its arguments, then runs them itself and returns the rows unread; ScanCountedItemExport reads
+// a row into sqlc's row struct by position, whose fields sqlc writes in the query's column order. Nothing
+// of the query is repeated here, so regenerating keeps them together.
 
-// CountedItemExportRows runs CountedItemExport and returns its rows unread; ScanCountedItemExport reads each.
+var errCaptured = errors.New("dbq: query captured")
+
+// capture is a DBTX that records the query it is asked to run instead of running it.
+type capture struct {
+	DBTX
+	sql  string
+	args []any
+}
+
+func (c *capture) Query(_ context.Context, sql string, args ...any) (pgx.Rows, error) {
+	c.sql, c.args = sql, args
+	return nil, errCaptured
+}
+
+// CountedItemExportRows runs CountedItemExport and returns its rows unread.
 func (q *Queries) CountedItemExportRows(ctx context.Context, db DBTX, arg CountedItemExportParams) (pgx.Rows, error) {
-	return db.Query(ctx, countedItemExport, arg.CategoryID, arg.DateFrom, arg.DateTo, arg.Regions, arg.BuyerTypes,
-		arg.Methods, arg.Tiers, arg.BuyerBin, arg.SupplierID)
+	c := &capture{}
+	if _, err := q.CountedItemExport(ctx, c, arg); !errors.Is(err, errCaptured) {
+		return nil, err
+	}
+	return db.Query(ctx, c.sql, c.args...)
 }
 
 // ScanCountedItemExport reads the row rows is on.
-func ScanCountedItemExport(rows pgx.Rows, i *CountedItemExportRow) error {
-	return rows.Scan(&i.Source, &i.ContractID, &i.SignedOn, &i.BuyerBin, &i.BuyerNameRu, &i.BuyerNameKk, &i.BuyerType,
-		&i.SupplierID, &i.SupplierNameRu, &i.SupplierNameKk, &i.SupplierCountry, &i.Category, &i.Region, &i.KATO,
-		&i.Method, &i.Status, &i.EnstruCode, &i.ItemName, &i.Quantity, &i.Unit, &i.Value, &i.Tier, &i.TierRule,
-		&i.LocalContentBp, &i.LocalContentCertifiedBp, &i.LocalContentPublishedBp)
+func ScanCountedItemExport(rows pgx.Rows) (CountedItemExportRow, error) {
+	return pgx.RowToStructByPos[CountedItemExportRow](rows)
 }

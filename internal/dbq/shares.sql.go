@@ -36,28 +36,30 @@ FROM counted_items i
 JOIN buyers b ON b.id = i.buyer_id
 JOIN suppliers s ON s.id = i.supplier_id
 WHERE ($2::integer IS NULL OR i.category_id = $2)
-  AND i.signed_on BETWEEN $3 AND $4
-  AND (cardinality($5::text[]) = 0 OR i.region = ANY ($5::text[]))
-  AND (cardinality($6::text[]) = 0 OR b.buyer_type = ANY ($6::text[]))
-  AND (cardinality($7::text[]) = 0 OR i.method = ANY ($7::text[]))
-  AND (cardinality($8::smallint[]) = 0 OR i.tier = ANY ($8::smallint[]))
-  AND ($9::text IS NULL OR b.bin = $9)
-  AND ($10::text IS NULL OR s.identifier = $10)
+  AND (NOT $3::boolean OR i.category_id IS NULL)
+  AND i.signed_on BETWEEN $4 AND $5
+  AND (cardinality($6::text[]) = 0 OR i.region = ANY ($6::text[]))
+  AND (cardinality($7::text[]) = 0 OR b.buyer_type = ANY ($7::text[]))
+  AND (cardinality($8::text[]) = 0 OR i.method = ANY ($8::text[]))
+  AND (cardinality($9::smallint[]) = 0 OR i.tier = ANY ($9::smallint[]))
+  AND ($10::text IS NULL OR b.bin = $10)
+  AND ($11::text IS NULL OR s.identifier = $11)
 GROUP BY 1
 ORDER BY 1
 `
 
 type ShareFiguresParams struct {
-	GroupBy    string
-	CategoryID *int32
-	DateFrom   time.Time
-	DateTo     time.Time
-	Regions    []string
-	BuyerTypes []string
-	Methods    []string
-	Tiers      []int16
-	BuyerBin   *string
-	SupplierID *string
+	GroupBy      string
+	CategoryID   *int32
+	Unclassified bool
+	DateFrom     time.Time
+	DateTo       time.Time
+	Regions      []string
+	BuyerTypes   []string
+	Methods      []string
+	Tiers        []int16
+	BuyerBin     *string
+	SupplierID   *string
 }
 
 type ShareFiguresRow struct {
@@ -78,6 +80,7 @@ func (q *Queries) ShareFigures(ctx context.Context, db DBTX, arg ShareFiguresPar
 	rows, err := db.Query(ctx, shareFigures,
 		arg.GroupBy,
 		arg.CategoryID,
+		arg.Unclassified,
 		arg.DateFrom,
 		arg.DateTo,
 		arg.Regions,

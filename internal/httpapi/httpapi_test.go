@@ -374,7 +374,7 @@ func TestPages(t *testing.T) {
 	// Who pulls the share down: the reseller's buyer, with the 2 100 000 that had to go to producers for 50 %.
 	require.Regexp(t, `Кто снижает долю[\s\S]*900000000[0-9]+[\s\S]*data-sort="210000000">2\x{00a0}100\x{00a0}000\x{00a0}₸`, body)
 	require.Regexp(t, `Крупнейшие договоры не с производителями[\s\S]*SU-2026-002[\s\S]*ТОО «Мега Трейд»`, body)
-	require.Contains(t, body, "<td>Государственный орган</td>", "buyer types are named in the page's language")
+	require.Contains(t, body, ">Государственный орган</a></td>", "buyer types are named in the page's language, and link to the explorer")
 	require.Contains(t, body, "/static/vendor/chart-4.6.1.umd.min.js")
 	require.Contains(t, body, `<td class="num" data-sort="378000000">`, "the region table sorts by exact tiyn")
 	// The language switch keeps the page's other parameters.

@@ -42,6 +42,9 @@ func (s *Server) scopeParams(c fiber.Ctx, categoryRequired bool) (share.Scope, e
 	if sc.Category == "" && categoryRequired {
 		return sc, badParam("category", "is required, e.g. category=school-uniforms")
 	}
+	if sc.Category == "none" && !categoryRequired {
+		sc.Category, sc.Unclassified = "", true
+	}
 	if sc.Category != "" && !slugPattern.MatchString(sc.Category) {
 		return sc, badParam("category", "%q is not a category slug", sc.Category)
 	}
@@ -120,6 +123,9 @@ func scopeQuery(sc share.Scope) url.Values {
 	}
 	if sc.Category == "" {
 		q.Del("category")
+	}
+	if sc.Unclassified {
+		q.Set("category", "none")
 	}
 	return q
 }

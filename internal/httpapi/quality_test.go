@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,13 @@ func TestQualityPage(t *testing.T) {
 	require.NotContains(t, body, "LC-3")
 	require.Regexp(t, `no category rule matched <span class="muted">\(1\)</span>[\s\S]*Насос центробежный`, body)
 	require.Regexp(t, `its status does not count</td><td>330 [^<]*</td><td class="num">1</td><td class="num">5,000\x{00a0}₸`, body)
+
+	got := getJSON(t, app, "/api/v1/explore?category=none&from=2026-01-01&to=2026-12-31&group_by=category")
+	require.Equal(t, "7000.00", got["total"].(map[string]any)["total"], "the explorer filters on items no rule matched")
+	status, body = get(t, app, "/api/v1/items.csv?category=none&from=2026-01-01&to=2026-12-31")
+	require.Equal(t, 200, status)
+	require.Contains(t, body, "Насос центробежный")
+	require.Equal(t, 2, strings.Count(body, "\n"))
 
 	status, body = get(t, app, "/quality?lang=en&from=2026-01-01&to=2026-12-31&points=1")
 	require.Equal(t, 200, status)

@@ -16,7 +16,9 @@ type scopePart struct{ Label, Value string }
 func (s *Server) describeScope(c fiber.Ctx, sc share.Scope) []scopePart {
 	lang, T := language(c), s.translator(c)
 	category := T("All categories")
-	if sc.Category != "" {
+	if sc.Unclassified {
+		category = T("Not classified")
+	} else if sc.Category != "" {
 		category = sc.Category
 		if cat, err := s.store.CategoryGetBySlug(c.Context(), s.db, sc.Category); err == nil {
 			category = cat.Names.In(lang)

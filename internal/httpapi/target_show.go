@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/store"
 )
@@ -21,6 +22,7 @@ const largestContracts = 10
 // breakdownRow is one group of a target's breakdown, measured by the target's metric.
 type breakdownRow struct {
 	Key, Name   string
+	Link        string // the explorer narrowed to this group and broken down by buyer
 	Total       int64 // tenge in scope
 	Domestic    int64 // tenge to domestic producers
 	NonDomestic int64 // tenge to other suppliers
@@ -38,6 +40,24 @@ func breakdown(t share.Target, threshold int64, groups []share.Group, name func(
 		}
 		rows[i] = breakdownRow{Key: g.Key, Name: name(g), Total: g.Total, Domestic: g.Domestic, NonDomestic: g.NonDomestic(),
 			Share: m.DomesticShare(), Move: share.GapAmount(inTenge.Total, inTenge.Domestic, threshold)}
+	}
+	return rows
+}
+
+// linked points each row at the explorer: the scope narrowed to the row's key for param, by buyer, the gap
+// at the target's threshold.
+func linked(rows []breakdownRow, scope share.Scope, param string, threshold int64) []breakdownRow {
+	for i, r := range rows {
+		if r.Key == "" {
+			continue
+		}
+		q := scopeQuery(scope)
+		q.Del(param)
+		q.Set(param, r.Key)
+		q.Set("group_by", "buyer")
+		q.Set("sort", "gap")
+		q.Set("threshold", money.FormatPercent(threshold))
+		rows[i].Link = "/explore?" + q.Encode()
 	}
 	return rows
 }
@@ -132,8 +152,8 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	data := s.pageData(c, t.Names.In(lang))
 	data["Name"], data["P"], data["Status"] = t.Names.In(lang), p, string(p.Status)
 	data["Scope"] = s.describeScope(c, scope)
-	data["Regions"] = breakdown(t, threshold, regions, named)
-	data["BuyerTypes"] = breakdown(t, threshold, types, func(g share.Group) string { return T(g.Key) })
+	data["Regions"] = linked(breakdown(t, threshold, regions, named), scope, "region", threshold)
+	data["BuyerTypes"] = linked(breakdown(t, threshold, types, func(g share.Group) string { return T(g.Key) }), scope, "buyer_type", threshold)
 	data["Buyers"] = breakdown(t, threshold, buyers, named)
 	data["Largest"] = largest
 	// JSON inside a <script type="application/json"> element; json.Marshal has escaped <, > and &.
@@ -141,5 +161,7 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	q.Set("group_by", "region")
 	data["APIURL"] = "/api/v1/shares?" + q.Encode()
 	data["ProgressURL"] = "/api/v1/targets/" + t.Slug + "/progress?as_of=" + p.AsOf.Format(time.DateOnly)
+	q.Del("group_by")
+	data["CSVURL"] = "/api/v1/items.csv?" + q.Encode()
 	return c.Render("target", data)
 }

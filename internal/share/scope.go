@@ -26,6 +26,8 @@ type Filter struct {
 	Tiers      []tier.SupplierTier
 	Buyer      string
 	Supplier   string
+	// Unclassified keeps only the items no category rule matched (with an empty Category).
+	Unclassified bool
 }
 
 // Scope is the filter every figure is computed from, over signing dates (inclusive).

@@ -26,10 +26,12 @@ func (r *ItemRows) Next() bool {
 	if r.err != nil || !r.rows.Next() {
 		return false
 	}
-	if err := dbq.ScanCountedItemExport(r.rows, &r.item); err != nil {
+	item, err := dbq.ScanCountedItemExport(r.rows)
+	if err != nil {
 		r.err = fmt.Errorf("store: read counted item: %w", err)
 		return false
 	}
+	r.item = item
 	return true
 }
 
@@ -64,7 +66,7 @@ func (s *Store) CountedItemRows(ctx context.Context, db DBTX, scope share.Scope)
 	rows, err := s.q.CountedItemExportRows(ctx, db, dbq.CountedItemExportParams{
 		CategoryID: categoryID, DateFrom: scope.From, DateTo: scope.To, Regions: nonNil(scope.Regions),
 		BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods), Tiers: tierCodes(scope),
-		BuyerBin: optional(scope.Buyer), SupplierID: optional(scope.Supplier),
+		BuyerBin: optional(scope.Buyer), SupplierID: optional(scope.Supplier), Unclassified: scope.Unclassified,
 	})
 	if err != nil {
 		return nil, interpretError(err, "counted items")

@@ -46,6 +46,7 @@ func (s *Store) figures(ctx context.Context, db DBTX, categoryID *int32, scope s
 		GroupBy: groupBy, CategoryID: categoryID, DateFrom: scope.From, DateTo: scope.To,
 		Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),
 		Tiers: tierCodes(scope), BuyerBin: optional(scope.Buyer), SupplierID: optional(scope.Supplier),
+		Unclassified: scope.Unclassified,
 	})
 	if err != nil {
 		return nil, interpretError(err, "share figures")
