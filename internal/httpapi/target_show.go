@@ -23,11 +23,11 @@ const largestContracts = 10
 type breakdownRow struct {
 	Key, Name   string
 	Link        string // the explorer narrowed to this group and broken down by buyer
-	Total       int64 // tenge in scope
-	Domestic    int64 // tenge to domestic producers
-	NonDomestic int64 // tenge to other suppliers
-	Share       int64 // bp, the target's metric
-	Move        int64 // tiyn that had to go to domestic producers (or be local content) to reach the threshold
+	Total       int64  // tenge in scope
+	Domestic    int64  // tenge to domestic producers
+	NonDomestic int64  // tenge to other suppliers
+	Share       int64  // bp, the target's metric
+	Move        int64  // tiyn that had to go to domestic producers (or be local content) to reach the threshold
 }
 
 func breakdown(t share.Target, threshold int64, groups []share.Group, name func(share.Group) string) []breakdownRow {
