@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -20,12 +21,15 @@ import (
 )
 
 func runBench(ctx context.Context, env *environment, args []string) error {
-	// import is the only benchmark so far; `ules bench --help` shows its usage.
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-		args = []string{"import", "--help"}
+		fmt.Fprintln(env.stdout, "Usage: ules bench import|query [flags]\n\nBenchmarks:\n  import  our import against a raw COPY of the same rows\n  query   the pages' and the API's queries, the API under load and the CSV download\n\nFlags:\n  see `ules bench import --help` and `ules bench query --help`")
+		return flag.ErrHelp
+	}
+	if len(args) > 0 && args[0] == "query" {
+		return runBenchQuery(ctx, env, args[1:])
 	}
 	if len(args) == 0 || args[0] != "import" {
-		return fmt.Errorf("want a benchmark name: ules bench import [flags]")
+		return fmt.Errorf("want a benchmark name: ules bench import|query [flags]")
 	}
 	fs := flags(env, "bench", "import [flags]",
 		`Generates N items, then in one run measures our import of them into a fresh database and a raw COPY of
