@@ -52,3 +52,40 @@ SELECT r.enstru_prefix, coalesce(c.slug, '')::text AS category, r.valid_from, r.
 FROM producer_register r LEFT JOIN categories c ON c.id = r.category_id
 WHERE r.bin = @bin
 ORDER BY r.valid_from DESC, r.enstru_prefix;
+
+-- name: RegisterListCapacity :many
+-- Who could supply a scope: the producers the register lists for its category (by the category, an ENSTRU
+-- prefix of the category's rules, or all their products) during its period, with their largest stated
+-- annual capacity, and what they won in the scope: the spare capacity is capacity − quantity won.
+WITH prefixes AS (
+    SELECT cr.pattern FROM category_rules cr WHERE cr.category_id = sqlc.arg(category_id)::integer AND cr.kind = 'enstru_prefix'
+), producers AS (
+    SELECT DISTINCT ON (r.bin) r.bin, r.capacity, r.capacity_unit
+    FROM producer_register r
+    WHERE r.valid_from <= sqlc.arg(date_to)::date AND (r.valid_to IS NULL OR r.valid_to >= sqlc.arg(date_from)::date)
+      AND (r.category_id = sqlc.arg(category_id)::integer
+           OR (r.enstru_prefix <> '' AND EXISTS (SELECT 1 FROM prefixes p
+               WHERE r.enstru_prefix LIKE p.pattern || '%' OR p.pattern LIKE r.enstru_prefix || '%'))
+           OR (r.enstru_prefix = '' AND r.category_id IS NULL))
+    ORDER BY r.bin, r.capacity DESC NULLS LAST
+), won AS (
+    SELECT s.bin, sum(i.value)::bigint AS value, sum(i.quantity)::numeric AS quantity, count(*)::bigint AS items
+    FROM counted_items i
+    JOIN suppliers s ON s.id = i.supplier_id
+    JOIN buyers b ON b.id = i.buyer_id
+    WHERE i.category_id = sqlc.arg(category_id)::integer AND i.signed_on BETWEEN sqlc.arg(date_from)::date AND sqlc.arg(date_to)::date
+      AND s.bin IN (SELECT bin FROM producers)
+      AND (cardinality(@regions::text[]) = 0 OR i.region = ANY (@regions::text[]))
+      AND (cardinality(@buyer_types::text[]) = 0 OR b.buyer_type = ANY (@buyer_types::text[]))
+      AND (cardinality(@methods::text[]) = 0 OR i.method = ANY (@methods::text[]))
+    GROUP BY s.bin
+)
+SELECT p.bin, coalesce(n.name_ru, '')::text AS name_ru, coalesce(n.name_kk, '')::text AS name_kk,
+       coalesce(n.identifier, '')::text AS supplier_id, p.capacity, p.capacity_unit,
+       coalesce(w.value, 0)::bigint AS won_value, coalesce(w.quantity, 0)::numeric AS won_quantity,
+       coalesce(w.items, 0)::bigint AS won_items
+FROM producers p
+LEFT JOIN won w ON w.bin = p.bin
+LEFT JOIN LATERAL (SELECT name_ru, name_kk, identifier FROM suppliers WHERE bin = p.bin ORDER BY id LIMIT 1) n ON true
+ORDER BY p.capacity - coalesce(w.quantity, 0) DESC NULLS LAST, p.bin
+LIMIT @max_rows;

@@ -56,6 +56,104 @@ func (q *Queries) RegisterListByBIN(ctx context.Context, db DBTX, bin string) ([
 	return items, nil
 }
 
+const registerListCapacity = `-- name: RegisterListCapacity :many
+WITH prefixes AS (
+    SELECT cr.pattern FROM category_rules cr WHERE cr.category_id = $2::integer AND cr.kind = 'enstru_prefix'
+), producers AS (
+    SELECT DISTINCT ON (r.bin) r.bin, r.capacity, r.capacity_unit
+    FROM producer_register r
+    WHERE r.valid_from <= $3::date AND (r.valid_to IS NULL OR r.valid_to >= $4::date)
+      AND (r.category_id = $2::integer
+           OR (r.enstru_prefix <> '' AND EXISTS (SELECT 1 FROM prefixes p
+               WHERE r.enstru_prefix LIKE p.pattern || '%' OR p.pattern LIKE r.enstru_prefix || '%'))
+           OR (r.enstru_prefix = '' AND r.category_id IS NULL))
+    ORDER BY r.bin, r.capacity DESC NULLS LAST
+), won AS (
+    SELECT s.bin, sum(i.value)::bigint AS value, sum(i.quantity)::numeric AS quantity, count(*)::bigint AS items
+    FROM counted_items i
+    JOIN suppliers s ON s.id = i.supplier_id
+    JOIN buyers b ON b.id = i.buyer_id
+    WHERE i.category_id = $2::integer AND i.signed_on BETWEEN $4::date AND $3::date
+      AND s.bin IN (SELECT bin FROM producers)
+      AND (cardinality($5::text[]) = 0 OR i.region = ANY ($5::text[]))
+      AND (cardinality($6::text[]) = 0 OR b.buyer_type = ANY ($6::text[]))
+      AND (cardinality($7::text[]) = 0 OR i.method = ANY ($7::text[]))
+    GROUP BY s.bin
+)
+SELECT p.bin, coalesce(n.name_ru, '')::text AS name_ru, coalesce(n.name_kk, '')::text AS name_kk,
+       coalesce(n.identifier, '')::text AS supplier_id, p.capacity, p.capacity_unit,
+       coalesce(w.value, 0)::bigint AS won_value, coalesce(w.quantity, 0)::numeric AS won_quantity,
+       coalesce(w.items, 0)::bigint AS won_items
+FROM producers p
+LEFT JOIN won w ON w.bin = p.bin
+LEFT JOIN LATERAL (SELECT name_ru, name_kk, identifier FROM suppliers WHERE bin = p.bin ORDER BY id LIMIT 1) n ON true
+ORDER BY p.capacity - coalesce(w.quantity, 0) DESC NULLS LAST, p.bin
+LIMIT $1
+`
+
+type RegisterListCapacityParams struct {
+	MaxRows    int32
+	CategoryID int32
+	DateTo     time.Time
+	DateFrom   time.Time
+	Regions    []string
+	BuyerTypes []string
+	Methods    []string
+}
+
+type RegisterListCapacityRow struct {
+	BIN          string
+	NameRu       string
+	NameKk       string
+	SupplierID   string
+	Capacity     *string
+	CapacityUnit string
+	WonValue     int64
+	WonQuantity  string
+	WonItems     int64
+}
+
+// Who could supply a scope: the producers the register lists for its category (by the category, an ENSTRU
+// prefix of the category's rules, or all their products) during its period, with their largest stated
+// annual capacity, and what they won in the scope: the spare capacity is capacity − quantity won.
+func (q *Queries) RegisterListCapacity(ctx context.Context, db DBTX, arg RegisterListCapacityParams) ([]RegisterListCapacityRow, error) {
+	rows, err := db.Query(ctx, registerListCapacity,
+		arg.MaxRows,
+		arg.CategoryID,
+		arg.DateTo,
+		arg.DateFrom,
+		arg.Regions,
+		arg.BuyerTypes,
+		arg.Methods,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []RegisterListCapacityRow{}
+	for rows.Next() {
+		var i RegisterListCapacityRow
+		if err := rows.Scan(
+			&i.BIN,
+			&i.NameRu,
+			&i.NameKk,
+			&i.SupplierID,
+			&i.Capacity,
+			&i.CapacityUnit,
+			&i.WonValue,
+			&i.WonQuantity,
+			&i.WonItems,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const registerMerge = `-- name: RegisterMerge :one
 WITH src AS (
     SELECT DISTINCT ON (bin, enstru_prefix, category_id, valid_from) loc, bin, enstru_prefix, category_id, valid_from, valid_to, capacity, capacity_unit, source, rejected

@@ -19,6 +19,9 @@ const pullingDownRows = 20
 // largestContracts is how many contracts to non-producers the target page lists.
 const largestContracts = 10
 
+// couldSupply is how many registered producers the target page lists.
+const couldSupply = 20
+
 // breakdownRow is one group of a target's breakdown, measured by the target's metric.
 type breakdownRow struct {
 	Key, Name   string
@@ -125,7 +128,11 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	}
 	var regions, types, buyers []share.Group
 	var largest []store.ContractRow
+	var producers []store.Capacity
 	if !p.To.Before(p.From) {
+		if producers, err = s.store.RegisterListCapacity(ctx, s.db, scope, couldSupply); err != nil {
+			return err
+		}
 		if _, regions, err = s.store.SharesGet(ctx, s.db, scope, "region"); err != nil {
 			return err
 		}
@@ -155,7 +162,7 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	data["Regions"] = linked(breakdown(t, threshold, regions, named), scope, "region", threshold)
 	data["BuyerTypes"] = linked(breakdown(t, threshold, types, func(g share.Group) string { return T(g.Key) }), scope, "buyer_type", threshold)
 	data["Buyers"] = breakdown(t, threshold, buyers, named)
-	data["Largest"] = largest
+	data["Largest"], data["Producers"] = largest, producers
 	// JSON inside a <script type="application/json"> element; json.Marshal has escaped <, > and &.
 	data["Trend"] = template.JS(trendJSON)
 	q.Set("group_by", "region")

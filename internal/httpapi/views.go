@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ules-kz/ules/internal/store"
 	"github.com/ules-kz/ules/internal/tier"
 )
 
@@ -94,3 +95,11 @@ func widen(v int32) int64 { return int64(v) }
 
 // deref is what p points to; templates call it only after checking p.
 func deref[T any](p *T) T { return *p }
+
+// loadOf is a producer's load in bp for templates, which cannot take two results: -1 without a capacity.
+func loadOf(c store.Capacity) int64 {
+	if bp, ok := c.Load(); ok {
+		return bp
+	}
+	return -1
+}

@@ -400,3 +400,45 @@ func categoryID(ctx context.Context, t *testing.T, tx pgx.Tx, slug string) *int3
 	require.NoError(t, tx.QueryRow(ctx, `SELECT id FROM categories WHERE slug = $1`, slug).Scan(&id))
 	return &id
 }
+
+// TestWhoCouldSupply lists the registered producers of a category with their spare capacity: the one that
+// won part of its capacity, the one that won nothing, and not the one registered for another category.
+func TestWhoCouldSupply(t *testing.T) {
+	t.Parallel()
+	ctx, tx, s := setup(t)
+	busy, idle, other := "110000000001", "110000000002", "110000000003"
+	_, err := tx.Exec(ctx, `INSERT INTO producer_register (bin, category_id, valid_from, capacity, capacity_unit)
+		SELECT b, (SELECT id FROM categories WHERE slug = c), DATE '2020-01-01', cap, 'шт/год'
+		FROM (VALUES ($1, 'footwear', 10000), ($2, 'footwear', 4000), ($3, 'furniture', 99999)) v (b, c, cap)`, busy, idle, other)
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, `INSERT INTO producer_register (bin, enstru_prefix, valid_from) VALUES ($1, '1520', DATE '2020-01-01')`,
+		"110000000004")
+	require.NoError(t, err)
+	supplier := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{BIN: busy, NameRU: "ТОО «Обувь»"})
+	for _, v := range []int64{500_00, 700_00} {
+		c := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{SupplierID: supplier, SignedOn: day(2025, 6, 1)})
+		testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "footwear", Value: v, Tier: tier.DomesticProducer})
+	}
+	_, err = tx.Exec(ctx, `UPDATE contract_items SET quantity = 2500 WHERE contract_id IN (SELECT id FROM contracts WHERE supplier_id = $1)`, supplier)
+	require.NoError(t, err)
+
+	got, err := s.RegisterListCapacity(ctx, tx, share.Scope{Filter: share.Filter{Category: "footwear"}, From: day(2025, 1, 1), To: day(2025, 12, 31)}, 10)
+	require.NoError(t, err)
+	var bins []string
+	for _, c := range got {
+		bins = append(bins, c.BIN)
+	}
+	// 10 000 − 5 000 won leaves 5 000; 4 000 untouched; footwear's ENSTRU 1520 registrant without a capacity last.
+	require.Equal(t, []string{busy, idle, "110000000004"}, bins)
+	require.Equal(t, "5000", got[0].Spare())
+	require.Equal(t, int64(1_200_00), got[0].WonValue)
+	require.Equal(t, "ТОО «Обувь»", got[0].Names.RU)
+	load, ok := got[0].Load()
+	require.True(t, ok)
+	require.Equal(t, int64(5000), load)
+	require.Equal(t, "4000", got[1].Spare())
+	require.Empty(t, got[1].SupplierID, "never supplied anything on record")
+	require.Empty(t, got[2].Spare(), "no capacity stated")
+	_, ok = got[2].Load()
+	require.False(t, ok)
+}

@@ -2,8 +2,12 @@ package store
 
 import (
 	"context"
+	"math/big"
+	"strings"
 	"time"
 
+	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/tier"
 )
@@ -96,4 +100,68 @@ func (s *Store) SupplierGet(ctx context.Context, db DBTX, identifier string) (Su
 			LocalContent: int64(c.LocalContentBp), Issued: c.Issued, Expires: c.Expires})
 	}
 	return d, nil
+}
+
+// Capacity is a registered domestic producer of a scope's category, its stated annual capacity and what it
+// won in the scope.
+type Capacity struct {
+	BIN, SupplierID    string // SupplierID is "" for a producer that never supplied anything on record
+	Names              share.Names
+	Capacity           string // a decimal; "" when the register states none
+	Unit               string
+	WonValue, WonItems int64
+	WonQuantity        string // a decimal, in the items' units
+}
+
+// Spare is the capacity not used by what the producer won, "" when the register states no capacity.
+// Capacity is a year's: for part of a year it is what is left of the year's.
+func (c Capacity) Spare() string {
+	capacity, ok := new(big.Rat).SetString(c.Capacity)
+	if c.Capacity == "" || !ok {
+		return ""
+	}
+	won, ok := new(big.Rat).SetString(c.WonQuantity)
+	if !ok {
+		won = new(big.Rat)
+	}
+	return strings.TrimSuffix(strings.TrimRight(new(big.Rat).Sub(capacity, won).FloatString(3), "0"), ".")
+}
+
+// Load is the share of the capacity used, in bp; false when the register states no capacity.
+func (c Capacity) Load() (int64, bool) {
+	capacity, ok := new(big.Rat).SetString(c.Capacity)
+	if c.Capacity == "" || !ok || capacity.Sign() <= 0 {
+		return 0, false
+	}
+	won, ok := new(big.Rat).SetString(c.WonQuantity)
+	if !ok {
+		return 0, false
+	}
+	q := new(big.Rat).Quo(won, capacity)
+	num := new(big.Int).Mul(q.Num(), big.NewInt(money.BasisPointsPerUnit))
+	return money.Quotient(num, q.Denom()), true
+}
+
+// RegisterListCapacity lists up to limit registered producers of the scope's category with their spare
+// capacity, the most spare first; those without a stated capacity last.
+func (s *Store) RegisterListCapacity(ctx context.Context, db DBTX, scope share.Scope, limit int32) ([]Capacity, error) {
+	cat, err := s.CategoryGetBySlug(ctx, db, scope.Category)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.q.RegisterListCapacity(ctx, db, dbq.RegisterListCapacityParams{CategoryID: cat.ID, DateFrom: scope.From,
+		DateTo: scope.To, Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),
+		MaxRows: limit})
+	if err != nil {
+		return nil, interpretError(err, "producers of %s", scope.Category)
+	}
+	out := make([]Capacity, len(rows))
+	for i, r := range rows {
+		out[i] = Capacity{BIN: r.BIN, SupplierID: r.SupplierID, Names: share.Names{KK: r.NameKk, RU: r.NameRu, EN: r.NameRu},
+			Unit: r.CapacityUnit, WonValue: r.WonValue, WonItems: r.WonItems, WonQuantity: r.WonQuantity}
+		if r.Capacity != nil {
+			out[i].Capacity = *r.Capacity
+		}
+	}
+	return out, nil
 }
