@@ -122,6 +122,10 @@ type supplierState struct {
 	loaded                   bool // items were loaded with these flags
 }
 
+// own copies a string out of a record before something long-lived keeps it: a portal record's values, and a
+// CSV row's fields, share one string, which would otherwise stay whole.
+func own(s string) string { return strings.Clone(s) }
+
 // marks maps strings to numbers without keeping the strings that update them, which may share their
 // record's memory: a map assignment stores the key it is given.
 type marks map[string]*int64

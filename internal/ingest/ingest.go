@@ -359,7 +359,7 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	if err == nil {
 		st.direct.chunk = opts.chunk
 		if opts.Format == "portal" {
-			err = st.direct.loadPortal(ctx, st, cmp.Or(opts.PortalKept, defaultPortalKept))
+			err = st.direct.loadPortal(ctx, st.staging, cmp.Or(opts.PortalKept, defaultPortalKept))
 		}
 		if err == nil {
 			err = readAll(st)

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/loader"
 	"github.com/ules-kz/ules/internal/ingest/record"
 	"github.com/ules-kz/ules/internal/tier"
 )
@@ -47,10 +48,8 @@ type portalDirect struct {
 	pendingContracts []record.Contract
 	pendingUnits     []record.Item
 
-	stageContracts func(context.Context, []record.Contract) error
-	stageUnits     func(context.Context, []record.Item) error
-	stagePlans     func(context.Context, []record.PlanPoint) error
-	stageKatos     func(context.Context, []record.PlanKATO) error
+	stage  *loader.Staging // what is not loaded or kept
+	jobCtx context.Context // the import's, which the connection's jobs run under
 }
 
 // portalContract is what the items of a contract loaded directly inherit from it. A year of the portal
@@ -82,96 +81,113 @@ const noCategory = -1
 // point (plus its distinct texts) and 30 a contract.
 const defaultPortalKept = 1_000_000
 
-// loadPortal turns st's buffers into the portal's direct load: every full buffer goes to the connection
-// goroutine, which stages it, remembers it or loads it. The jobs run under jobCtx, the import's: the
-// copying goroutine's own context ends with the reading, before the last jobs have run.
-func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept int) error {
+// loadPortal makes d the portal's direct load, which takes the export's rows (portalRows): it stages them,
+// remembers them or loads them, on the connection's goroutine but for the plan points, which the reading
+// goroutine keeps. stage copies into the staging tables. The jobs run under jobCtx, the import's: the
+// reading goroutine's own context ends with the reading, before the last jobs have run.
+func (d *directLoader) loadPortal(jobCtx context.Context, stage *loader.Staging, maxKept int) error {
 	// Each chunk of contracts looks its parties up (StageSubjectsByIdentifier).
 	if _, err := d.tx.Exec(jobCtx, "CREATE INDEX ON stg_subjects (identifier)"); err != nil {
 		return fmt.Errorf("ingest: index staged subjects: %w", err)
 	}
-	p := &portalDirect{
-		d: d, maxKept: maxKept,
-		stageContracts: st.contracts.flush, stageUnits: st.units.flush, stagePlans: st.plans.flush, stageKatos: st.katos.flush,
+	d.portal = &portalDirect{
+		d: d, jobCtx: jobCtx, maxKept: maxKept, stage: stage,
 		plans: newKeyed[planPoint](), loaded: newKeyed[portalContract](),
 		texts: newTexts(), subjects: map[string]record.Party{},
 	}
-	d.portal = p
-	st.subjects.flush = onConn(jobCtx, d.conn, st.subjects.flush, nil)
-	st.plans.flush = func(ctx context.Context, rows []record.PlanPoint) error {
-		t := &p.texts
-		var beyond []record.PlanPoint
-		for _, r := range rows {
-			// A point already kept takes its later row, as the merge would; a new one past the cap is staged.
-			if _, kept := p.plans.get(r.PlanID); !kept && p.plans.len() >= p.maxKept {
-				beyond = append(beyond, r)
-				continue
-			}
-			category := int32(noCategory)
-			if r.CategoryID != nil {
-				category = *r.CategoryID
-			}
-			p.plans.set(r.PlanID, planPoint{enstru: t.number(r.EnstruCode), name: t.number(r.Name), nameKk: t.number(r.NameKk),
-				description: t.number(r.Description), unit: t.number(r.Unit), category: category})
-		}
-		d.remembered.Store(new(rows[len(rows)-1].Loc))
-		if len(beyond) == 0 {
-			return nil
-		}
-		p.overflowed = true
-		return d.conn.submit(ctx, func() error { return p.stagePlans(jobCtx, beyond) })
-	}
-	st.katos.flush = func(ctx context.Context, rows []record.PlanKATO) error {
-		var beyond []record.PlanKATO
-		for _, r := range rows {
-			plan, ok := p.plans.get(r.PlanID)
-			switch {
-			case ok:
-				if plan.kato == 0 || r.KATO < p.texts.text(plan.kato) {
-					plan.kato = p.texts.number(r.KATO)
-					p.plans.set(r.PlanID, plan)
-				}
-			case p.overflowed: // the point may be one staged past the cap
-				beyond = append(beyond, r)
-			}
-			// Otherwise the point is unknown: a unit naming it is staged and rejected for want of it.
-		}
-		d.remembered.Store(new(rows[len(rows)-1].Loc))
-		if len(beyond) == 0 {
-			return nil
-		}
-		return d.conn.submit(ctx, func() error { return p.stageKatos(jobCtx, beyond) })
-	}
-	st.contracts.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []record.Contract) error {
+	return nil
+}
+
+// Parties stages subjects, where each chunk of contracts looks its parties up.
+func (p *portalDirect) Parties(ctx context.Context, rows []record.Party) error {
+	return p.d.conn.submit(ctx, func() error { return p.stage.Parties(p.jobCtx, rows) })
+}
+
+// Contracts gathers contracts into chunks, each loaded or staged.
+func (p *portalDirect) Contracts(ctx context.Context, rows []record.Contract) error {
+	return p.d.conn.submit(ctx, func() error {
 		p.pendingContracts = append(p.pendingContracts, rows...)
-		if len(p.pendingContracts) < cmp.Or(d.chunk, copyChunk) {
+		if len(p.pendingContracts) < cmp.Or(p.d.chunk, copyChunk) {
 			return nil
 		}
-		return p.flushContracts(ctx)
-	}, nil)
-	st.units.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []record.Item) error {
-		if err := p.flushContracts(ctx); err != nil { // units look their contracts up
+		return p.flushContracts(p.jobCtx)
+	})
+}
+
+// Items gathers units into chunks, each loaded as items of loaded contracts or staged.
+func (p *portalDirect) Items(ctx context.Context, rows []record.Item) error {
+	return p.d.conn.submit(ctx, func() error {
+		if err := p.flushContracts(p.jobCtx); err != nil { // units look their contracts up
 			return err
 		}
 		p.pendingUnits = append(p.pendingUnits, rows...)
-		if len(p.pendingUnits) < cmp.Or(d.chunk, copyChunk) {
+		if len(p.pendingUnits) < cmp.Or(p.d.chunk, copyChunk) {
 			return nil
 		}
-		return p.flushUnits(ctx)
-	}, nil)
-	discard := st.discard
-	st.discard = func(ctx context.Context, prefix string) error {
-		err := d.conn.submit(ctx, func() error {
-			p.pendingContracts = slices.DeleteFunc(p.pendingContracts, func(c record.Contract) bool { return strings.HasPrefix(c.Loc, prefix) })
-			p.pendingUnits = slices.DeleteFunc(p.pendingUnits, func(u record.Item) bool { return strings.HasPrefix(u.Loc, prefix) })
-			return discard(jobCtx, prefix)
-		})
-		if err != nil {
-			return err
+		return p.flushUnits(p.jobCtx)
+	})
+}
+
+// PlanPoints keeps plan points in memory, on the reading goroutine, up to the cap; those past it are staged.
+func (p *portalDirect) PlanPoints(ctx context.Context, rows []record.PlanPoint) error {
+	t := &p.texts
+	var beyond []record.PlanPoint
+	for _, r := range rows {
+		// A point already kept takes its later row, as the merge would; a new one past the cap is staged.
+		if _, kept := p.plans.get(r.PlanID); !kept && p.plans.len() >= p.maxKept {
+			beyond = append(beyond, r)
+			continue
 		}
-		return d.conn.wait(ctx)
+		category := int32(noCategory)
+		if r.CategoryID != nil {
+			category = *r.CategoryID
+		}
+		p.plans.set(r.PlanID, planPoint{enstru: t.number(r.EnstruCode), name: t.number(r.Name), nameKk: t.number(r.NameKk),
+			description: t.number(r.Description), unit: t.number(r.Unit), category: category})
 	}
-	return nil
+	p.d.remembered.Store(new(rows[len(rows)-1].Loc))
+	if len(beyond) == 0 {
+		return nil
+	}
+	p.overflowed = true
+	return p.d.conn.submit(ctx, func() error { return p.stage.PlanPoints(p.jobCtx, beyond) })
+}
+
+// PlanKATOs keeps each kept plan point's smallest KATO code; the codes of points staged are staged.
+func (p *portalDirect) PlanKATOs(ctx context.Context, rows []record.PlanKATO) error {
+	var beyond []record.PlanKATO
+	for _, r := range rows {
+		plan, ok := p.plans.get(r.PlanID)
+		switch {
+		case ok:
+			if plan.kato == 0 || r.KATO < p.texts.text(plan.kato) {
+				plan.kato = p.texts.number(r.KATO)
+				p.plans.set(r.PlanID, plan)
+			}
+		case p.overflowed: // the point may be one staged past the cap
+			beyond = append(beyond, r)
+		}
+		// Otherwise the point is unknown: a unit naming it is staged and rejected for want of it.
+	}
+	p.d.remembered.Store(new(rows[len(rows)-1].Loc))
+	if len(beyond) == 0 {
+		return nil
+	}
+	return p.d.conn.submit(ctx, func() error { return p.stage.PlanKATOs(p.jobCtx, beyond) })
+}
+
+// discard forgets the gathered rows read under a prefix and deletes the staged ones, once every row
+// handed over before has been taken.
+func (p *portalDirect) discard(ctx context.Context, prefix string) error {
+	err := p.d.conn.submit(ctx, func() error {
+		p.pendingContracts = slices.DeleteFunc(p.pendingContracts, func(c record.Contract) bool { return strings.HasPrefix(c.Loc, prefix) })
+		p.pendingUnits = slices.DeleteFunc(p.pendingUnits, func(u record.Item) bool { return strings.HasPrefix(u.Loc, prefix) })
+		return p.stage.Discard(p.jobCtx, prefix)
+	})
+	if err != nil {
+		return err
+	}
+	return p.d.conn.wait(ctx)
 }
 
 // flushContracts and flushUnits take the rows gathered so far: a page of the portal's API holds a few
@@ -192,23 +208,6 @@ func (p *portalDirect) flushUnits(ctx context.Context) error {
 	err := p.units(ctx, p.pendingUnits)
 	p.pendingUnits = p.pendingUnits[:0]
 	return err
-}
-
-// onConn makes a buffer's flush hand its rows to the connection goroutine, which runs first and then
-// stage, when there is one. The rows are cloned because the buffer reuses its slice.
-func onConn[T any](jobCtx context.Context, w *connWorker, first, stage func(context.Context, []T) error) func(context.Context, []T) error {
-	return func(ctx context.Context, rows []T) error {
-		owned := slices.Clone(rows)
-		return w.submit(ctx, func() error {
-			if err := first(jobCtx, owned); err != nil {
-				return err
-			}
-			if stage == nil {
-				return nil
-			}
-			return stage(jobCtx, owned)
-		})
-	}
 }
 
 // contracts loads the contracts of a chunk that the import creates and stages the others.
@@ -241,7 +240,7 @@ func (p *portalDirect) contracts(ctx context.Context, rows []record.Contract) er
 	}
 	// Staged before the next chunk's look-up, which must see them.
 	if len(staged) > 0 {
-		if err := p.stageContracts(ctx, staged); err != nil {
+		if err := p.stage.Contracts(ctx, staged); err != nil {
 			return err
 		}
 	}
@@ -352,7 +351,7 @@ func (p *portalDirect) units(ctx context.Context, rows []record.Item) error {
 		load = append(load, unitLoad{row: i, contract: c, point: point})
 	}
 	if len(staged) > 0 {
-		if err := p.stageUnits(ctx, staged); err != nil {
+		if err := p.stage.Items(ctx, staged); err != nil {
 			return err
 		}
 	}
@@ -420,14 +419,14 @@ func (p *portalDirect) finish(ctx context.Context) error {
 	})
 	for len(plans) > 0 {
 		n := min(len(plans), cmp.Or(p.d.chunk, copyChunk))
-		if err := p.stagePlans(ctx, plans[:n]); err != nil {
+		if err := p.stage.PlanPoints(ctx, plans[:n]); err != nil {
 			return err
 		}
 		plans = plans[n:]
 	}
 	for len(katos) > 0 {
 		n := min(len(katos), cmp.Or(p.d.chunk, copyChunk))
-		if err := p.stageKatos(ctx, katos[:n]); err != nil {
+		if err := p.stage.PlanKATOs(ctx, katos[:n]); err != nil {
 			return err
 		}
 		katos = katos[n:]

@@ -58,11 +58,9 @@ type stager struct {
 	records    int64
 	reported   int64 // records the meter has counted
 	meter      *meter
-	chunk      int  // rows per copy; 0 is copyChunk
-	worker     bool // parses for readFiles, which reports progress itself
+	chunk      int // rows per copy; 0 is copyChunk
 	buyerTypes buyertype.Memo
 	categories *classify.Memo // made on first use
-	flat       flatReader     // portal records
 
 	subjects  buffer[record.Party]
 	contracts buffer[record.Contract]
@@ -70,6 +68,7 @@ type stager struct {
 	plans     buffer[record.PlanPoint]
 	katos     buffer[record.PlanKATO]
 
+	staging *loader.Staging // nil: a stager without a transaction (the parser fuzz tests) keeps nothing
 	discard func(ctx context.Context, prefix string) error
 
 	direct *directLoader   // nil: every record is staged
@@ -84,6 +83,7 @@ func newStager(tx pgx.Tx, classifier *classify.Classifier, home string) *stager 
 	return &stager{
 		classifier: classifier,
 		home:       home,
+		staging:    staging,
 		subjects:   buffer[record.Party]{flush: staging.Parties},
 		contracts:  buffer[record.Contract]{flush: staging.Contracts},
 		units:      buffer[record.Item]{flush: staging.Items},
@@ -134,11 +134,6 @@ func (s *stager) flush(ctx context.Context) error {
 		if err := s.closeOpen(ctx); err != nil {
 			return err
 		}
-		if s.direct.portal != nil { // the buffers hand their rows to the connection goroutine
-			if err := s.drain(ctx); err != nil {
-				return err
-			}
-		}
 		if err := s.direct.finish(ctx, s); err != nil {
 			return err
 		}
@@ -156,35 +151,13 @@ func (s *stager) drain(ctx context.Context) error {
 	return nil
 }
 
-// dropPending forgets the rows not copied yet.
-func (s *stager) dropPending() {
-	s.subjects.rows = s.subjects.rows[:0]
-	s.contracts.rows = s.contracts.rows[:0]
-	s.units.rows = s.units.rows[:0]
-	s.plans.rows = s.plans.rows[:0]
-	s.katos.rows = s.katos.rows[:0]
-}
-
-// counted records one more input record, reporting progress every thousand.
-func (s *stager) counted() { s.Counted(1) }
-
-// Counted records n more input records (record.Sink).
+// Counted records n more input records, reporting progress every thousand (record.Sink).
 func (s *stager) Counted(n int64) {
 	before := s.records
 	s.records += n
-	if s.records/1000 != before/1000 && !s.worker {
+	if s.records/1000 != before/1000 {
 		s.report()
 	}
-}
-
-// alongside is a stager for files read at the same time as s's: it hands rows on as s does and shares its
-// meter, and counts its own records.
-func (s *stager) alongside() *stager {
-	side := &stager{classifier: s.classifier, rules: s.rules, home: s.home, meter: s.meter, discard: s.discard, direct: s.direct}
-	side.subjects.flush, side.contracts.flush, side.units.flush = s.subjects.flush, s.contracts.flush, s.units.flush
-	side.plans.flush, side.katos.flush = s.plans.flush, s.katos.flush
-	side.setChunk(s.chunk)
-	return side
 }
 
 // report hands the meter the records counted since the last report.
@@ -193,18 +166,10 @@ func (s *stager) report() {
 	s.reported = s.records
 }
 
-// discardFile drops everything staged from one file, whose location prefix is "file:".
-func (s *stager) discardFile(ctx context.Context, file string) error {
-	return s.Discard(ctx, file+":")
-}
-
 // Discard drops everything read under a location prefix: a file, or a line of one (record.Sink).
 func (s *stager) Discard(ctx context.Context, prefix string) error {
 	if s.discard == nil { // a stager without a transaction (the parser fuzz tests) keeps nothing
 		return nil
-	}
-	if s.worker { // its pending rows are all from this file: they are dropped, not copied
-		return s.discard(ctx, prefix)
 	}
 	if s.direct != nil {
 		if s.open != nil && strings.HasPrefix(s.open.loc(), prefix) {
@@ -212,6 +177,9 @@ func (s *stager) Discard(ctx context.Context, prefix string) error {
 		}
 		if err := s.direct.drop(ctx, prefix); err != nil {
 			return err
+		}
+		if s.direct.portal != nil { // the portal's rows bypass the buffers
+			return s.direct.portal.discard(ctx, prefix)
 		}
 	}
 	s.dropPendingUnder(prefix)
@@ -221,19 +189,14 @@ func (s *stager) Discard(ctx context.Context, prefix string) error {
 	return s.discard(ctx, prefix)
 }
 
-// dropPendingUnder forgets the buffered rows read under a prefix. The discard deletes what was staged, but a
-// direct load's flush may keep rows instead (the portal's plan points), where it would not reach them.
+// dropPendingUnder forgets the buffered rows read under a prefix: they are not staged yet, so the
+// discard of what was staged would not reach them.
 func (s *stager) dropPendingUnder(prefix string) {
 	s.subjects.rows = slices.DeleteFunc(s.subjects.rows, func(r record.Party) bool { return strings.HasPrefix(r.Loc, prefix) })
 	s.contracts.rows = slices.DeleteFunc(s.contracts.rows, func(r record.Contract) bool { return strings.HasPrefix(r.Loc, prefix) })
 	s.units.rows = slices.DeleteFunc(s.units.rows, func(r record.Item) bool { return strings.HasPrefix(r.Loc, prefix) })
 	s.plans.rows = slices.DeleteFunc(s.plans.rows, func(r record.PlanPoint) bool { return strings.HasPrefix(r.Loc, prefix) })
 	s.katos.rows = slices.DeleteFunc(s.katos.rows, func(r record.PlanKATO) bool { return strings.HasPrefix(r.Loc, prefix) })
-}
-
-// category classifies an item by its ENSTRU code and texts, remembering the answers.
-func (s *stager) category(enstru string, texts ...string) *int32 {
-	return s.categoryMemo().Category(enstru, texts...)
 }
 
 // categoryMemo is the stager's memory of categories, made on first use.
@@ -246,11 +209,3 @@ func (s *stager) categoryMemo() *classify.Memo {
 
 // maxRemembered bounds each memory of answers whatever the input's variety.
 const maxRemembered = 50_000
-
-// residentOf decides residency: the source's own mark when it has one, otherwise the deployment's home country.
-func (s *stager) residentOf(mark *bool, country string) bool {
-	if mark != nil {
-		return *mark
-	}
-	return country == s.home
-}
