@@ -112,9 +112,9 @@ func (im *Importer) Import(ctx context.Context, opts Options) (Result, error) {
 
 // inBatch records an import batch around body, which runs in one transaction holding the batch's lock.
 func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx, *errorLog, *Result) error) (Result, error) {
-	abandoned, err := im.q.ImportBatchAbandonInterrupted(ctx, im.pool)
+	abandoned, err := loader.BatchAbandonInterrupted(ctx, im.pool)
 	if err != nil {
-		return Result{}, fmt.Errorf("ingest: look for interrupted imports: %w", err)
+		return Result{}, err
 	}
 	for _, id := range abandoned {
 		im.log.Warn("marked an interrupted import as failed", "batch", id)
@@ -126,14 +126,12 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 		return Result{}, fmt.Errorf("ingest: connect: %w", err)
 	}
 	defer conn.Release()
-	batchID, err := im.q.ImportBatchCreate(ctx, conn, dbq.ImportBatchCreateParams{
-		Format: opts.Format, SourceName: strings.Join(opts.inputs(), ", "), CreatedBy: opts.CreatedBy,
-	})
+	batchID, err := loader.BatchCreate(ctx, conn, opts.Format, strings.Join(opts.inputs(), ", "), opts.CreatedBy)
 	if err != nil {
-		return Result{}, fmt.Errorf("ingest: create batch: %w", err)
+		return Result{}, err
 	}
 	defer func() {
-		if err := im.q.ImportBatchRelease(context.WithoutCancel(ctx), conn, int32(batchID)); err != nil {
+		if err := loader.BatchRelease(context.WithoutCancel(ctx), conn, batchID); err != nil {
 			// A connection that cannot unlock is closed rather than returned to the pool holding the lock.
 			_ = conn.Conn().Close(context.WithoutCancel(ctx))
 		}
@@ -151,10 +149,10 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 		res.Rejected = errs.Count()
 		res.Status = "committed"
 		res.Skipped = errs.Skips()
-		if err := im.finish(ctx, tx, res, skipSummary(res.Skipped)); err != nil {
+		if err := finish(ctx, tx, res, skipSummary(res.Skipped), nil); err != nil {
 			return err
 		}
-		return im.storeErrors(ctx, tx, batchID, recordErrors(errs.List()))
+		return loader.BatchErrorsStore(ctx, tx, batchID, errs.List())
 	})
 	res.Rejected = errs.Count()
 	res.Errors = recordErrors(errs.List())
@@ -163,7 +161,7 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 		// The import's context may be what failed; recording the outcome must not depend on it.
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		if ferr := im.finish(fctx, im.pool, res, err.Error()); ferr != nil {
+		if ferr := finish(fctx, im.pool, res, err.Error(), errs.List()); ferr != nil {
 			im.log.Error("record failed import", "batch", batchID, "err", ferr)
 		}
 		return res, err
@@ -195,11 +193,11 @@ var directFormats = map[string]bool{"csv": true, "xlsx": true, "ocds": true, "po
 
 func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput readFunc, source string, errs *errorLog, res *Result) error {
 	started := time.Now()
-	classifier, err := im.classifier(ctx, tx)
+	classifier, err := loader.Classifier(ctx, tx)
 	if err != nil {
 		return err
 	}
-	rules, err := loadImportRules(ctx, tx, im.q, time.Now())
+	rules, err := loader.ImportRules(ctx, tx, time.Now())
 	if err != nil {
 		return err
 	}
@@ -238,12 +236,12 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	// After the read, which starts its errors afresh when it reads the input again.
 	if opts.Format == "portal" {
 		for _, dir := range opts.inputs() {
-			if err := im.loadPortalRefs(ctx, tx, dir, errs); err != nil {
+			if err := loadPortalRefs(ctx, tx, dir, errs); err != nil {
 				return err
 			}
 		}
 	}
-	if err := im.validate(ctx, tx, source, errs); err != nil {
+	if err := loader.Validate(ctx, tx, source, source == SourceCSV, errs); err != nil {
 		return err
 	}
 	if errs.Count() > opts.MaxErrors {
@@ -253,10 +251,12 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	if err := im.mergeStaged(ctx, tx, source, st.direct, res); err != nil {
 		return err
 	}
-	if err := im.withdraw(ctx, tx, source, st.withdrawals, res); err != nil {
+	withdrawn, err := loader.ContractWithdraw(ctx, tx, source, res.BatchID, st.withdrawals)
+	if err != nil {
 		return err
 	}
-	if err := im.reportNotCounted(ctx, tx, res.BatchID, errs); err != nil {
+	res.Replaced += withdrawn
+	if err := loader.ReportNotCounted(ctx, tx, res.BatchID, errs); err != nil {
 		return err
 	}
 	if trusted {
@@ -272,50 +272,6 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 		"indexes", indexed.Sub(read).Round(time.Millisecond), "validate", validated.Sub(indexed).Round(time.Millisecond),
 		"merge", time.Since(validated).Round(time.Millisecond),
 		"direct_contracts", direct)
-	return nil
-}
-
-// withdraw applies the newer versions that say a stored contract no longer counts; each one that changed a
-// stored contract is a replacement.
-func (im *Importer) withdraw(ctx context.Context, tx pgx.Tx, source string, ws []record.Contract, res *Result) error {
-	if len(ws) == 0 {
-		return nil
-	}
-	newest := map[string]record.Contract{}
-	for _, w := range ws {
-		if n, ok := newest[w.SourceID]; !ok || w.UpdatedAt.After(*n.UpdatedAt) {
-			newest[w.SourceID] = w
-		}
-	}
-	p := dbq.ContractWithdrawParams{BatchID: &res.BatchID, Source: source}
-	for _, w := range newest {
-		p.SourceIds, p.Statuses, p.Versions = append(p.SourceIds, w.SourceID), append(p.Statuses, w.Status), append(p.Versions, *w.UpdatedAt)
-	}
-	ids, err := im.q.ContractWithdraw(ctx, tx, p)
-	if err != nil {
-		return fmt.Errorf("ingest: withdraw cancelled contracts: %w", err)
-	}
-	res.Replaced += int64(len(ids))
-	return nil
-}
-
-// reportNotCounted tells the import's summary how many of the contracts it wrote no figure counts, and why
-// (docs/methodology.md): a user who imports a year should see that its drafts and refusals were left out.
-func (im *Importer) reportNotCounted(ctx context.Context, tx pgx.Tx, batchID int64, errs *errorLog) error {
-	rows, err := im.q.ContractListNotCountedOfBatch(ctx, tx, &batchID)
-	if err != nil {
-		return fmt.Errorf("ingest: count contracts not counted: %w", err)
-	}
-	for _, r := range rows {
-		switch r.Reason {
-		case "status":
-			errs.StoredNotCounted(fmt.Sprintf("contracts of status %s (%s)", r.Status, r.NameRu), r.Contracts)
-		case "unknown_status":
-			errs.StoredNotCounted(fmt.Sprintf("contracts of status %q, which is not in the table of contract statuses", r.Status), r.Contracts)
-		case "replaced":
-			errs.StoredNotCounted(fmt.Sprintf("contracts of status %s (%s) that a later version (an amendment) replaces", r.Status, r.NameRu), r.Contracts)
-		}
-	}
 	return nil
 }
 
@@ -382,106 +338,6 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	return st, readAll(st)
 }
 
-// classifier builds the category rules as they stand in this transaction.
-func (im *Importer) classifier(ctx context.Context, tx pgx.Tx) (*classify.Classifier, error) {
-	rows, err := im.q.CategoryRuleList(ctx, tx)
-	if err != nil {
-		return nil, fmt.Errorf("ingest: load category rules: %w", err)
-	}
-	return classify.New(CategoryRules(rows))
-}
-
-// CategoryRules groups the stored rule rows into classifier rules.
-func CategoryRules(rows []dbq.CategoryRuleListRow) []classify.Rule {
-	var rules []classify.Rule
-	for _, r := range rows {
-		if len(rules) == 0 || rules[len(rules)-1].CategoryID != int64(r.CategoryID) {
-			rules = append(rules, classify.Rule{CategoryID: int64(r.CategoryID), Slug: r.Slug, Priority: int(r.Priority)})
-		}
-		last := &rules[len(rules)-1]
-		switch r.Kind {
-		case "enstru_prefix":
-			last.EnstruPrefixes = append(last.EnstruPrefixes, r.Pattern)
-		case "keyword":
-			last.Keywords = append(last.Keywords, r.Pattern)
-		}
-	}
-	return rules
-}
-
-// validate rejects staged records that cannot be merged: conflicting duplicates, contracts without a rate,
-// buyer or supplier, and units without a contract or plan point.
-func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs *errorLog) error {
-	conflicting, err := im.q.StageContractsRejectConflicting(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("ingest: check duplicate contracts: %w", err)
-	}
-	for _, r := range conflicting {
-		errs.Addf(r.Loc, "contract %s appears more than once with the same last_update_date but different contents", r.SourceID)
-	}
-	// The template is one row per item; an OCDS release read twice repeats its items as the same record.
-	var repeated []dbq.StageContractsRejectRepeatedItemsRow
-	if source == SourceCSV {
-		if repeated, err = im.q.StageContractsRejectRepeatedItems(ctx, tx); err != nil {
-			return fmt.Errorf("ingest: check repeated items: %w", err)
-		}
-	}
-	for _, r := range repeated {
-		for _, loc := range r.Locs[1:] {
-			errs.Addf(loc, "item %s of contract %s is given again (first at %s): an item is one row; remove the repeat or give it its own item id", r.SourceID, r.ContractSourceID, r.Locs[0])
-		}
-	}
-	oversized, err := im.q.StageContractsRejectOversized(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("ingest: check amounts: %w", err)
-	}
-	for _, r := range oversized {
-		errs.Addf(r.Loc, "contract %s: an amount converted to tenge exceeds 90 quadrillion tiyn; check the amounts and the exchange rate", r.SourceID)
-	}
-	unpriced, err := im.q.StageContractsRejectUnpriced(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("ingest: check exchange rates: %w", err)
-	}
-	for _, r := range unpriced {
-		errs.Addf(r.Loc, "no exchange rate for %s on %s: give the contract's exchange_rate or load rates for that date", r.Currency, r.SignedOn.Format(time.DateOnly))
-	}
-	orphans, err := im.q.StageContractsRejectWithoutParties(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("ingest: check contract parties: %w", err)
-	}
-	for _, r := range orphans {
-		if !r.HasBuyer {
-			errs.Addf(r.Loc, "customer_bin %s is neither in subject/ nor a known buyer", r.CustomerBin)
-		} else {
-			errs.Addf(r.Loc, "supplier_biin %s is neither in subject/ nor a known supplier", r.SupplierKey)
-		}
-	}
-	if _, err := im.q.StageUnitsDropOlderVersions(ctx, tx); err != nil {
-		return fmt.Errorf("ingest: drop the items of older versions: %w", err)
-	}
-	units, err := im.q.StageUnitsInvalid(ctx, tx, source)
-	if err != nil {
-		return fmt.Errorf("ingest: check contract units: %w", err)
-	}
-	if len(units) > 0 {
-		locs := make([]string, len(units))
-		for i, r := range units {
-			locs[i] = r.Loc
-		}
-		if err := im.q.StageUnitsDelete(ctx, tx, locs); err != nil {
-			return fmt.Errorf("ingest: drop invalid contract units: %w", err)
-		}
-	}
-	for _, r := range units {
-		if r.PlanMissing {
-			errs.Addf(r.Loc, "pln_point_id %s is not in plans/, or is marked deleted there", r.PlanID)
-		} else {
-			errs.Addf(r.Loc, "contract_id %s is neither in contract/ nor already imported", r.ContractSourceID)
-		}
-	}
-	return nil
-}
-
 // mergeStaged merges the staging tables; direct, when not nil, loaded the contracts it did not stage.
 func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, direct *directLoader, res *Result) error {
 	if _, err := im.q.BuyerMergeStaged(ctx, tx); err != nil {
@@ -545,46 +401,28 @@ func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, d
 
 // waitForOtherImports takes the import lock, saying so when another import holds it.
 func (im *Importer) waitForOtherImports(ctx context.Context, tx pgx.Tx, batchID int64) error {
-	locked, err := im.q.ImportBatchLockTry(ctx, tx)
+	locked, err := loader.ImportLockTry(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("ingest: take the import lock: %w", err)
+		return err
 	}
 	if locked {
 		return nil
 	}
 	im.log.Info("another import is running; this one starts when it ends", "batch", batchID)
-	if err := im.q.ImportBatchLockWait(ctx, tx); err != nil {
-		return fmt.Errorf("ingest: wait for the running import: %w", err)
-	}
-	return nil
+	return loader.ImportLockWait(ctx, tx)
 }
 
-func (im *Importer) finish(ctx context.Context, db dbq.DBTX, res Result, message string) error {
-	err := im.q.ImportBatchFinish(ctx, db, dbq.ImportBatchFinishParams{
-		ID: res.BatchID, Status: res.Status, RowsRead: res.Read, RowsLoaded: res.Loaded, RowsRejected: res.Rejected,
-		RowsReplaced: res.Replaced, RowsUnchanged: res.Unchanged, RowsRemoved: res.Removed, Message: message,
+// finish records the batch's outcome, with its bad records when it failed (a committed batch stores them
+// in its transaction).
+func finish(ctx context.Context, db loader.DBTX, res Result, message string, failedErrs []record.Error) error {
+	err := loader.BatchFinish(ctx, db, loader.BatchOutcome{
+		ID: res.BatchID, Status: res.Status, Read: res.Read, Loaded: res.Loaded, Rejected: res.Rejected,
+		Replaced: res.Replaced, Unchanged: res.Unchanged, Removed: res.Removed, Message: message,
 	})
 	if err != nil {
-		return fmt.Errorf("ingest: finish batch: %w", err)
+		return err
 	}
-	if res.Status == "failed" {
-		return im.storeErrors(ctx, db, res.BatchID, res.Errors)
-	}
-	return nil
-}
-
-func (im *Importer) storeErrors(ctx context.Context, db dbq.DBTX, batchID int64, list []RecordError) error {
-	if len(list) == 0 {
-		return nil
-	}
-	rows := make([]dbq.ImportErrorCopyFromParams, len(list))
-	for i, e := range list {
-		rows[i] = dbq.ImportErrorCopyFromParams{BatchID: batchID, Location: e.Location, Reason: e.Reason}
-	}
-	if _, err := im.q.ImportErrorCopyFrom(ctx, db, rows); err != nil {
-		return fmt.Errorf("ingest: store errors: %w", err)
-	}
-	return nil
+	return loader.BatchErrorsStore(ctx, db, res.BatchID, failedErrs)
 }
 
 // IsTooManyErrors reports whether err is a refusal because of bad records.
@@ -592,11 +430,7 @@ func IsTooManyErrors(err error) bool { return errors.Is(err, ErrTooManyErrors) }
 
 // HasContracts reports whether any contract is stored, so the demo loads only into an empty database.
 func (im *Importer) HasContracts(ctx context.Context) (bool, error) {
-	ok, err := im.q.ContractExists(ctx, im.pool)
-	if err != nil {
-		return false, fmt.Errorf("ingest: look for contracts: %w", err)
-	}
-	return ok, nil
+	return loader.ContractExists(ctx, im.pool)
 }
 
 // skipSummary is what a committed batch records of its skips, for the import history.

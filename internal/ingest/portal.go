@@ -4,6 +4,9 @@ import (
 	"context"
 	"io"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ules-kz/ules/internal/ingest/loader"
 	"github.com/ules-kz/ules/internal/ingest/portalexport"
 	"github.com/ules-kz/ules/internal/ingest/record"
 )
@@ -31,6 +34,27 @@ func portalReader(st *stager, errs *errorLog) *portalexport.Reader {
 			return openInput(path, rel, st.meter, errs)
 		},
 		Chunk: st.chunk, PlansAlongside: direct}
+}
+
+// loadPortalRefs takes the names of contract statuses and procurement methods from an export's refs/
+// folder, as the portal published them.
+func loadPortalRefs(ctx context.Context, tx pgx.Tx, dir string, errs *errorLog) error {
+	// A few kilobytes: no progress to report.
+	refs := &portalexport.Reader{Errs: errs, Open: func(path, rel string, errs *record.Errors) (io.Reader, func(), error) {
+		return openInput(path, rel, nil, errs)
+	}}
+	statuses, err := refs.ContractStatuses(dir)
+	if err != nil {
+		return err
+	}
+	if err := loader.ContractStatusUpsertPortal(ctx, tx, statuses, errs); err != nil {
+		return err
+	}
+	methods, err := refs.TradeMethods(dir)
+	if err != nil {
+		return err
+	}
+	return loader.TradeMethodUpsert(ctx, tx, methods)
 }
 
 // portalRows takes a portal export's rows, a batch at a time.
