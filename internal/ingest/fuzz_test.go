@@ -17,13 +17,48 @@ import (
 	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
-// memStage holds what a stager would have copied into the staging tables.
+// memStage holds what a stager would have copied into the staging tables (loader.Tables).
 type memStage struct {
 	subjects  []record.Party
 	contracts []record.Contract
 	units     []record.Item
 	plans     []record.PlanPoint
 	katos     []record.PlanKATO
+}
+
+func (m *memStage) Parties(_ context.Context, r []record.Party) error {
+	m.subjects = append(m.subjects, r...)
+	return nil
+}
+
+func (m *memStage) Contracts(_ context.Context, r []record.Contract) error {
+	m.contracts = append(m.contracts, r...)
+	return nil
+}
+
+func (m *memStage) Items(_ context.Context, r []record.Item) error {
+	m.units = append(m.units, r...)
+	return nil
+}
+
+func (m *memStage) PlanPoints(_ context.Context, r []record.PlanPoint) error {
+	m.plans = append(m.plans, r...)
+	return nil
+}
+
+func (m *memStage) PlanKATOs(_ context.Context, r []record.PlanKATO) error {
+	m.katos = append(m.katos, r...)
+	return nil
+}
+
+func (m *memStage) Discard(_ context.Context, prefix string) error {
+	drop := func(loc string) bool { return strings.HasPrefix(loc, prefix) }
+	m.subjects = slices.DeleteFunc(m.subjects, func(r record.Party) bool { return drop(r.Loc) })
+	m.contracts = slices.DeleteFunc(m.contracts, func(r record.Contract) bool { return drop(r.Loc) })
+	m.units = slices.DeleteFunc(m.units, func(r record.Item) bool { return drop(r.Loc) })
+	m.plans = slices.DeleteFunc(m.plans, func(r record.PlanPoint) bool { return drop(r.Loc) })
+	m.katos = slices.DeleteFunc(m.katos, func(r record.PlanKATO) bool { return drop(r.Loc) })
+	return nil
 }
 
 // newMemStager returns a stager that needs no database: its staging tables are slices.
@@ -35,37 +70,7 @@ func newMemStager(t testing.TB) (*stager, *memStage) {
 	})
 	require.NoError(t, err)
 	m := &memStage{}
-	st := &stager{classifier: c, home: "KZ"}
-	st.subjects.flush = func(_ context.Context, r []record.Party) error {
-		m.subjects = append(m.subjects, r...)
-		return nil
-	}
-	st.contracts.flush = func(_ context.Context, r []record.Contract) error {
-		m.contracts = append(m.contracts, r...)
-		return nil
-	}
-	st.units.flush = func(_ context.Context, r []record.Item) error {
-		m.units = append(m.units, r...)
-		return nil
-	}
-	st.plans.flush = func(_ context.Context, r []record.PlanPoint) error {
-		m.plans = append(m.plans, r...)
-		return nil
-	}
-	st.katos.flush = func(_ context.Context, r []record.PlanKATO) error {
-		m.katos = append(m.katos, r...)
-		return nil
-	}
-	st.discard = func(_ context.Context, prefix string) error {
-		drop := func(loc string) bool { return strings.HasPrefix(loc, prefix) }
-		m.subjects = slices.DeleteFunc(m.subjects, func(r record.Party) bool { return drop(r.Loc) })
-		m.contracts = slices.DeleteFunc(m.contracts, func(r record.Contract) bool { return drop(r.Loc) })
-		m.units = slices.DeleteFunc(m.units, func(r record.Item) bool { return drop(r.Loc) })
-		m.plans = slices.DeleteFunc(m.plans, func(r record.PlanPoint) bool { return drop(r.Loc) })
-		m.katos = slices.DeleteFunc(m.katos, func(r record.PlanKATO) bool { return drop(r.Loc) })
-		return nil
-	}
-	return st, m
+	return newStager(m, 0, c, "KZ"), m
 }
 
 var currencyText = regexp.MustCompile(`^[A-Z]{3}$`)

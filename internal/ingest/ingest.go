@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ules-kz/ules/internal/classify"
-	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/loader"
 	"github.com/ules-kz/ules/internal/ingest/record"
@@ -38,7 +36,7 @@ type Options struct {
 	// past it too, and so are the units that name either.
 	PortalKept int
 
-	chunk int // rows per copy; 0 is copyChunk (tests set it through export_test.go)
+	chunk int // rows per copy; 0 is the loader's 5,000 (tests set it through export_test.go)
 }
 
 // inputs are the paths the import reads.
@@ -66,7 +64,6 @@ type Result struct {
 // Importer loads data into one database.
 type Importer struct {
 	pool *pgxpool.Pool
-	q    *dbq.Queries
 	home string
 	log  *slog.Logger
 }
@@ -74,7 +71,7 @@ type Importer struct {
 // NewImporter returns an importer; home is the deployment's country (ISO alpha-2), which decides residency
 // where a source does not say.
 func NewImporter(pool *pgxpool.Pool, home string, log *slog.Logger) *Importer {
-	return &Importer{pool: pool, q: dbq.New(), home: strings.ToUpper(home), log: log}
+	return &Importer{pool: pool, home: strings.ToUpper(home), log: log}
 }
 
 // Import runs one import in a single transaction. On ErrTooManyErrors or any other failure nothing is
@@ -248,7 +245,9 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.Count(), opts.MaxErrors)
 	}
 	validated := time.Now()
-	if err := im.mergeStaged(ctx, tx, source, st.direct, res); err != nil {
+	merged, err := loader.Merge(ctx, tx, source, res.BatchID, st.direct)
+	res.Loaded, res.Replaced, res.Removed, res.Unchanged = merged.Loaded, merged.Replaced, merged.Removed, merged.Unchanged
+	if err != nil {
 		return err
 	}
 	withdrawn, err := loader.ContractWithdraw(ctx, tx, source, res.BatchID, st.withdrawals)
@@ -260,13 +259,13 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 		return err
 	}
 	if trusted {
-		if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = DEFAULT"); err != nil {
-			return fmt.Errorf("ingest: restore foreign-key checks: %w", err)
+		if err := loader.CheckReferences(ctx, tx); err != nil {
+			return err
 		}
 	}
 	var direct int64
 	if st.direct != nil {
-		direct = st.direct.contracts
+		direct = st.direct.LoadedContracts()
 	}
 	im.log.Debug("import phases", "read", read.Sub(started).Round(time.Millisecond),
 		"indexes", indexed.Sub(read).Round(time.Millisecond), "validate", validated.Sub(indexed).Round(time.Millisecond),
@@ -282,10 +281,9 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	classifier *classify.Classifier, rules *fieldtext.Rules, errs *errorLog, batchID int64,
 ) (*stager, error) {
 	fresh := func() *stager {
-		st := newStager(tx, classifier, im.home)
+		st := newStager(loader.NewStaging(tx), opts.chunk, classifier, im.home)
 		st.rules = rules
 		st.meter = newMeter(opts.Progress, opts.inputs()...)
-		st.setChunk(opts.chunk)
 		return st
 	}
 	readAll := func(st *stager) error {
@@ -311,18 +309,17 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	if opts.Format == "portal" {
 		queued = 32
 	}
-	st.direct, err = newDirectLoader(ctx, tx, im.q, source, batchID, queued)
+	st.direct, err = loader.NewDirect(ctx, tx, st.staged, source, batchID, queued)
 	if err == nil {
-		st.direct.chunk = opts.chunk
 		if opts.Format == "portal" {
-			err = st.direct.loadPortal(ctx, st.staging, cmp.Or(opts.PortalKept, defaultPortalKept))
+			st.portal, err = st.direct.LoadPortal(ctx, opts.PortalKept)
 		}
 		if err == nil {
 			err = readAll(st)
 		}
-		st.direct.conn.stop()
+		st.direct.Stop()
 	}
-	var again *restartStaged
+	var again *loader.ReadAgain
 	if !errors.As(err, &again) {
 		if err != nil {
 			return nil, err
@@ -332,71 +329,10 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	if err := sp.Rollback(ctx); err != nil {
 		return nil, fmt.Errorf("ingest: undo the direct load: %w", err)
 	}
-	im.log.Info("reading the input again with every record staged", "why", again.why)
+	im.log.Info("reading the input again with every record staged", "why", again.Why)
 	*errs = errorLog{}
 	st = fresh()
 	return st, readAll(st)
-}
-
-// mergeStaged merges the staging tables; direct, when not nil, loaded the contracts it did not stage.
-func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, direct *directLoader, res *Result) error {
-	if _, err := im.q.BuyerMergeStaged(ctx, tx); err != nil {
-		return fmt.Errorf("ingest: merge buyers: %w", err)
-	}
-	suppliers, err := im.q.SupplierMergeStaged(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("ingest: merge suppliers: %w", err)
-	}
-	if direct != nil {
-		if err := direct.reassertParties(ctx); err != nil {
-			return err
-		}
-	}
-	contracts, err := im.q.ContractMergeStaged(ctx, tx, dbq.ContractMergeStagedParams{Source: source, BatchID: &res.BatchID})
-	if err != nil {
-		return fmt.Errorf("ingest: merge contracts: %w", err)
-	}
-	if err := loader.AnalyzeStaging(ctx, tx, loader.WrittenContracts); err != nil {
-		return err
-	}
-	if err := im.q.ItemTextMergeStaged(ctx, tx); err != nil {
-		return fmt.Errorf("ingest: merge item texts: %w", err)
-	}
-	fresh, err := im.q.ContractItemInsertFresh(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("ingest: insert items of new contracts: %w", err)
-	}
-	items, err := im.q.ContractItemMergeStaged(ctx, tx, source)
-	if err != nil {
-		return fmt.Errorf("ingest: merge items: %w", err)
-	}
-	items.Staged += fresh
-	items.Written += fresh
-	removed, err := im.q.ContractItemRemoveOmitted(ctx, tx, source)
-	if err != nil {
-		return fmt.Errorf("ingest: remove items newer versions omit: %w", err)
-	}
-	if _, err := im.q.ContractItemRefreshOfReplaced(ctx, tx, &res.BatchID); err != nil {
-		return fmt.Errorf("ingest: refresh items of replaced contracts: %w", err)
-	}
-	counted := []int64{}
-	if direct != nil {
-		if counted, err = direct.setBuyerRegions(ctx); err != nil {
-			return err
-		}
-	}
-	if _, err := im.q.BuyerSetRegionsOfBatch(ctx, tx, dbq.BuyerSetRegionsOfBatchParams{BatchID: &res.BatchID, Counted: counted}); err != nil {
-		return fmt.Errorf("ingest: set buyer regions: %w", err)
-	}
-	res.Loaded = contracts.Written + items.Written
-	res.Replaced = contracts.Replaced
-	res.Removed = removed
-	res.Unchanged = (contracts.Staged - contracts.Written) + (items.Staged - items.Written)
-	if direct == nil {
-		return nil
-	}
-	res.Loaded += direct.contracts + direct.items
-	return direct.refreshTiers(ctx, suppliers)
 }
 
 // waitForOtherImports takes the import lock, saying so when another import holds it.

@@ -20,14 +20,14 @@ func readPortal(ctx context.Context, dir string, st *stager, errs *errorLog) err
 	return portalReader(st, errs).Read(ctx, dir)
 }
 
-// portalReader reads a portal export into st: into its staging buffers, or into the portal's direct load,
-// whose plan points are kept in memory while its contracts wait on PostgreSQL, so plans/ and plans-kato/
-// are read alongside subject/ and contract/ (docs/performance.md).
+// portalReader reads a portal export into st: staged, or into the portal's direct load, whose plan points
+// are kept in memory while its contracts wait on PostgreSQL, so plans/ and plans-kato/ are read alongside
+// subject/ and contract/ (docs/performance.md).
 func portalReader(st *stager, errs *errorLog) *portalexport.Reader {
-	sink := portalSink{portalRows: stagedRows{st}, stager: st}
-	direct := st.direct != nil && st.direct.portal != nil
+	sink := portalSink{Rows: st.staged, stager: st}
+	direct := st.portal != nil
 	if direct {
-		sink.portalRows = st.direct.portal
+		sink.Rows = st.portal
 	}
 	return &portalexport.Reader{Sink: sink, Errs: errs, Rules: st.rules, Classifier: st.classifier, Home: st.home,
 		Open: func(path, rel string, errs *record.Errors) (io.Reader, func(), error) {
@@ -57,42 +57,10 @@ func loadPortalRefs(ctx context.Context, tx pgx.Tx, dir string, errs *errorLog) 
 	return loader.TradeMethodUpsert(ctx, tx, methods)
 }
 
-// portalRows takes a portal export's rows, a batch at a time.
-type portalRows interface {
-	Parties(ctx context.Context, rows []record.Party) error
-	Contracts(ctx context.Context, rows []record.Contract) error
-	Items(ctx context.Context, rows []record.Item) error
-	PlanPoints(ctx context.Context, rows []record.PlanPoint) error
-	PlanKATOs(ctx context.Context, rows []record.PlanKATO) error
-}
-
 // portalSink hands a portal export's rows on and counts and discards through the stager.
 type portalSink struct {
-	portalRows
+	loader.Rows // the staged ones, or the portal's direct load
 	*stager
 }
 
 var _ portalexport.Sink = portalSink{}
-
-// stagedRows puts a portal export's rows into the stager's buffers for the staging tables.
-type stagedRows struct{ s *stager }
-
-func (r stagedRows) Parties(ctx context.Context, rows []record.Party) error {
-	return r.s.subjects.addAll(ctx, rows)
-}
-
-func (r stagedRows) Contracts(ctx context.Context, rows []record.Contract) error {
-	return r.s.contracts.addAll(ctx, rows)
-}
-
-func (r stagedRows) Items(ctx context.Context, rows []record.Item) error {
-	return r.s.units.addAll(ctx, rows)
-}
-
-func (r stagedRows) PlanPoints(ctx context.Context, rows []record.PlanPoint) error {
-	return r.s.plans.addAll(ctx, rows)
-}
-
-func (r stagedRows) PlanKATOs(ctx context.Context, rows []record.PlanKATO) error {
-	return r.s.katos.addAll(ctx, rows)
-}

@@ -24,7 +24,7 @@ type meter struct {
 	total  int64
 	report func(Progress)
 
-	mu      sync.Mutex // a portal export's folders are counted by two stagers at once
+	mu      sync.Mutex // keeps each report whole, whichever goroutine counts
 	records int64
 }
 

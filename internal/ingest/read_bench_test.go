@@ -49,6 +49,15 @@ func generatedReleases(b *testing.B) []byte {
 	return buf.Bytes()
 }
 
+func BenchmarkReadPortal(b *testing.B) {
+	dir := b.TempDir()
+	_, err := demo.Generate(context.Background(), dir, demo.Options{Seed: 1, Items: benchItems})
+	require.NoError(b, err)
+	benchRead(b, func(st *stager, errs *errorLog) error {
+		return readPortal(context.Background(), dir, st, errs)
+	})
+}
+
 // BenchmarkReadCSV and BenchmarkReadXLSX read the same generated template rows as CSV and as a workbook.
 func BenchmarkReadCSV(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "items.csv")
@@ -98,7 +107,7 @@ func benchRead(b *testing.B, read func(*stager, *errorLog) error) {
 		st, m := newMemStager(b)
 		errs := &errorLog{}
 		require.NoError(b, read(st, errs))
-		require.NoError(b, st.drain(context.Background()))
+		require.NoError(b, st.flush(context.Background()))
 		require.Empty(b, errs.List())
 		require.NotEmpty(b, m.units)
 	}

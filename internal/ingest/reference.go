@@ -129,44 +129,44 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 }
 
 // stageRow wraps a row parser so its errors are bad records and its records go to buf.
-func stageRow[T any](buf *buffer[T], parse func(row sheet.Row) (T, error), setLoc func(*T, string)) func(context.Context, string, sheet.Row) error {
+func stageRow[T any](buf *loader.Buffer[T], parse func(row sheet.Row) (T, error), setLoc func(*T, string)) func(context.Context, string, sheet.Row) error {
 	return func(ctx context.Context, loc string, row sheet.Row) error {
 		rec, err := parse(row)
 		if err != nil {
 			return record.InvalidOf(err)
 		}
 		setLoc(&rec, loc)
-		return buf.add(ctx, rec)
+		return buf.Add(ctx, rec)
 	}
 }
 
 func registerStage(tx pgx.Tx, categories map[string]int32) referenceStage {
-	buf := &buffer[refdata.RegisterEntry]{flush: loader.NewStaging(tx).RegisterEntries}
+	buf := loader.NewBuffer(loader.NewStaging(tx).RegisterEntries, 0)
 	return referenceStage{
 		add: stageRow(buf, func(row sheet.Row) (refdata.RegisterEntry, error) {
 			return refdata.ParseRegisterRow(row, categories)
 		}, func(r *refdata.RegisterEntry, loc string) { r.Loc = loc }),
-		flush:  buf.drain,
+		flush:  buf.Flush,
 		reject: loader.RegisterRejectConflicting,
 		merge:  loader.RegisterMerge,
 	}
 }
 
 func certificateStage(tx pgx.Tx) referenceStage {
-	buf := &buffer[refdata.Certificate]{flush: loader.NewStaging(tx).Certificates}
+	buf := loader.NewBuffer(loader.NewStaging(tx).Certificates, 0)
 	return referenceStage{
 		add:    stageRow(buf, refdata.ParseCertificateRow, func(r *refdata.Certificate, loc string) { r.Loc = loc }),
-		flush:  buf.drain,
+		flush:  buf.Flush,
 		reject: loader.CertificateRejectConflicting,
 		merge:  loader.CertificateMerge,
 	}
 }
 
 func fxStage(tx pgx.Tx) referenceStage {
-	buf := &buffer[refdata.FXRate]{flush: loader.NewStaging(tx).FXRates}
+	buf := loader.NewBuffer(loader.NewStaging(tx).FXRates, 0)
 	return referenceStage{
 		add:    stageRow(buf, refdata.ParseFXRow, func(r *refdata.FXRate, loc string) { r.Loc = loc }),
-		flush:  buf.drain,
+		flush:  buf.Flush,
 		reject: loader.FXRateRejectConflicting,
 		merge:  loader.FXRateMerge,
 	}

@@ -129,3 +129,76 @@ func Validate(ctx context.Context, tx pgx.Tx, source string, oneRowPerItem bool,
 	}
 	return nil
 }
+
+// MergeCounts is what a merge wrote, with what the direct load wrote before it.
+type MergeCounts struct {
+	Loaded    int64 // contracts and items written
+	Replaced  int64 // contracts whose stored version a newer one replaced
+	Removed   int64 // stored items a newer version of their contract no longer lists
+	Unchanged int64 // contracts and items already stored exactly as staged
+}
+
+// Merge merges the staging tables into the stored ones for a batch of source; direct, when not nil, loaded
+// the contracts it did not stage.
+func Merge(ctx context.Context, tx pgx.Tx, source string, batchID int64, direct *Direct) (MergeCounts, error) {
+	q := dbq.New()
+	if _, err := q.BuyerMergeStaged(ctx, tx); err != nil {
+		return MergeCounts{}, fmt.Errorf("ingest: merge buyers: %w", err)
+	}
+	suppliers, err := q.SupplierMergeStaged(ctx, tx)
+	if err != nil {
+		return MergeCounts{}, fmt.Errorf("ingest: merge suppliers: %w", err)
+	}
+	if direct != nil {
+		if err := direct.reassertParties(ctx); err != nil {
+			return MergeCounts{}, err
+		}
+	}
+	contracts, err := q.ContractMergeStaged(ctx, tx, dbq.ContractMergeStagedParams{Source: source, BatchID: &batchID})
+	if err != nil {
+		return MergeCounts{}, fmt.Errorf("ingest: merge contracts: %w", err)
+	}
+	if err := AnalyzeStaging(ctx, tx, WrittenContracts); err != nil {
+		return MergeCounts{}, err
+	}
+	if err := q.ItemTextMergeStaged(ctx, tx); err != nil {
+		return MergeCounts{}, fmt.Errorf("ingest: merge item texts: %w", err)
+	}
+	fresh, err := q.ContractItemInsertFresh(ctx, tx)
+	if err != nil {
+		return MergeCounts{}, fmt.Errorf("ingest: insert items of new contracts: %w", err)
+	}
+	items, err := q.ContractItemMergeStaged(ctx, tx, source)
+	if err != nil {
+		return MergeCounts{}, fmt.Errorf("ingest: merge items: %w", err)
+	}
+	items.Staged += fresh
+	items.Written += fresh
+	removed, err := q.ContractItemRemoveOmitted(ctx, tx, source)
+	if err != nil {
+		return MergeCounts{}, fmt.Errorf("ingest: remove items newer versions omit: %w", err)
+	}
+	if _, err := q.ContractItemRefreshOfReplaced(ctx, tx, &batchID); err != nil {
+		return MergeCounts{}, fmt.Errorf("ingest: refresh items of replaced contracts: %w", err)
+	}
+	counted := []int64{}
+	if direct != nil {
+		if counted, err = direct.setBuyerRegions(ctx); err != nil {
+			return MergeCounts{}, err
+		}
+	}
+	if _, err := q.BuyerSetRegionsOfBatch(ctx, tx, dbq.BuyerSetRegionsOfBatchParams{BatchID: &batchID, Counted: counted}); err != nil {
+		return MergeCounts{}, fmt.Errorf("ingest: set buyer regions: %w", err)
+	}
+	res := MergeCounts{
+		Loaded:    contracts.Written + items.Written,
+		Replaced:  contracts.Replaced,
+		Removed:   removed,
+		Unchanged: (contracts.Staged - contracts.Written) + (items.Staged - items.Written),
+	}
+	if direct == nil {
+		return res, nil
+	}
+	res.Loaded += direct.contracts + direct.items
+	return res, direct.refreshTiers(ctx, suppliers)
+}

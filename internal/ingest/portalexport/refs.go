@@ -23,37 +23,39 @@ type ref struct {
 // ContractStatuses reads the contract statuses of an export's refs/ folder, as the portal names them: its
 // codes are the entries' ids.
 func (rd *Reader) ContractStatuses(dir string) ([]record.ContractStatus, error) {
-	refs, err := rd.refs(dir, "ref_contract_status")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]record.ContractStatus, len(refs))
-	for i, r := range refs {
-		out[i] = record.ContractStatus{Code: r.ID.String(), Symbol: r.Code, NameKk: strings.TrimSpace(r.NameKZ), NameRu: strings.TrimSpace(r.NameRU)}
-	}
-	return out, nil
+	return readRefs(rd, dir, "ref_contract_status", func(r ref) record.ContractStatus {
+		return record.ContractStatus{Code: r.ID.String(), Symbol: r.Code, NameKk: strings.TrimSpace(r.NameKZ), NameRu: strings.TrimSpace(r.NameRU)}
+	})
 }
 
 // TradeMethods reads the procurement methods of an export's refs/ folder, as the portal names them.
 func (rd *Reader) TradeMethods(dir string) ([]record.TradeMethod, error) {
-	refs, err := rd.refs(dir, "ref_trade_methods")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]record.TradeMethod, len(refs))
-	for i, r := range refs {
+	return readRefs(rd, dir, "ref_trade_methods", func(r ref) record.TradeMethod {
 		code := r.Code
 		if code == "" {
 			code = r.ID.String()
 		}
-		out[i] = record.TradeMethod{Code: code, Symbol: r.SymbolCode, NameKk: strings.TrimSpace(r.NameKZ), NameRu: strings.TrimSpace(r.NameRU),
+		return record.TradeMethod{Code: code, Symbol: r.SymbolCode, NameKk: strings.TrimSpace(r.NameKZ), NameRu: strings.TrimSpace(r.NameRU),
 			// The portal marks purchases outside the state procurement law "(не ГЗ)".
 			InLaw: !strings.Contains(r.NameRU, "не ГЗ")}
+	})
+}
+
+// readRefs reads the pages of refs/NAME, each entry as entry makes it; a page that cannot be read is a bad
+// record of its own.
+func readRefs[T any](rd *Reader, dir, name string, entry func(ref) T) ([]T, error) {
+	refs, err := rd.refs(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, len(refs))
+	for i, r := range refs {
+		out[i] = entry(r)
 	}
 	return out, nil
 }
 
-// refs reads the pages of refs/NAME; a page that cannot be read is a bad record of its own.
+// refs reads the entries of the pages of refs/NAME.
 func (rd *Reader) refs(dir, name string) ([]ref, error) {
 	files, err := pageFiles(filepath.Join(dir, "refs", name))
 	if err != nil {

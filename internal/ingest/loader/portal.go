@@ -1,4 +1,4 @@
-package ingest
+package loader
 
 import (
 	"cmp"
@@ -13,24 +13,23 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ules-kz/ules/internal/dbq"
-	"github.com/ules-kz/ules/internal/ingest/loader"
 	"github.com/ules-kz/ules/internal/ingest/record"
 	"github.com/ules-kz/ules/internal/tier"
 )
 
-// portalDirect is the direct load of a portal export. The portal publishes each endpoint in a folder of its
+// Portal is the direct load of a portal export. The portal publishes each endpoint in a folder of its
 // own, read in the order subject/, contract/, plans/, plans-kato/, contract-units/: subjects are staged
 // (and looked up there by each chunk of contracts), so that a contract the import creates is loaded as soon
 // as it is read; plan points and their KATO codes are kept in memory, so that a unit of such a contract is
 // loaded as an item. Whatever misses one of the direct load's conditions is staged and merged as before,
 // with the plan points its units name (staged at the end); the staged merge stays the reference.
 //
-// Plan points are kept by the copying goroutine as it reads them, while the connection's goroutine is
-// still loading the contracts handed over before: the two overlap. Everything else runs on the
-// connection's goroutine, in the order the copying goroutine handed the rows over; units come after the
-// plan points, so that goroutine sees them all.
-type portalDirect struct {
-	d *directLoader
+// Plan points are kept by the goroutine that hands them over, as it does, while the connection's goroutine
+// is still loading the contracts handed over before (from another goroutine, when the reader reads plans/
+// alongside contract/): the two overlap. Everything else runs on the connection's goroutine, in the order
+// the rows were handed over; units come after the plan points, so that goroutine sees them all.
+type Portal struct {
+	d *Direct
 
 	plans      keyed[planPoint]      // by plan point id
 	loaded     keyed[portalContract] // contracts loaded directly, by source id
@@ -48,7 +47,7 @@ type portalDirect struct {
 	pendingContracts []record.Contract
 	pendingUnits     []record.Item
 
-	stage  *loader.Staging // what is not loaded or kept
+	stage  Tables          // what is not loaded or kept, copied as it comes
 	jobCtx context.Context // the import's, which the connection's jobs run under
 }
 
@@ -81,30 +80,32 @@ const noCategory = -1
 // point (plus its distinct texts) and 30 a contract.
 const defaultPortalKept = 1_000_000
 
-// loadPortal makes d the portal's direct load, which takes the export's rows (portalRows): it stages them,
-// remembers them or loads them, on the connection's goroutine but for the plan points, which the reading
-// goroutine keeps. stage copies into the staging tables. The jobs run under jobCtx, the import's: the
-// reading goroutine's own context ends with the reading, before the last jobs have run.
-func (d *directLoader) loadPortal(jobCtx context.Context, stage *loader.Staging, maxKept int) error {
+// LoadPortal makes d the direct load of a portal export, which takes the export's rows a batch at a time
+// (the Parties, Contracts, Items, PlanPoints and PlanKATOs of the Portal it returns): it stages them,
+// remembers them or loads them, on the connection's goroutine but for the plan points, which the goroutine
+// handing them over keeps. A batch handed over is the Portal's to keep. maxKept caps the plan points kept
+// in memory, and apart from them the contracts (0: a million). The jobs run under jobCtx, the import's:
+// the reader's own context ends with the reading, before the last jobs have run.
+func (d *Direct) LoadPortal(jobCtx context.Context, maxKept int) (*Portal, error) {
 	// Each chunk of contracts looks its parties up (StageSubjectsByIdentifier).
 	if _, err := d.tx.Exec(jobCtx, "CREATE INDEX ON stg_subjects (identifier)"); err != nil {
-		return fmt.Errorf("ingest: index staged subjects: %w", err)
+		return nil, fmt.Errorf("ingest: index staged subjects: %w", err)
 	}
-	d.portal = &portalDirect{
-		d: d, jobCtx: jobCtx, maxKept: maxKept, stage: stage,
+	d.portal = &Portal{
+		d: d, jobCtx: jobCtx, maxKept: cmp.Or(maxKept, defaultPortalKept), stage: d.staged.tables,
 		plans: newKeyed[planPoint](), loaded: newKeyed[portalContract](),
 		texts: newTexts(), subjects: map[string]record.Party{},
 	}
-	return nil
+	return d.portal, nil
 }
 
 // Parties stages subjects, where each chunk of contracts looks its parties up.
-func (p *portalDirect) Parties(ctx context.Context, rows []record.Party) error {
+func (p *Portal) Parties(ctx context.Context, rows []record.Party) error {
 	return p.d.conn.submit(ctx, func() error { return p.stage.Parties(p.jobCtx, rows) })
 }
 
 // Contracts gathers contracts into chunks, each loaded or staged.
-func (p *portalDirect) Contracts(ctx context.Context, rows []record.Contract) error {
+func (p *Portal) Contracts(ctx context.Context, rows []record.Contract) error {
 	return p.d.conn.submit(ctx, func() error {
 		p.pendingContracts = append(p.pendingContracts, rows...)
 		if len(p.pendingContracts) < cmp.Or(p.d.chunk, copyChunk) {
@@ -115,7 +116,7 @@ func (p *portalDirect) Contracts(ctx context.Context, rows []record.Contract) er
 }
 
 // Items gathers units into chunks, each loaded as items of loaded contracts or staged.
-func (p *portalDirect) Items(ctx context.Context, rows []record.Item) error {
+func (p *Portal) Items(ctx context.Context, rows []record.Item) error {
 	return p.d.conn.submit(ctx, func() error {
 		if err := p.flushContracts(p.jobCtx); err != nil { // units look their contracts up
 			return err
@@ -129,7 +130,7 @@ func (p *portalDirect) Items(ctx context.Context, rows []record.Item) error {
 }
 
 // PlanPoints keeps plan points in memory, on the reading goroutine, up to the cap; those past it are staged.
-func (p *portalDirect) PlanPoints(ctx context.Context, rows []record.PlanPoint) error {
+func (p *Portal) PlanPoints(ctx context.Context, rows []record.PlanPoint) error {
 	t := &p.texts
 	var beyond []record.PlanPoint
 	for _, r := range rows {
@@ -154,7 +155,7 @@ func (p *portalDirect) PlanPoints(ctx context.Context, rows []record.PlanPoint) 
 }
 
 // PlanKATOs keeps each kept plan point's smallest KATO code; the codes of points staged are staged.
-func (p *portalDirect) PlanKATOs(ctx context.Context, rows []record.PlanKATO) error {
+func (p *Portal) PlanKATOs(ctx context.Context, rows []record.PlanKATO) error {
 	var beyond []record.PlanKATO
 	for _, r := range rows {
 		plan, ok := p.plans.get(r.PlanID)
@@ -178,7 +179,7 @@ func (p *portalDirect) PlanKATOs(ctx context.Context, rows []record.PlanKATO) er
 
 // discard forgets the gathered rows read under a prefix and deletes the staged ones, once every row
 // handed over before has been taken.
-func (p *portalDirect) discard(ctx context.Context, prefix string) error {
+func (p *Portal) discard(ctx context.Context, prefix string) error {
 	err := p.d.conn.submit(ctx, func() error {
 		p.pendingContracts = slices.DeleteFunc(p.pendingContracts, func(c record.Contract) bool { return strings.HasPrefix(c.Loc, prefix) })
 		p.pendingUnits = slices.DeleteFunc(p.pendingUnits, func(u record.Item) bool { return strings.HasPrefix(u.Loc, prefix) })
@@ -192,7 +193,7 @@ func (p *portalDirect) discard(ctx context.Context, prefix string) error {
 
 // flushContracts and flushUnits take the rows gathered so far: a page of the portal's API holds a few
 // hundred records, and a statement per page cost more than its rows.
-func (p *portalDirect) flushContracts(ctx context.Context) error {
+func (p *Portal) flushContracts(ctx context.Context) error {
 	if len(p.pendingContracts) == 0 {
 		return nil
 	}
@@ -201,7 +202,7 @@ func (p *portalDirect) flushContracts(ctx context.Context) error {
 	return err
 }
 
-func (p *portalDirect) flushUnits(ctx context.Context) error {
+func (p *Portal) flushUnits(ctx context.Context) error {
 	if len(p.pendingUnits) == 0 {
 		return nil
 	}
@@ -211,7 +212,7 @@ func (p *portalDirect) flushUnits(ctx context.Context) error {
 }
 
 // contracts loads the contracts of a chunk that the import creates and stages the others.
-func (p *portalDirect) contracts(ctx context.Context, rows []record.Contract) error {
+func (p *Portal) contracts(ctx context.Context, rows []record.Contract) error {
 	d := p.d
 	ids := make([]string, len(rows))
 	for i, c := range rows {
@@ -259,7 +260,7 @@ func (p *portalDirect) contracts(ctx context.Context, rows []record.Contract) er
 
 // parties looks up in subject/, as staged, the parties of the contracts that may be loaded: the export's
 // subjects are kept in the database rather than in memory, one query a chunk.
-func (p *portalDirect) parties(ctx context.Context, rows []record.Contract, count map[string]int) (map[string]record.Party, error) {
+func (p *Portal) parties(ctx context.Context, rows []record.Contract, count map[string]int) (map[string]record.Party, error) {
 	out := map[string]record.Party{}
 	asked := map[string]bool{}
 	var missing []string
@@ -301,7 +302,7 @@ func (p *portalDirect) parties(ctx context.Context, rows []record.Contract, coun
 // record is the contract as a record of the direct load, or nil when the staged merge must decide it: in
 // another currency, with an amount the merge refuses, a party not in subject/, or a supplier whose tier
 // item_tier_rule decides.
-func (p *portalDirect) record(c record.Contract, parties map[string]record.Party) *contractRecord {
+func (p *Portal) record(c record.Contract, parties map[string]record.Party) *contractRecord {
 	if c.Currency != "KZT" || max(deref(c.Total), deref(c.TotalAlt), deref(c.Paid)) >= largestAmount {
 		return nil
 	}
@@ -317,7 +318,7 @@ func (p *portalDirect) record(c record.Contract, parties map[string]record.Party
 }
 
 // units loads the units of contracts loaded directly whose plan point is known, and stages the others.
-func (p *portalDirect) units(ctx context.Context, rows []record.Item) error {
+func (p *Portal) units(ctx context.Context, rows []record.Item) error {
 	d := p.d
 	// What each unit loaded inherits, looked up once.
 	type unitLoad struct {
@@ -339,7 +340,7 @@ func (p *portalDirect) units(ctx context.Context, rows []record.Item) error {
 			continue
 		}
 		if max(u.Value, deref(u.ValueAlt), deref(u.UnitPrice)) >= largestAmount {
-			return &restartStaged{why: fmt.Sprintf("unit %s has an amount the merge refuses, and its contract %s was loaded", u.SourceID, u.ContractSourceID)}
+			return &ReadAgain{Why: fmt.Sprintf("unit %s has an amount the merge refuses, and its contract %s was loaded", u.SourceID, u.ContractSourceID)}
 		}
 		point, ok := p.plans.get(u.PlanID)
 		if !ok {
@@ -377,7 +378,7 @@ func (p *portalDirect) units(ctx context.Context, rows []record.Item) error {
 	})
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" { // unique_violation: a unit came twice
-		return &restartStaged{why: "a contract unit appears more than once"}
+		return &ReadAgain{Why: "a contract unit appears more than once"}
 	}
 	if err != nil {
 		return fmt.Errorf("ingest: load contract items: %w", err)
@@ -390,7 +391,7 @@ func (p *portalDirect) units(ctx context.Context, rows []record.Item) error {
 // finish takes the rows still gathered, then stages the plan points the staged units name, each with its
 // smallest KATO code: the merge takes the last row of a plan point and the smallest code, which is all it
 // would find.
-func (p *portalDirect) finish(ctx context.Context) error {
+func (p *Portal) finish(ctx context.Context) error {
 	if err := p.flushContracts(ctx); err != nil {
 		return err
 	}
@@ -403,7 +404,7 @@ func (p *portalDirect) finish(ctx context.Context) error {
 			return fmt.Errorf("ingest: look for units both staged and loaded: %w", err)
 		}
 		if both {
-			return &restartStaged{why: "a unit of a loaded contract came both without its plan point and with it"}
+			return &ReadAgain{Why: "a unit of a loaded contract came both without its plan point and with it"}
 		}
 	}
 	var plans []record.PlanPoint
@@ -435,7 +436,7 @@ func (p *portalDirect) finish(ctx context.Context) error {
 }
 
 // planRow is a remembered plan point as the staging row it was read as, but for its location.
-func (p *portalDirect) planRow(id string, point planPoint) record.PlanPoint {
+func (p *Portal) planRow(id string, point planPoint) record.PlanPoint {
 	t := &p.texts
 	row := record.PlanPoint{Loc: "plans/", PlanID: id, EnstruCode: t.text(point.enstru), Name: t.text(point.name),
 		NameKk: t.text(point.nameKk), Description: t.text(point.description), Unit: t.text(point.unit)}
