@@ -33,7 +33,10 @@ func BatchCreate(ctx context.Context, db DBTX, format, sourceName, createdBy str
 
 // BatchRelease unlocks the batch BatchCreate locked for the session.
 func BatchRelease(ctx context.Context, db DBTX, id int64) error {
-	return dbq.New().ImportBatchRelease(ctx, db, int32(id))
+	if err := dbq.New().ImportBatchRelease(ctx, db, int32(id)); err != nil {
+		return fmt.Errorf("ingest: release batch %d: %w", id, err)
+	}
+	return nil
 }
 
 // ImportLockTry takes the lock that runs imports one at a time, for the transaction, if it is free.
