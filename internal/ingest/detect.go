@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ules-kz/ules/internal/ingest/ocds"
+	"github.com/ules-kz/ules/internal/ingest/portalexport"
 )
 
 // detectFormat tells the format of an import's path (--format auto): a folder with the portal's endpoint
@@ -45,10 +46,8 @@ func detectFormat(path string) (string, error) {
 const formatHint = "want a portal export folder (--format portal), OCDS .json/.jsonl/.json.gz files or a folder of them (--format ocds), a .csv (--format csv) or a .xlsx file (--format xlsx)"
 
 func detectFolder(dir string) (string, error) {
-	for _, ep := range portalEndpoints {
-		if info, err := os.Stat(filepath.Join(dir, ep.dir)); err == nil && info.IsDir() {
-			return "portal", nil
-		}
+	if portalexport.IsExport(dir) {
+		return "portal", nil
 	}
 	files, err := ocds.Files(dir)
 	if err != nil {

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ules-kz/ules/internal/classify"
-	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/loader"
 	"github.com/ules-kz/ules/internal/ingest/record"
@@ -38,7 +36,7 @@ type Options struct {
 	// past it too, and so are the units that name either.
 	PortalKept int
 
-	chunk int // rows per copy; 0 is copyChunk (tests set it through export_test.go)
+	chunk int // rows per copy; 0 is the loader's 5,000 (tests set it through export_test.go)
 }
 
 // inputs are the paths the import reads.
@@ -66,7 +64,6 @@ type Result struct {
 // Importer loads data into one database.
 type Importer struct {
 	pool *pgxpool.Pool
-	q    *dbq.Queries
 	home string
 	log  *slog.Logger
 }
@@ -74,7 +71,7 @@ type Importer struct {
 // NewImporter returns an importer; home is the deployment's country (ISO alpha-2), which decides residency
 // where a source does not say.
 func NewImporter(pool *pgxpool.Pool, home string, log *slog.Logger) *Importer {
-	return &Importer{pool: pool, q: dbq.New(), home: strings.ToUpper(home), log: log}
+	return &Importer{pool: pool, home: strings.ToUpper(home), log: log}
 }
 
 // Import runs one import in a single transaction. On ErrTooManyErrors or any other failure nothing is
@@ -112,9 +109,9 @@ func (im *Importer) Import(ctx context.Context, opts Options) (Result, error) {
 
 // inBatch records an import batch around body, which runs in one transaction holding the batch's lock.
 func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx, *errorLog, *Result) error) (Result, error) {
-	abandoned, err := im.q.ImportBatchAbandonInterrupted(ctx, im.pool)
+	abandoned, err := loader.BatchAbandonInterrupted(ctx, im.pool)
 	if err != nil {
-		return Result{}, fmt.Errorf("ingest: look for interrupted imports: %w", err)
+		return Result{}, err
 	}
 	for _, id := range abandoned {
 		im.log.Warn("marked an interrupted import as failed", "batch", id)
@@ -126,14 +123,12 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 		return Result{}, fmt.Errorf("ingest: connect: %w", err)
 	}
 	defer conn.Release()
-	batchID, err := im.q.ImportBatchCreate(ctx, conn, dbq.ImportBatchCreateParams{
-		Format: opts.Format, SourceName: strings.Join(opts.inputs(), ", "), CreatedBy: opts.CreatedBy,
-	})
+	batchID, err := loader.BatchCreate(ctx, conn, opts.Format, strings.Join(opts.inputs(), ", "), opts.CreatedBy)
 	if err != nil {
-		return Result{}, fmt.Errorf("ingest: create batch: %w", err)
+		return Result{}, err
 	}
 	defer func() {
-		if err := im.q.ImportBatchRelease(context.WithoutCancel(ctx), conn, int32(batchID)); err != nil {
+		if err := loader.BatchRelease(context.WithoutCancel(ctx), conn, batchID); err != nil {
 			// A connection that cannot unlock is closed rather than returned to the pool holding the lock.
 			_ = conn.Conn().Close(context.WithoutCancel(ctx))
 		}
@@ -151,10 +146,10 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 		res.Rejected = errs.Count()
 		res.Status = "committed"
 		res.Skipped = errs.Skips()
-		if err := im.finish(ctx, tx, res, skipSummary(res.Skipped)); err != nil {
+		if err := finish(ctx, tx, res, skipSummary(res.Skipped), nil); err != nil {
 			return err
 		}
-		return im.storeErrors(ctx, tx, batchID, recordErrors(errs.List()))
+		return loader.BatchErrorsStore(ctx, tx, batchID, errs.List())
 	})
 	res.Rejected = errs.Count()
 	res.Errors = recordErrors(errs.List())
@@ -163,7 +158,7 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 		// The import's context may be what failed; recording the outcome must not depend on it.
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		if ferr := im.finish(fctx, im.pool, res, err.Error()); ferr != nil {
+		if ferr := finish(fctx, im.pool, res, err.Error(), errs.List()); ferr != nil {
 			im.log.Error("record failed import", "batch", batchID, "err", ferr)
 		}
 		return res, err
@@ -195,11 +190,11 @@ var directFormats = map[string]bool{"csv": true, "xlsx": true, "ocds": true, "po
 
 func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput readFunc, source string, errs *errorLog, res *Result) error {
 	started := time.Now()
-	classifier, err := im.classifier(ctx, tx)
+	classifier, err := loader.Classifier(ctx, tx)
 	if err != nil {
 		return err
 	}
-	rules, err := loadImportRules(ctx, tx, im.q, time.Now())
+	rules, err := loader.ImportRules(ctx, tx, time.Now())
 	if err != nil {
 		return err
 	}
@@ -238,84 +233,44 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 	// After the read, which starts its errors afresh when it reads the input again.
 	if opts.Format == "portal" {
 		for _, dir := range opts.inputs() {
-			if err := im.loadPortalRefs(ctx, tx, dir, errs); err != nil {
+			if err := loadPortalRefs(ctx, tx, dir, errs); err != nil {
 				return err
 			}
 		}
 	}
-	if err := im.validate(ctx, tx, source, errs); err != nil {
+	if err := loader.Validate(ctx, tx, source, source == SourceCSV, errs); err != nil {
 		return err
 	}
 	if errs.Count() > opts.MaxErrors {
 		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.Count(), opts.MaxErrors)
 	}
 	validated := time.Now()
-	if err := im.mergeStaged(ctx, tx, source, st.direct, res); err != nil {
+	merged, err := loader.Merge(ctx, tx, source, res.BatchID, st.direct)
+	res.Loaded, res.Replaced, res.Removed, res.Unchanged = merged.Loaded, merged.Replaced, merged.Removed, merged.Unchanged
+	if err != nil {
 		return err
 	}
-	if err := im.withdraw(ctx, tx, source, st.withdrawals, res); err != nil {
+	withdrawn, err := loader.ContractWithdraw(ctx, tx, source, res.BatchID, st.withdrawals)
+	if err != nil {
 		return err
 	}
-	if err := im.reportNotCounted(ctx, tx, res.BatchID, errs); err != nil {
+	res.Replaced += withdrawn
+	if err := loader.ReportNotCounted(ctx, tx, res.BatchID, errs); err != nil {
 		return err
 	}
 	if trusted {
-		if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = DEFAULT"); err != nil {
-			return fmt.Errorf("ingest: restore foreign-key checks: %w", err)
+		if err := loader.CheckReferences(ctx, tx); err != nil {
+			return err
 		}
 	}
 	var direct int64
 	if st.direct != nil {
-		direct = st.direct.contracts
+		direct = st.direct.LoadedContracts()
 	}
 	im.log.Debug("import phases", "read", read.Sub(started).Round(time.Millisecond),
 		"indexes", indexed.Sub(read).Round(time.Millisecond), "validate", validated.Sub(indexed).Round(time.Millisecond),
 		"merge", time.Since(validated).Round(time.Millisecond),
 		"direct_contracts", direct)
-	return nil
-}
-
-// withdraw applies the newer versions that say a stored contract no longer counts; each one that changed a
-// stored contract is a replacement.
-func (im *Importer) withdraw(ctx context.Context, tx pgx.Tx, source string, ws []record.Contract, res *Result) error {
-	if len(ws) == 0 {
-		return nil
-	}
-	newest := map[string]record.Contract{}
-	for _, w := range ws {
-		if n, ok := newest[w.SourceID]; !ok || w.UpdatedAt.After(*n.UpdatedAt) {
-			newest[w.SourceID] = w
-		}
-	}
-	p := dbq.ContractWithdrawParams{BatchID: &res.BatchID, Source: source}
-	for _, w := range newest {
-		p.SourceIds, p.Statuses, p.Versions = append(p.SourceIds, w.SourceID), append(p.Statuses, w.Status), append(p.Versions, *w.UpdatedAt)
-	}
-	ids, err := im.q.ContractWithdraw(ctx, tx, p)
-	if err != nil {
-		return fmt.Errorf("ingest: withdraw cancelled contracts: %w", err)
-	}
-	res.Replaced += int64(len(ids))
-	return nil
-}
-
-// reportNotCounted tells the import's summary how many of the contracts it wrote no figure counts, and why
-// (docs/methodology.md): a user who imports a year should see that its drafts and refusals were left out.
-func (im *Importer) reportNotCounted(ctx context.Context, tx pgx.Tx, batchID int64, errs *errorLog) error {
-	rows, err := im.q.ContractListNotCountedOfBatch(ctx, tx, &batchID)
-	if err != nil {
-		return fmt.Errorf("ingest: count contracts not counted: %w", err)
-	}
-	for _, r := range rows {
-		switch r.Reason {
-		case "status":
-			errs.StoredNotCounted(fmt.Sprintf("contracts of status %s (%s)", r.Status, r.NameRu), r.Contracts)
-		case "unknown_status":
-			errs.StoredNotCounted(fmt.Sprintf("contracts of status %q, which is not in the table of contract statuses", r.Status), r.Contracts)
-		case "replaced":
-			errs.StoredNotCounted(fmt.Sprintf("contracts of status %s (%s) that a later version (an amendment) replaces", r.Status, r.NameRu), r.Contracts)
-		}
-	}
 	return nil
 }
 
@@ -326,10 +281,9 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	classifier *classify.Classifier, rules *fieldtext.Rules, errs *errorLog, batchID int64,
 ) (*stager, error) {
 	fresh := func() *stager {
-		st := newStager(tx, classifier, im.home)
+		st := newStager(loader.NewStaging(tx), opts.chunk, classifier, im.home)
 		st.rules = rules
 		st.meter = newMeter(opts.Progress, opts.inputs()...)
-		st.setChunk(opts.chunk)
 		return st
 	}
 	readAll := func(st *stager) error {
@@ -355,18 +309,17 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	if opts.Format == "portal" {
 		queued = 32
 	}
-	st.direct, err = newDirectLoader(ctx, tx, im.q, source, batchID, queued)
+	st.direct, err = loader.NewDirect(ctx, tx, st.staged, source, batchID, queued)
 	if err == nil {
-		st.direct.chunk = opts.chunk
 		if opts.Format == "portal" {
-			err = st.direct.loadPortal(ctx, st, cmp.Or(opts.PortalKept, defaultPortalKept))
+			st.portal, err = st.direct.LoadPortal(ctx, opts.PortalKept)
 		}
 		if err == nil {
 			err = readAll(st)
 		}
-		st.direct.conn.stop()
+		st.direct.Stop()
 	}
-	var again *restartStaged
+	var again *loader.ReadAgain
 	if !errors.As(err, &again) {
 		if err != nil {
 			return nil, err
@@ -376,215 +329,36 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 	if err := sp.Rollback(ctx); err != nil {
 		return nil, fmt.Errorf("ingest: undo the direct load: %w", err)
 	}
-	im.log.Info("reading the input again with every record staged", "why", again.why)
+	im.log.Info("reading the input again with every record staged", "why", again.Why)
 	*errs = errorLog{}
 	st = fresh()
 	return st, readAll(st)
 }
 
-// classifier builds the category rules as they stand in this transaction.
-func (im *Importer) classifier(ctx context.Context, tx pgx.Tx) (*classify.Classifier, error) {
-	rows, err := im.q.CategoryRuleList(ctx, tx)
-	if err != nil {
-		return nil, fmt.Errorf("ingest: load category rules: %w", err)
-	}
-	return classify.New(CategoryRules(rows))
-}
-
-// CategoryRules groups the stored rule rows into classifier rules.
-func CategoryRules(rows []dbq.CategoryRuleListRow) []classify.Rule {
-	var rules []classify.Rule
-	for _, r := range rows {
-		if len(rules) == 0 || rules[len(rules)-1].CategoryID != int64(r.CategoryID) {
-			rules = append(rules, classify.Rule{CategoryID: int64(r.CategoryID), Slug: r.Slug, Priority: int(r.Priority)})
-		}
-		last := &rules[len(rules)-1]
-		switch r.Kind {
-		case "enstru_prefix":
-			last.EnstruPrefixes = append(last.EnstruPrefixes, r.Pattern)
-		case "keyword":
-			last.Keywords = append(last.Keywords, r.Pattern)
-		}
-	}
-	return rules
-}
-
-// validate rejects staged records that cannot be merged: conflicting duplicates, contracts without a rate,
-// buyer or supplier, and units without a contract or plan point.
-func (im *Importer) validate(ctx context.Context, tx pgx.Tx, source string, errs *errorLog) error {
-	conflicting, err := im.q.StageContractsRejectConflicting(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("ingest: check duplicate contracts: %w", err)
-	}
-	for _, r := range conflicting {
-		errs.Addf(r.Loc, "contract %s appears more than once with the same last_update_date but different contents", r.SourceID)
-	}
-	// The template is one row per item; an OCDS release read twice repeats its items as the same record.
-	var repeated []dbq.StageContractsRejectRepeatedItemsRow
-	if source == SourceCSV {
-		if repeated, err = im.q.StageContractsRejectRepeatedItems(ctx, tx); err != nil {
-			return fmt.Errorf("ingest: check repeated items: %w", err)
-		}
-	}
-	for _, r := range repeated {
-		for _, loc := range r.Locs[1:] {
-			errs.Addf(loc, "item %s of contract %s is given again (first at %s): an item is one row; remove the repeat or give it its own item id", r.SourceID, r.ContractSourceID, r.Locs[0])
-		}
-	}
-	oversized, err := im.q.StageContractsRejectOversized(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("ingest: check amounts: %w", err)
-	}
-	for _, r := range oversized {
-		errs.Addf(r.Loc, "contract %s: an amount converted to tenge exceeds 90 quadrillion tiyn; check the amounts and the exchange rate", r.SourceID)
-	}
-	unpriced, err := im.q.StageContractsRejectUnpriced(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("ingest: check exchange rates: %w", err)
-	}
-	for _, r := range unpriced {
-		errs.Addf(r.Loc, "no exchange rate for %s on %s: give the contract's exchange_rate or load rates for that date", r.Currency, r.SignedOn.Format(time.DateOnly))
-	}
-	orphans, err := im.q.StageContractsRejectWithoutParties(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("ingest: check contract parties: %w", err)
-	}
-	for _, r := range orphans {
-		if !r.HasBuyer {
-			errs.Addf(r.Loc, "customer_bin %s is neither in subject/ nor a known buyer", r.CustomerBin)
-		} else {
-			errs.Addf(r.Loc, "supplier_biin %s is neither in subject/ nor a known supplier", r.SupplierKey)
-		}
-	}
-	if _, err := im.q.StageUnitsDropOlderVersions(ctx, tx); err != nil {
-		return fmt.Errorf("ingest: drop the items of older versions: %w", err)
-	}
-	units, err := im.q.StageUnitsInvalid(ctx, tx, source)
-	if err != nil {
-		return fmt.Errorf("ingest: check contract units: %w", err)
-	}
-	if len(units) > 0 {
-		locs := make([]string, len(units))
-		for i, r := range units {
-			locs[i] = r.Loc
-		}
-		if err := im.q.StageUnitsDelete(ctx, tx, locs); err != nil {
-			return fmt.Errorf("ingest: drop invalid contract units: %w", err)
-		}
-	}
-	for _, r := range units {
-		if r.PlanMissing {
-			errs.Addf(r.Loc, "pln_point_id %s is not in plans/, or is marked deleted there", r.PlanID)
-		} else {
-			errs.Addf(r.Loc, "contract_id %s is neither in contract/ nor already imported", r.ContractSourceID)
-		}
-	}
-	return nil
-}
-
-// mergeStaged merges the staging tables; direct, when not nil, loaded the contracts it did not stage.
-func (im *Importer) mergeStaged(ctx context.Context, tx pgx.Tx, source string, direct *directLoader, res *Result) error {
-	if _, err := im.q.BuyerMergeStaged(ctx, tx); err != nil {
-		return fmt.Errorf("ingest: merge buyers: %w", err)
-	}
-	suppliers, err := im.q.SupplierMergeStaged(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("ingest: merge suppliers: %w", err)
-	}
-	if direct != nil {
-		if err := direct.reassertParties(ctx); err != nil {
-			return err
-		}
-	}
-	contracts, err := im.q.ContractMergeStaged(ctx, tx, dbq.ContractMergeStagedParams{Source: source, BatchID: &res.BatchID})
-	if err != nil {
-		return fmt.Errorf("ingest: merge contracts: %w", err)
-	}
-	if err := loader.AnalyzeStaging(ctx, tx, loader.WrittenContracts); err != nil {
-		return err
-	}
-	if err := im.q.ItemTextMergeStaged(ctx, tx); err != nil {
-		return fmt.Errorf("ingest: merge item texts: %w", err)
-	}
-	fresh, err := im.q.ContractItemInsertFresh(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("ingest: insert items of new contracts: %w", err)
-	}
-	items, err := im.q.ContractItemMergeStaged(ctx, tx, source)
-	if err != nil {
-		return fmt.Errorf("ingest: merge items: %w", err)
-	}
-	items.Staged += fresh
-	items.Written += fresh
-	removed, err := im.q.ContractItemRemoveOmitted(ctx, tx, source)
-	if err != nil {
-		return fmt.Errorf("ingest: remove items newer versions omit: %w", err)
-	}
-	if _, err := im.q.ContractItemRefreshOfReplaced(ctx, tx, &res.BatchID); err != nil {
-		return fmt.Errorf("ingest: refresh items of replaced contracts: %w", err)
-	}
-	counted := []int64{}
-	if direct != nil {
-		if counted, err = direct.setBuyerRegions(ctx); err != nil {
-			return err
-		}
-	}
-	if _, err := im.q.BuyerSetRegionsOfBatch(ctx, tx, dbq.BuyerSetRegionsOfBatchParams{BatchID: &res.BatchID, Counted: counted}); err != nil {
-		return fmt.Errorf("ingest: set buyer regions: %w", err)
-	}
-	res.Loaded = contracts.Written + items.Written
-	res.Replaced = contracts.Replaced
-	res.Removed = removed
-	res.Unchanged = (contracts.Staged - contracts.Written) + (items.Staged - items.Written)
-	if direct == nil {
-		return nil
-	}
-	res.Loaded += direct.contracts + direct.items
-	return direct.refreshTiers(ctx, suppliers)
-}
-
 // waitForOtherImports takes the import lock, saying so when another import holds it.
 func (im *Importer) waitForOtherImports(ctx context.Context, tx pgx.Tx, batchID int64) error {
-	locked, err := im.q.ImportBatchLockTry(ctx, tx)
+	locked, err := loader.ImportLockTry(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("ingest: take the import lock: %w", err)
+		return err
 	}
 	if locked {
 		return nil
 	}
 	im.log.Info("another import is running; this one starts when it ends", "batch", batchID)
-	if err := im.q.ImportBatchLockWait(ctx, tx); err != nil {
-		return fmt.Errorf("ingest: wait for the running import: %w", err)
-	}
-	return nil
+	return loader.ImportLockWait(ctx, tx)
 }
 
-func (im *Importer) finish(ctx context.Context, db dbq.DBTX, res Result, message string) error {
-	err := im.q.ImportBatchFinish(ctx, db, dbq.ImportBatchFinishParams{
-		ID: res.BatchID, Status: res.Status, RowsRead: res.Read, RowsLoaded: res.Loaded, RowsRejected: res.Rejected,
-		RowsReplaced: res.Replaced, RowsUnchanged: res.Unchanged, RowsRemoved: res.Removed, Message: message,
+// finish records the batch's outcome, with its bad records when it failed (a committed batch stores them
+// in its transaction).
+func finish(ctx context.Context, db loader.DBTX, res Result, message string, failedErrs []record.Error) error {
+	err := loader.BatchFinish(ctx, db, loader.BatchOutcome{
+		ID: res.BatchID, Status: res.Status, Read: res.Read, Loaded: res.Loaded, Rejected: res.Rejected,
+		Replaced: res.Replaced, Unchanged: res.Unchanged, Removed: res.Removed, Message: message,
 	})
 	if err != nil {
-		return fmt.Errorf("ingest: finish batch: %w", err)
+		return err
 	}
-	if res.Status == "failed" {
-		return im.storeErrors(ctx, db, res.BatchID, res.Errors)
-	}
-	return nil
-}
-
-func (im *Importer) storeErrors(ctx context.Context, db dbq.DBTX, batchID int64, list []RecordError) error {
-	if len(list) == 0 {
-		return nil
-	}
-	rows := make([]dbq.ImportErrorCopyFromParams, len(list))
-	for i, e := range list {
-		rows[i] = dbq.ImportErrorCopyFromParams{BatchID: batchID, Location: e.Location, Reason: e.Reason}
-	}
-	if _, err := im.q.ImportErrorCopyFrom(ctx, db, rows); err != nil {
-		return fmt.Errorf("ingest: store errors: %w", err)
-	}
-	return nil
+	return loader.BatchErrorsStore(ctx, db, res.BatchID, failedErrs)
 }
 
 // IsTooManyErrors reports whether err is a refusal because of bad records.
@@ -592,11 +366,7 @@ func IsTooManyErrors(err error) bool { return errors.Is(err, ErrTooManyErrors) }
 
 // HasContracts reports whether any contract is stored, so the demo loads only into an empty database.
 func (im *Importer) HasContracts(ctx context.Context) (bool, error) {
-	ok, err := im.q.ContractExists(ctx, im.pool)
-	if err != nil {
-		return false, fmt.Errorf("ingest: look for contracts: %w", err)
-	}
-	return ok, nil
+	return loader.ContractExists(ctx, im.pool)
 }
 
 // skipSummary is what a committed batch records of its skips, for the import history.

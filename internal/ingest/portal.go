@@ -2,485 +2,65 @@ package ingest
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
-	"sort"
-	"strings"
+	"io"
 
-	"github.com/go-json-experiment/json/jsontext"
-	"golang.org/x/sync/errgroup"
+	"github.com/jackc/pgx/v5"
 
-	"github.com/ules-kz/ules/internal/ingest/buyertype"
-	"github.com/ules-kz/ules/internal/ingest/fieldtext"
+	"github.com/ules-kz/ules/internal/ingest/loader"
+	"github.com/ules-kz/ules/internal/ingest/portalexport"
 	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // SourcePortal is the contracts' source for data from the national procurement portal.
-const SourcePortal = "portal"
+const SourcePortal = portalexport.Source
 
-// portalEndpoints are the sub-folders of a saved portal export, one per OWS v3 REST endpoint.
-var portalEndpoints = []struct {
-	dir   string
-	parse func(*stager, context.Context, string, *jsontext.Decoder) error
-}{
-	{"subject", (*stager).portalSubject},
-	{"contract", (*stager).portalContract},
-	{"plans", (*stager).portalPlan},
-	{"plans-kato", (*stager).portalPlanKato},
-	{"contract-units", (*stager).portalUnit},
-}
-
-// readPortal stages every page under dir. Bad records go to errs; an unreadable file is one error.
+// readPortal reads every page of the export under dir into st. Bad records go to errs; an unreadable file
+// is one error.
 func readPortal(ctx context.Context, dir string, st *stager, errs *errorLog) error {
-	return readPortalWith(ctx, dir, st, errs, parseWorkers())
+	return portalReader(st, errs).Read(ctx, dir)
 }
 
-func readPortalWith(ctx context.Context, dir string, st *stager, errs *errorLog, workers int) error {
-	info, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
+// portalReader reads a portal export into st: staged, or into the portal's direct load, whose plan points
+// are kept in memory while its contracts wait on PostgreSQL, so plans/ and plans-kato/ are read alongside
+// subject/ and contract/ (docs/performance.md).
+func portalReader(st *stager, errs *errorLog) *portalexport.Reader {
+	sink := portalSink{Rows: st.staged, stager: st}
+	direct := st.portal != nil
+	if direct {
+		sink.Rows = st.portal
 	}
-	if !info.IsDir() {
-		return fmt.Errorf("ingest: %s is not a directory: --format portal reads a folder with subject/, contract/, contract-units/, plans/ and plans-kato/", dir)
-	}
-	found := 0
-	var tasks []fileTask
-	byDir := map[string][]fileTask{}
-	for _, ep := range portalEndpoints {
-		files, err := pageFiles(filepath.Join(dir, ep.dir))
-		if err != nil {
-			return err
-		}
-		if files != nil {
-			found++
-		}
-		for _, f := range files {
-			rel := filepath.ToSlash(filepath.Join(ep.dir, filepath.Base(f)))
-			task := fileTask{rel: rel, read: func(ctx context.Context, st *stager, errs *errorLog) error {
-				return readPortalFile(ctx, f, rel, ep.parse, st, errs)
-			}}
-			tasks = append(tasks, task)
-			byDir[ep.dir] = append(byDir[ep.dir], task)
-		}
-	}
-	if found == 0 {
-		return fmt.Errorf("ingest: %s has none of the folders subject/, contract/, contract-units/, plans/, plans-kato/: is it a portal export?", dir)
-	}
-	if st.direct == nil || st.direct.portal == nil || workers < 2 {
-		return readFiles(ctx, tasks, st, errs, workers)
-	}
-	// The direct load keeps plan points in memory, on the copying goroutine, while contracts wait on
-	// PostgreSQL: plans/ and plans-kato/ are read alongside subject/ and contract/, and contract-units/,
-	// which needs both, after them, so units start sooner (docs/performance.md).
-	side, sideErrs := st.alongside(), &errorLog{}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		return readFiles(gctx, slices.Concat(byDir["subject"], byDir["contract"]), st, errs, workers)
-	})
-	g.Go(func() error {
-		return readFiles(gctx, slices.Concat(byDir["plans"], byDir["plans-kato"]), side, sideErrs, workers)
-	})
-	err = g.Wait()
-	errs.Merge(sideErrs) // in the order of reading the folders one after the other
-	st.records, st.reported = st.records+side.records, st.reported+side.reported
+	return &portalexport.Reader{Sink: sink, Errs: errs, Rules: st.rules, Classifier: st.classifier, Home: st.home,
+		Open: func(path, rel string, errs *record.Errors) (io.Reader, func(), error) {
+			return openInput(path, rel, st.meter, errs)
+		},
+		Chunk: st.chunk, PlansAlongside: direct}
+}
+
+// loadPortalRefs takes the names of contract statuses and procurement methods from an export's refs/
+// folder, as the portal published them.
+func loadPortalRefs(ctx context.Context, tx pgx.Tx, dir string, errs *errorLog) error {
+	// A few kilobytes: no progress to report.
+	refs := &portalexport.Reader{Errs: errs, Open: func(path, rel string, errs *record.Errors) (io.Reader, func(), error) {
+		return openInput(path, rel, nil, errs)
+	}}
+	statuses, err := refs.ContractStatuses(dir)
 	if err != nil {
 		return err
 	}
-	if err := side.drain(ctx); err != nil { // what a folder of one file, read on this goroutine, left
+	if err := loader.ContractStatusUpsertPortal(ctx, tx, statuses, errs); err != nil {
 		return err
 	}
-	return readFiles(ctx, byDir["contract-units"], st, errs, workers)
-}
-
-// pageFiles lists the JSON pages of one endpoint folder in name order; nil when the folder is absent.
-func pageFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+	methods, err := refs.TradeMethods(dir)
 	if err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
-	}
-	files := []string{}
-	for _, e := range entries {
-		name := e.Name()
-		if !e.IsDir() && (strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".json.gz")) {
-			files = append(files, filepath.Join(dir, name))
-		}
-	}
-	sort.Strings(files)
-	return files, nil
-}
-
-func readPortalFile(ctx context.Context, path, rel string, parse func(*stager, context.Context, string, *jsontext.Decoder) error, st *stager, errs *errorLog) error {
-	r, closeInput, err := openInput(path, rel, st, errs)
-	if r == nil || err != nil {
 		return err
 	}
-	defer closeInput()
-	var fatal error
-	err = eachJSONItem(r, rel, func(loc string, dec *jsontext.Decoder) error {
-		if err := ctx.Err(); err != nil {
-			fatal = err
-			return err
-		}
-		err := parse(st, ctx, loc, dec)
-		if err == nil {
-			st.counted()
-			return nil
-		}
-		// Past the common case: the targets of errors.As escape, an allocation each.
-		var rec record.Invalid
-		var skipped skipRecord
-		var broken streamError
-		switch {
-		case errors.As(err, &rec):
-			st.counted()
-			errs.Add(loc, rec.Error())
-		case errors.As(err, &skipped):
-			st.counted()
-			errs.Skip(skipped.reason)
-		case errors.As(err, &broken):
-			return broken
-		default:
-			fatal = err
-			return err
-		}
-		return nil
-	})
-	if fatal != nil {
-		return fatal
-	}
-	if err != nil {
-		errs.Add(rel, err.Error())
-		return st.discardFile(ctx, rel)
-	}
-	return nil
+	return loader.TradeMethodUpsert(ctx, tx, methods)
 }
 
-// skipRecord is a record read and deliberately not used, for a reason the import's summary counts.
-type skipRecord struct{ reason string }
-
-func (s skipRecord) Error() string { return s.reason }
-
-// streamError is broken JSON: the rest of the file cannot be read, but other files can.
-type streamError struct{ error }
-
-var subjectFields = flatFields[portalSubjectJSON]()
-
-type portalSubjectJSON struct {
-	BIN             fieldtext.Value `json:"bin"`
-	IIN             fieldtext.Value `json:"iin"`
-	INN             fieldtext.Value `json:"inn"`
-	NameRU          fieldtext.Value `json:"name_ru"`
-	NameKZ          fieldtext.Value `json:"name_kz"`
-	CountryCode     fieldtext.Value `json:"country_code"`
-	Resident        fieldtext.Value `json:"mark_resident"`
-	Producer        fieldtext.Value `json:"mark_patronymic_producer"`
-	SupplierFlag    fieldtext.Value `json:"mark_patronymic_supplyer"`
-	Customer        fieldtext.Value `json:"customer"`
-	Supplier        fieldtext.Value `json:"supplier"`
-	NationalCompany fieldtext.Value `json:"mark_national_company"`
+// portalSink hands a portal export's rows on and counts and discards through the stager.
+type portalSink struct {
+	loader.Rows // the staged ones, or the portal's direct load
+	*stager
 }
 
-func (s *stager) portalSubject(ctx context.Context, loc string, dec *jsontext.Decoder) error {
-	var j portalSubjectJSON
-	if err := decodeFlat(dec, &s.flat, subjectFields, &j); err != nil {
-		return err
-	}
-	var v record.Check
-	if !j.BIN.Present() && !j.IIN.Present() && !j.INN.Present() {
-		v.Check(errors.New("bin, iin or inn is required"))
-	}
-	for _, id := range []struct {
-		field string
-		s     fieldtext.Value
-	}{{"bin", j.BIN}, {"iin", j.IIN}} {
-		if id.s.Present() && (len(id.s.Text) != 12 || !fieldtext.DigitsOnly(id.s.Text)) {
-			v.Check(fieldtext.Errorf(id.field, "%q is not 12 digits", id.s.Text))
-		}
-	}
-	if !j.NameRU.Present() && !j.NameKZ.Present() {
-		v.Check(errors.New("name_ru or name_kz is required"))
-	}
-	country, err := fieldtext.Country("country_code", j.CountryCode)
-	v.Check(err)
-	var residentMark *bool
-	if j.Resident.Present() {
-		r, err := fieldtext.Flag("mark_resident", j.Resident)
-		v.Check(err)
-		residentMark = &r
-	}
-	producer, err := fieldtext.Flag("mark_patronymic_producer", j.Producer)
-	v.Check(err)
-	supplierFlag, err := fieldtext.Flag("mark_patronymic_supplyer", j.SupplierFlag)
-	v.Check(err)
-	national, err := fieldtext.Flag("mark_national_company", j.NationalCompany)
-	v.Check(err)
-	if v.Err != nil {
-		return v.Err
-	}
-	var kzID *string
-	switch {
-	case j.BIN.Present():
-		kzID = &j.BIN.Text
-	case j.IIN.Present():
-		kzID = &j.IIN.Text
-	}
-	if country == "" && kzID != nil {
-		country = "KZ"
-	}
-	row := record.Party{
-		Loc:             loc,
-		BIN:             kzID,
-		NameKk:          j.NameKZ.Text,
-		NameRu:          j.NameRU.Text,
-		Country:         country,
-		Resident:        s.residentOf(residentMark, country),
-		Producer:        producer,
-		SupplierFlag:    supplierFlag,
-		NationalCompany: national,
-		BuyerType:       buyertype.Guess(national, j.NameRU.Text, j.NameKZ.Text),
-	}
-	// A contract names its supplier by BIN, IIN or foreign tax number; each is a way to find the subject.
-	for _, id := range []fieldtext.Value{j.BIN, j.IIN, j.INN} {
-		if id.Present() {
-			row.Identifier = id.Text
-			if err := s.subjects.add(ctx, row); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-var contractFields = flatFields[portalContractJSON]()
-
-type portalContractJSON struct {
-	ID             fieldtext.Value `json:"id"`
-	CustomerBIN    fieldtext.Value `json:"customer_bin"`
-	SupplierBIIN   fieldtext.Value `json:"supplier_biin"`
-	SignDate       fieldtext.Value `json:"sign_date"`
-	FinYear        fieldtext.Value `json:"fin_year"`
-	Sum            fieldtext.Value `json:"contract_sum"`
-	SumWNDS        fieldtext.Value `json:"contract_sum_wnds"`
-	Currency       fieldtext.Value `json:"ref_currency_code"`
-	ExchangeRate   fieldtext.Value `json:"exchange_rate"`
-	LocalContent   fieldtext.Value `json:"contract_ms"`
-	Status         fieldtext.Value `json:"ref_contract_status_id"`
-	Method         fieldtext.Value `json:"fakt_trade_methods_id"`
-	DescriptionRU  fieldtext.Value `json:"description_ru"`
-	DescriptionKZ  fieldtext.Value `json:"description_kz"`
-	Deleted        fieldtext.Value `json:"deleted"`
-	LastUpdateDate fieldtext.Value `json:"last_update_date"`
-	PaidWNDS       fieldtext.Value `json:"fakt_sum_wnds"`
-	ParentID       fieldtext.Value `json:"parent_id"`
-	RootID         fieldtext.Value `json:"root_id"`
-}
-
-func (s *stager) portalContract(ctx context.Context, loc string, dec *jsontext.Decoder) error {
-	var j portalContractJSON
-	if err := decodeFlat(dec, &s.flat, contractFields, &j); err != nil {
-		return err
-	}
-	var v record.Check
-	id, err := fieldtext.Required("id", j.ID)
-	v.Check(err)
-	customer, err := fieldtext.Required("customer_bin", j.CustomerBIN)
-	v.Check(err)
-	supplier, err := fieldtext.Required("supplier_biin", j.SupplierBIIN)
-	v.Check(err)
-	signed, err := fieldtext.Date("sign_date", j.SignDate, true)
-	v.Check(err)
-	v.Check(s.rules.Signed("sign_date", signed))
-	finYear, err := fieldtext.Int("fin_year", j.FinYear)
-	v.Check(err)
-	total, err := fieldtext.Money("contract_sum_wnds", j.SumWNDS, true)
-	v.Check(err)
-	totalAlt, err := fieldtext.Money("contract_sum", j.Sum, false)
-	v.Check(err)
-	currency, err := fieldtext.Currency("ref_currency_code", j.Currency)
-	v.Check(err)
-	rate, err := fieldtext.Rate("exchange_rate", j.ExchangeRate)
-	v.Check(err)
-	lc, err := fieldtext.Percent("contract_ms", j.LocalContent)
-	v.Check(err)
-	deleted, err := fieldtext.Flag("deleted", j.Deleted)
-	v.Check(err)
-	updated, err := fieldtext.Date("last_update_date", j.LastUpdateDate, false)
-	v.Check(err)
-	paid, err := fieldtext.Money("fakt_sum_wnds", j.PaidWNDS, false)
-	v.Check(err)
-	if v.Err != nil {
-		return v.Err
-	}
-	description := j.DescriptionRU.Text
-	if description == "" {
-		description = j.DescriptionKZ.Text
-	}
-	return s.contracts.add(ctx, record.Contract{
-		Loc:            loc,
-		SourceID:       id,
-		CustomerBin:    customer,
-		SupplierKey:    supplier,
-		SignedOn:       *signed,
-		FiscalYear:     finYear,
-		Method:         j.Method.Text,
-		Status:         j.Status.Text,
-		Currency:       currency,
-		ExchangeRate:   rate,
-		Total:          total,
-		TotalAlt:       totalAlt,
-		LocalContentBp: lc,
-		Description:    description,
-		Deleted:        deleted,
-		UpdatedAt:      updated,
-		Paid:           paid,
-		RootSourceID:   amendedContract(id, j.RootID, j.ParentID),
-	})
-}
-
-// amendedContract names the first version of the contract an amendment amends: the portal's root_id, or
-// its parent_id when root_id is absent. A contract that is no amendment (neither given, 0, or itself) has
-// none.
-func amendedContract(id string, root, parent fieldtext.Value) *string {
-	for _, ref := range [2]fieldtext.Value{root, parent} {
-		if ref.Present() && ref.Text != "0" && ref.Text != id {
-			s := ref.Text // allocated only for an amendment
-			return &s
-		}
-	}
-	return nil
-}
-
-var unitFields = flatFields[portalUnitJSON]()
-
-type portalUnitJSON struct {
-	ID           fieldtext.Value `json:"id"`
-	ContractID   fieldtext.Value `json:"contract_id"`
-	PlanPointID  fieldtext.Value `json:"pln_point_id"`
-	ItemPriceWND fieldtext.Value `json:"item_price_wnds"`
-	Quantity     fieldtext.Value `json:"quantity"`
-	TotalSum     fieldtext.Value `json:"total_sum"`
-	TotalSumWNDS fieldtext.Value `json:"total_sum_wnds"`
-	KSProc       fieldtext.Value `json:"ks_proc"`
-	Deleted      fieldtext.Value `json:"deleted"`
-}
-
-func (s *stager) portalUnit(ctx context.Context, loc string, dec *jsontext.Decoder) error {
-	var j portalUnitJSON
-	if err := decodeFlat(dec, &s.flat, unitFields, &j); err != nil {
-		return err
-	}
-	var v record.Check
-	id, err := fieldtext.Required("id", j.ID)
-	v.Check(err)
-	contract, err := fieldtext.Required("contract_id", j.ContractID)
-	v.Check(err)
-	plan, err := fieldtext.Required("pln_point_id", j.PlanPointID)
-	v.Check(err)
-	// Values are with VAT (total_sum_wnds), so the unit price is too; item_price is without it.
-	price, err := fieldtext.Money("item_price_wnds", j.ItemPriceWND, false)
-	v.Check(err)
-	quantity, err := fieldtext.Quantity("quantity", j.Quantity)
-	v.Check(err)
-	value, err := fieldtext.Money("total_sum_wnds", j.TotalSumWNDS, true)
-	v.Check(err)
-	valueAlt, err := fieldtext.Money("total_sum", j.TotalSum, false)
-	v.Check(err)
-	lc, err := fieldtext.Percent("ks_proc", j.KSProc)
-	v.Check(err)
-	deleted, err := fieldtext.Flag("deleted", j.Deleted)
-	v.Check(err)
-	if v.Err != nil {
-		return v.Err
-	}
-	return s.units.add(ctx, record.Item{
-		Loc:              loc,
-		SourceID:         id,
-		ContractSourceID: contract,
-		PlanID:           plan,
-		Quantity:         quantity,
-		UnitPrice:        price,
-		Value:            *value,
-		ValueAlt:         valueAlt,
-		LocalContentBp:   lc,
-		Deleted:          deleted,
-	})
-}
-
-var planFields = flatFields[portalPlanJSON]()
-
-type portalPlanJSON struct {
-	ID        fieldtext.Value `json:"id"`
-	Enstru    fieldtext.Value `json:"ref_enstru_code"`
-	NameRU    fieldtext.Value `json:"name_ru"`
-	NameKZ    fieldtext.Value `json:"name_kz"`
-	DescRU    fieldtext.Value `json:"desc_ru"`
-	UnitsCode fieldtext.Value `json:"ref_units_code"`
-	Deleted   fieldtext.Value `json:"is_deleted"`
-}
-
-func (s *stager) portalPlan(ctx context.Context, loc string, dec *jsontext.Decoder) error {
-	var j portalPlanJSON
-	if err := decodeFlat(dec, &s.flat, planFields, &j); err != nil {
-		return err
-	}
-	var v record.Check
-	id, err := fieldtext.Required("id", j.ID)
-	v.Check(err)
-	v.Check(fieldtext.CheckEnstru("ref_enstru_code", j.Enstru.Text))
-	deleted, err := fieldtext.Flag("is_deleted", j.Deleted)
-	v.Check(err)
-	if v.Err != nil {
-		return v.Err
-	}
-	// A plan point removed from the plan decides no item's product or region; a unit that names one is
-	// reported as naming a plan point not in plans/. An inactive one (is_active 0, an older version of the
-	// point) is still the plan its contract was concluded under, and is used.
-	if deleted {
-		return skipRecord{"plan points marked deleted (is_deleted): not used for any item"}
-	}
-	return s.plans.add(ctx, record.PlanPoint{
-		Loc:         loc,
-		PlanID:      id,
-		EnstruCode:  j.Enstru.Text,
-		Name:        j.NameRU.Text,
-		NameKk:      j.NameKZ.Text,
-		Description: j.DescRU.Text,
-		Unit:        j.UnitsCode.Text,
-		CategoryID:  s.category(j.Enstru.Text, j.NameRU.Text, j.NameKZ.Text, j.DescRU.Text),
-	})
-}
-
-var planKatoFields = flatFields[portalPlanKatoJSON]()
-
-type portalPlanKatoJSON struct {
-	PlanPointID fieldtext.Value `json:"pln_points_id"`
-	KATO        fieldtext.Value `json:"ref_kato_code"`
-	Deleted     fieldtext.Value `json:"is_deleted"`
-}
-
-func (s *stager) portalPlanKato(ctx context.Context, loc string, dec *jsontext.Decoder) error {
-	var j portalPlanKatoJSON
-	if err := decodeFlat(dec, &s.flat, planKatoFields, &j); err != nil {
-		return err
-	}
-	var v record.Check
-	plan, err := fieldtext.Required("pln_points_id", j.PlanPointID)
-	v.Check(err)
-	v.Check(fieldtext.CheckKATO("ref_kato_code", j.KATO.Text, true))
-	v.Check(s.rules.Region("ref_kato_code", j.KATO.Text))
-	deleted, err := fieldtext.Flag("is_deleted", j.Deleted)
-	v.Check(err)
-	if v.Err != nil {
-		return v.Err
-	}
-	if deleted {
-		return skipRecord{"plan points' KATO rows marked deleted (is_deleted): not used for any item's region"}
-	}
-	return s.katos.add(ctx, record.PlanKATO{Loc: loc, PlanID: plan, KATO: j.KATO.Text})
-}
+var _ portalexport.Sink = portalSink{}

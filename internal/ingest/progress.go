@@ -24,7 +24,7 @@ type meter struct {
 	total  int64
 	report func(Progress)
 
-	mu      sync.Mutex // a portal export's folders are counted by two stagers at once
+	mu      sync.Mutex // keeps each report whole, whichever goroutine counts
 	records int64
 }
 
@@ -98,12 +98,12 @@ func inputSize(path string) int64 {
 
 // openInput opens one input file for reading through the meter, gunzipping a .gz. A file that is not the
 // gzip its name says is reported in errs and gives a nil reader; the caller closes what it opened.
-func openInput(path, rel string, st *stager, errs *errorLog) (io.Reader, func(), error) {
+func openInput(path, rel string, m *meter, errs *errorLog) (io.Reader, func(), error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ingest: %w", err)
 	}
-	r := st.meter.Reader(f)
+	r := m.Reader(f)
 	if !strings.HasSuffix(strings.ToLower(path), ".gz") {
 		return r, func() { f.Close() }, nil
 	}

@@ -107,7 +107,7 @@ func benchRead(b *testing.B, read func(*stager, *errorLog) error) {
 		st, m := newMemStager(b)
 		errs := &errorLog{}
 		require.NoError(b, read(st, errs))
-		require.NoError(b, st.drain(context.Background()))
+		require.NoError(b, st.flush(context.Background()))
 		require.Empty(b, errs.List())
 		require.NotEmpty(b, m.units)
 	}

@@ -107,3 +107,12 @@ func TrustReferences(ctx context.Context, tx pgx.Tx) (bool, error) {
 	}
 	return true, sp.Commit(ctx)
 }
+
+// CheckReferences turns the foreign-key triggers back on for the rest of the transaction, after
+// TrustReferences turned them off.
+func CheckReferences(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = DEFAULT"); err != nil {
+		return fmt.Errorf("ingest: restore foreign-key checks: %w", err)
+	}
+	return nil
+}

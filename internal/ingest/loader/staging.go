@@ -1,5 +1,8 @@
-// Package loader writes what the readers read into PostgreSQL. It alone knows the staging tables and the
-// sqlc queries that fill them: the readers hand it neutral records (package record).
+// Package loader writes what the readers read into PostgreSQL. It alone of the import knows the staging
+// tables and the sqlc queries: the readers hand it neutral records (package record), which it stages
+// (Staged) for the merge (Merge) after the checks (Validate), or loads directly into the final tables
+// (Direct, and Portal for a portal export); it also keeps the batch's record and lock and reads the
+// lists an import checks against. The import (package ingest) decides the order.
 package loader
 
 import (

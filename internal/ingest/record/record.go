@@ -1,5 +1,5 @@
 // Package record holds what a format reader hands on: parties, contracts, their items and the portal's plan
-// points, validated and in the import's units (tiyn, basis points, ISO dates), with no database type in
+// points (and the portal's own lists of contract statuses and procurement methods), validated and in the import's units (tiyn, basis points, ISO dates), with no database type in
 // them. Readers fill these values; the loader alone knows the tables they end up in.
 //
 // Every record has Loc, where it was read ("file:line" or a JSON path), which errors quote and which a
@@ -82,4 +82,21 @@ type PlanKATO struct {
 	Loc    string
 	PlanID string
 	KATO   string
+}
+
+// ContractStatus is a status a contract may have, as a source publishes it: its code and names.
+type ContractStatus struct {
+	Code   string
+	Symbol string
+	NameKk string
+	NameRu string
+}
+
+// TradeMethod is a procurement method, as a source publishes it.
+type TradeMethod struct {
+	Code   string
+	Symbol string
+	NameKk string
+	NameRu string
+	InLaw  bool // a purchase under the state procurement law
 }

@@ -1,4 +1,4 @@
-package ingest
+package portalexport
 
 import (
 	"bytes"
@@ -148,7 +148,7 @@ var schemasDescribed int // flatFields runs during package initialisation only
 // flatFields describes T for decodeFlat.
 func flatFields[T any]() *flatSchema {
 	if schemasDescribed == flatSchemas {
-		panic("ingest: raise flatSchemas")
+		panic("portalexport: raise flatSchemas")
 	}
 	t := reflect.TypeFor[T]()
 	fields := make(map[string]int, t.NumField())
@@ -159,10 +159,6 @@ func flatFields[T any]() *flatSchema {
 	schemasDescribed++
 	return &flatSchema{id: schemasDescribed - 1, fields: fields}
 }
-
-// own copies a string out of a record before something long-lived keeps it: a portal record's values, and a
-// CSV row's fields, share one string, which would otherwise stay whole.
-func own(s string) string { return strings.Clone(s) }
 
 // A flatReader is one goroutine's state for decodeFlat. A page repeats its keys in the same order, so each
 // schema's keys in the record before are tried first, before hashing; a record's values are gathered in buf

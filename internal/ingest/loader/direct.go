@@ -1,4 +1,4 @@
-package ingest
+package loader
 
 import (
 	"cmp"
@@ -21,9 +21,8 @@ import (
 	"github.com/ules-kz/ules/internal/tier"
 )
 
-// A contractRecord is one contract as a reader read it, with its parties and items. Readers whose records
-// carry their items (the template, OCDS) hand whole records to the stager, which either stages them or,
-// for a contract the import creates, loads it straight into the final tables.
+// A contractRecord is one contract as a reader read it, with its parties and items (a record.Deal), and
+// what loading it directly needs besides.
 type contractRecord struct {
 	record.Deal
 	prep *recordPrep // prepared
@@ -32,77 +31,15 @@ type contractRecord struct {
 func (r *contractRecord) sourceID() string { return r.Contracts[0].SourceID }
 func (r *contractRecord) loc() string      { return r.Contracts[0].Loc }
 
-// absorb adds the rows of another record of the same contract.
-func (r *contractRecord) absorb(o *contractRecord) {
-	r.Contracts = append(r.Contracts, o.Contracts...)
-	r.Parties = append(r.Parties, o.Parties...)
-	r.Items = append(r.Items, o.Items...)
-	r.PlanPoints = append(r.PlanPoints, o.PlanPoints...)
-	r.PlanKATOs = append(r.PlanKATOs, o.PlanKATOs...)
-	r.prep = nil
-}
-
-// contract takes one record from a reader.
-func (s *stager) contract(ctx context.Context, rec *contractRecord) error {
-	if rec.Withdrawn {
-		s.withdrawals = append(s.withdrawals, rec.Contracts[0])
-		return nil
-	}
-	if s.direct == nil {
-		return s.stage(ctx, rec)
-	}
-	return s.direct.add(ctx, s, rec)
-}
-
-// templateRow takes one row of the template. While loading directly, the rows of one contract that follow
-// each other make one record.
-func (s *stager) templateRow(ctx context.Context, row *contractRecord) error {
-	if s.direct == nil {
-		return s.stage(ctx, row)
-	}
-	if s.open != nil && s.open.sourceID() == row.sourceID() {
-		s.open.absorb(row)
-		return nil
-	}
-	if err := s.closeOpen(ctx); err != nil {
-		return err
-	}
-	s.open = row
-	return nil
-}
-
-func (s *stager) closeOpen(ctx context.Context) error {
-	if s.open == nil {
-		return nil
-	}
-	rec := s.open
-	s.open = nil
-	return s.direct.add(ctx, s, rec)
-}
-
-// stage copies a record into the staging tables.
-func (s *stager) stage(ctx context.Context, rec *contractRecord) error {
-	if err := s.subjects.addAll(ctx, rec.Parties); err != nil {
-		return err
-	}
-	if err := s.plans.addAll(ctx, rec.PlanPoints); err != nil {
-		return err
-	}
-	if err := s.katos.addAll(ctx, rec.PlanKATOs); err != nil {
-		return err
-	}
-	if err := s.units.addAll(ctx, rec.Items); err != nil {
-		return err
-	}
-	return s.contracts.addAll(ctx, rec.Contracts)
-}
-
-// restartStaged ends a direct read that met something only the staged merge resolves (a contract loaded
+// ReadAgain ends a direct load that met something only the staged merge resolves (a contract loaded
 // directly that appears again, a broken file part of which was loaded): the import reads its input again
 // with every record staged.
-type restartStaged struct{ why string }
+type ReadAgain struct{ Why string }
 
-func (e *restartStaged) Error() string { return "ingest: read again through staging: " + e.why }
+func (e *ReadAgain) Error() string { return "ingest: read again through staging: " + e.Why }
+
+// maxRemembered bounds each memory of answers whatever the input's variety.
+const maxRemembered = 50_000
 
 // largestAmount is the bound the staged merge checks too (StageContractsRejectOversized).
 const largestAmount = 9_000_000_000_000_000_000
@@ -121,6 +58,10 @@ type supplierState struct {
 	nationalCompany          bool
 	loaded                   bool // items were loaded with these flags
 }
+
+// own copies a string out of a record before something long-lived keeps it: a portal record's values, and a
+// CSV row's fields, share one string, which would otherwise stay whole.
+func own(s string) string { return strings.Clone(s) }
 
 // marks maps strings to numbers without keeping the strings that update them, which may share their
 // record's memory: a map assignment stores the key it is given.
@@ -141,15 +82,16 @@ func (m marks) at(k string) int64 {
 	return 0
 }
 
-// directLoader loads the records of contracts an import creates straight into contracts and contract_items,
+// Direct loads the records of contracts an import creates straight into contracts and contract_items,
 // skipping the staging tables and the merge: for an initial load that is nearly every record. A record goes
 // through staging instead when the merge's rules could decide it differently: its contract is stored already
 // or appears more than once, it is in another currency, its supplier is on the register or holds
 // certificates (item_tier_rule decides those tiers), or its rows disagree.
-type directLoader struct {
+type Direct struct {
 	tx      pgx.Tx
 	conn    *connWorker // runs everything that uses tx while the reader parses on
 	q       *dbq.Queries
+	staged  *Staged // the records it does not load
 	source  string
 	batchID int64
 
@@ -165,7 +107,7 @@ type directLoader struct {
 	pending      []*contractRecord
 	pendingItems int
 	// Where the last record loaded was read, to tell whether a part discarded was, and the same for the
-	// portal's plan points kept: a portal export's folders are read by two copying goroutines at once.
+	// portal's plan points kept: a portal export's folders are handed over by two goroutines at once.
 	lastLoaded, remembered atomic.Pointer[string]
 
 	buyers    map[string]*buyerState
@@ -193,11 +135,14 @@ type directLoader struct {
 	contractRows, itemRows *pgcopy.Rows // reused from chunk to chunk
 	chunk                  int          // records and items per load; 0 is copyChunk
 
-	portal *portalDirect // the portal's endpoints, which arrive one after the other
+	portal *Portal // the portal's endpoints, which arrive one after the other
 }
 
-// newDirectLoader prepares a direct load whose reader may run queued chunks ahead of the loading.
-func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source string, batchID int64, queued int) (*directLoader, error) {
+// NewDirect prepares a direct load of the contracts of source that batch creates, in tx, whose staging
+// tables CreateStaging made. What it does not load it stages through staged, whose chunk it takes. Its
+// reader may run queued chunks ahead of the loading; Stop ends the goroutine that loads.
+func NewDirect(ctx context.Context, tx pgx.Tx, staged *Staged, source string, batchID int64, queued int) (*Direct, error) {
+	q := dbq.New()
 	bins, err := q.SupplierBINListRegisteredOrCertified(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load register and certificate holders: %w", err)
@@ -210,8 +155,8 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look for stored contracts: %w", err)
 	}
-	d := &directLoader{
-		tx: tx, q: q, source: source, batchID: batchID, knownSeed: maphash.MakeSeed(),
+	d := &Direct{
+		tx: tx, q: q, staged: staged, chunk: staged.chunk, source: source, batchID: batchID, knownSeed: maphash.MakeSeed(),
 		referenced: make(map[string]bool, len(bins)), regions: make(map[string]string, len(codes)),
 		buyers: map[string]*buyerState{}, suppliers: map[string]*supplierState{}, changed: map[int64]bool{},
 		stagedAt: marks{}, loadedAt: marks{},
@@ -237,30 +182,47 @@ func newDirectLoader(ctx context.Context, tx pgx.Tx, q *dbq.Queries, source stri
 	return d, nil
 }
 
-func (d *directLoader) add(ctx context.Context, s *stager, rec *contractRecord) error {
+// Prepare works out a deal's direct-load plan ahead, on any goroutine (record.Preparer): on the reader's,
+// so that the connection's goroutine, which paces a direct load, only writes.
+func Prepare(d *record.Deal) {
+	if d.Withdrawn {
+		return
+	}
+	rec := &contractRecord{Deal: *d}
+	rec.prepared()
+	d.Prepared = rec
+}
+
+// Deal takes one contract, which is loaded or staged with the others of its chunk on the connection's
+// goroutine.
+func (d *Direct) Deal(ctx context.Context, deal record.Deal) error {
+	rec, ok := deal.Prepared.(*contractRecord)
+	if !ok {
+		rec = &contractRecord{Deal: deal}
+	}
 	rec.prepared()
 	d.pending = append(d.pending, rec)
 	d.pendingItems += len(rec.Items) + 1
 	if d.pendingItems >= cmp.Or(d.chunk, copyChunk) {
-		return d.handOff(ctx, s)
+		return d.handOff(ctx)
 	}
 	return nil
 }
 
 // handOff gives the pending records to the connection's goroutine.
-func (d *directLoader) handOff(ctx context.Context, s *stager) error {
+func (d *Direct) handOff(ctx context.Context) error {
 	chunk := d.pending
 	d.pending, d.pendingItems = nil, 0
 	if len(chunk) == 0 {
 		return nil
 	}
-	return d.conn.submit(ctx, func() error { return d.decide(ctx, s, chunk) })
+	return d.conn.submit(ctx, func() error { return d.decide(ctx, chunk) })
 }
 
-// finish hands off the pending records and waits until everything is written; the transaction is then the
-// caller's again.
-func (d *directLoader) finish(ctx context.Context, s *stager) error {
-	if err := d.handOff(ctx, s); err != nil {
+// Flush hands off the pending records and waits until everything is written or staged; the transaction is
+// then the caller's again.
+func (d *Direct) Flush(ctx context.Context) error {
+	if err := d.handOff(ctx); err != nil {
 		return err
 	}
 	if d.portal != nil {
@@ -268,19 +230,40 @@ func (d *directLoader) finish(ctx context.Context, s *stager) error {
 			return err
 		}
 	}
-	return d.conn.wait(ctx)
+	if err := d.conn.wait(ctx); err != nil {
+		return err
+	}
+	return d.staged.Flush(ctx)
 }
 
-// drop forgets the pending records under a location prefix, whose file or line broke off. When one of them
-// was loaded already, only reading again through staging can take it back.
-func (d *directLoader) drop(ctx context.Context, prefix string) error {
+// Stop ends the connection's goroutine once the jobs handed over have run (or failed fast, when ctx is
+// done); the transaction is the caller's alone afterwards.
+func (d *Direct) Stop() { d.conn.stop() }
+
+// LoadedContracts is how many contracts were loaded directly.
+func (d *Direct) LoadedContracts() int64 { return d.contracts }
+
+// Discard drops what was read under a location prefix, whose file or line broke off. When some of it was
+// loaded already, only reading again through staging can take it back: that is a ReadAgain.
+func (d *Direct) Discard(ctx context.Context, prefix string) error {
+	if err := d.drop(ctx, prefix); err != nil {
+		return err
+	}
+	if d.portal != nil { // the portal's rows bypass staged's buffers
+		return d.portal.discard(ctx, prefix)
+	}
+	return d.staged.Discard(ctx, prefix)
+}
+
+// drop forgets the pending records under a location prefix.
+func (d *Direct) drop(ctx context.Context, prefix string) error {
 	if err := d.conn.wait(ctx); err != nil {
 		return err
 	}
 	if hasPrefix(&d.lastLoaded, prefix) || hasPrefix(&d.remembered, prefix) {
-		return &restartStaged{why: "a broken part of " + strings.TrimSuffix(prefix, ":") + " was loaded already"}
+		return &ReadAgain{Why: "a broken part of " + strings.TrimSuffix(prefix, ":") + " was loaded already"}
 	}
-	if len(d.pending) == 0 { // always so for the portal, whose two copying goroutines may both get here
+	if len(d.pending) == 0 { // always so for the portal, whose two reading goroutines may both get here
 		return nil
 	}
 	kept := d.pending[:0]
@@ -296,14 +279,14 @@ func (d *directLoader) drop(ctx context.Context, prefix string) error {
 	return nil
 }
 
-// maxKnown bounds directLoader.known: about 16 bytes an id, 16 MiB in all. Past it chunks are looked up
+// maxKnown bounds Direct.known: about 16 bytes an id, 16 MiB in all. Past it chunks are looked up
 // whole, as in an incremental import.
 const maxKnown = 1_000_000
 
 // copiesInChunk counts the copies of each contract in a chunk, given one source id per record, and gives
 // -1 to those stored or staged already: only a count of 1 may be loaded directly. A contract this import
-// loaded directly coming again is a restartStaged. The caller stages or loads every record of the chunk.
-func (d *directLoader) copiesInChunk(ctx context.Context, sourceIDs []string) (map[string]int, error) {
+// loaded directly coming again is a ReadAgain. The caller stages or loads every record of the chunk.
+func (d *Direct) copiesInChunk(ctx context.Context, sourceIDs []string) (map[string]int, error) {
 	count := make(map[string]int, len(sourceIDs))
 	ids := make([]string, 0, len(sourceIDs))
 	for _, id := range sourceIDs {
@@ -337,7 +320,7 @@ func (d *directLoader) copiesInChunk(ctx context.Context, sourceIDs []string) (m
 	}
 	for _, r := range seen {
 		if r.ThisBatch {
-			return nil, &restartStaged{why: fmt.Sprintf("contract %s appears again after it was loaded", r.SourceID)}
+			return nil, &ReadAgain{Why: fmt.Sprintf("contract %s appears again after it was loaded", r.SourceID)}
 		}
 		count[r.SourceID] = -1
 	}
@@ -345,7 +328,7 @@ func (d *directLoader) copiesInChunk(ctx context.Context, sourceIDs []string) (m
 }
 
 // decide stages or loads each record of a chunk; it runs on the connection's goroutine.
-func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractRecord) error {
+func (d *Direct) decide(ctx context.Context, chunk []*contractRecord) error {
 	ids := make([]string, len(chunk))
 	for i, rec := range chunk {
 		ids[i] = rec.sourceID()
@@ -368,12 +351,12 @@ func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractR
 			d.stagedAt.set(p.Identifier, d.decided)
 		}
 		d.stagedBuyer(rec.Contracts[0].CustomerBin)
-		if err := s.stage(ctx, rec); err != nil {
+		if err := d.staged.Deal(ctx, &rec.Deal); err != nil {
 			return err
 		}
 	}
 	// Staged contracts must be visible to the next chunk's look-up.
-	if err := s.contracts.drain(ctx); err != nil {
+	if err := d.staged.contracts.Flush(ctx); err != nil {
 		return err
 	}
 	_, err = d.load(ctx, load)
@@ -383,7 +366,7 @@ func (d *directLoader) decide(ctx context.Context, s *stager, chunk []*contractR
 // eligible says whether the staged merge would store the record exactly as it reads: one version of the
 // contract, in tenge, with both parties, a plan point for every unit, no repeated unit and no amount the
 // merge would refuse, from a supplier whose tier the source's flags decide.
-func (d *directLoader) eligible(rec *contractRecord) bool {
+func (d *Direct) eligible(rec *contractRecord) bool {
 	p := rec.prepared()
 	return p.loadable && (p.supplier.BIN == nil || !d.referenced[*p.supplier.BIN])
 }
@@ -499,7 +482,7 @@ func (r *contractRecord) party(identifier string) *record.Party {
 }
 
 // load writes the records' parties, contracts and items, and returns the contracts' ids.
-func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int64, error) {
+func (d *Direct) load(ctx context.Context, recs []*contractRecord) ([]int64, error) {
 	if len(recs) == 0 {
 		return nil, nil
 	}
@@ -595,7 +578,7 @@ func (d *directLoader) load(ctx context.Context, recs []*contractRecord) ([]int6
 const contractIDBlock = 1 << 14
 
 // contractIDs returns n new contract ids.
-func (d *directLoader) contractIDs(ctx context.Context, n int) ([]int64, error) {
+func (d *Direct) contractIDs(ctx context.Context, n int) ([]int64, error) {
 	if d.idsLeft < int64(n) {
 		block := max(int64(n), contractIDBlock)
 		last, err := d.q.ContractReserveIDs(ctx, d.tx, block)
@@ -615,7 +598,7 @@ func (d *directLoader) contractIDs(ctx context.Context, n int) ([]int64, error) 
 
 // itemRow writes one item of a contract loaded directly, as the merge would store the unit u of plan point p,
 // whose texts are textID.
-func (d *directLoader) itemRow(contractID int64, signedOn time.Time, rule string, tier int16,
+func (d *Direct) itemRow(contractID int64, signedOn time.Time, rule string, tier int16,
 	u *record.Item, p *record.PlanPoint, textID int64, kato string,
 ) {
 	rows := d.itemRows
@@ -661,7 +644,7 @@ func itemTextDigest(t itemText) []byte {
 // resolveTexts returns the item_texts ids of texts, in their order, storing those new to the database. Ids
 // are remembered (at most maxRemembered), since a product's items come again and again. owned says the
 // texts are the caller's own strings (the portal's numbered texts), not a record's.
-func (d *directLoader) resolveTexts(ctx context.Context, texts []itemText, owned bool) ([]int64, error) {
+func (d *Direct) resolveTexts(ctx context.Context, texts []itemText, owned bool) ([]int64, error) {
 	out := make([]int64, len(texts))
 	var p dbq.ItemTextInsertParams
 	asked := map[itemText][]int{} // the positions of each text to store
@@ -751,7 +734,7 @@ func tierOfRule(rule string) int16 { return int16(tier.Rule(rule).Tier()) }
 
 // upsertParties writes the buyers and suppliers of the records that are new to this import or changed since
 // it last wrote them, and learns their ids.
-func (d *directLoader) upsertParties(ctx context.Context, recs []*contractRecord) error {
+func (d *Direct) upsertParties(ctx context.Context, recs []*contractRecord) error {
 	var buyers, suppliers []string
 	queued := map[string]bool{} // a party is written once per chunk, with the chunk's last word, as in the merge
 	queue := func(list *[]string, role, id string) {
@@ -802,7 +785,7 @@ func (s supplierState) same(o supplierState) bool {
 }
 
 // writeParties upserts the named buyers and suppliers as the loader holds them and learns their ids.
-func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs []string) error {
+func (d *Direct) writeParties(ctx context.Context, buyerIDs, supplierIDs []string) error {
 	if len(buyerIDs) > 0 {
 		var p dbq.BuyerUpsertParams
 		for _, id := range buyerIDs {
@@ -850,7 +833,7 @@ func (d *directLoader) writeParties(ctx context.Context, buyerIDs, supplierIDs [
 
 // reassertParties writes again the parties a direct record named after the last staged record that named
 // them, once the merge has written the staged values: in the import's order the direct record's come last.
-func (d *directLoader) reassertParties(ctx context.Context) error {
+func (d *Direct) reassertParties(ctx context.Context) error {
 	var buyers, suppliers []string
 	for id := range d.buyers {
 		if staged, ok := d.stagedAt[id]; ok && d.loadedAt.at(id) > *staged {
@@ -867,7 +850,7 @@ func (d *directLoader) reassertParties(ctx context.Context) error {
 
 // refreshTiers decides again the tiers of items loaded for suppliers whose flags changed later in the
 // import, directly or through the staged merge (merged lists the suppliers it wrote).
-func (d *directLoader) refreshTiers(ctx context.Context, merged []int64) error {
+func (d *Direct) refreshTiers(ctx context.Context, merged []int64) error {
 	loaded := map[int64]bool{}
 	for _, s := range d.suppliers {
 		if s.loaded {
@@ -898,7 +881,7 @@ type buyerRegion struct {
 }
 
 // stagedBuyer notes a buyer some staged record names, whose items the merge writes too.
-func (d *directLoader) stagedBuyer(bin string) {
+func (d *Direct) stagedBuyer(bin string) {
 	if !d.stagedBuyers[bin] {
 		d.stagedBuyers[own(bin)] = true // an assignment stores the key given, which may share a record's memory
 	}
@@ -906,7 +889,7 @@ func (d *directLoader) stagedBuyer(bin string) {
 
 // countRegion counts an item loaded for a buyer, as BuyerSetRegionsOfBatch counts it: not deleted, with a
 // delivery KATO code in a known region.
-func (d *directLoader) countRegion(buyer int64, deleted bool, kato string) {
+func (d *Direct) countRegion(buyer int64, deleted bool, kato string) {
 	if region, ok := d.region(kato); ok && !deleted {
 		d.regionCounts[buyerRegion{buyer, region}]++
 	}
@@ -914,7 +897,7 @@ func (d *directLoader) countRegion(buyer int64, deleted bool, kato string) {
 
 // region is the region a KATO code's first two digits name, if any, as the database spells it: not a
 // slice of kato, which may share its record's memory.
-func (d *directLoader) region(kato string) (string, bool) {
+func (d *Direct) region(kato string) (string, bool) {
 	if len(kato) < 2 {
 		return "", false
 	}
@@ -924,7 +907,7 @@ func (d *directLoader) region(kato string) (string, bool) {
 
 // setBuyerRegions writes the regions of the buyers whose every item this loader wrote, and returns their
 // ids, which BuyerSetRegionsOfBatch leaves out.
-func (d *directLoader) setBuyerRegions(ctx context.Context) ([]int64, error) {
+func (d *Direct) setBuyerRegions(ctx context.Context) ([]int64, error) {
 	counted := map[int64]bool{}
 	for _, b := range d.buyers {
 		counted[b.id] = d.newBuyers[b.id]

@@ -1,9 +1,8 @@
-package ingest
+package portalexport
 
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/require"
@@ -11,53 +10,10 @@ import (
 	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 )
 
-func TestKeyed(t *testing.T) {
-	k := newKeyed[int]()
-	ids := []string{"7", "007", "0", "00", "x7", "123456789012345678", "1234567890123456789", "-1", ""}
-	for i, id := range ids {
-		k.set(id, i)
-	}
-	for i, id := range ids {
-		got, ok := k.get(id)
-		require.True(t, ok, id)
-		require.Equal(t, i, got, "id %q is a key of its own", id)
-	}
-	_, ok := k.get("8")
-	require.False(t, ok)
-	require.Len(t, k.numbers, 3) // "7", "0" and the 18-digit id
-	require.Equal(t, len(ids), k.len())
-	seen := map[string]int{}
-	k.each(func(id string, v int) { seen[id] = v })
-	for i, id := range ids {
-		require.Equal(t, i, seen[id], "id %q comes back as written", id)
-	}
-}
-
-func TestTexts(t *testing.T) {
-	tx := newTexts()
-	require.Equal(t, uint32(0), tx.number(""))
-	a, b := tx.number("Ткань"), tx.number("шт")
-	require.NotEqual(t, a, b)
-	require.Equal(t, a, tx.number(strings.Clone("Ткань")))
-	require.Equal(t, "шт", tx.text(b))
-}
-
-func TestDayNumber(t *testing.T) {
-	almaty := time.FixedZone("Asia/Almaty", 5*3600)
-	for _, d := range []time.Time{
-		time.Date(2016, 1, 7, 0, 0, 0, 0, almaty), // the day before in UTC
-		time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC),
-		time.Date(2030, 6, 15, 23, 59, 0, 0, time.UTC),
-	} {
-		got := dayTime(dayNumber(d))
-		require.Equal(t, [3]int{d.Year(), int(d.Month()), d.Day()}, [3]int{got.Year(), int(got.Month()), got.Day()}, d.String())
-	}
-}
-
 // TestDecodeFlatNames reads field names escaped or not, skipping unknown fields of any shape.
 func TestDecodeFlatNames(t *testing.T) {
 	dec := jsontext.NewDecoder(strings.NewReader(`{"\u0069d": 5, "extra": {"a": [1, "x"]}, "name_ru": " Ткань ", "n\u0061me_kz": null, "other": "x"}`))
-	var j portalPlanJSON
+	var j planJSON
 	require.NoError(t, decodeFlat(dec, &flatReader{}, planFields, &j))
 	require.Equal(t, fieldtext.Value{Text: "5", Valid: true}, j.ID)
 	require.Equal(t, fieldtext.Value{Text: "Ткань", Valid: true}, j.NameRU)
@@ -70,7 +26,7 @@ func TestDecodeFlatNames(t *testing.T) {
 // TestDecodeFlatEscapedValues reads string values with and without escapes.
 func TestDecodeFlatEscapedValues(t *testing.T) {
 	dec := jsontext.NewDecoder(strings.NewReader(`{"id": "7\u0030", "name_ru": "Ткань \"люкс\"", "desc_ru": "plain", "ref_units_code": 796}`))
-	var j portalPlanJSON
+	var j planJSON
 	require.NoError(t, decodeFlat(dec, &flatReader{}, planFields, &j))
 	require.Equal(t, "70", j.ID.Text)
 	require.Equal(t, `Ткань "люкс"`, j.NameRU.Text)
@@ -90,7 +46,7 @@ func TestDecodeFlatKeyOrder(t *testing.T) {
 		`{"id": 6, "name_ru": {"x": 1}}`,
 		`{"id": 7}`,
 	}
-	want := []portalPlanJSON{
+	want := []planJSON{
 		{ID: fieldtext.Value{Text: "1", Valid: true}, NameRU: fieldtext.Value{Text: "a", Valid: true}, DescRU: fieldtext.Value{Text: "x", Valid: true}},
 		{ID: fieldtext.Value{Text: "2", Valid: true}, NameRU: fieldtext.Value{Text: "b", Valid: true}},
 		{ID: fieldtext.Value{Text: "3", Valid: true}, NameRU: fieldtext.Value{Text: "d", Valid: true}},
@@ -104,13 +60,13 @@ func TestDecodeFlatKeyOrder(t *testing.T) {
 	_, err := dec.ReadToken()
 	require.NoError(t, err)
 	for i, rec := range records {
-		var got, fresh portalPlanJSON
+		var got, fresh planJSON
 		err := decodeFlat(dec, &shared, planFields, &got)
 		freshErr := decodeFlat(jsontext.NewDecoder(strings.NewReader(rec), pageOptions...), &flatReader{}, planFields, &fresh)
 		require.Equal(t, freshErr, err, rec)
 		require.Equal(t, want[i], got, rec)
 		require.Equal(t, fresh, got, rec)
 	}
-	require.ErrorContains(t, decodeFlat(jsontext.NewDecoder(strings.NewReader(records[5])), &shared, planFields, &portalPlanJSON{}),
+	require.ErrorContains(t, decodeFlat(jsontext.NewDecoder(strings.NewReader(records[5])), &shared, planFields, &planJSON{}),
 		"name_ru: want a string or number, got object")
 }

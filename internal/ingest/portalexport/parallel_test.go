@@ -1,4 +1,4 @@
-package ingest
+package portalexport
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/demo"
+	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
 // writePages writes n contract pages of three records each into dir/contract; the pages listed in broken
@@ -33,27 +36,24 @@ func writePages(t *testing.T, dir string, n int, broken map[int]bool) {
 	}
 }
 
-// Reading on several goroutines stages the same rows in the same order, with the same errors in the same
+// Reading on several goroutines hands on the same rows in the same order, with the same errors in the same
 // order, as reading one file after the other; a broken page is dropped whole either way.
 func TestReadFilesParallelMatchesSequential(t *testing.T) {
 	dir := t.TempDir()
 	writePages(t, dir, 23, map[int]bool{4: true, 11: true, 12: true, 23: true})
 
-	read := func(workers int) (*memStage, *errorLog, int64) {
-		st, m := newMemStager(t)
-		errs := &errorLog{}
-		require.NoError(t, readPortalWith(context.Background(), dir, st, errs, workers))
-		require.NoError(t, st.flush(context.Background()))
-		return m, errs, st.records
+	read := func(workers int) (*memSink, *record.Errors) {
+		m, errs := &memSink{}, &record.Errors{}
+		require.NoError(t, newTestReader(t, m, errs, workers).Read(context.Background(), dir))
+		return m, errs
 	}
-	seqRows, seqErrs, seqRecords := read(1)
+	seqRows, seqErrs := read(1)
 	require.Len(t, seqRows.contracts, 19*3-4, "19 whole pages, one record without id on pages 5, 10, 15, 20")
 	require.Equal(t, int64(8), seqErrs.Count(), "4 broken pages and 4 records without id")
 	for _, workers := range []int{2, 3, 8} {
-		rows, errs, records := read(workers)
+		rows, errs := read(workers)
 		require.Equal(t, seqRows, rows, "workers=%d", workers)
 		require.Equal(t, seqErrs, errs, "workers=%d", workers)
-		require.Equal(t, seqRecords, records, "workers=%d", workers)
 	}
 }
 
@@ -61,9 +61,38 @@ func TestReadFilesParallelMatchesSequential(t *testing.T) {
 func TestReadFilesCancelled(t *testing.T) {
 	dir := t.TempDir()
 	writePages(t, dir, 40, nil)
-	st, _ := newMemStager(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := readPortalWith(ctx, dir, st, &errorLog{}, 4)
+	err := newTestReader(t, &memSink{}, &record.Errors{}, 4).Read(ctx, dir)
 	require.ErrorIs(t, err, context.Canceled)
+}
+
+// Reading plans/ and plans-kato/ alongside subject/ and contract/ hands on the same rows of each kind, and
+// reports the same errors in the same order, as reading the folders one after the other; broken pages
+// are dropped whole on either side.
+func TestReadPlansAlongside(t *testing.T) {
+	dir := t.TempDir()
+	_, err := demo.Generate(context.Background(), dir, demo.Options{Seed: 1, Items: 3000, PageSize: 100})
+	require.NoError(t, err)
+	for _, page := range []string{"contract/page-000002.json", "plans/page-000003.json", "plans-kato/page-000001.json"} {
+		path := filepath.Join(dir, filepath.FromSlash(page))
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(path, b[:len(b)/2], 0o644))
+	}
+	read := func(alongside bool) (*memSink, *record.Errors) {
+		m, errs := &memSink{}, &record.Errors{}
+		rd := newTestReader(t, m, errs, 2)
+		rd.PlansAlongside = alongside
+		require.NoError(t, rd.Read(context.Background(), dir))
+		return m, errs
+	}
+	inOrder, inOrderErrs := read(false)
+	require.NotEmpty(t, inOrder.units)
+	require.Equal(t, int64(3), inOrderErrs.Count(), "the three broken pages")
+	for range 3 {
+		alongside, errs := read(true)
+		require.Equal(t, inOrder, alongside)
+		require.Equal(t, inOrderErrs, errs)
+	}
 }

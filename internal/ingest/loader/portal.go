@@ -1,4 +1,4 @@
-package ingest
+package loader
 
 import (
 	"cmp"
@@ -17,19 +17,19 @@ import (
 	"github.com/ules-kz/ules/internal/tier"
 )
 
-// portalDirect is the direct load of a portal export. The portal publishes each endpoint in a folder of its
+// Portal is the direct load of a portal export. The portal publishes each endpoint in a folder of its
 // own, read in the order subject/, contract/, plans/, plans-kato/, contract-units/: subjects are staged
 // (and looked up there by each chunk of contracts), so that a contract the import creates is loaded as soon
 // as it is read; plan points and their KATO codes are kept in memory, so that a unit of such a contract is
 // loaded as an item. Whatever misses one of the direct load's conditions is staged and merged as before,
 // with the plan points its units name (staged at the end); the staged merge stays the reference.
 //
-// Plan points are kept by the copying goroutine as it reads them, while the connection's goroutine is
-// still loading the contracts handed over before: the two overlap. Everything else runs on the
-// connection's goroutine, in the order the copying goroutine handed the rows over; units come after the
-// plan points, so that goroutine sees them all.
-type portalDirect struct {
-	d *directLoader
+// Plan points are kept by the goroutine that hands them over, as it does, while the connection's goroutine
+// is still loading the contracts handed over before (from another goroutine, when the reader reads plans/
+// alongside contract/): the two overlap. Everything else runs on the connection's goroutine, in the order
+// the rows were handed over; units come after the plan points, so that goroutine sees them all.
+type Portal struct {
+	d *Direct
 
 	plans      keyed[planPoint]      // by plan point id
 	loaded     keyed[portalContract] // contracts loaded directly, by source id
@@ -47,10 +47,8 @@ type portalDirect struct {
 	pendingContracts []record.Contract
 	pendingUnits     []record.Item
 
-	stageContracts func(context.Context, []record.Contract) error
-	stageUnits     func(context.Context, []record.Item) error
-	stagePlans     func(context.Context, []record.PlanPoint) error
-	stageKatos     func(context.Context, []record.PlanKATO) error
+	stage  Tables          // what is not loaded or kept, copied as it comes
+	jobCtx context.Context // the import's, which the connection's jobs run under
 }
 
 // portalContract is what the items of a contract loaded directly inherit from it. A year of the portal
@@ -82,101 +80,120 @@ const noCategory = -1
 // point (plus its distinct texts) and 30 a contract.
 const defaultPortalKept = 1_000_000
 
-// loadPortal turns st's buffers into the portal's direct load: every full buffer goes to the connection
-// goroutine, which stages it, remembers it or loads it. The jobs run under jobCtx, the import's: the
-// copying goroutine's own context ends with the reading, before the last jobs have run.
-func (d *directLoader) loadPortal(jobCtx context.Context, st *stager, maxKept int) error {
+// LoadPortal makes d the direct load of a portal export, which takes the export's rows a batch at a time
+// (the Parties, Contracts, Items, PlanPoints and PlanKATOs of the Portal it returns): it stages them,
+// remembers them or loads them, on the connection's goroutine but for the plan points, which the goroutine
+// handing them over keeps. A batch handed over is the Portal's to keep. maxKept caps the plan points kept
+// in memory, and apart from them the contracts (0: a million). The jobs run under jobCtx, the import's:
+// the reader's own context ends with the reading, before the last jobs have run.
+func (d *Direct) LoadPortal(jobCtx context.Context, maxKept int) (*Portal, error) {
 	// Each chunk of contracts looks its parties up (StageSubjectsByIdentifier).
 	if _, err := d.tx.Exec(jobCtx, "CREATE INDEX ON stg_subjects (identifier)"); err != nil {
-		return fmt.Errorf("ingest: index staged subjects: %w", err)
+		return nil, fmt.Errorf("ingest: index staged subjects: %w", err)
 	}
-	p := &portalDirect{
-		d: d, maxKept: maxKept,
-		stageContracts: st.contracts.flush, stageUnits: st.units.flush, stagePlans: st.plans.flush, stageKatos: st.katos.flush,
+	d.portal = &Portal{
+		d: d, jobCtx: jobCtx, maxKept: cmp.Or(maxKept, defaultPortalKept), stage: d.staged.tables,
 		plans: newKeyed[planPoint](), loaded: newKeyed[portalContract](),
 		texts: newTexts(), subjects: map[string]record.Party{},
 	}
-	d.portal = p
-	st.subjects.flush = onConn(jobCtx, d.conn, st.subjects.flush, nil)
-	st.plans.flush = func(ctx context.Context, rows []record.PlanPoint) error {
-		t := &p.texts
-		var beyond []record.PlanPoint
-		for _, r := range rows {
-			// A point already kept takes its later row, as the merge would; a new one past the cap is staged.
-			if _, kept := p.plans.get(r.PlanID); !kept && p.plans.len() >= p.maxKept {
-				beyond = append(beyond, r)
-				continue
-			}
-			category := int32(noCategory)
-			if r.CategoryID != nil {
-				category = *r.CategoryID
-			}
-			p.plans.set(r.PlanID, planPoint{enstru: t.number(r.EnstruCode), name: t.number(r.Name), nameKk: t.number(r.NameKk),
-				description: t.number(r.Description), unit: t.number(r.Unit), category: category})
-		}
-		d.remembered.Store(new(rows[len(rows)-1].Loc))
-		if len(beyond) == 0 {
-			return nil
-		}
-		p.overflowed = true
-		return d.conn.submit(ctx, func() error { return p.stagePlans(jobCtx, beyond) })
-	}
-	st.katos.flush = func(ctx context.Context, rows []record.PlanKATO) error {
-		var beyond []record.PlanKATO
-		for _, r := range rows {
-			plan, ok := p.plans.get(r.PlanID)
-			switch {
-			case ok:
-				if plan.kato == 0 || r.KATO < p.texts.text(plan.kato) {
-					plan.kato = p.texts.number(r.KATO)
-					p.plans.set(r.PlanID, plan)
-				}
-			case p.overflowed: // the point may be one staged past the cap
-				beyond = append(beyond, r)
-			}
-			// Otherwise the point is unknown: a unit naming it is staged and rejected for want of it.
-		}
-		d.remembered.Store(new(rows[len(rows)-1].Loc))
-		if len(beyond) == 0 {
-			return nil
-		}
-		return d.conn.submit(ctx, func() error { return p.stageKatos(jobCtx, beyond) })
-	}
-	st.contracts.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []record.Contract) error {
+	return d.portal, nil
+}
+
+// Parties stages subjects, where each chunk of contracts looks its parties up.
+func (p *Portal) Parties(ctx context.Context, rows []record.Party) error {
+	return p.d.conn.submit(ctx, func() error { return p.stage.Parties(p.jobCtx, rows) })
+}
+
+// Contracts gathers contracts into chunks, each loaded or staged.
+func (p *Portal) Contracts(ctx context.Context, rows []record.Contract) error {
+	return p.d.conn.submit(ctx, func() error {
 		p.pendingContracts = append(p.pendingContracts, rows...)
-		if len(p.pendingContracts) < cmp.Or(d.chunk, copyChunk) {
+		if len(p.pendingContracts) < cmp.Or(p.d.chunk, copyChunk) {
 			return nil
 		}
-		return p.flushContracts(ctx)
-	}, nil)
-	st.units.flush = onConn(jobCtx, d.conn, func(ctx context.Context, rows []record.Item) error {
-		if err := p.flushContracts(ctx); err != nil { // units look their contracts up
+		return p.flushContracts(p.jobCtx)
+	})
+}
+
+// Items gathers units into chunks, each loaded as items of loaded contracts or staged.
+func (p *Portal) Items(ctx context.Context, rows []record.Item) error {
+	return p.d.conn.submit(ctx, func() error {
+		if err := p.flushContracts(p.jobCtx); err != nil { // units look their contracts up
 			return err
 		}
 		p.pendingUnits = append(p.pendingUnits, rows...)
-		if len(p.pendingUnits) < cmp.Or(d.chunk, copyChunk) {
+		if len(p.pendingUnits) < cmp.Or(p.d.chunk, copyChunk) {
 			return nil
 		}
-		return p.flushUnits(ctx)
-	}, nil)
-	discard := st.discard
-	st.discard = func(ctx context.Context, prefix string) error {
-		err := d.conn.submit(ctx, func() error {
-			p.pendingContracts = slices.DeleteFunc(p.pendingContracts, func(c record.Contract) bool { return strings.HasPrefix(c.Loc, prefix) })
-			p.pendingUnits = slices.DeleteFunc(p.pendingUnits, func(u record.Item) bool { return strings.HasPrefix(u.Loc, prefix) })
-			return discard(jobCtx, prefix)
-		})
-		if err != nil {
-			return err
+		return p.flushUnits(p.jobCtx)
+	})
+}
+
+// PlanPoints keeps plan points in memory, on the reading goroutine, up to the cap; those past it are staged.
+func (p *Portal) PlanPoints(ctx context.Context, rows []record.PlanPoint) error {
+	t := &p.texts
+	var beyond []record.PlanPoint
+	for _, r := range rows {
+		// A point already kept takes its later row, as the merge would; a new one past the cap is staged.
+		if _, kept := p.plans.get(r.PlanID); !kept && p.plans.len() >= p.maxKept {
+			beyond = append(beyond, r)
+			continue
 		}
-		return d.conn.wait(ctx)
+		category := int32(noCategory)
+		if r.CategoryID != nil {
+			category = *r.CategoryID
+		}
+		p.plans.set(r.PlanID, planPoint{enstru: t.number(r.EnstruCode), name: t.number(r.Name), nameKk: t.number(r.NameKk),
+			description: t.number(r.Description), unit: t.number(r.Unit), category: category})
 	}
-	return nil
+	p.d.remembered.Store(new(rows[len(rows)-1].Loc))
+	if len(beyond) == 0 {
+		return nil
+	}
+	p.overflowed = true
+	return p.d.conn.submit(ctx, func() error { return p.stage.PlanPoints(p.jobCtx, beyond) })
+}
+
+// PlanKATOs keeps each kept plan point's smallest KATO code; the codes of points staged are staged.
+func (p *Portal) PlanKATOs(ctx context.Context, rows []record.PlanKATO) error {
+	var beyond []record.PlanKATO
+	for _, r := range rows {
+		plan, ok := p.plans.get(r.PlanID)
+		switch {
+		case ok:
+			if plan.kato == 0 || r.KATO < p.texts.text(plan.kato) {
+				plan.kato = p.texts.number(r.KATO)
+				p.plans.set(r.PlanID, plan)
+			}
+		case p.overflowed: // the point may be one staged past the cap
+			beyond = append(beyond, r)
+		}
+		// Otherwise the point is unknown: a unit naming it is staged and rejected for want of it.
+	}
+	p.d.remembered.Store(new(rows[len(rows)-1].Loc))
+	if len(beyond) == 0 {
+		return nil
+	}
+	return p.d.conn.submit(ctx, func() error { return p.stage.PlanKATOs(p.jobCtx, beyond) })
+}
+
+// discard forgets the gathered rows read under a prefix and deletes the staged ones, once every row
+// handed over before has been taken.
+func (p *Portal) discard(ctx context.Context, prefix string) error {
+	err := p.d.conn.submit(ctx, func() error {
+		p.pendingContracts = slices.DeleteFunc(p.pendingContracts, func(c record.Contract) bool { return strings.HasPrefix(c.Loc, prefix) })
+		p.pendingUnits = slices.DeleteFunc(p.pendingUnits, func(u record.Item) bool { return strings.HasPrefix(u.Loc, prefix) })
+		return p.stage.Discard(p.jobCtx, prefix)
+	})
+	if err != nil {
+		return err
+	}
+	return p.d.conn.wait(ctx)
 }
 
 // flushContracts and flushUnits take the rows gathered so far: a page of the portal's API holds a few
 // hundred records, and a statement per page cost more than its rows.
-func (p *portalDirect) flushContracts(ctx context.Context) error {
+func (p *Portal) flushContracts(ctx context.Context) error {
 	if len(p.pendingContracts) == 0 {
 		return nil
 	}
@@ -185,7 +202,7 @@ func (p *portalDirect) flushContracts(ctx context.Context) error {
 	return err
 }
 
-func (p *portalDirect) flushUnits(ctx context.Context) error {
+func (p *Portal) flushUnits(ctx context.Context) error {
 	if len(p.pendingUnits) == 0 {
 		return nil
 	}
@@ -194,25 +211,8 @@ func (p *portalDirect) flushUnits(ctx context.Context) error {
 	return err
 }
 
-// onConn makes a buffer's flush hand its rows to the connection goroutine, which runs first and then
-// stage, when there is one. The rows are cloned because the buffer reuses its slice.
-func onConn[T any](jobCtx context.Context, w *connWorker, first, stage func(context.Context, []T) error) func(context.Context, []T) error {
-	return func(ctx context.Context, rows []T) error {
-		owned := slices.Clone(rows)
-		return w.submit(ctx, func() error {
-			if err := first(jobCtx, owned); err != nil {
-				return err
-			}
-			if stage == nil {
-				return nil
-			}
-			return stage(jobCtx, owned)
-		})
-	}
-}
-
 // contracts loads the contracts of a chunk that the import creates and stages the others.
-func (p *portalDirect) contracts(ctx context.Context, rows []record.Contract) error {
+func (p *Portal) contracts(ctx context.Context, rows []record.Contract) error {
 	d := p.d
 	ids := make([]string, len(rows))
 	for i, c := range rows {
@@ -241,7 +241,7 @@ func (p *portalDirect) contracts(ctx context.Context, rows []record.Contract) er
 	}
 	// Staged before the next chunk's look-up, which must see them.
 	if len(staged) > 0 {
-		if err := p.stageContracts(ctx, staged); err != nil {
+		if err := p.stage.Contracts(ctx, staged); err != nil {
 			return err
 		}
 	}
@@ -260,7 +260,7 @@ func (p *portalDirect) contracts(ctx context.Context, rows []record.Contract) er
 
 // parties looks up in subject/, as staged, the parties of the contracts that may be loaded: the export's
 // subjects are kept in the database rather than in memory, one query a chunk.
-func (p *portalDirect) parties(ctx context.Context, rows []record.Contract, count map[string]int) (map[string]record.Party, error) {
+func (p *Portal) parties(ctx context.Context, rows []record.Contract, count map[string]int) (map[string]record.Party, error) {
 	out := map[string]record.Party{}
 	asked := map[string]bool{}
 	var missing []string
@@ -302,7 +302,7 @@ func (p *portalDirect) parties(ctx context.Context, rows []record.Contract, coun
 // record is the contract as a record of the direct load, or nil when the staged merge must decide it: in
 // another currency, with an amount the merge refuses, a party not in subject/, or a supplier whose tier
 // item_tier_rule decides.
-func (p *portalDirect) record(c record.Contract, parties map[string]record.Party) *contractRecord {
+func (p *Portal) record(c record.Contract, parties map[string]record.Party) *contractRecord {
 	if c.Currency != "KZT" || max(deref(c.Total), deref(c.TotalAlt), deref(c.Paid)) >= largestAmount {
 		return nil
 	}
@@ -318,7 +318,7 @@ func (p *portalDirect) record(c record.Contract, parties map[string]record.Party
 }
 
 // units loads the units of contracts loaded directly whose plan point is known, and stages the others.
-func (p *portalDirect) units(ctx context.Context, rows []record.Item) error {
+func (p *Portal) units(ctx context.Context, rows []record.Item) error {
 	d := p.d
 	// What each unit loaded inherits, looked up once.
 	type unitLoad struct {
@@ -340,7 +340,7 @@ func (p *portalDirect) units(ctx context.Context, rows []record.Item) error {
 			continue
 		}
 		if max(u.Value, deref(u.ValueAlt), deref(u.UnitPrice)) >= largestAmount {
-			return &restartStaged{why: fmt.Sprintf("unit %s has an amount the merge refuses, and its contract %s was loaded", u.SourceID, u.ContractSourceID)}
+			return &ReadAgain{Why: fmt.Sprintf("unit %s has an amount the merge refuses, and its contract %s was loaded", u.SourceID, u.ContractSourceID)}
 		}
 		point, ok := p.plans.get(u.PlanID)
 		if !ok {
@@ -352,7 +352,7 @@ func (p *portalDirect) units(ctx context.Context, rows []record.Item) error {
 		load = append(load, unitLoad{row: i, contract: c, point: point})
 	}
 	if len(staged) > 0 {
-		if err := p.stageUnits(ctx, staged); err != nil {
+		if err := p.stage.Items(ctx, staged); err != nil {
 			return err
 		}
 	}
@@ -378,7 +378,7 @@ func (p *portalDirect) units(ctx context.Context, rows []record.Item) error {
 	})
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" { // unique_violation: a unit came twice
-		return &restartStaged{why: "a contract unit appears more than once"}
+		return &ReadAgain{Why: "a contract unit appears more than once"}
 	}
 	if err != nil {
 		return fmt.Errorf("ingest: load contract items: %w", err)
@@ -391,7 +391,7 @@ func (p *portalDirect) units(ctx context.Context, rows []record.Item) error {
 // finish takes the rows still gathered, then stages the plan points the staged units name, each with its
 // smallest KATO code: the merge takes the last row of a plan point and the smallest code, which is all it
 // would find.
-func (p *portalDirect) finish(ctx context.Context) error {
+func (p *Portal) finish(ctx context.Context) error {
 	if err := p.flushContracts(ctx); err != nil {
 		return err
 	}
@@ -404,7 +404,7 @@ func (p *portalDirect) finish(ctx context.Context) error {
 			return fmt.Errorf("ingest: look for units both staged and loaded: %w", err)
 		}
 		if both {
-			return &restartStaged{why: "a unit of a loaded contract came both without its plan point and with it"}
+			return &ReadAgain{Why: "a unit of a loaded contract came both without its plan point and with it"}
 		}
 	}
 	var plans []record.PlanPoint
@@ -420,14 +420,14 @@ func (p *portalDirect) finish(ctx context.Context) error {
 	})
 	for len(plans) > 0 {
 		n := min(len(plans), cmp.Or(p.d.chunk, copyChunk))
-		if err := p.stagePlans(ctx, plans[:n]); err != nil {
+		if err := p.stage.PlanPoints(ctx, plans[:n]); err != nil {
 			return err
 		}
 		plans = plans[n:]
 	}
 	for len(katos) > 0 {
 		n := min(len(katos), cmp.Or(p.d.chunk, copyChunk))
-		if err := p.stageKatos(ctx, katos[:n]); err != nil {
+		if err := p.stage.PlanKATOs(ctx, katos[:n]); err != nil {
 			return err
 		}
 		katos = katos[n:]
@@ -436,7 +436,7 @@ func (p *portalDirect) finish(ctx context.Context) error {
 }
 
 // planRow is a remembered plan point as the staging row it was read as, but for its location.
-func (p *portalDirect) planRow(id string, point planPoint) record.PlanPoint {
+func (p *Portal) planRow(id string, point planPoint) record.PlanPoint {
 	t := &p.texts
 	row := record.PlanPoint{Loc: "plans/", PlanID: id, EnstruCode: t.text(point.enstru), Name: t.text(point.name),
 		NameKk: t.text(point.nameKk), Description: t.text(point.description), Unit: t.text(point.unit)}

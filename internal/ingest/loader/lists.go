@@ -1,0 +1,91 @@
+package loader
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ules-kz/ules/internal/classify"
+	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
+)
+
+// ImportRules reads the reference lists an import checks fields against; now is the import's time.
+func ImportRules(ctx context.Context, tx pgx.Tx, now time.Time) (*fieldtext.Rules, error) {
+	q := dbq.New()
+	codes, err := q.RegionCodeList(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: load regions: %w", err)
+	}
+	statuses, err := q.ContractStatusList(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: load contract statuses: %w", err)
+	}
+	r := &fieldtext.Rules{Regions: make(map[string]bool, len(codes)), LatestSigning: now.AddDate(1, 0, 0)}
+	for _, c := range codes {
+		r.Regions[c] = true
+	}
+	r.Statuses = statusAliases(statuses)
+	return r, nil
+}
+
+// statusAliases lets a spreadsheet name a status by its code, the portal's symbol or a name in any of the
+// three languages. Codes win over names, and the portal's names over OCDS's, which the list gives later.
+func statusAliases(rows []dbq.ContractStatusListRow) map[string]string {
+	out := make(map[string]string, 4*len(rows))
+	for _, r := range rows {
+		out[strings.ToLower(r.Code)] = r.Code
+	}
+	for _, r := range rows {
+		for _, alias := range []string{r.Symbol, r.NameRu, r.NameKk, r.NameEn} {
+			alias = strings.ToLower(strings.TrimSpace(alias))
+			if _, taken := out[alias]; !taken && alias != "" {
+				out[alias] = r.Code
+			}
+		}
+	}
+	return out
+}
+
+// Classifier builds the category rules as they stand in this transaction.
+func Classifier(ctx context.Context, tx pgx.Tx) (*classify.Classifier, error) {
+	rows, err := dbq.New().CategoryRuleList(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: load category rules: %w", err)
+	}
+	return classify.New(categoryRules(rows))
+}
+
+// categoryRules groups the stored rule rows into classifier rules.
+func categoryRules(rows []dbq.CategoryRuleListRow) []classify.Rule {
+	var rules []classify.Rule
+	for _, r := range rows {
+		if len(rules) == 0 || rules[len(rules)-1].CategoryID != int64(r.CategoryID) {
+			rules = append(rules, classify.Rule{CategoryID: int64(r.CategoryID), Slug: r.Slug, Priority: int(r.Priority)})
+		}
+		last := &rules[len(rules)-1]
+		switch r.Kind {
+		case "enstru_prefix":
+			last.EnstruPrefixes = append(last.EnstruPrefixes, r.Pattern)
+		case "keyword":
+			last.Keywords = append(last.Keywords, r.Pattern)
+		}
+	}
+	return rules
+}
+
+// CategorySlugs maps the categories' slugs to their ids.
+func CategorySlugs(ctx context.Context, tx pgx.Tx) (map[string]int32, error) {
+	rows, err := dbq.New().CategoryList(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: load categories: %w", err)
+	}
+	out := make(map[string]int32, len(rows))
+	for _, c := range rows {
+		out[c.Slug] = c.ID
+	}
+	return out, nil
+}
