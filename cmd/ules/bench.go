@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ules-kz/ules/internal/database"
 	"github.com/ules-kz/ules/internal/demo"
@@ -81,22 +82,16 @@ ules_bench_<time> is created there and dropped afterwards.`)
 		formats = append(formats, *format)
 	}
 	for _, f := range formats {
-		bar := newItemBar(env, int64(opts.Items), "generating "+f)
-		_, err := generate(ctx, f, filepath.Join(dir, inputNames[f]), opts, bar)
-		bar.Finish() //nolint:errcheck
-		if err != nil {
+		if err := generateWithBar(ctx, env, f, filepath.Join(dir, inputNames[f]), opts); err != nil {
 			return err
 		}
 	}
 
-	pool, err := database.Connect(ctx, dbURL)
+	pool, err := migratedPool(ctx, dbURL)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if _, err := database.Migrate(ctx, pool); err != nil {
-		return err
-	}
 
 	copyRows, copyTime, err := rawCopy(ctx, dbURL, csvPath)
 	if err != nil {
@@ -132,6 +127,27 @@ ules_bench_<time> is created there and dropped afterwards.`)
 		fmt.Fprintf(env.stdout, "kept database %s and files in %s\n", dbURL, dir)
 	}
 	return nil
+}
+
+// generateWithBar writes opts.Items generated items in format to path, with a progress bar.
+func generateWithBar(ctx context.Context, env *environment, format, path string, opts demo.Options) error {
+	bar := newItemBar(env, int64(opts.Items), "generating "+format)
+	_, err := generate(ctx, format, path, opts, bar)
+	bar.Finish() //nolint:errcheck
+	return err
+}
+
+// migratedPool connects to the benchmark database and migrates it.
+func migratedPool(ctx context.Context, dbURL string) (*pgxpool.Pool, error) {
+	pool, err := database.Connect(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := database.Migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
 }
 
 // createBenchDatabase makes an empty database beside the one serverURL names and returns its URL and a

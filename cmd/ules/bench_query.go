@@ -90,20 +90,14 @@ func loadBenchItems(ctx context.Context, env *environment, dbURL string, n int, 
 	defer os.RemoveAll(dir)
 	opts := demo.DefaultOptions()
 	opts.Items, opts.Seed = n, seed
-	bar := newItemBar(env, int64(n), "generating")
-	_, err = generate(ctx, "portal", filepath.Join(dir, "portal"), opts, bar)
-	bar.Finish() //nolint:errcheck
-	if err != nil {
+	if err := generateWithBar(ctx, env, "portal", filepath.Join(dir, "portal"), opts); err != nil {
 		return err
 	}
-	pool, err := database.Connect(ctx, dbURL)
+	pool, err := migratedPool(ctx, dbURL)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if _, err := database.Migrate(ctx, pool); err != nil {
-		return err
-	}
 	bar, progress := newImportBar(env.stderr, "importing")
 	start := time.Now()
 	res, err := ingest.NewImporter(pool, "KZ", env.log).Import(ctx, ingest.Options{Format: "portal", Path: filepath.Join(dir, "portal"),

@@ -6,11 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ules-kz/ules/internal/database"
 	"github.com/ules-kz/ules/internal/demo"
 	"github.com/ules-kz/ules/internal/ingest"
-	"github.com/ules-kz/ules/internal/store"
-	"github.com/ules-kz/ules/internal/targetfile"
 )
 
 func runDemo(ctx context.Context, env *environment, args []string) error {
@@ -91,21 +88,7 @@ ST-KZ certificates of origin most of its domestic producers hold.`)
 
 // applyDemoTargets adds the demo's targets, as `ules target apply` would.
 func applyDemoTargets(ctx context.Context, env *environment) error {
-	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	s := store.New()
-	known, err := knownRefs(ctx, s, pool)
-	if err != nil {
-		return err
-	}
-	targets, err := targetfile.Parse(demo.Targets, "demo targets", known)
-	if err != nil {
-		return err
-	}
-	done, err := s.TargetApply(ctx, pool, targets)
+	done, err := applyTargets(ctx, env, demo.Targets, "demo targets", false)
 	if err != nil {
 		return err
 	}

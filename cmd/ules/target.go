@@ -91,8 +91,25 @@ func targetFlags(env *environment, name, synopsis, description string, want int,
 	return rest, nil
 }
 
-func asOfFlag(fs *flag.FlagSet, v *string) {
-	fs.StringVar(v, "as-of", "", "the day progress is measured on, YYYY-MM-DD (default: today)")
+// progressFlags is targetFlags for a subcommand that measures progress: it adds and checks --as-of and
+// --lang.
+func progressFlags(env *environment, name, synopsis, description string, want int, args []string) ([]string, time.Time, string, error) {
+	var asOfText, lang string
+	rest, err := targetFlags(env, name, synopsis, description, want, args, func(fs *flag.FlagSet) {
+		fs.StringVar(&asOfText, "as-of", "", "the day progress is measured on, YYYY-MM-DD (default: today)")
+		fs.StringVar(&lang, "lang", "en", "language of the names: kk, ru or en")
+	})
+	if err != nil {
+		return nil, time.Time{}, "", err
+	}
+	asOf, err := parseAsOf(asOfText)
+	if err != nil {
+		return nil, time.Time{}, "", err
+	}
+	if lang != "kk" && lang != "ru" && lang != "en" {
+		return nil, time.Time{}, "", fmt.Errorf("--lang %q: want kk, ru or en", lang)
+	}
+	return rest, asOf, lang, nil
 }
 
 func parseAsOf(v string) (time.Time, error) {
@@ -107,29 +124,10 @@ func parseAsOf(v string) (time.Time, error) {
 	return t, nil
 }
 
-func langFlag(fs *flag.FlagSet, v *string) {
-	fs.StringVar(v, "lang", "en", "language of the names: kk, ru or en")
-}
-
-func checkLang(v string) error {
-	if v != "kk" && v != "ru" && v != "en" {
-		return fmt.Errorf("--lang %q: want kk, ru or en", v)
-	}
-	return nil
-}
-
 func runTargetList(ctx context.Context, env *environment, args []string) error {
-	var asOfText, lang string
-	if _, err := targetFlags(env, "list", "[--as-of DATE] [--lang kk|ru|en]",
-		"Lists every target with the threshold in force, the value, the gap and the status as of a day.", 0, args,
-		func(fs *flag.FlagSet) { asOfFlag(fs, &asOfText); langFlag(fs, &lang) }); err != nil {
-		return err
-	}
-	asOf, err := parseAsOf(asOfText)
+	_, asOf, lang, err := progressFlags(env, "list", "[--as-of DATE] [--lang kk|ru|en]",
+		"Lists every target with the threshold in force, the value, the gap and the status as of a day.", 0, args)
 	if err != nil {
-		return err
-	}
-	if err := checkLang(lang); err != nil {
 		return err
 	}
 	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
@@ -170,18 +168,9 @@ func tenge(minor int64) string {
 }
 
 func runTargetShow(ctx context.Context, env *environment, args []string) error {
-	var asOfText, lang string
-	rest, err := targetFlags(env, "show", "SLUG [--as-of DATE] [--lang kk|ru|en]",
-		"Shows a target's definition, its schedule and its progress as of a day: value, threshold, gap,\nprojection to the deadline and what the projection was estimated from.", 1, args,
-		func(fs *flag.FlagSet) { asOfFlag(fs, &asOfText); langFlag(fs, &lang) })
+	rest, asOf, lang, err := progressFlags(env, "show", "SLUG [--as-of DATE] [--lang kk|ru|en]",
+		"Shows a target's definition, its schedule and its progress as of a day: value, threshold, gap,\nprojection to the deadline and what the projection was estimated from.", 1, args)
 	if err != nil {
-		return err
-	}
-	asOf, err := parseAsOf(asOfText)
-	if err != nil {
-		return err
-	}
-	if err := checkLang(lang); err != nil {
 		return err
 	}
 	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
@@ -267,37 +256,14 @@ func runTargetApply(ctx context.Context, env *environment, args []string) error 
 	if err != nil {
 		return err
 	}
-	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	s := store.New()
-	known, err := knownRefs(ctx, s, pool)
-	if err != nil {
-		return err
-	}
-	targets, err := targetfile.Parse(data, rest[0], known)
+	done, err := applyTargets(ctx, env, data, rest[0], dryRun)
 	if err != nil {
 		return err
 	}
 	if dryRun {
-		tx, err := pool.Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer func() { _ = tx.Rollback(ctx) }()
-		done, err := s.TargetApply(ctx, tx, targets)
-		if err != nil {
-			return err
-		}
 		fmt.Fprintf(env.stdout, "%s is valid; applying it would create %d target(s) and replace %d (nothing stored)\n",
 			rest[0], len(done.Created), len(done.Updated))
 		return nil
-	}
-	done, err := s.TargetApply(ctx, pool, targets)
-	if err != nil {
-		return err
 	}
 	for _, slug := range done.Created {
 		fmt.Fprintf(env.stdout, "created %s\n", slug)
@@ -306,6 +272,34 @@ func runTargetApply(ctx context.Context, env *environment, args []string) error 
 		fmt.Fprintf(env.stdout, "replaced %s\n", slug)
 	}
 	return nil
+}
+
+// applyTargets checks a targets file named name against the database's categories and regions and applies
+// it, all or none; a dry run rolls back what it applied.
+func applyTargets(ctx context.Context, env *environment, data []byte, name string, dryRun bool) (store.TargetApplied, error) {
+	pool, err := database.Open(ctx, env.cfg.DatabaseURL)
+	if err != nil {
+		return store.TargetApplied{}, err
+	}
+	defer pool.Close()
+	s := store.New()
+	known, err := knownRefs(ctx, s, pool)
+	if err != nil {
+		return store.TargetApplied{}, err
+	}
+	targets, err := targetfile.Parse(data, name, known)
+	if err != nil {
+		return store.TargetApplied{}, err
+	}
+	if !dryRun {
+		return s.TargetApply(ctx, pool, targets)
+	}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return store.TargetApplied{}, err
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	return s.TargetApply(ctx, tx, targets)
 }
 
 func readTargetFile(path string) ([]byte, error) {
