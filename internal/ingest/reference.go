@@ -140,34 +140,27 @@ func stageRow[T any](buf *loader.Buffer[T], parse func(row sheet.Row) (T, error)
 	}
 }
 
+// newReferenceStage stages the rows of one reference list: parse reads a row, copyRows stages a chunk,
+// reject and merge check and store what was staged.
+func newReferenceStage[T any](copyRows func(context.Context, []T) error, parse func(sheet.Row) (T, error),
+	setLoc func(*T, string), reject func(context.Context, pgx.Tx, *errorLog) error,
+	merge func(context.Context, pgx.Tx, int64) (loader.ReferenceCounts, error)) referenceStage {
+	buf := loader.NewBuffer(copyRows, 0)
+	return referenceStage{add: stageRow(buf, parse, setLoc), flush: buf.Flush, reject: reject, merge: merge}
+}
+
 func registerStage(tx pgx.Tx, categories map[string]int32) referenceStage {
-	buf := loader.NewBuffer(loader.NewStaging(tx).RegisterEntries, 0)
-	return referenceStage{
-		add: stageRow(buf, func(row sheet.Row) (refdata.RegisterEntry, error) {
-			return refdata.ParseRegisterRow(row, categories)
-		}, func(r *refdata.RegisterEntry, loc string) { r.Loc = loc }),
-		flush:  buf.Flush,
-		reject: loader.RegisterRejectConflicting,
-		merge:  loader.RegisterMerge,
-	}
+	return newReferenceStage(loader.NewStaging(tx).RegisterEntries,
+		func(row sheet.Row) (refdata.RegisterEntry, error) { return refdata.ParseRegisterRow(row, categories) },
+		func(r *refdata.RegisterEntry, loc string) { r.Loc = loc }, loader.RegisterRejectConflicting, loader.RegisterMerge)
 }
 
 func certificateStage(tx pgx.Tx) referenceStage {
-	buf := loader.NewBuffer(loader.NewStaging(tx).Certificates, 0)
-	return referenceStage{
-		add:    stageRow(buf, refdata.ParseCertificateRow, func(r *refdata.Certificate, loc string) { r.Loc = loc }),
-		flush:  buf.Flush,
-		reject: loader.CertificateRejectConflicting,
-		merge:  loader.CertificateMerge,
-	}
+	return newReferenceStage(loader.NewStaging(tx).Certificates, refdata.ParseCertificateRow,
+		func(r *refdata.Certificate, loc string) { r.Loc = loc }, loader.CertificateRejectConflicting, loader.CertificateMerge)
 }
 
 func fxStage(tx pgx.Tx) referenceStage {
-	buf := loader.NewBuffer(loader.NewStaging(tx).FXRates, 0)
-	return referenceStage{
-		add:    stageRow(buf, refdata.ParseFXRow, func(r *refdata.FXRate, loc string) { r.Loc = loc }),
-		flush:  buf.Flush,
-		reject: loader.FXRateRejectConflicting,
-		merge:  loader.FXRateMerge,
-	}
+	return newReferenceStage(loader.NewStaging(tx).FXRates, refdata.ParseFXRow,
+		func(r *refdata.FXRate, loc string) { r.Loc = loc }, loader.FXRateRejectConflicting, loader.FXRateMerge)
 }

@@ -154,37 +154,26 @@ func referenceItems(page []byte) (map[string]json.RawMessage, bool) {
 		return out, true
 	}
 	// An object: walk its keys, since the importer reads every "items" key in turn.
-	dec := json.NewDecoder(bytes.NewReader(page))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, false
-	}
 	seen := 0
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return nil, false
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, false
-		}
+	ok := eachKey(page, func(key string, v json.RawMessage) bool {
 		if key != "items" {
-			continue
+			return true
 		}
 		seen++
 		if string(v) == "null" {
-			continue
+			return true
 		}
 		var items []json.RawMessage
-		if json.Unmarshal(v, &items) != nil {
-			return nil, false
-		}
-		if seen > 1 {
-			return nil, false // the paths of two "items" arrays collide
+		if json.Unmarshal(v, &items) != nil || seen > 1 { // two "items" arrays: their paths collide
+			return false
 		}
 		for i, r := range items {
 			out["$.items["+strconv.Itoa(i)+"]"] = r
 		}
+		return true
+	})
+	if !ok {
+		return nil, false
 	}
 	if seen == 0 {
 		return nil, false
@@ -195,26 +184,41 @@ func referenceItems(page []byte) (map[string]json.RawMessage, bool) {
 // lastField returns the value encoding/json gives a struct field named name from the object raw: the last
 // key equal to name under case folding.
 func lastField(raw json.RawMessage, name string) (json.RawMessage, bool) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, false
-	}
 	var out json.RawMessage
 	found := false
+	if !eachKey(raw, func(key string, v json.RawMessage) bool {
+		if strings.EqualFold(key, name) {
+			out, found = v, true
+		}
+		return true
+	}) {
+		return nil, false
+	}
+	return out, found
+}
+
+// eachKey calls fn with each key of the JSON object raw and its value, in order, until fn returns false;
+// it is false when raw is not an object or fn stopped.
+func eachKey(raw []byte, fn func(key string, v json.RawMessage) bool) bool {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
+	}
 	for dec.More() {
 		key, err := dec.Token()
 		if err != nil {
-			return nil, false
+			return false
 		}
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
-			return nil, false
+			return false
 		}
-		if k, _ := key.(string); strings.EqualFold(k, name) {
-			out, found = v, true
+		k, _ := key.(string)
+		if !fn(k, v) {
+			return false
 		}
 	}
-	return out, found
+	return true
 }
 
 // referenceText is a JSON string or number as the importer keeps it: strings trimmed, numbers verbatim.
