@@ -27,6 +27,12 @@ func Connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database: parse URL: %w", err)
 	}
+	// pgx prepares every statement, and after five runs PostgreSQL may switch to a generic plan, which for
+	// queries with optional filters ("$1 IS NULL OR ...") scans everything: eight times slower on the share
+	// queries at 60,000 items (docs/performance.md). A URL that sets plan_cache_mode still decides.
+	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("database: connect: %w", err)
