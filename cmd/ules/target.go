@@ -162,9 +162,11 @@ func orDash(ok bool, s string) string {
 }
 
 // tenge is whole tenge grouped by spaces, as a terminal reader of any of the three languages reads it.
-func tenge(minor int64) string {
-	whole, _, _ := strings.Cut(money.FormatGrouped(money.ApplyBasisPoints(minor, 100)*100, " "), ".")
-	return whole
+func tenge(minor int64) string { return money.FormatWhole(minor, " ") }
+
+// noTarget says what to do about a slug no target has.
+func noTarget(slug string) error {
+	return fmt.Errorf("no target %q: `ules target list` shows the slugs", slug)
 }
 
 func runTargetShow(ctx context.Context, env *environment, args []string) error {
@@ -180,7 +182,7 @@ func runTargetShow(ctx context.Context, env *environment, args []string) error {
 	defer pool.Close()
 	p, err := store.New().TargetProgressGet(ctx, pool, rest[0], asOf)
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no target %q: `ules target list` shows the slugs", rest[0])
+		return noTarget(rest[0])
 	}
 	if err != nil {
 		return err
@@ -349,7 +351,7 @@ func runTargetRemove(ctx context.Context, env *environment, args []string) error
 	defer pool.Close()
 	err = store.New().TargetRemove(ctx, pool, rest[0])
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no target %q: `ules target list` shows the slugs", rest[0])
+		return noTarget(rest[0])
 	}
 	if err != nil {
 		return err
@@ -381,7 +383,7 @@ func runTargetExport(ctx context.Context, env *environment, args []string) error
 	for _, slug := range slugs {
 		t, err := s.TargetGetBySlug(ctx, pool, slug)
 		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("no target %q: `ules target list` shows the slugs", slug)
+			return noTarget(slug)
 		}
 		if err != nil {
 			return err

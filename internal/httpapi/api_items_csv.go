@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"strconv"
@@ -73,7 +74,7 @@ func (s *Server) apiItemsCSV(c fiber.Ctx) error {
 func itemRecord(record []string, it *store.ExportItem, lang string) {
 	buyer, supplier := it.BuyerNameRu, it.SupplierNameRu
 	if lang == "kk" {
-		buyer, supplier = orCode(it.BuyerNameKk, buyer), orCode(it.SupplierNameKk, supplier)
+		buyer, supplier = cmp.Or(it.BuyerNameKk, buyer), cmp.Or(it.SupplierNameKk, supplier)
 	}
 	record[0], record[1], record[2] = it.Source, it.ContractID, it.SignedOn.Format(time.DateOnly)
 	record[3], record[4], record[5] = it.BuyerBin, buyer, it.BuyerType

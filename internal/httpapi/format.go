@@ -14,14 +14,12 @@ func percent(bp int64) float64 { return float64(bp) / 100 }
 // formatPercent shows a share with one decimal, as every page does, the way the page's language writes it:
 // "39,5 %" in Kazakh and Russian, "39.5%" in English.
 func formatPercent(lang string, bp int64) string {
-	s := formatPercentNumber(bp)
+	s := money.FormatPercent(bp)
 	if lang == "en" {
 		return s + "%"
 	}
 	return strings.Replace(s, ".", ",", 1) + "\u00a0%"
 }
-
-func formatPercentNumber(bp int64) string { return money.FormatPercent(bp) }
 
 // barWidth is a CSS width in percent for a share, capped at 100.
 func barWidth(bp int64) string {
@@ -31,7 +29,7 @@ func barWidth(bp int64) string {
 	if bp < 0 {
 		bp = 0
 	}
-	return formatPercentNumber(bp)
+	return money.FormatPercent(bp)
 }
 
 // formatTenge shows whole tenge in groups of three, rounding tiyn half away from zero: "1 234 567 ₸" in
@@ -41,9 +39,7 @@ func formatTenge(lang string, minor int64) string {
 	if lang == "en" {
 		sep = ","
 	}
-	whole := money.FormatGrouped(money.ApplyBasisPoints(minor, 100)*100, sep)
-	whole, _, _ = strings.Cut(whole, ".")
-	return whole + "\u00a0₸"
+	return money.FormatWhole(minor, sep) + "\u00a0₸"
 }
 
 // formatDate shows a day as its readers write it: "31.12.2025" in Kazakh and Russian, "31 Dec 2025" in

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -35,7 +36,7 @@ func (s *Server) describeScope(c fiber.Ctx, sc share.Scope) []scopePart {
 		}
 		var shown []string
 		for _, code := range sc.Regions {
-			shown = append(shown, orCode(names[code], code))
+			shown = append(shown, cmp.Or(names[code], code))
 		}
 		regions = strings.Join(shown, ", ")
 	}
@@ -54,11 +55,4 @@ func (s *Server) describeScope(c fiber.Ctx, sc share.Scope) []scopePart {
 		methods = strings.Join(sc.Methods, ", ")
 	}
 	return append(parts, scopePart{T("Methods"), methods}, scopePart{T("Sums"), T("Sums with VAT")})
-}
-
-func orCode(name, code string) string {
-	if name == "" {
-		return code
-	}
-	return name
 }

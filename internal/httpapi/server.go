@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/store"
 	"github.com/ules-kz/ules/web"
 )
@@ -47,7 +48,7 @@ func NewWithDB(db store.DBTX, ping func(context.Context) error, log *slog.Logger
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: templates: %w", err)
 	}
-	engine, err := loadViews(templates, template.FuncMap{"pct": formatPercent, "pct1": formatPercentNumber, "width": barWidth, "tenge": formatTenge, "date": formatDate, "datetime": formatDateTime, "dict": dict, "has": slices.Contains[[]string], "hasTier": hasTier, "list": list, "join": strings.Join, "int": tierNumber, "int64": widen, "deref": deref[int64], "deref32": deref[int32], "loadOf": loadOf, "reason": s.catalog.translateReason})
+	engine, err := loadViews(templates, template.FuncMap{"pct": formatPercent, "pct1": money.FormatPercent, "width": barWidth, "tenge": formatTenge, "date": formatDate, "datetime": formatDateTime, "dict": dict, "has": slices.Contains[[]string], "hasTier": hasTier, "list": list, "join": strings.Join, "int": tierNumber, "int64": widen, "deref": deref[int64], "deref32": deref[int32], "loadOf": loadOf, "reason": s.catalog.translateReason})
 	if err != nil {
 		return nil, err
 	}

@@ -96,6 +96,13 @@ func FormatPercent(bp int64) string {
 	return sign + strconv.FormatInt(whole, 10) + "." + strconv.FormatInt(frac, 10)
 }
 
+// FormatWhole renders minor units as whole major units, rounded half away from zero, in groups of three
+// separated by sep: FormatWhole(123456789, " ") is "1 234 568".
+func FormatWhole(minor int64, sep string) string {
+	whole, _, _ := strings.Cut(FormatGrouped(ApplyBasisPoints(minor, 100)*100, sep), ".")
+	return whole
+}
+
 // FormatMajor renders minor units as major units with exactly two decimals
 // and no grouping ("1234567.89", "-0.05"), the form used in CSV exports.
 func FormatMajor(minor int64) string {

@@ -470,3 +470,18 @@ func TestParsePercent(t *testing.T) {
 		require.Error(t, err, in)
 	}
 }
+
+func TestFormatWhole(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		minor int64
+		sep   string
+		want  string
+	}{
+		{0, " ", "0"}, {49, " ", "0"}, {50, " ", "1"}, {123456789, " ", "1 234 568"}, {123456749, ",", "1,234,567"},
+		{-150, " ", "-2"}, {100_000_000_00, "\u00a0", "100\u00a0000\u00a0000"},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, FormatWhole(tt.minor, tt.sep), "%d", tt.minor)
+	}
+}
