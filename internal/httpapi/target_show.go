@@ -133,13 +133,13 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 		if producers, err = s.store.RegisterListCapacity(ctx, s.db, scope, couldSupply); err != nil {
 			return err
 		}
-		if _, regions, err = s.store.SharesGet(ctx, s.db, scope, "region"); err != nil {
+		if regions, err = s.store.ShareGroupsGet(ctx, s.db, scope, "region"); err != nil {
 			return err
 		}
-		if _, types, err = s.store.SharesGet(ctx, s.db, scope, "buyer_type"); err != nil {
+		if types, err = s.store.ShareGroupsGet(ctx, s.db, scope, "buyer_type"); err != nil {
 			return err
 		}
-		if _, buyers, err = s.store.SharesGet(ctx, s.db, scope, "buyer"); err != nil {
+		if buyers, err = s.store.ShareGroupsGet(ctx, s.db, scope, "buyer"); err != nil {
 			return err
 		}
 		if largest, err = s.store.ContractListLargestNonDomestic(ctx, s.db, scope, largestContracts); err != nil {

@@ -12,13 +12,9 @@ import (
 // breakdown, each group labelled in the three languages.
 // An empty scope.Category is every category, and items no category rule matched.
 func (s *Store) SharesGet(ctx context.Context, db DBTX, scope share.Scope, groupBy string) (share.Figures, []share.Group, error) {
-	var categoryID *int32
-	if scope.Category != "" {
-		cat, err := s.CategoryGetBySlug(ctx, db, scope.Category)
-		if err != nil {
-			return share.Figures{}, nil, err
-		}
-		categoryID = &cat.ID
+	categoryID, err := s.categoryOf(ctx, db, scope)
+	if err != nil {
+		return share.Figures{}, nil, err
 	}
 	total, err := s.figures(ctx, db, categoryID, scope, "")
 	if err != nil {
@@ -31,14 +27,41 @@ func (s *Store) SharesGet(ctx context.Context, db DBTX, scope share.Scope, group
 	if groupBy == "" {
 		return all, nil, nil
 	}
+	groups, err := s.groups(ctx, db, categoryID, scope, groupBy)
+	return all, groups, err
+}
+
+// ShareGroupsGet is SharesGet's breakdown alone, for callers that have the scope's figures or need none:
+// it spares the query of the whole.
+func (s *Store) ShareGroupsGet(ctx context.Context, db DBTX, scope share.Scope, groupBy string) ([]share.Group, error) {
+	categoryID, err := s.categoryOf(ctx, db, scope)
+	if err != nil {
+		return nil, err
+	}
+	return s.groups(ctx, db, categoryID, scope, groupBy)
+}
+
+// categoryOf is the id of the scope's category, nil for every category.
+func (s *Store) categoryOf(ctx context.Context, db DBTX, scope share.Scope) (*int32, error) {
+	if scope.Category == "" {
+		return nil, nil
+	}
+	cat, err := s.CategoryGetBySlug(ctx, db, scope.Category)
+	if err != nil {
+		return nil, err
+	}
+	return &cat.ID, nil
+}
+
+func (s *Store) groups(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string) ([]share.Group, error) {
 	groups, err := s.figures(ctx, db, categoryID, scope, groupBy)
 	if err != nil {
-		return share.Figures{}, nil, err
+		return nil, err
 	}
 	if err := s.label(ctx, db, groupBy, groups); err != nil {
-		return share.Figures{}, nil, err
+		return nil, err
 	}
-	return all, groups, nil
+	return groups, nil
 }
 
 func (s *Store) figures(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string) ([]share.Group, error) {

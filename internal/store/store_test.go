@@ -116,6 +116,9 @@ func TestSharesCountWhatCounts(t *testing.T) {
 
 	all, groups, err := s.SharesGet(ctx, tx, scope, "region")
 	require.NoError(t, err)
+	alone, err := s.ShareGroupsGet(ctx, tx, scope, "region")
+	require.NoError(t, err)
+	require.Equal(t, groups, alone, "the breakdown alone is SharesGet's")
 	require.Equal(t, int64(1_000_00+400_00+600_00), all.Total)
 	require.Equal(t, int64(1_000_00), all.Domestic)
 	require.Equal(t, int64(3), all.Items)

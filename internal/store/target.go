@@ -149,7 +149,7 @@ func (s *Store) TargetProgress(ctx context.Context, db DBTX, t share.Target, asO
 			return share.Progress{}, err
 		}
 	}
-	_, groups, err := s.SharesGet(ctx, db, share.Scope{Filter: t.Filter, From: t.HistoryFrom(asOf), To: to}, "month")
+	groups, err := s.ShareGroupsGet(ctx, db, share.Scope{Filter: t.Filter, From: t.HistoryFrom(asOf), To: to}, "month")
 	if err != nil {
 		return share.Progress{}, err
 	}
