@@ -154,6 +154,10 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 	res.Rejected = errs.Count()
 	res.Errors = recordErrors(errs.List())
 	if err != nil {
+		if cause := context.Cause(ctx); cause != nil && !errors.Is(err, cause) {
+			// A cancelled COPY surfaces as a closed connection; the user should read that the import was stopped.
+			err = fmt.Errorf("import stopped: %w: %w", cause, err)
+		}
 		res.Status = "failed"
 		// The import's context may be what failed; recording the outcome must not depend on it.
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
