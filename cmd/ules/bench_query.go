@@ -58,7 +58,7 @@ and this process's peak memory.`)
 	}
 	dbURL := env.cfg.DatabaseURL
 	if !*reuse {
-		url, drop, err := createBenchDatabase(ctx, env.cfg.DatabaseURL)
+		url, drop, err := createBenchDatabase(ctx, env.cfg.DatabaseURL, 0)
 		if err != nil {
 			return err
 		}

@@ -70,6 +70,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"portal", "sync", "--database-url", "postgres://u@h/d", "--token-file", "t"}, 1, "want --token-file and --out"},
 		{[]string{"migrate", "up"}, 1, `unexpected argument "up"`},
 		{[]string{"template", "out.csv"}, 1, `unexpected argument "out.csv"`},
+		{[]string{"bench"}, 1, "want a benchmark name"},
+		{[]string{"bench", "import", "--runs", "0"}, 1, "--runs must be at least 1"},
+		{[]string{"bench", "import", "--items", "0"}, 1, "--items must be at least 1"},
+		{[]string{"bench", "import", "--format", "xml"}, 1, `unknown --format "xml"`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
