@@ -198,6 +198,55 @@ type ReplacedContract struct {
 	ID int64
 }
 
+type ShareRollup struct {
+	Month                 time.Time
+	CategoryID            *int32
+	Region                *string
+	BuyerType             string
+	Method                string
+	Tier                  int16
+	Total                 int64
+	LocalContent          int64
+	LocalContentCertified int64
+	Items                 int64
+	Contracts             int64
+}
+
+type ShareRollupCell struct {
+	Month                 time.Time
+	CategoryID            *int32
+	Region                *string
+	BuyerType             string
+	Method                string
+	Tier                  int16
+	Total                 int64
+	LocalContent          int64
+	LocalContentCertified int64
+	Items                 int64
+	Contracts             int64
+	Spanning              *int64
+}
+
+type ShareRollupDirty struct {
+	Month time.Time
+}
+
+type ShareRollupMonth struct {
+	Month       time.Time
+	FirstSigned time.Time
+	LastSigned  time.Time
+}
+
+type ShareRollupSpan struct {
+	Month      time.Time
+	ContractID int64
+	CategoryID *int32
+	Region     *string
+	BuyerType  string
+	Method     string
+	Tier       int16
+}
+
 type StgCertificate struct {
 	Loc            string
 	Number         string

@@ -143,6 +143,12 @@ func (im *Importer) inBatch(ctx context.Context, opts Options, body func(pgx.Tx,
 		if err := body(tx, errs, &res); err != nil {
 			return err
 		}
+		refreshed := time.Now()
+		months, err := loader.RollupRefresh(ctx, tx)
+		if err != nil {
+			return err
+		}
+		im.log.Debug("rollup refreshed", "batch", batchID, "months", months, "took", time.Since(refreshed).Round(time.Millisecond))
 		res.Rejected = errs.Count()
 		res.Status = "committed"
 		res.Skipped = errs.Skips()

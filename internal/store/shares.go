@@ -64,7 +64,19 @@ func (s *Store) groups(ctx context.Context, db DBTX, categoryID *int32, scope sh
 	return groups, nil
 }
 
+// figures reads the rollup where it answers and is whole, the items otherwise.
 func (s *Store) figures(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string) ([]share.Group, error) {
+	if !s.itemsOnly && rollupAnswers(scope, groupBy) {
+		groups, ok, err := s.rollupFigures(ctx, db, categoryID, scope, groupBy)
+		if ok || err != nil {
+			return groups, err
+		}
+	}
+	return s.itemFigures(ctx, db, categoryID, scope, groupBy)
+}
+
+// itemFigures aggregates the counted items themselves.
+func (s *Store) itemFigures(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string) ([]share.Group, error) {
 	rows, err := s.q.ShareFigures(ctx, db, dbq.ShareFiguresParams{
 		GroupBy: groupBy, CategoryID: categoryID, DateFrom: scope.From, DateTo: scope.To,
 		Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),

@@ -17,11 +17,16 @@ type DBTX = dbq.DBTX
 
 // Store runs the queries; it holds no connection, each method is given one.
 type Store struct {
-	q *dbq.Queries
+	q         *dbq.Queries
+	itemsOnly bool
 }
 
 // New returns a store.
 func New() *Store { return &Store{q: dbq.New()} }
+
+// NewItemsOnly returns a store that reads every figure from the items, never from the rollup: what the
+// rollup is checked and measured against.
+func NewItemsOnly() *Store { return &Store{q: dbq.New(), itemsOnly: true} }
 
 // interpretError maps what the driver says to what callers check for, and prefixes the package and what
 // was being done.

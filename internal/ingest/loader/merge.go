@@ -202,3 +202,13 @@ func Merge(ctx context.Context, tx pgx.Tx, source string, batchID int64, direct 
 	res.Loaded += direct.contracts + direct.items
 	return res, direct.refreshTiers(ctx, suppliers)
 }
+
+// RollupRefresh recomputes the rollup's months that the transaction's writes marked (migration 00016),
+// so that the import commits its figures and their rollup together. It returns how many months.
+func RollupRefresh(ctx context.Context, tx pgx.Tx) (int, error) {
+	n, err := dbq.New().ShareRollupRefresh(ctx, tx)
+	if err != nil {
+		return 0, fmt.Errorf("ingest: refresh the rollup: %w", err)
+	}
+	return int(n), nil
+}

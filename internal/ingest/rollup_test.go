@@ -1,0 +1,137 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/demo"
+	"github.com/ules-kz/ules/internal/ingest"
+	"github.com/ules-kz/ules/internal/share"
+	"github.com/ules-kz/ules/internal/store"
+	"github.com/ules-kz/ules/internal/tier"
+)
+
+// The rollup answers exactly what the items answer, after every kind of import and after the writes that
+// change what counts without an import: every grouping it serves, every filter, periods on and off month
+// boundaries, and contracts whose items fall in several cells counted once.
+func TestRollupEqualsTheItems(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	dir := t.TempDir()
+	_, err := demo.Generate(e.ctx, dir, demo.Options{Seed: 5, Items: 1500})
+	require.NoError(t, err)
+
+	steps := []struct {
+		name string
+		do   func(t *testing.T)
+	}{
+		{"csv, a contract's items in two regions", func(t *testing.T) { e.mustImport(t, "csv", "testdata/items.csv") }},
+		{"portal", func(t *testing.T) { e.mustImport(t, "portal", "testdata/portal-small") }},
+		{"portal again, replacing versions", func(t *testing.T) { e.mustImport(t, "portal", "testdata/portal-update") }},
+		{"register", func(t *testing.T) { e.mustImport(t, ingest.FormatRegister, "testdata/ref-register.csv") }},
+		{"certificates", func(t *testing.T) { e.mustImport(t, ingest.FormatCertificates, "testdata/ref-certificates.csv") }},
+		{"demo export", func(t *testing.T) { e.mustImport(t, "portal", dir) }},
+		{"a buyer changes type", func(t *testing.T) {
+			e.exec(t, `UPDATE buyers SET buyer_type = 'defence' WHERE id = (SELECT buyer_id FROM contracts ORDER BY id LIMIT 1)`)
+		}},
+		{"a status stops counting", func(t *testing.T) {
+			e.exec(t, `UPDATE contract_statuses SET counts = 'none' WHERE code = (
+				SELECT status FROM contracts c JOIN contract_statuses s ON s.code = c.status WHERE s.counts <> 'none' LIMIT 1)`)
+		}},
+		{"an item is deleted and another moves category", func(t *testing.T) {
+			e.exec(t, `DELETE FROM contract_items WHERE (contract_id, source_id) = (SELECT contract_id, source_id FROM contract_items ORDER BY 1, 2 LIMIT 1)`)
+			e.exec(t, `UPDATE contract_items SET category_id = NULL WHERE (contract_id, source_id) = (
+				SELECT contract_id, source_id FROM contract_items WHERE category_id IS NOT NULL ORDER BY 1 DESC, 2 LIMIT 1)`)
+		}},
+	}
+	for _, step := range steps {
+		step.do(t)
+		var dirty int
+		require.NoError(t, e.pool.QueryRow(e.ctx, "SELECT count(*) FROM share_rollup_dirty").Scan(&dirty))
+		if dirty > 0 { // a write outside an import: what the next import would do
+			_, err := e.pool.Exec(e.ctx, "SELECT share_rollup_refresh()")
+			require.NoError(t, err)
+		}
+		requireRollupEqualsItems(t, e.ctx, e, step.name)
+	}
+	var spans int
+	require.NoError(t, e.pool.QueryRow(e.ctx, "SELECT count(DISTINCT contract_id) FROM share_rollup_spans").Scan(&spans))
+	require.Positive(t, spans, "some contract has items in several cells")
+}
+
+func (e env) exec(t *testing.T, sql string) {
+	t.Helper()
+	tag, err := e.pool.Exec(e.ctx, sql)
+	require.NoError(t, err)
+	require.Positive(t, tag.RowsAffected(), sql)
+}
+
+func requireRollupEqualsItems(t *testing.T, ctx context.Context, e env, step string) {
+	t.Helper()
+	var dirty, cells int
+	require.NoError(t, e.pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM share_rollup_dirty), (SELECT count(*) FROM share_rollup)").Scan(&dirty, &cells))
+	require.Zero(t, dirty, "%s: the rollup is whole, so the reads below use it", step)
+	require.Positive(t, cells, step)
+
+	var category, region, buyerType, method string
+	var first, last time.Time
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT
+		(SELECT c.slug FROM counted_items i JOIN categories c ON c.id = i.category_id GROUP BY c.slug ORDER BY count(*) DESC LIMIT 1),
+		(SELECT region FROM counted_items WHERE region IS NOT NULL GROUP BY region ORDER BY count(*) DESC LIMIT 1),
+		(SELECT b.buyer_type FROM counted_items i JOIN buyers b ON b.id = i.buyer_id GROUP BY 1 ORDER BY count(*) DESC LIMIT 1),
+		(SELECT method FROM counted_items GROUP BY method ORDER BY count(*) DESC LIMIT 1),
+		(SELECT min(signed_on) FROM counted_items), (SELECT max(signed_on) FROM counted_items)`).
+		Scan(&category, &region, &buyerType, &method, &first, &last))
+
+	mid := first.Add(last.Sub(first) / 2)
+	periods := [][2]time.Time{
+		{first.AddDate(-1, 0, 0), last.AddDate(1, 0, 0)}, // every month whole
+		calendarYear(mid), // a calendar year
+		{first.AddDate(0, 0, 1), last.AddDate(0, 0, -1)}, // both ends inside a month with items beyond them
+		{mid.AddDate(0, 0, -3), mid.AddDate(0, 0, 3)},    // within one or two months
+		{first, first}, // one day
+	}
+	filters := map[string]func(*share.Scope){
+		"none":         func(*share.Scope) {},
+		"category":     func(s *share.Scope) { s.Category = category },
+		"unclassified": func(s *share.Scope) { s.Unclassified = true },
+		"region":       func(s *share.Scope) { s.Regions = []string{region} },
+		"buyer type":   func(s *share.Scope) { s.BuyerTypes = []string{buyerType} },
+		"method":       func(s *share.Scope) { s.Methods = []string{method} },
+		"domestic":     func(s *share.Scope) { s.Tiers = []tier.SupplierTier{tier.DomesticProducer} },
+		"not domestic": func(s *share.Scope) { s.Tiers = []tier.SupplierTier{tier.ResidentSupplier, tier.NonResident} },
+	}
+	rollup, items := store.New(), store.NewItemsOnly()
+	for _, p := range periods {
+		for name, filter := range filters {
+			for _, groupBy := range []string{"", "category", "region", "buyer_type", "method", "tier", "month", "year"} {
+				scope := share.Scope{From: p[0], To: p[1]}
+				filter(&scope)
+				what := fmt.Sprintf("%s: %s to %s, filter %s, group by %q", step, p[0].Format(time.DateOnly), p[1].Format(time.DateOnly), name, groupBy)
+				wantAll, wantGroups, err := items.SharesGet(ctx, e.pool, scope, groupBy)
+				require.NoError(t, err, what)
+				gotAll, gotGroups, err := rollup.SharesGet(ctx, e.pool, scope, groupBy)
+				require.NoError(t, err, what)
+				require.Equal(t, wantAll, gotAll, what)
+				require.Equal(t, byKey(wantGroups), byKey(gotGroups), what)
+			}
+		}
+	}
+}
+
+func byKey(groups []share.Group) map[string]share.Figures {
+	out := map[string]share.Figures{}
+	for _, g := range groups {
+		out[g.Key] = g.Figures
+	}
+	return out
+}
+
+func calendarYear(d time.Time) [2]time.Time {
+	from, to := share.CalendarYear(d)
+	return [2]time.Time{from, to}
+}

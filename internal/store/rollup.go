@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/share"
+)
+
+// The rollup (migration 00016) holds counted items summed by month × category × region × buyer type ×
+// method × tier. A scope is read from it when it filters and groups by those alone; the months at either
+// end of its period come from the items when some of their items fall outside the period.
+
+// rollupAnswers reports whether the rollup holds what scope and groupBy ask for.
+func rollupAnswers(scope share.Scope, groupBy string) bool {
+	return scope.Buyer == "" && scope.Supplier == "" && groupBy != "buyer" && groupBy != "supplier"
+}
+
+// rollupPlan is how a period is read: whole months [first, last] from the rollup (none when first is after
+// last), and edges from the items.
+type rollupPlan struct {
+	first, last time.Time
+	edges       [][2]time.Time
+}
+
+func monthOf(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC) }
+
+// planRollup splits [from, to] given the first signing date of the counted items in from's month and the
+// last in to's month: a month at either end is whole when none of its items lies outside the period.
+func planRollup(from, to, firstMonthStarts, lastMonthEnds time.Time) rollupPlan {
+	mFrom, mTo := monthOf(from), monthOf(to)
+	headWhole := !from.After(mFrom) || !firstMonthStarts.Before(from)
+	tailWhole := !to.Before(mTo.AddDate(0, 1, -1)) || !lastMonthEnds.After(to)
+	if mFrom.Equal(mTo) {
+		if headWhole && tailWhole {
+			return rollupPlan{first: mFrom, last: mTo}
+		}
+		return rollupPlan{first: mFrom, last: mFrom.AddDate(0, -1, 0), edges: [][2]time.Time{{from, to}}}
+	}
+	p := rollupPlan{first: mFrom, last: mTo}
+	if !headWhole {
+		p.first = mFrom.AddDate(0, 1, 0)
+		p.edges = append(p.edges, [2]time.Time{from, p.first.AddDate(0, 0, -1)})
+	}
+	if !tailWhole {
+		p.last = mTo.AddDate(0, -1, 0)
+		p.edges = append(p.edges, [2]time.Time{mTo, to})
+	}
+	return p
+}
+
+// rollupFigures answers from the rollup and, for the plan's edges, from the items; nil and false when the
+// rollup is not whole (a write marked months it has not recomputed yet), and the items must answer.
+func (s *Store) rollupFigures(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string) ([]share.Group, bool, error) {
+	if scope.From.After(scope.To) {
+		return nil, true, nil
+	}
+	state, err := s.q.ShareRollupState(ctx, db, dbq.ShareRollupStateParams{FirstMonth: monthOf(scope.From), LastMonth: monthOf(scope.To)})
+	if err != nil {
+		return nil, false, interpretError(err, "rollup state")
+	}
+	if state.Dirty {
+		return nil, false, nil
+	}
+	plan := planRollup(scope.From, scope.To, state.FirstMonthStarts, state.LastMonthEnds)
+	var parts [][]share.Group
+	if !plan.first.After(plan.last) {
+		rows, err := s.q.ShareRollupFigures(ctx, db, dbq.ShareRollupFiguresParams{
+			GroupBy: groupBy, CategoryID: categoryID, Unclassified: scope.Unclassified,
+			MonthFrom: plan.first, MonthTo: plan.last,
+			Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),
+			Tiers: tierCodes(scope),
+		})
+		if err != nil {
+			return nil, false, interpretError(err, "rollup figures")
+		}
+		groups := make([]share.Group, len(rows))
+		for i, r := range rows {
+			groups[i] = share.Group{Key: r.Key, Figures: share.Figures{
+				Total: r.Total, Domestic: r.Domestic, LocalContent: r.LocalContent, LocalContentCertified: r.LocalContentCertified,
+				Items: r.Items, DomesticItems: r.DomesticItems, Contracts: r.Contracts, DomesticContracts: r.DomesticContracts,
+			}}
+		}
+		parts = append(parts, groups)
+	}
+	for _, e := range plan.edges {
+		edge := scope
+		edge.From, edge.To = e[0], e[1]
+		groups, err := s.itemFigures(ctx, db, categoryID, edge, groupBy)
+		if err != nil {
+			return nil, false, err
+		}
+		parts = append(parts, groups)
+	}
+	return mergeGroups(parts), true, nil
+}
+
+// mergeGroups adds up groups of the same key. A contract lies in one month, so parts over disjoint months
+// add up exactly, its contracts included.
+func mergeGroups(parts [][]share.Group) []share.Group {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	var out []share.Group
+	at := map[string]int{}
+	for _, part := range parts {
+		for _, g := range part {
+			if i, ok := at[g.Key]; ok {
+				out[i].Figures.Add(g.Figures)
+				continue
+			}
+			at[g.Key] = len(out)
+			out = append(out, g)
+		}
+	}
+	slices.SortFunc(out, func(a, b share.Group) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
