@@ -260,3 +260,8 @@ WHERE c.local_content_published_bp IS NOT NULL AND c.total > 0
   AND abs(c.local_content_published_bp - round(x.certified_value * 10000.0 / c.total)) >= @min_points_bp::integer
 ORDER BY abs(c.total::numeric * c.local_content_published_bp / 10000 - x.certified_value) DESC, c.id
 LIMIT @max_rows;
+
+-- name: ContractAmendedRootList :many
+-- The source ids that stored amendments of the source name as their first version: a new contract among
+-- them may be replaced already, which the rollup's refresh must work out.
+SELECT DISTINCT root_source_id::text FROM contracts WHERE source = @source AND root_source_id IS NOT NULL;

@@ -47,3 +47,17 @@ WHERE (sqlc.narg(category_id)::integer IS NULL OR c.category_id = sqlc.narg(cate
   AND (cardinality(@tiers::smallint[]) = 0 OR c.tier = ANY (@tiers::smallint[]))
 GROUP BY 1
 ORDER BY 1;
+
+-- name: ShareRollupMark :exec
+SELECT share_rollup_mark(@months::date[]);
+
+-- name: ShareRollupMonthsWiden :exec
+-- A direct load's signing dates by month, widening what the months held.
+INSERT INTO share_rollup_months AS m (month, first_signed, last_signed)
+SELECT unnest(@months::date[]), unnest(@firsts::date[]), unnest(@lasts::date[])
+ON CONFLICT (month) DO UPDATE
+SET first_signed = least(m.first_signed, EXCLUDED.first_signed),
+    last_signed = greatest(m.last_signed, EXCLUDED.last_signed);
+
+-- name: ShareRollupHolds :one
+SELECT EXISTS (SELECT 1 FROM share_rollup)::boolean AS holds;

@@ -2,11 +2,15 @@ package database_test
 
 import (
 	"context"
+	"io/fs"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ules-kz/ules/db"
 	"github.com/ules-kz/ules/internal/database"
 	"github.com/ules-kz/ules/internal/pgtest"
 )
@@ -58,4 +62,24 @@ func TestConnectErrorsHidePassword(t *testing.T) {
 		require.Error(t, err, url)
 		require.NotContains(t, err.Error(), "s3cret", url)
 	}
+}
+
+// Every migration's Down undoes its Up: the schema goes down to nothing and up again.
+func TestMigrationsGoDownAndUpAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := pgtest.NewDB(t)
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	defer sqlDB.Close()
+	migrations, err := fs.Sub(db.Migrations, "migrations")
+	require.NoError(t, err)
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations)
+	require.NoError(t, err)
+	down, err := p.DownTo(ctx, 0)
+	require.NoError(t, err)
+	require.NotEmpty(t, down)
+	up, err := p.Up(ctx)
+	require.NoError(t, err)
+	require.Len(t, up, len(down))
+	require.NoError(t, database.CheckMigrated(ctx, pool))
 }

@@ -10,6 +10,32 @@ import (
 	"time"
 )
 
+const contractAmendedRootList = `-- name: ContractAmendedRootList :many
+SELECT DISTINCT root_source_id::text FROM contracts WHERE source = $1 AND root_source_id IS NOT NULL
+`
+
+// The source ids that stored amendments of the source name as their first version: a new contract among
+// them may be replaced already, which the rollup's refresh must work out.
+func (q *Queries) ContractAmendedRootList(ctx context.Context, db DBTX, source string) ([]string, error) {
+	rows, err := db.Query(ctx, contractAmendedRootList, source)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var root_source_id string
+		if err := rows.Scan(&root_source_id); err != nil {
+			return nil, err
+		}
+		items = append(items, root_source_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const contractExists = `-- name: ContractExists :one
 SELECT EXISTS (SELECT 1 FROM contracts)::boolean AS exists
 `

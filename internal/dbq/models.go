@@ -237,6 +237,20 @@ type ShareRollupMonth struct {
 	LastSigned  time.Time
 }
 
+type ShareRollupPart struct {
+	Month                 time.Time
+	CategoryID            *int32
+	Region                *string
+	BuyerType             string
+	Method                string
+	Tier                  int16
+	Total                 int64
+	LocalContent          int64
+	LocalContentCertified int64
+	Items                 int64
+	Contracts             int64
+}
+
 type ShareRollupSpan struct {
 	Month      time.Time
 	ContractID int64

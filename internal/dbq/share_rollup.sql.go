@@ -111,6 +111,46 @@ func (q *Queries) ShareRollupFigures(ctx context.Context, db DBTX, arg ShareRoll
 	return items, nil
 }
 
+const shareRollupHolds = `-- name: ShareRollupHolds :one
+SELECT EXISTS (SELECT 1 FROM share_rollup)::boolean AS holds
+`
+
+func (q *Queries) ShareRollupHolds(ctx context.Context, db DBTX) (bool, error) {
+	row := db.QueryRow(ctx, shareRollupHolds)
+	var holds bool
+	err := row.Scan(&holds)
+	return holds, err
+}
+
+const shareRollupMark = `-- name: ShareRollupMark :exec
+SELECT share_rollup_mark($1::date[])
+`
+
+func (q *Queries) ShareRollupMark(ctx context.Context, db DBTX, months []time.Time) error {
+	_, err := db.Exec(ctx, shareRollupMark, months)
+	return err
+}
+
+const shareRollupMonthsWiden = `-- name: ShareRollupMonthsWiden :exec
+INSERT INTO share_rollup_months AS m (month, first_signed, last_signed)
+SELECT unnest($1::date[]), unnest($2::date[]), unnest($3::date[])
+ON CONFLICT (month) DO UPDATE
+SET first_signed = least(m.first_signed, EXCLUDED.first_signed),
+    last_signed = greatest(m.last_signed, EXCLUDED.last_signed)
+`
+
+type ShareRollupMonthsWidenParams struct {
+	Months []time.Time
+	Firsts []time.Time
+	Lasts  []time.Time
+}
+
+// A direct load's signing dates by month, widening what the months held.
+func (q *Queries) ShareRollupMonthsWiden(ctx context.Context, db DBTX, arg ShareRollupMonthsWidenParams) error {
+	_, err := db.Exec(ctx, shareRollupMonthsWiden, arg.Months, arg.Firsts, arg.Lasts)
+	return err
+}
+
 const shareRollupRefresh = `-- name: ShareRollupRefresh :one
 SELECT share_rollup_refresh()::integer AS months
 `

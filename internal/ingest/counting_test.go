@@ -62,6 +62,7 @@ func TestContractStatusDecidesWhatCounts(t *testing.T) {
 	f := e.schoolUniforms2016(t)
 	require.Equal(t, int64((1000+2000+2500+500)*100), f.Total)
 	require.Equal(t, int64(4), f.Items)
+	requireRollupEqualsItems(t, e.ctx, e, "statuses, one contract counted at what was paid")
 
 	skipped := map[string]int64{}
 	for _, s := range res.Skipped {
@@ -121,6 +122,7 @@ func TestAmendmentCountsOnce(t *testing.T) {
 			f := e.schoolUniforms2016(t)
 			require.Equal(t, tc.want*100, f.Total, "the latest version's figures, once")
 			require.Equal(t, int64(1), f.Items)
+			requireRollupEqualsItems(t, e.ctx, e, tc.name)
 		})
 	}
 }

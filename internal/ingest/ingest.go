@@ -328,6 +328,9 @@ func (im *Importer) read(ctx context.Context, tx pgx.Tx, opts Options, readInput
 			err = readAll(st)
 		}
 		st.direct.Stop()
+		if err == nil {
+			err = st.direct.EndParts(ctx)
+		}
 	}
 	var again *loader.ReadAgain
 	if !errors.As(err, &again) {

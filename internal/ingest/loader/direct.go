@@ -133,7 +133,9 @@ type Direct struct {
 	textIDs map[itemText]int64 // item_texts ids of texts written, see resolveTexts
 
 	contractRows, itemRows *pgcopy.Rows // reused from chunk to chunk
-	chunk                  int          // records and items per load; 0 is copyChunk
+	types                  *pgtype.Map
+	parts                  *rollupParts
+	chunk                  int // records and items per load; 0 is copyChunk
 
 	portal *Portal // the portal's endpoints, which arrive one after the other
 }
@@ -178,6 +180,13 @@ func NewDirect(ctx context.Context, tx pgx.Tx, staged *Staged, source string, ba
 	}
 	types := pgtype.NewMap()
 	d.contractRows, d.itemRows = pgcopy.New(types, 20), pgcopy.New(types, 18)
+	d.types = types
+	if d.parts, err = newRollupParts(ctx, q, tx, source); err != nil {
+		return nil, err
+	}
+	if err := d.rollupPartsMode(ctx, true); err != nil {
+		return nil, err
+	}
 	d.conn = newConnWorker(queued)
 	return d, nil
 }
@@ -359,7 +368,7 @@ func (d *Direct) decide(ctx context.Context, chunk []*contractRecord) error {
 	if err := d.staged.contracts.Flush(ctx); err != nil {
 		return err
 	}
-	_, err = d.load(ctx, load)
+	_, _, err = d.load(ctx, load)
 	return err
 }
 
@@ -482,35 +491,42 @@ func (r *contractRecord) party(identifier string) *record.Party {
 }
 
 // load writes the records' parties, contracts and items, and returns the contracts' ids.
-func (d *Direct) load(ctx context.Context, recs []*contractRecord) ([]int64, error) {
+// load writes the contracts of recs with their items, and returns their ids and the bases of their
+// rollup cells (noCell for those the rollup's refresh decides).
+func (d *Direct) load(ctx context.Context, recs []*contractRecord) ([]int64, []int32, error) {
 	if len(recs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err := d.upsertParties(ctx, recs); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ids, err := d.contractIDs(ctx, len(recs))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	suppliers := make([]*supplierState, len(recs))
+	totals := make([]int64, len(recs))
+	bases := make([]int32, len(recs))
 	for i, rec := range recs {
-		suppliers[i] = d.suppliers[rec.Contracts[0].SupplierKey]
+		c := rec.Contracts[0]
+		suppliers[i] = d.suppliers[c.SupplierKey]
 		suppliers[i].loaded = true
+		if c.Total != nil {
+			totals[i] = *c.Total
+		} else {
+			for _, u := range rec.Items {
+				if !u.Deleted {
+					totals[i] += u.Value
+				}
+			}
+		}
+		bases[i] = d.parts.contract(c.SourceID, c.SignedOn, c.Status, c.Method, d.buyers[c.CustomerBin].buyerType,
+			c.Deleted, c.RootSourceID, c.Paid, totals[i])
 	}
 	err = d.contractRows.Stream(ctx, d.tx, copyContracts, len(recs), func(i int) {
 		rec := recs[i]
 		c := rec.Contracts[0]
-		total := c.Total
-		if total == nil {
-			var sum int64
-			for _, u := range rec.Items {
-				if !u.Deleted {
-					sum += u.Value
-				}
-			}
-			total = &sum
-		}
+		total := &totals[i]
 		rows := d.contractRows
 		rows.Row() // the columns of copyContracts
 		rows.Int8(ids[i])
@@ -535,7 +551,7 @@ func (d *Direct) load(ctx context.Context, recs []*contractRecord) ([]int64, err
 		rows.TextPtr(c.RootSourceID)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("ingest: load contracts: %w", err)
+		return nil, nil, fmt.Errorf("ingest: load contracts: %w", err)
 	}
 	d.contracts += int64(len(recs))
 	d.lastLoaded.Store(new(recs[len(recs)-1].loc()))
@@ -546,11 +562,11 @@ func (d *Direct) load(ctx context.Context, recs []*contractRecord) ([]int64, err
 		}
 	}
 	if len(texts) == 0 { // the portal's contracts come without their units
-		return ids, nil
+		return ids, bases, nil
 	}
 	textIDs, err := d.resolveTexts(ctx, texts, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var nItems int64
 	err = d.itemRows.Stream(ctx, d.tx, copyItems, len(recs), func(i int) {
@@ -559,18 +575,19 @@ func (d *Direct) load(ctx context.Context, recs []*contractRecord) ([]int64, err
 		rule, tier := supplierRule(suppliers[i])
 		p := rec.prepared()
 		buyer := d.buyers[c.CustomerBin].id
+		first := int32(noCell)
 		for j := range rec.Items {
 			u := &rec.Items[j]
-			d.itemRow(ids[i], c.SignedOn, rule, tier, u, p.plans[j], textIDs[nItems], p.katos[j])
+			d.itemRow(ids[i], c.SignedOn, rule, tier, u, p.plans[j], textIDs[nItems], p.katos[j], bases[i], &first)
 			d.countRegion(buyer, c.Deleted || u.Deleted, p.katos[j])
 			nItems++
 		}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("ingest: load contract items: %w", err)
+		return nil, nil, fmt.Errorf("ingest: load contract items: %w", err)
 	}
 	d.items += nItems
-	return ids, nil
+	return ids, bases, nil
 }
 
 // contractIDBlock is how many contract ids the loader reserves at a time: a call per chunk cost a round
@@ -586,6 +603,9 @@ func (d *Direct) contractIDs(ctx context.Context, n int) ([]int64, error) {
 			return nil, fmt.Errorf("ingest: reserve contract ids: %w", err)
 		}
 		d.nextID, d.idsLeft = last-block+1, block
+		if d.parts.firstID == 0 {
+			d.parts.firstID = d.nextID // the sequence only moves on
+		}
 	}
 	ids := make([]int64, n)
 	for i := range ids {
@@ -598,8 +618,9 @@ func (d *Direct) contractIDs(ctx context.Context, n int) ([]int64, error) {
 
 // itemRow writes one item of a contract loaded directly, as the merge would store the unit u of plan point p,
 // whose texts are textID.
+// base and first are the contract's rollup cells (rollupParts.item); base noCell sums nothing.
 func (d *Direct) itemRow(contractID int64, signedOn time.Time, rule string, tier int16,
-	u *record.Item, p *record.PlanPoint, textID int64, kato string,
+	u *record.Item, p *record.PlanPoint, textID int64, kato string, base int32, first *int32,
 ) {
 	rows := d.itemRows
 	rows.Row() // the columns of copyItems
@@ -614,9 +635,11 @@ func (d *Direct) itemRow(contractID int64, signedOn time.Time, rule string, tier
 	rows.Int8(u.Value)
 	rows.Int8Ptr(u.ValueAlt)
 	rows.Int4Ptr(u.LocalContentBp)
-	rows.Int8(money.ApplyBasisPoints(u.Value, int64(deref(u.LocalContentBp)))) // as the merge rounds
+	local := money.ApplyBasisPoints(u.Value, int64(deref(u.LocalContentBp))) // as the merge rounds
+	rows.Int8(local)
 	rows.Text(kato)
-	if region, ok := d.region(kato); ok {
+	region, hasRegion := d.region(kato)
+	if hasRegion {
 		rows.Text(region)
 	} else {
 		rows.Null()
@@ -625,6 +648,9 @@ func (d *Direct) itemRow(contractID int64, signedOn time.Time, rule string, tier
 	rows.Int2(tier)
 	rows.Text(rule)
 	rows.Bool(u.Deleted)
+	if base != noCell && !u.Deleted {
+		d.parts.item(contractID, first, base, signedOn, p.CategoryID, region, hasRegion, tier, u.Value, local)
+	}
 }
 
 // itemText is an item's product texts, stored once each in item_texts.

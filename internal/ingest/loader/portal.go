@@ -59,6 +59,7 @@ type portalContract struct {
 	signedOn int32 // the calendar day, counted from 1970-01-01
 	rule     uint8 // index in tier.Rules
 	deleted  bool
+	base     int32 // the base of the contract's cells in the rollup (rollupParts)
 }
 
 func dayNumber(t time.Time) int32 {
@@ -245,7 +246,7 @@ func (p *Portal) contracts(ctx context.Context, rows []record.Contract) error {
 			return err
 		}
 	}
-	loadedIDs, err := d.load(ctx, load)
+	loadedIDs, bases, err := d.load(ctx, load)
 	if err != nil {
 		return err
 	}
@@ -253,7 +254,8 @@ func (p *Portal) contracts(ctx context.Context, rows []record.Contract) error {
 		c := rec.Contracts[0]
 		rule, _ := supplierRule(d.suppliers[c.SupplierKey])
 		p.loaded.set(c.SourceID, portalContract{id: loadedIDs[i], buyer: d.buyers[c.CustomerBin].id,
-			signedOn: dayNumber(c.SignedOn), rule: uint8(slices.Index(tier.Rules, tier.Rule(rule))), deleted: c.Deleted})
+			signedOn: dayNumber(c.SignedOn), rule: uint8(slices.Index(tier.Rules, tier.Rule(rule))), deleted: c.Deleted,
+			base: bases[i]})
 	}
 	return nil
 }
@@ -373,8 +375,9 @@ func (p *Portal) units(ctx context.Context, rows []record.Item) error {
 		plan := p.planRow(u.PlanID, l.point)
 		rule := string(tier.Rules[l.contract.rule])
 		kato := p.texts.text(l.point.kato)
-		d.itemRow(l.contract.id, dayTime(l.contract.signedOn), rule, tierOfRule(rule), u, &plan, textIDs[i], kato)
-		d.countRegion(l.contract.buyer, l.contract.deleted || u.Deleted, kato)
+		c := l.contract
+		d.itemRow(c.id, dayTime(c.signedOn), rule, tierOfRule(rule), u, &plan, textIDs[i], kato, c.base, d.parts.firstOf(c.id))
+		d.countRegion(c.buyer, c.deleted || u.Deleted, kato)
 	})
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" { // unique_violation: a unit came twice

@@ -1,0 +1,309 @@
+package loader
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ules-kz/ules/internal/dbq"
+	"github.com/ules-kz/ules/internal/pgcopy"
+)
+
+// A direct load sums the items it writes into the rollup's cells as it encodes them, and hands the cells to
+// the refresh (share_rollup_parts, migration 00016), which adds them to the months it does not recompute:
+// reading an initial load's items again cost the import as much as half its time (docs/performance.md
+// § Rollups). Only plain contracts are summed here: a known status that counts at the contract's value, no
+// amendment on either side. Any other contract's month is marked, and the refresh recomputes it from
+// counted_items, which stays the one definition of what counts; TestRollupEqualsTheItems holds the two to
+// the same figures.
+
+// cellBase is what a contract gives all its items' cells.
+type cellBase struct {
+	month     time.Time
+	buyerType string
+	method    string
+}
+
+type cellKey struct {
+	base     int32
+	category int32
+	region   string
+	tier     int16
+	// hasCategory and hasRegion tell NULL from 0 and "".
+	hasCategory, hasRegion bool
+}
+
+type cellSums struct{ total, local, items, contracts int64 }
+
+// noCell is a contract whose items have no cell yet, or whose items the direct load does not sum.
+const noCell = -1
+
+type rollupParts struct {
+	statuses map[string]string // code → counts
+	amended  map[string]bool   // see ContractAmendedRootList
+
+	baseIndex map[cellBase]int32
+	bases     []cellBase
+	bounds    [][2]time.Time // each base's first and last signing date
+	cellIndex map[cellKey]int32
+	keys      []cellKey
+	cells     []cellSums
+	last      cellKey // the key of lastCell: a contract's items mostly share one
+	lastCell  int32
+	firsts    []int32 // the first cell of contract firstID+i, for contracts whose items come apart
+	firstID   int64
+	spans     map[int64][]int32  // the cells of contracts with items in more than one
+	marked    map[time.Time]bool // months of contracts left to the refresh
+	// copyCells writes the cells into the rollup itself when it was empty (an initial load: no month holds
+	// anything to add them to), into share_rollup_parts for the refresh to add otherwise.
+	copyCells string
+}
+
+func newRollupParts(ctx context.Context, q *dbq.Queries, db dbq.DBTX, source string) (*rollupParts, error) {
+	statuses, err := q.ContractStatusList(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: load contract statuses: %w", err)
+	}
+	roots, err := q.ContractAmendedRootList(ctx, db, source)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: load amended contracts: %w", err)
+	}
+	held, err := q.ShareRollupHolds(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: look at the rollup: %w", err)
+	}
+	p := &rollupParts{statuses: make(map[string]string, len(statuses)), amended: make(map[string]bool, len(roots)),
+		baseIndex: map[cellBase]int32{}, cellIndex: map[cellKey]int32{}, lastCell: noCell,
+		spans: map[int64][]int32{}, marked: map[time.Time]bool{}, copyCells: fmt.Sprintf(copyCells, "share_rollup")}
+	if held {
+		p.copyCells = fmt.Sprintf(copyCells, "share_rollup_parts")
+	}
+	for _, s := range statuses {
+		p.statuses[s.Code] = s.Counts
+	}
+	for _, r := range roots {
+		p.amended[r] = true
+	}
+	return p, nil
+}
+
+// firstOf is where the first cell of a contract whose items arrive in several chunks (the portal's units)
+// is kept: the loader's contract ids are consecutive, so a slice beats a map.
+func (p *rollupParts) firstOf(contract int64) *int32 {
+	i := contract - p.firstID
+	if i < 0 {
+		panic("loader: a contract id below the load's first") // Direct.contractIDs sets firstID
+	}
+	for int64(len(p.firsts)) <= i {
+		p.firsts = append(p.firsts, noCell)
+	}
+	return &p.firsts[i]
+}
+
+func monthOf(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC) }
+
+// contract returns the base of a contract's cells, or noCell when its items are not summed here: it does
+// not count, or the refresh must decide how (its month is marked then).
+func (p *rollupParts) contract(sourceID string, signedOn time.Time, status, method, buyerType string,
+	deleted bool, rootSourceID *string, paid *int64, total int64,
+) int32 {
+	counts, known := p.statuses[status]
+	if !known || counts == "none" || deleted {
+		return noCell // counted_items leaves it out, and nothing here can change that
+	}
+	prorated := counts == "paid" && paid != nil && *paid < total && total > 0
+	if rootSourceID != nil || p.amended[sourceID] || prorated {
+		p.marked[monthOf(signedOn)] = true
+		return noCell
+	}
+	b := cellBase{month: monthOf(signedOn), buyerType: buyerType, method: method}
+	i, ok := p.baseIndex[b]
+	if !ok {
+		i = int32(len(p.bases))
+		p.baseIndex[b] = i
+		p.bases = append(p.bases, b)
+		p.bounds = append(p.bounds, [2]time.Time{signedOn, signedOn})
+	}
+	return i
+}
+
+// item adds one item of a contract whose base is base; first holds the contract's first cell, noCell
+// before its first item.
+func (p *rollupParts) item(contract int64, first *int32, base int32, signedOn time.Time, category *int32,
+	region string, hasRegion bool, tier int16, value, local int64,
+) {
+	k := cellKey{base: base, region: region, hasRegion: hasRegion, tier: tier}
+	if category != nil {
+		k.category, k.hasCategory = *category, true
+	}
+	ci := p.lastCell
+	if ci == noCell || k != p.last {
+		var ok bool
+		if ci, ok = p.cellIndex[k]; !ok {
+			ci = int32(len(p.cells))
+			p.cellIndex[k] = ci
+			p.keys = append(p.keys, k)
+			p.cells = append(p.cells, cellSums{})
+		}
+		p.last, p.lastCell = k, ci
+	}
+	c := &p.cells[ci]
+	c.total += value
+	c.local += local
+	c.items++
+	if b := &p.bounds[base]; signedOn.Before(b[0]) {
+		b[0] = signedOn
+	} else if signedOn.After(b[1]) {
+		b[1] = signedOn
+	}
+	switch {
+	case *first == noCell:
+		*first = ci
+		c.contracts++
+	case *first != ci:
+		cells, ok := p.spans[contract]
+		if !ok {
+			cells = []int32{*first}
+		}
+		if !slices.Contains(cells, ci) {
+			cells = append(cells, ci)
+			c.contracts++
+		}
+		p.spans[contract] = cells
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+const (
+	copyCells = `COPY %s (month, category_id, region, buyer_type, method, tier, total, local_content,
+    local_content_certified, items, contracts) FROM STDIN WITH (FORMAT binary)`
+	copySpans = `COPY share_rollup_spans (month, contract_id, category_id, region, buyer_type, method, tier)
+    FROM STDIN WITH (FORMAT binary)`
+)
+
+// cellColumns writes a cell's key as the rollup's columns month, category_id, region, buyer_type, method,
+// tier, or, with contract, month, contract_id and the rest.
+func (p *rollupParts) cellColumns(r *pgcopy.Rows, k cellKey, contract *int64) {
+	b := p.bases[k.base]
+	r.Date(b.month)
+	if contract != nil {
+		r.Int8(*contract)
+	}
+	if k.hasCategory {
+		r.Int4Ptr(&k.category)
+	} else {
+		r.Null()
+	}
+	if k.hasRegion {
+		r.Text(k.region)
+	} else {
+		r.Null()
+	}
+	r.Text(b.buyerType)
+	r.Text(b.method)
+	r.Int2(k.tier)
+}
+
+// write hands the cells, spans, month bounds and marks to the transaction, for its refresh.
+func (p *rollupParts) write(ctx context.Context, d *Direct) error {
+	types := d.types
+	if len(p.cells) > 0 {
+		rows := pgcopy.New(types, 11)
+		err := rows.Stream(ctx, d.tx, p.copyCells, len(p.cells), func(i int) {
+			rows.Row()
+			p.cellColumns(rows, p.keys[i], nil)
+			c := p.cells[i]
+			rows.Int8(c.total)
+			rows.Int8(c.local)
+			rows.Int8(0) // the direct load writes no certified local content: the staged merge decides it
+			rows.Int8(c.items)
+			rows.Int8(c.contracts)
+		})
+		if err != nil {
+			return fmt.Errorf("ingest: write the rollup's cells: %w", err)
+		}
+	}
+	if len(p.spans) > 0 {
+		type span struct {
+			contract int64
+			cell     int32
+		}
+		var spans []span
+		for contract, cells := range p.spans {
+			for _, c := range cells {
+				spans = append(spans, span{contract, c})
+			}
+		}
+		rows := pgcopy.New(types, 7)
+		err := rows.Stream(ctx, d.tx, copySpans, len(spans), func(i int) {
+			rows.Row()
+			p.cellColumns(rows, p.keys[spans[i].cell], &spans[i].contract)
+		})
+		if err != nil {
+			return fmt.Errorf("ingest: write the rollup's spans: %w", err)
+		}
+	}
+	if len(p.bounds) > 0 {
+		byMonth := map[time.Time][2]time.Time{}
+		for i, b := range p.bounds {
+			m := p.bases[i].month
+			if o, ok := byMonth[m]; ok {
+				b = [2]time.Time{minTime(o[0], b[0]), maxTime(o[1], b[1])}
+			}
+			byMonth[m] = b
+		}
+		var months, firsts, lasts []time.Time
+		for m, b := range byMonth {
+			months, firsts, lasts = append(months, m), append(firsts, b[0]), append(lasts, b[1])
+		}
+		if err := d.q.ShareRollupMonthsWiden(ctx, d.tx, dbq.ShareRollupMonthsWidenParams{Months: months, Firsts: firsts, Lasts: lasts}); err != nil {
+			return fmt.Errorf("ingest: write the rollup's months: %w", err)
+		}
+	}
+	if len(p.marked) > 0 {
+		months := make([]time.Time, 0, len(p.marked))
+		for m := range p.marked {
+			months = append(months, m)
+		}
+		if err := d.q.ShareRollupMark(ctx, d.tx, months); err != nil {
+			return fmt.Errorf("ingest: mark the rollup's months: %w", err)
+		}
+	}
+	return nil
+}
+
+// rollupPartsMode tells the rollup's triggers that the direct load sums its items itself (on) or that
+// every write marks its months again (off); local to the transaction, and undone with a savepoint.
+func (d *Direct) rollupPartsMode(ctx context.Context, on bool) error {
+	v := "off"
+	if on {
+		v = "on"
+	}
+	if _, err := d.tx.Exec(ctx, "SELECT set_config('ules.rollup_parts', $1, true)", v); err != nil {
+		return fmt.Errorf("ingest: rollup parts %s: %w", v, err)
+	}
+	return nil
+}
+
+// EndParts hands what the direct load summed to the rollup's refresh; whatever the import writes next
+// marks its months.
+func (d *Direct) EndParts(ctx context.Context) error {
+	if err := d.parts.write(ctx, d); err != nil {
+		return err
+	}
+	return d.rollupPartsMode(ctx, false)
+}
