@@ -72,6 +72,9 @@ CREATE FUNCTION share_rollup_mark(months date[]) RETURNS void LANGUAGE sql AS $$
     INSERT INTO share_rollup_dirty (month)
     SELECT DISTINCT m FROM unnest(months) m
     WHERE m IS NOT NULL AND NOT EXISTS (SELECT 1 FROM share_rollup_dirty d WHERE d.month = m);
+    -- Servers that keep answers (httpapi's progress cache) forget them when this commits; PostgreSQL sends
+    -- one notification a transaction however often it is asked.
+    SELECT pg_notify('ules_figures', '');
 $$;
 -- +goose StatementEnd
 
@@ -158,6 +161,20 @@ CREATE TRIGGER share_rollup_statuses_update AFTER UPDATE ON contract_statuses
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION share_rollup_mark_statuses();
 CREATE TRIGGER share_rollup_statuses_delete AFTER DELETE ON contract_statuses
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION share_rollup_mark_statuses();
+
+-- A target's definition is part of its answer too.
+-- +goose StatementBegin
+CREATE FUNCTION figures_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('ules_figures', '');
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER targets_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON targets
+    FOR EACH STATEMENT EXECUTE FUNCTION figures_notify();
+CREATE TRIGGER target_thresholds_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON target_thresholds
+    FOR EACH STATEMENT EXECUTE FUNCTION figures_notify();
 
 -- The bulk load turns ordinary triggers off (session_replication_role = replica, to skip foreign-key
 -- checks); these must fire whatever the role.
@@ -264,6 +281,7 @@ BEGIN
         END IF;
     END IF;
     DELETE FROM share_rollup_parts;
+    PERFORM pg_notify('ules_figures', '');
     RETURN cardinality(months);
 END;
 $$;
@@ -283,6 +301,9 @@ DROP TRIGGER share_rollup_buyers_update ON buyers;
 DROP TRIGGER share_rollup_statuses_insert ON contract_statuses;
 DROP TRIGGER share_rollup_statuses_update ON contract_statuses;
 DROP TRIGGER share_rollup_statuses_delete ON contract_statuses;
+DROP TRIGGER targets_notify ON targets;
+DROP TRIGGER target_thresholds_notify ON target_thresholds;
+DROP FUNCTION figures_notify();
 DROP FUNCTION share_rollup_refresh();
 DROP VIEW share_rollup_cells;
 DROP FUNCTION share_rollup_mark_statuses();

@@ -59,7 +59,9 @@ func (s *Server) showOverview(c fiber.Ctx) error {
 	}
 	cards := make([]card, 0, len(targets))
 	for _, t := range targets {
-		p, err := s.store.TargetProgress(c.Context(), s.db, t, asOf)
+		p, err := s.targetProgress(c.Context(), t.Slug, asOf, func() (share.Progress, error) {
+			return s.store.TargetProgress(c.Context(), s.db, t, asOf)
+		})
 		if err != nil {
 			return err
 		}

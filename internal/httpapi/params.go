@@ -242,7 +242,9 @@ func (s *Server) progress(c fiber.Ctx) (share.Progress, error) {
 	if err != nil {
 		return share.Progress{}, err
 	}
-	return s.store.TargetProgressGet(c.Context(), s.db, slug, asOf)
+	return s.targetProgress(c.Context(), slug, asOf, func() (share.Progress, error) {
+		return s.store.TargetProgressGet(c.Context(), s.db, slug, asOf)
+	})
 }
 
 // batchErrors reads the batch a request names by its id, and up to limit of its bad records after the

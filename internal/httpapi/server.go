@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -29,17 +30,40 @@ type Server struct {
 	now   func() time.Time
 	// catalog holds the words of the pages in every language.
 	catalog *catalog
+	// progressCache keeps targets' progress while it hears of every change (nil over a transaction).
+	progressCache *progressCache
 }
 
 // New builds the fiber application over the database behind pool. now gives "today".
 func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App, error) {
-	return NewWithDB(pool, pool.Ping, log, now)
+	cache := &progressCache{}
+	app, err := newApp(pool, pool.Ping, log, now, cache)
+	if err != nil {
+		return nil, err
+	}
+	// The cache listens while the app does: an app that never serves holds no connection.
+	ctx, stop := context.WithCancel(context.Background())
+	var listening sync.WaitGroup
+	app.Hooks().OnListen(func(fiber.ListenData) error {
+		listening.Go(func() { cache.listen(ctx, pool, log) })
+		return nil
+	})
+	app.Hooks().OnPostShutdown(func(error) error {
+		stop()
+		listening.Wait()
+		return nil
+	})
+	return app, nil
 }
 
 // NewWithDB builds the fiber application over db, a pool or a transaction (a test's, rolled back when it
 // ends), with ping answering /readyz. now gives "today" (a fixed clock in tests).
 func NewWithDB(db store.DBTX, ping func(context.Context) error, log *slog.Logger, now func() time.Time) (*fiber.App, error) {
-	s := &Server{db: db, ping: ping, store: store.New(), log: log, now: now}
+	return newApp(db, ping, log, now, nil)
+}
+
+func newApp(db store.DBTX, ping func(context.Context) error, log *slog.Logger, now func() time.Time, cache *progressCache) (*fiber.App, error) {
+	s := &Server{db: db, ping: ping, store: store.New(), log: log, now: now, progressCache: cache}
 	var err error
 	if s.catalog, err = loadCatalog(web.Translations); err != nil {
 		return nil, err

@@ -1,0 +1,123 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ules-kz/ules/internal/share"
+)
+
+// figuresChannel is where the database says that figures or targets changed (migration 00016): at the
+// commit of every rollup refresh and rollup mark, and of every write to targets and their thresholds.
+const figuresChannel = "ules_figures"
+
+// progressCache keeps targets' progress between the notifications that figures changed, so that the API
+// and the overview answer repeated questions without the database. It serves only while its listener is
+// connected: a notification missed while it was not would leave a stale answer.
+type progressCache struct {
+	mu      sync.Mutex
+	live    bool
+	gen     uint64 // counts the resets, so that an answer computed across one is not kept
+	entries map[progressKey]share.Progress
+}
+
+type progressKey struct {
+	slug string
+	asOf time.Time
+}
+
+// maxCachedProgress bounds the cache: a client walking as_of through the years fills it, then it starts over.
+const maxCachedProgress = 10_000
+
+// get returns the kept progress, if the cache serves, and the generation to put a fresh one under.
+func (c *progressCache) get(k progressKey) (share.Progress, uint64, bool) {
+	if c == nil {
+		return share.Progress{}, 0, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.entries[k]
+	return p, c.gen, ok && c.live
+}
+
+// put keeps p, computed after get returned gen, unless a notification came in between.
+func (c *progressCache) put(k progressKey, p share.Progress, gen uint64) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.live || c.gen != gen {
+		return
+	}
+	if len(c.entries) >= maxCachedProgress {
+		clear(c.entries)
+	}
+	c.entries[k] = p
+}
+
+// reset forgets every entry and says whether the cache may serve.
+func (c *progressCache) reset(live bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries, c.live = map[progressKey]share.Progress{}, live
+	c.gen++
+}
+
+// listen keeps the cache in step with the database until ctx ends: it LISTENs on a connection of its own
+// and forgets everything at each notification, and while it cannot listen the cache does not serve.
+func (c *progressCache) listen(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
+	for ctx.Err() == nil {
+		err := c.listenOnce(ctx, pool)
+		c.reset(false)
+		if ctx.Err() != nil {
+			return
+		}
+		log.Warn("figures notifications lost; answering from the database until they are back", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (c *progressCache) listenOnce(ctx context.Context, pool *pgxpool.Pool) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "LISTEN "+figuresChannel); err != nil {
+		return err
+	}
+	// Whatever changed before the LISTEN took hold is unknown: start empty.
+	c.reset(true)
+	for {
+		if _, err := conn.Conn().WaitForNotification(ctx); err != nil {
+			// A connection that waited for a notification may be left mid-message; the pool must not
+			// hand it out again.
+			conn.Conn().Close(context.WithoutCancel(ctx)) //nolint:errcheck
+			return err
+		}
+		c.reset(true)
+	}
+}
+
+// targetProgress is t's progress as of asOf, kept until the figures change when the server listens.
+func (s *Server) targetProgress(ctx context.Context, slug string, asOf time.Time, measure func() (share.Progress, error)) (share.Progress, error) {
+	k := progressKey{slug: slug, asOf: asOf}
+	p, gen, ok := s.progressCache.get(k)
+	if ok {
+		return p, nil
+	}
+	p, err := measure()
+	if err != nil {
+		return share.Progress{}, err
+	}
+	s.progressCache.put(k, p, gen)
+	return p, nil
+}

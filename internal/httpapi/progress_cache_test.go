@@ -1,0 +1,68 @@
+package httpapi
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ules-kz/ules/internal/pgtest"
+	"github.com/ules-kz/ules/internal/share"
+)
+
+// The progress cache serves only while it listens, and forgets what it kept when the database says the
+// figures or the targets changed: a refresh, a mark, a target's write, or any notification on the channel.
+func TestProgressCacheForgetsOnNotification(t *testing.T) {
+	t.Parallel()
+	pool, _ := pgtest.NewDB(t)
+	c := &progressCache{}
+	k := progressKey{slug: "school-uniforms-50", asOf: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}
+	kept := share.Progress{AsOf: time.Date(1999, 1, 2, 0, 0, 0, 0, time.UTC)}
+
+	_, gen, ok := c.get(k)
+	require.False(t, ok)
+	c.put(k, kept, gen)
+	_, _, ok = c.get(k)
+	require.False(t, ok, "before it listens, nothing is kept")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.listen(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	keep := func() bool {
+		_, gen, _ := c.get(k)
+		c.put(k, kept, gen)
+		p, _, ok := c.get(k)
+		return ok && p.AsOf.Equal(kept.AsOf)
+	}
+	require.Eventually(t, keep, 10*time.Second, 5*time.Millisecond, "the listener connects")
+
+	for _, write := range []string{
+		"SELECT pg_notify('ules_figures', '')",
+		"SELECT share_rollup_refresh()",
+		"SELECT share_rollup_mark(ARRAY['2025-06-01'::date])",
+		"UPDATE targets SET name_en = name_en || ' ' WHERE slug = 'school-uniforms-50'",
+	} {
+		require.True(t, keep(), write)
+		_, err := pool.Exec(ctx, write)
+		require.NoError(t, err, write)
+		require.Eventually(t, func() bool { _, _, ok := c.get(k); return !ok }, 10*time.Second, 5*time.Millisecond,
+			"%s: the kept progress is forgotten", write)
+	}
+
+	// An answer measured while a notification came in is not kept.
+	_, gen, _ = c.get(k)
+	c.reset(true)
+	c.put(k, kept, gen)
+	_, _, ok = c.get(k)
+	require.False(t, ok)
+}
