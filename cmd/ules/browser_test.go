@@ -119,6 +119,19 @@ func TestBrowserWalk(t *testing.T) {
 			require.Contains(t, text("h1"), "Explorer")
 			shot("explorer")
 
+			// Sorting swaps the results in place (htmx): the page is not reloaded, the chart is drawn again,
+			// and the address and the language links carry the new order.
+			_, err = chromedp.Run(ctx, chromedp.Evaluate[bool]("window.ulesKept = true"))
+			require.NoError(t, err)
+			require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#results th a[href*="sort=items"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`#results th[aria-sort] a[href*="sort=items"]`))))
+			swapped, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.ulesKept === true &&
+				location.search.includes("sort=items") &&
+				document.querySelector('#lang-links a[href*="lang=kk"]').href.includes("sort=items") &&
+				document.getElementById("explore-chart").width > 0`))
+			require.NoError(t, err)
+			require.True(t, swapped, "sorted without a reload, the address, the language links and the chart follow")
+
 			dir := t.TempDir()
 			progress := chromedp.Events(ctx, browser.DownloadProgress)
 			require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
@@ -148,6 +161,7 @@ func TestBrowserWalk(t *testing.T) {
 			loc, err = chromedp.Run(ctx, chromedp.Location())
 			require.NoError(t, err)
 			require.Contains(t, loc, "group_by=region", "and keeps the view")
+			require.Contains(t, loc, "sort=items", "with its order")
 			shot("explorer-kk")
 		})
 	}
