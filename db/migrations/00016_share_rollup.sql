@@ -35,6 +35,29 @@ CREATE TABLE share_rollup_spans (
 );
 CREATE INDEX share_rollup_spans_month_idx ON share_rollup_spans (month);
 
+-- Counted contracts by cell, with their buyer and supplier: what the groupings and filters by buyer or
+-- supplier read, a row a contract where share_rollup has a row a cell. A direct load appends a contract's
+-- rows chunk by chunk, so a contract may have several rows of one cell; readers sum them.
+CREATE TABLE share_rollup_contracts (
+    month                   date NOT NULL,
+    contract_id             bigint NOT NULL,
+    category_id             integer,
+    region                  text,
+    buyer_type              text NOT NULL,
+    method                  text NOT NULL,
+    tier                    smallint NOT NULL,
+    buyer_id                bigint NOT NULL,
+    supplier_id             bigint NOT NULL,
+    total                   bigint NOT NULL,
+    local_content           bigint NOT NULL,
+    local_content_certified bigint NOT NULL,
+    items                   bigint NOT NULL
+);
+CREATE INDEX share_rollup_contracts_month_idx ON share_rollup_contracts (month);
+CREATE INDEX share_rollup_contracts_category_idx ON share_rollup_contracts (category_id, month);
+CREATE INDEX share_rollup_contracts_buyer_idx ON share_rollup_contracts (buyer_id, month);
+CREATE INDEX share_rollup_contracts_supplier_idx ON share_rollup_contracts (supplier_id, month);
+
 -- The rollup's cells and the spanning contracts' cells in one relation, for the reads: a sum of contracts
 -- over cells less count(spanning) plus count(DISTINCT spanning) counts each contract once.
 CREATE VIEW share_rollup_cells AS
@@ -209,6 +232,7 @@ BEGIN
         DELETE FROM share_rollup;
         DELETE FROM share_rollup_spans;
         DELETE FROM share_rollup_months;
+        DELETE FROM share_rollup_contracts;
     ELSIF cardinality(months) > 0 THEN
         -- An amendment replaces versions signed in other months: those months change with it.
         months := months || ARRAY(
@@ -220,6 +244,7 @@ BEGIN
         DELETE FROM share_rollup WHERE month = ANY (months);
         DELETE FROM share_rollup_spans WHERE month = ANY (months);
         DELETE FROM share_rollup_months WHERE month = ANY (months);
+        DELETE FROM share_rollup_contracts WHERE month = ANY (months);
     END IF;
 
     IF everything OR cardinality(months) > 0 THEN
@@ -227,14 +252,20 @@ BEGIN
         EXECUTE format($q$
         WITH per_contract AS MATERIALIZED (
             SELECT date_trunc('month', i.signed_on)::date AS month, i.contract_id, i.category_id, i.region,
-                   b.buyer_type, i.method, i.tier,
+                   b.buyer_type, i.method, i.tier, i.buyer_id, i.supplier_id,
                    share_sum(i.value) AS total, share_sum(i.local_content_value) AS local_content,
                    share_sum(i.local_content_certified_value) AS local_content_certified, count(*) AS items,
                    min(i.signed_on) AS first_signed, max(i.signed_on) AS last_signed
             FROM counted_items i
             JOIN buyers b ON b.id = i.buyer_id
             WHERE %s
-            GROUP BY 1, 2, 3, 4, 5, 6, 7
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+        ), by_contract AS (
+            INSERT INTO share_rollup_contracts (month, contract_id, category_id, region, buyer_type, method, tier,
+                                                buyer_id, supplier_id, total, local_content, local_content_certified, items)
+            SELECT month, contract_id, category_id, region, buyer_type, method, tier, buyer_id, supplier_id, total,
+                   local_content, local_content_certified, items
+            FROM per_contract
         ), spanning AS (
             SELECT contract_id FROM per_contract GROUP BY contract_id HAVING count(*) > 1
         ), spans AS (
@@ -311,4 +342,4 @@ DROP FUNCTION share_rollup_mark_buyers();
 DROP FUNCTION share_rollup_mark_signed();
 DROP FUNCTION share_rollup_mark(date[]);
 DROP AGGREGATE share_sum(bigint);
-DROP TABLE share_rollup_parts, share_rollup_dirty, share_rollup_months, share_rollup_spans, share_rollup;
+DROP TABLE share_rollup_contracts, share_rollup_parts, share_rollup_dirty, share_rollup_months, share_rollup_spans, share_rollup;

@@ -61,3 +61,42 @@ SET first_signed = least(m.first_signed, EXCLUDED.first_signed),
 
 -- name: ShareRollupHolds :one
 SELECT EXISTS (SELECT 1 FROM share_rollup)::boolean AS holds;
+
+-- name: ShareRollupContractFigures :many
+-- ShareFigures over whole months from the rollup's contracts: every filter and grouping, those by buyer and
+-- supplier included. A contract may have several rows; it is counted once per group.
+SELECT
+    (CASE sqlc.arg(group_by)::text
+        WHEN 'region' THEN coalesce(r.region, '')
+        WHEN 'buyer' THEN b.bin
+        WHEN 'supplier' THEN s.identifier
+        WHEN 'buyer_type' THEN r.buyer_type
+        WHEN 'method' THEN r.method
+        WHEN 'month' THEN to_char(r.month, 'YYYY-MM')
+        WHEN 'year' THEN to_char(r.month, 'YYYY')
+        WHEN 'tier' THEN r.tier::text
+        WHEN 'category' THEN coalesce(r.category_id::text, '')
+        ELSE ''
+    END)::text AS key,
+    coalesce(share_sum(r.total), 0)::bigint AS total,
+    coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic,
+    coalesce(share_sum(r.local_content), 0)::bigint AS local_content,
+    coalesce(share_sum(r.local_content_certified), 0)::bigint AS local_content_certified,
+    coalesce(share_sum(r.items), 0)::bigint AS items,
+    coalesce(share_sum(r.items) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic_items,
+    count(DISTINCT r.contract_id)::bigint AS contracts,
+    (count(DISTINCT r.contract_id) FILTER (WHERE r.tier = 1))::bigint AS domestic_contracts
+FROM share_rollup_contracts r
+JOIN buyers b ON b.id = r.buyer_id
+JOIN suppliers s ON s.id = r.supplier_id
+WHERE (sqlc.narg(category_id)::integer IS NULL OR r.category_id = sqlc.narg(category_id))
+  AND (NOT @unclassified::boolean OR r.category_id IS NULL)
+  AND r.month BETWEEN @month_from AND @month_to
+  AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
+  AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
+  AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
+  AND (cardinality(@tiers::smallint[]) = 0 OR r.tier = ANY (@tiers::smallint[]))
+  AND (sqlc.narg(buyer_bin)::text IS NULL OR b.bin = sqlc.narg(buyer_bin))
+  AND (sqlc.narg(supplier_id)::text IS NULL OR s.identifier = sqlc.narg(supplier_id))
+GROUP BY 1
+ORDER BY 1;

@@ -227,6 +227,22 @@ type ShareRollupCell struct {
 	Spanning              *int64
 }
 
+type ShareRollupContract struct {
+	Month                 time.Time
+	ContractID            int64
+	CategoryID            *int32
+	Region                *string
+	BuyerType             string
+	Method                string
+	Tier                  int16
+	BuyerID               int64
+	SupplierID            int64
+	Total                 int64
+	LocalContent          int64
+	LocalContentCertified int64
+	Items                 int64
+}
+
 type ShareRollupDirty struct {
 	Month time.Time
 }

@@ -10,6 +10,114 @@ import (
 	"time"
 )
 
+const shareRollupContractFigures = `-- name: ShareRollupContractFigures :many
+SELECT
+    (CASE $1::text
+        WHEN 'region' THEN coalesce(r.region, '')
+        WHEN 'buyer' THEN b.bin
+        WHEN 'supplier' THEN s.identifier
+        WHEN 'buyer_type' THEN r.buyer_type
+        WHEN 'method' THEN r.method
+        WHEN 'month' THEN to_char(r.month, 'YYYY-MM')
+        WHEN 'year' THEN to_char(r.month, 'YYYY')
+        WHEN 'tier' THEN r.tier::text
+        WHEN 'category' THEN coalesce(r.category_id::text, '')
+        ELSE ''
+    END)::text AS key,
+    coalesce(share_sum(r.total), 0)::bigint AS total,
+    coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic,
+    coalesce(share_sum(r.local_content), 0)::bigint AS local_content,
+    coalesce(share_sum(r.local_content_certified), 0)::bigint AS local_content_certified,
+    coalesce(share_sum(r.items), 0)::bigint AS items,
+    coalesce(share_sum(r.items) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic_items,
+    count(DISTINCT r.contract_id)::bigint AS contracts,
+    (count(DISTINCT r.contract_id) FILTER (WHERE r.tier = 1))::bigint AS domestic_contracts
+FROM share_rollup_contracts r
+JOIN buyers b ON b.id = r.buyer_id
+JOIN suppliers s ON s.id = r.supplier_id
+WHERE ($2::integer IS NULL OR r.category_id = $2)
+  AND (NOT $3::boolean OR r.category_id IS NULL)
+  AND r.month BETWEEN $4 AND $5
+  AND (cardinality($6::text[]) = 0 OR r.region = ANY ($6::text[]))
+  AND (cardinality($7::text[]) = 0 OR r.buyer_type = ANY ($7::text[]))
+  AND (cardinality($8::text[]) = 0 OR r.method = ANY ($8::text[]))
+  AND (cardinality($9::smallint[]) = 0 OR r.tier = ANY ($9::smallint[]))
+  AND ($10::text IS NULL OR b.bin = $10)
+  AND ($11::text IS NULL OR s.identifier = $11)
+GROUP BY 1
+ORDER BY 1
+`
+
+type ShareRollupContractFiguresParams struct {
+	GroupBy      string
+	CategoryID   *int32
+	Unclassified bool
+	MonthFrom    time.Time
+	MonthTo      time.Time
+	Regions      []string
+	BuyerTypes   []string
+	Methods      []string
+	Tiers        []int16
+	BuyerBin     *string
+	SupplierID   *string
+}
+
+type ShareRollupContractFiguresRow struct {
+	Key                   string
+	Total                 int64
+	Domestic              int64
+	LocalContent          int64
+	LocalContentCertified int64
+	Items                 int64
+	DomesticItems         int64
+	Contracts             int64
+	DomesticContracts     int64
+}
+
+// ShareFigures over whole months from the rollup's contracts: every filter and grouping, those by buyer and
+// supplier included. A contract may have several rows; it is counted once per group.
+func (q *Queries) ShareRollupContractFigures(ctx context.Context, db DBTX, arg ShareRollupContractFiguresParams) ([]ShareRollupContractFiguresRow, error) {
+	rows, err := db.Query(ctx, shareRollupContractFigures,
+		arg.GroupBy,
+		arg.CategoryID,
+		arg.Unclassified,
+		arg.MonthFrom,
+		arg.MonthTo,
+		arg.Regions,
+		arg.BuyerTypes,
+		arg.Methods,
+		arg.Tiers,
+		arg.BuyerBin,
+		arg.SupplierID,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ShareRollupContractFiguresRow{}
+	for rows.Next() {
+		var i ShareRollupContractFiguresRow
+		if err := rows.Scan(
+			&i.Key,
+			&i.Total,
+			&i.Domestic,
+			&i.LocalContent,
+			&i.LocalContentCertified,
+			&i.Items,
+			&i.DomesticItems,
+			&i.Contracts,
+			&i.DomesticContracts,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const shareRollupFigures = `-- name: ShareRollupFigures :many
 SELECT
     (CASE $1::text

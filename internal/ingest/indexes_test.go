@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// tableIndex is one index of contracts or contract_items as the catalog holds it.
+// tableIndex is one index of contracts, contract_items or share_rollup_contracts as the catalog holds it.
 type tableIndex struct {
 	definition string
 	oid        uint32
@@ -20,7 +20,7 @@ func contractIndexes(t *testing.T, ctx context.Context, pool *pgxpool.Pool) map[
 	t.Helper()
 	rows, err := pool.Query(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indexrelid::oid
 		FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-		WHERE i.indrelid IN ('contracts'::regclass, 'contract_items'::regclass)`)
+		WHERE i.indrelid IN ('contracts'::regclass, 'contract_items'::regclass, 'share_rollup_contracts'::regclass)`)
 	require.NoError(t, err)
 	defer rows.Close()
 	out := map[string]tableIndex{}
@@ -39,7 +39,9 @@ func contractIndexes(t *testing.T, ctx context.Context, pool *pgxpool.Pool) map[
 // as they were, and a later import keeps them up as it writes.
 func TestInitialLoadBuildsIndexesAfter(t *testing.T) {
 	t.Parallel()
-	secondary := []string{"contracts_batch_idx", "contracts_buyer_idx", "contracts_root_idx", "contracts_signed_idx", "contracts_supplier_idx", "contract_items_category_idx"}
+	secondary := []string{"contracts_batch_idx", "contracts_buyer_idx", "contracts_root_idx", "contracts_signed_idx", "contracts_supplier_idx",
+		"contract_items_category_idx", "share_rollup_contracts_buyer_idx", "share_rollup_contracts_category_idx",
+		"share_rollup_contracts_month_idx", "share_rollup_contracts_supplier_idx"}
 	csvFile := func(t *testing.T, rows string) string {
 		path := filepath.Join(t.TempDir(), "items.csv")
 		writeFile(t, path, readFile(t, filepath.Join("testdata", "items.csv"))+rows)

@@ -16,8 +16,9 @@ import (
 )
 
 // The rollup answers exactly what the items answer, after every kind of import and after the writes that
-// change what counts without an import: every grouping it serves, every filter, periods on and off month
-// boundaries, and contracts whose items fall in several cells counted once.
+// change what counts without an import: every grouping and filter (by buyer and supplier from its
+// contracts), periods on and off month boundaries, and contracts whose items fall in several cells counted
+// once.
 func TestRollupEqualsTheItems(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
@@ -85,15 +86,17 @@ func requireRollupEqualsItems(t *testing.T, ctx context.Context, e env, step str
 	require.Zero(t, dirty, "%s: the rollup is whole, so the reads below use it", step)
 	require.Positive(t, cells, step)
 
-	var category, region, buyerType, method string
+	var category, region, buyerType, method, buyer, supplier string
 	var first, last time.Time
 	require.NoError(t, e.pool.QueryRow(ctx, `SELECT
 		coalesce((SELECT c.slug FROM counted_items i JOIN categories c ON c.id = i.category_id GROUP BY c.slug ORDER BY count(*) DESC LIMIT 1), ''),
 		coalesce((SELECT region FROM counted_items WHERE region IS NOT NULL GROUP BY region ORDER BY count(*) DESC LIMIT 1), ''),
 		coalesce((SELECT b.buyer_type FROM counted_items i JOIN buyers b ON b.id = i.buyer_id GROUP BY 1 ORDER BY count(*) DESC LIMIT 1), ''),
 		coalesce((SELECT method FROM counted_items GROUP BY method ORDER BY count(*) DESC LIMIT 1), ''),
+		coalesce((SELECT b.bin FROM counted_items i JOIN buyers b ON b.id = i.buyer_id GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1), ''),
+		coalesce((SELECT s.identifier FROM counted_items i JOIN suppliers s ON s.id = i.supplier_id GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1), ''),
 		(SELECT min(signed_on) FROM counted_items), (SELECT max(signed_on) FROM counted_items)`).
-		Scan(&category, &region, &buyerType, &method, &first, &last))
+		Scan(&category, &region, &buyerType, &method, &buyer, &supplier, &first, &last))
 
 	mid := first.Add(last.Sub(first) / 2)
 	periods := [][2]time.Time{
@@ -112,11 +115,13 @@ func requireRollupEqualsItems(t *testing.T, ctx context.Context, e env, step str
 		"method":       func(s *share.Scope) { s.Methods = []string{method} },
 		"domestic":     func(s *share.Scope) { s.Tiers = []tier.SupplierTier{tier.DomesticProducer} },
 		"not domestic": func(s *share.Scope) { s.Tiers = []tier.SupplierTier{tier.ResidentSupplier, tier.NonResident} },
+		"buyer":        func(s *share.Scope) { s.Buyer = buyer },
+		"supplier":     func(s *share.Scope) { s.Supplier = supplier },
 	}
 	rollup, items := store.New(), store.NewItemsOnly()
 	for _, p := range periods {
 		for name, filter := range filters {
-			for _, groupBy := range []string{"", "category", "region", "buyer_type", "method", "tier", "month", "year"} {
+			for _, groupBy := range []string{"", "category", "region", "buyer", "buyer_type", "supplier", "method", "tier", "month", "year"} {
 				scope := share.Scope{From: p[0], To: p[1]}
 				filter(&scope)
 				what := fmt.Sprintf("%s: %s to %s, filter %s, group by %q", step, p[0].Format(time.DateOnly), p[1].Format(time.DateOnly), name, groupBy)

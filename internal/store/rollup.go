@@ -11,11 +11,12 @@ import (
 )
 
 // The rollup (migration 00016) holds counted items summed by month × category × region × buyer type ×
-// method × tier. A scope is read from it when it filters and groups by those alone; the months at either
-// end of its period come from the items when some of their items fall outside the period.
+// method × tier, and by contract with its buyer and supplier. A scope that filters and groups by the cells'
+// dimensions alone reads the cells, one that names a buyer or a supplier reads the contracts; the months at
+// either end of its period come from the items when some of their items fall outside the period.
 
-// rollupAnswers reports whether the rollup holds what scope and groupBy ask for.
-func rollupAnswers(scope share.Scope, groupBy string) bool {
+// cellsAnswer reports whether the cells hold what scope and groupBy ask for.
+func cellsAnswer(scope share.Scope, groupBy string) bool {
 	return scope.Buyer == "" && scope.Supplier == "" && groupBy != "buyer" && groupBy != "supplier"
 }
 
@@ -68,21 +69,9 @@ func (s *Store) rollupFigures(ctx context.Context, db DBTX, categoryID *int32, s
 	plan := planRollup(scope.From, scope.To, state.FirstMonthStarts, state.LastMonthEnds)
 	var parts [][]share.Group
 	if !plan.first.After(plan.last) {
-		rows, err := s.q.ShareRollupFigures(ctx, db, dbq.ShareRollupFiguresParams{
-			GroupBy: groupBy, CategoryID: categoryID, Unclassified: scope.Unclassified,
-			MonthFrom: plan.first, MonthTo: plan.last,
-			Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),
-			Tiers: tierCodes(scope),
-		})
+		groups, err := s.wholeMonths(ctx, db, categoryID, scope, groupBy, plan.first, plan.last)
 		if err != nil {
-			return nil, false, interpretError(err, "rollup figures")
-		}
-		groups := make([]share.Group, len(rows))
-		for i, r := range rows {
-			groups[i] = share.Group{Key: r.Key, Figures: share.Figures{
-				Total: r.Total, Domestic: r.Domestic, LocalContent: r.LocalContent, LocalContentCertified: r.LocalContentCertified,
-				Items: r.Items, DomesticItems: r.DomesticItems, Contracts: r.Contracts, DomesticContracts: r.DomesticContracts,
-			}}
+			return nil, false, err
 		}
 		parts = append(parts, groups)
 	}
@@ -96,6 +85,43 @@ func (s *Store) rollupFigures(ctx context.Context, db DBTX, categoryID *int32, s
 		parts = append(parts, groups)
 	}
 	return mergeGroups(parts), true, nil
+}
+
+// wholeMonths reads the months first to last from the cells or, for a buyer or a supplier, the contracts.
+func (s *Store) wholeMonths(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string, first, last time.Time) ([]share.Group, error) {
+	if cellsAnswer(scope, groupBy) {
+		rows, err := s.q.ShareRollupFigures(ctx, db, dbq.ShareRollupFiguresParams{
+			GroupBy: groupBy, CategoryID: categoryID, Unclassified: scope.Unclassified, MonthFrom: first, MonthTo: last,
+			Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),
+			Tiers: tierCodes(scope),
+		})
+		if err != nil {
+			return nil, interpretError(err, "rollup figures")
+		}
+		return groupsOf(rows, func(r dbq.ShareRollupFiguresRow) dbq.ShareFiguresRow { return dbq.ShareFiguresRow(r) }), nil
+	}
+	rows, err := s.q.ShareRollupContractFigures(ctx, db, dbq.ShareRollupContractFiguresParams{
+		GroupBy: groupBy, CategoryID: categoryID, Unclassified: scope.Unclassified, MonthFrom: first, MonthTo: last,
+		Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),
+		Tiers: tierCodes(scope), BuyerBin: optional(scope.Buyer), SupplierID: optional(scope.Supplier),
+	})
+	if err != nil {
+		return nil, interpretError(err, "rollup contract figures")
+	}
+	return groupsOf(rows, func(r dbq.ShareRollupContractFiguresRow) dbq.ShareFiguresRow { return dbq.ShareFiguresRow(r) }), nil
+}
+
+// groupsOf maps the rows of the three figures queries, which have the same columns in types sqlc names
+// apart, to groups.
+func groupsOf[R any](rows []R, as func(R) dbq.ShareFiguresRow) []share.Group {
+	out := make([]share.Group, len(rows))
+	for i, row := range rows {
+		r := as(row)
+		out[i] = share.Group{Key: r.Key, Figures: share.Figures{Total: r.Total, Domestic: r.Domestic,
+			LocalContent: r.LocalContent, LocalContentCertified: r.LocalContentCertified, Items: r.Items,
+			DomesticItems: r.DomesticItems, Contracts: r.Contracts, DomesticContracts: r.DomesticContracts}}
+	}
+	return out
 }
 
 // mergeGroups adds up groups of the same key. A contract lies in one month, so parts over disjoint months

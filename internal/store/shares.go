@@ -66,7 +66,7 @@ func (s *Store) groups(ctx context.Context, db DBTX, categoryID *int32, scope sh
 
 // figures reads the rollup where it answers and is whole, the items otherwise.
 func (s *Store) figures(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string) ([]share.Group, error) {
-	if !s.itemsOnly && rollupAnswers(scope, groupBy) {
+	if !s.itemsOnly {
 		groups, ok, err := s.rollupFigures(ctx, db, categoryID, scope, groupBy)
 		if ok || err != nil {
 			return groups, err
@@ -86,14 +86,7 @@ func (s *Store) itemFigures(ctx context.Context, db DBTX, categoryID *int32, sco
 	if err != nil {
 		return nil, interpretError(err, "share figures")
 	}
-	out := make([]share.Group, len(rows))
-	for i, r := range rows {
-		out[i] = share.Group{Key: r.Key, Figures: share.Figures{
-			Total: r.Total, Domestic: r.Domestic, LocalContent: r.LocalContent, LocalContentCertified: r.LocalContentCertified,
-			Items: r.Items, DomesticItems: r.DomesticItems, Contracts: r.Contracts, DomesticContracts: r.DomesticContracts,
-		}}
-	}
-	return out, nil
+	return groupsOf(rows, func(r dbq.ShareFiguresRow) dbq.ShareFiguresRow { return r }), nil
 }
 
 // label names each group's key; a key without a name is its own label.

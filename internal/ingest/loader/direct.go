@@ -134,6 +134,7 @@ type Direct struct {
 
 	contractRows, itemRows *pgcopy.Rows // reused from chunk to chunk
 	types                  *pgtype.Map
+	contractCellRows       *pgcopy.Rows
 	parts                  *rollupParts
 	chunk                  int // records and items per load; 0 is copyChunk
 
@@ -180,7 +181,7 @@ func NewDirect(ctx context.Context, tx pgx.Tx, staged *Staged, source string, ba
 	}
 	types := pgtype.NewMap()
 	d.contractRows, d.itemRows = pgcopy.New(types, 20), pgcopy.New(types, 18)
-	d.types = types
+	d.types, d.contractCellRows = types, pgcopy.New(types, 13)
 	if d.parts, err = newRollupParts(ctx, q, tx, source); err != nil {
 		return nil, err
 	}
@@ -578,7 +579,7 @@ func (d *Direct) load(ctx context.Context, recs []*contractRecord) ([]int64, []i
 		first := int32(noCell)
 		for j := range rec.Items {
 			u := &rec.Items[j]
-			d.itemRow(ids[i], c.SignedOn, rule, tier, u, p.plans[j], textIDs[nItems], p.katos[j], bases[i], &first)
+			d.itemRow(ids[i], buyer, suppliers[i].id, c.SignedOn, rule, tier, u, p.plans[j], textIDs[nItems], p.katos[j], bases[i], &first)
 			d.countRegion(buyer, c.Deleted || u.Deleted, p.katos[j])
 			nItems++
 		}
@@ -587,7 +588,7 @@ func (d *Direct) load(ctx context.Context, recs []*contractRecord) ([]int64, []i
 		return nil, nil, fmt.Errorf("ingest: load contract items: %w", err)
 	}
 	d.items += nItems
-	return ids, bases, nil
+	return ids, bases, d.parts.flushContracts(ctx, d)
 }
 
 // contractIDBlock is how many contract ids the loader reserves at a time: a call per chunk cost a round
@@ -619,7 +620,7 @@ func (d *Direct) contractIDs(ctx context.Context, n int) ([]int64, error) {
 // itemRow writes one item of a contract loaded directly, as the merge would store the unit u of plan point p,
 // whose texts are textID.
 // base and first are the contract's rollup cells (rollupParts.item); base noCell sums nothing.
-func (d *Direct) itemRow(contractID int64, signedOn time.Time, rule string, tier int16,
+func (d *Direct) itemRow(contractID, buyer, supplier int64, signedOn time.Time, rule string, tier int16,
 	u *record.Item, p *record.PlanPoint, textID int64, kato string, base int32, first *int32,
 ) {
 	rows := d.itemRows
@@ -649,7 +650,7 @@ func (d *Direct) itemRow(contractID int64, signedOn time.Time, rule string, tier
 	rows.Text(rule)
 	rows.Bool(u.Deleted)
 	if base != noCell && !u.Deleted {
-		d.parts.item(contractID, first, base, signedOn, p.CategoryID, region, hasRegion, tier, u.Value, local)
+		d.parts.item(contractID, buyer, supplier, first, base, signedOn, p.CategoryID, region, hasRegion, tier, u.Value, local)
 	}
 }
 

@@ -56,6 +56,7 @@ type Portal struct {
 type portalContract struct {
 	id       int64
 	buyer    int64 // the buyer's row id, whose region the items count towards
+	supplier int64 // the supplier's row id
 	signedOn int32 // the calendar day, counted from 1970-01-01
 	rule     uint8 // index in tier.Rules
 	deleted  bool
@@ -253,7 +254,7 @@ func (p *Portal) contracts(ctx context.Context, rows []record.Contract) error {
 	for i, rec := range load {
 		c := rec.Contracts[0]
 		rule, _ := supplierRule(d.suppliers[c.SupplierKey])
-		p.loaded.set(c.SourceID, portalContract{id: loadedIDs[i], buyer: d.buyers[c.CustomerBin].id,
+		p.loaded.set(c.SourceID, portalContract{id: loadedIDs[i], buyer: d.buyers[c.CustomerBin].id, supplier: d.suppliers[c.SupplierKey].id,
 			signedOn: dayNumber(c.SignedOn), rule: uint8(slices.Index(tier.Rules, tier.Rule(rule))), deleted: c.Deleted,
 			base: bases[i]})
 	}
@@ -376,7 +377,7 @@ func (p *Portal) units(ctx context.Context, rows []record.Item) error {
 		rule := string(tier.Rules[l.contract.rule])
 		kato := p.texts.text(l.point.kato)
 		c := l.contract
-		d.itemRow(c.id, dayTime(c.signedOn), rule, tierOfRule(rule), u, &plan, textIDs[i], kato, c.base, d.parts.firstOf(c.id))
+		d.itemRow(c.id, c.buyer, c.supplier, dayTime(c.signedOn), rule, tierOfRule(rule), u, &plan, textIDs[i], kato, c.base, d.parts.firstOf(c.id))
 		d.countRegion(c.buyer, c.deleted || u.Deleted, kato)
 	})
 	var pgErr *pgconn.PgError
@@ -388,7 +389,7 @@ func (p *Portal) units(ctx context.Context, rows []record.Item) error {
 	}
 	d.items += int64(len(load))
 	d.lastLoaded.Store(new(rows[load[len(load)-1].row].Loc))
-	return nil
+	return d.parts.flushContracts(ctx, d)
 }
 
 // finish takes the rows still gathered, then stages the plan points the staged units name, each with its

@@ -36,6 +36,17 @@ type cellKey struct {
 
 type cellSums struct{ total, local, items, contracts int64 }
 
+type contractCell struct {
+	contract int64
+	cell     int32
+}
+
+type contractCellSums struct {
+	contractCell
+	buyer, supplier     int64
+	total, local, items int64
+}
+
 // noCell is a contract whose items have no cell yet, or whose items the direct load does not sum.
 const noCell = -1
 
@@ -53,8 +64,11 @@ type rollupParts struct {
 	lastCell  int32
 	firsts    []int32 // the first cell of contract firstID+i, for contracts whose items come apart
 	firstID   int64
-	spans     map[int64][]int32  // the cells of contracts with items in more than one
-	marked    map[time.Time]bool // months of contracts left to the refresh
+	spans     map[int64][]int32 // the cells of contracts with items in more than one
+	// A chunk's contracts by cell (share_rollup_contracts), written and forgotten after each chunk.
+	byContract    map[contractCell]int32
+	contractCells []contractCellSums
+	marked        map[time.Time]bool // months of contracts left to the refresh
 	// copyCells writes the cells into the rollup itself when it was empty (an initial load: no month holds
 	// anything to add them to), into share_rollup_parts for the refresh to add otherwise.
 	copyCells string
@@ -75,7 +89,8 @@ func newRollupParts(ctx context.Context, q *dbq.Queries, db dbq.DBTX, source str
 	}
 	p := &rollupParts{statuses: make(map[string]string, len(statuses)), amended: make(map[string]bool, len(roots)),
 		baseIndex: map[cellBase]int32{}, cellIndex: map[cellKey]int32{}, lastCell: noCell,
-		spans: map[int64][]int32{}, marked: map[time.Time]bool{}, copyCells: fmt.Sprintf(copyCells, "share_rollup")}
+		spans: map[int64][]int32{}, marked: map[time.Time]bool{}, copyCells: fmt.Sprintf(copyCells, "share_rollup"),
+		byContract: map[contractCell]int32{}}
 	if held {
 		p.copyCells = fmt.Sprintf(copyCells, "share_rollup_parts")
 	}
@@ -128,10 +143,10 @@ func (p *rollupParts) contract(sourceID string, signedOn time.Time, status, meth
 	return i
 }
 
-// item adds one item of a contract whose base is base; first holds the contract's first cell, noCell
-// before its first item.
-func (p *rollupParts) item(contract int64, first *int32, base int32, signedOn time.Time, category *int32,
-	region string, hasRegion bool, tier int16, value, local int64,
+// item adds one item of a contract whose base is base, of buyer and supplier (their row ids); first holds
+// the contract's first cell, noCell before its first item.
+func (p *rollupParts) item(contract, buyer, supplier int64, first *int32, base int32, signedOn time.Time,
+	category *int32, region string, hasRegion bool, tier int16, value, local int64,
 ) {
 	k := cellKey{base: base, region: region, hasRegion: hasRegion, tier: tier}
 	if category != nil {
@@ -152,6 +167,17 @@ func (p *rollupParts) item(contract int64, first *int32, base int32, signedOn ti
 	c.total += value
 	c.local += local
 	c.items++
+	cc := contractCell{contract, ci}
+	ri, ok := p.byContract[cc]
+	if !ok {
+		ri = int32(len(p.contractCells))
+		p.byContract[cc] = ri
+		p.contractCells = append(p.contractCells, contractCellSums{contractCell: cc, buyer: buyer, supplier: supplier})
+	}
+	r := &p.contractCells[ri]
+	r.total += value
+	r.local += local
+	r.items++
 	if b := &p.bounds[base]; signedOn.Before(b[0]) {
 		b[0] = signedOn
 	} else if signedOn.After(b[1]) {
@@ -216,6 +242,34 @@ func (p *rollupParts) cellColumns(r *pgcopy.Rows, k cellKey, contract *int64) {
 	r.Text(b.buyerType)
 	r.Text(b.method)
 	r.Int2(k.tier)
+}
+
+const copyContractCells = `COPY share_rollup_contracts (month, contract_id, category_id, region, buyer_type, method,
+    tier, buyer_id, supplier_id, total, local_content, local_content_certified, items) FROM STDIN WITH (FORMAT binary)`
+
+// flushContracts writes the chunk's contracts by cell.
+func (p *rollupParts) flushContracts(ctx context.Context, d *Direct) error {
+	if len(p.contractCells) == 0 {
+		return nil
+	}
+	rows := d.contractCellRows
+	err := rows.Stream(ctx, d.tx, copyContractCells, len(p.contractCells), func(i int) {
+		r := &p.contractCells[i]
+		rows.Row()
+		p.cellColumns(rows, p.keys[r.cell], &r.contract)
+		rows.Int8(r.buyer)
+		rows.Int8(r.supplier)
+		rows.Int8(r.total)
+		rows.Int8(r.local)
+		rows.Int8(0) // as in the cells
+		rows.Int8(r.items)
+	})
+	clear(p.byContract)
+	p.contractCells = p.contractCells[:0]
+	if err != nil {
+		return fmt.Errorf("ingest: write the rollup's contracts: %w", err)
+	}
+	return nil
 }
 
 // write hands the cells, spans, month bounds and marks to the transaction, for its refresh.
