@@ -323,17 +323,31 @@ SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.method,
        s.country AS supplier_country,
        x.scope_value, x.domestic_value, x.items
 FROM (
+    -- From the rollup's contracts when the period is whole months there (store.ContractListLargestNonDomestic
+    -- decides), from the items otherwise; the branch not taken is planned away.
+    SELECT r.contract_id,
+           share_sum(r.total)::bigint AS scope_value,
+           coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic_value,
+           share_sum(r.items)::bigint AS items
+    FROM share_rollup_contracts r
+    WHERE $1::boolean AND r.category_id = $2
+      AND r.month BETWEEN date_trunc('month', $3::date) AND $4
+      AND (cardinality($5::text[]) = 0 OR r.region = ANY ($5::text[]))
+      AND (cardinality($6::text[]) = 0 OR r.buyer_type = ANY ($6::text[]))
+      AND (cardinality($7::text[]) = 0 OR r.method = ANY ($7::text[]))
+    GROUP BY r.contract_id
+    UNION ALL
     SELECT i.contract_id,
            sum(i.value)::bigint AS scope_value,
            coalesce(sum(i.value) FILTER (WHERE i.tier = 1), 0)::bigint AS domestic_value,
            count(*)::bigint AS items
     FROM counted_items i
     JOIN buyers b ON b.id = i.buyer_id
-    WHERE i.category_id = $1
-      AND i.signed_on BETWEEN $2 AND $3
-      AND (cardinality($4::text[]) = 0 OR i.region = ANY ($4::text[]))
-      AND (cardinality($5::text[]) = 0 OR b.buyer_type = ANY ($5::text[]))
-      AND (cardinality($6::text[]) = 0 OR i.method = ANY ($6::text[]))
+    WHERE NOT $1 AND i.category_id = $2
+      AND i.signed_on BETWEEN $3 AND $4
+      AND (cardinality($5::text[]) = 0 OR i.region = ANY ($5::text[]))
+      AND (cardinality($6::text[]) = 0 OR b.buyer_type = ANY ($6::text[]))
+      AND (cardinality($7::text[]) = 0 OR i.method = ANY ($7::text[]))
     GROUP BY i.contract_id
 ) x
 JOIN contracts c ON c.id = x.contract_id
@@ -341,10 +355,11 @@ JOIN buyers b ON b.id = c.buyer_id
 JOIN suppliers s ON s.id = c.supplier_id
 WHERE x.domestic_value < x.scope_value
 ORDER BY x.scope_value - x.domestic_value DESC, c.id
-LIMIT $7
+LIMIT $8
 `
 
 type ContractListLargestNonDomesticParams struct {
+	FromRollup bool
 	CategoryID *int32
 	DateFrom   time.Time
 	DateTo     time.Time
@@ -377,6 +392,7 @@ type ContractListLargestNonDomesticRow struct {
 // target's gap is made of.
 func (q *Queries) ContractListLargestNonDomestic(ctx context.Context, db DBTX, arg ContractListLargestNonDomesticParams) ([]ContractListLargestNonDomesticRow, error) {
 	rows, err := db.Query(ctx, contractListLargestNonDomestic,
+		arg.FromRollup,
 		arg.CategoryID,
 		arg.DateFrom,
 		arg.DateTo,

@@ -101,7 +101,12 @@ func (s *Store) ContractListLargestNonDomestic(ctx context.Context, db DBTX, sco
 	if err != nil {
 		return nil, err
 	}
+	plan, whole, err := s.rollupPlan(ctx, db, scope.From, scope.To)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.q.ContractListLargestNonDomestic(ctx, db, dbq.ContractListLargestNonDomesticParams{
+		FromRollup: whole && len(plan.edges) == 0,
 		CategoryID: &cat.ID, DateFrom: scope.From, DateTo: scope.To, Regions: nonNil(scope.Regions),
 		BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods), MaxRows: limit,
 	})

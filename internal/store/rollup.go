@@ -59,14 +59,10 @@ func (s *Store) rollupFigures(ctx context.Context, db DBTX, categoryID *int32, s
 	if scope.From.After(scope.To) {
 		return nil, true, nil
 	}
-	state, err := s.q.ShareRollupState(ctx, db, dbq.ShareRollupStateParams{FirstMonth: monthOf(scope.From), LastMonth: monthOf(scope.To)})
-	if err != nil {
-		return nil, false, interpretError(err, "rollup state")
+	plan, ok, err := s.rollupPlan(ctx, db, scope.From, scope.To)
+	if !ok || err != nil {
+		return nil, false, err
 	}
-	if state.Dirty {
-		return nil, false, nil
-	}
-	plan := planRollup(scope.From, scope.To, state.FirstMonthStarts, state.LastMonthEnds)
 	var parts [][]share.Group
 	if !plan.first.After(plan.last) {
 		groups, err := s.wholeMonths(ctx, db, categoryID, scope, groupBy, plan.first, plan.last)
@@ -85,6 +81,21 @@ func (s *Store) rollupFigures(ctx context.Context, db DBTX, categoryID *int32, s
 		parts = append(parts, groups)
 	}
 	return mergeGroups(parts), true, nil
+}
+
+// rollupPlan says how the rollup answers for [from, to]; false when it is not whole and the items must.
+func (s *Store) rollupPlan(ctx context.Context, db DBTX, from, to time.Time) (rollupPlan, bool, error) {
+	if s.itemsOnly {
+		return rollupPlan{}, false, nil
+	}
+	state, err := s.q.ShareRollupState(ctx, db, dbq.ShareRollupStateParams{FirstMonth: monthOf(from), LastMonth: monthOf(to)})
+	if err != nil {
+		return rollupPlan{}, false, interpretError(err, "rollup state")
+	}
+	if state.Dirty {
+		return rollupPlan{}, false, nil
+	}
+	return planRollup(from, to, state.FirstMonthStarts, state.LastMonthEnds), true, nil
 }
 
 // wholeMonths reads the months first to last from the cells or, for a buyer or a supplier, the contracts.

@@ -66,11 +66,9 @@ func (s *Store) groups(ctx context.Context, db DBTX, categoryID *int32, scope sh
 
 // figures reads the rollup where it answers and is whole, the items otherwise.
 func (s *Store) figures(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string) ([]share.Group, error) {
-	if !s.itemsOnly {
-		groups, ok, err := s.rollupFigures(ctx, db, categoryID, scope, groupBy)
-		if ok || err != nil {
-			return groups, err
-		}
+	groups, ok, err := s.rollupFigures(ctx, db, categoryID, scope, groupBy)
+	if ok || err != nil {
+		return groups, err
 	}
 	return s.itemFigures(ctx, db, categoryID, scope, groupBy)
 }
