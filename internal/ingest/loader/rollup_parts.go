@@ -168,11 +168,14 @@ func (p *rollupParts) item(contract, buyer, supplier int64, first *int32, base i
 	c.local += local
 	c.items++
 	cc := contractCell{contract, ci}
-	ri, ok := p.byContract[cc]
-	if !ok {
-		ri = int32(len(p.contractCells))
-		p.byContract[cc] = ri
-		p.contractCells = append(p.contractCells, contractCellSums{contractCell: cc, buyer: buyer, supplier: supplier})
+	ri := int32(len(p.contractCells) - 1)
+	if ri < 0 || p.contractCells[ri].contractCell != cc { // a contract's items mostly come together
+		var ok bool
+		if ri, ok = p.byContract[cc]; !ok {
+			ri = int32(len(p.contractCells))
+			p.byContract[cc] = ri
+			p.contractCells = append(p.contractCells, contractCellSums{contractCell: cc, buyer: buyer, supplier: supplier})
+		}
 	}
 	r := &p.contractCells[ri]
 	r.total += value
