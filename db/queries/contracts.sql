@@ -66,15 +66,15 @@ SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.method,
        s.country AS supplier_country,
        x.scope_value, x.domestic_value, x.items
 FROM (
-    -- From the rollup's contracts when the period is whole months there (store.ContractListLargestNonDomestic
-    -- decides), from the items otherwise; the branch not taken is planned away.
+    -- The period's whole months from the rollup's contracts, its ends (and every day, when the rollup is not
+    -- whole) from the items, as store.ContractListLargestNonDomestic plans it: a contract lies in one month,
+    -- so the two never meet. An empty range is planned away.
     SELECT r.contract_id,
            share_sum(r.total)::bigint AS scope_value,
            coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic_value,
            share_sum(r.items)::bigint AS items
     FROM share_rollup_contracts r
-    WHERE @from_rollup::boolean AND r.category_id = @category_id
-      AND r.month BETWEEN date_trunc('month', @date_from::date) AND @date_to
+    WHERE r.category_id = @category_id AND r.month BETWEEN @month_from::date AND @month_to::date
       AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
       AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
       AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
@@ -86,8 +86,8 @@ FROM (
            count(*)::bigint AS items
     FROM counted_items i
     JOIN buyers b ON b.id = i.buyer_id
-    WHERE NOT @from_rollup AND i.category_id = @category_id
-      AND i.signed_on BETWEEN @date_from AND @date_to
+    WHERE i.category_id = @category_id
+      AND (i.signed_on BETWEEN @head_from::date AND @head_to::date OR i.signed_on BETWEEN @tail_from::date AND @tail_to::date)
       AND (cardinality(@regions::text[]) = 0 OR i.region = ANY (@regions::text[]))
       AND (cardinality(@buyer_types::text[]) = 0 OR b.buyer_type = ANY (@buyer_types::text[]))
       AND (cardinality(@methods::text[]) = 0 OR i.method = ANY (@methods::text[]))

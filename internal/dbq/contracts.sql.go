@@ -323,18 +323,18 @@ SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.method,
        s.country AS supplier_country,
        x.scope_value, x.domestic_value, x.items
 FROM (
-    -- From the rollup's contracts when the period is whole months there (store.ContractListLargestNonDomestic
-    -- decides), from the items otherwise; the branch not taken is planned away.
+    -- The period's whole months from the rollup's contracts, its ends (and every day, when the rollup is not
+    -- whole) from the items, as store.ContractListLargestNonDomestic plans it: a contract lies in one month,
+    -- so the two never meet. An empty range is planned away.
     SELECT r.contract_id,
            share_sum(r.total)::bigint AS scope_value,
            coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic_value,
            share_sum(r.items)::bigint AS items
     FROM share_rollup_contracts r
-    WHERE $1::boolean AND r.category_id = $2
-      AND r.month BETWEEN date_trunc('month', $3::date) AND $4
-      AND (cardinality($5::text[]) = 0 OR r.region = ANY ($5::text[]))
-      AND (cardinality($6::text[]) = 0 OR r.buyer_type = ANY ($6::text[]))
-      AND (cardinality($7::text[]) = 0 OR r.method = ANY ($7::text[]))
+    WHERE r.category_id = $1 AND r.month BETWEEN $2::date AND $3::date
+      AND (cardinality($4::text[]) = 0 OR r.region = ANY ($4::text[]))
+      AND (cardinality($5::text[]) = 0 OR r.buyer_type = ANY ($5::text[]))
+      AND (cardinality($6::text[]) = 0 OR r.method = ANY ($6::text[]))
     GROUP BY r.contract_id
     UNION ALL
     SELECT i.contract_id,
@@ -343,11 +343,11 @@ FROM (
            count(*)::bigint AS items
     FROM counted_items i
     JOIN buyers b ON b.id = i.buyer_id
-    WHERE NOT $1 AND i.category_id = $2
-      AND i.signed_on BETWEEN $3 AND $4
-      AND (cardinality($5::text[]) = 0 OR i.region = ANY ($5::text[]))
-      AND (cardinality($6::text[]) = 0 OR b.buyer_type = ANY ($6::text[]))
-      AND (cardinality($7::text[]) = 0 OR i.method = ANY ($7::text[]))
+    WHERE i.category_id = $1
+      AND (i.signed_on BETWEEN $7::date AND $8::date OR i.signed_on BETWEEN $9::date AND $10::date)
+      AND (cardinality($4::text[]) = 0 OR i.region = ANY ($4::text[]))
+      AND (cardinality($5::text[]) = 0 OR b.buyer_type = ANY ($5::text[]))
+      AND (cardinality($6::text[]) = 0 OR i.method = ANY ($6::text[]))
     GROUP BY i.contract_id
 ) x
 JOIN contracts c ON c.id = x.contract_id
@@ -355,17 +355,20 @@ JOIN buyers b ON b.id = c.buyer_id
 JOIN suppliers s ON s.id = c.supplier_id
 WHERE x.domestic_value < x.scope_value
 ORDER BY x.scope_value - x.domestic_value DESC, c.id
-LIMIT $8
+LIMIT $11
 `
 
 type ContractListLargestNonDomesticParams struct {
-	FromRollup bool
 	CategoryID *int32
-	DateFrom   time.Time
-	DateTo     time.Time
+	MonthFrom  time.Time
+	MonthTo    time.Time
 	Regions    []string
 	BuyerTypes []string
 	Methods    []string
+	HeadFrom   time.Time
+	HeadTo     time.Time
+	TailFrom   time.Time
+	TailTo     time.Time
 	MaxRows    int32
 }
 
@@ -392,13 +395,16 @@ type ContractListLargestNonDomesticRow struct {
 // target's gap is made of.
 func (q *Queries) ContractListLargestNonDomestic(ctx context.Context, db DBTX, arg ContractListLargestNonDomesticParams) ([]ContractListLargestNonDomesticRow, error) {
 	rows, err := db.Query(ctx, contractListLargestNonDomestic,
-		arg.FromRollup,
 		arg.CategoryID,
-		arg.DateFrom,
-		arg.DateTo,
+		arg.MonthFrom,
+		arg.MonthTo,
 		arg.Regions,
 		arg.BuyerTypes,
 		arg.Methods,
+		arg.HeadFrom,
+		arg.HeadTo,
+		arg.TailFrom,
+		arg.TailTo,
 		arg.MaxRows,
 	)
 	if err != nil {

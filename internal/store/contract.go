@@ -105,9 +105,20 @@ func (s *Store) ContractListLargestNonDomestic(ctx context.Context, db DBTX, sco
 	if err != nil {
 		return nil, err
 	}
+	if !whole {
+		plan = rollupPlan{first: monthOf(scope.To).AddDate(0, 1, 0), last: monthOf(scope.To), edges: [][2]time.Time{{scope.From, scope.To}}}
+	}
+	none := [2]time.Time{time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)}
+	head, tail := none, none
+	if len(plan.edges) > 0 {
+		head = plan.edges[0]
+	}
+	if len(plan.edges) > 1 {
+		tail = plan.edges[1]
+	}
 	rows, err := s.q.ContractListLargestNonDomestic(ctx, db, dbq.ContractListLargestNonDomesticParams{
-		FromRollup: whole && len(plan.edges) == 0,
-		CategoryID: &cat.ID, DateFrom: scope.From, DateTo: scope.To, Regions: nonNil(scope.Regions),
+		MonthFrom: plan.first, MonthTo: plan.last, HeadFrom: head[0], HeadTo: head[1], TailFrom: tail[0], TailTo: tail[1],
+		CategoryID: &cat.ID, Regions: nonNil(scope.Regions),
 		BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods), MaxRows: limit,
 	})
 	if err != nil {
