@@ -86,6 +86,26 @@ CREATE INDEX share_rollup_dirty_month_idx ON share_rollup_dirty (month);
 -- ules.rollup_parts is on. Empty outside an import's transaction.
 CREATE TABLE share_rollup_parts (LIKE share_rollup);
 
+-- The key of a group of figures, one definition for the figures read from the items, the cells and the
+-- contracts by cell (shares.sql, share_rollup.sql); months and years come from any day of the month. STABLE,
+-- as to_char is: PostgreSQL then inlines it, and folds it to one branch for the query's grouping.
+CREATE FUNCTION share_group_key(group_by text, signed date, category_id integer, region text, buyer_bin text,
+                                buyer_type text, supplier text, method text, tier smallint)
+RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE group_by
+        WHEN 'region' THEN coalesce(region, '')
+        WHEN 'buyer' THEN buyer_bin
+        WHEN 'supplier' THEN supplier
+        WHEN 'buyer_type' THEN buyer_type
+        WHEN 'method' THEN method
+        WHEN 'month' THEN to_char(signed, 'YYYY-MM')
+        WHEN 'year' THEN to_char(signed, 'YYYY')
+        WHEN 'tier' THEN tier::text
+        WHEN 'category' THEN coalesce(category_id::text, '')
+        ELSE ''
+    END
+$$;
+
 -- Σ of bigint as bigint: sum(bigint) accumulates in numeric, which made the refresh's grouping several
 -- times slower. No sum of tiyn comes near 2^63.
 CREATE AGGREGATE share_sum(bigint) (SFUNC = int8pl, STYPE = bigint, INITCOND = '0');
@@ -342,4 +362,5 @@ DROP FUNCTION share_rollup_mark_buyers();
 DROP FUNCTION share_rollup_mark_signed();
 DROP FUNCTION share_rollup_mark(date[]);
 DROP AGGREGATE share_sum(bigint);
+DROP FUNCTION share_group_key(text, date, integer, text, text, text, text, text, smallint);
 DROP TABLE share_rollup_contracts, share_rollup_parts, share_rollup_dirty, share_rollup_months, share_rollup_spans, share_rollup;

@@ -2,18 +2,8 @@
 -- Figures for one scope, grouped by group_by ('' for one total row). Dates are signing dates, inclusive;
 -- an empty list or a NULL filters nothing.
 SELECT
-    (CASE sqlc.arg(group_by)::text
-        WHEN 'region' THEN coalesce(i.region, '')
-        WHEN 'buyer' THEN b.bin
-        WHEN 'supplier' THEN s.identifier
-        WHEN 'buyer_type' THEN b.buyer_type
-        WHEN 'method' THEN i.method
-        WHEN 'month' THEN to_char(i.signed_on, 'YYYY-MM')
-        WHEN 'year' THEN to_char(i.signed_on, 'YYYY')
-        WHEN 'tier' THEN i.tier::text
-        WHEN 'category' THEN coalesce(i.category_id::text, '')
-        ELSE ''
-    END)::text AS key,
+    share_group_key(sqlc.arg(group_by)::text, i.signed_on, i.category_id, i.region, b.bin, b.buyer_type, s.identifier,
+                    i.method, i.tier)::text AS key,
     coalesce(sum(i.value), 0)::bigint AS total,
     coalesce(sum(i.value) FILTER (WHERE i.tier = 1), 0)::bigint AS domestic,
     coalesce(sum(i.local_content_value), 0)::bigint AS local_content,

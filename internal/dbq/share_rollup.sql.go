@@ -12,18 +12,8 @@ import (
 
 const shareRollupContractFigures = `-- name: ShareRollupContractFigures :many
 SELECT
-    (CASE $1::text
-        WHEN 'region' THEN coalesce(r.region, '')
-        WHEN 'buyer' THEN b.bin
-        WHEN 'supplier' THEN s.identifier
-        WHEN 'buyer_type' THEN r.buyer_type
-        WHEN 'method' THEN r.method
-        WHEN 'month' THEN to_char(r.month, 'YYYY-MM')
-        WHEN 'year' THEN to_char(r.month, 'YYYY')
-        WHEN 'tier' THEN r.tier::text
-        WHEN 'category' THEN coalesce(r.category_id::text, '')
-        ELSE ''
-    END)::text AS key,
+    share_group_key($1::text, r.month, r.category_id, r.region, b.bin, r.buyer_type, s.identifier,
+                    r.method, r.tier)::text AS key,
     coalesce(share_sum(r.total), 0)::bigint AS total,
     coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic,
     coalesce(share_sum(r.local_content), 0)::bigint AS local_content,
@@ -120,16 +110,8 @@ func (q *Queries) ShareRollupContractFigures(ctx context.Context, db DBTX, arg S
 
 const shareRollupFigures = `-- name: ShareRollupFigures :many
 SELECT
-    (CASE $1::text
-        WHEN 'region' THEN coalesce(c.region, '')
-        WHEN 'buyer_type' THEN c.buyer_type
-        WHEN 'method' THEN c.method
-        WHEN 'month' THEN to_char(c.month, 'YYYY-MM')
-        WHEN 'year' THEN to_char(c.month, 'YYYY')
-        WHEN 'tier' THEN c.tier::text
-        WHEN 'category' THEN coalesce(c.category_id::text, '')
-        ELSE ''
-    END)::text AS key,
+    share_group_key($1::text, c.month, c.category_id, c.region, NULL, c.buyer_type, NULL, c.method,
+                    c.tier)::text AS key,
     coalesce(sum(c.total), 0)::bigint AS total,
     coalesce(sum(c.total) FILTER (WHERE c.tier = 1), 0)::bigint AS domestic,
     coalesce(sum(c.local_content), 0)::bigint AS local_content,
