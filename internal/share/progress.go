@@ -59,8 +59,11 @@ func (t Target) HistoryFrom(asOf time.Time) time.Time {
 	if from.Before(first) {
 		first = from
 	}
-	return time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return MonthOf(first)
 }
+
+// MonthOf is the first day of d's month, in UTC as every date of the figures is.
+func MonthOf(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC) }
 
 // Progress is a target's state as of a date. Before its first threshold comes into force the target is
 // not_started: InForce is false, Next says when it starts, and the figures are those of the period so far.
@@ -93,7 +96,7 @@ func MetricFigures(metric string, f Figures) Figures {
 // TrailingMonths returns the first days of the twelve months that end with asOf's month, oldest first: the
 // window of a target's monthly trend and of its projection.
 func TrailingMonths(asOf time.Time) []time.Time {
-	first := time.Date(asOf.Year(), asOf.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
+	first := MonthOf(asOf).AddDate(0, -11, 0)
 	months := make([]time.Time, 12)
 	for i := range months {
 		months[i] = first.AddDate(0, i, 0)

@@ -106,7 +106,7 @@ func (s *Store) ContractListLargestNonDomestic(ctx context.Context, db DBTX, sco
 		return nil, err
 	}
 	if !whole {
-		plan = rollupPlan{first: monthOf(scope.To).AddDate(0, 1, 0), last: monthOf(scope.To), edges: [][2]time.Time{{scope.From, scope.To}}}
+		plan = rollupPlan{first: share.MonthOf(scope.To).AddDate(0, 1, 0), last: share.MonthOf(scope.To), edges: [][2]time.Time{{scope.From, scope.To}}}
 	}
 	none := [2]time.Time{time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)}
 	head, tail := none, none

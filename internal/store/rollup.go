@@ -27,12 +27,10 @@ type rollupPlan struct {
 	edges       [][2]time.Time
 }
 
-func monthOf(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC) }
-
 // planRollup splits [from, to] given the first signing date of the counted items in from's month and the
 // last in to's month: a month at either end is whole when none of its items lies outside the period.
 func planRollup(from, to, firstMonthStarts, lastMonthEnds time.Time) rollupPlan {
-	mFrom, mTo := monthOf(from), monthOf(to)
+	mFrom, mTo := share.MonthOf(from), share.MonthOf(to)
 	headWhole := !from.After(mFrom) || !firstMonthStarts.Before(from)
 	tailWhole := !to.Before(mTo.AddDate(0, 1, -1)) || !lastMonthEnds.After(to)
 	if mFrom.Equal(mTo) {
@@ -88,7 +86,7 @@ func (s *Store) rollupPlan(ctx context.Context, db DBTX, from, to time.Time) (ro
 	if s.itemsOnly {
 		return rollupPlan{}, false, nil
 	}
-	state, err := s.q.ShareRollupState(ctx, db, dbq.ShareRollupStateParams{FirstMonth: monthOf(from), LastMonth: monthOf(to)})
+	state, err := s.q.ShareRollupState(ctx, db, dbq.ShareRollupStateParams{FirstMonth: share.MonthOf(from), LastMonth: share.MonthOf(to)})
 	if err != nil {
 		return rollupPlan{}, false, interpretError(err, "rollup state")
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/pgcopy"
+	"github.com/ules-kz/ules/internal/share"
 )
 
 // A direct load sums the items it writes into the rollup's cells as it encodes them, and hands the cells to
@@ -116,8 +117,6 @@ func (p *rollupParts) firstOf(contract int64) *int32 {
 	return &p.firsts[i]
 }
 
-func monthOf(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC) }
-
 // contract returns the base of a contract's cells, or noCell when its items are not summed here: it does
 // not count, or the refresh must decide how (its month is marked then).
 func (p *rollupParts) contract(sourceID string, signedOn time.Time, status, method, buyerType string,
@@ -129,10 +128,10 @@ func (p *rollupParts) contract(sourceID string, signedOn time.Time, status, meth
 	}
 	prorated := counts == "paid" && paid != nil && *paid < total && total > 0
 	if rootSourceID != nil || p.amended[sourceID] || prorated {
-		p.marked[monthOf(signedOn)] = true
+		p.marked[share.MonthOf(signedOn)] = true
 		return noCell
 	}
-	b := cellBase{month: monthOf(signedOn), buyerType: buyerType, method: method}
+	b := cellBase{month: share.MonthOf(signedOn), buyerType: buyerType, method: method}
 	i, ok := p.baseIndex[b]
 	if !ok {
 		i = int32(len(p.bases))
