@@ -101,12 +101,9 @@ func (s *Store) ContractListLargestNonDomestic(ctx context.Context, db DBTX, sco
 	if err != nil {
 		return nil, err
 	}
-	plan, whole, err := s.rollupPlan(ctx, db, scope.From, scope.To)
+	plan, err := s.planRead(ctx, db, scope.From, scope.To)
 	if err != nil {
 		return nil, err
-	}
-	if !whole {
-		plan = rollupPlan{first: share.MonthOf(scope.To).AddDate(0, 1, 0), last: share.MonthOf(scope.To), edges: [][2]time.Time{{scope.From, scope.To}}}
 	}
 	none := [2]time.Time{time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)}
 	head, tail := none, none

@@ -51,21 +51,33 @@ func planRollup(from, to, firstMonthStarts, lastMonthEnds time.Time) rollupPlan 
 	return p
 }
 
-// rollupFigures answers from the rollup and, for the plan's edges, from the items; nil and false when the
-// rollup is not whole (a write marked months it has not recomputed yet), and the items must answer.
-func (s *Store) rollupFigures(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string) ([]share.Group, bool, error) {
-	if scope.From.After(scope.To) {
-		return nil, true, nil
+// planRead says how [from, to] is read. When the rollup is not whole (a write marked months it has not
+// recomputed yet), or the store reads items only, the whole period is one edge, read from the items.
+func (s *Store) planRead(ctx context.Context, db DBTX, from, to time.Time) (rollupPlan, error) {
+	if from.After(to) {
+		return rollupPlan{first: share.MonthOf(to).AddDate(0, 1, 0), last: share.MonthOf(to)}, nil // nothing to read
 	}
-	plan, ok, err := s.rollupPlan(ctx, db, scope.From, scope.To)
-	if !ok || err != nil {
-		return nil, false, err
+	items := rollupPlan{first: share.MonthOf(to).AddDate(0, 1, 0), last: share.MonthOf(to), edges: [][2]time.Time{{from, to}}}
+	if s.itemsOnly {
+		return items, nil
 	}
+	state, err := s.q.ShareRollupState(ctx, db, dbq.ShareRollupStateParams{FirstMonth: share.MonthOf(from), LastMonth: share.MonthOf(to)})
+	if err != nil {
+		return rollupPlan{}, interpretError(err, "rollup state")
+	}
+	if state.Dirty {
+		return items, nil
+	}
+	return planRollup(from, to, state.FirstMonthStarts, state.LastMonthEnds), nil
+}
+
+// figures reads the plan's whole months from the rollup and its edges from the items, and adds them up by key.
+func (s *Store) figures(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string, plan rollupPlan) ([]share.Group, error) {
 	var parts [][]share.Group
 	if !plan.first.After(plan.last) {
 		groups, err := s.wholeMonths(ctx, db, categoryID, scope, groupBy, plan.first, plan.last)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		parts = append(parts, groups)
 	}
@@ -74,26 +86,11 @@ func (s *Store) rollupFigures(ctx context.Context, db DBTX, categoryID *int32, s
 		edge.From, edge.To = e[0], e[1]
 		groups, err := s.itemFigures(ctx, db, categoryID, edge, groupBy)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		parts = append(parts, groups)
 	}
-	return mergeGroups(parts), true, nil
-}
-
-// rollupPlan says how the rollup answers for [from, to]; false when it is not whole and the items must.
-func (s *Store) rollupPlan(ctx context.Context, db DBTX, from, to time.Time) (rollupPlan, bool, error) {
-	if s.itemsOnly {
-		return rollupPlan{}, false, nil
-	}
-	state, err := s.q.ShareRollupState(ctx, db, dbq.ShareRollupStateParams{FirstMonth: share.MonthOf(from), LastMonth: share.MonthOf(to)})
-	if err != nil {
-		return rollupPlan{}, false, interpretError(err, "rollup state")
-	}
-	if state.Dirty {
-		return rollupPlan{}, false, nil
-	}
-	return planRollup(from, to, state.FirstMonthStarts, state.LastMonthEnds), true, nil
+	return mergeGroups(parts), nil
 }
 
 // wholeMonths reads the months first to last from the cells or, for a buyer or a supplier, the contracts.

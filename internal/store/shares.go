@@ -16,7 +16,11 @@ func (s *Store) SharesGet(ctx context.Context, db DBTX, scope share.Scope, group
 	if err != nil {
 		return share.Figures{}, nil, err
 	}
-	total, err := s.figures(ctx, db, categoryID, scope, "")
+	plan, err := s.planRead(ctx, db, scope.From, scope.To)
+	if err != nil {
+		return share.Figures{}, nil, err
+	}
+	total, err := s.figures(ctx, db, categoryID, scope, "", plan)
 	if err != nil {
 		return share.Figures{}, nil, err
 	}
@@ -27,7 +31,7 @@ func (s *Store) SharesGet(ctx context.Context, db DBTX, scope share.Scope, group
 	if groupBy == "" {
 		return all, nil, nil
 	}
-	groups, err := s.groups(ctx, db, categoryID, scope, groupBy)
+	groups, err := s.groups(ctx, db, categoryID, scope, groupBy, plan)
 	return all, groups, err
 }
 
@@ -38,7 +42,11 @@ func (s *Store) ShareGroupsGet(ctx context.Context, db DBTX, scope share.Scope, 
 	if err != nil {
 		return nil, err
 	}
-	return s.groups(ctx, db, categoryID, scope, groupBy)
+	plan, err := s.planRead(ctx, db, scope.From, scope.To)
+	if err != nil {
+		return nil, err
+	}
+	return s.groups(ctx, db, categoryID, scope, groupBy, plan)
 }
 
 // categoryOf is the id of the scope's category, nil for every category.
@@ -53,8 +61,8 @@ func (s *Store) categoryOf(ctx context.Context, db DBTX, scope share.Scope) (*in
 	return &cat.ID, nil
 }
 
-func (s *Store) groups(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string) ([]share.Group, error) {
-	groups, err := s.figures(ctx, db, categoryID, scope, groupBy)
+func (s *Store) groups(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string, plan rollupPlan) ([]share.Group, error) {
+	groups, err := s.figures(ctx, db, categoryID, scope, groupBy, plan)
 	if err != nil {
 		return nil, err
 	}
@@ -62,15 +70,6 @@ func (s *Store) groups(ctx context.Context, db DBTX, categoryID *int32, scope sh
 		return nil, err
 	}
 	return groups, nil
-}
-
-// figures reads the rollup where it answers and is whole, the items otherwise.
-func (s *Store) figures(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string) ([]share.Group, error) {
-	groups, ok, err := s.rollupFigures(ctx, db, categoryID, scope, groupBy)
-	if ok || err != nil {
-		return groups, err
-	}
-	return s.itemFigures(ctx, db, categoryID, scope, groupBy)
 }
 
 // itemFigures aggregates the counted items themselves.
