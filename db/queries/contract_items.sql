@@ -49,12 +49,19 @@ WHERE k.conrelid = 'contract_items'::regclass AND k.contype = 'p'
 
 -- name: ContractItemLoadedAndStaged :one
 -- Whether a unit staged for a contract this batch loaded directly was also loaded directly: the merge
--- would let the staged copy win whichever came last, so the export is read again staged.
+-- would let the staged copy win whichever came last, so the export is read again staged. A unit at a time
+-- through the two keys (the LIMIT keeps the planner from joining stg_units, which has no statistics, to all
+-- of contract_items): at ten million items the join took minutes.
 SELECT EXISTS (
     SELECT 1
     FROM stg_units u
-    JOIN contracts k ON k.source = @source AND k.source_id = u.contract_source_id AND k.batch_id = @batch_id
-    JOIN contract_items i ON i.contract_id = k.id AND i.source_id = u.source_id
+    CROSS JOIN LATERAL (
+        SELECT 1
+        FROM contracts k
+        JOIN contract_items i ON i.contract_id = k.id AND i.source_id = u.source_id
+        WHERE k.source = @source AND k.source_id = u.contract_source_id AND k.batch_id = @batch_id
+        LIMIT 1
+    ) loaded
 )::boolean AS loaded;
 
 -- name: ContractItemMergeStaged :one

@@ -232,8 +232,13 @@ const contractItemLoadedAndStaged = `-- name: ContractItemLoadedAndStaged :one
 SELECT EXISTS (
     SELECT 1
     FROM stg_units u
-    JOIN contracts k ON k.source = $1 AND k.source_id = u.contract_source_id AND k.batch_id = $2
-    JOIN contract_items i ON i.contract_id = k.id AND i.source_id = u.source_id
+    CROSS JOIN LATERAL (
+        SELECT 1
+        FROM contracts k
+        JOIN contract_items i ON i.contract_id = k.id AND i.source_id = u.source_id
+        WHERE k.source = $1 AND k.source_id = u.contract_source_id AND k.batch_id = $2
+        LIMIT 1
+    ) loaded
 )::boolean AS loaded
 `
 
@@ -243,7 +248,9 @@ type ContractItemLoadedAndStagedParams struct {
 }
 
 // Whether a unit staged for a contract this batch loaded directly was also loaded directly: the merge
-// would let the staged copy win whichever came last, so the export is read again staged.
+// would let the staged copy win whichever came last, so the export is read again staged. A unit at a time
+// through the two keys (the LIMIT keeps the planner from joining stg_units, which has no statistics, to all
+// of contract_items): at ten million items the join took minutes.
 func (q *Queries) ContractItemLoadedAndStaged(ctx context.Context, db DBTX, arg ContractItemLoadedAndStagedParams) (bool, error) {
 	row := db.QueryRow(ctx, contractItemLoadedAndStaged, arg.Source, arg.BatchID)
 	var loaded bool
