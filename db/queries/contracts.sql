@@ -7,15 +7,16 @@ SELECT EXISTS (SELECT 1 FROM contracts)::boolean AS exists;
 SELECT EXISTS (SELECT 1 FROM contracts WHERE source = @source)::boolean AS stored;
 
 -- name: ContractIndexListDeferrable :many
--- The secondary indexes of contracts, contract_items and the rollup's contracts, listed only while contracts
--- is empty: an initial load drops them and builds them after loading (deferIndexes). Unique indexes stay: the
--- load relies on them, all but one (ContractItemKeyDeferrable).
+-- The secondary indexes of contracts, contract_items and the rollup's tables a direct load writes, listed
+-- only while contracts is empty: an initial load drops them and builds them after loading (deferIndexes).
+-- Unique indexes stay: the load relies on them, all but one (ContractItemKeyDeferrable).
 SELECT (quote_ident(n.nspname) || '.' || quote_ident(c.relname))::text AS name,
        pg_get_indexdef(i.indexrelid)::text AS definition
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE i.indrelid IN ('contracts'::regclass, 'contract_items'::regclass, 'share_rollup_contracts'::regclass)
+WHERE i.indrelid IN ('contracts'::regclass, 'contract_items'::regclass, 'share_rollup'::regclass,
+                     'share_rollup_spans'::regclass, 'share_rollup_contracts'::regclass)
   AND NOT i.indisunique
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid)
   AND NOT EXISTS (SELECT 1 FROM contracts)

@@ -55,8 +55,9 @@ SET first_signed = least(m.first_signed, EXCLUDED.first_signed),
 SELECT EXISTS (SELECT 1 FROM share_rollup)::boolean AS holds;
 
 -- name: ShareRollupContractFigures :many
--- ShareFigures over whole months from the rollup's contracts: every filter and grouping, those by buyer and
--- supplier included. A contract may have several rows; it is counted once per group.
+-- ShareFigures over whole months from the rollup's contracts, for the groupings by buyer and supplier. A
+-- contract may have several rows; it is counted once per group. A scope naming a buyer or a supplier reads
+-- its items (store.planRead).
 SELECT
     share_group_key(sqlc.arg(group_by)::text, r.month, r.category_id, r.region, b.bin, r.buyer_type, s.identifier,
                     r.method, r.tier)::text AS key,
@@ -78,7 +79,5 @@ WHERE (sqlc.narg(category_id)::integer IS NULL OR r.category_id = sqlc.narg(cate
   AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
   AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
   AND (cardinality(@tiers::smallint[]) = 0 OR r.tier = ANY (@tiers::smallint[]))
-  AND (sqlc.narg(buyer_bin)::text IS NULL OR b.bin = sqlc.narg(buyer_bin))
-  AND (sqlc.narg(supplier_id)::text IS NULL OR s.identifier = sqlc.narg(supplier_id))
 GROUP BY 1
 ORDER BY 1;

@@ -32,8 +32,6 @@ WHERE ($2::integer IS NULL OR r.category_id = $2)
   AND (cardinality($7::text[]) = 0 OR r.buyer_type = ANY ($7::text[]))
   AND (cardinality($8::text[]) = 0 OR r.method = ANY ($8::text[]))
   AND (cardinality($9::smallint[]) = 0 OR r.tier = ANY ($9::smallint[]))
-  AND ($10::text IS NULL OR b.bin = $10)
-  AND ($11::text IS NULL OR s.identifier = $11)
 GROUP BY 1
 ORDER BY 1
 `
@@ -48,8 +46,6 @@ type ShareRollupContractFiguresParams struct {
 	BuyerTypes   []string
 	Methods      []string
 	Tiers        []int16
-	BuyerBin     *string
-	SupplierID   *string
 }
 
 type ShareRollupContractFiguresRow struct {
@@ -64,8 +60,9 @@ type ShareRollupContractFiguresRow struct {
 	DomesticContracts     int64
 }
 
-// ShareFigures over whole months from the rollup's contracts: every filter and grouping, those by buyer and
-// supplier included. A contract may have several rows; it is counted once per group.
+// ShareFigures over whole months from the rollup's contracts, for the groupings by buyer and supplier. A
+// contract may have several rows; it is counted once per group. A scope naming a buyer or a supplier reads
+// its items (store.planRead).
 func (q *Queries) ShareRollupContractFigures(ctx context.Context, db DBTX, arg ShareRollupContractFiguresParams) ([]ShareRollupContractFiguresRow, error) {
 	rows, err := db.Query(ctx, shareRollupContractFigures,
 		arg.GroupBy,
@@ -77,8 +74,6 @@ func (q *Queries) ShareRollupContractFigures(ctx context.Context, db DBTX, arg S
 		arg.BuyerTypes,
 		arg.Methods,
 		arg.Tiers,
-		arg.BuyerBin,
-		arg.SupplierID,
 	)
 	if err != nil {
 		return nil, err

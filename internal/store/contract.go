@@ -101,7 +101,7 @@ func (s *Store) ContractListLargestNonDomestic(ctx context.Context, db DBTX, sco
 	if err != nil {
 		return nil, err
 	}
-	plan, err := s.planRead(ctx, db, scope.From, scope.To)
+	plan, err := s.planRead(ctx, db, scope)
 	if err != nil {
 		return nil, err
 	}

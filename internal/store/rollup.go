@@ -12,12 +12,15 @@ import (
 
 // The rollup (migration 00016) holds counted items summed by month × category × region × buyer type ×
 // method × tier, and by contract with its buyer and supplier. A scope that filters and groups by the cells'
-// dimensions alone reads the cells, one that names a buyer or a supplier reads the contracts; the months at
-// either end of its period come from the items when some of their items fall outside the period.
+// dimensions alone reads the cells, one grouped by buyer or supplier reads the contracts; the months at
+// either end of its period come from the items when some of their items fall outside the period. A scope
+// that names one buyer or supplier reads its items, through the contracts' buyer and supplier indexes: one
+// party's items are few, and indexes of the rollup's contracts by party cost the import more than they
+// saved (docs/performance.md § Rollups).
 
-// cellsAnswer reports whether the cells hold what scope and groupBy ask for.
-func cellsAnswer(scope share.Scope, groupBy string) bool {
-	return scope.Buyer == "" && scope.Supplier == "" && groupBy != "buyer" && groupBy != "supplier"
+// cellsAnswer reports whether the cells hold what groupBy asks for.
+func cellsAnswer(groupBy string) bool {
+	return groupBy != "buyer" && groupBy != "supplier"
 }
 
 // rollupPlan is how a period is read: whole months [first, last] from the rollup (none when first is after
@@ -51,14 +54,16 @@ func planRollup(from, to, firstMonthStarts, lastMonthEnds time.Time) rollupPlan 
 	return p
 }
 
-// planRead says how [from, to] is read. When the rollup is not whole (a write marked months it has not
-// recomputed yet), or the store reads items only, the whole period is one edge, read from the items.
-func (s *Store) planRead(ctx context.Context, db DBTX, from, to time.Time) (rollupPlan, error) {
+// planRead says how scope's period [from, to] is read. When the rollup is not whole (a write marked months
+// it has not recomputed yet), when the scope names a buyer or a supplier, or when the store reads items
+// only, the whole period is one edge, read from the items.
+func (s *Store) planRead(ctx context.Context, db DBTX, scope share.Scope) (rollupPlan, error) {
+	from, to := scope.From, scope.To
 	if from.After(to) {
 		return rollupPlan{first: share.MonthOf(to).AddDate(0, 1, 0), last: share.MonthOf(to)}, nil // nothing to read
 	}
 	items := rollupPlan{first: share.MonthOf(to).AddDate(0, 1, 0), last: share.MonthOf(to), edges: [][2]time.Time{{from, to}}}
-	if s.itemsOnly {
+	if s.itemsOnly || scope.Buyer != "" || scope.Supplier != "" {
 		return items, nil
 	}
 	state, err := s.q.ShareRollupState(ctx, db, dbq.ShareRollupStateParams{FirstMonth: share.MonthOf(from), LastMonth: share.MonthOf(to)})
@@ -93,9 +98,9 @@ func (s *Store) figures(ctx context.Context, db DBTX, categoryID *int32, scope s
 	return mergeGroups(parts), nil
 }
 
-// wholeMonths reads the months first to last from the cells or, for a buyer or a supplier, the contracts.
+// wholeMonths reads the months first to last from the cells or, grouped by buyer or supplier, the contracts.
 func (s *Store) wholeMonths(ctx context.Context, db DBTX, categoryID *int32, scope share.Scope, groupBy string, first, last time.Time) ([]share.Group, error) {
-	if cellsAnswer(scope, groupBy) {
+	if cellsAnswer(groupBy) {
 		rows, err := s.q.ShareRollupFigures(ctx, db, dbq.ShareRollupFiguresParams{
 			GroupBy: groupBy, CategoryID: categoryID, Unclassified: scope.Unclassified, MonthFrom: first, MonthTo: last,
 			Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),
@@ -109,7 +114,7 @@ func (s *Store) wholeMonths(ctx context.Context, db DBTX, categoryID *int32, sco
 	rows, err := s.q.ShareRollupContractFigures(ctx, db, dbq.ShareRollupContractFiguresParams{
 		GroupBy: groupBy, CategoryID: categoryID, Unclassified: scope.Unclassified, MonthFrom: first, MonthTo: last,
 		Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),
-		Tiers: tierCodes(scope), BuyerBin: optional(scope.Buyer), SupplierID: optional(scope.Supplier),
+		Tiers: tierCodes(scope),
 	})
 	if err != nil {
 		return nil, interpretError(err, "rollup contract figures")

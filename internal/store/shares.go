@@ -16,7 +16,7 @@ func (s *Store) SharesGet(ctx context.Context, db DBTX, scope share.Scope, group
 	if err != nil {
 		return share.Figures{}, nil, err
 	}
-	plan, err := s.planRead(ctx, db, scope.From, scope.To)
+	plan, err := s.planRead(ctx, db, scope)
 	if err != nil {
 		return share.Figures{}, nil, err
 	}
@@ -42,7 +42,7 @@ func (s *Store) ShareGroupsGet(ctx context.Context, db DBTX, scope share.Scope, 
 	if err != nil {
 		return nil, err
 	}
-	plan, err := s.planRead(ctx, db, scope.From, scope.To)
+	plan, err := s.planRead(ctx, db, scope)
 	if err != nil {
 		return nil, err
 	}
