@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -14,7 +15,8 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	fs := flags(env, "demo", "[flags]",
 		`Generates the deterministic demo dataset (2016-2026 school uniforms, workwear, footwear and more, in
 the national procurement portal's format) and imports it through the same path as real data, then the
-ST-KZ certificates of origin most of its domestic producers hold.`)
+ST-KZ certificates of origin most of its domestic producers hold and the register of domestic producers
+with their capacities.`)
 	env.cfg.BindDatabase(fs)
 	env.cfg.BindHome(fs)
 	def := demo.DefaultOptions()
@@ -56,7 +58,8 @@ ST-KZ certificates of origin most of its domestic producers hold.`)
 	opts := def
 	opts.Seed, opts.Items = *seed, *items
 	fmt.Fprintf(env.stdout, "generating %d demo items (seed %d) in %s\n", opts.Items, opts.Seed, dir)
-	if _, err := demo.Generate(ctx, dir, opts); err != nil {
+	st, err := demo.Generate(ctx, dir, opts)
+	if err != nil {
 		return err
 	}
 	bar, progress := newImportBar(env.stderr, "importing demo")
@@ -75,10 +78,24 @@ ST-KZ certificates of origin most of its domestic producers hold.`)
 		return err
 	}
 	path := filepath.Join(dir, "certificates.csv")
-	if err := writeCertificates(path, certs); err != nil {
+	if err := writeCSV(path, func(w io.Writer) error { return demo.WriteCertificatesCSV(w, certs) }); err != nil {
 		return err
 	}
 	res, err = im.Import(ctx, ingest.Options{Format: "certificates", Path: path, CreatedBy: "demo"})
+	printImportResult(env.stdout, res)
+	if err != nil {
+		return err
+	}
+	// The register with the producers' capacities and regions, for "who could supply".
+	entries, err := demo.Register(st, opts)
+	if err != nil {
+		return err
+	}
+	path = filepath.Join(dir, "register.csv")
+	if err := writeCSV(path, func(w io.Writer) error { return demo.WriteRegisterCSV(w, entries) }); err != nil {
+		return err
+	}
+	res, err = im.Import(ctx, ingest.Options{Format: "register", Path: path, CreatedBy: "demo"})
 	printImportResult(env.stdout, res)
 	if err != nil {
 		return err
@@ -96,12 +113,13 @@ func applyDemoTargets(ctx context.Context, env *environment) error {
 	return nil
 }
 
-func writeCertificates(path string, certs []demo.Certificate) error {
+// writeCSV creates path and has write fill it.
+func writeCSV(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := demo.WriteCertificatesCSV(f, certs); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -257,3 +257,43 @@ func TestPasswordNeverPrinted(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.NotContains(t, stderr, "s3cret")
 }
+
+// The demo's register lists its producers with their regions and capacities that their busiest year, as
+// the figures count it, used 50-60% of: "who could supply" has idle capacity to show.
+func TestDemoRegistersProducers(t *testing.T) {
+	t.Parallel()
+	pool, url := pgtest.NewDB(t)
+	code, out, stderr := runCLI(t, map[string]string{"DATABASE_URL": url}, "demo", "--items", "3000", "--seed", "5")
+	require.Equal(t, 0, code, stderr)
+	require.Regexp(t, `batch 3 committed: [1-9][0-9]* records read`, out)
+
+	var entries, placed int
+	require.NoError(t, pool.QueryRow(context.Background(),
+		`SELECT count(*), count(region) FROM producer_register`).Scan(&entries, &placed))
+	require.Positive(t, entries)
+	require.Equal(t, entries, placed, "every demo entry says where its producer is")
+
+	rows, err := pool.Query(context.Background(), `
+		WITH yearly AS (
+		    SELECT s.bin, i.category_id, extract(year FROM i.signed_on) AS year, sum(i.quantity) AS quantity
+		    FROM counted_items i JOIN suppliers s ON s.id = i.supplier_id
+		    GROUP BY 1, 2, 3
+		)
+		SELECT r.bin, c.slug, (max(y.quantity) / r.capacity)::float8
+		FROM producer_register r
+		JOIN categories c ON c.id = r.category_id
+		JOIN yearly y ON y.bin = r.bin AND y.category_id = r.category_id
+		GROUP BY r.bin, c.slug, r.capacity`)
+	require.NoError(t, err)
+	defer rows.Close()
+	busiest := 0.0
+	for rows.Next() {
+		var bin, category string
+		var load float64
+		require.NoError(t, rows.Scan(&bin, &category, &load))
+		require.LessOrEqual(t, load, 0.60, "%s in %s", bin, category)
+		busiest = max(busiest, load)
+	}
+	require.NoError(t, rows.Err())
+	require.GreaterOrEqual(t, busiest, 0.45, "some producer runs near the 50-60%% the register was sized for")
+}

@@ -13,14 +13,14 @@ WITH src AS (
         AND src.category_id IS NOT DISTINCT FROM p.category_id AND src.valid_from = p.valid_from
 ), up AS (
     INSERT INTO producer_register AS p (bin, enstru_prefix, category_id, valid_from, valid_to, source, capacity,
-        capacity_unit, batch_id)
-    SELECT bin, enstru_prefix, category_id, valid_from, valid_to, source, capacity, capacity_unit, @batch_id
+        capacity_unit, region, batch_id)
+    SELECT bin, enstru_prefix, category_id, valid_from, valid_to, source, capacity, capacity_unit, region, @batch_id
     FROM src
     ON CONFLICT (bin, enstru_prefix, category_id, valid_from) DO UPDATE
     SET valid_to = EXCLUDED.valid_to, source = EXCLUDED.source, capacity = EXCLUDED.capacity,
-        capacity_unit = EXCLUDED.capacity_unit, batch_id = EXCLUDED.batch_id
-    WHERE (p.valid_to, p.source, p.capacity, p.capacity_unit)
-        IS DISTINCT FROM (EXCLUDED.valid_to, EXCLUDED.source, EXCLUDED.capacity, EXCLUDED.capacity_unit)
+        capacity_unit = EXCLUDED.capacity_unit, region = EXCLUDED.region, batch_id = EXCLUDED.batch_id
+    WHERE (p.valid_to, p.source, p.capacity, p.capacity_unit, p.region)
+        IS DISTINCT FROM (EXCLUDED.valid_to, EXCLUDED.source, EXCLUDED.capacity, EXCLUDED.capacity_unit, EXCLUDED.region)
     RETURNING p.id, p.bin
 )
 SELECT (SELECT count(*) FROM src)::bigint AS staged,
@@ -29,8 +29,8 @@ SELECT (SELECT count(*) FROM src)::bigint AS staged,
        coalesce((SELECT array_agg(DISTINCT up.bin ORDER BY up.bin) FROM up), '{}')::text[] AS bins;
 
 -- name: RegisterStageCopyFrom :copyfrom
-INSERT INTO stg_register (loc, bin, enstru_prefix, category_id, valid_from, valid_to, capacity, capacity_unit, source)
-VALUES (@loc, @bin, @enstru_prefix, @category_id, @valid_from, @valid_to, @capacity, @capacity_unit, @source);
+INSERT INTO stg_register (loc, bin, enstru_prefix, category_id, valid_from, valid_to, capacity, capacity_unit, source, region)
+VALUES (@loc, @bin, @enstru_prefix, @category_id, @valid_from, @valid_to, @capacity, @capacity_unit, @source, @region);
 
 -- name: RegisterStageRejectConflicting :many
 -- One register entry (producer, scope, start) given twice with different contents cannot be resolved: every
@@ -40,7 +40,7 @@ FROM (
     SELECT bin, enstru_prefix, category_id, valid_from, array_agg(loc ORDER BY loc) AS locs
     FROM stg_register
     GROUP BY bin, enstru_prefix, category_id, valid_from
-    HAVING count(DISTINCT (valid_to, capacity, capacity_unit, source)) > 1
+    HAVING count(DISTINCT (valid_to, capacity, capacity_unit, source, region)) > 1
 ) d
 WHERE s.bin = d.bin AND s.enstru_prefix = d.enstru_prefix AND s.category_id IS NOT DISTINCT FROM d.category_id
   AND s.valid_from = d.valid_from
@@ -48,19 +48,22 @@ RETURNING s.loc, s.bin, d.locs::text[] AS locs;
 
 -- name: RegisterListByBIN :many
 SELECT r.enstru_prefix, coalesce(c.slug, '')::text AS category, r.valid_from, r.valid_to, r.capacity, r.capacity_unit,
-       r.source
-FROM producer_register r LEFT JOIN categories c ON c.id = r.category_id
+       r.source, coalesce(r.region, '')::text AS region, coalesce(rg.name_kk, '')::text AS region_kk,
+       coalesce(rg.name_ru, '')::text AS region_ru, coalesce(rg.name_en, '')::text AS region_en
+FROM producer_register r
+LEFT JOIN categories c ON c.id = r.category_id
+LEFT JOIN regions rg ON rg.code = r.region
 WHERE r.bin = @bin
 ORDER BY r.valid_from DESC, r.enstru_prefix;
 
 -- name: RegisterListCapacity :many
 -- Who could supply a scope: the producers the register lists for its category (by the category, an ENSTRU
 -- prefix of the category's rules, or all their products) during its period, with their largest stated
--- annual capacity, and what they won in the scope: the spare capacity is capacity − quantity won.
+-- annual capacity and the region that entry gives, and what they won in the scope: the spare capacity is capacity − quantity won.
 WITH prefixes AS (
     SELECT cr.pattern FROM category_rules cr WHERE cr.category_id = sqlc.arg(category_id)::integer AND cr.kind = 'enstru_prefix'
 ), producers AS (
-    SELECT DISTINCT ON (r.bin) r.bin, r.capacity, r.capacity_unit
+    SELECT DISTINCT ON (r.bin) r.bin, r.capacity, r.capacity_unit, r.region
     FROM producer_register r
     WHERE r.valid_from <= sqlc.arg(date_to)::date AND (r.valid_to IS NULL OR r.valid_to >= sqlc.arg(date_from)::date)
       AND (r.category_id = sqlc.arg(category_id)::integer
@@ -81,11 +84,14 @@ WITH prefixes AS (
     GROUP BY s.bin
 )
 SELECT p.bin, coalesce(n.name_ru, '')::text AS name_ru, coalesce(n.name_kk, '')::text AS name_kk,
-       coalesce(n.identifier, '')::text AS supplier_id, p.capacity, p.capacity_unit,
+       coalesce(n.identifier, '')::text AS supplier_id, p.capacity, p.capacity_unit, coalesce(p.region, '')::text AS region,
+       coalesce(rg.name_kk, '')::text AS region_kk, coalesce(rg.name_ru, '')::text AS region_ru,
+       coalesce(rg.name_en, '')::text AS region_en,
        coalesce(w.value, 0)::bigint AS won_value, coalesce(w.quantity, 0)::numeric AS won_quantity,
        coalesce(w.items, 0)::bigint AS won_items
 FROM producers p
 LEFT JOIN won w ON w.bin = p.bin
+LEFT JOIN regions rg ON rg.code = p.region
 LEFT JOIN LATERAL (SELECT name_ru, name_kk, identifier FROM suppliers WHERE bin = p.bin ORDER BY id LIMIT 1) n ON true
 ORDER BY p.capacity - coalesce(w.quantity, 0) DESC NULLS LAST, p.bin
 LIMIT @max_rows;

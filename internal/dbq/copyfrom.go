@@ -145,6 +145,7 @@ func (r iteratorForRegisterStageCopyFrom) Values() ([]interface{}, error) {
 		r.rows[0].Capacity,
 		r.rows[0].CapacityUnit,
 		r.rows[0].Source,
+		r.rows[0].Region,
 	}, nil
 }
 
@@ -153,7 +154,7 @@ func (r iteratorForRegisterStageCopyFrom) Err() error {
 }
 
 func (q *Queries) RegisterStageCopyFrom(ctx context.Context, db DBTX, arg []RegisterStageCopyFromParams) (int64, error) {
-	return db.CopyFrom(ctx, []string{"stg_register"}, []string{"loc", "bin", "enstru_prefix", "category_id", "valid_from", "valid_to", "capacity", "capacity_unit", "source"}, &iteratorForRegisterStageCopyFrom{rows: arg})
+	return db.CopyFrom(ctx, []string{"stg_register"}, []string{"loc", "bin", "enstru_prefix", "category_id", "valid_from", "valid_to", "capacity", "capacity_unit", "source", "region"}, &iteratorForRegisterStageCopyFrom{rows: arg})
 }
 
 // iteratorForStageContractsCopyFrom implements pgx.CopyFromSource.

@@ -185,6 +185,7 @@ type ProducerRegister struct {
 	Capacity     *string
 	CapacityUnit string
 	BatchID      *int64
+	Region       *string
 }
 
 type Region struct {
@@ -351,6 +352,7 @@ type StgRegister struct {
 	CapacityUnit string
 	Source       string
 	Rejected     bool
+	Region       *string
 }
 
 type StgSubject struct {

@@ -12,8 +12,11 @@ import (
 
 const registerListByBIN = `-- name: RegisterListByBIN :many
 SELECT r.enstru_prefix, coalesce(c.slug, '')::text AS category, r.valid_from, r.valid_to, r.capacity, r.capacity_unit,
-       r.source
-FROM producer_register r LEFT JOIN categories c ON c.id = r.category_id
+       r.source, coalesce(r.region, '')::text AS region, coalesce(rg.name_kk, '')::text AS region_kk,
+       coalesce(rg.name_ru, '')::text AS region_ru, coalesce(rg.name_en, '')::text AS region_en
+FROM producer_register r
+LEFT JOIN categories c ON c.id = r.category_id
+LEFT JOIN regions rg ON rg.code = r.region
 WHERE r.bin = $1
 ORDER BY r.valid_from DESC, r.enstru_prefix
 `
@@ -26,6 +29,10 @@ type RegisterListByBINRow struct {
 	Capacity     *string
 	CapacityUnit string
 	Source       string
+	Region       string
+	RegionKk     string
+	RegionRu     string
+	RegionEn     string
 }
 
 func (q *Queries) RegisterListByBIN(ctx context.Context, db DBTX, bin string) ([]RegisterListByBINRow, error) {
@@ -45,6 +52,10 @@ func (q *Queries) RegisterListByBIN(ctx context.Context, db DBTX, bin string) ([
 			&i.Capacity,
 			&i.CapacityUnit,
 			&i.Source,
+			&i.Region,
+			&i.RegionKk,
+			&i.RegionRu,
+			&i.RegionEn,
 		); err != nil {
 			return nil, err
 		}
@@ -60,7 +71,7 @@ const registerListCapacity = `-- name: RegisterListCapacity :many
 WITH prefixes AS (
     SELECT cr.pattern FROM category_rules cr WHERE cr.category_id = $2::integer AND cr.kind = 'enstru_prefix'
 ), producers AS (
-    SELECT DISTINCT ON (r.bin) r.bin, r.capacity, r.capacity_unit
+    SELECT DISTINCT ON (r.bin) r.bin, r.capacity, r.capacity_unit, r.region
     FROM producer_register r
     WHERE r.valid_from <= $3::date AND (r.valid_to IS NULL OR r.valid_to >= $4::date)
       AND (r.category_id = $2::integer
@@ -81,11 +92,14 @@ WITH prefixes AS (
     GROUP BY s.bin
 )
 SELECT p.bin, coalesce(n.name_ru, '')::text AS name_ru, coalesce(n.name_kk, '')::text AS name_kk,
-       coalesce(n.identifier, '')::text AS supplier_id, p.capacity, p.capacity_unit,
+       coalesce(n.identifier, '')::text AS supplier_id, p.capacity, p.capacity_unit, coalesce(p.region, '')::text AS region,
+       coalesce(rg.name_kk, '')::text AS region_kk, coalesce(rg.name_ru, '')::text AS region_ru,
+       coalesce(rg.name_en, '')::text AS region_en,
        coalesce(w.value, 0)::bigint AS won_value, coalesce(w.quantity, 0)::numeric AS won_quantity,
        coalesce(w.items, 0)::bigint AS won_items
 FROM producers p
 LEFT JOIN won w ON w.bin = p.bin
+LEFT JOIN regions rg ON rg.code = p.region
 LEFT JOIN LATERAL (SELECT name_ru, name_kk, identifier FROM suppliers WHERE bin = p.bin ORDER BY id LIMIT 1) n ON true
 ORDER BY p.capacity - coalesce(w.quantity, 0) DESC NULLS LAST, p.bin
 LIMIT $1
@@ -108,6 +122,10 @@ type RegisterListCapacityRow struct {
 	SupplierID   string
 	Capacity     *string
 	CapacityUnit string
+	Region       string
+	RegionKk     string
+	RegionRu     string
+	RegionEn     string
 	WonValue     int64
 	WonQuantity  string
 	WonItems     int64
@@ -115,7 +133,7 @@ type RegisterListCapacityRow struct {
 
 // Who could supply a scope: the producers the register lists for its category (by the category, an ENSTRU
 // prefix of the category's rules, or all their products) during its period, with their largest stated
-// annual capacity, and what they won in the scope: the spare capacity is capacity − quantity won.
+// annual capacity and the region that entry gives, and what they won in the scope: the spare capacity is capacity − quantity won.
 func (q *Queries) RegisterListCapacity(ctx context.Context, db DBTX, arg RegisterListCapacityParams) ([]RegisterListCapacityRow, error) {
 	rows, err := db.Query(ctx, registerListCapacity,
 		arg.MaxRows,
@@ -140,6 +158,10 @@ func (q *Queries) RegisterListCapacity(ctx context.Context, db DBTX, arg Registe
 			&i.SupplierID,
 			&i.Capacity,
 			&i.CapacityUnit,
+			&i.Region,
+			&i.RegionKk,
+			&i.RegionRu,
+			&i.RegionEn,
 			&i.WonValue,
 			&i.WonQuantity,
 			&i.WonItems,
@@ -156,7 +178,7 @@ func (q *Queries) RegisterListCapacity(ctx context.Context, db DBTX, arg Registe
 
 const registerMerge = `-- name: RegisterMerge :one
 WITH src AS (
-    SELECT DISTINCT ON (bin, enstru_prefix, category_id, valid_from) loc, bin, enstru_prefix, category_id, valid_from, valid_to, capacity, capacity_unit, source, rejected
+    SELECT DISTINCT ON (bin, enstru_prefix, category_id, valid_from) loc, bin, enstru_prefix, category_id, valid_from, valid_to, capacity, capacity_unit, source, rejected, region
     FROM stg_register
     WHERE NOT rejected
     ORDER BY bin, enstru_prefix, category_id, valid_from, loc
@@ -167,14 +189,14 @@ WITH src AS (
         AND src.category_id IS NOT DISTINCT FROM p.category_id AND src.valid_from = p.valid_from
 ), up AS (
     INSERT INTO producer_register AS p (bin, enstru_prefix, category_id, valid_from, valid_to, source, capacity,
-        capacity_unit, batch_id)
-    SELECT bin, enstru_prefix, category_id, valid_from, valid_to, source, capacity, capacity_unit, $1
+        capacity_unit, region, batch_id)
+    SELECT bin, enstru_prefix, category_id, valid_from, valid_to, source, capacity, capacity_unit, region, $1
     FROM src
     ON CONFLICT (bin, enstru_prefix, category_id, valid_from) DO UPDATE
     SET valid_to = EXCLUDED.valid_to, source = EXCLUDED.source, capacity = EXCLUDED.capacity,
-        capacity_unit = EXCLUDED.capacity_unit, batch_id = EXCLUDED.batch_id
-    WHERE (p.valid_to, p.source, p.capacity, p.capacity_unit)
-        IS DISTINCT FROM (EXCLUDED.valid_to, EXCLUDED.source, EXCLUDED.capacity, EXCLUDED.capacity_unit)
+        capacity_unit = EXCLUDED.capacity_unit, region = EXCLUDED.region, batch_id = EXCLUDED.batch_id
+    WHERE (p.valid_to, p.source, p.capacity, p.capacity_unit, p.region)
+        IS DISTINCT FROM (EXCLUDED.valid_to, EXCLUDED.source, EXCLUDED.capacity, EXCLUDED.capacity_unit, EXCLUDED.region)
     RETURNING p.id, p.bin
 )
 SELECT (SELECT count(*) FROM src)::bigint AS staged,
@@ -214,6 +236,7 @@ type RegisterStageCopyFromParams struct {
 	Capacity     *string
 	CapacityUnit string
 	Source       string
+	Region       *string
 }
 
 const registerStageRejectConflicting = `-- name: RegisterStageRejectConflicting :many
@@ -222,7 +245,7 @@ FROM (
     SELECT bin, enstru_prefix, category_id, valid_from, array_agg(loc ORDER BY loc) AS locs
     FROM stg_register
     GROUP BY bin, enstru_prefix, category_id, valid_from
-    HAVING count(DISTINCT (valid_to, capacity, capacity_unit, source)) > 1
+    HAVING count(DISTINCT (valid_to, capacity, capacity_unit, source, region)) > 1
 ) d
 WHERE s.bin = d.bin AND s.enstru_prefix = d.enstru_prefix AND s.category_id IS NOT DISTINCT FROM d.category_id
   AND s.valid_from = d.valid_from

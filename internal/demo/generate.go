@@ -75,6 +75,15 @@ type Stats struct {
 	PlanPoints, PlanKatos       int
 	// Volumes holds every year and category, by the generator's own category of each unit, of the contracts that count.
 	Volumes map[YearCategory]Volume
+	// Produced is the quantity each domestic producer (by BIN) delivered in a year and category, in the
+	// contracts that count: what Register sizes the producers' capacities by.
+	Produced map[ProducerYear]int64
+}
+
+// ProducerYear keys Stats.Produced.
+type ProducerYear struct {
+	BIN string
+	YearCategory
 }
 
 // Generate writes a dataset in the portal's page format under dir (see PortalSink) and describes it.
@@ -108,7 +117,8 @@ func Run(ctx context.Context, sink Sink, opts Options) (st Stats, err error) {
 	}
 	g.calibrate()
 
-	st = Stats{Buyers: len(g.w.buyers), Suppliers: len(g.w.suppliers), Volumes: map[YearCategory]Volume{}}
+	st = Stats{Buyers: len(g.w.buyers), Suppliers: len(g.w.suppliers), Volumes: map[YearCategory]Volume{},
+		Produced: map[ProducerYear]int64{}}
 	for _, s := range g.w.subjects {
 		if err := sink.Subject(s); err != nil {
 			return st, err
@@ -545,6 +555,7 @@ func (p *pass) contract(y, c int, date time.Time, size int) error {
 		v.Total += u.TotalWithVAT
 		if dom == 1 {
 			v.Domestic += u.TotalWithVAT
+			st.Produced[ProducerYear{s.biin, YearCategory{year, categorySlugs[c]}}] += u.Quantity
 		}
 	}
 	k.LocalContent = divRound(ksWeighted, k.SumWithVAT)

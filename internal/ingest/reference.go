@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"time"
+
 	"context"
 	"fmt"
 	"path/filepath"
@@ -80,7 +82,11 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 		if err != nil {
 			return err
 		}
-		stage = registerStage(tx, categories)
+		rules, err := loader.ImportRules(ctx, tx, time.Now())
+		if err != nil {
+			return err
+		}
+		stage = registerStage(tx, categories, rules.Regions)
 	case FormatCertificates:
 		stage = certificateStage(tx)
 	case FormatFX:
@@ -149,9 +155,11 @@ func newReferenceStage[T any](copyRows func(context.Context, []T) error, parse f
 	return referenceStage{add: stageRow(buf, parse, setLoc), flush: buf.Flush, reject: reject, merge: merge}
 }
 
-func registerStage(tx pgx.Tx, categories map[string]int32) referenceStage {
+func registerStage(tx pgx.Tx, categories map[string]int32, regions map[string]bool) referenceStage {
 	return newReferenceStage(loader.NewStaging(tx).RegisterEntries,
-		func(row sheet.Row) (refdata.RegisterEntry, error) { return refdata.ParseRegisterRow(row, categories) },
+		func(row sheet.Row) (refdata.RegisterEntry, error) {
+			return refdata.ParseRegisterRow(row, categories, regions)
+		},
 		func(r *refdata.RegisterEntry, loc string) { r.Loc = loc }, loader.RegisterRejectConflicting, loader.RegisterMerge)
 }
 

@@ -43,8 +43,8 @@ func (e env) referenceChecksums(t *testing.T) map[string]string {
 	t.Helper()
 	out := e.checksums(t)
 	for _, q := range []string{
-		`SELECT md5(coalesce(string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s', bin, enstru_prefix, category_id, valid_from,
-			valid_to, capacity, capacity_unit, source), '/' ORDER BY bin, enstru_prefix, category_id, valid_from), '')) FROM producer_register`,
+		`SELECT md5(coalesce(string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s', bin, enstru_prefix, category_id, valid_from,
+			valid_to, capacity, capacity_unit, source, region), '/' ORDER BY bin, enstru_prefix, category_id, valid_from), '')) FROM producer_register`,
 		`SELECT md5(coalesce(string_agg(format('%s|%s|%s|%s|%s|%s', number, bin, enstru_prefix, local_content_bp, issued,
 			expires), '/' ORDER BY number), '')) FROM origin_certificates`,
 		`SELECT md5(coalesce(string_agg(format('%s|%s|%s', currency, rate_date, rate), '/' ORDER BY currency, rate_date), '')) FROM fx_rates`,
@@ -334,8 +334,8 @@ func TestReferenceXLSX(t *testing.T) {
 	dir := t.TempDir()
 	register := filepath.Join(dir, "register.xlsx")
 	writeXLSX(t, register, [][]any{
-		{"bin", "enstru_prefix", "category", "valid_from", "valid_to", "capacity", "capacity_unit", "source"},
-		{textileBIN, "14.13", nil, date(2018, 1, 1), nil, 120000, "шт/год", "Реестр отечественных товаропроизводителей"},
+		{"bin", "enstru_prefix", "category", "valid_from", "valid_to", "capacity", "capacity_unit", "source", "region"},
+		{textileBIN, "14.13", nil, date(2018, 1, 1), nil, 120000, "шт/год", "Реестр отечественных товаропроизводителей", 751110000},
 	})
 	certificates := filepath.Join(dir, "certificates.xlsx")
 	writeXLSX(t, certificates, [][]any{
@@ -414,6 +414,10 @@ func TestReferenceBadRows(t *testing.T) {
 				{"register.csv:3", "the register entry of 100640000006 with this scope and valid_from is given more than once with different values (register.csv:3, register.csv:4)"},
 				{"register.csv:4", "the register entry of 100640000006 with this scope and valid_from is given more than once with different values (register.csv:3, register.csv:4)"},
 			}, 1},
+		{"region in no known region", "register", "register.csv", "bin,valid_from,region\n100540000005,2018-01-01,75\n100540000005,2019-01-01,990000000\n",
+			[]ingest.RecordError{{"register.csv:3", `region: "990000000" is in no known region (known: 10, 11, 15, 19, 23, 27, 31, 33, 35, 39, 43, 47, 55, 59, 61, 62, 63, 71, 75, 79)`}}, 1},
+		{"region not a KATO code", "register", "register.csv", "bin,valid_from,region\n100540000005,2018-01-01,75\n100540000005,2019-01-01,Алматы\n",
+			[]ingest.RecordError{{"register.csv:3", `region: "Алматы" is not a KATO code (2 to 9 digits)`}}, 1},
 		{"field missing", "register", "register.csv", register("100540000005,1413,,2019-01-01,,,"),
 			[]ingest.RecordError{{"register.csv:3", "wrong number of fields: 7, the header has 8"}}, 1},
 		{"local content over 100%", "certificates", "certificates.csv", certificates("KZ-2,100640000006,1412,120,2018-03-01,2018-12-31"),
@@ -530,8 +534,8 @@ func TestReferenceSemicolonCSV(t *testing.T) {
 	fx := filepath.Join(dir, "fx.csv")
 	writeFile(t, fx, "\ufeffdate;currency;rate\r\n10.08.2016;USD;470,5\r\n10.08.2016;EUR;520,13\r\n11.08.2016;USD;471,02\r\n")
 	register := filepath.Join(dir, "register.csv")
-	writeFile(t, register, "\ufeffbin;enstru_prefix;category;valid_from;valid_to;capacity;capacity_unit;source\r\n"+
-		"100540000005;14.13;;01.01.2018;;120 000;шт/год;Реестр отечественных товаропроизводителей\r\n")
+	writeFile(t, register, "\ufeffbin;enstru_prefix;category;valid_from;valid_to;capacity;capacity_unit;source;region\r\n"+
+		"100540000005;14.13;;01.01.2018;;120 000;шт/год;Реестр отечественных товаропроизводителей;75\r\n")
 
 	fromComma, fromSemicolon := setup(t), setup(t)
 	fromComma.mustImport(t, "fx", filepath.Join("testdata", "ref-fx.csv"))

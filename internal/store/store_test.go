@@ -410,9 +410,10 @@ func TestWhoCouldSupply(t *testing.T) {
 	t.Parallel()
 	ctx, tx, s := setup(t)
 	busy, idle, other := "110000000001", "110000000002", "110000000003"
-	_, err := tx.Exec(ctx, `INSERT INTO producer_register (bin, category_id, valid_from, capacity, capacity_unit)
-		SELECT b, (SELECT id FROM categories WHERE slug = c), DATE '2020-01-01', cap, 'шт/год'
-		FROM (VALUES ($1, 'footwear', 10000), ($2, 'footwear', 4000), ($3, 'furniture', 99999)) v (b, c, cap)`, busy, idle, other)
+	_, err := tx.Exec(ctx, `INSERT INTO producer_register (bin, category_id, valid_from, capacity, capacity_unit, region)
+		SELECT b, (SELECT id FROM categories WHERE slug = c), DATE '2020-01-01', cap, 'шт/год', r
+		FROM (VALUES ($1, 'footwear', 10000, '75'), ($2, 'footwear', 4000, NULL), ($3, 'furniture', 99999, '79')) v (b, c, cap, r)`,
+		busy, idle, other)
 	require.NoError(t, err)
 	_, err = tx.Exec(ctx, `INSERT INTO producer_register (bin, enstru_prefix, valid_from) VALUES ($1, '1520', DATE '2020-01-01')`,
 		"110000000004")
@@ -439,6 +440,9 @@ func TestWhoCouldSupply(t *testing.T) {
 	load, ok := got[0].Load()
 	require.True(t, ok)
 	require.Equal(t, int64(5000), load)
+	require.Equal(t, "75", got[0].Region.Code)
+	require.Equal(t, "город Алматы", got[0].Region.Names.RU)
+	require.Empty(t, got[1].Region.Code, "the register does not say where")
 	require.Equal(t, "4000", got[1].Spare())
 	require.Empty(t, got[1].SupplierID, "never supplied anything on record")
 	require.Empty(t, got[2].Spare(), "no capacity stated")

@@ -40,6 +40,7 @@ type RegisterEntry struct {
 	ValidTo                *time.Time
 	Capacity               string // a decimal, "" when not stated
 	CapacityUnit, Source   string
+	Region                 Region // where the producer is; Code "" when the entry does not say
 }
 
 // Certificate is an ST-KZ certificate of origin.
@@ -85,7 +86,8 @@ func (s *Store) SupplierGet(ctx context.Context, db DBTX, identifier string) (Su
 	}
 	for _, e := range entries {
 		re := RegisterEntry{EnstruPrefix: e.EnstruPrefix, Category: e.Category, ValidFrom: e.ValidFrom, ValidTo: e.ValidTo,
-			CapacityUnit: e.CapacityUnit, Source: e.Source}
+			CapacityUnit: e.CapacityUnit, Source: e.Source,
+			Region: Region{Code: e.Region, Names: share.Names{KK: e.RegionKk, RU: e.RegionRu, EN: e.RegionEn}}}
 		if e.Capacity != nil {
 			re.Capacity = *e.Capacity
 		}
@@ -111,6 +113,7 @@ type Capacity struct {
 	Unit               string
 	WonValue, WonItems int64
 	WonQuantity        string // a decimal, in the items' units
+	Region             Region // where the register places the producer; Code "" when it does not say
 }
 
 // Spare is the capacity not used by what the producer won, "" when the register states no capacity.
@@ -158,7 +161,8 @@ func (s *Store) RegisterListCapacity(ctx context.Context, db DBTX, scope share.S
 	out := make([]Capacity, len(rows))
 	for i, r := range rows {
 		out[i] = Capacity{BIN: r.BIN, SupplierID: r.SupplierID, Names: share.Names{KK: r.NameKk, RU: r.NameRu, EN: r.NameRu},
-			Unit: r.CapacityUnit, WonValue: r.WonValue, WonItems: r.WonItems, WonQuantity: r.WonQuantity}
+			Unit: r.CapacityUnit, WonValue: r.WonValue, WonItems: r.WonItems, WonQuantity: r.WonQuantity,
+			Region: Region{Code: r.Region, Names: share.Names{KK: r.RegionKk, RU: r.RegionRu, EN: r.RegionEn}}}
 		if r.Capacity != nil {
 			out[i].Capacity = *r.Capacity
 		}

@@ -20,7 +20,7 @@ import (
 )
 
 // RegisterColumns are the producer register's columns in their documented order.
-var RegisterColumns = []string{"bin", "enstru_prefix", "category", "valid_from", "valid_to", "capacity", "capacity_unit", "source"}
+var RegisterColumns = []string{"bin", "enstru_prefix", "category", "valid_from", "valid_to", "capacity", "capacity_unit", "source", "region"}
 
 // CertificateColumns are the ST-KZ certificates' columns in their documented order.
 var CertificateColumns = []string{"number", "bin", "enstru_code", "local_content_percent", "issued", "expires"}
@@ -40,6 +40,7 @@ type RegisterEntry struct {
 	Capacity     *string // a decimal
 	CapacityUnit string
 	Source       string
+	Region       *string // where the producer is: a region's code, the first two digits of a KATO code
 }
 
 // Certificate is one ST-KZ certificate of origin: a BIN's products under an ENSTRU prefix carry
@@ -63,8 +64,8 @@ type FXRate struct {
 }
 
 // ParseRegisterRow checks one producer-register row. The scope is an ENSTRU prefix, a category, or neither
-// (every product of the producer).
-func ParseRegisterRow(row sheet.Row, categories map[string]int32) (RegisterEntry, error) {
+// (every product of the producer); regions are the known regions' codes.
+func ParseRegisterRow(row sheet.Row, categories map[string]int32, regions map[string]bool) (RegisterEntry, error) {
 	var v record.Check
 	bin, err := parseBIN("bin", row.Get("bin"))
 	v.Check(err)
@@ -90,12 +91,14 @@ func ParseRegisterRow(row sheet.Row, categories map[string]int32) (RegisterEntry
 	}
 	capacity, err := parseDecimal("capacity", row.Number("capacity"))
 	v.Check(err)
+	region, err := parseRegion("region", row.Get("region"), regions)
+	v.Check(err)
 	if v.Err != nil {
 		return RegisterEntry{}, v.Err
 	}
 	entry := RegisterEntry{
 		BIN: bin, EnstruPrefix: prefix, CategoryID: categoryID, ValidFrom: dateOf(*from), Capacity: capacity,
-		CapacityUnit: row.Get("capacity_unit").Text, Source: row.Get("source").Text,
+		CapacityUnit: row.Get("capacity_unit").Text, Source: row.Get("source").Text, Region: region,
 	}
 	if to != nil {
 		d := dateOf(*to)
@@ -175,6 +178,22 @@ func parseBIN(field string, s fieldtext.Value) (string, error) {
 		return "", fieldtext.Errorf(field, "%q is not 12 digits", s.Text)
 	}
 	return s.Text, nil
+}
+
+// parseRegion reads a region's code or any KATO code of a place in it (2 to 9 digits) and returns the
+// region's code.
+func parseRegion(field string, s fieldtext.Value, regions map[string]bool) (*string, error) {
+	if !s.Present() {
+		return nil, nil
+	}
+	if len(s.Text) < 2 || len(s.Text) > 9 || !fieldtext.DigitsOnly(s.Text) {
+		return nil, fieldtext.Errorf(field, "%q is not a KATO code (2 to 9 digits)", s.Text)
+	}
+	code := s.Text[:2]
+	if !regions[code] {
+		return nil, fieldtext.Errorf(field, "%q is in no known region (known: %s)", s.Text, strings.Join(slices.Sorted(maps.Keys(regions)), ", "))
+	}
+	return &code, nil
 }
 
 var enstruPrefixText = regexp.MustCompile(`^\d+(\.\d+)*$`)

@@ -24,6 +24,7 @@ func referenceRow(columns []string, style byte, cells ...string) sheet.Row {
 
 var (
 	fuzzCategories = map[string]int32{"school-uniforms": 1, "workwear": 2}
+	fuzzRegions    = map[string]bool{"75": true, "79": true}
 	digitsText     = regexp.MustCompile(`^[0-9]+$`)
 	fieldReason    = regexp.MustCompile(`^[a-z_]+( and [a-z_]+)?: .+`)
 )
@@ -40,20 +41,20 @@ func checkDay(t *testing.T, d time.Time) {
 // accepted row satisfies every constraint of producer_register, and a refused one names its field.
 func FuzzRegisterRow(f *testing.F) {
 	for _, s := range [][]string{
-		{"100540000005", "14.13", "", "2018-01-01", "", "120000", "шт/год", "МИИР"},
-		{"100540000005", "", "school-uniforms", "01.01.2018", "31.12.2018", "1 200,5", "", ""},
-		{"100540000005", "141311.100.000001", "", "43101", "43465.5", "1e3", "", ""},
-		{"100540000005", "1413", "workwear", "2018-01-01", "", "", "", ""},
-		{"10054000000", "14-13", "uniforms", "2018-02-30", "2017-01-01", "-5", "", ""},
-		{"", ".", "WORKWEAR", "", "", "12,5", "", ""},
+		{"100540000005", "14.13", "", "2018-01-01", "", "120000", "шт/год", "МИИР", "75"},
+		{"100540000005", "", "school-uniforms", "01.01.2018", "31.12.2018", "1 200,5", "", "", "751110000"},
+		{"100540000005", "141311.100.000001", "", "43101", "43465.5", "1e3", "", "", ""},
+		{"100540000005", "1413", "workwear", "2018-01-01", "", "", "", "", "99"},
+		{"10054000000", "14-13", "uniforms", "2018-02-30", "2017-01-01", "-5", "", "", "7"},
+		{"", ".", "WORKWEAR", "", "", "12,5", "", "", "7510a"},
 	} {
-		f.Add(s[0], s[1], s[2], s[3], s[4], s[5], byte(0))
-		f.Add(s[0], s[1], s[2], s[3], s[4], s[5], byte(1))
-		f.Add(s[0], s[1], s[2], s[3], s[4], s[5], byte(2))
+		for style := range byte(3) {
+			f.Add(s[0], s[1], s[2], s[3], s[4], s[5], s[8], style)
+		}
 	}
-	f.Fuzz(func(t *testing.T, bin, prefix, category, from, to, capacity string, style byte) {
-		row := referenceRow(RegisterColumns, style, bin, prefix, category, from, to, capacity, "unit", "source")
-		entry, err := ParseRegisterRow(row, fuzzCategories)
+	f.Fuzz(func(t *testing.T, bin, prefix, category, from, to, capacity, region string, style byte) {
+		row := referenceRow(RegisterColumns, style, bin, prefix, category, from, to, capacity, "unit", "source", region)
+		entry, err := ParseRegisterRow(row, fuzzCategories, fuzzRegions)
 		if err != nil {
 			require.Regexp(t, fieldReason, err.Error())
 			return
@@ -91,7 +92,42 @@ func FuzzRegisterRow(f *testing.F) {
 			require.True(t, ok, "capacity %q", *entry.Capacity)
 			require.GreaterOrEqual(t, r.Sign(), 0)
 		}
+		if entry.Region == nil {
+			require.Empty(t, strings.TrimSpace(region))
+		} else {
+			require.True(t, fuzzRegions[*entry.Region], "region %q", *entry.Region)
+			require.True(t, strings.HasPrefix(strings.TrimSpace(region), *entry.Region))
+		}
 	})
+}
+
+func TestRegisterRegion(t *testing.T) {
+	for _, tc := range []struct {
+		cell, want, err string
+	}{
+		{cell: "", want: ""},
+		{cell: "75", want: "75"},
+		{cell: " 751110000 ", want: "75"},
+		{cell: "99", err: `region: "99" is in no known region (known: 75, 79)`},
+		{cell: "7", err: `region: "7" is not a KATO code (2 to 9 digits)`},
+		{cell: "75-11", err: `region: "75-11" is not a KATO code`},
+		{cell: "7511100001", err: `is not a KATO code`},
+	} {
+		t.Run(tc.cell, func(t *testing.T) {
+			row := referenceRow(RegisterColumns, 0, "100540000005", "", "", "2018-01-01", "", "", "", "", tc.cell)
+			entry, err := ParseRegisterRow(row, fuzzCategories, fuzzRegions)
+			if tc.err != "" {
+				require.ErrorContains(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			if tc.want == "" {
+				require.Nil(t, entry.Region)
+				return
+			}
+			require.Equal(t, tc.want, *entry.Region)
+		})
+	}
 }
 
 // FuzzCertificateRow checks the certificate row parser: an accepted row satisfies every constraint of
