@@ -62,6 +62,9 @@ func (t Target) HistoryFrom(asOf time.Time) time.Time {
 	return MonthOf(first)
 }
 
+// MonthKey is the layout of a month's key among the figures grouped by month ("2026-07").
+const MonthKey = "2006-01"
+
 // MonthOf is the first day of d's month, in UTC as every date of the figures is.
 func MonthOf(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC) }
 
@@ -123,7 +126,7 @@ func Measure(t Target, asOf time.Time, period Figures, byMonth map[string]Figure
 	monthly := make([]MonthFigures, len(months))
 	metricMonthly := make([]MonthFigures, len(months))
 	for i, m := range months {
-		f := byMonth[m.Format("2006-01")]
+		f := byMonth[m.Format(MonthKey)]
 		monthly[i] = MonthFigures{Month: m, Figures: f}
 		metricMonthly[i] = MonthFigures{Month: m, Figures: MetricFigures(t.Metric, f)}
 	}

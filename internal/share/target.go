@@ -224,7 +224,7 @@ func project(value int64, ytd Figures, monthly []MonthFigures, history map[strin
 func seasonal(history map[string]Figures, now, monthsLeft int) []MonthFigures {
 	first := math.MaxInt
 	for key, f := range history {
-		if t, err := time.Parse("2006-01", key); err == nil && f.Total > 0 {
+		if t, err := time.Parse(MonthKey, key); err == nil && f.Total > 0 {
 			first = min(first, monthIndex(t))
 		}
 	}
@@ -236,7 +236,7 @@ func seasonal(history map[string]Figures, now, monthsLeft int) []MonthFigures {
 			if c > now || c < first {
 				continue
 			}
-			f := history[monthStart(c).Format("2006-01")]
+			f := history[monthStart(c).Format(MonthKey)]
 			total.Add(total, big.NewInt(f.Total))
 			domestic.Add(domestic, big.NewInt(f.Domestic))
 			n++

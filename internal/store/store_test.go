@@ -221,6 +221,61 @@ func TestTargetProgressFromItems(t *testing.T) {
 	require.NotEmpty(t, targets)
 }
 
+// A period's figures are the sum of its months when it starts on the first of a month, and are read on
+// their own otherwise: either way they equal the shares of the period, contracts with several items in it
+// counted once.
+func TestTargetProgressPeriodFigures(t *testing.T) {
+	t.Parallel()
+	ctx, tx, s := setup(t)
+	producer := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{PortalProducer: true})
+	for _, p := range []struct {
+		signed   time.Time
+		supplier int64
+		tier     tier.SupplierTier
+		values   []int64
+	}{
+		{day(2024, 12, 31), producer, tier.DomesticProducer, []int64{900_00}},
+		{day(2025, 1, 1), producer, tier.DomesticProducer, []int64{100_00, 50_00}},
+		{day(2025, 3, 10), 0, tier.NonResident, []int64{300_00}},
+		{day(2025, 3, 20), producer, tier.DomesticProducer, []int64{70_00, 30_00, 5_00}},
+		{day(2025, 6, 30), 0, tier.NonResident, []int64{400_00}},
+		{day(2025, 7, 1), producer, tier.DomesticProducer, []int64{999_00}}, // after the day asked about
+	} {
+		c := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{SupplierID: p.supplier, SignedOn: p.signed})
+		for _, v := range p.values {
+			testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "school-uniforms", Value: v, Tier: p.tier})
+		}
+	}
+	yearly := share.Target{Slug: "uniforms-yearly", Names: share.Names{KK: "а", RU: "б", EN: "c"},
+		Filter: share.Filter{Category: "school-uniforms"}, Metric: share.MetricValue, Period: share.PeriodCalendarYear,
+		Schedule: []share.Threshold{{EffectiveFrom: day(2025, 1, 1), Value: 5000}}}
+	midMonth := yearly
+	midMonth.Slug, midMonth.Period, midMonth.EndsOn = "uniforms-from-march-15", share.PeriodSchedule, day(2025, 12, 31)
+	midMonth.Schedule = []share.Threshold{{EffectiveFrom: day(2025, 3, 15), Value: 5000}}
+	_, err := s.TargetApply(ctx, tx, []share.Target{yearly, midMonth})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		slug          string
+		total         int64
+		contracts     int64
+		fromFirstOfMo bool
+	}{
+		{yearly.Slug, 955_00, 4, true},
+		{midMonth.Slug, 505_00, 2, false},
+	} {
+		t.Run(tc.slug, func(t *testing.T) {
+			p, err := s.TargetProgressGet(ctx, tx, tc.slug, day(2025, 6, 30))
+			require.NoError(t, err)
+			require.Equal(t, tc.fromFirstOfMo, p.From.Day() == 1)
+			want, _, err := s.SharesGet(ctx, tx, share.Scope{Filter: yearly.Filter, From: p.From, To: p.To}, "")
+			require.NoError(t, err)
+			require.Equal(t, want, p.Figures)
+			require.Equal(t, tc.total, p.Figures.Total)
+			require.Equal(t, tc.contracts, p.Figures.Contracts)
+		})
+	}
+}
+
 // TestTargetApplyAndRemove checks that applying targets creates or replaces them whole, all or none, and
 // that a scoped target measures only its scope.
 func TestTargetApplyAndRemove(t *testing.T) {

@@ -139,16 +139,12 @@ func (s *Store) TargetProgressGet(ctx context.Context, db DBTX, slug string, asO
 	return s.TargetProgress(ctx, db, t, asOf)
 }
 
-// TargetProgress measures target t as of asOf.
+// TargetProgress measures target t as of asOf. The months read for the trend and the projection end on
+// the period's last day, so a period that starts on the first of a month (every calendar-year target's)
+// is the sum of its months: a contract lies in one month, so its contracts add up too, and the period
+// costs no query of its own (the overview measures every target).
 func (s *Store) TargetProgress(ctx context.Context, db DBTX, t share.Target, asOf time.Time) (share.Progress, error) {
 	from, to, _ := t.Window(asOf)
-	var period share.Figures
-	if !to.Before(from) {
-		var err error
-		if period, _, err = s.SharesGet(ctx, db, share.Scope{Filter: t.Filter, From: from, To: to}, ""); err != nil {
-			return share.Progress{}, err
-		}
-	}
 	groups, err := s.ShareGroupsGet(ctx, db, share.Scope{Filter: t.Filter, From: t.HistoryFrom(asOf), To: to}, "month")
 	if err != nil {
 		return share.Progress{}, err
@@ -156,6 +152,18 @@ func (s *Store) TargetProgress(ctx context.Context, db DBTX, t share.Target, asO
 	byMonth := make(map[string]share.Figures, len(groups))
 	for _, g := range groups {
 		byMonth[g.Key] = g.Figures
+	}
+	var period share.Figures
+	switch {
+	case to.Before(from):
+	case from.Equal(share.MonthOf(from)):
+		for m := from; !m.After(to); m = m.AddDate(0, 1, 0) {
+			period.Add(byMonth[m.Format(share.MonthKey)])
+		}
+	default:
+		if period, _, err = s.SharesGet(ctx, db, share.Scope{Filter: t.Filter, From: from, To: to}, ""); err != nil {
+			return share.Progress{}, err
+		}
 	}
 	return share.Measure(t, asOf, period, byMonth), nil
 }
