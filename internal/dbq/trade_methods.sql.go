@@ -9,6 +9,44 @@ import (
 	"context"
 )
 
+const tradeMethodList = `-- name: TradeMethodList :many
+SELECT code, symbol, name_kk, name_ru, name_en FROM trade_methods ORDER BY code
+`
+
+type TradeMethodListRow struct {
+	Code   string
+	Symbol string
+	NameKk string
+	NameRu string
+	NameEn string
+}
+
+func (q *Queries) TradeMethodList(ctx context.Context, db DBTX) ([]TradeMethodListRow, error) {
+	rows, err := db.Query(ctx, tradeMethodList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TradeMethodListRow{}
+	for rows.Next() {
+		var i TradeMethodListRow
+		if err := rows.Scan(
+			&i.Code,
+			&i.Symbol,
+			&i.NameKk,
+			&i.NameRu,
+			&i.NameEn,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const tradeMethodUpsert = `-- name: TradeMethodUpsert :exec
 INSERT INTO trade_methods (code, symbol, name_kk, name_ru, in_law)
 VALUES ($1, $2, $3, $4, $5)

@@ -214,6 +214,26 @@ func TestSheetRepeatedItemIsABadRecord(t *testing.T) {
 	require.Equal(t, int64(50000), e.schoolUniforms2016(t).Total)
 }
 
+// A spreadsheet's procurement method becomes the portal's code when it names one method, so a target
+// scoped to that method counts it; a name several methods share, or another text, is kept as written.
+func TestSheetMethodIsThePortalsCode(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	path := filepath.Join(t.TempDir(), "items.csv")
+	row := func(contract, method string) string {
+		return strings.TrimSuffix(sheetRow(contract, "2016-08-01", "1", "751110000", "", 100), "\n") + "," + method + "\n"
+	}
+	writeFile(t, path, strings.TrimSuffix(sheetHeader, "\n")+",method\n"+
+		row("C-1", "Открытый конкурс")+row("C-2", " ЗЦП ")+row("C-3", "2")+row("C-4", "АУК")+row("C-5", "по-своему")+row("C-6", ""))
+	_, err := e.importCSV(t, path, 0)
+	require.NoError(t, err)
+	methods := map[string]string{}
+	for _, c := range e.contracts(t) {
+		methods[c.SourceID] = c.Method
+	}
+	require.Equal(t, map[string]string{"C-1": "2", "C-2": "3", "C-3": "2", "C-4": "АУК", "C-5": "по-своему", "C-6": ""}, methods)
+}
+
 // A spreadsheet's status may be a code or a name in any language; an unknown one, a KATO code of no region
 // and a signing date more than a year ahead are bad records.
 func TestSheetChecks(t *testing.T) {

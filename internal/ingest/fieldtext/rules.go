@@ -11,8 +11,24 @@ type Rules struct {
 	Regions map[string]bool // first-level KATO codes
 	// Statuses maps a contract status as a spreadsheet may write it (its code, the portal's symbol, or a
 	// name, in lower case) to its code in contract_statuses.
-	Statuses      map[string]string
+	Statuses map[string]string
+	// Methods maps a procurement method as a spreadsheet may write it (the portal's code, or a symbol or
+	// name that names one method only, in lower case) to the portal's code.
+	Methods       map[string]string
 	LatestSigning time.Time // a signing date after it is a typo
+}
+
+// Method turns a spreadsheet's procurement method into the portal's code when it names one, so that a
+// target scoped to a method counts every source's contracts of it; any other text is kept as given.
+func (r *Rules) Method(given string) string {
+	given = strings.TrimSpace(given)
+	if r == nil {
+		return given
+	}
+	if code, ok := r.Methods[strings.ToLower(given)]; ok {
+		return code
+	}
+	return given
 }
 
 // Status turns a spreadsheet's status into its code; "" (not stated) is a concluded contract.

@@ -29,7 +29,39 @@ func ImportRules(ctx context.Context, tx pgx.Tx, now time.Time) (*fieldtext.Rule
 		r.Regions[c] = true
 	}
 	r.Statuses = statusAliases(statuses)
+	methods, err := q.TradeMethodList(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: load procurement methods: %w", err)
+	}
+	r.Methods = methodAliases(methods)
 	return r, nil
+}
+
+// methodAliases lets a spreadsheet name a procurement method by the portal's code, or by a symbol or name
+// in any of the three languages that no other method shares: several auctions share a symbol (АУК), and
+// such a name is kept as written rather than guessed.
+func methodAliases(rows []dbq.TradeMethodListRow) map[string]string {
+	out := make(map[string]string, 4*len(rows))
+	names := map[string]map[string]bool{}
+	for _, r := range rows {
+		out[strings.ToLower(r.Code)] = r.Code
+		for _, alias := range []string{r.Symbol, r.NameRu, r.NameKk, r.NameEn} {
+			if alias = strings.ToLower(strings.TrimSpace(alias)); alias != "" {
+				if names[alias] == nil {
+					names[alias] = map[string]bool{}
+				}
+				names[alias][r.Code] = true
+			}
+		}
+	}
+	for alias, codes := range names {
+		if _, taken := out[alias]; !taken && len(codes) == 1 {
+			for code := range codes {
+				out[alias] = code
+			}
+		}
+	}
+	return out
 }
 
 // statusAliases lets a spreadsheet name a status by its code, the portal's symbol or a name in any of the

@@ -136,7 +136,7 @@ func (t *TemplateReader) item(ctx context.Context, loc string, row Row, ordinals
 		},
 		Contracts: []record.Contract{{
 			Loc: loc, SourceID: contractID, CustomerBin: buyerBIN, SupplierKey: supplierID, SignedOn: *signed,
-			FiscalYear: finYear, Method: row.Get("method").Text, Status: status, Currency: currency,
+			FiscalYear: finYear, Method: t.Rules.Method(row.Get("method").Text), Status: status, Currency: currency,
 			ExchangeRate: rate, Total: total, LocalContentBp: contractLC, Description: row.Get("description").Text,
 			Deleted: false, UpdatedAt: updated, CarriesItems: true,
 		}},
