@@ -60,6 +60,11 @@ func TestBrowserWalk(t *testing.T) {
 	go func() { _ = app.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true}) }()
 	t.Cleanup(func() { _ = app.Shutdown() })
 	base := "http://" + ln.Addr().String()
+	var busiest string
+	var contracts int
+	require.NoError(t, pool.QueryRow(context.Background(), `SELECT s.identifier, count(*) FROM contracts c
+		JOIN suppliers s ON s.id = c.supplier_id GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`).Scan(&busiest, &contracts))
+	require.Greater(t, contracts, 25, "a supplier has more contracts than a page holds")
 	require.NoError(t, os.MkdirAll(screenshots, 0o755))
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(exe), chromedp.Headless,
@@ -113,6 +118,20 @@ func TestBrowserWalk(t *testing.T) {
 			require.Contains(t, loc, "/buyers/")
 			require.Contains(t, text("main"), "Contracts")
 			shot("buyer")
+
+			// The contracts' pager of the supplier with the most contracts swaps the next page in place
+			// (htmx): no reload, the address and the language links follow.
+			require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/suppliers/"+busiest+"?lang=en&from=2020-01-01"),
+				chromedp.WaitVisible(chromedp.CSS("#party-contracts"))))
+			_, err = chromedp.Run(ctx, chromedp.Evaluate[bool]("window.ulesKept = true"))
+			require.NoError(t, err)
+			require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#party-contracts .pager a[rel="next"][hx-get]`)),
+				chromedp.WaitVisible(chromedp.CSS(`#party-contracts .pager a[hx-get]:not([rel])`))))
+			paged, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.ulesKept === true &&
+				location.search.includes("cursor=") &&
+				document.querySelector('#lang-links a[href*="lang=kk"]').href.includes("cursor=")`))
+			require.NoError(t, err)
+			require.True(t, paged, "the next page of contracts without a reload, the address and the language links follow")
 
 			require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/explore?lang=en&category=school-uniforms&group_by=region&from=2025-01-01&to=2025-12-31"),
 				chromedp.WaitVisible(chromedp.CSS("#explore-chart"))))

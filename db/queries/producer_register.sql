@@ -84,6 +84,7 @@ WITH prefixes AS (
     GROUP BY s.bin
 )
 SELECT p.bin, coalesce(n.name_ru, '')::text AS name_ru, coalesce(n.name_kk, '')::text AS name_kk,
+       coalesce(n.name_en, '')::text AS name_en,
        coalesce(n.identifier, '')::text AS supplier_id, p.capacity, p.capacity_unit, coalesce(p.region, '')::text AS region,
        coalesce(rg.name_kk, '')::text AS region_kk, coalesce(rg.name_ru, '')::text AS region_ru,
        coalesce(rg.name_en, '')::text AS region_en,
@@ -92,6 +93,6 @@ SELECT p.bin, coalesce(n.name_ru, '')::text AS name_ru, coalesce(n.name_kk, ''):
 FROM producers p
 LEFT JOIN won w ON w.bin = p.bin
 LEFT JOIN regions rg ON rg.code = p.region
-LEFT JOIN LATERAL (SELECT name_ru, name_kk, identifier FROM suppliers WHERE bin = p.bin ORDER BY id LIMIT 1) n ON true
+LEFT JOIN LATERAL (SELECT name_ru, name_kk, name_en, identifier FROM suppliers WHERE bin = p.bin ORDER BY id LIMIT 1) n ON true
 ORDER BY p.capacity - coalesce(w.quantity, 0) DESC NULLS LAST, p.bin
 LIMIT @max_rows;

@@ -1,11 +1,8 @@
 package httpapi
 
 import (
-	"time"
-
 	"github.com/gofiber/fiber/v3"
 
-	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/store"
 )
 
@@ -56,16 +53,7 @@ func (s *Server) apiListContracts(c fiber.Ctx) error {
 	lang := language(c)
 	out := make([]contractJSON, len(rows))
 	for i, r := range rows {
-		out[i] = contractJSON{ID: r.ID, Source: r.Source, SourceID: r.SourceID, SignedOn: r.SignedOn.Format(time.DateOnly),
-			Total: money.FormatMajor(r.Total), Currency: "KZT", Method: r.Method, Status: r.Status,
-			BuyerBIN: r.BuyerBIN, BuyerName: r.BuyerNames.In(lang), SupplierID: r.SupplierID,
-			SupplierName: r.SupplierNames.In(lang), SupplierCountry: r.SupplierCountry,
-			ScopeValue: money.FormatMajor(r.ScopeValue), DomesticValue: money.FormatMajor(r.DomesticValue),
-			Items: r.Items, DomesticProducer: r.DomesticProducer(), LocalContentCertified: percent(r.LocalContentCertified())}
-		if r.LocalContentPublished != nil {
-			v := percent(int64(*r.LocalContentPublished))
-			out[i].LocalContentPublished = &v
-		}
+		out[i] = contractOf(r, lang)
 	}
 	return c.JSON(fiber.Map{"contracts": out, "next_cursor": encodeCursor(next)})
 }

@@ -69,3 +69,53 @@ func batchOf(b store.Batch) batchJSON {
 	}
 	return out
 }
+
+// regionJSON is a region: the two first digits of its KATO code and its name in the request's language.
+type regionJSON struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// regionOf is nil for a region not stated (code "").
+func regionOf(r store.Region, lang string) *regionJSON {
+	if r.Code == "" {
+		return nil
+	}
+	return &regionJSON{Code: r.Code, Name: r.Names.In(lang)}
+}
+
+func contractOf(r store.ContractRow, lang string) contractJSON {
+	out := contractJSON{ID: r.ID, Source: r.Source, SourceID: r.SourceID, SignedOn: r.SignedOn.Format(time.DateOnly),
+		Total: money.FormatMajor(r.Total), Currency: "KZT", Method: r.Method, Status: r.Status,
+		BuyerBIN: r.BuyerBIN, BuyerName: r.BuyerNames.In(lang), SupplierID: r.SupplierID,
+		SupplierName: r.SupplierNames.In(lang), SupplierCountry: r.SupplierCountry,
+		ScopeValue: money.FormatMajor(r.ScopeValue), DomesticValue: money.FormatMajor(r.DomesticValue),
+		Items: r.Items, DomesticProducer: r.DomesticProducer(), LocalContentCertified: percent(r.LocalContentCertified())}
+	out.LocalContentPublished = percentOrNull(r.LocalContentPublished)
+	return out
+}
+
+// percentOrNull is nil for a percentage not stated.
+func percentOrNull(bp *int32) *float64 {
+	if bp == nil {
+		return nil
+	}
+	v := percent(int64(*bp))
+	return &v
+}
+
+// optionalString is nil for "".
+func optionalString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optionalDate(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.Format(time.DateOnly)
+	return &s
+}

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -43,7 +44,7 @@ func TestOpenAPIDescribesTheAnswers(t *testing.T) {
 	for _, r := range app.GetRoutes(true) {
 		if r.Method == "GET" && strings.HasPrefix(r.Path, "/api/v1/") {
 			p := strings.TrimPrefix(r.Path, "/api/v1")
-			p = strings.NewReplacer(":slug", "{slug}", ":id", "{id}").Replace(p)
+			p = strings.NewReplacer(":slug", "{slug}", ":id", "{id}", ":bin", "{bin}").Replace(p)
 			routes = append(routes, p)
 		}
 	}
@@ -67,8 +68,27 @@ func TestOpenAPIDescribesTheAnswers(t *testing.T) {
 		"/api/v1/targets/no-such-target/progress",
 		"/api/v1/contracts?from=2026-01-01&to=2026-12-31&limit=2", "/api/v1/contracts?cursor=x",
 		"/api/v1/imports", "/api/v1/imports?limit=1", "/api/v1/imports/999999", "/api/v1/imports/abc",
+		"/api/v1/targets/school-uniforms-50/producers?as_of=2026-11-25", "/api/v1/targets/school-uniforms-50/producers?as_of=x",
+		"/api/v1/targets/no-such-target/producers", "/api/v1/targets/school-uniforms-50/producers?as_of=2015-06-01",
+		"/api/v1/targets/school-uniforms-50/pulling-down?as_of=2026-11-25", "/api/v1/targets/school-uniforms-50/pulling-down?limit=0",
+		"/api/v1/targets/no-such-target/pulling-down", "/api/v1/targets/school-uniforms-50/pulling-down?as_of=2026-01-01",
+		"/api/v1/targets/school-uniforms-50/largest-contracts?as_of=2026-11-25", "/api/v1/targets/no-such-target/largest-contracts",
+		"/api/v1/targets/school-uniforms-50/largest-contracts?as_of=2026-02-30",
+		"/api/v1/buyers/123", "/api/v1/buyers/999999999999", "/api/v1/suppliers/no-such-supplier",
+		"/api/v1/contracts/abc", "/api/v1/contracts/999999999",
+		"/api/v1/quality?from=2026-01-01&to=2026-12-31&points=1&limit=10", "/api/v1/quality?points=200",
+		"/api/v1/quality?batch=" + strconv.FormatInt(b.batch, 10),
 	}
 	requests = append(requests, "/api/v1/imports/"+strconv.FormatInt(b.batch, 10))
+	// The example's parties and contracts, as the contracts' list names them.
+	for _, k := range getJSON(t, app, "/api/v1/contracts?from=2026-01-01&to=2026-12-31")["contracts"].([]any) {
+		k := k.(map[string]any)
+		requests = append(requests, fmt.Sprintf("/api/v1/contracts/%v", k["id"]),
+			"/api/v1/buyers/"+k["buyer_bin"].(string)+"?from=2026-01-01&to=2026-12-31",
+			"/api/v1/buyers/"+k["buyer_bin"].(string)+"?cursor=zzz",
+			"/api/v1/suppliers/"+k["supplier_id"].(string)+"?from=2026-01-01&to=2026-12-31&lang=kk")
+	}
+	registerProducer(t, b, "school-uniforms")
 	seen := map[string]bool{}
 	for _, u := range requests {
 		t.Run(u, func(t *testing.T) {

@@ -54,4 +54,34 @@ func TestQualityPage(t *testing.T) {
 		status, _ = get(t, app, bad)
 		require.Equal(t, 400, status, bad)
 	}
+
+	// The same lists as JSON, with the page's parameters; the page links to them.
+	status, body = get(t, app, "/quality?lang=en&from=2026-01-01&to=2026-12-31")
+	require.Equal(t, 200, status)
+	require.Contains(t, body, `href="/api/v1/quality?from=2026-01-01&amp;points=5.0&amp;to=2026-12-31"`)
+	got = getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31&points=5.0")
+	require.Equal(t, 5.0, got["points"])
+	require.Equal(t, 1.0, got["mismatch_count"])
+	mismatch := got["mismatches"].([]any)[0].(map[string]any)
+	require.Equal(t, "LC-84", mismatch["source_id"])
+	require.Equal(t, 84.0, mismatch["local_content_published"])
+	require.Equal(t, 0.0, mismatch["local_content_certified"])
+	require.Equal(t, "1000.00", mismatch["total"])
+	require.Equal(t, 1.0, got["unclassified_count"])
+	require.Equal(t, []any{map[string]any{"enstru_code": got["unclassified"].([]any)[0].(map[string]any)["enstru_code"],
+		"name": "Насос центробежный", "items": 1.0, "value": "7000.00"}}, got["unclassified"])
+	notCounted := got["not_counted"].([]any)
+	require.Len(t, notCounted, 1)
+	require.Equal(t, "status", notCounted[0].(map[string]any)["reason"])
+	require.Equal(t, "330", notCounted[0].(map[string]any)["status"])
+	require.Equal(t, "5000.00", notCounted[0].(map[string]any)["total"])
+	got = getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31&points=1&limit=1")
+	require.Equal(t, 2.0, got["mismatch_count"], "the count is of all, the list up to limit")
+	require.Len(t, got["mismatches"], 1)
+	for bad, param := range map[string]string{"/api/v1/quality?points=200": "points", "/api/v1/quality?batch=x": "batch",
+		"/api/v1/quality?from=2026-02-31": "from", "/api/v1/quality?limit=501": "limit"} {
+		status, body = get(t, app, bad)
+		require.Equal(t, 400, status, bad)
+		require.Contains(t, body, `"param":"`+param+`"`, bad)
+	}
 }

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/ules-kz/ules/internal/share"
@@ -18,7 +20,7 @@ func (s *Server) showSupplier(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data, err := s.partyPage(c, share.Filter{Supplier: id}, d.Names.In(language(c)))
+	data, err := s.partyPage(c, share.Filter{Supplier: id}, d.Names.In(language(c)), "/api/v1/suppliers/"+url.PathEscape(id))
 	if err != nil {
 		return err
 	}

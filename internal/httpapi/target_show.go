@@ -33,6 +33,15 @@ type breakdownRow struct {
 	Move        int64  // tiyn that had to go to domestic producers (or be local content) to reach the threshold
 }
 
+// pullingDown is up to limit buyers that pull the share down, the most tenge to others first.
+func pullingDown(buyers []share.Group, limit int) []share.Group {
+	buyers = share.PullingDown(buyers)
+	if len(buyers) > limit {
+		buyers = buyers[:limit]
+	}
+	return buyers
+}
+
 func breakdown(t share.Target, threshold int64, groups []share.Group, name func(share.Group) string) []breakdownRow {
 	rows := make([]breakdownRow, len(groups))
 	for i, g := range groups {
@@ -110,6 +119,20 @@ func trendOf(p share.Progress, T func(string) string) trend {
 	return tr
 }
 
+// targetScope is the scope of a target's progress: its filter over its progress period.
+func targetScope(p share.Progress) share.Scope {
+	return share.Scope{Filter: p.Target.Filter, From: p.From, To: p.To}
+}
+
+// breakdownThreshold is the threshold the breakdowns measure the tenge to move against: the one in force,
+// or before the first is in force the next.
+func breakdownThreshold(p share.Progress) int64 {
+	if !p.InForce && p.Next != nil {
+		return p.Next.Value
+	}
+	return p.Threshold.Value
+}
+
 // showTarget answers GET /targets/{slug}?as_of=: the figures, the trend against the threshold schedule
 // and the projection, breakdowns by region and buyer type, the buyers that pull the share down and the
 // largest contracts that went to other suppliers than domestic producers.
@@ -121,11 +144,7 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 		return err
 	}
 	ctx, t := c.Context(), p.Target
-	scope := share.Scope{Filter: t.Filter, From: p.From, To: p.To}
-	threshold := p.Threshold.Value
-	if !p.InForce && p.Next != nil {
-		threshold = p.Next.Value
-	}
+	scope, threshold := targetScope(p), breakdownThreshold(p)
 	var regions, types, buyers []share.Group
 	var largest []store.ContractRow
 	var producers []store.Capacity
@@ -146,10 +165,7 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 			return err
 		}
 	}
-	buyers = share.PullingDown(buyers)
-	if len(buyers) > pullingDownRows {
-		buyers = buyers[:pullingDownRows]
-	}
+	buyers = pullingDown(buyers, pullingDownRows)
 	named := func(g share.Group) string { return g.Names.In(lang) }
 	trendJSON, err := json.Marshal(trendOf(p, T))
 	if err != nil {
@@ -167,7 +183,10 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	data["Trend"] = template.JS(trendJSON)
 	q.Set("group_by", "region")
 	data["APIURL"] = "/api/v1/shares?" + q.Encode()
-	data["ProgressURL"] = "/api/v1/targets/" + t.Slug + "/progress?as_of=" + p.AsOf.Format(time.DateOnly)
+	for key, answer := range map[string]string{"ProgressURL": "progress", "PullingDownURL": "pulling-down",
+		"LargestURL": "largest-contracts", "ProducersURL": "producers"} {
+		data[key] = "/api/v1/targets/" + t.Slug + "/" + answer + "?as_of=" + p.AsOf.Format(time.DateOnly)
+	}
 	q.Del("group_by")
 	data["CSVURL"] = "/api/v1/items.csv?" + q.Encode()
 	return c.Render("target", data)

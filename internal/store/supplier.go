@@ -160,7 +160,7 @@ func (s *Store) RegisterListCapacity(ctx context.Context, db DBTX, scope share.S
 	}
 	out := make([]Capacity, len(rows))
 	for i, r := range rows {
-		out[i] = Capacity{BIN: r.BIN, SupplierID: r.SupplierID, Names: share.Names{KK: r.NameKk, RU: r.NameRu, EN: r.NameRu},
+		out[i] = Capacity{BIN: r.BIN, SupplierID: r.SupplierID, Names: share.Names{KK: r.NameKk, RU: r.NameRu, EN: r.NameEn},
 			Unit: r.CapacityUnit, WonValue: r.WonValue, WonItems: r.WonItems, WonQuantity: r.WonQuantity,
 			Region: Region{Code: r.Region, Names: share.Names{KK: r.RegionKk, RU: r.RegionRu, EN: r.RegionEn}}}
 		if r.Capacity != nil {
