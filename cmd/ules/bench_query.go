@@ -47,8 +47,12 @@ and this process's peak memory.`)
 	clients := fs.Int("clients", 32, "concurrent clients of the progress API")
 	duration := fs.Duration("duration", 5*time.Second, "how long the clients of the progress API run")
 	target := fs.String("target", "school-uniforms-50", "the target whose page and API are measured")
+	format := fs.String("format", "portal", "format the generated items are imported from: portal, csv or ocds (csv and ocds load every item directly; a portal export larger than the loader keeps in memory is partly staged, which is slower to load)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if !slices.Contains([]string{"portal", "csv", "ocds"}, *format) {
+		return fmt.Errorf("--format %q: want portal, csv or ocds", *format)
 	}
 	if env.cfg.DatabaseURL == "" {
 		return errors.New("no database server: set DATABASE_URL or pass --database-url")
@@ -66,7 +70,7 @@ and this process's peak memory.`)
 			defer drop()
 		}
 		dbURL = url
-		if err := loadBenchItems(ctx, env, dbURL, *items, *seed); err != nil {
+		if err := loadBenchItems(ctx, env, dbURL, *format, *items, *seed); err != nil {
 			return err
 		}
 		if *keep {
@@ -81,8 +85,8 @@ and this process's peak memory.`)
 	return measureQueries(ctx, env, pool, queryBench{repeat: *repeat, clients: *clients, duration: *duration, target: *target})
 }
 
-// loadBenchItems generates n items in the portal's format, imports them and applies the demo's targets.
-func loadBenchItems(ctx context.Context, env *environment, dbURL string, n int, seed uint64) error {
+// loadBenchItems generates n items in format, imports them and applies the demo's targets.
+func loadBenchItems(ctx context.Context, env *environment, dbURL, format string, n int, seed uint64) error {
 	dir, err := os.MkdirTemp("", "ules-bench-query-*")
 	if err != nil {
 		return err
@@ -90,7 +94,11 @@ func loadBenchItems(ctx context.Context, env *environment, dbURL string, n int, 
 	defer os.RemoveAll(dir)
 	opts := demo.DefaultOptions()
 	opts.Items, opts.Seed = n, seed
-	if err := generateWithBar(ctx, env, "portal", filepath.Join(dir, "portal"), opts); err != nil {
+	path := filepath.Join(dir, format)
+	if format != "portal" {
+		path += "." + format
+	}
+	if err := generateWithBar(ctx, env, format, path, opts); err != nil {
 		return err
 	}
 	pool, err := migratedPool(ctx, dbURL)
@@ -100,7 +108,7 @@ func loadBenchItems(ctx context.Context, env *environment, dbURL string, n int, 
 	defer pool.Close()
 	bar, progress := newImportBar(env.stderr, "importing")
 	start := time.Now()
-	res, err := ingest.NewImporter(pool, "KZ", env.log).Import(ctx, ingest.Options{Format: "portal", Path: filepath.Join(dir, "portal"),
+	res, err := ingest.NewImporter(pool, "KZ", env.log).Import(ctx, ingest.Options{Format: format, Path: path,
 		CreatedBy: "bench", Progress: progress})
 	bar.Finish() //nolint:errcheck
 	if err != nil {

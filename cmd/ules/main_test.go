@@ -74,6 +74,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"bench", "import", "--runs", "0"}, 1, "--runs must be at least 1"},
 		{[]string{"bench", "import", "--items", "0"}, 1, "--items must be at least 1"},
 		{[]string{"bench", "import", "--format", "xml"}, 1, `unknown --format "xml"`},
+		{[]string{"bench", "query", "--format", "xml"}, 1, `--format "xml": want portal, csv or ocds`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
