@@ -196,8 +196,8 @@ func printProgress(w io.Writer, p share.Progress, lang string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	line := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
 	line("target", t.Slug+": "+t.Names.In(lang))
-	if t.Basis != "" {
-		line("basis", t.Basis)
+	if b := t.Basis.In(lang); b != "" {
+		line("basis", b)
 	}
 	line("scope", describeFilter(t.Filter))
 	line("metric", t.Metric)

@@ -10,14 +10,14 @@ SELECT target_id, effective_from, threshold_bp FROM target_thresholds ORDER BY t
 -- name: TargetUpsert :one
 -- A target applied again keeps its id, so links to it survive; its schedule is replaced whole.
 INSERT INTO targets (slug, name_kk, name_ru, name_en, category_id, regions, buyer_types, methods, metric, period,
-    ends_on, basis)
+    ends_on, basis_kk, basis_ru, basis_en)
 VALUES (@slug, @name_kk, @name_ru, @name_en, @category_id, @regions, @buyer_types, @methods, @metric, @period,
-    sqlc.narg(ends_on), @basis)
+    sqlc.narg(ends_on), @basis_kk, @basis_ru, @basis_en)
 ON CONFLICT (slug) DO UPDATE SET
     name_kk = excluded.name_kk, name_ru = excluded.name_ru, name_en = excluded.name_en,
     category_id = excluded.category_id, regions = excluded.regions, buyer_types = excluded.buyer_types,
     methods = excluded.methods, metric = excluded.metric, period = excluded.period, ends_on = excluded.ends_on,
-    basis = excluded.basis, updated_at = now()
+    basis_kk = excluded.basis_kk, basis_ru = excluded.basis_ru, basis_en = excluded.basis_en, updated_at = now()
 RETURNING id, (xmax = 0)::boolean AS inserted;
 
 -- name: TargetThresholdDeleteByTarget :exec

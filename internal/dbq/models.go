@@ -430,8 +430,10 @@ type Target struct {
 	BuyerTypes []string
 	Methods    []string
 	EndsOn     *time.Time
-	Basis      string
+	BasisEn    string
 	UpdatedAt  time.Time
+	BasisKk    string
+	BasisRu    string
 }
 
 type TargetThreshold struct {

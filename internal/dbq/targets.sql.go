@@ -23,7 +23,7 @@ func (q *Queries) TargetDeleteBySlug(ctx context.Context, db DBTX, slug string) 
 }
 
 const targetGetBySlug = `-- name: TargetGetBySlug :one
-SELECT t.id, t.slug, t.name_kk, t.name_ru, t.name_en, t.category_id, t.metric, t.period, t.regions, t.buyer_types, t.methods, t.ends_on, t.basis, t.updated_at, c.slug AS category_slug FROM targets t JOIN categories c ON c.id = t.category_id WHERE t.slug = $1
+SELECT t.id, t.slug, t.name_kk, t.name_ru, t.name_en, t.category_id, t.metric, t.period, t.regions, t.buyer_types, t.methods, t.ends_on, t.basis_en, t.updated_at, t.basis_kk, t.basis_ru, c.slug AS category_slug FROM targets t JOIN categories c ON c.id = t.category_id WHERE t.slug = $1
 `
 
 type TargetGetBySlugRow struct {
@@ -39,8 +39,10 @@ type TargetGetBySlugRow struct {
 	BuyerTypes   []string
 	Methods      []string
 	EndsOn       *time.Time
-	Basis        string
+	BasisEn      string
 	UpdatedAt    time.Time
+	BasisKk      string
+	BasisRu      string
 	CategorySlug string
 }
 
@@ -60,15 +62,17 @@ func (q *Queries) TargetGetBySlug(ctx context.Context, db DBTX, slug string) (Ta
 		&i.BuyerTypes,
 		&i.Methods,
 		&i.EndsOn,
-		&i.Basis,
+		&i.BasisEn,
 		&i.UpdatedAt,
+		&i.BasisKk,
+		&i.BasisRu,
 		&i.CategorySlug,
 	)
 	return i, err
 }
 
 const targetList = `-- name: TargetList :many
-SELECT t.id, t.slug, t.name_kk, t.name_ru, t.name_en, t.category_id, t.metric, t.period, t.regions, t.buyer_types, t.methods, t.ends_on, t.basis, t.updated_at, c.slug AS category_slug FROM targets t JOIN categories c ON c.id = t.category_id ORDER BY t.slug
+SELECT t.id, t.slug, t.name_kk, t.name_ru, t.name_en, t.category_id, t.metric, t.period, t.regions, t.buyer_types, t.methods, t.ends_on, t.basis_en, t.updated_at, t.basis_kk, t.basis_ru, c.slug AS category_slug FROM targets t JOIN categories c ON c.id = t.category_id ORDER BY t.slug
 `
 
 type TargetListRow struct {
@@ -84,8 +88,10 @@ type TargetListRow struct {
 	BuyerTypes   []string
 	Methods      []string
 	EndsOn       *time.Time
-	Basis        string
+	BasisEn      string
 	UpdatedAt    time.Time
+	BasisKk      string
+	BasisRu      string
 	CategorySlug string
 }
 
@@ -111,8 +117,10 @@ func (q *Queries) TargetList(ctx context.Context, db DBTX) ([]TargetListRow, err
 			&i.BuyerTypes,
 			&i.Methods,
 			&i.EndsOn,
-			&i.Basis,
+			&i.BasisEn,
 			&i.UpdatedAt,
+			&i.BasisKk,
+			&i.BasisRu,
 			&i.CategorySlug,
 		); err != nil {
 			return nil, err
@@ -175,14 +183,14 @@ func (q *Queries) TargetThresholdList(ctx context.Context, db DBTX) ([]TargetThr
 
 const targetUpsert = `-- name: TargetUpsert :one
 INSERT INTO targets (slug, name_kk, name_ru, name_en, category_id, regions, buyer_types, methods, metric, period,
-    ends_on, basis)
+    ends_on, basis_kk, basis_ru, basis_en)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-    $11, $12)
+    $11, $12, $13, $14)
 ON CONFLICT (slug) DO UPDATE SET
     name_kk = excluded.name_kk, name_ru = excluded.name_ru, name_en = excluded.name_en,
     category_id = excluded.category_id, regions = excluded.regions, buyer_types = excluded.buyer_types,
     methods = excluded.methods, metric = excluded.metric, period = excluded.period, ends_on = excluded.ends_on,
-    basis = excluded.basis, updated_at = now()
+    basis_kk = excluded.basis_kk, basis_ru = excluded.basis_ru, basis_en = excluded.basis_en, updated_at = now()
 RETURNING id, (xmax = 0)::boolean AS inserted
 `
 
@@ -198,7 +206,9 @@ type TargetUpsertParams struct {
 	Metric     string
 	Period     string
 	EndsOn     *time.Time
-	Basis      string
+	BasisKk    string
+	BasisRu    string
+	BasisEn    string
 }
 
 type TargetUpsertRow struct {
@@ -220,7 +230,9 @@ func (q *Queries) TargetUpsert(ctx context.Context, db DBTX, arg TargetUpsertPar
 		arg.Metric,
 		arg.Period,
 		arg.EndsOn,
-		arg.Basis,
+		arg.BasisKk,
+		arg.BasisRu,
+		arg.BasisEn,
 	)
 	var i TargetUpsertRow
 	err := row.Scan(&i.ID, &i.Inserted)

@@ -33,7 +33,7 @@ type targetJSON struct {
 
 func targetOf(t share.Target, lang string) targetJSON {
 	out := targetJSON{Slug: t.Slug, Name: t.Names.In(lang), scopeJSON: scopeOf(t.Filter), Metric: t.Metric,
-		Period: t.Period, Basis: t.Basis, Thresholds: make([]thresholdJSON, len(t.Schedule))}
+		Period: t.Period, Basis: t.Basis.In(lang), Thresholds: make([]thresholdJSON, len(t.Schedule))}
 	if !t.EndsOn.IsZero() {
 		out.EndsOn = t.EndsOn.Format(time.DateOnly)
 	}

@@ -371,6 +371,7 @@ func TestPages(t *testing.T) {
 	require.Contains(t, body, `"projected":[null,null,null,null,null,null,null,null,null,null,null,null,0]`, "December is projected")
 	require.Contains(t, body, "Прогноз: оставшиеся месяцы следуют тренду последних 12 месяцев.")
 	require.Contains(t, body, "<dd>Все регионы</dd>", "the filter behind the figures is shown")
+	require.Contains(t, body, "отечественные производители занимают не более 7% рынка", "the basis in the page's language")
 	// Who pulls the share down: the reseller's buyer, with the 2 100 000 that had to go to producers for 50 %.
 	require.Regexp(t, `Кто снижает долю[\s\S]*900000000[0-9]+[\s\S]*data-sort="210000000">2\x{00a0}100\x{00a0}000\x{00a0}₸`, body)
 	require.Regexp(t, `Крупнейшие договоры не с производителями[\s\S]*SU-2026-002[\s\S]*ТОО «Мега Трейд»`, body)

@@ -23,7 +23,7 @@ type Target struct {
 	ID    int32
 	Slug  string
 	Names Names
-	Basis string // where the target comes from: a programme, an order, a meeting
+	Basis Names // where the target comes from: a programme, an order, a meeting; any language may be empty
 	Filter
 	Metric   string
 	Period   string

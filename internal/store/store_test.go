@@ -282,7 +282,7 @@ func TestTargetApplyAndRemove(t *testing.T) {
 	t.Parallel()
 	ctx, tx, s := setup(t)
 	ramp := share.Target{Slug: "workwear-east-ramp", Names: share.Names{KK: "Арнайы киім", RU: "Спецодежда", EN: "Workwear"},
-		Basis:  "Regional programme",
+		Basis:  share.Names{RU: "Региональная программа", EN: "Regional programme"},
 		Filter: share.Filter{Category: "workwear", Regions: []string{"63"}, BuyerTypes: []string{"national_company"}, Methods: []string{"2"}},
 		Metric: share.MetricValue, Period: share.PeriodSchedule, EndsOn: day(2027, 12, 31),
 		Schedule: []share.Threshold{{EffectiveFrom: day(2025, 1, 1), Value: 6000}, {EffectiveFrom: day(2026, 1, 1), Value: 6500},

@@ -20,7 +20,7 @@ type Beginner interface {
 
 func targetFromRow(r dbq.TargetListRow, steps []dbq.TargetThreshold) share.Target {
 	t := share.Target{ID: r.ID, Slug: r.Slug, Names: share.Names{KK: r.NameKk, RU: r.NameRu, EN: r.NameEn},
-		Basis: r.Basis, Metric: r.Metric, Period: r.Period,
+		Basis: share.Names{KK: r.BasisKk, RU: r.BasisRu, EN: r.BasisEn}, Metric: r.Metric, Period: r.Period,
 		Filter: share.Filter{Category: r.CategorySlug, Regions: r.Regions, BuyerTypes: r.BuyerTypes, Methods: r.Methods}}
 	if r.EndsOn != nil {
 		t.EndsOn = *r.EndsOn
@@ -90,7 +90,7 @@ func (s *Store) TargetApply(ctx context.Context, db Beginner, targets []share.Ta
 		row, err := s.q.TargetUpsert(ctx, tx, dbq.TargetUpsertParams{
 			Slug: t.Slug, NameKk: t.Names.KK, NameRu: t.Names.RU, NameEn: t.Names.EN, CategoryID: cat.ID,
 			Regions: nonNil(t.Regions), BuyerTypes: nonNil(t.BuyerTypes), Methods: nonNil(t.Methods),
-			Metric: t.Metric, Period: t.Period, EndsOn: endsOn, Basis: t.Basis,
+			Metric: t.Metric, Period: t.Period, EndsOn: endsOn, BasisKk: t.Basis.KK, BasisRu: t.Basis.RU, BasisEn: t.Basis.EN,
 		})
 		if err != nil {
 			return TargetApplied{}, interpretError(err, "save target %q", t.Slug)

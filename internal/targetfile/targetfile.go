@@ -27,7 +27,7 @@ type document struct {
 type target struct {
 	Slug     string `yaml:"slug"`
 	Name     names  `yaml:"name"`
-	Basis    string `yaml:"basis,omitempty"`
+	Basis    basis  `yaml:"basis,omitempty"`
 	Scope    scope  `yaml:"scope"`
 	Metric   string `yaml:"metric,omitempty"`
 	Period   string `yaml:"period,omitempty"`
@@ -52,6 +52,40 @@ type step struct {
 	From      string  `yaml:"from"`
 	Threshold percent `yaml:"threshold"`
 }
+
+// basis is what a target rests on: one text for every language, or a text per language (kk, ru, en), any
+// of which may be left out. Anything else is kept as malformed for the checker, which names its line.
+type basis struct {
+	names
+	malformed bool
+}
+
+// UnmarshalYAML implements yaml.BytesUnmarshaler.
+func (b *basis) UnmarshalYAML(data []byte) error {
+	var n names
+	if err := yaml.UnmarshalWithOptions(data, &n, yaml.Strict()); err == nil {
+		*b = basis{names: n}
+		return nil
+	}
+	var text string
+	if err := yaml.Unmarshal(data, &text); err != nil {
+		*b = basis{malformed: true}
+		return nil
+	}
+	*b = basis{names: names{KK: text, RU: text, EN: text}}
+	return nil
+}
+
+// MarshalYAML implements yaml.InterfaceMarshaler: one text when the three languages say the same.
+func (b basis) MarshalYAML() (any, error) {
+	if b.KK == b.RU && b.RU == b.EN {
+		return b.EN, nil
+	}
+	return b.names, nil
+}
+
+// IsZero lets omitempty leave out a target without a basis.
+func (b basis) IsZero() bool { return b == basis{} }
 
 // percent keeps a threshold as written (60, 65.5, "75%"), so it is read as a decimal and never a float.
 type percent string
@@ -185,7 +219,8 @@ func (c *checker) line(path string) int {
 
 func (c *checker) target(path string, t target) share.Target {
 	out := share.Target{Slug: t.Slug, Names: share.Names{KK: strings.TrimSpace(t.Name.KK), RU: strings.TrimSpace(t.Name.RU),
-		EN: strings.TrimSpace(t.Name.EN)}, Basis: strings.TrimSpace(t.Basis), Metric: t.Metric, Period: t.Period}
+		EN: strings.TrimSpace(t.Name.EN)}, Metric: t.Metric, Period: t.Period,
+		Basis: share.Names{KK: strings.TrimSpace(t.Basis.KK), RU: strings.TrimSpace(t.Basis.RU), EN: strings.TrimSpace(t.Basis.EN)}}
 	switch {
 	case t.Slug == "":
 		c.fail(path+".slug", "is missing: a target needs a slug of lower-case letters, digits and hyphens, e.g. school-uniforms-50")
@@ -199,6 +234,9 @@ func (c *checker) target(path string, t target) share.Target {
 		case len([]rune(n.v)) > maxName:
 			c.fail(path+".name."+n.lang, "is longer than %d characters", maxName)
 		}
+	}
+	if t.Basis.malformed {
+		c.fail(path+".basis", "is neither a text nor texts by language ({kk: ..., ru: ..., en: ...})")
 	}
 	out.Filter = c.scope(path+".scope", t.Scope)
 	if out.Metric == "" {
@@ -340,7 +378,8 @@ func Marshal(targets []share.Target) ([]byte, error) {
 	}
 	doc := document{Targets: make([]target, len(targets))}
 	for i, t := range targets {
-		d := target{Slug: t.Slug, Name: names{KK: t.Names.KK, RU: t.Names.RU, EN: t.Names.EN}, Basis: t.Basis,
+		d := target{Slug: t.Slug, Name: names{KK: t.Names.KK, RU: t.Names.RU, EN: t.Names.EN},
+			Basis:  basis{names: names{KK: t.Basis.KK, RU: t.Basis.RU, EN: t.Basis.EN}},
 			Scope:  scope{Category: t.Category, Regions: t.Regions, BuyerTypes: t.BuyerTypes, Methods: t.Methods},
 			Metric: t.Metric, Period: t.Period}
 		if !t.EndsOn.IsZero() {

@@ -58,7 +58,8 @@ func TestParse(t *testing.T) {
 		},
 		{
 			Slug: "workwear-east", Names: share.Names{KK: "Арнайы киім", RU: "Спецодежда", EN: "Workwear"},
-			Basis:  "Regional programme for light industry, 2025",
+			Basis: share.Names{KK: "Regional programme for light industry, 2025", RU: "Regional programme for light industry, 2025",
+				EN: "Regional programme for light industry, 2025"},
 			Filter: share.Filter{Category: "workwear", Regions: []string{"63"}, BuyerTypes: []string{"national_company"}, Methods: []string{"2", "3"}},
 			Metric: share.MetricLocalContent, Period: share.PeriodSchedule, EndsOn: day(2027, 12, 31),
 			Schedule: []share.Threshold{{EffectiveFrom: day(2025, 1, 1), Value: 6000}, {EffectiveFrom: day(2026, 1, 1), Value: 6550},
@@ -75,6 +76,44 @@ func TestParseJSON(t *testing.T) {
 	require.Len(t, got, 1)
 	require.Equal(t, []string{"75", "71"}, got[0].Regions)
 	require.Equal(t, int64(3000), got[0].Schedule[0].Value)
+}
+
+// A basis is one text for every language or a text per language; either way it is written back as read.
+func TestBasisInLanguages(t *testing.T) {
+	t.Parallel()
+	src := `targets:
+  - slug: footwear-30
+    name: {kk: Аяқ киім, ru: Обувь, en: Footwear}
+    basis: {kk: Өңірлік бағдарлама, ru: Региональная программа}
+    scope: {category: footwear}
+    schedule:
+      - {from: 2025-01-01, threshold: 30}
+  - slug: footwear-40
+    name: {kk: Аяқ киім, ru: Обувь, en: Footwear}
+    basis: Order No. 1
+    scope: {category: footwear}
+    schedule:
+      - {from: 2025-01-01, threshold: 40}
+  - slug: footwear-50
+    name: {kk: Аяқ киім, ru: Обувь, en: Footwear}
+    scope: {category: footwear}
+    schedule:
+      - {from: 2025-01-01, threshold: 50}
+`
+	got, err := Parse([]byte(src), "t.yaml", known)
+	require.NoError(t, err)
+	require.Equal(t, share.Names{KK: "Өңірлік бағдарлама", RU: "Региональная программа"}, got[0].Basis)
+	require.Equal(t, "Региональная программа", got[0].Basis.In("en"), "a language left out shows another")
+	require.Equal(t, share.Names{KK: "Order No. 1", RU: "Order No. 1", EN: "Order No. 1"}, got[1].Basis)
+	require.Equal(t, share.Names{}, got[2].Basis)
+
+	out, err := Marshal(got)
+	require.NoError(t, err)
+	require.Contains(t, string(out), "basis: Order No. 1\n", "the same text in every language is written once")
+	require.Equal(t, 2, strings.Count(string(out), "basis:"), "no basis, none written")
+	again, err := Parse(out, "export.yaml", known)
+	require.NoError(t, err)
+	require.Equal(t, got, again)
 }
 
 // TestParseRefuses checks that each mistake is named by its file, line and field, with what to do.
@@ -94,6 +133,8 @@ func TestParseRefuses(t *testing.T) {
 		{"not YAML", "targets: [", 1, "", ""},
 		{"unknown field", one(base + "    colour: red\n"), 7, "", `unknown field "colour"`},
 		{"a list where a name goes", "targets:\n  - slug: [a]\n", 2, "", "cannot unmarshal"},
+		{"a list for a basis", one(base + "    basis: [a, b]\n"), 7, "targets[0].basis", "is neither a text nor texts by language"},
+		{"a basis in an unknown language", one(base + "    basis: {de: Programm}\n"), 7, "targets[0].basis", "is neither a text nor texts by language"},
 		{"no slug", "targets:\n  - name: {kk: а, ru: б, en: c}\n" + base, 2, "targets[0].slug", "is missing"},
 		{"bad slug", strings.Replace(one(base), "slug: t", "slug: School Uniforms", 1), 2, "targets[0].slug", "is not a slug"},
 		{"a name missing", strings.Replace(one(base), "en: c", "en: ''", 1), 3, "targets[0].name.en", "Kazakh, Russian and English"},
