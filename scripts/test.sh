@@ -29,4 +29,15 @@ if [ -z "${ULES_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 
+# The report tests read the PDFs back with pdftotext and leave their first pages as PNG (pdftoppm);
+# both come with Debian's poppler-utils.
+if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "test.sh: pdftotext is not installed; install it (apt-get install poppler-utils)" >&2
+        exit 1
+    fi
+    echo "test.sh: pdftotext not found, installing the Debian package..." >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+fi
+
 go test "$@"

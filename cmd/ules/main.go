@@ -46,6 +46,7 @@ func commands() []command {
 		{"bench", "measure import speed against raw COPY", runBench, true},
 		{"template", "write the canonical import template (CSV or XLSX)", runTemplate, false},
 		{"target", "list, show, apply, remove or export the targets shares are measured against", runTarget, false},
+		{"report", "write a target's report over a period as XLSX, PDF or CSV in kk, ru or en", runReport, false},
 	}
 }
 

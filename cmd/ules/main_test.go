@@ -75,6 +75,17 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"bench", "import", "--items", "0"}, 1, "--items must be at least 1"},
 		{[]string{"bench", "import", "--format", "xml"}, 1, `unknown --format "xml"`},
 		{[]string{"bench", "query", "--format", "xml"}, 1, `--format "xml": want portal, csv or ocds`},
+		{[]string{"report"}, 1, "want --target, --period and --out"},
+		{[]string{"report", "--target", "t", "--period", "2026-Q5", "--out", "r.pdf"}, 1, `--period: period "2026-Q5": want a year (2026), a quarter (2026-Q3)`},
+		{[]string{"report", "--target", "t", "--period", "2026-06-30..2026-01-01", "--out", "r.pdf"}, 1, "ends before it starts"},
+		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.doc"}, 1, `--format "doc": want xlsx, pdf or csv`},
+		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.pdf", "--lang", "de"}, 1, `--lang "de": want kk, ru or en`},
+		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.csv", "--separator", "|"}, 1, `--separator "|": want ',' or ';'`},
+		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.csv", "--decimal-comma"}, 1, "--decimal-comma needs --separator ';'"},
+		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.csv", "--region", "Almaty"}, 1, `--region "Almaty": want a two-digit KATO code`},
+		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.csv", "--as-of", "today"}, 1, `--as-of "today": want a date`},
+		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.csv", "extra"}, 1, `unexpected argument "extra"`},
+		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.csv"}, 1, "DATABASE_URL"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

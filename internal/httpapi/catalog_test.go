@@ -160,7 +160,7 @@ func TestPlural(t *testing.T) {
 		require.Equal(t, tc.want, c.plural(tc.lang)("records", tc.count), "%s %d", tc.lang, tc.count)
 	}
 	_, err = loadCatalog(fstest.MapFS{"translations/kk.json": {Data: []byte(`{`)}})
-	require.ErrorContains(t, err, "httpapi: translations", "a broken catalog fails start-up")
+	require.ErrorContains(t, err, "httpapi: locale: translations", "a broken catalog fails start-up")
 }
 
 func TestTranslateReason(t *testing.T) {

@@ -4,10 +4,13 @@ import (
 	"net/url"
 
 	"github.com/gofiber/fiber/v3"
+
+	"github.com/ules-kz/ules/internal/locale"
 	textlang "golang.org/x/text/language"
 )
 
-var languages = []string{"kk", "ru", "en"}
+// languages are the pages' languages (internal/locale).
+var languages = locale.Languages
 
 // langLink is one entry of the language switch: the current page in another language.
 type langLink struct {

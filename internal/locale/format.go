@@ -1,0 +1,68 @@
+package locale
+
+import (
+	"strings"
+	"time"
+
+	"github.com/ules-kz/ules/internal/money"
+)
+
+// Percent shows a share with one decimal, the way the language writes it: "39,5 %" in Kazakh and
+// Russian (a non-breaking space before the sign), "39.5%" in English.
+func Percent(lang string, bp int64) string {
+	s := money.FormatPercent(bp)
+	if lang == "en" {
+		return s + "%"
+	}
+	return strings.Replace(s, ".", ",", 1) + "\u00a0%"
+}
+
+// Tenge shows whole tenge in groups of three, rounding tiyn half away from zero: "1 234 567 ₸" in Kazakh
+// and Russian (non-breaking spaces), "1,234,567 ₸" in English.
+func Tenge(lang string, minor int64) string {
+	sep := "\u00a0"
+	if lang == "en" {
+		sep = ","
+	}
+	return money.FormatWhole(minor, sep) + "\u00a0₸"
+}
+
+// Number shows a whole number in groups of three: "12 345" in Kazakh and Russian, "12,345" in English.
+func Number(lang string, n int64) string {
+	sep := "\u00a0"
+	if lang == "en" {
+		sep = ","
+	}
+	return money.FormatWhole(n*100, sep)
+}
+
+// Date shows a day as its readers write it: "31.12.2025" in Kazakh and Russian, "31 Dec 2025" in English
+// (the month spelled, since day and month order differ among English readers).
+func Date(lang string, t time.Time) string {
+	if lang == "en" {
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("02.01.2006")
+}
+
+// DateTime is Date with the time of day to the minute.
+func DateTime(lang string, t time.Time) string {
+	return Date(lang, t) + " " + t.Format("15:04")
+}
+
+// Month shows a month as a chart's axis labels it: "07.2026" in Kazakh and Russian, "Jul 2026" in English.
+func Month(lang string, t time.Time) string {
+	if lang == "en" {
+		return t.Format("Jan 2006")
+	}
+	return t.Format("01.2006")
+}
+
+// Decimal writes a plain decimal ("1234.5") with the language's decimal mark: a comma in Kazakh and
+// Russian.
+func Decimal(lang, s string) string {
+	if lang == "en" {
+		return s
+	}
+	return strings.Replace(s, ".", ",", 1)
+}
