@@ -24,14 +24,17 @@ import (
 
 func runBench(ctx context.Context, env *environment, args []string) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-		fmt.Fprintln(env.stdout, "Usage: ules bench import|query [flags]\n\nBenchmarks:\n  import  our import against a raw COPY of the same rows\n  query   the pages' and the API's queries, the API under load and the CSV download\n\nFlags:\n  see `ules bench import --help` and `ules bench query --help`")
+		fmt.Fprintln(env.stdout, "Usage: ules bench import|query|report [flags]\n\nBenchmarks:\n  import  our import against a raw COPY of the same rows\n  query   the pages' and the API's queries, the API under load and the CSV download\n  report  a target's yearly report in XLSX, PDF and CSV\n\nFlags:\n  see `ules bench import --help`, `ules bench query --help` and `ules bench report --help`")
 		return flag.ErrHelp
 	}
 	if len(args) > 0 && args[0] == "query" {
 		return runBenchQuery(ctx, env, args[1:])
 	}
+	if len(args) > 0 && args[0] == "report" {
+		return runBenchReport(ctx, env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "import" {
-		return fmt.Errorf("want a benchmark name: ules bench import|query [flags]")
+		return fmt.Errorf("want a benchmark name: ules bench import|query|report [flags]")
 	}
 	fs := flags(env, "bench", "import [flags]",
 		`Generates N items, then measures our import of them into a fresh database and a raw COPY of the same

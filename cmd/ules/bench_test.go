@@ -36,3 +36,35 @@ func TestBenchImportReportsEveryRun(t *testing.T) {
 		"SELECT count(*) FROM pg_database WHERE datname LIKE 'ules\\_bench\\_%'").Scan(&left))
 	require.Zero(t, left, "every run's database is dropped")
 }
+
+// The report bench loads a small dataset into a database of its own, measures a target's yearly report in
+// every format and leaves no database behind.
+func TestBenchReportSmoke(t *testing.T) {
+	admin := os.Getenv(pgtest.EnvURL)
+	if admin == "" {
+		t.Fatalf("%s is not set: run the tests with `make test`", pgtest.EnvURL)
+	}
+	conn, err := pgx.Connect(context.Background(), admin)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	// Another benchmark may be running on the same server: only a database this one made must be gone.
+	benchDatabases := func() []string {
+		rows, err := conn.Query(context.Background(), "SELECT datname FROM pg_database WHERE datname LIKE 'ules\\_bench\\_%'")
+		require.NoError(t, err)
+		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		return names
+	}
+	before := benchDatabases()
+	code, out, stderr := runCLI(t, map[string]string{"DATABASE_URL": admin},
+		"bench", "report", "--items", "3000", "--repeat", "2", "--format", "csv", "--lang", "kk")
+	require.Equal(t, 0, code, stderr)
+	require.Regexp(t, `items: 3000; target school-uniforms-50, period \d{4} `, out)
+	require.Regexp(t, `figures \(read\) +\d`, out)
+	for _, format := range []string{"xlsx", "pdf", "csv"} {
+		require.Regexp(t, format+` \(read and write\) +\d+(\.\d+)?m?s +\d+(\.\d+)?m?s +\d+\.\d KiB +p95 ≤ 2s at 10M items: not measured at 10M`, out)
+	}
+	require.Contains(t, out, "peak RSS:")
+
+	require.Subset(t, before, benchDatabases(), "the benchmark's database is dropped")
+}

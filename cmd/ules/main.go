@@ -43,7 +43,7 @@ func commands() []command {
 		{"demo", "generate the demo dataset and import it", runDemo, true},
 		{"portal", "fetch data from the national procurement portal's API", runPortal, true},
 		{"gen", "write synthetic procurement data of any size", runGen, false},
-		{"bench", "measure import speed against raw COPY", runBench, true},
+		{"bench", "measure import speed against raw COPY, the queries and the reports", runBench, true},
 		{"template", "write the canonical import template (CSV or XLSX)", runTemplate, false},
 		{"target", "list, show, apply, remove or export the targets shares are measured against", runTarget, false},
 		{"report", "write a target's report over a period as XLSX, PDF or CSV in kk, ru or en", runReport, false},

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,13 +12,20 @@ import (
 	"github.com/ules-kz/ules/internal/store"
 )
 
-// paramError is a bad query or path parameter: 400 naming the parameter.
+// paramError is a bad query or path parameter: 400 naming the parameter. A request well formed whose
+// scope has nothing to answer with (a report of a period without purchases) is 422, and may name none.
 type paramError struct {
 	Param  string
 	Reason string
+	Status int // 0 for 400
 }
 
-func (e *paramError) Error() string { return e.Param + ": " + e.Reason }
+func (e *paramError) Error() string {
+	if e.Param == "" {
+		return e.Reason
+	}
+	return e.Param + ": " + e.Reason
+}
 
 func badParam(param, format string, args ...any) error {
 	return &paramError{Param: param, Reason: fmt.Sprintf(format, args...)}
@@ -39,7 +47,9 @@ func (s *Server) answer(c fiber.Ctx, err error) (status int, message string, pe 
 	var fe *fiber.Error
 	switch {
 	case errors.As(err, &pe):
-		return fiber.StatusBadRequest, pe.Error(), pe
+		return cmp.Or(pe.Status, fiber.StatusBadRequest), pe.Error(), pe
+	case errors.Is(err, errReportsBusy):
+		return fiber.StatusServiceUnavailable, "Reports busy", nil
 	case errors.Is(err, store.ErrNotFound):
 		return fiber.StatusNotFound, "Not found", nil
 	case errors.As(err, &fe) && fe.Code < 500:
@@ -63,6 +73,21 @@ func (s *Server) apiErrors(c fiber.Ctx) error {
 	if err == nil {
 		return nil
 	}
+	return s.jsonError(c, err)
+}
+
+// negotiatedErrors is the middleware of routes a browser and a script both call (the reports): their
+// errors are JSON to a client that asks for JSON rather than HTML, and a page otherwise.
+func (s *Server) negotiatedErrors(c fiber.Ctx) error {
+	err := c.Next()
+	if err == nil || c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) != fiber.MIMEApplicationJSON {
+		return err
+	}
+	return s.jsonError(c, err)
+}
+
+// jsonError answers err as {"error": ..., "param": ...}.
+func (s *Server) jsonError(c fiber.Ctx, err error) error {
 	status, message, pe := s.answer(c, err)
 	body := errorBody{Error: strings.ToLower(message[:1]) + message[1:]}
 	if pe != nil {
@@ -82,6 +107,9 @@ func (s *Server) pageError(c fiber.Ctx, err error) error {
 	}
 	if pe != nil {
 		data["Message"] = pe.Error()
+		if pe.Status == fiber.StatusUnprocessableEntity { // a scope without purchases says so in the page's words
+			data["Title"] = T("No purchases in this period")
+		}
 	}
 	if err := c.Status(status).Render("error", data); err != nil {
 		s.log.Error("render error page", "err", err)

@@ -101,6 +101,8 @@ func (s *Server) showExplore(c fiber.Ctx) error {
 	data["APIURL"] = "/api/v1/explore?" + q.Encode()
 	csv := scopeQuery(e.Scope)
 	data["CSVURL"] = "/api/v1/items.csv?" + csv.Encode()
+	// The report is the filter's: its grouping, order and page are the page's alone.
+	data["ReportMenu"] = newReportMenu(T, lang, "/reports/explore", scopeQuery(e.Scope))
 	return c.Render("explore", data)
 }
 

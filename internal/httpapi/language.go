@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -50,6 +51,11 @@ func chooseLanguage(c fiber.Ctx) error {
 	lang := ""
 	if q := c.Query("lang"); known(q) {
 		lang = q
+		if strings.HasPrefix(c.Path(), "/reports/") {
+			// A report's language is the report's: downloading one in Russian leaves the pages in Kazakh.
+			c.Locals(langLocal, lang)
+			return c.Next()
+		}
 		c.Cookie(&fiber.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: fiber.CookieSameSiteLaxMode})
 	} else if k := c.Cookies(langCookie); known(k) {
 		lang = k

@@ -32,6 +32,11 @@ func (s *Server) routes(app *fiber.App, staticFS fs.FS) {
 	app.Get("/imports/template.xlsx", downloadTemplate("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 	app.Get("/imports/:id", s.showImport)
 
+	// Reports to download: a page to a browser when they fail, JSON to a script that asks for it.
+	reports := app.Group("/reports", s.negotiatedErrors)
+	reports.Get("/targets/:slug", s.downloadTargetReport)
+	reports.Get("/explore", s.downloadExploreReport)
+
 	// The JSON API. Every error under /api, a path no route matches included, is answered as JSON.
 	api := app.Group("/api", s.apiErrors).Group("/v1")
 	api.Get("/openapi.json", func(c fiber.Ctx) error {

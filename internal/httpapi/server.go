@@ -32,6 +32,8 @@ type Server struct {
 	catalog *catalog
 	// progressCache keeps targets' progress while it hears of every change (nil over a transaction).
 	progressCache *progressCache
+	// reportSlots holds a token for each report being read (report_download.go).
+	reportSlots chan struct{}
 }
 
 // New builds the fiber application over the database behind pool. now gives "today".
@@ -63,7 +65,8 @@ func NewWithDB(db store.DBTX, ping func(context.Context) error, log *slog.Logger
 }
 
 func newApp(db store.DBTX, ping func(context.Context) error, log *slog.Logger, now func() time.Time, cache *progressCache) (*fiber.App, error) {
-	s := &Server{db: db, ping: ping, store: store.New(), log: log, now: now, progressCache: cache}
+	s := &Server{db: db, ping: ping, store: store.New(), log: log, now: now, progressCache: cache,
+		reportSlots: make(chan struct{}, reportsAtOnce)}
 	var err error
 	if s.catalog, err = loadCatalog(web.Translations); err != nil {
 		return nil, err

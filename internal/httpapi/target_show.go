@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"net/url"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -189,5 +192,32 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	}
 	q.Del("group_by")
 	data["CSVURL"] = "/api/v1/items.csv?" + q.Encode()
+	if data["ReportMenu"], err = s.targetReportMenu(c, p); err != nil {
+		return err
+	}
 	return c.Render("target", data)
+}
+
+// targetReportMenu offers the target's report as of the page's day: this year's in each format, or any
+// period, region of the target, language and CSV separator.
+func (s *Server) targetReportMenu(c fiber.Ctx, p share.Progress) (reportMenu, error) {
+	lang, t := language(c), p.Target
+	year := strconv.Itoa(p.AsOf.Year())
+	q := url.Values{"period": {year}, "as_of": {p.AsOf.Format(time.DateOnly)}}
+	m := newReportMenu(s.translator(c), lang, "/reports/targets/"+t.Slug, q)
+	m.Hidden.Del("period")
+	m.Period, m.Periods = year, suggestedPeriods(p.AsOf)
+	regions, err := s.store.RegionList(c.Context(), s.db)
+	if err != nil {
+		return m, err
+	}
+	for _, r := range regions {
+		if len(t.Regions) == 0 || slices.Contains(t.Regions, r.Code) {
+			m.Regions = append(m.Regions, reportRegion{Code: r.Code, Name: r.Names.In(lang)})
+		}
+	}
+	if len(m.Regions) == 1 {
+		m.Regions = nil // the target's one region is the report's already
+	}
+	return m, nil
 }

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -314,13 +315,15 @@ func (r *Report) pdfChart(pdf *fpdf.Fpdf, width float64) {
 	pdf.Line(x0, ly-1, x0+8, ly-1)
 	pdf.SetTextColor(0, 0, 0)
 	pdf.Text(x0+10, ly, T("Domestic share"))
-	lx := x0 + 14 + pdf.GetStringWidth(T("Domestic share"))
-	pdf.SetDrawColor(214, 39, 40)
-	pdf.SetLineWidth(0.4)
-	pdf.SetDashPattern([]float64{1.5, 1}, 0)
-	pdf.Line(lx, ly-1, lx+8, ly-1)
-	pdf.SetDashPattern(nil, 0)
-	pdf.Text(lx+10, ly, T("Threshold line"))
+	if slices.ContainsFunc(r.Trend, func(m TrendPoint) bool { return m.HasThreshold }) {
+		lx := x0 + 14 + pdf.GetStringWidth(T("Domestic share"))
+		pdf.SetDrawColor(214, 39, 40)
+		pdf.SetLineWidth(0.4)
+		pdf.SetDashPattern([]float64{1.5, 1}, 0)
+		pdf.Line(lx, ly-1, lx+8, ly-1)
+		pdf.SetDashPattern(nil, 0)
+		pdf.Text(lx+10, ly, T("Threshold line"))
+	}
 	pdf.SetDrawColor(0, 0, 0)
 	pdf.SetLineWidth(0.2)
 	pdf.SetXY(pdfMargin, ly+3)

@@ -24,9 +24,27 @@ const (
 	largestRows  = 50
 )
 
-// Request is what a report is asked for.
+// ArgumentError is a request the store cannot answer as asked: a target or a category it does not have,
+// a region it does not know or outside the target. Argument names the request's field: "target",
+// "category" or "region".
+type ArgumentError struct {
+	Argument string
+	Message  string
+}
+
+func (e *ArgumentError) Error() string { return "report: " + e.Message }
+
+func argumentError(argument, format string, args ...any) error {
+	return &ArgumentError{Argument: argument, Message: fmt.Sprintf(format, args...)}
+}
+
+// Request is what a report is asked for: a target's report, or, when Target is "", a report of Filter
+// (the explorer's), whose headline has no threshold, gap or status.
 type Request struct {
-	Target string // slug
+	Target string // slug; "" for a report of Filter
+	// Filter is the scope of a report without a target; Region does not apply to it (it names its own
+	// regions). Ignored when Target is set.
+	Filter share.Filter
 	Period Period
 	Region string // a two-digit KATO code that narrows the target's scope; "" keeps it
 	Lang   string // kk, ru or en
@@ -37,8 +55,10 @@ type Request struct {
 
 // Report is everything a report shows, in plain values: money in tiyn, shares in basis points.
 type Report struct {
-	Lang   string
-	Target share.Target // with its filter narrowed to the region asked for
+	Lang string
+	// Target is the target the report is of, with its filter narrowed to the region asked for. A report
+	// of a filter has a Target with that filter, the metric by value and no slug, names or schedule.
+	Target share.Target
 	Region store.Region // Code "" when the report keeps the target's regions
 	Period Period
 	// AsOf is the last day the figures cover: the period's end, or the day the report was made.
@@ -106,13 +126,6 @@ func Build(ctx context.Context, db store.DBTX, st *store.Store, catalog *locale.
 		}
 	}
 	tick(1)
-	t, err := st.TargetGetBySlug(ctx, db, req.Target)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("report: there is no target %q: `ules target list` lists them", req.Target)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
 	r := &Report{Lang: req.Lang, Period: req.Period, catalog: catalog}
 	regions, err := st.RegionList(ctx, db)
 	if err != nil {
@@ -122,23 +135,15 @@ func Build(ctx context.Context, db store.DBTX, st *store.Store, catalog *locale.
 	for _, reg := range regions {
 		r.regionsBy[reg.Code] = reg.Names
 	}
-	if req.Region != "" {
-		names, ok := r.regionsBy[req.Region]
-		if !ok {
-			return nil, fmt.Errorf("report: region %q: want a region's two-digit KATO code, such as 75 (Almaty) or 71 (Astana)", req.Region)
-		}
-		if len(t.Regions) > 0 && !slices.Contains(t.Regions, req.Region) {
-			return nil, fmt.Errorf("report: region %s is outside target %q, which covers regions %s", req.Region, t.Slug, strings.Join(t.Regions, ", "))
-		}
-		r.Region = store.Region{Code: req.Region, Names: names}
-		t.Regions = []string{req.Region}
+	if req.Target != "" {
+		err = r.readTarget(ctx, db, st, req)
+	} else {
+		err = r.readFilter(ctx, db, st, req)
 	}
-	r.Target = t
-	cat, err := st.CategoryGetBySlug(ctx, db, t.Category)
 	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+		return nil, err
 	}
-	r.category = cat.Names
+	t := r.Target
 
 	today := req.Today.UTC().Truncate(24 * time.Hour)
 	if today.Before(req.Period.From) {
@@ -156,6 +161,10 @@ func Build(ctx context.Context, db store.DBTX, st *store.Store, catalog *locale.
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	if total.Items == 0 {
+		if !r.HasTarget() {
+			return nil, fmt.Errorf("report: the filter, %s to %s: %w: widen the filter or choose another period",
+				scope.From.Format(time.DateOnly), scope.To.Format(time.DateOnly), ErrNoData)
+		}
 		where := ""
 		if r.Region.Code != "" {
 			where = " in region " + r.Region.Code
@@ -166,11 +175,15 @@ func Build(ctx context.Context, db store.DBTX, st *store.Store, catalog *locale.
 	r.Figures = total
 
 	tick(3)
-	p, err := st.TargetProgress(ctx, db, t, r.AsOf)
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+	if r.HasTarget() {
+		p, err := st.TargetProgress(ctx, db, t, r.AsOf)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		r.Headline = headline(t, total, p)
+	} else {
+		r.Headline = Headline{ShareValue: total.DomesticShare(), ShareCount: total.DomesticShareByCount(), Value: total.DomesticShare()}
 	}
-	r.Headline = headline(t, total, p)
 	r.Trend = trend(t, scope, months)
 
 	threshold := r.Headline.Threshold
@@ -188,13 +201,15 @@ func Build(ctx context.Context, db store.DBTX, st *store.Store, catalog *locale.
 		}
 		*g.out = rows(t, threshold, groups, r.groupName(g.by))
 	}
-	tick(7)
-	if r.Producers, err = st.RegisterListCapacity(ctx, db, scope, producerRows); err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	tick(8)
-	if r.Largest, err = st.ContractListLargestNonDomestic(ctx, db, scope, largestRows); err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+	if r.Ranked() {
+		tick(7)
+		if r.Producers, err = st.RegisterListCapacity(ctx, db, scope, producerRows); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		tick(8)
+		if r.Largest, err = st.ContractListLargestNonDomestic(ctx, db, scope, largestRows); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
 	}
 	tick(9)
 	r.DataAsOf, err = st.BatchLatestCommittedAt(ctx, db)
@@ -203,6 +218,74 @@ func Build(ctx context.Context, db store.DBTX, st *store.Store, catalog *locale.
 	}
 	r.scope = r.describe()
 	return r, nil
+}
+
+// readTarget reads the target the request names, narrowed to its region, and its category's names.
+func (r *Report) readTarget(ctx context.Context, db store.DBTX, st *store.Store, req Request) error {
+	t, err := st.TargetGetBySlug(ctx, db, req.Target)
+	if errors.Is(err, store.ErrNotFound) {
+		return argumentError("target", "there is no target %q: `ules target list` lists them", req.Target)
+	}
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if req.Region != "" {
+		names, ok := r.regionsBy[req.Region]
+		if !ok {
+			return argumentError("region", "region %q: want a region's two-digit KATO code, such as 75 (Almaty) or 71 (Astana)", req.Region)
+		}
+		if len(t.Regions) > 0 && !slices.Contains(t.Regions, req.Region) {
+			return argumentError("region", "region %s is outside target %q, which covers regions %s", req.Region, t.Slug, strings.Join(t.Regions, ", "))
+		}
+		r.Region = store.Region{Code: req.Region, Names: names}
+		t.Regions = []string{req.Region}
+	}
+	r.Target = t
+	cat, err := st.CategoryGetBySlug(ctx, db, t.Category)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	r.category = cat.Names
+	return nil
+}
+
+// readFilter takes the request's filter as the scope of a report without a target, measured by value.
+func (r *Report) readFilter(ctx context.Context, db store.DBTX, st *store.Store, req Request) error {
+	if req.Region != "" {
+		return argumentError("region", "a region narrows a target; a report of a filter names its regions in the filter")
+	}
+	f := req.Filter
+	r.Target = share.Target{Filter: f, Metric: share.MetricValue}
+	T := r.T()
+	all := func(s string) share.Names { return share.Names{KK: s, RU: s, EN: s} }
+	switch {
+	case f.Unclassified:
+		r.category = all(T("Not classified"))
+	case f.Category == "":
+		r.category = all(T("All categories"))
+	default:
+		cat, err := st.CategoryGetBySlug(ctx, db, f.Category)
+		if errors.Is(err, store.ErrNotFound) {
+			return argumentError("category", "there is no category %q", f.Category)
+		}
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		r.category = cat.Names
+	}
+	return nil
+}
+
+// HasTarget says whether the report is a target's (rather than a filter's, without a threshold).
+func (r *Report) HasTarget() bool { return r.Target.Slug != "" }
+
+// Ranked says whether the report lists the producers that could supply and the largest contracts to
+// non-producers: both are a category's and know its regions, buyer types and methods alone, so a filter
+// that names no category, or a buyer, a supplier or a tier, goes without them rather than show lists it
+// did not choose.
+func (r *Report) Ranked() bool {
+	f := r.Target.Filter
+	return r.HasTarget() || (f.Category != "" && !f.Unclassified && f.Buyer == "" && f.Supplier == "" && len(f.Tiers) == 0)
 }
 
 // headline measures the period's figures by the target's metric against the threshold in force on the
@@ -291,8 +374,13 @@ func (r *Report) groupName(by string) func(share.Group) string {
 // T translates the report's own words.
 func (r *Report) T() func(string) string { return r.catalog.Translator(r.Lang) }
 
-// Title is the target's name in the report's language.
-func (r *Report) Title() string { return r.Target.Names.In(r.Lang) }
+// Title is the target's name in the report's language; a filter's report is titled by its category.
+func (r *Report) Title() string {
+	if !r.HasTarget() {
+		return r.T()("Domestic share") + ": " + r.category.In(r.Lang)
+	}
+	return r.Target.Names.In(r.Lang)
+}
 
 // Scope says in words what the figures cover, line by line.
 func (r *Report) Scope() []Field { return r.scope }
@@ -305,9 +393,12 @@ func (r *Report) describe() []Field {
 	if !r.DataAsOf.IsZero() {
 		dataAsOf = locale.DateTime(lang, r.DataAsOf.In(almaty))
 	}
-	fields := []Field{{T("Target"), t.Names.In(lang)}}
-	if b := t.Basis.In(lang); b != "" {
-		fields = append(fields, Field{T("Target basis"), b})
+	var fields []Field
+	if r.HasTarget() {
+		fields = append(fields, Field{T("Target"), t.Names.In(lang)})
+		if b := t.Basis.In(lang); b != "" {
+			fields = append(fields, Field{T("Target basis"), b})
+		}
 	}
 	fields = append(fields, Field{T("Category"), r.category.In(lang)})
 	regions := T("All regions")
@@ -333,11 +424,24 @@ func (r *Report) describe() []Field {
 	if len(t.Methods) > 0 {
 		methods = strings.Join(t.Methods, ", ")
 	}
+	fields = append(fields, Field{T("Regions"), regions}, Field{T("Buyer types"), types}, Field{T("Methods"), methods})
+	if len(t.Tiers) > 0 {
+		shown := make([]string, len(t.Tiers))
+		for i, st := range t.Tiers {
+			shown[i] = T(fmt.Sprintf("tier %d", st))
+		}
+		fields = append(fields, Field{T("Supplier tier"), strings.Join(shown, ", ")})
+	}
+	if t.Buyer != "" {
+		fields = append(fields, Field{T("Buyer"), t.Buyer})
+	}
+	if t.Supplier != "" {
+		fields = append(fields, Field{T("Supplier"), t.Supplier})
+	}
+	if r.HasTarget() {
+		fields = append(fields, Field{T("Target metric"), T(t.Metric)})
+	}
 	return append(fields,
-		Field{T("Regions"), regions},
-		Field{T("Buyer types"), types},
-		Field{T("Methods"), methods},
-		Field{T("Target metric"), T(t.Metric)},
 		Field{T("Period"), r.Period.Spec + ": " + locale.Date(lang, r.Period.From) + " — " + locale.Date(lang, r.Period.To)},
 		Field{T("Figures to"), locale.Date(lang, r.AsOf)},
 		Field{T("Data as of"), dataAsOf},

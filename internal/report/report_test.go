@@ -397,3 +397,66 @@ func TestCatalogHasEveryKeyTheReportUses(t *testing.T) {
 		require.True(t, catalog.Has(k), "a key made from data: %q", k)
 	}
 }
+
+// A report of a filter without a target (the explorer's) holds the store's figures of that filter and no
+// threshold, gap or status; the category's lists come only where the filter is one they answer.
+func TestBuildFilter(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	p, err := report.ParsePeriod("2026-01-01..2026-12-31")
+	require.NoError(t, err)
+	build := func(f share.Filter, region string) (*report.Report, error) {
+		return report.Build(context.Background(), b.tx, b.store, b.catalog,
+			report.Request{Filter: f, Period: p, Region: region, Lang: "en", Today: today}, nil)
+	}
+	f := share.Filter{Category: "school-uniforms", Regions: []string{"75", "79"}}
+	r, err := build(f, "")
+	require.NoError(t, err)
+	want, _, err := b.store.SharesGet(context.Background(), b.tx, share.Scope{Filter: f, From: p.From, To: today}, "")
+	require.NoError(t, err)
+	require.Equal(t, want, r.Figures)
+	require.False(t, r.HasTarget())
+	require.True(t, r.Ranked())
+	require.Equal(t, int64(4737), r.Headline.ShareValue)
+	require.Zero(t, r.Headline.Threshold)
+	require.False(t, r.Headline.InForce)
+	require.Equal(t, "Domestic producers' share: School uniforms", r.Title())
+	T := b.catalog.Translator("en")
+	for _, row := range r.Summary().Rows {
+		require.NotContains(t, []string{T("Threshold in force"), T("Status"), T("Target metric")}, row[0].Text)
+	}
+	require.NotContains(t, r.Scope(), report.Field{Label: T("Target metric"), Value: T(share.MetricValue)})
+	require.Len(t, r.Producers, 1, "the category's registered producer")
+	for _, table := range r.Tables() {
+		for _, c := range table.Columns {
+			require.NotEqual(t, T("To move"), c.Header, "%s: nothing to move without a threshold", table.ID)
+		}
+	}
+
+	r, err = build(share.Filter{Category: "school-uniforms", Tiers: []tier.SupplierTier{tier.ResidentSupplier}}, "")
+	require.NoError(t, err)
+	require.Equal(t, int64(4_200_000_00), r.Figures.Total)
+	require.False(t, r.Ranked(), "the producers' list knows no tiers")
+	require.Empty(t, r.Producers)
+	require.Contains(t, r.Scope(), report.Field{Label: T("Supplier tier"), Value: T("tier 2")})
+
+	r, err = build(share.Filter{}, "")
+	require.NoError(t, err)
+	require.Equal(t, int64(12_480_000_00), r.Figures.Total, "every category: workwear too")
+	require.Equal(t, "Domestic producers' share: All categories", r.Title())
+	var buf bytes.Buffer
+	require.NoError(t, r.WriteXLSX(&buf))
+	require.NoError(t, r.WritePDF(&buf))
+	require.NoError(t, r.WriteCSV(&buf, report.CSVOptions{}))
+
+	var ae *report.ArgumentError
+	_, err = build(share.Filter{Category: "hats"}, "")
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, "category", ae.Argument)
+	_, err = build(f, "75")
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, "region", ae.Argument)
+	_, err = build(share.Filter{Category: "workwear", Regions: []string{"75"}}, "")
+	require.ErrorIs(t, err, report.ErrNoData)
+	require.ErrorContains(t, err, "the filter, 2026-01-01 to 2026-11-25: no counted purchases: widen the filter")
+}

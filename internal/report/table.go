@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/ules-kz/ules/internal/locale"
@@ -101,9 +102,15 @@ func (r *Report) Summary() Table {
 		{text(T("Contracts")), count(f.Contracts)},
 		{text(T("Local content")), pct(f.LocalContentShare())},
 		{text(T("Local content by certificates")), pct(f.LocalContentCertifiedShare())},
+	}
+	if !r.HasTarget() { // a filter has no threshold to measure against
+		return Table{ID: "summary", Title: T("Summary"),
+			Columns: []Column{{Header: T("Summary"), Kind: Text, Width: 3}, {Header: T("Value"), Kind: Text, Width: 2}}, Rows: rows}
+	}
+	rows = append(rows, [][]Cell{
 		{text(T("Target metric")), text(T(r.Target.Metric))},
 		{text(T("Value by the target's metric")), pct(h.Value)},
-	}
+	}...)
 	if h.InForce {
 		rows = append(rows,
 			[]Cell{text(T("Threshold in force")), pct(h.Threshold)},
@@ -130,18 +137,25 @@ func (r *Report) Summary() Table {
 		Columns: []Column{{Header: T("Summary"), Kind: Text, Width: 3}, {Header: T("Value"), Kind: Text, Width: 2}}, Rows: rows}
 }
 
-// breakdownColumns are the columns of a breakdown after its name.
+// breakdownColumns are the columns of a breakdown after its name; a filter's report, without a
+// threshold, has no tenge to move.
 func (r *Report) breakdownColumns(first ...Column) []Column {
 	T := r.T()
-	return append(first,
+	cols := append(first,
 		Column{T("Purchases"), Money, 1.4}, Column{T("From domestic producers"), Money, 1.4},
-		Column{T("To non-producers"), Money, 1.4}, Column{T("Share"), Percent, 0.8},
-		Column{T("To move"), Money, 1.4}, Column{T("Items"), Count, 1}, Column{T("Contracts"), Count, 1})
+		Column{T("To non-producers"), Money, 1.4}, Column{T("Share"), Percent, 0.8})
+	if r.HasTarget() {
+		cols = append(cols, Column{T("To move"), Money, 1.4})
+	}
+	return append(cols, Column{T("Items"), Count, 1}, Column{T("Contracts"), Count, 1})
 }
 
-func breakdownCells(row Row) []Cell {
-	return []Cell{tenge(row.Total), tenge(row.Domestic), tenge(row.NonDomestic()), pct(row.Share), tenge(row.ToMove),
-		count(row.Items), count(row.Contracts)}
+func (r *Report) breakdownCells(row Row) []Cell {
+	cells := []Cell{tenge(row.Total), tenge(row.Domestic), tenge(row.NonDomestic()), pct(row.Share)}
+	if r.HasTarget() {
+		cells = append(cells, tenge(row.ToMove))
+	}
+	return append(cells, count(row.Items), count(row.Contracts))
 }
 
 // Tables are the report's tables in the order a reader meets them.
@@ -149,18 +163,22 @@ func (r *Report) Tables() []Table {
 	T := r.T()
 	regions := Table{ID: "regions", Title: T("By region"), Columns: r.breakdownColumns(Column{T("Code"), Text, 0.6}, Column{T("Region"), Text, 2.2})}
 	for _, row := range r.Regions {
-		regions.Rows = append(regions.Rows, append([]Cell{text(row.Key), text(row.Name)}, breakdownCells(row)...))
+		regions.Rows = append(regions.Rows, append([]Cell{text(row.Key), text(row.Name)}, r.breakdownCells(row)...))
 	}
 	types := Table{ID: "buyer-types", Title: T("By buyer type"), Columns: r.breakdownColumns(Column{T("Buyer type"), Text, 2.7})}
 	for _, row := range r.BuyerTypes {
-		types.Rows = append(types.Rows, append([]Cell{text(row.Name)}, breakdownCells(row)...))
+		types.Rows = append(types.Rows, append([]Cell{text(row.Name)}, r.breakdownCells(row)...))
 	}
 	buyers := Table{ID: "buyers", Title: T("By buyer"), Note: T("By buyer note"),
 		Columns: r.breakdownColumns(Column{T("BIN"), Text, 1.1}, Column{T("Buyer"), Text, 2.6})}
 	for _, row := range r.Buyers {
-		buyers.Rows = append(buyers.Rows, append([]Cell{text(row.Key), text(row.Name)}, breakdownCells(row)...))
+		buyers.Rows = append(buyers.Rows, append([]Cell{text(row.Key), text(row.Name)}, r.breakdownCells(row)...))
 	}
-	producers := Table{ID: "producers", Title: T("Who could supply"), Note: T("Who could supply detail"),
+	unranked := ""
+	if !r.Ranked() {
+		unranked = T("Report lists need one category")
+	}
+	producers := Table{ID: "producers", Title: T("Who could supply"), Note: cmp.Or(unranked, T("Who could supply detail")),
 		Columns: []Column{{T("BIN"), Text, 1.1}, {T("Producer"), Text, 2.6}, {T("Region"), Text, 1.6},
 			{T("Capacity"), Decimal, 1}, {T("Unit"), Text, 0.7}, {T("Won quantity"), Decimal, 1},
 			{T("Spare capacity"), Decimal, 1}, {T("Load"), Percent, 0.8}, {T("Won value"), Money, 1.4}}}
@@ -170,7 +188,7 @@ func (r *Report) Tables() []Table {
 			orEmpty(p.Capacity != "", decimal(p.Capacity)), text(p.Unit), decimal(p.WonQuantity),
 			orEmpty(p.Spare() != "", decimal(p.Spare())), orEmpty(hasLoad, pct(load)), tenge(p.WonValue)})
 	}
-	largest := Table{ID: "largest", Title: T("Largest contracts to non-producers"),
+	largest := Table{ID: "largest", Title: T("Largest contracts to non-producers"), Note: unranked,
 		Columns: []Column{{T("Signed"), Date, 0.9}, {T("Contract"), Text, 1.1}, {T("Buyer"), Text, 2.2}, {T("Supplier"), Text, 2.2},
 			{T("Country"), Text, 0.6}, {T("Value in scope"), Money, 1.4}, {T("To non-producers"), Money, 1.4}}}
 	for _, c := range r.Largest {
