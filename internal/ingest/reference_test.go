@@ -139,13 +139,13 @@ func TestRegisterScopes(t *testing.T) {
 		name, row string
 		want      []string
 	}{
-		{"category", textileBIN + ",,school-uniforms,2017-01-01,,,,", []string{
+		{"category", textileBIN + ",,school-uniforms,2017-01-01,,,,,", []string{
 			"R-2017-A/1 1 register", "R-2018-A/1 1 register", "R-2018-A/2 2 resident"}},
-		{"every product", textileBIN + ",,,2018-03-15,2018-03-15,,,", []string{
+		{"every product", textileBIN + ",,,2018-03-15,2018-03-15,,,,", []string{
 			"R-2017-A/1 2 resident", "R-2018-A/1 1 register", "R-2018-A/2 1 register"}},
-		{"full ENSTRU code", textileBIN + ",152012.100.000001,,2018-01-01,,,,", []string{
+		{"full ENSTRU code", textileBIN + ",152012.100.000001,,2018-01-01,,,,,", []string{
 			"R-2017-A/1 2 resident", "R-2018-A/1 2 resident", "R-2018-A/2 1 register"}},
-		{"another producer", "100940000009,,,1990-01-01,,,,", []string{
+		{"another producer", "100940000009,,,1990-01-01,,,,,", []string{
 			"R-2017-A/1 2 resident", "R-2018-A/1 2 resident", "R-2018-A/2 2 resident"}},
 	}
 	for _, tt := range tests {

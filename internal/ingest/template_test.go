@@ -37,7 +37,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 			c := e.contracts(t)
 			require.Len(t, c, 1)
 			require.Equal(t, contractRow{SourceID: "EXAMPLE-DELETE-ME", Source: "csv", Buyer: "100140000001",
-				Supplier: "100240000003", SignedOn: "2026-08-01", FiscalYear: i4(2026), Method: "открытый конкурс",
+				Supplier: "100240000003", SignedOn: "2026-08-01", FiscalYear: i4(2026), Method: "2", // the portal's code of "открытый конкурс"
 				Status: "190", Currency: "KZT", ExchangeRate: "1", Total: 300000000, LocalBp: i4(8450),
 				Description: "ПРИМЕР / EXAMPLE: удалите эту строку перед импортом, delete this row", UpdatedAt: "2026-08-02 10:00:00"}, c[0])
 		})
