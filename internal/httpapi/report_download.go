@@ -97,7 +97,7 @@ var unsafeInName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 // Every error that can be told (a bad argument, a period without purchases, busy) comes before the first
 // byte; writing fails only when the client goes away.
 func (s *Server) sendReport(c fiber.Ctx, req report.Request, o reportOptions, name, periodParam string) error {
-	wait := time.NewTimer(reportWait)
+	wait := time.NewTimer(s.reportWait)
 	defer wait.Stop()
 	select {
 	case s.reportSlots <- struct{}{}:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/store"
@@ -34,6 +35,8 @@ type Server struct {
 	progressCache *progressCache
 	// reportSlots holds a token for each report being read (report_download.go).
 	reportSlots chan struct{}
+	// reportWait is how long a report waits for a slot (reportWait; shorter in tests).
+	reportWait time.Duration
 }
 
 // New builds the fiber application over the database behind pool. now gives "today".
@@ -66,7 +69,7 @@ func NewWithDB(db store.DBTX, ping func(context.Context) error, log *slog.Logger
 
 func newApp(db store.DBTX, ping func(context.Context) error, log *slog.Logger, now func() time.Time, cache *progressCache) (*fiber.App, error) {
 	s := &Server{db: db, ping: ping, store: store.New(), log: log, now: now, progressCache: cache,
-		reportSlots: make(chan struct{}, reportsAtOnce)}
+		reportSlots: make(chan struct{}, reportsAtOnce), reportWait: reportWait}
 	var err error
 	if s.catalog, err = loadCatalog(web.Translations); err != nil {
 		return nil, err
@@ -98,4 +101,14 @@ func newApp(db store.DBTX, ping func(context.Context) error, log *slog.Logger, n
 func (s *Server) today() time.Time {
 	n := s.now()
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// queries runs a page's independent queries: side by side over the pool, one after another over a
+// transaction, which serves one query at a time.
+func (s *Server) queries(ctx context.Context) (*errgroup.Group, context.Context) {
+	g, gctx := errgroup.WithContext(ctx)
+	if _, pool := s.db.(*pgxpool.Pool); !pool {
+		g.SetLimit(1)
+	}
+	return g, gctx
 }
