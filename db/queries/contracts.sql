@@ -67,39 +67,44 @@ SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.method,
        s.country AS supplier_country,
        x.scope_value, x.domestic_value, x.items
 FROM (
-    -- The period's whole months from the rollup's contracts, its ends (and every day, when the rollup is not
-    -- whole) from the items, as store.ContractListLargestNonDomestic plans it: a contract lies in one month,
-    -- so the two never meet. An empty range is planned away.
-    SELECT r.contract_id,
-           share_sum(r.total)::bigint AS scope_value,
-           coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic_value,
-           share_sum(r.items)::bigint AS items
-    FROM share_rollup_contracts r
-    WHERE r.category_id = @category_id AND r.month BETWEEN @month_from::date AND @month_to::date
-      AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
-      AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
-      AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
-    GROUP BY r.contract_id
-    UNION ALL
-    SELECT i.contract_id,
-           sum(i.value)::bigint AS scope_value,
-           coalesce(sum(i.value) FILTER (WHERE i.tier = 1), 0)::bigint AS domestic_value,
-           count(*)::bigint AS items
-    FROM counted_items i
-    JOIN buyers b ON b.id = i.buyer_id
-    WHERE i.category_id = @category_id
-      AND (i.signed_on BETWEEN @head_from::date AND @head_to::date OR i.signed_on BETWEEN @tail_from::date AND @tail_to::date)
-      AND (cardinality(@regions::text[]) = 0 OR i.region = ANY (@regions::text[]))
-      AND (cardinality(@buyer_types::text[]) = 0 OR b.buyer_type = ANY (@buyer_types::text[]))
-      AND (cardinality(@methods::text[]) = 0 OR i.method = ANY (@methods::text[]))
-    GROUP BY i.contract_id
+    -- The largest are chosen before the joins: at 10,000,000 items a year of a category has 150,000 contracts.
+    SELECT u.contract_id, u.scope_value, u.domestic_value, u.items
+    FROM (
+        -- The period's whole months from the rollup's contracts, its ends (and every day, when the rollup is not
+        -- whole) from the items, as store.ContractListLargestNonDomestic plans it: a contract lies in one month,
+        -- so the two never meet. An empty range is planned away.
+        SELECT r.contract_id,
+               share_sum(r.total)::bigint AS scope_value,
+               coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic_value,
+               share_sum(r.items)::bigint AS items
+        FROM share_rollup_contracts r
+        WHERE r.category_id = @category_id AND r.month BETWEEN @month_from::date AND @month_to::date
+          AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
+          AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
+          AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
+        GROUP BY r.contract_id
+        UNION ALL
+        SELECT i.contract_id,
+               sum(i.value)::bigint AS scope_value,
+               coalesce(sum(i.value) FILTER (WHERE i.tier = 1), 0)::bigint AS domestic_value,
+               count(*)::bigint AS items
+        FROM counted_items i
+        JOIN buyers b ON b.id = i.buyer_id
+        WHERE i.category_id = @category_id
+          AND (i.signed_on BETWEEN @head_from::date AND @head_to::date OR i.signed_on BETWEEN @tail_from::date AND @tail_to::date)
+          AND (cardinality(@regions::text[]) = 0 OR i.region = ANY (@regions::text[]))
+          AND (cardinality(@buyer_types::text[]) = 0 OR b.buyer_type = ANY (@buyer_types::text[]))
+          AND (cardinality(@methods::text[]) = 0 OR i.method = ANY (@methods::text[]))
+        GROUP BY i.contract_id
+    ) u
+    WHERE u.domestic_value < u.scope_value
+    ORDER BY u.scope_value - u.domestic_value DESC, u.contract_id
+    LIMIT @max_rows
 ) x
 JOIN contracts c ON c.id = x.contract_id
 JOIN buyers b ON b.id = c.buyer_id
 JOIN suppliers s ON s.id = c.supplier_id
-WHERE x.domestic_value < x.scope_value
-ORDER BY x.scope_value - x.domestic_value DESC, c.id
-LIMIT @max_rows;
+ORDER BY x.scope_value - x.domestic_value DESC, c.id;
 
 -- name: ContractListNotCountedOfBatch :many
 -- The contracts an import wrote that no figure counts, by why: their status, a status the table does not

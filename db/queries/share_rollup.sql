@@ -56,28 +56,48 @@ SELECT EXISTS (SELECT 1 FROM share_rollup)::boolean AS holds;
 
 -- name: ShareRollupContractFigures :many
 -- ShareFigures over whole months from the rollup's contracts, for the groupings by buyer and supplier. A
--- contract may have several rows; it is counted once per group. A scope naming a buyer or a supplier reads
--- its items (store.planRead).
+-- contract may have several rows; it is counted once per group: each contract's rows are summed first (a
+-- contract has one buyer and one supplier), then its party's, both by hashing, where count(DISTINCT)
+-- sorted a year's 150,000 contracts at 10,000,000 items. A scope naming a buyer or a supplier reads its
+-- items (store.planRead).
+WITH per_contract AS (
+    SELECT CASE WHEN sqlc.arg(group_by)::text = 'buyer' THEN r.buyer_id ELSE r.supplier_id END AS party,
+           share_sum(r.total) AS total,
+           coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0) AS domestic,
+           share_sum(r.local_content) AS local_content,
+           share_sum(r.local_content_certified) AS local_content_certified,
+           share_sum(r.items) AS items,
+           coalesce(share_sum(r.items) FILTER (WHERE r.tier = 1), 0) AS domestic_items,
+           bool_or(r.tier = 1) AS domestic_contract
+    FROM share_rollup_contracts r
+    WHERE (sqlc.narg(category_id)::integer IS NULL OR r.category_id = sqlc.narg(category_id))
+      AND (NOT @unclassified::boolean OR r.category_id IS NULL)
+      AND r.month BETWEEN @month_from AND @month_to
+      AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
+      AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
+      AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
+      AND (cardinality(@tiers::smallint[]) = 0 OR r.tier = ANY (@tiers::smallint[]))
+    GROUP BY r.contract_id, 1
+), per_party AS (
+    SELECT party,
+           share_sum(total) AS total, share_sum(domestic) AS domestic, share_sum(local_content) AS local_content,
+           share_sum(local_content_certified) AS local_content_certified, share_sum(items) AS items,
+           share_sum(domestic_items) AS domestic_items, count(*) AS contracts,
+           count(*) FILTER (WHERE domestic_contract) AS domestic_contracts
+    FROM per_contract
+    GROUP BY party
+)
 SELECT
-    share_group_key(sqlc.arg(group_by)::text, r.month, r.category_id, r.region, b.bin, r.buyer_type, s.identifier,
-                    r.method, r.tier)::text AS key,
-    coalesce(share_sum(r.total), 0)::bigint AS total,
-    coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic,
-    coalesce(share_sum(r.local_content), 0)::bigint AS local_content,
-    coalesce(share_sum(r.local_content_certified), 0)::bigint AS local_content_certified,
-    coalesce(share_sum(r.items), 0)::bigint AS items,
-    coalesce(share_sum(r.items) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic_items,
-    count(DISTINCT r.contract_id)::bigint AS contracts,
-    (count(DISTINCT r.contract_id) FILTER (WHERE r.tier = 1))::bigint AS domestic_contracts
-FROM share_rollup_contracts r
-JOIN buyers b ON b.id = r.buyer_id
-JOIN suppliers s ON s.id = r.supplier_id
-WHERE (sqlc.narg(category_id)::integer IS NULL OR r.category_id = sqlc.narg(category_id))
-  AND (NOT @unclassified::boolean OR r.category_id IS NULL)
-  AND r.month BETWEEN @month_from AND @month_to
-  AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
-  AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
-  AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
-  AND (cardinality(@tiers::smallint[]) = 0 OR r.tier = ANY (@tiers::smallint[]))
-GROUP BY 1
+    (CASE WHEN sqlc.arg(group_by)::text = 'buyer'
+          THEN (SELECT b.bin FROM buyers b WHERE b.id = p.party)
+          ELSE (SELECT s.identifier FROM suppliers s WHERE s.id = p.party) END)::text AS key,
+    p.total::bigint AS total,
+    p.domestic::bigint AS domestic,
+    p.local_content::bigint AS local_content,
+    p.local_content_certified::bigint AS local_content_certified,
+    p.items::bigint AS items,
+    p.domestic_items::bigint AS domestic_items,
+    p.contracts::bigint AS contracts,
+    p.domestic_contracts::bigint AS domestic_contracts
+FROM per_party p
 ORDER BY 1;

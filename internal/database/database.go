@@ -27,11 +27,18 @@ func Connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database: parse URL: %w", err)
 	}
-	// pgx prepares every statement, and after five runs PostgreSQL may switch to a generic plan, which for
-	// queries with optional filters ("$1 IS NULL OR ...") scans everything: eight times slower on the share
-	// queries at 60,000 items (docs/performance.md). A URL that sets plan_cache_mode still decides.
-	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
-		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	// Settings of every connection, each unless the URL sets it:
+	//   - plan_cache_mode: pgx prepares every statement, and after five runs PostgreSQL may switch to a
+	//     generic plan, which for queries with optional filters ("$1 IS NULL OR ...") scans everything:
+	//     eight times slower on the share queries at 60,000 items (docs/performance.md).
+	//   - jit: compiling a page's aggregate took 100-160 ms of its 200 ms at 10,000,000 items; the pages'
+	//     queries are short and planned anew each time, so the compilation is never paid back.
+	//   - work_mem: a grouping of a year's contracts by buyer sorts about 10 MB; the default 4 MB spills it
+	//     to disk.
+	for name, value := range map[string]string{"plan_cache_mode": "force_custom_plan", "jit": "off", "work_mem": "64MB"} {
+		if _, set := cfg.ConnConfig.RuntimeParams[name]; !set {
+			cfg.ConnConfig.RuntimeParams[name] = value
+		}
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -15,17 +15,20 @@ import (
 // commit of every rollup refresh and rollup mark, and of every write to targets and their thresholds.
 const figuresChannel = "ules_figures"
 
-// progressCache keeps targets' progress between the notifications that figures changed, so that the API
-// and the overview answer repeated questions without the database. It serves only while its listener is
-// connected: a notification missed while it was not would leave a stale answer.
+// progressCache keeps targets' progress and their pages' breakdowns between the notifications that
+// figures changed, so that the API, the overview and the target page answer repeated questions without
+// the database. It serves only while its listener is connected: a notification missed while it was not
+// would leave a stale answer.
 type progressCache struct {
 	mu      sync.Mutex
 	live    bool
 	gen     uint64 // counts the resets, so that an answer computed across one is not kept
-	entries map[progressKey]share.Progress
+	entries map[progressKey]any
 }
 
+// progressKey names a kept answer: a target's progress (kind "") or another of its answers as of a day.
 type progressKey struct {
+	kind string
 	slug string
 	asOf time.Time
 }
@@ -34,9 +37,9 @@ type progressKey struct {
 const maxCachedProgress = 10_000
 
 // get returns the kept progress, if the cache serves, and the generation to put a fresh one under.
-func (c *progressCache) get(k progressKey) (share.Progress, uint64, bool) {
+func (c *progressCache) get(k progressKey) (any, uint64, bool) {
 	if c == nil {
-		return share.Progress{}, 0, false
+		return nil, 0, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -45,7 +48,7 @@ func (c *progressCache) get(k progressKey) (share.Progress, uint64, bool) {
 }
 
 // put keeps p, computed after get returned gen, unless a notification came in between.
-func (c *progressCache) put(k progressKey, p share.Progress, gen uint64) {
+func (c *progressCache) put(k progressKey, p any, gen uint64) {
 	if c == nil {
 		return
 	}
@@ -64,7 +67,7 @@ func (c *progressCache) put(k progressKey, p share.Progress, gen uint64) {
 func (c *progressCache) reset(live bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.entries, c.live = map[progressKey]share.Progress{}, live
+	c.entries, c.live = map[progressKey]any{}, live
 	c.gen++
 }
 
@@ -109,15 +112,19 @@ func (c *progressCache) listenOnce(ctx context.Context, pool *pgxpool.Pool) erro
 
 // targetProgress is t's progress as of asOf, kept until the figures change when the server listens.
 func (s *Server) targetProgress(ctx context.Context, slug string, asOf time.Time, measure func() (share.Progress, error)) (share.Progress, error) {
-	k := progressKey{slug: slug, asOf: asOf}
-	p, gen, ok := s.progressCache.get(k)
-	if ok {
-		return p, nil
+	return kept(s.progressCache, progressKey{slug: slug, asOf: asOf}, measure)
+}
+
+// kept is the answer c keeps under k, or measure's, which it keeps when it may.
+func kept[V any](c *progressCache, k progressKey, measure func() (V, error)) (V, error) {
+	v, gen, ok := c.get(k)
+	if v, is := v.(V); ok && is {
+		return v, nil
 	}
-	p, err := measure()
+	fresh, err := measure()
 	if err != nil {
-		return share.Progress{}, err
+		return fresh, err
 	}
-	s.progressCache.put(k, p, gen)
-	return p, nil
+	c.put(k, fresh, gen)
+	return fresh, nil
 }

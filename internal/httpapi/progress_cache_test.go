@@ -14,7 +14,8 @@ import (
 )
 
 // The progress cache serves only while it listens, and forgets what it kept when the database says the
-// figures or the targets changed: a refresh, a mark, a target's write, or any notification on the channel.
+// figures, the targets or the register changed: a refresh, a mark, a target's or the register's write,
+// or any notification on the channel.
 func TestProgressCacheForgetsOnNotification(t *testing.T) {
 	t.Parallel()
 	pool, _ := pgtest.NewDB(t)
@@ -42,7 +43,7 @@ func TestProgressCacheForgetsOnNotification(t *testing.T) {
 		_, gen, _ := c.get(k)
 		c.put(k, kept, gen)
 		p, _, ok := c.get(k)
-		return ok && p.AsOf.Equal(kept.AsOf)
+		return ok && p.(share.Progress).AsOf.Equal(kept.AsOf)
 	}
 	require.Eventually(t, keep, 10*time.Second, 5*time.Millisecond, "the listener connects")
 
@@ -51,6 +52,7 @@ func TestProgressCacheForgetsOnNotification(t *testing.T) {
 		"SELECT share_rollup_refresh()",
 		"SELECT share_rollup_mark(ARRAY['2025-06-01'::date])",
 		"UPDATE targets SET name_en = name_en || ' ' WHERE slug = 'school-uniforms-50'",
+		"DELETE FROM producer_register WHERE bin = '000000000000'", // who could supply is the register's
 	} {
 		require.True(t, keep(), write)
 		_, err := pool.Exec(ctx, write)

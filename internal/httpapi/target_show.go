@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -148,27 +149,17 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	}
 	ctx, t := c.Context(), p.Target
 	scope, threshold := targetScope(p), breakdownThreshold(p)
-	var regions, types, buyers []share.Group
-	var largest []store.ContractRow
-	var producers []store.Capacity
+	var b targetBreakdowns
 	if !p.To.Before(p.From) {
-		if producers, err = s.store.RegisterListCapacity(ctx, s.db, scope, couldSupply); err != nil {
-			return err
-		}
-		if regions, err = s.store.ShareGroupsGet(ctx, s.db, scope, "region"); err != nil {
-			return err
-		}
-		if types, err = s.store.ShareGroupsGet(ctx, s.db, scope, "buyer_type"); err != nil {
-			return err
-		}
-		if buyers, err = s.store.ShareGroupsGet(ctx, s.db, scope, "buyer"); err != nil {
-			return err
-		}
-		if largest, err = s.store.ContractListLargestNonDomestic(ctx, s.db, scope, largestContracts); err != nil {
+		// Kept with the progress until the figures, the register or the target change.
+		b, err = kept(s.progressCache, progressKey{kind: "target page", slug: t.Slug, asOf: p.AsOf}, func() (targetBreakdowns, error) {
+			return s.targetBreakdowns(ctx, scope)
+		})
+		if err != nil {
 			return err
 		}
 	}
-	buyers = pullingDown(buyers, pullingDownRows)
+	regions, types, buyers, largest, producers := b.regions, b.types, b.buyers, b.largest, b.producers
 	named := func(g share.Group) string { return g.Names.In(lang) }
 	trendJSON, err := json.Marshal(trendOf(p, T))
 	if err != nil {
@@ -220,4 +211,40 @@ func (s *Server) targetReportMenu(c fiber.Ctx, p share.Progress) (reportMenu, er
 		m.Regions = nil // the target's one region is the report's already
 	}
 	return m, nil
+}
+
+// targetBreakdowns are a target page's tables over its scope; buyers are those that pull the share down
+// most, so that a kept page holds tens of rows, not a year's buyers.
+type targetBreakdowns struct {
+	regions, types, buyers []share.Group
+	largest                []store.ContractRow
+	producers              []store.Capacity
+}
+
+// targetBreakdowns reads the tables side by side.
+func (s *Server) targetBreakdowns(ctx context.Context, scope share.Scope) (targetBreakdowns, error) {
+	var b targetBreakdowns
+	g, gctx := s.queries(ctx)
+	g.Go(func() (err error) {
+		b.producers, err = s.store.RegisterListCapacity(gctx, s.db, scope, couldSupply)
+		return err
+	})
+	g.Go(func() (err error) {
+		b.regions, err = s.store.ShareGroupsGet(gctx, s.db, scope, "region")
+		return err
+	})
+	g.Go(func() (err error) {
+		b.types, err = s.store.ShareGroupsGet(gctx, s.db, scope, "buyer_type")
+		return err
+	})
+	g.Go(func() (err error) {
+		buyers, err := s.store.ShareGroupsGet(gctx, s.db, scope, "buyer")
+		b.buyers = pullingDown(buyers, pullingDownRows)
+		return err
+	})
+	g.Go(func() (err error) {
+		b.largest, err = s.store.ContractListLargestNonDomestic(gctx, s.db, scope, largestContracts)
+		return err
+	})
+	return b, g.Wait()
 }
