@@ -57,14 +57,23 @@ func (s *Server) showOverview(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cards := make([]card, 0, len(targets))
-	for _, t := range targets {
-		p, err := s.targetProgress(c.Context(), t.Slug, asOf, func() (share.Progress, error) {
-			return s.store.TargetProgress(c.Context(), s.db, t, asOf)
-		})
-		if err != nil {
+	// Measured side by side: the first reader after an import waits for the slowest target, not their sum.
+	progress := make([]share.Progress, len(targets))
+	g, ctx := s.queries(c.Context())
+	for i, t := range targets {
+		g.Go(func() (err error) {
+			progress[i], err = s.targetProgress(ctx, t.Slug, asOf, func() (share.Progress, error) {
+				return s.store.TargetProgress(ctx, s.db, t, asOf)
+			})
 			return err
-		}
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	cards := make([]card, 0, len(targets))
+	for i, t := range targets {
+		p := progress[i]
 		cards = append(cards, card{Slug: t.Slug, Name: t.Names.In(lang), Status: string(p.Status), P: p,
 			Spark: sparklineOf(p, lang), Verdict: p.Status.Verdict(), InForce: p.InForce})
 	}

@@ -107,6 +107,7 @@ func (s *Server) today() time.Time {
 // transaction, which serves one query at a time.
 func (s *Server) queries(ctx context.Context) (*errgroup.Group, context.Context) {
 	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4) // one page does not take every connection of the pool
 	if _, pool := s.db.(*pgxpool.Pool); !pool {
 		g.SetLimit(1)
 	}
