@@ -27,6 +27,9 @@ const (
 	pdfTop    = 20.0 // mm: below the running header
 	pdfBottom = 14.0 // mm: above the page number
 	pdfLine   = 4.2  // mm per line of table text
+	// pdfBuyerRows is how many buyers the PDF lists, those that pull the share down most; XLSX and CSV
+	// list them all.
+	pdfBuyerRows = 200
 )
 
 // WritePDF writes the report as an A4 landscape PDF: every page carries the scope and the data's date
@@ -122,6 +125,11 @@ func (r *Report) WritePDF(w io.Writer) error {
 
 	for _, t := range tables[1:] {
 		heading(t.Title)
+		if t.ID == "buyers" && len(t.Rows) > pdfBuyerRows {
+			// A document to file, not a register: a year's 12,000 buyers made a PDF of hundreds of pages.
+			t.Note += " " + fmt.Sprintf(T("PDF buyers cut"), pdfBuyerRows, len(t.Rows))
+			t.Rows = t.Rows[:pdfBuyerRows]
+		}
 		if t.Note != "" {
 			pdf.SetFont(pdfFont, "", 8.5)
 			pdf.MultiCell(width, 4, t.Note, "", "L", false)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"html"
 	"io"
 	"os"
@@ -369,6 +370,36 @@ func checkPDF(t *testing.T, r *report.Report, T func(string) string, lang string
 		require.NoError(t, exec.Command("pdftoppm", "-f", "1", "-l", "1", "-r", "70", "-png", "-singlefile", path,
 			filepath.Join(screenshots, "report-"+lang)).Run())
 	}
+}
+
+// The PDF lists the buyers that pull the share down most and says how many the other formats list: a
+// year's 12,000 buyers made a PDF of hundreds of pages.
+func TestPDFCutsTheBuyers(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is missing (Debian: apt-get install poppler-utils)")
+	}
+	b := setup(t)
+	r, err := b.build(t, "school-uniforms-50", "2026", "", "en")
+	require.NoError(t, err)
+	r.Buyers = nil
+	for i := range 250 {
+		r.Buyers = append(r.Buyers, report.Row{Key: fmt.Sprintf("9900%08d", i), Name: fmt.Sprintf("Buyer number %03d", i)})
+	}
+	var buf bytes.Buffer
+	require.NoError(t, r.WritePDF(&buf))
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	out, err := exec.Command("pdftotext", path, "-").Output()
+	require.NoError(t, err)
+	text := strings.Join(strings.Fields(string(out)), " ")
+	require.Contains(t, text, "The 200 buyers that pull the share down most; the XLSX and CSV reports list all 250.")
+	require.Contains(t, text, "Buyer number 199")
+	require.NotContains(t, text, "Buyer number 200")
+
+	buf.Reset()
+	require.NoError(t, r.WriteCSV(&buf, report.CSVOptions{Separator: ','}))
+	require.Contains(t, buf.String(), "Buyer number 249", "the CSV lists every buyer")
 }
 
 // Every word the report asks the catalogs for is in them, in every language (the pages' catalog test
