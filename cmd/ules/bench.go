@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"flag"
 	"fmt"
 	"net/url"
@@ -283,4 +284,63 @@ func peakRSSMiB() float64 {
 		return 0
 	}
 	return float64(ru.Maxrss) / 1024 // kilobytes on Linux
+}
+
+// benchData is the database a read bench measures: a fresh one loaded with generated items, or with
+// --reuse the one DATABASE_URL names.
+type benchData struct {
+	items       *int
+	seed        *uint64
+	reuse, keep *bool
+	format      *string
+}
+
+func (d *benchData) bind(env *environment, fs *flag.FlagSet) {
+	env.cfg.BindDatabase(fs)
+	d.items = fs.Int("items", 1_000_000, "number of contract items to generate and import")
+	d.seed = fs.Uint64("seed", demo.DefaultOptions().Seed, "dataset seed")
+	d.reuse = fs.Bool("reuse", false, "measure the database as it is, loading nothing")
+	d.keep = fs.Bool("keep", false, "keep the benchmark database (use it again with --reuse)")
+	d.format = fs.String("format", "portal", "format the generated items are imported from: portal, csv or ocds (csv and ocds load every item directly; a portal export larger than the loader keeps in memory is partly staged, which is slower to load)")
+}
+
+func (d *benchData) check() error {
+	if !slices.Contains([]string{"portal", "csv", "ocds"}, *d.format) {
+		return fmt.Errorf("--format %q: want portal, csv or ocds (the format the generated items are imported from)", *d.format)
+	}
+	if *d.items < 1 {
+		return errors.New("--items must be at least 1")
+	}
+	return nil
+}
+
+// open connects to the database to measure, creating and loading it first unless --reuse; done closes
+// the pool and drops a database created without --keep.
+func (d *benchData) open(ctx context.Context, env *environment) (pool *pgxpool.Pool, done func(), err error) {
+	if env.cfg.DatabaseURL == "" {
+		return nil, nil, errors.New("no database server: set DATABASE_URL or pass --database-url")
+	}
+	dbURL, drop := env.cfg.DatabaseURL, func() {}
+	if !*d.reuse {
+		url, dropCreated, err := createBenchDatabase(ctx, env.cfg.DatabaseURL, 0)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !*d.keep {
+			drop = dropCreated
+		}
+		dbURL = url
+		if err := loadBenchItems(ctx, env, dbURL, *d.format, *d.items, *d.seed); err != nil {
+			drop()
+			return nil, nil, err
+		}
+		if *d.keep {
+			fmt.Fprintf(env.stdout, "kept database %s\n", dbURL)
+		}
+	}
+	if pool, err = database.Open(ctx, dbURL); err != nil {
+		drop()
+		return nil, nil, err
+	}
+	return pool, func() { pool.Close(); drop() }, nil
 }

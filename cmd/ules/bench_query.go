@@ -21,7 +21,6 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/ules-kz/ules/internal/database"
 	"github.com/ules-kz/ules/internal/demo"
 	"github.com/ules-kz/ules/internal/httpapi"
 	"github.com/ules-kz/ules/internal/ingest"
@@ -38,51 +37,26 @@ as it is) and measures, in one run: p50 and p95 of the overview's, a target's an
 next to a naive GROUP BY over the raw items of the same filter; the whole target page; the progress API's
 requests per second with --clients concurrent clients on loopback; and the CSV download's rows per second
 and this process's peak memory.`)
-	env.cfg.BindDatabase(fs)
-	def := demo.DefaultOptions()
-	items := fs.Int("items", 1_000_000, "number of contract items to generate and import")
-	seed := fs.Uint64("seed", def.Seed, "dataset seed")
-	reuse := fs.Bool("reuse", false, "measure the database as it is, loading nothing")
-	keep := fs.Bool("keep", false, "keep the benchmark database (use it again with --reuse)")
+	var data benchData
+	data.bind(env, fs)
 	repeat := fs.Int("repeat", 20, "runs of each query; p50 and p95 are over these")
 	clients := fs.Int("clients", 32, "concurrent clients of the progress API")
 	duration := fs.Duration("duration", 5*time.Second, "how long the clients of the progress API run")
 	target := fs.String("target", "school-uniforms-50", "the target whose page and API are measured")
-	format := fs.String("format", "portal", "format the generated items are imported from: portal, csv or ocds (csv and ocds load every item directly; a portal export larger than the loader keeps in memory is partly staged, which is slower to load)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if !slices.Contains([]string{"portal", "csv", "ocds"}, *format) {
-		return fmt.Errorf("--format %q: want portal, csv or ocds", *format)
-	}
-	if env.cfg.DatabaseURL == "" {
-		return errors.New("no database server: set DATABASE_URL or pass --database-url")
+	if err := data.check(); err != nil {
+		return err
 	}
 	if *repeat < 2 || *clients < 1 {
 		return errors.New("--repeat must be at least 2 and --clients at least 1")
 	}
-	dbURL := env.cfg.DatabaseURL
-	if !*reuse {
-		url, drop, err := createBenchDatabase(ctx, env.cfg.DatabaseURL, 0)
-		if err != nil {
-			return err
-		}
-		if !*keep {
-			defer drop()
-		}
-		dbURL = url
-		if err := loadBenchItems(ctx, env, dbURL, *format, *items, *seed); err != nil {
-			return err
-		}
-		if *keep {
-			fmt.Fprintf(env.stdout, "kept database %s\n", dbURL)
-		}
-	}
-	pool, err := database.Open(ctx, dbURL)
+	pool, done, err := data.open(ctx, env)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	defer done()
 	return measureQueries(ctx, env, pool, queryBench{repeat: *repeat, clients: *clients, duration: *duration, target: *target})
 }
 
