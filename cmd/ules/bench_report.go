@@ -4,16 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"slices"
 	"strconv"
 	"text/tabwriter"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/ules-kz/ules/internal/database"
-	"github.com/ules-kz/ules/internal/demo"
 	"github.com/ules-kz/ules/internal/locale"
 	"github.com/ules-kz/ules/internal/report"
 	"github.com/ules-kz/ules/internal/store"
@@ -32,25 +28,17 @@ as it is) and measures a target's yearly report: p50 and p95 over --repeat runs 
 and of reading and writing it (to nowhere) in each format, XLSX, PDF and CSV, against the goal of 2 s at
 10,000,000 items; then the reports' sizes and this process's peak memory. The year is --period, or the
 last full year before the newest contract (the newest contract's year when the data has no earlier one).`)
-	env.cfg.BindDatabase(fs)
-	def := demo.DefaultOptions()
-	items := fs.Int("items", 1_000_000, "number of contract items to generate and import")
-	seed := fs.Uint64("seed", def.Seed, "dataset seed")
-	reuse := fs.Bool("reuse", false, "measure the database as it is, loading nothing")
-	keep := fs.Bool("keep", false, "keep the benchmark database (use it again with --reuse)")
+	var data benchData
+	data.bind(env, fs)
 	repeat := fs.Int("repeat", 5, "runs of each report; p50 and p95 are over these")
 	target := fs.String("target", "school-uniforms-50", "the target whose report is measured")
 	period := fs.String("period", "", "the report's period (default: the last full year of the data)")
 	lang := fs.String("lang", "ru", "language of the reports: kk, ru or en")
-	format := fs.String("format", "portal", "format the generated items are imported from: portal, csv or ocds")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if !slices.Contains([]string{"portal", "csv", "ocds"}, *format) {
-		return fmt.Errorf("--format %q: want portal, csv or ocds (the reports are measured in every format)", *format)
-	}
-	if *items < 1 {
-		return errors.New("--items must be at least 1")
+	if err := data.check(); err != nil {
+		return err
 	}
 	if *repeat < 1 {
 		return errors.New("--repeat must be at least 1")
@@ -63,31 +51,11 @@ last full year before the newest contract (the newest contract's year when the d
 			return fmt.Errorf("--period: %w", err)
 		}
 	}
-	if env.cfg.DatabaseURL == "" {
-		return errors.New("no database server: set DATABASE_URL or pass --database-url")
-	}
-	dbURL := env.cfg.DatabaseURL
-	if !*reuse {
-		url, drop, err := createBenchDatabase(ctx, env.cfg.DatabaseURL, 0)
-		if err != nil {
-			return err
-		}
-		if !*keep {
-			defer drop()
-		}
-		dbURL = url
-		if err := loadBenchItems(ctx, env, dbURL, *format, *items, *seed); err != nil {
-			return err
-		}
-		if *keep {
-			fmt.Fprintf(env.stdout, "kept database %s\n", dbURL)
-		}
-	}
-	pool, err := database.Open(ctx, dbURL)
+	pool, done, err := data.open(ctx, env)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	defer done()
 	return measureReports(ctx, env, pool, reportBench{repeat: *repeat, target: *target, period: *period, lang: *lang})
 }
 
@@ -143,13 +111,7 @@ func measureReports(ctx context.Context, env *environment, pool *pgxpool.Pool, b
 	fmt.Fprintf(env.stdout, "items: %d; target %s, period %s (%s to %s), %d items in scope, %d buyers, language %s; %d runs each\n\n",
 		n, b.target, p.Spec, p.From.Format(time.DateOnly), r.AsOf.Format(time.DateOnly), r.Figures.Items, len(r.Buyers), b.lang, b.repeat)
 
-	writers := map[string]func(*report.Report, io.Writer) error{
-		"xlsx": func(r *report.Report, w io.Writer) error { return r.WriteXLSX(w) },
-		"pdf":  func(r *report.Report, w io.Writer) error { return r.WritePDF(w) },
-		"csv": func(r *report.Report, w io.Writer) error {
-			return r.WriteCSV(w, report.CSVOptions{Separator: ';', DecimalComma: true})
-		},
-	}
+	csv := report.CSVOptions{Separator: ';', DecimalComma: true}
 	tw := tabwriter.NewWriter(env.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "report\tp50\tp95\tsize\tgoal\t")
 	p50, p95, err := measure(ctx, b.repeat, func(ctx context.Context) error {
@@ -160,7 +122,7 @@ func measureReports(ctx context.Context, env *environment, pool *pgxpool.Pool, b
 		return err
 	}
 	fmt.Fprintf(tw, "figures (read)\t%s\t%s\t\t\t\n", p50.Round(time.Millisecond), p95.Round(time.Millisecond))
-	for _, format := range reportFormats {
+	for _, format := range report.Formats {
 		var size int64
 		p50, p95, err := measure(ctx, b.repeat, func(ctx context.Context) error {
 			r, err := build(ctx)
@@ -168,7 +130,7 @@ func measureReports(ctx context.Context, env *environment, pool *pgxpool.Pool, b
 				return err
 			}
 			w := &countingDiscard{}
-			if err := writers[format](r, w); err != nil {
+			if err := r.Write(w, format, csv); err != nil {
 				return err
 			}
 			size = w.n

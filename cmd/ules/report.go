@@ -20,9 +20,6 @@ import (
 	"github.com/ules-kz/ules/web"
 )
 
-// reportFormats are the formats ules report writes.
-var reportFormats = []string{"xlsx", "pdf", "csv"}
-
 // reportArgs are a report's flags, checked before the database is opened.
 type reportArgs struct {
 	req    report.Request
@@ -65,7 +62,7 @@ figures run to the period's end or to --as-of, the earlier.`)
 	if a.format == "" {
 		a.format = strings.TrimPrefix(strings.ToLower(filepath.Ext(a.out)), ".")
 	}
-	if !slices.Contains(reportFormats, a.format) {
+	if !slices.Contains(report.Formats, a.format) {
 		return a, fmt.Errorf("--format %q: want xlsx, pdf or csv (or an --out file ending in one of them)", a.format)
 	}
 	if !locale.Known(a.req.Lang) {
@@ -134,16 +131,7 @@ func runReport(ctx context.Context, env *environment, args []string) error {
 // failed report never leaves half a file under the name asked for.
 func writeReport(r *report.Report, a reportArgs, env *environment) (int64, error) {
 	write := func(w *bufio.Writer) error {
-		var err error
-		switch a.format {
-		case "xlsx":
-			err = r.WriteXLSX(w)
-		case "pdf":
-			err = r.WritePDF(w)
-		default:
-			err = r.WriteCSV(w, a.csv)
-		}
-		if err != nil {
+		if err := r.Write(w, a.format, a.csv); err != nil {
 			return err
 		}
 		return w.Flush()

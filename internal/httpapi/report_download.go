@@ -15,15 +15,12 @@ import (
 	"github.com/ules-kz/ules/internal/report"
 )
 
-// reportFormats are the formats a report downloads in, in the menu's order, with their media types.
-var (
-	reportFormats = []string{"xlsx", "pdf", "csv"}
-	reportTypes   = map[string]string{
-		"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-		"pdf":  "application/pdf",
-		"csv":  "text/csv; charset=utf-8",
-	}
-)
+// reportTypes are the media types of report.Formats.
+var reportTypes = map[string]string{
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"pdf":  "application/pdf",
+	"csv":  "text/csv; charset=utf-8",
+}
 
 const (
 	// maxReportYears bounds a report's period: its trend has a row per month and every query scans it.
@@ -49,7 +46,7 @@ type reportOptions struct {
 // separator ("," by default) and decimal_comma (on with ";" by default).
 func reportOptionsParams(c fiber.Ctx) (reportOptions, error) {
 	o := reportOptions{format: "xlsx", lang: language(c)}
-	if v, err := enumParam(c, "format", reportFormats); err != nil {
+	if v, err := enumParam(c, "format", report.Formats); err != nil {
 		return o, err
 	} else if v != "" {
 		o.format = v
@@ -118,15 +115,7 @@ func (s *Server) sendReport(c fiber.Ctx, req report.Request, o reportOptions, na
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	log := s.log
 	return c.SendStreamWriter(func(w *bufio.Writer) {
-		var err error
-		switch o.format {
-		case "xlsx":
-			err = r.WriteXLSX(w)
-		case "pdf":
-			err = r.WritePDF(w)
-		default:
-			err = r.WriteCSV(w, o.csv)
-		}
+		err := r.Write(w, o.format, o.csv)
 		if err == nil {
 			err = w.Flush()
 		}
@@ -191,7 +180,7 @@ func newReportMenu(T func(string) string, lang, action string, query url.Values)
 	if lang != "en" {
 		separator = ";"
 	}
-	for _, f := range reportFormats {
+	for _, f := range report.Formats {
 		q := url.Values{}
 		for k, v := range query {
 			q[k] = v

@@ -372,6 +372,25 @@ func checkPDF(t *testing.T, r *report.Report, T func(string) string, lang string
 	}
 }
 
+// Write writes each of Formats as its own writer does and refuses any other format.
+func TestWriteChoosesTheFormat(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r, err := b.build(t, "school-uniforms-50", "2026", "", "ru")
+	require.NoError(t, err)
+	o := report.CSVOptions{Separator: ';', DecimalComma: true}
+	var got, want bytes.Buffer
+	require.NoError(t, r.Write(&got, "csv", o))
+	require.NoError(t, r.WriteCSV(&want, o))
+	require.Equal(t, want.String(), got.String())
+	for _, format := range report.Formats {
+		got.Reset()
+		require.NoError(t, r.Write(&got, format, o), format)
+		require.NotZero(t, got.Len(), format)
+	}
+	require.ErrorContains(t, r.Write(&got, "docx", o), `format "docx": want xlsx, pdf or csv`)
+}
+
 // The PDF lists the buyers that pull the share down most and says how many the other formats list: a
 // year's 12,000 buyers made a PDF of hundreds of pages.
 func TestPDFCutsTheBuyers(t *testing.T) {
