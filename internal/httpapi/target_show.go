@@ -159,7 +159,6 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 			return err
 		}
 	}
-	regions, types, buyers, largest, producers := b.regions, b.types, b.buyers, b.largest, b.producers
 	named := func(g share.Group) string { return g.Names.In(lang) }
 	trendJSON, err := json.Marshal(trendOf(p, T))
 	if err != nil {
@@ -169,10 +168,10 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	data := s.pageData(c, t.Names.In(lang))
 	data["Name"], data["P"], data["Status"] = t.Names.In(lang), p, string(p.Status)
 	data["Scope"] = s.describeScope(c, scope)
-	data["Regions"] = linked(breakdown(t, threshold, regions, named), scope, "region", threshold)
-	data["BuyerTypes"] = linked(breakdown(t, threshold, types, func(g share.Group) string { return T(g.Key) }), scope, "buyer_type", threshold)
-	data["Buyers"] = breakdown(t, threshold, buyers, named)
-	data["Largest"], data["Producers"] = largest, producers
+	data["Regions"] = linked(breakdown(t, threshold, b.regions, named), scope, "region", threshold)
+	data["BuyerTypes"] = linked(breakdown(t, threshold, b.types, func(g share.Group) string { return T(g.Key) }), scope, "buyer_type", threshold)
+	data["Buyers"] = breakdown(t, threshold, b.buyers, named)
+	data["Largest"], data["Producers"] = b.largest, b.producers
 	// JSON inside a <script type="application/json"> element; json.Marshal has escaped <, > and &.
 	data["Trend"] = template.JS(trendJSON)
 	q.Set("group_by", "region")
