@@ -11,31 +11,34 @@ import (
 )
 
 const countedItemExport = `-- name: CountedItemExport :many
-SELECT c.source, c.source_id AS contract_id, i.signed_on, b.bin AS buyer_bin, b.name_ru AS buyer_name_ru,
-       b.name_kk AS buyer_name_kk, b.buyer_type, s.identifier AS supplier_id, s.name_ru AS supplier_name_ru,
-       s.name_kk AS supplier_name_kk, s.country AS supplier_country, coalesce(cat.slug, '')::text AS category,
-       coalesce(i.region, '')::text AS region, i.kato, i.method, i.status, i.enstru_code, t.name AS item_name,
-       i.quantity, i.unit, i.value, i.tier, i.tier_rule, i.local_content_bp, i.local_content_certified_bp,
-       c.local_content_published_bp
+SELECT i.contract_source AS source, i.contract_source_id AS contract_id, i.signed_on, b.bin AS buyer_bin,
+       (CASE WHEN $1::boolean AND b.name_kk <> '' THEN b.name_kk ELSE b.name_ru END)::text AS buyer_name,
+       b.buyer_type, s.identifier AS supplier_id,
+       (CASE WHEN $1::boolean AND s.name_kk <> '' THEN s.name_kk ELSE s.name_ru END)::text AS supplier_name,
+       s.country AS supplier_country,
+       coalesce(cat.slug, '')::text AS category, coalesce(i.region, '')::text AS region, i.kato, i.method,
+       i.status, i.enstru_code, t.name AS item_name, i.quantity::text AS quantity, i.unit, i.value, i.tier, i.tier_rule,
+       i.local_content_bp, i.local_content_certified_bp,
+       i.contract_local_content_published_bp AS local_content_published_bp
 FROM counted_items i
-JOIN contracts c ON c.id = i.contract_id
 JOIN buyers b ON b.id = i.buyer_id
 JOIN suppliers s ON s.id = i.supplier_id
 JOIN item_texts t ON t.id = i.text_id
 LEFT JOIN categories cat ON cat.id = i.category_id
-WHERE ($1::integer IS NULL OR i.category_id = $1)
-  AND (NOT $2::boolean OR i.category_id IS NULL)
-  AND i.signed_on BETWEEN $3 AND $4
-  AND (cardinality($5::text[]) = 0 OR i.region = ANY ($5::text[]))
-  AND (cardinality($6::text[]) = 0 OR b.buyer_type = ANY ($6::text[]))
-  AND (cardinality($7::text[]) = 0 OR i.method = ANY ($7::text[]))
-  AND (cardinality($8::smallint[]) = 0 OR i.tier = ANY ($8::smallint[]))
-  AND ($9::text IS NULL OR b.bin = $9)
-  AND ($10::text IS NULL OR s.identifier = $10)
-ORDER BY i.contract_id, i.source_id
+WHERE ($2::integer IS NULL OR i.category_id = $2)
+  AND (NOT $3::boolean OR i.category_id IS NULL)
+  AND i.contract_signed_on BETWEEN $4 AND $5 AND i.signed_on BETWEEN $4 AND $5
+  AND (cardinality($6::text[]) = 0 OR i.region = ANY ($6::text[]))
+  AND (cardinality($7::text[]) = 0 OR b.buyer_type = ANY ($7::text[]))
+  AND (cardinality($8::text[]) = 0 OR i.method = ANY ($8::text[]))
+  AND (cardinality($9::smallint[]) = 0 OR i.tier = ANY ($9::smallint[]))
+  AND ($10::text IS NULL OR b.bin = $10)
+  AND ($11::text IS NULL OR s.identifier = $11)
+ORDER BY i.contract_signed_on, i.contract_id, i.source_id
 `
 
 type CountedItemExportParams struct {
+	Kazakh       bool
 	CategoryID   *int32
 	Unclassified bool
 	DateFrom     time.Time
@@ -53,12 +56,10 @@ type CountedItemExportRow struct {
 	ContractID              string
 	SignedOn                time.Time
 	BuyerBin                string
-	BuyerNameRu             string
-	BuyerNameKk             string
+	BuyerName               string
 	BuyerType               string
 	SupplierID              string
-	SupplierNameRu          string
-	SupplierNameKk          string
+	SupplierName            string
 	SupplierCountry         string
 	Category                string
 	Region                  string
@@ -77,10 +78,15 @@ type CountedItemExportRow struct {
 	LocalContentPublishedBp *int32
 }
 
-// Every counted item of a filter, contract by contract, for the explorer's download; read row by row through
-// dbq.CountedItemExportEach, never as one slice. The filter is ShareFigures's.
+// Every counted item of a filter, by signing date, contract and item, for the explorer's download; read row
+// by row through dbq.CountedItemExportRows, never as one slice; names in Kazakh where known when kazakh,
+// else in Russian. The filter is ShareFigures's. The period is
+// matched on the contract's date too, which is its items' and is indexed: the store runs this with sorting
+// off, so that the plan walks the period's contracts in date order and streams, where a sort of the whole
+// result would spill gigabytes to disk before the first row.
 func (q *Queries) CountedItemExport(ctx context.Context, db DBTX, arg CountedItemExportParams) ([]CountedItemExportRow, error) {
 	rows, err := db.Query(ctx, countedItemExport,
+		arg.Kazakh,
 		arg.CategoryID,
 		arg.Unclassified,
 		arg.DateFrom,
@@ -104,12 +110,10 @@ func (q *Queries) CountedItemExport(ctx context.Context, db DBTX, arg CountedIte
 			&i.ContractID,
 			&i.SignedOn,
 			&i.BuyerBin,
-			&i.BuyerNameRu,
-			&i.BuyerNameKk,
+			&i.BuyerName,
 			&i.BuyerType,
 			&i.SupplierID,
-			&i.SupplierNameRu,
-			&i.SupplierNameKk,
+			&i.SupplierName,
 			&i.SupplierCountry,
 			&i.Category,
 			&i.Region,

@@ -10,8 +10,7 @@ import (
 // This file is written by hand beside sqlc's output: sqlc reads a :many query into one slice, and the
 // explorer's download must hold one row at a time. CountedItemExportRows lets sqlc's own method build the
 // query and its arguments, then runs them itself and returns the rows unread; ScanCountedItemExport reads
-// a row into sqlc's row struct by position, whose fields sqlc writes in the query's column order. Nothing
-// of the query is repeated here, so regenerating keeps them together.
+// a row into sqlc's row struct, whose fields sqlc writes in the query's column order.
 
 var errCaptured = errors.New("dbq: query captured")
 
@@ -36,7 +35,12 @@ func (q *Queries) CountedItemExportRows(ctx context.Context, db DBTX, arg Counte
 	return db.Query(ctx, c.sql, c.args...)
 }
 
-// ScanCountedItemExport reads the row rows is on.
-func ScanCountedItemExport(rows pgx.Rows) (CountedItemExportRow, error) {
-	return pgx.RowToStructByPos[CountedItemExportRow](rows)
+// ScanCountedItemExport reads the row rows is on into r, field by field in the query's column order: a
+// million rows through pgx's reflection (RowToStructByPos) cost a third of a download's time.
+// TestCountedItemRowsMatch holds it to sqlc's own reading.
+func ScanCountedItemExport(rows pgx.Rows, r *CountedItemExportRow) error {
+	return rows.Scan(&r.Source, &r.ContractID, &r.SignedOn, &r.BuyerBin, &r.BuyerName,
+		&r.BuyerType, &r.SupplierID, &r.SupplierName, &r.SupplierCountry, &r.Category,
+		&r.Region, &r.KATO, &r.Method, &r.Status, &r.EnstruCode, &r.ItemName, &r.Quantity, &r.Unit, &r.Value,
+		&r.Tier, &r.TierRule, &r.LocalContentBp, &r.LocalContentCertifiedBp, &r.LocalContentPublishedBp)
 }

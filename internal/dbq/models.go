@@ -101,28 +101,32 @@ type ContractStatus struct {
 }
 
 type CountedItem struct {
-	ContractID                 int64
-	SourceID                   string
-	SignedOn                   time.Time
-	EnstruCode                 string
-	CategoryID                 *int32
-	Region                     *string
-	KATO                       string
-	Tier                       int16
-	TierRule                   string
-	LocalContentBp             *int32
-	LocalContentCertifiedBp    *int32
-	BuyerID                    int64
-	SupplierID                 int64
-	Method                     string
-	Status                     string
-	Counts                     string
-	Value                      int64
-	LocalContentValue          int64
-	LocalContentCertifiedValue int64
-	TextID                     int64
-	Quantity                   string
-	Unit                       string
+	ContractID                      int64
+	SourceID                        string
+	SignedOn                        time.Time
+	EnstruCode                      string
+	CategoryID                      *int32
+	Region                          *string
+	KATO                            string
+	Tier                            int16
+	TierRule                        string
+	LocalContentBp                  *int32
+	LocalContentCertifiedBp         *int32
+	BuyerID                         int64
+	SupplierID                      int64
+	Method                          string
+	Status                          string
+	Counts                          string
+	Value                           int64
+	LocalContentValue               int64
+	LocalContentCertifiedValue      int64
+	TextID                          int64
+	Quantity                        string
+	Unit                            string
+	ContractSource                  string
+	ContractSourceID                string
+	ContractSignedOn                time.Time
+	ContractLocalContentPublishedBp *int32
 }
 
 type FxRate struct {

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bufio"
-	"cmp"
 	"context"
 	"encoding/csv"
 	"strconv"
@@ -34,24 +33,25 @@ func (s *Server) apiItemsCSV(c fiber.Ctx) error {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
-	rows, err := s.store.CountedItemRows(ctx, s.db, scope)
+	rows, err := s.store.CountedItemRows(ctx, s.db, scope, language(c))
 	if err != nil {
 		cancel()
 		return unknownCategory(err, scope.Category)
 	}
-	lang, log := language(c), s.log
+	log := s.log
 	name := "ules-items-" + scope.From.Format(time.DateOnly) + "-" + scope.To.Format(time.DateOnly) + ".csv"
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	return c.SendStreamWriter(func(w *bufio.Writer) {
 		defer cancel()
 		defer rows.Close()
-		out := csv.NewWriter(w)
+		// csv.Writer's own 4 KiB buffer would hand the stream a chunk, and the socket a write, every 4 KiB.
+		out := csv.NewWriter(bufio.NewWriterSize(w, 256<<10))
 		_ = out.Write(itemColumns)
 		record := make([]string, len(itemColumns))
 		n := 0
 		for rows.Next() {
-			itemRecord(record, rows.Item(), lang)
+			itemRecord(record, rows.Item())
 			if err := out.Write(record); err != nil {
 				return // the client went away
 			}
@@ -71,14 +71,10 @@ func (s *Server) apiItemsCSV(c fiber.Ctx) error {
 }
 
 // itemRecord fills record with an item's columns in itemColumns order.
-func itemRecord(record []string, it *store.ExportItem, lang string) {
-	buyer, supplier := it.BuyerNameRu, it.SupplierNameRu
-	if lang == "kk" {
-		buyer, supplier = cmp.Or(it.BuyerNameKk, buyer), cmp.Or(it.SupplierNameKk, supplier)
-	}
+func itemRecord(record []string, it *store.ExportItem) {
 	record[0], record[1], record[2] = it.Source, it.ContractID, it.SignedOn.Format(time.DateOnly)
-	record[3], record[4], record[5] = it.BuyerBin, buyer, it.BuyerType
-	record[6], record[7], record[8] = it.SupplierID, supplier, it.SupplierCountry
+	record[3], record[4], record[5] = it.BuyerBin, it.BuyerName, it.BuyerType
+	record[6], record[7], record[8] = it.SupplierID, it.SupplierName, it.SupplierCountry
 	record[9], record[10], record[11], record[12], record[13] = it.Category, it.Region, it.KATO, it.Method, it.Status
 	record[14], record[15], record[16], record[17] = it.EnstruCode, it.ItemName, it.Quantity, it.Unit
 	record[18], record[19], record[20] = money.FormatMajor(it.Value), strconv.Itoa(int(it.Tier)), it.TierRule

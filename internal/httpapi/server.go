@@ -23,7 +23,7 @@ import (
 // Server holds what the handlers need.
 type Server struct {
 	// db is what every handler reads through: the pool when serving, a test's transaction in tests.
-	db store.DBTX
+	db store.Beginner
 	// ping says whether the database answers (/readyz); a transaction cannot say it of its pool.
 	ping  func(context.Context) error
 	store *store.Store
@@ -63,11 +63,11 @@ func New(pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) (*fiber.App
 
 // NewWithDB builds the fiber application over db, a pool or a transaction (a test's, rolled back when it
 // ends), with ping answering /readyz. now gives "today" (a fixed clock in tests).
-func NewWithDB(db store.DBTX, ping func(context.Context) error, log *slog.Logger, now func() time.Time) (*fiber.App, error) {
+func NewWithDB(db store.Beginner, ping func(context.Context) error, log *slog.Logger, now func() time.Time) (*fiber.App, error) {
 	return newApp(db, ping, log, now, nil)
 }
 
-func newApp(db store.DBTX, ping func(context.Context) error, log *slog.Logger, now func() time.Time, cache *progressCache) (*fiber.App, error) {
+func newApp(db store.Beginner, ping func(context.Context) error, log *slog.Logger, now func() time.Time, cache *progressCache) (*fiber.App, error) {
 	s := &Server{db: db, ping: ping, store: store.New(), log: log, now: now, progressCache: cache,
 		reportSlots: make(chan struct{}, reportsAtOnce), reportWait: reportWait}
 	var err error

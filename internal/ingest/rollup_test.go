@@ -143,8 +143,29 @@ func requireRollupEqualsItems(t *testing.T, ctx context.Context, e env, step str
 				require.Equal(t, wantAll, gotAll, what)
 				require.Equal(t, byKey(wantGroups), byKey(gotGroups), what)
 			}
+			// The download lists exactly the items the figures count.
+			scope := share.Scope{From: p[0], To: p[1]}
+			filter(&scope)
+			what := fmt.Sprintf("%s: %s to %s, filter %s, download", step, p[0].Format(time.DateOnly), p[1].Format(time.DateOnly), name)
+			want, _, err := items.SharesGet(ctx, e.pool, scope, "")
+			require.NoError(t, err, what)
+			rows, err := rollup.CountedItemRows(ctx, e.pool, scope, "ru")
+			require.NoError(t, err, what)
+			var got share.Figures
+			for rows.Next() {
+				got.Items++
+				got.Total += rows.Item().Value
+			}
+			require.NoError(t, rows.Err(), what)
+			rows.Close()
+			require.Equal(t, [2]int64{want.Items, want.Total}, [2]int64{got.Items, got.Total}, what)
 		}
 	}
+	// The download finds a period's items by their contracts' signing date, which the import keeps theirs.
+	var apart int
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT count(*) FROM contract_items i JOIN contracts c ON c.id = i.contract_id
+		WHERE i.signed_on <> c.signed_on`).Scan(&apart))
+	require.Zero(t, apart, "%s: items signed on another day than their contract", step)
 }
 
 func byKey(groups []share.Group) map[string]share.Figures {

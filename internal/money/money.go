@@ -107,7 +107,13 @@ func FormatWhole(minor int64, sep string) string {
 // and no grouping ("1234567.89", "-0.05"), the form used in CSV exports.
 func FormatMajor(minor int64) string {
 	neg, whole, frac := split(minor)
-	return sign(neg) + fmt.Sprintf("%d.%02d", whole, frac)
+	// A download formats millions of these: appended digits, not fmt.
+	b := make([]byte, 0, 24)
+	if neg {
+		b = append(b, '-')
+	}
+	b = strconv.AppendUint(b, whole, 10)
+	return string(append(b, '.', byte('0'+frac/10), byte('0'+frac%10)))
 }
 
 // FormatGrouped renders minor units like FormatMajor but separates groups

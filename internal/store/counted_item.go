@@ -16,6 +16,7 @@ type ExportItem = dbq.CountedItemExportRow
 // ItemRows reads the counted items of a scope one at a time: Next, then Item, until Next is false; then Err.
 // Close releases the connection early.
 type ItemRows struct {
+	tx   pgx.Tx
 	rows pgx.Rows
 	item ExportItem
 	err  error
@@ -26,12 +27,10 @@ func (r *ItemRows) Next() bool {
 	if r.err != nil || !r.rows.Next() {
 		return false
 	}
-	item, err := dbq.ScanCountedItemExport(r.rows)
-	if err != nil {
+	if err := dbq.ScanCountedItemExport(r.rows, &r.item); err != nil {
 		r.err = fmt.Errorf("store: read counted item: %w", err)
 		return false
 	}
-	r.item = item
 	return true
 }
 
@@ -49,12 +48,15 @@ func (r *ItemRows) Err() error {
 	return nil
 }
 
-// Close ends the reading.
-func (r *ItemRows) Close() { r.rows.Close() }
+// Close ends the reading and the transaction it ran in.
+func (r *ItemRows) Close() {
+	r.rows.Close()
+	_ = r.tx.Rollback(context.Background()) // it only read; a broken connection is the pool's to drop
+}
 
-// CountedItemRows starts reading every counted item of the scope, contract by contract, without holding
-// them: a download of millions of items keeps one in memory.
-func (s *Store) CountedItemRows(ctx context.Context, db DBTX, scope share.Scope) (*ItemRows, error) {
+// CountedItemRows starts reading every counted item of the scope, by date and contract, without holding
+// them: a download of millions of items keeps one in memory. Names are in lang (kk, else Russian).
+func (s *Store) CountedItemRows(ctx context.Context, db Beginner, scope share.Scope, lang string) (*ItemRows, error) {
 	var categoryID *int32
 	if scope.Category != "" {
 		cat, err := s.CategoryGetBySlug(ctx, db, scope.Category)
@@ -63,13 +65,24 @@ func (s *Store) CountedItemRows(ctx context.Context, db DBTX, scope share.Scope)
 		}
 		categoryID = &cat.ID
 	}
-	rows, err := s.q.CountedItemExportRows(ctx, db, dbq.CountedItemExportParams{
+	// The setting must hold for this query only: a transaction of its own, a savepoint within a test's.
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: read counted items: %w", err)
+	}
+	if _, err := tx.Exec(ctx, "SET LOCAL enable_sort = off"); err != nil {
+		_ = tx.Rollback(ctx)
+		return nil, fmt.Errorf("store: read counted items: %w", err)
+	}
+	rows, err := s.q.CountedItemExportRows(ctx, tx, dbq.CountedItemExportParams{
 		CategoryID: categoryID, DateFrom: scope.From, DateTo: scope.To, Regions: nonNil(scope.Regions),
 		BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods), Tiers: tierCodes(scope),
 		BuyerBin: optional(scope.Buyer), SupplierID: optional(scope.Supplier), Unclassified: scope.Unclassified,
+		Kazakh: lang == "kk",
 	})
 	if err != nil {
+		_ = tx.Rollback(ctx)
 		return nil, interpretError(err, "counted items")
 	}
-	return &ItemRows{rows: rows}, nil
+	return &ItemRows{tx: tx, rows: rows}, nil
 }

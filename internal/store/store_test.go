@@ -424,32 +424,49 @@ func TestReferenceLists(t *testing.T) {
 }
 
 // TestCountedItemRowsMatch holds the hand-written row reader of the download (dbq/counted_items_rows.go)
-// to sqlc's slice form of the same query: the same rows, column for column.
+// to sqlc's slice form of the same query: the same rows, column for column, by date, contract and item;
+// names in the language asked for; and sorting back on once the reading is closed.
 func TestCountedItemRowsMatch(t *testing.T) {
 	t.Parallel()
 	ctx, tx, s := setup(t)
-	for _, v := range []int64{100_00, 200_00, 300_00} {
-		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SignedOn: day(2025, 3, 1)},
+	supplier := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{NameRU: "ТОО «Обувь»"})
+	_, err := tx.Exec(ctx, `UPDATE suppliers SET name_kk = '«Аяқ киім» ЖШС' WHERE id = $1`, supplier)
+	require.NoError(t, err)
+	// Signed in the opposite order of their ids, so that the order by date is seen.
+	for i, v := range []int64{100_00, 200_00, 300_00} {
+		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SupplierID: supplier, SignedOn: day(2025, 3, 3-i)},
 			testfactory.ItemOpts{Category: "footwear", Value: v, LocalContentBP: testfactory.Ptr[int32](4200), Name: "Ботинки"})
 	}
 	scope := share.Scope{Filter: share.Filter{Category: "footwear"}, From: day(2025, 1, 1), To: day(2025, 12, 31)}
-	rows, err := s.CountedItemRows(ctx, tx, scope)
-	require.NoError(t, err)
-	var streamed []store.ExportItem
-	for rows.Next() {
-		streamed = append(streamed, *rows.Item())
-	}
-	require.NoError(t, rows.Err())
-	rows.Close()
+	for _, tt := range []struct {
+		lang, supplier string
+	}{{"ru", "ТОО «Обувь»"}, {"kk", "«Аяқ киім» ЖШС"}, {"en", "ТОО «Обувь»"}} {
+		rows, err := s.CountedItemRows(ctx, tx, scope, tt.lang)
+		require.NoError(t, err)
+		var streamed []store.ExportItem
+		for rows.Next() {
+			streamed = append(streamed, *rows.Item())
+		}
+		require.NoError(t, rows.Err())
+		rows.Close()
+		var sorting string
+		require.NoError(t, tx.QueryRow(ctx, `SHOW enable_sort`).Scan(&sorting))
+		require.Equal(t, "on", sorting, "the download's setting outlived it")
 
-	all, err := dbq.New().CountedItemExport(ctx, tx, dbq.CountedItemExportParams{
-		CategoryID: categoryID(ctx, t, tx, "footwear"), DateFrom: scope.From, DateTo: scope.To,
-		Regions: []string{}, BuyerTypes: []string{}, Methods: []string{}, Tiers: []int16{}})
-	require.NoError(t, err)
-	require.Len(t, all, 3)
-	require.Equal(t, all, streamed)
-	require.Equal(t, "Ботинки", streamed[0].ItemName)
-	require.Equal(t, int32(4200), *streamed[0].LocalContentBp)
+		all, err := dbq.New().CountedItemExport(ctx, tx, dbq.CountedItemExportParams{
+			CategoryID: categoryID(ctx, t, tx, "footwear"), DateFrom: scope.From, DateTo: scope.To,
+			Regions: []string{}, BuyerTypes: []string{}, Methods: []string{}, Tiers: []int16{}, Kazakh: tt.lang == "kk"})
+		require.NoError(t, err)
+		require.Len(t, all, 3)
+		require.Equal(t, all, streamed)
+		for i, want := range []int64{300_00, 200_00, 100_00} {
+			require.Equal(t, want, streamed[i].Value, "row %d", i)
+			require.Equal(t, day(2025, 3, 1+i), streamed[i].SignedOn, "row %d", i)
+		}
+		require.Equal(t, "Ботинки", streamed[0].ItemName)
+		require.Equal(t, tt.supplier, streamed[0].SupplierName)
+		require.Equal(t, int32(4200), *streamed[0].LocalContentBp)
+	}
 }
 
 func categoryID(ctx context.Context, t *testing.T, tx pgx.Tx, slug string) *int32 {
