@@ -1,16 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -139,7 +144,7 @@ and drops it afterwards.`)
 	fmt.Fprintf(env.stdout, "raw COPY:       %10.0f rows/s  (%d rows in %s, unindexed table)\n", float64(copyRows)/copyMedian.Seconds(), copyRows, copyMedian.Round(time.Millisecond))
 	fmt.Fprintf(env.stdout, "ules import:    %10.0f items/s (%s: parse, classify, stage, merge, tiers)\n", float64(opts.Items)/importMedian.Seconds(), importMedian.Round(time.Millisecond))
 	fmt.Fprintf(env.stdout, "ratio:          %.3f (each run: %s)\n", ratios[len(ratios)/2], strings.Join(each, " "))
-	fmt.Fprintf(env.stdout, "peak RSS:       %.1f MiB (this process)\n", peakRSSMiB())
+	fmt.Fprintf(env.stdout, "peak RSS:       %.1f MiB (this process)\n", peakRSSMiB("self"))
 	if *keep {
 		fmt.Fprintf(env.stdout, "kept database %s and files in %s\n", kept, dir)
 	}
@@ -260,16 +265,16 @@ func rawCopy(ctx context.Context, dbURL, path string) (int64, time.Duration, err
 	return tag.RowsAffected(), elapsed, nil
 }
 
-// resetPeakRSS starts peakRSSMiB's count over from the memory the process holds now (Linux 4.0 and
-// later), so that a measurement's peak is its own; it says whether it could.
-func resetPeakRSS() bool {
-	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+// resetPeakRSS starts peakRSSMiB's count over from the memory process ("self" or a pid) holds now (Linux
+// 4.0 and later), so that a measurement's peak is its own; it says whether it could.
+func resetPeakRSS(process string) bool {
+	return os.WriteFile("/proc/"+process+"/clear_refs", []byte("5"), 0) == nil
 }
 
-// peakRSSMiB is the most memory the process held at once: since the last resetPeakRSS where Linux tells
-// (VmHWM), since it started otherwise.
-func peakRSSMiB() float64 {
-	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+// peakRSSMiB is the most memory process ("self" or a pid) held at once: since the last resetPeakRSS where
+// Linux tells (VmHWM), since it started otherwise.
+func peakRSSMiB(process string) float64 {
+	if b, err := os.ReadFile("/proc/" + process + "/status"); err == nil {
 		for _, line := range strings.Split(string(b), "\n") {
 			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
 				var kb float64
@@ -279,11 +284,85 @@ func peakRSSMiB() float64 {
 			}
 		}
 	}
+	if process != "self" {
+		return 0
+	}
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
 	}
 	return float64(ru.Maxrss) / 1024 // kilobytes on Linux
+}
+
+// childServer is a `ules serve` of the bench's own, so that what the server holds is measured apart from
+// the clients and the bench.
+type childServer struct {
+	cmd    *exec.Cmd
+	base   string
+	stderr bytes.Buffer
+	exited chan struct{} // closed when the process has ended
+}
+
+// startServer runs this executable's serve over dbURL on a free loopback port and waits until it is ready.
+func startServer(ctx context.Context, dbURL string) (*childServer, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("start a server: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("start a server: %w", err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		return nil, fmt.Errorf("start a server: %w", err)
+	}
+	c := &childServer{base: "http://" + addr, exited: make(chan struct{})}
+	c.cmd = exec.Command(self, "serve", "--addr", addr)
+	c.cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "ULES_LOG_LEVEL=warn")
+	c.cmd.Stderr = &c.stderr
+	if err := c.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start a server: %w", err)
+	}
+	go func() { _ = c.cmd.Wait(); close(c.exited) }()
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		req, err := http.NewRequestWithContext(ctx, "GET", c.base+"/readyz", nil)
+		if err != nil {
+			c.stop()
+			return nil, err
+		}
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return c, nil
+			}
+		}
+		select {
+		case <-c.exited:
+			return nil, fmt.Errorf("the server exited: %s", strings.TrimSpace(c.stderr.String()))
+		case <-ctx.Done():
+			c.stop()
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			c.stop()
+			return nil, fmt.Errorf("the server was not ready in 30 s: %s", strings.TrimSpace(c.stderr.String()))
+		}
+	}
+}
+
+func (c *childServer) pid() string { return strconv.Itoa(c.cmd.Process.Pid) }
+
+// stop asks the server to shut down, and kills it if it has not within 15 s.
+func (c *childServer) stop() {
+	_ = c.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-c.exited:
+	case <-time.After(15 * time.Second):
+		_ = c.cmd.Process.Kill()
+		<-c.exited
+	}
 }
 
 // benchData is the database a read bench measures: a fresh one loaded with generated items, or with

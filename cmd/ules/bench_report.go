@@ -154,6 +154,6 @@ func measureReports(ctx context.Context, env *environment, pool *pgxpool.Pool, b
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "\npeak RSS:       %.1f MiB (this process)\n", peakRSSMiB())
+	fmt.Fprintf(env.stdout, "\npeak RSS:       %.1f MiB (this process)\n", peakRSSMiB("self"))
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -67,4 +68,33 @@ func TestBenchReportSmoke(t *testing.T) {
 	require.Contains(t, out, "peak RSS:")
 
 	require.Subset(t, before, benchDatabases(), "the benchmark's database is dropped")
+}
+
+// The query bench measures every query, the progress API and two downloads from a server of its own at a
+// small size, and leaves neither a database nor the server behind.
+func TestBenchQuerySmoke(t *testing.T) {
+	admin := os.Getenv(pgtest.EnvURL)
+	if admin == "" {
+		t.Fatalf("%s is not set: run the tests with `make test`", pgtest.EnvURL)
+	}
+	t.Setenv(asMain, "1")
+	code, out, stderr := runCLI(t, map[string]string{"DATABASE_URL": admin},
+		"bench", "query", "--items", "2000", "--repeat", "2", "--clients", "4", "--duration", "300ms")
+	require.Equal(t, 0, code, stderr)
+	for _, query := range []string{"overview \\(every target's progress\\)", "target progress", "explorer by buyer",
+		"target page, whole", "overview page, after a change"} {
+		require.Regexp(t, query+` +\d+\.\d ms +\d+\.\d ms`, out)
+	}
+	require.Regexp(t, `progress API: \d+ requests/s with 4 clients for 300ms, 0 errors`, out)
+	m := regexp.MustCompile(`CSV download, (\d{4}): (\d+) rows in .*the server's peak RSS during the download (\d+\.\d) MiB`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	all := regexp.MustCompile(`CSV download, everything: (\d+) rows in .*the server's peak RSS during the download (\d+\.\d) MiB`).FindStringSubmatch(out)
+	require.NotNil(t, all, out)
+	year, _ := strconv.Atoi(m[2])
+	everything, _ := strconv.Atoi(all[1])
+	require.Positive(t, year)
+	require.Less(t, year, everything, "a year is part of everything")
+	require.LessOrEqual(t, everything, 2000, "every counted item once")
+	rss, _ := strconv.ParseFloat(all[2], 64)
+	require.Positive(t, rss, "the server's memory is read")
 }

@@ -18,6 +18,17 @@ import (
 	"github.com/ules-kz/ules/internal/pgtest"
 )
 
+// asMain, set in a test's environment, makes this test binary run as ules: bench query starts a `ules serve`
+// of its own from its executable, which in a test is this binary.
+const asMain = "ULES_TEST_AS_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asMain) == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
 func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
