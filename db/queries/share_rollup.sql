@@ -56,10 +56,10 @@ SELECT EXISTS (SELECT 1 FROM share_rollup)::boolean AS holds;
 
 -- name: ShareRollupContractFigures :many
 -- ShareFigures over whole months from the rollup's contracts, for the groupings by buyer and supplier. A
--- contract may have several rows; it is counted once per group: each contract's rows are summed first (a
--- contract has one buyer and one supplier), then its party's, both by hashing, where count(DISTINCT)
--- sorted a year's 150,000 contracts at 10,000,000 items. A scope naming a buyer or a supplier reads its
--- items (store.planRead).
+-- contract with several rows (shared) is counted once per group: its rows are summed first (a contract has
+-- one buyer and one supplier), by hashing, where count(DISTINCT) sorted a year's 150,000 contracts at
+-- 10,000,000 items. The others, nearly all, go to their party as they are. A scope naming a buyer or a
+-- supplier reads its items (store.planRead).
 WITH per_contract AS (
     SELECT CASE WHEN sqlc.arg(group_by)::text = 'buyer' THEN r.buyer_id ELSE r.supplier_id END AS party,
            share_sum(r.total) AS total,
@@ -70,7 +70,8 @@ WITH per_contract AS (
            coalesce(share_sum(r.items) FILTER (WHERE r.tier = 1), 0) AS domestic_items,
            bool_or(r.tier = 1) AS domestic_contract
     FROM share_rollup_contracts r
-    WHERE (sqlc.narg(category_id)::integer IS NULL OR r.category_id = sqlc.narg(category_id))
+    WHERE r.shared
+      AND (sqlc.narg(category_id)::integer IS NULL OR r.category_id = sqlc.narg(category_id))
       AND (NOT @unclassified::boolean OR r.category_id IS NULL)
       AND r.month BETWEEN @month_from AND @month_to
       AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
@@ -78,6 +79,19 @@ WITH per_contract AS (
       AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
       AND (cardinality(@tiers::smallint[]) = 0 OR r.tier = ANY (@tiers::smallint[]))
     GROUP BY r.contract_id, 1
+    UNION ALL
+    SELECT CASE WHEN sqlc.arg(group_by)::text = 'buyer' THEN r.buyer_id ELSE r.supplier_id END,
+           r.total, CASE WHEN r.tier = 1 THEN r.total ELSE 0 END, r.local_content, r.local_content_certified,
+           r.items, CASE WHEN r.tier = 1 THEN r.items ELSE 0 END, r.tier = 1
+    FROM share_rollup_contracts r
+    WHERE NOT r.shared
+      AND (sqlc.narg(category_id)::integer IS NULL OR r.category_id = sqlc.narg(category_id))
+      AND (NOT @unclassified::boolean OR r.category_id IS NULL)
+      AND r.month BETWEEN @month_from AND @month_to
+      AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
+      AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
+      AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
+      AND (cardinality(@tiers::smallint[]) = 0 OR r.tier = ANY (@tiers::smallint[]))
 ), per_party AS (
     SELECT party,
            share_sum(total) AS total, share_sum(domestic) AS domestic, share_sum(local_content) AS local_content,
@@ -101,3 +115,10 @@ SELECT
     p.domestic_contracts::bigint AS domestic_contracts
 FROM per_party p
 ORDER BY 1;
+
+-- name: ShareRollupContractsShare :exec
+-- Marks shared the rows of contracts a direct load wrote one row of and found more of later (see
+-- share_rollup_contracts.shared); each contract's month narrows the search to the month index.
+UPDATE share_rollup_contracts r SET shared = true
+FROM (SELECT unnest(@contract_ids::bigint[]) AS contract_id, unnest(@months::date[]) AS month) c
+WHERE r.month = c.month AND r.contract_id = c.contract_id AND NOT r.shared;

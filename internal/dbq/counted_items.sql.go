@@ -79,11 +79,11 @@ type CountedItemExportRow struct {
 }
 
 // Every counted item of a filter, by signing date, contract and item, for the explorer's download; read row
-// by row through dbq.CountedItemExportRows, never as one slice; names in Kazakh where known when kazakh,
-// else in Russian. The filter is ShareFigures's. The period is
-// matched on the contract's date too, which is its items' and is indexed: the store runs this with sorting
-// off, so that the plan walks the period's contracts in date order and streams, where a sort of the whole
-// result would spill gigabytes to disk before the first row.
+// by row through dbq.CountedItemExportRows, never as one slice. Names are in Kazakh where known when kazakh,
+// else in Russian. The filter is ShareFigures's. The period is matched on the contract's date too, which is
+// its items' and is indexed: the store runs this with sorting off, so that the plan walks the period's
+// contracts in date order and streams, where a sort of the whole result would spill gigabytes to disk
+// before the first row.
 func (q *Queries) CountedItemExport(ctx context.Context, db DBTX, arg CountedItemExportParams) ([]CountedItemExportRow, error) {
 	rows, err := db.Query(ctx, countedItemExport,
 		arg.Kazakh,

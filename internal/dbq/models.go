@@ -246,6 +246,7 @@ type ShareRollupContract struct {
 	LocalContent          int64
 	LocalContentCertified int64
 	Items                 int64
+	Shared                bool
 }
 
 type ShareRollupDirty struct {

@@ -21,7 +21,8 @@ WITH per_contract AS (
            coalesce(share_sum(r.items) FILTER (WHERE r.tier = 1), 0) AS domestic_items,
            bool_or(r.tier = 1) AS domestic_contract
     FROM share_rollup_contracts r
-    WHERE ($2::integer IS NULL OR r.category_id = $2)
+    WHERE r.shared
+      AND ($2::integer IS NULL OR r.category_id = $2)
       AND (NOT $3::boolean OR r.category_id IS NULL)
       AND r.month BETWEEN $4 AND $5
       AND (cardinality($6::text[]) = 0 OR r.region = ANY ($6::text[]))
@@ -29,6 +30,19 @@ WITH per_contract AS (
       AND (cardinality($8::text[]) = 0 OR r.method = ANY ($8::text[]))
       AND (cardinality($9::smallint[]) = 0 OR r.tier = ANY ($9::smallint[]))
     GROUP BY r.contract_id, 1
+    UNION ALL
+    SELECT CASE WHEN $1::text = 'buyer' THEN r.buyer_id ELSE r.supplier_id END,
+           r.total, CASE WHEN r.tier = 1 THEN r.total ELSE 0 END, r.local_content, r.local_content_certified,
+           r.items, CASE WHEN r.tier = 1 THEN r.items ELSE 0 END, r.tier = 1
+    FROM share_rollup_contracts r
+    WHERE NOT r.shared
+      AND ($2::integer IS NULL OR r.category_id = $2)
+      AND (NOT $3::boolean OR r.category_id IS NULL)
+      AND r.month BETWEEN $4 AND $5
+      AND (cardinality($6::text[]) = 0 OR r.region = ANY ($6::text[]))
+      AND (cardinality($7::text[]) = 0 OR r.buyer_type = ANY ($7::text[]))
+      AND (cardinality($8::text[]) = 0 OR r.method = ANY ($8::text[]))
+      AND (cardinality($9::smallint[]) = 0 OR r.tier = ANY ($9::smallint[]))
 ), per_party AS (
     SELECT party,
            share_sum(total) AS total, share_sum(domestic) AS domestic, share_sum(local_content) AS local_content,
@@ -79,10 +93,10 @@ type ShareRollupContractFiguresRow struct {
 }
 
 // ShareFigures over whole months from the rollup's contracts, for the groupings by buyer and supplier. A
-// contract may have several rows; it is counted once per group: each contract's rows are summed first (a
-// contract has one buyer and one supplier), then its party's, both by hashing, where count(DISTINCT)
-// sorted a year's 150,000 contracts at 10,000,000 items. A scope naming a buyer or a supplier reads its
-// items (store.planRead).
+// contract with several rows (shared) is counted once per group: its rows are summed first (a contract has
+// one buyer and one supplier), by hashing, where count(DISTINCT) sorted a year's 150,000 contracts at
+// 10,000,000 items. The others, nearly all, go to their party as they are. A scope naming a buyer or a
+// supplier reads its items (store.planRead).
 func (q *Queries) ShareRollupContractFigures(ctx context.Context, db DBTX, arg ShareRollupContractFiguresParams) ([]ShareRollupContractFiguresRow, error) {
 	rows, err := db.Query(ctx, shareRollupContractFigures,
 		arg.GroupBy,
@@ -121,6 +135,24 @@ func (q *Queries) ShareRollupContractFigures(ctx context.Context, db DBTX, arg S
 		return nil, err
 	}
 	return items, nil
+}
+
+const shareRollupContractsShare = `-- name: ShareRollupContractsShare :exec
+UPDATE share_rollup_contracts r SET shared = true
+FROM (SELECT unnest($1::bigint[]) AS contract_id, unnest($2::date[]) AS month) c
+WHERE r.month = c.month AND r.contract_id = c.contract_id AND NOT r.shared
+`
+
+type ShareRollupContractsShareParams struct {
+	ContractIds []int64
+	Months      []time.Time
+}
+
+// Marks shared the rows of contracts a direct load wrote one row of and found more of later (see
+// share_rollup_contracts.shared); each contract's month narrows the search to the month index.
+func (q *Queries) ShareRollupContractsShare(ctx context.Context, db DBTX, arg ShareRollupContractsShareParams) error {
+	_, err := db.Exec(ctx, shareRollupContractsShare, arg.ContractIds, arg.Months)
+	return err
 }
 
 const shareRollupFigures = `-- name: ShareRollupFigures :many

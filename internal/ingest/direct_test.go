@@ -89,6 +89,10 @@ func content(t *testing.T, ctx context.Context, db *pgx.Conn) map[string][]strin
 		"batches": `SELECT id, format, status, rows_read, rows_loaded, rows_rejected, rows_replaced, rows_unchanged,
 			rows_removed, message FROM import_batches`,
 		"errors": `SELECT batch_id, location, reason FROM import_errors`,
+		// A contract with several rows in the rollup's contracts must have every one marked shared, or the
+		// groupings by buyer and supplier count it more than once. Empty on both paths.
+		"rollup contracts unmarked": `SELECT k.source_id FROM share_rollup_contracts r JOIN contracts k ON k.id = r.contract_id
+			GROUP BY k.source_id HAVING count(*) > 1 AND NOT bool_and(r.shared)`,
 		// An initial load builds these after loading, also when it reads its input a second time.
 		"indexes": `SELECT pg_get_indexdef(indexrelid) FROM pg_index
 			WHERE indrelid IN ('contracts'::regclass, 'contract_items'::regclass)`,

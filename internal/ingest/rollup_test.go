@@ -161,6 +161,11 @@ func requireRollupEqualsItems(t *testing.T, ctx context.Context, e env, step str
 			require.Equal(t, [2]int64{want.Items, want.Total}, [2]int64{got.Items, got.Total}, what)
 		}
 	}
+	// The groupings by buyer and supplier count a contract's rows as one only where they are marked.
+	var unmarked int
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT contract_id FROM share_rollup_contracts
+		GROUP BY contract_id HAVING count(*) > 1 AND NOT bool_and(shared)) c`).Scan(&unmarked))
+	require.Zero(t, unmarked, "%s: contracts with several rows not marked shared", step)
 	// The download finds a period's items by their contracts' signing date, which the import keeps theirs.
 	var apart int
 	require.NoError(t, e.pool.QueryRow(ctx, `SELECT count(*) FROM contract_items i JOIN contracts c ON c.id = i.contract_id

@@ -181,7 +181,7 @@ func NewDirect(ctx context.Context, tx pgx.Tx, staged *Staged, source string, ba
 	}
 	types := pgtype.NewMap()
 	d.contractRows, d.itemRows = pgcopy.New(types, 20), pgcopy.New(types, 18)
-	d.types, d.contractCellRows = types, pgcopy.New(types, 13)
+	d.types, d.contractCellRows = types, pgcopy.New(types, 14)
 	if d.parts, err = newRollupParts(ctx, q, tx, source); err != nil {
 		return nil, err
 	}

@@ -69,7 +69,12 @@ type rollupParts struct {
 	// A chunk's contracts by cell (share_rollup_contracts), written and forgotten after each chunk.
 	byContract    map[contractCell]int32
 	contractCells []contractCellSums
-	marked        map[time.Time]bool // months of contracts left to the refresh
+	// written and writtenShared mark, by contract id less firstID, the contracts of which a chunk wrote
+	// rows, and those it wrote as shared (several rows); late lists those a later chunk found to have
+	// several rows after one was written unshared, which write marks in the database.
+	written, writtenShared bitset
+	late                   map[int64]time.Time // contract → month
+	marked                 map[time.Time]bool  // months of contracts left to the refresh
 	// copyCells writes the cells into the rollup itself when it was empty (an initial load: no month holds
 	// anything to add them to), into share_rollup_parts for the refresh to add otherwise.
 	copyCells string
@@ -91,7 +96,7 @@ func newRollupParts(ctx context.Context, q *dbq.Queries, db dbq.DBTX, source str
 	p := &rollupParts{statuses: make(map[string]string, len(statuses)), amended: make(map[string]bool, len(roots)),
 		baseIndex: map[cellBase]int32{}, cellIndex: map[cellKey]int32{}, lastCell: noCell,
 		spans: map[int64][]int32{}, marked: map[time.Time]bool{}, copyCells: fmt.Sprintf(copyCells, "share_rollup"),
-		byContract: map[contractCell]int32{}}
+		byContract: map[contractCell]int32{}, late: map[int64]time.Time{}}
 	if held {
 		p.copyCells = fmt.Sprintf(copyCells, "share_rollup_parts")
 	}
@@ -247,12 +252,28 @@ func (p *rollupParts) cellColumns(r *pgcopy.Rows, k cellKey, contract *int64) {
 }
 
 const copyContractCells = `COPY share_rollup_contracts (month, contract_id, category_id, region, buyer_type, method,
-    tier, buyer_id, supplier_id, total, local_content, local_content_certified, items) FROM STDIN WITH (FORMAT binary)`
+    tier, buyer_id, supplier_id, total, local_content, local_content_certified, items, shared)
+    FROM STDIN WITH (FORMAT binary)`
 
-// flushContracts writes the chunk's contracts by cell.
+// flushContracts writes the chunk's contracts by cell. A contract has several rows when its items are in
+// several cells or in several chunks: each is written shared (share_rollup_contracts.shared) when that is
+// known by then; rows written unshared before are marked by write.
 func (p *rollupParts) flushContracts(ctx context.Context, d *Direct) error {
 	if len(p.contractCells) == 0 {
 		return nil
+	}
+	rowsOf := make(map[int64]int, len(p.contractCells))
+	for i := range p.contractCells {
+		r := &p.contractCells[i]
+		if rowsOf[r.contract]++; rowsOf[r.contract] == 1 {
+			if j := r.contract - p.firstID; p.written.has(j) && !p.writtenShared.has(j) {
+				p.late[r.contract] = p.bases[p.keys[r.cell].base].month // a contract's items share its month
+			}
+		}
+	}
+	shared := func(contract int64) bool {
+		_, spans := p.spans[contract]
+		return spans || rowsOf[contract] > 1 || p.written.has(contract-p.firstID)
 	}
 	rows := d.contractCellRows
 	err := rows.Stream(ctx, d.tx, copyContractCells, len(p.contractCells), func(i int) {
@@ -265,7 +286,14 @@ func (p *rollupParts) flushContracts(ctx context.Context, d *Direct) error {
 		rows.Int8(r.local)
 		rows.Int8(0) // as in the cells
 		rows.Int8(r.items)
+		rows.Bool(shared(r.contract))
 	})
+	for contract := range rowsOf {
+		if shared(contract) {
+			p.writtenShared.set(contract - p.firstID)
+		}
+		p.written.set(contract - p.firstID)
+	}
 	clear(p.byContract)
 	p.contractCells = p.contractCells[:0]
 	if err != nil {
@@ -311,6 +339,15 @@ func (p *rollupParts) write(ctx context.Context, d *Direct) error {
 		})
 		if err != nil {
 			return fmt.Errorf("ingest: write the rollup's spans: %w", err)
+		}
+	}
+	if len(p.late) > 0 {
+		arg := dbq.ShareRollupContractsShareParams{}
+		for contract, month := range p.late {
+			arg.ContractIds, arg.Months = append(arg.ContractIds, contract), append(arg.Months, month)
+		}
+		if err := d.q.ShareRollupContractsShare(ctx, d.tx, arg); err != nil {
+			return fmt.Errorf("ingest: mark the rollup's shared contracts: %w", err)
 		}
 	}
 	if len(p.bounds) > 0 {
@@ -362,4 +399,16 @@ func (d *Direct) EndParts(ctx context.Context) error {
 		return err
 	}
 	return d.rollupPartsMode(ctx, false)
+}
+
+// bitset is a set of small non-negative integers.
+type bitset []uint64
+
+func (b bitset) has(i int64) bool { return i>>6 < int64(len(b)) && b[i>>6]&(1<<(i&63)) != 0 }
+
+func (b *bitset) set(i int64) {
+	for int64(len(*b)) <= i>>6 {
+		*b = append(*b, 0)
+	}
+	(*b)[i>>6] |= 1 << (i & 63)
 }
