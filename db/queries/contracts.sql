@@ -72,17 +72,25 @@ FROM (
     FROM (
         -- The period's whole months from the rollup's contracts, its ends (and every day, when the rollup is not
         -- whole) from the items, as store.ContractListLargestNonDomestic plans it: a contract lies in one month,
-        -- so the two never meet. An empty range is planned away.
+        -- so the two never meet. An empty range is planned away. Only contracts with several rows there
+        -- (shared) are summed first; the others, nearly all, are taken as they are.
         SELECT r.contract_id,
                share_sum(r.total)::bigint AS scope_value,
                coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic_value,
                share_sum(r.items)::bigint AS items
         FROM share_rollup_contracts r
-        WHERE r.category_id = @category_id AND r.month BETWEEN @month_from::date AND @month_to::date
+        WHERE r.shared AND r.category_id = @category_id AND r.month BETWEEN @month_from::date AND @month_to::date
           AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
           AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
           AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
         GROUP BY r.contract_id
+        UNION ALL
+        SELECT r.contract_id, r.total, CASE WHEN r.tier = 1 THEN r.total ELSE 0 END, r.items
+        FROM share_rollup_contracts r
+        WHERE NOT r.shared AND r.category_id = @category_id AND r.month BETWEEN @month_from::date AND @month_to::date
+          AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
+          AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
+          AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
         UNION ALL
         SELECT i.contract_id,
                sum(i.value)::bigint AS scope_value,

@@ -329,17 +329,25 @@ FROM (
     FROM (
         -- The period's whole months from the rollup's contracts, its ends (and every day, when the rollup is not
         -- whole) from the items, as store.ContractListLargestNonDomestic plans it: a contract lies in one month,
-        -- so the two never meet. An empty range is planned away.
+        -- so the two never meet. An empty range is planned away. Only contracts with several rows there
+        -- (shared) are summed first; the others, nearly all, are taken as they are.
         SELECT r.contract_id,
                share_sum(r.total)::bigint AS scope_value,
                coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic_value,
                share_sum(r.items)::bigint AS items
         FROM share_rollup_contracts r
-        WHERE r.category_id = $1 AND r.month BETWEEN $2::date AND $3::date
+        WHERE r.shared AND r.category_id = $1 AND r.month BETWEEN $2::date AND $3::date
           AND (cardinality($4::text[]) = 0 OR r.region = ANY ($4::text[]))
           AND (cardinality($5::text[]) = 0 OR r.buyer_type = ANY ($5::text[]))
           AND (cardinality($6::text[]) = 0 OR r.method = ANY ($6::text[]))
         GROUP BY r.contract_id
+        UNION ALL
+        SELECT r.contract_id, r.total, CASE WHEN r.tier = 1 THEN r.total ELSE 0 END, r.items
+        FROM share_rollup_contracts r
+        WHERE NOT r.shared AND r.category_id = $1 AND r.month BETWEEN $2::date AND $3::date
+          AND (cardinality($4::text[]) = 0 OR r.region = ANY ($4::text[]))
+          AND (cardinality($5::text[]) = 0 OR r.buyer_type = ANY ($5::text[]))
+          AND (cardinality($6::text[]) = 0 OR r.method = ANY ($6::text[]))
         UNION ALL
         SELECT i.contract_id,
                sum(i.value)::bigint AS scope_value,
