@@ -279,25 +279,33 @@ func measureQueries(ctx context.Context, env *environment, pool *pgxpool.Pool, b
 	if err := add("target page, whole", "p95 ≤ 100 ms", getPage, nil); err != nil {
 		return err
 	}
-	// The server keeps a page until the figures change; this is the page as the first reader after an
-	// import sees it. The notification an import sends, then a pause for the server to hear it, untimed.
-	changed := func(ctx context.Context) error {
-		if _, err := pool.Exec(ctx, "SELECT pg_notify('ules_figures', '')"); err != nil {
-			return err
+	// The server keeps a page until the figures change; these are the pages as the first reader after an
+	// import sees them. The notification an import sends, then, untimed, a pause for the server to hear it
+	// (and measure the overview itself, which it does after every change), or none: a reader at the very
+	// moment of the change, who may have to measure the overview alongside the server.
+	changed := func(pause time.Duration) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			if _, err := pool.Exec(ctx, "SELECT pg_notify('ules_figures', '')"); err != nil {
+				return err
+			}
+			time.Sleep(pause)
+			return nil
 		}
-		time.Sleep(200 * time.Millisecond)
-		return nil
 	}
-	for _, cold := range []struct{ name, goal, url string }{
-		{"target page, after a change", "-", page},
-		{"overview page, after a change", "p95 ≤ 20 ms", base + "/"}, // as of the data's last day
+	for _, cold := range []struct {
+		name, goal, url string
+		pause           time.Duration
+	}{
+		{"target page, after a change", "-", page, 200 * time.Millisecond},
+		{"overview page, after a change", "p95 ≤ 20 ms", base + "/", 200 * time.Millisecond}, // as of the data's last day
+		{"overview page, at a change", "-", base + "/", 0},
 	} {
 		r := timing{name: cold.name, goal: cold.goal}
 		fn := func(ctx context.Context) error {
 			_, err := get(ctx, cold.url)
 			return err
 		}
-		if r.p50, r.p95, err = measureAfter(ctx, b.repeat, changed, fn); err != nil {
+		if r.p50, r.p95, err = measureAfter(ctx, b.repeat, changed(cold.pause), fn); err != nil {
 			return fmt.Errorf("%s: %w", cold.name, err)
 		}
 		results = append(results, r)

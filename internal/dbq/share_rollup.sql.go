@@ -159,14 +159,14 @@ const shareRollupFigures = `-- name: ShareRollupFigures :many
 SELECT
     share_group_key($1::text, c.month, c.category_id, c.region, NULL, c.buyer_type, NULL, c.method,
                     c.tier)::text AS key,
-    coalesce(sum(c.total), 0)::bigint AS total,
-    coalesce(sum(c.total) FILTER (WHERE c.tier = 1), 0)::bigint AS domestic,
-    coalesce(sum(c.local_content), 0)::bigint AS local_content,
-    coalesce(sum(c.local_content_certified), 0)::bigint AS local_content_certified,
-    coalesce(sum(c.items), 0)::bigint AS items,
-    coalesce(sum(c.items) FILTER (WHERE c.tier = 1), 0)::bigint AS domestic_items,
-    (coalesce(sum(c.contracts), 0) - count(c.spanning) + count(DISTINCT c.spanning))::bigint AS contracts,
-    (coalesce(sum(c.contracts) FILTER (WHERE c.tier = 1), 0)
+    share_sum(c.total)::bigint AS total,
+    share_sum(c.total) FILTER (WHERE c.tier = 1)::bigint AS domestic,
+    share_sum(c.local_content)::bigint AS local_content,
+    share_sum(c.local_content_certified)::bigint AS local_content_certified,
+    share_sum(c.items)::bigint AS items,
+    share_sum(c.items) FILTER (WHERE c.tier = 1)::bigint AS domestic_items,
+    (share_sum(c.contracts) - count(c.spanning) + count(DISTINCT c.spanning))::bigint AS contracts,
+    (share_sum(c.contracts) FILTER (WHERE c.tier = 1)
         - count(c.spanning) FILTER (WHERE c.tier = 1)
         + count(DISTINCT c.spanning) FILTER (WHERE c.tier = 1))::bigint AS domestic_contracts
 FROM share_rollup_cells c
@@ -207,7 +207,8 @@ type ShareRollupFiguresRow struct {
 
 // ShareFigures over whole months, read from the rollup: the same filters except buyer and supplier, and
 // the same groupings except by buyer and supplier. Contracts are summed over cells less the cells a
-// contract with items in several of them added beyond its first.
+// contract with items in several of them added beyond its first. share_sum adds bigints as bigints, where
+// sum() accumulates in numeric.
 func (q *Queries) ShareRollupFigures(ctx context.Context, db DBTX, arg ShareRollupFiguresParams) ([]ShareRollupFiguresRow, error) {
 	rows, err := db.Query(ctx, shareRollupFigures,
 		arg.GroupBy,

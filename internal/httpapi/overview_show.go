@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -53,22 +55,8 @@ func sparklineOf(p share.Progress, lang string) sparkline {
 func (s *Server) showOverview(c fiber.Ctx) error {
 	lang := language(c)
 	asOf := s.today()
-	targets, err := s.store.TargetList(c.Context(), s.db)
+	targets, progress, err := s.overviewProgress(c.Context(), asOf)
 	if err != nil {
-		return err
-	}
-	// Measured side by side: the first reader after an import waits for the slowest target, not their sum.
-	progress := make([]share.Progress, len(targets))
-	g, ctx := s.queries(c.Context())
-	for i, t := range targets {
-		g.Go(func() (err error) {
-			progress[i], err = s.targetProgress(ctx, t.Slug, asOf, func() (share.Progress, error) {
-				return s.store.TargetProgress(ctx, s.db, t, asOf)
-			})
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
 		return err
 	}
 	cards := make([]card, 0, len(targets))
@@ -80,4 +68,28 @@ func (s *Server) showOverview(c fiber.Ctx) error {
 	data := s.pageData(c, s.translator(c)("Targets"))
 	data["AsOf"], data["Cards"] = asOf, cards
 	return c.Render("overview", data)
+}
+
+// overviewProgress is every target's progress as of asOf, kept while the figures stand. The targets are
+// measured side by side: the first reader after an import waits for the slowest, not their sum, and the
+// server measures them itself after every change (progressCache.warm).
+func (s *Server) overviewProgress(ctx context.Context, asOf time.Time) ([]share.Target, []share.Progress, error) {
+	targets, err := s.store.TargetList(ctx, s.db)
+	if err != nil {
+		return nil, nil, err
+	}
+	progress := make([]share.Progress, len(targets))
+	g, gctx := s.queries(ctx)
+	for i, t := range targets {
+		g.Go(func() (err error) {
+			progress[i], err = s.targetProgress(gctx, t.Slug, asOf, func() (share.Progress, error) {
+				return s.store.TargetProgress(gctx, s.db, t, asOf)
+			})
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	return targets, progress, nil
 }

@@ -24,6 +24,9 @@ type progressCache struct {
 	live    bool
 	gen     uint64 // counts the resets, so that an answer computed across one is not kept
 	entries map[progressKey]any
+	// warm, when set, measures again what readers ask for most (the overview) after each reset, so that
+	// the first reader after an import finds it kept. It is set before the cache listens.
+	warm func(context.Context)
 }
 
 // progressKey names a kept answer: a target's progress (kind "") or another of its answers as of a day.
@@ -74,8 +77,24 @@ func (c *progressCache) reset(live bool) {
 // listen keeps the cache in step with the database until ctx ends: it LISTENs on a connection of its own
 // and forgets everything at each notification, and while it cannot listen the cache does not serve.
 func (c *progressCache) listen(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
+	// One warmer at a time, and a burst of notifications while it works asks it for one more round only.
+	kick := make(chan struct{}, 1)
+	var warming sync.WaitGroup
+	defer warming.Wait()
+	if c.warm != nil {
+		warming.Go(func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-kick:
+					c.warm(ctx)
+				}
+			}
+		})
+	}
 	for ctx.Err() == nil {
-		err := c.listenOnce(ctx, pool)
+		err := c.listenOnce(ctx, pool, kick)
 		c.reset(false)
 		if ctx.Err() != nil {
 			return
@@ -88,7 +107,7 @@ func (c *progressCache) listen(ctx context.Context, pool *pgxpool.Pool, log *slo
 	}
 }
 
-func (c *progressCache) listenOnce(ctx context.Context, pool *pgxpool.Pool) error {
+func (c *progressCache) listenOnce(ctx context.Context, pool *pgxpool.Pool, kick chan<- struct{}) error {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -99,6 +118,13 @@ func (c *progressCache) listenOnce(ctx context.Context, pool *pgxpool.Pool) erro
 	}
 	// Whatever changed before the LISTEN took hold is unknown: start empty.
 	c.reset(true)
+	warm := func() {
+		select {
+		case kick <- struct{}{}:
+		default: // a round is already due
+		}
+	}
+	warm()
 	for {
 		if _, err := conn.Conn().WaitForNotification(ctx); err != nil {
 			// A connection that waited for a notification may be left mid-message; the pool must not
@@ -107,6 +133,7 @@ func (c *progressCache) listenOnce(ctx context.Context, pool *pgxpool.Pool) erro
 			return err
 		}
 		c.reset(true)
+		warm()
 	}
 }
 

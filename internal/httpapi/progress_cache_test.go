@@ -68,3 +68,52 @@ func TestProgressCacheForgetsOnNotification(t *testing.T) {
 	_, _, ok = c.get(k)
 	require.False(t, ok)
 }
+
+// After each notification the server measures every target's progress as of today itself, so that the
+// overview's first reader after an import finds it kept; a progress computed before the notification is
+// not what it keeps.
+func TestOverviewMeasuredAfterEachChange(t *testing.T) {
+	t.Parallel()
+	pool, _ := pgtest.NewDB(t)
+	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	c := &progressCache{}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	_, err := newApp(pool, pool.Ping, log, func() time.Time { return today.Add(15 * time.Hour) }, c)
+	require.NoError(t, err)
+	var slugs []string
+	require.NoError(t, pool.QueryRow(context.Background(), "SELECT array_agg(slug ORDER BY slug) FROM targets").Scan(&slugs))
+	require.NotEmpty(t, slugs)
+	keptAll := func() bool {
+		for _, slug := range slugs {
+			p, _, ok := c.get(progressKey{slug: slug, asOf: today})
+			if !ok || p.(share.Progress).AsOf.Year() == 1999 {
+				return false
+			}
+		}
+		return true
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.listen(ctx, pool, log)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	require.Eventually(t, keptAll, 10*time.Second, 5*time.Millisecond, "measured once it listens, before any reader")
+
+	// Stand-ins that only a fresh measurement replaces.
+	stale := share.Progress{AsOf: time.Date(1999, 1, 2, 0, 0, 0, 0, time.UTC)}
+	for _, slug := range slugs {
+		k := progressKey{slug: slug, asOf: today}
+		_, gen, _ := c.get(k)
+		c.put(k, stale, gen)
+	}
+	require.False(t, keptAll())
+	_, err = pool.Exec(ctx, "SELECT pg_notify('ules_figures', '')")
+	require.NoError(t, err)
+	require.Eventually(t, keptAll, 10*time.Second, 5*time.Millisecond, "measured again after the notification")
+}
