@@ -216,7 +216,7 @@ ORDER BY i.source_id;
 
 -- name: ContractItemListUnclassified :many
 -- Counted items no category rule matched, by ENSTRU code and name, the most value first: what the
--- category rules miss. matching is the number of such groups.
+-- category rules miss. matching is the number of such groups; a page of max_rows after skip_rows.
 SELECT i.enstru_code, t.name, count(*)::bigint AS items, sum(i.value)::bigint AS value,
        count(*) OVER ()::bigint AS matching
 FROM counted_items i
@@ -226,4 +226,4 @@ WHERE i.category_id IS NULL AND i.signed_on BETWEEN @date_from AND @date_to
   AND (sqlc.narg(batch_id)::bigint IS NULL OR c.batch_id = sqlc.narg(batch_id))
 GROUP BY 1, 2
 ORDER BY 4 DESC, 1, 2
-LIMIT @max_rows;
+LIMIT @max_rows OFFSET @skip_rows;

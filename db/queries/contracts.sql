@@ -271,7 +271,8 @@ ORDER BY 4 DESC, 2;
 
 -- name: ContractListLocalContentMismatch :many
 -- Counted contracts whose published local content differs from the one their items' ST-KZ certificates
--- give (KC = Σ CTi·Ki / S) by at least min_points_bp, the largest difference in tenge first.
+-- give (KC = Σ CTi·Ki / S) by at least min_points_bp, the largest difference in tenge first; a page of
+-- max_rows after skip_rows. The order is of computed values, so pages are counted, not keyed.
 SELECT c.id, c.source_id, c.signed_on, c.total, c.local_content_published_bp::integer AS published_bp,
        x.certified_value, b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, s.identifier AS supplier_id,
        s.name_ru AS supplier_name_ru, count(*) OVER ()::bigint AS matching
@@ -288,7 +289,7 @@ WHERE c.local_content_published_bp IS NOT NULL AND c.total > 0
   AND (sqlc.narg(batch_id)::bigint IS NULL OR c.batch_id = sqlc.narg(batch_id))
   AND abs(c.local_content_published_bp - round(x.certified_value * 10000.0 / c.total)) >= @min_points_bp::integer
 ORDER BY abs(c.total::numeric * c.local_content_published_bp / 10000 - x.certified_value) DESC, c.id
-LIMIT @max_rows;
+LIMIT @max_rows OFFSET @skip_rows;
 
 -- name: ContractAmendedRootList :many
 -- The source ids that stored amendments of the source name as their first version: a new contract among

@@ -177,13 +177,14 @@ WHERE i.category_id IS NULL AND i.signed_on BETWEEN $1 AND $2
   AND ($3::bigint IS NULL OR c.batch_id = $3)
 GROUP BY 1, 2
 ORDER BY 4 DESC, 1, 2
-LIMIT $4
+LIMIT $5 OFFSET $4
 `
 
 type ContractItemListUnclassifiedParams struct {
 	DateFrom time.Time
 	DateTo   time.Time
 	BatchID  *int64
+	SkipRows int32
 	MaxRows  int32
 }
 
@@ -196,12 +197,13 @@ type ContractItemListUnclassifiedRow struct {
 }
 
 // Counted items no category rule matched, by ENSTRU code and name, the most value first: what the
-// category rules miss. matching is the number of such groups.
+// category rules miss. matching is the number of such groups; a page of max_rows after skip_rows.
 func (q *Queries) ContractItemListUnclassified(ctx context.Context, db DBTX, arg ContractItemListUnclassifiedParams) ([]ContractItemListUnclassifiedRow, error) {
 	rows, err := db.Query(ctx, contractItemListUnclassified,
 		arg.DateFrom,
 		arg.DateTo,
 		arg.BatchID,
+		arg.SkipRows,
 		arg.MaxRows,
 	)
 	if err != nil {

@@ -473,7 +473,7 @@ WHERE c.local_content_published_bp IS NOT NULL AND c.total > 0
   AND ($3::bigint IS NULL OR c.batch_id = $3)
   AND abs(c.local_content_published_bp - round(x.certified_value * 10000.0 / c.total)) >= $4::integer
 ORDER BY abs(c.total::numeric * c.local_content_published_bp / 10000 - x.certified_value) DESC, c.id
-LIMIT $5
+LIMIT $6 OFFSET $5
 `
 
 type ContractListLocalContentMismatchParams struct {
@@ -481,6 +481,7 @@ type ContractListLocalContentMismatchParams struct {
 	DateTo      time.Time
 	BatchID     *int64
 	MinPointsBp int32
+	SkipRows    int32
 	MaxRows     int32
 }
 
@@ -499,13 +500,15 @@ type ContractListLocalContentMismatchRow struct {
 }
 
 // Counted contracts whose published local content differs from the one their items' ST-KZ certificates
-// give (KC = Σ CTi·Ki / S) by at least min_points_bp, the largest difference in tenge first.
+// give (KC = Σ CTi·Ki / S) by at least min_points_bp, the largest difference in tenge first; a page of
+// max_rows after skip_rows. The order is of computed values, so pages are counted, not keyed.
 func (q *Queries) ContractListLocalContentMismatch(ctx context.Context, db DBTX, arg ContractListLocalContentMismatchParams) ([]ContractListLocalContentMismatchRow, error) {
 	rows, err := db.Query(ctx, contractListLocalContentMismatch,
 		arg.DateFrom,
 		arg.DateTo,
 		arg.BatchID,
 		arg.MinPointsBp,
+		arg.SkipRows,
 		arg.MaxRows,
 	)
 	if err != nil {

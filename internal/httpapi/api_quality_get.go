@@ -17,6 +17,12 @@ func qualityQuery(f store.QualityFilter) url.Values {
 	if f.BatchID != nil {
 		q.Set("batch", strconv.FormatInt(*f.BatchID, 10))
 	}
+	if f.MismatchPage > 1 {
+		q.Set("mismatches_page", strconv.Itoa(int(f.MismatchPage)))
+	}
+	if f.UnclassifiedPage > 1 {
+		q.Set("unclassified_page", strconv.Itoa(int(f.UnclassifiedPage)))
+	}
 	return q
 }
 
@@ -50,8 +56,8 @@ type notCountedJSON struct {
 	Total      string `json:"total"`
 }
 
-// qualityJSON is the data-quality page as JSON. Each list holds up to limit rows, the most telling first;
-// its count says how many there are in all.
+// qualityJSON is the data-quality page as JSON. Each list holds up to limit rows of its page, the most
+// telling first; its count says how many there are in all.
 type qualityJSON struct {
 	Currency          string             `json:"currency"`
 	From              string             `json:"from"`
@@ -59,6 +65,8 @@ type qualityJSON struct {
 	ImportID          *int64             `json:"import_id"`
 	Points            float64            `json:"points"`
 	Limit             int32              `json:"limit"`
+	MismatchesPage    int32              `json:"mismatches_page"`
+	UnclassifiedPage  int32              `json:"unclassified_page"`
 	MismatchCount     int64              `json:"mismatch_count"`
 	Mismatches        []mismatchJSON     `json:"mismatches"`
 	UnclassifiedCount int64              `json:"unclassified_count"`
@@ -66,7 +74,8 @@ type qualityJSON struct {
 	NotCounted        []notCountedJSON   `json:"not_counted"`
 }
 
-// apiGetQuality answers GET /api/v1/quality?from=&to=&batch=&points=&limit=: the data-quality page as JSON.
+// apiGetQuality answers GET /api/v1/quality?from=&to=&batch=&points=&limit=&mismatches_page=&unclassified_page=:
+// the data-quality page as JSON.
 func (s *Server) apiGetQuality(c fiber.Ctx) error {
 	limit, err := limitParam(c, qualityRows, 500)
 	if err != nil {
@@ -81,7 +90,8 @@ func (s *Server) apiGetQuality(c fiber.Ctx) error {
 		return err
 	}
 	out := qualityJSON{Currency: "KZT", From: f.From.Format(time.DateOnly), To: f.To.Format(time.DateOnly), ImportID: f.BatchID,
-		Points: percent(f.MinPoints), Limit: f.Limit, MismatchCount: q.MismatchCount, Mismatches: make([]mismatchJSON, len(q.Mismatches)),
+		Points: percent(f.MinPoints), Limit: f.Limit, MismatchesPage: f.MismatchPage, UnclassifiedPage: f.UnclassifiedPage,
+		MismatchCount: q.MismatchCount, Mismatches: make([]mismatchJSON, len(q.Mismatches)),
 		UnclassifiedCount: q.UnclassifiedCount, Unclassified: make([]unclassifiedJSON, len(q.Unclassified)),
 		NotCounted: make([]notCountedJSON, len(q.NotCounted))}
 	for i, m := range q.Mismatches {

@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"net/url"
+	"strconv"
+
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/ules-kz/ules/internal/money"
@@ -30,7 +33,57 @@ func (s *Server) qualityParams(c fiber.Ctx, limit int32) (store.QualityFilter, e
 	if batch > 0 {
 		f.BatchID = &batch
 	}
+	if f.MismatchPage, err = pageParam(c, "mismatches_page"); err != nil {
+		return f, err
+	}
+	if f.UnclassifiedPage, err = pageParam(c, "unclassified_page"); err != nil {
+		return f, err
+	}
 	return f, nil
+}
+
+// maxPage bounds a list's page number: a million pages of the largest limit still fit the database's integer.
+const maxPage = 1_000_000
+
+// pageParam reads a page number from 1 (the default) to maxPage.
+func pageParam(c fiber.Ctx, name string) (int32, error) {
+	v := c.Query(name)
+	if v == "" {
+		return 1, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 32)
+	if err != nil || n < 1 || n > maxPage {
+		return 0, badParam(name, "%q is not a page number from 1 to %d", v, maxPage)
+	}
+	return int32(n), nil
+}
+
+// listPages is what a page shows under a list of count rows, limit at a time, on page (from 1): where it
+// stands, and the links to the pages before and after, which keep the rest of the query.
+type listPages struct {
+	First, Last int64 // the rows shown, from 1; First > Last when none are
+	Count       int64
+	Prev, Next  string // "" when there is none
+}
+
+func pagesOf(c fiber.Ctx, param string, page, limit int32, count int64) listPages {
+	p := listPages{First: int64(page-1)*int64(limit) + 1, Count: count}
+	p.Last = min(p.First+int64(limit)-1, count)
+	link := func(to int32) string {
+		q := url.Values{}
+		for k, v := range c.Queries() {
+			q.Set(k, v)
+		}
+		q.Set(param, strconv.Itoa(int(to)))
+		return c.Path() + "?" + q.Encode()
+	}
+	if page > 1 {
+		p.Prev = link(min(page-1, int32(max((count+int64(limit)-1)/int64(limit), 1))))
+	}
+	if p.Last < count {
+		p.Next = link(page + 1)
+	}
+	return p
 }
 
 // showQuality answers GET /quality?from=&to=&batch=&points=: the contracts whose published local content
@@ -51,6 +104,8 @@ func (s *Server) showQuality(c fiber.Ctx) error {
 	}
 	data := s.pageData(c, s.translator(c)("Data quality"))
 	data["Q"], data["F"], data["Batch"] = q, f, batch
+	data["MismatchPages"] = pagesOf(c, "mismatches_page", f.MismatchPage, f.Limit, q.MismatchCount)
+	data["UnclassifiedPages"] = pagesOf(c, "unclassified_page", f.UnclassifiedPage, f.Limit, q.UnclassifiedCount)
 	data["APIURL"] = "/api/v1/quality?" + qualityQuery(f).Encode()
 	return c.Render("quality", data)
 }

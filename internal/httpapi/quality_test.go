@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -83,5 +84,66 @@ func TestQualityPage(t *testing.T) {
 		status, body = get(t, app, bad)
 		require.Equal(t, 400, status, bad)
 		require.Contains(t, body, `"param":"`+param+`"`, bad)
+	}
+}
+
+// The quality lists are paged: 120 mismatching contracts, 50 a page on the page and any limit in the API,
+// the largest difference first; links keep the rest of the query; a page past the end still counts all.
+func TestQualityListsPaged(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	signed := time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC)
+	for i := range 120 { // LC-001 the smallest total, so the largest difference comes last
+		v := int64(i+1) * 1_000_00
+		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SourceID: fmt.Sprintf("LC-%03d", i+1), SignedOn: signed, Total: v,
+			LocalContentPublished: testfactory.Ptr[int32](8400)},
+			testfactory.ItemOpts{Category: "footwear", Value: v})
+	}
+	app := serve(t, tx, today)
+
+	status, body := get(t, app, "/quality?lang=en&from=2026-01-01&to=2026-12-31")
+	require.Equal(t, 200, status, body)
+	require.Contains(t, body, "LC-120")
+	require.Contains(t, body, "LC-071")
+	require.NotContains(t, body, "LC-070")
+	require.Contains(t, body, "1–50 / 120")
+	require.Contains(t, body, `href="/quality?from=2026-01-01&amp;lang=en&amp;mismatches_page=2&amp;to=2026-12-31" rel="next"`)
+	require.NotContains(t, body, `rel="prev"`)
+
+	status, body = get(t, app, "/quality?lang=en&from=2026-01-01&to=2026-12-31&mismatches_page=3")
+	require.Equal(t, 200, status, body)
+	require.Contains(t, body, "101–120 / 120")
+	require.Contains(t, body, "LC-001")
+	require.NotContains(t, body, "LC-021")
+	require.Contains(t, body, `mismatches_page=2&amp;to=2026-12-31" rel="prev"`)
+	require.NotContains(t, body, `rel="next"`)
+	require.Contains(t, body, `href="/api/v1/quality?from=2026-01-01&amp;mismatches_page=3&amp;points=5.0&amp;to=2026-12-31"`)
+
+	got := getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31&limit=7&mismatches_page=2")
+	require.Equal(t, 2.0, got["mismatches_page"])
+	require.Equal(t, 120.0, got["mismatch_count"])
+	var ids []string
+	for _, m := range got["mismatches"].([]any) {
+		ids = append(ids, m.(map[string]any)["source_id"].(string))
+	}
+	require.Equal(t, []string{"LC-113", "LC-112", "LC-111", "LC-110", "LC-109", "LC-108", "LC-107"}, ids)
+
+	got = getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31&mismatches_page=9")
+	require.Empty(t, got["mismatches"])
+	require.Equal(t, 120.0, got["mismatch_count"], "past the last page the count is still of all")
+	status, body = get(t, app, "/quality?lang=en&from=2026-01-01&to=2026-12-31&mismatches_page=9")
+	require.Equal(t, 200, status)
+	require.Contains(t, body, "0 / 120")
+	require.Contains(t, body, `mismatches_page=3&amp;to=2026-12-31" rel="prev"`, "back to the last page")
+
+	for _, bad := range []string{"mismatches_page=0", "mismatches_page=x", "unclassified_page=-1", "unclassified_page=1000001"} {
+		for _, path := range []string{"/quality?", "/api/v1/quality?"} {
+			status, body = get(t, app, path+bad)
+			require.Equal(t, 400, status, path+bad)
+			if strings.HasPrefix(path, "/api") {
+				require.Contains(t, body, `"param":"`+strings.Split(bad, "=")[0]+`"`, bad)
+			}
+		}
 	}
 }

@@ -14,6 +14,8 @@ type QualityFilter struct {
 	BatchID   *int64
 	MinPoints int64 // bp: the smallest difference of local content that is reported
 	Limit     int32
+	// MismatchPage and UnclassifiedPage are the pages (from 1, of Limit rows) of the two lists.
+	MismatchPage, UnclassifiedPage int32
 }
 
 // Mismatch is a counted contract whose published local content differs from the certified one.
@@ -57,9 +59,19 @@ type Quality struct {
 func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quality, error) {
 	var q Quality
 	mm, err := s.q.ContractListLocalContentMismatch(ctx, db, dbq.ContractListLocalContentMismatchParams{
-		DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MinPointsBp: int32(f.MinPoints), MaxRows: f.Limit})
+		DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MinPointsBp: int32(f.MinPoints), MaxRows: f.Limit,
+		SkipRows: skipped(f.MismatchPage, f.Limit)})
 	if err != nil {
 		return q, interpretError(err, "local content mismatches")
+	}
+	if len(mm) == 0 && f.MismatchPage > 1 { // past the last page: the count is still the list's
+		if mm, err = s.q.ContractListLocalContentMismatch(ctx, db, dbq.ContractListLocalContentMismatchParams{
+			DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MinPointsBp: int32(f.MinPoints), MaxRows: 1}); err != nil {
+			return q, interpretError(err, "local content mismatches")
+		}
+		if len(mm) > 0 {
+			q.MismatchCount, mm = mm[0].Matching, nil
+		}
 	}
 	for _, r := range mm {
 		q.MismatchCount = r.Matching
@@ -68,9 +80,18 @@ func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quali
 			SupplierID: r.SupplierID, Supplier: r.SupplierNameRu})
 	}
 	un, err := s.q.ContractItemListUnclassified(ctx, db, dbq.ContractItemListUnclassifiedParams{
-		DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MaxRows: f.Limit})
+		DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MaxRows: f.Limit, SkipRows: skipped(f.UnclassifiedPage, f.Limit)})
 	if err != nil {
 		return q, interpretError(err, "unclassified items")
+	}
+	if len(un) == 0 && f.UnclassifiedPage > 1 {
+		if un, err = s.q.ContractItemListUnclassified(ctx, db, dbq.ContractItemListUnclassifiedParams{
+			DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MaxRows: 1}); err != nil {
+			return q, interpretError(err, "unclassified items")
+		}
+		if len(un) > 0 {
+			q.UnclassifiedCount, un = un[0].Matching, nil
+		}
 	}
 	for _, r := range un {
 		q.UnclassifiedCount = r.Matching
@@ -85,3 +106,6 @@ func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quali
 	}
 	return q, nil
 }
+
+// skipped is the rows before page (from 1; 0 is the first) of limit rows.
+func skipped(page, limit int32) int32 { return max(page-1, 0) * limit }
