@@ -40,7 +40,7 @@ func contractIndexes(t *testing.T, ctx context.Context, pool *pgxpool.Pool) map[
 func TestInitialLoadBuildsIndexesAfter(t *testing.T) {
 	t.Parallel()
 	secondary := []string{"contracts_batch_idx", "contracts_buyer_idx", "contracts_root_idx", "contracts_signed_idx", "contracts_supplier_idx",
-		"contract_items_category_idx", "share_rollup_contracts_category_idx", "share_rollup_contracts_month_idx"}
+		"contract_items_category_idx", "share_rollup_contracts_month_idx"}
 	csvFile := func(t *testing.T, rows string) string {
 		path := filepath.Join(t.TempDir(), "items.csv")
 		writeFile(t, path, readFile(t, filepath.Join("testdata", "items.csv"))+rows)
