@@ -61,6 +61,14 @@ LIMIT @max_rows;
 -- name: ContractListLargestNonDomestic :many
 -- The counted contracts with the most in-scope value that did not go to a domestic producer: what a
 -- target's gap is made of.
+WITH scoped AS NOT MATERIALIZED (
+    SELECT r.*
+    FROM share_rollup_contracts r
+    WHERE r.category_id = @category_id AND r.month BETWEEN @month_from::date AND @month_to::date
+      AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
+      AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
+      AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
+)
 SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.method,
        b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, b.name_kk AS buyer_name_kk,
        s.identifier AS supplier_id, s.name_ru AS supplier_name_ru, s.name_kk AS supplier_name_kk,
@@ -78,19 +86,13 @@ FROM (
                share_sum(r.total)::bigint AS scope_value,
                coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic_value,
                share_sum(r.items)::bigint AS items
-        FROM share_rollup_contracts r
-        WHERE r.shared AND r.category_id = @category_id AND r.month BETWEEN @month_from::date AND @month_to::date
-          AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
-          AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
-          AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
+        FROM scoped r
+        WHERE r.shared
         GROUP BY r.contract_id
         UNION ALL
         SELECT r.contract_id, r.total, CASE WHEN r.tier = 1 THEN r.total ELSE 0 END, r.items
-        FROM share_rollup_contracts r
-        WHERE NOT r.shared AND r.category_id = @category_id AND r.month BETWEEN @month_from::date AND @month_to::date
-          AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
-          AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
-          AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
+        FROM scoped r
+        WHERE NOT r.shared
         UNION ALL
         SELECT i.contract_id,
                sum(i.value)::bigint AS scope_value,

@@ -61,8 +61,18 @@ SELECT EXISTS (SELECT 1 FROM share_rollup)::boolean AS holds;
 -- one buyer and one supplier), by hashing, where count(DISTINCT) sorted a year's 150,000 contracts at
 -- 10,000,000 items. The others, nearly all, go to their party as they are. A scope naming a buyer or a
 -- supplier reads its items (store.planRead).
-WITH per_contract AS (
-    SELECT CASE WHEN sqlc.arg(group_by)::text = 'buyer' THEN r.buyer_id ELSE r.supplier_id END AS party,
+WITH scoped AS NOT MATERIALIZED (
+    SELECT CASE WHEN sqlc.arg(group_by)::text = 'buyer' THEN r.buyer_id ELSE r.supplier_id END AS party, r.*
+    FROM share_rollup_contracts r
+    WHERE (sqlc.narg(category_id)::integer IS NULL OR r.category_id = sqlc.narg(category_id))
+      AND (NOT @unclassified::boolean OR r.category_id IS NULL)
+      AND r.month BETWEEN @month_from AND @month_to
+      AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
+      AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
+      AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
+      AND (cardinality(@tiers::smallint[]) = 0 OR r.tier = ANY (@tiers::smallint[]))
+), per_contract AS (
+    SELECT r.party,
            share_sum(r.total) AS total,
            coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0) AS domestic,
            share_sum(r.local_content) AS local_content,
@@ -70,29 +80,14 @@ WITH per_contract AS (
            share_sum(r.items) AS items,
            coalesce(share_sum(r.items) FILTER (WHERE r.tier = 1), 0) AS domestic_items,
            bool_or(r.tier = 1) AS domestic_contract
-    FROM share_rollup_contracts r
+    FROM scoped r
     WHERE r.shared
-      AND (sqlc.narg(category_id)::integer IS NULL OR r.category_id = sqlc.narg(category_id))
-      AND (NOT @unclassified::boolean OR r.category_id IS NULL)
-      AND r.month BETWEEN @month_from AND @month_to
-      AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
-      AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
-      AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
-      AND (cardinality(@tiers::smallint[]) = 0 OR r.tier = ANY (@tiers::smallint[]))
-    GROUP BY r.contract_id, 1
+    GROUP BY r.contract_id, r.party
     UNION ALL
-    SELECT CASE WHEN sqlc.arg(group_by)::text = 'buyer' THEN r.buyer_id ELSE r.supplier_id END,
-           r.total, CASE WHEN r.tier = 1 THEN r.total ELSE 0 END, r.local_content, r.local_content_certified,
+    SELECT r.party, r.total, CASE WHEN r.tier = 1 THEN r.total ELSE 0 END, r.local_content, r.local_content_certified,
            r.items, CASE WHEN r.tier = 1 THEN r.items ELSE 0 END, r.tier = 1
-    FROM share_rollup_contracts r
+    FROM scoped r
     WHERE NOT r.shared
-      AND (sqlc.narg(category_id)::integer IS NULL OR r.category_id = sqlc.narg(category_id))
-      AND (NOT @unclassified::boolean OR r.category_id IS NULL)
-      AND r.month BETWEEN @month_from AND @month_to
-      AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
-      AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
-      AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
-      AND (cardinality(@tiers::smallint[]) = 0 OR r.tier = ANY (@tiers::smallint[]))
 ), per_party AS (
     SELECT party,
            share_sum(total) AS total, share_sum(domestic) AS domestic, share_sum(local_content) AS local_content,

@@ -318,6 +318,14 @@ func (q *Queries) ContractList(ctx context.Context, db DBTX, arg ContractListPar
 }
 
 const contractListLargestNonDomestic = `-- name: ContractListLargestNonDomestic :many
+WITH scoped AS NOT MATERIALIZED (
+    SELECT r.month, r.contract_id, r.category_id, r.region, r.buyer_type, r.method, r.tier, r.buyer_id, r.supplier_id, r.total, r.local_content, r.local_content_certified, r.items, r.shared
+    FROM share_rollup_contracts r
+    WHERE r.category_id = $1 AND r.month BETWEEN $10::date AND $11::date
+      AND (cardinality($6::text[]) = 0 OR r.region = ANY ($6::text[]))
+      AND (cardinality($7::text[]) = 0 OR r.buyer_type = ANY ($7::text[]))
+      AND (cardinality($8::text[]) = 0 OR r.method = ANY ($8::text[]))
+)
 SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.method,
        b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, b.name_kk AS buyer_name_kk,
        s.identifier AS supplier_id, s.name_ru AS supplier_name_ru, s.name_kk AS supplier_name_kk,
@@ -335,19 +343,13 @@ FROM (
                share_sum(r.total)::bigint AS scope_value,
                coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0)::bigint AS domestic_value,
                share_sum(r.items)::bigint AS items
-        FROM share_rollup_contracts r
-        WHERE r.shared AND r.category_id = $1 AND r.month BETWEEN $2::date AND $3::date
-          AND (cardinality($4::text[]) = 0 OR r.region = ANY ($4::text[]))
-          AND (cardinality($5::text[]) = 0 OR r.buyer_type = ANY ($5::text[]))
-          AND (cardinality($6::text[]) = 0 OR r.method = ANY ($6::text[]))
+        FROM scoped r
+        WHERE r.shared
         GROUP BY r.contract_id
         UNION ALL
         SELECT r.contract_id, r.total, CASE WHEN r.tier = 1 THEN r.total ELSE 0 END, r.items
-        FROM share_rollup_contracts r
-        WHERE NOT r.shared AND r.category_id = $1 AND r.month BETWEEN $2::date AND $3::date
-          AND (cardinality($4::text[]) = 0 OR r.region = ANY ($4::text[]))
-          AND (cardinality($5::text[]) = 0 OR r.buyer_type = ANY ($5::text[]))
-          AND (cardinality($6::text[]) = 0 OR r.method = ANY ($6::text[]))
+        FROM scoped r
+        WHERE NOT r.shared
         UNION ALL
         SELECT i.contract_id,
                sum(i.value)::bigint AS scope_value,
@@ -356,15 +358,15 @@ FROM (
         FROM counted_items i
         JOIN buyers b ON b.id = i.buyer_id
         WHERE i.category_id = $1
-          AND (i.signed_on BETWEEN $7::date AND $8::date OR i.signed_on BETWEEN $9::date AND $10::date)
-          AND (cardinality($4::text[]) = 0 OR i.region = ANY ($4::text[]))
-          AND (cardinality($5::text[]) = 0 OR b.buyer_type = ANY ($5::text[]))
-          AND (cardinality($6::text[]) = 0 OR i.method = ANY ($6::text[]))
+          AND (i.signed_on BETWEEN $2::date AND $3::date OR i.signed_on BETWEEN $4::date AND $5::date)
+          AND (cardinality($6::text[]) = 0 OR i.region = ANY ($6::text[]))
+          AND (cardinality($7::text[]) = 0 OR b.buyer_type = ANY ($7::text[]))
+          AND (cardinality($8::text[]) = 0 OR i.method = ANY ($8::text[]))
         GROUP BY i.contract_id
     ) u
     WHERE u.domestic_value < u.scope_value
     ORDER BY u.scope_value - u.domestic_value DESC, u.contract_id
-    LIMIT $11
+    LIMIT $9
 ) x
 JOIN contracts c ON c.id = x.contract_id
 JOIN buyers b ON b.id = c.buyer_id
@@ -374,16 +376,16 @@ ORDER BY x.scope_value - x.domestic_value DESC, c.id
 
 type ContractListLargestNonDomesticParams struct {
 	CategoryID *int32
-	MonthFrom  time.Time
-	MonthTo    time.Time
-	Regions    []string
-	BuyerTypes []string
-	Methods    []string
 	HeadFrom   time.Time
 	HeadTo     time.Time
 	TailFrom   time.Time
 	TailTo     time.Time
+	Regions    []string
+	BuyerTypes []string
+	Methods    []string
 	MaxRows    int32
+	MonthFrom  time.Time
+	MonthTo    time.Time
 }
 
 type ContractListLargestNonDomesticRow struct {
@@ -410,16 +412,16 @@ type ContractListLargestNonDomesticRow struct {
 func (q *Queries) ContractListLargestNonDomestic(ctx context.Context, db DBTX, arg ContractListLargestNonDomesticParams) ([]ContractListLargestNonDomesticRow, error) {
 	rows, err := db.Query(ctx, contractListLargestNonDomestic,
 		arg.CategoryID,
-		arg.MonthFrom,
-		arg.MonthTo,
-		arg.Regions,
-		arg.BuyerTypes,
-		arg.Methods,
 		arg.HeadFrom,
 		arg.HeadTo,
 		arg.TailFrom,
 		arg.TailTo,
+		arg.Regions,
+		arg.BuyerTypes,
+		arg.Methods,
 		arg.MaxRows,
+		arg.MonthFrom,
+		arg.MonthTo,
 	)
 	if err != nil {
 		return nil, err

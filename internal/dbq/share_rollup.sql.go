@@ -11,8 +11,18 @@ import (
 )
 
 const shareRollupContractFigures = `-- name: ShareRollupContractFigures :many
-WITH per_contract AS (
-    SELECT CASE WHEN $1::text = 'buyer' THEN r.buyer_id ELSE r.supplier_id END AS party,
+WITH scoped AS NOT MATERIALIZED (
+    SELECT CASE WHEN $1::text = 'buyer' THEN r.buyer_id ELSE r.supplier_id END AS party, r.month, r.contract_id, r.category_id, r.region, r.buyer_type, r.method, r.tier, r.buyer_id, r.supplier_id, r.total, r.local_content, r.local_content_certified, r.items, r.shared
+    FROM share_rollup_contracts r
+    WHERE ($2::integer IS NULL OR r.category_id = $2)
+      AND (NOT $3::boolean OR r.category_id IS NULL)
+      AND r.month BETWEEN $4 AND $5
+      AND (cardinality($6::text[]) = 0 OR r.region = ANY ($6::text[]))
+      AND (cardinality($7::text[]) = 0 OR r.buyer_type = ANY ($7::text[]))
+      AND (cardinality($8::text[]) = 0 OR r.method = ANY ($8::text[]))
+      AND (cardinality($9::smallint[]) = 0 OR r.tier = ANY ($9::smallint[]))
+), per_contract AS (
+    SELECT r.party,
            share_sum(r.total) AS total,
            coalesce(share_sum(r.total) FILTER (WHERE r.tier = 1), 0) AS domestic,
            share_sum(r.local_content) AS local_content,
@@ -20,29 +30,14 @@ WITH per_contract AS (
            share_sum(r.items) AS items,
            coalesce(share_sum(r.items) FILTER (WHERE r.tier = 1), 0) AS domestic_items,
            bool_or(r.tier = 1) AS domestic_contract
-    FROM share_rollup_contracts r
+    FROM scoped r
     WHERE r.shared
-      AND ($2::integer IS NULL OR r.category_id = $2)
-      AND (NOT $3::boolean OR r.category_id IS NULL)
-      AND r.month BETWEEN $4 AND $5
-      AND (cardinality($6::text[]) = 0 OR r.region = ANY ($6::text[]))
-      AND (cardinality($7::text[]) = 0 OR r.buyer_type = ANY ($7::text[]))
-      AND (cardinality($8::text[]) = 0 OR r.method = ANY ($8::text[]))
-      AND (cardinality($9::smallint[]) = 0 OR r.tier = ANY ($9::smallint[]))
-    GROUP BY r.contract_id, 1
+    GROUP BY r.contract_id, r.party
     UNION ALL
-    SELECT CASE WHEN $1::text = 'buyer' THEN r.buyer_id ELSE r.supplier_id END,
-           r.total, CASE WHEN r.tier = 1 THEN r.total ELSE 0 END, r.local_content, r.local_content_certified,
+    SELECT r.party, r.total, CASE WHEN r.tier = 1 THEN r.total ELSE 0 END, r.local_content, r.local_content_certified,
            r.items, CASE WHEN r.tier = 1 THEN r.items ELSE 0 END, r.tier = 1
-    FROM share_rollup_contracts r
+    FROM scoped r
     WHERE NOT r.shared
-      AND ($2::integer IS NULL OR r.category_id = $2)
-      AND (NOT $3::boolean OR r.category_id IS NULL)
-      AND r.month BETWEEN $4 AND $5
-      AND (cardinality($6::text[]) = 0 OR r.region = ANY ($6::text[]))
-      AND (cardinality($7::text[]) = 0 OR r.buyer_type = ANY ($7::text[]))
-      AND (cardinality($8::text[]) = 0 OR r.method = ANY ($8::text[]))
-      AND (cardinality($9::smallint[]) = 0 OR r.tier = ANY ($9::smallint[]))
 ), per_party AS (
     SELECT party,
            share_sum(total) AS total, share_sum(domestic) AS domestic, share_sum(local_content) AS local_content,
