@@ -137,6 +137,19 @@ func TestQualityListsPaged(t *testing.T) {
 	require.Contains(t, body, "0 / 120")
 	require.Contains(t, body, `mismatches_page=3&amp;to=2026-12-31" rel="prev"`, "back to the last page")
 
+	// The unclassified items, three kinds, two a page: the second page holds the smallest.
+	for i, name := range []string{"Насос", "Кабель", "Труба"} {
+		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SignedOn: signed},
+			testfactory.ItemOpts{Value: int64(3-i) * 1_000_00, Name: name})
+	}
+	got = getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31&limit=2&unclassified_page=2")
+	require.Equal(t, 3.0, got["unclassified_count"])
+	require.Len(t, got["unclassified"], 1)
+	require.Equal(t, "Труба", got["unclassified"].([]any)[0].(map[string]any)["name"])
+	status, body = get(t, app, "/quality?lang=en&from=2026-01-01&to=2026-12-31")
+	require.Equal(t, 200, status)
+	require.Contains(t, body, "1–3 / 3", "fifty a page on the page")
+
 	for _, bad := range []string{"mismatches_page=0", "mismatches_page=x", "unclassified_page=-1", "unclassified_page=1000001"} {
 		for _, path := range []string{"/quality?", "/api/v1/quality?"} {
 			status, body = get(t, app, path+bad)
