@@ -14,8 +14,8 @@ import (
 )
 
 // The progress cache serves only while it listens, and forgets what it kept when the database says the
-// figures, the targets or the register changed: a refresh, a mark, a target's or the register's write,
-// or any notification on the channel.
+// figures, the targets or the register changed: a refresh, a mark, a target's or the register's write, a
+// buyer's or supplier's rename, or any notification on the channel.
 func TestProgressCacheForgetsOnNotification(t *testing.T) {
 	t.Parallel()
 	pool, _ := pgtest.NewDB(t)
@@ -52,7 +52,9 @@ func TestProgressCacheForgetsOnNotification(t *testing.T) {
 		"SELECT share_rollup_refresh()",
 		"SELECT share_rollup_mark(ARRAY['2025-06-01'::date])",
 		"UPDATE targets SET name_en = name_en || ' ' WHERE slug = 'school-uniforms-50'",
-		"DELETE FROM producer_register WHERE bin = '000000000000'", // who could supply is the register's
+		"DELETE FROM producer_register WHERE bin = '000000000000'",              // who could supply is the register's
+		"UPDATE buyers SET name_ru = name_ru || ' ' WHERE bin = '000000000000'", // a kept page shows names
+		"UPDATE suppliers SET name_kk = name_kk || ' ' WHERE identifier = '000000000000'",
 	} {
 		require.True(t, keep(), write)
 		_, err := pool.Exec(ctx, write)
