@@ -3,10 +3,12 @@ package httpapi
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/ules-kz/ules/internal/share"
 )
@@ -27,6 +29,9 @@ type progressCache struct {
 	// warm, when set, measures again what readers ask for most (the overview) after each reset, so that
 	// the first reader after an import finds it kept. It is set before the cache listens.
 	warm func(context.Context)
+	// flight lets readers who ask for an answer being measured, in the same generation, wait for it
+	// instead of measuring it again: the warmer and a reader at a change, or many API clients at once.
+	flight singleflight.Group
 }
 
 // progressKey names a kept answer: a target's progress (kind "") or another of its answers as of a day.
@@ -142,16 +147,36 @@ func (s *Server) targetProgress(ctx context.Context, slug string, asOf time.Time
 	return kept(s.progressCache, progressKey{slug: slug, asOf: asOf}, measure)
 }
 
-// kept is the answer c keeps under k, or measure's, which it keeps when it may.
+// kept is the answer c keeps under k, or measure's, which it keeps when it may. Readers of the same answer
+// in the same generation share one measurement.
 func kept[V any](c *progressCache, k progressKey, measure func() (V, error)) (V, error) {
 	v, gen, ok := c.get(k)
 	if v, is := v.(V); ok && is {
 		return v, nil
 	}
-	fresh, err := measure()
-	if err != nil {
+	if c == nil {
+		return measure()
+	}
+	key := k.kind + "\x00" + k.slug + "\x00" + k.asOf.Format(time.DateOnly) + "\x00" + strconv.FormatUint(gen, 10)
+	got, err, shared := c.flight.Do(key, func() (any, error) {
+		fresh, err := measure()
+		if err != nil {
+			return nil, err
+		}
+		c.put(k, fresh, gen)
+		return fresh, nil
+	})
+	if err != nil && shared {
+		// It may have been another reader's failure (its request ended): measure alone.
+		fresh, err := measure()
+		if err == nil {
+			c.put(k, fresh, gen)
+		}
 		return fresh, err
 	}
-	c.put(k, fresh, gen)
-	return fresh, nil
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	return got.(V), nil
 }

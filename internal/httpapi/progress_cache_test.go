@@ -2,8 +2,11 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -118,4 +121,64 @@ func TestOverviewMeasuredAfterEachChange(t *testing.T) {
 	_, err = pool.Exec(ctx, "SELECT pg_notify('ules_figures', '')")
 	require.NoError(t, err)
 	require.Eventually(t, keptAll, 10*time.Second, 5*time.Millisecond, "measured again after the notification")
+}
+
+// Readers of an answer being measured wait for that measurement rather than repeat it; after a
+// notification (a new generation) the answer is measured again, and a failed shared measurement leaves
+// each waiter to measure on its own.
+func TestKeptSharesAMeasurement(t *testing.T) {
+	t.Parallel()
+	c := &progressCache{}
+	c.reset(true) // as when it listens
+	k := progressKey{slug: "footwear-30", asOf: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}
+	var calls atomic.Int32
+	release := make(chan struct{})
+	slow := func() (int, error) {
+		calls.Add(1)
+		<-release
+		return 42, nil
+	}
+	var wg sync.WaitGroup
+	got := make([]int, 8)
+	for i := range got {
+		wg.Go(func() {
+			v, err := kept(c, k, slow)
+			require.NoError(t, err)
+			got[i] = v
+		})
+	}
+	require.Eventually(t, func() bool { return calls.Load() == 1 }, 5*time.Second, time.Millisecond)
+	time.Sleep(20 * time.Millisecond) // the others join the measurement under way
+	close(release)
+	wg.Wait()
+	require.Equal(t, int32(1), calls.Load(), "one measurement for every reader")
+	require.Equal(t, []int{42, 42, 42, 42, 42, 42, 42, 42}, got)
+
+	v, err := kept(c, k, func() (int, error) { return 0, errors.New("kept, not measured") })
+	require.NoError(t, err)
+	require.Equal(t, 42, v)
+
+	c.reset(true) // a notification
+	v, err = kept(c, k, func() (int, error) { return 7, nil })
+	require.NoError(t, err)
+	require.Equal(t, 7, v, "measured again in the new generation")
+
+	c.reset(true)
+	failing, started := make(chan struct{}), make(chan struct{})
+	var second atomic.Int32
+	var once sync.Once
+	wg.Go(func() { // a reader whose request ends while it measures: measuring again fails as well
+		_, err := kept(c, k, func() (int, error) { once.Do(func() { close(started) }); <-failing; return 0, context.Canceled })
+		require.ErrorIs(t, err, context.Canceled, "its own failure")
+	})
+	<-started
+	wg.Go(func() {
+		v, err := kept(c, k, func() (int, error) { second.Add(1); return 9, nil })
+		require.NoError(t, err, "another reader's failure is not this one's")
+		require.Equal(t, 9, v)
+	})
+	time.Sleep(20 * time.Millisecond)
+	close(failing)
+	wg.Wait()
+	require.Equal(t, int32(1), second.Load())
 }
