@@ -38,7 +38,6 @@ func (s *Server) apiItemsCSV(c fiber.Ctx) error {
 		cancel()
 		return unknownCategory(err, scope.Category)
 	}
-	log := s.log
 	name := "ules-items-" + scope.From.Format(time.DateOnly) + "-" + scope.To.Format(time.DateOnly) + ".csv"
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
@@ -63,7 +62,7 @@ func (s *Server) apiItemsCSV(c fiber.Ctx) error {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			log.Error("items download cut short", "err", err, "rows", n)
+			s.log.Error("items download cut short", "err", err, "rows", n)
 			_ = out.Write([]string{"ERROR: this download is incomplete; download it again"})
 		}
 		out.Flush()

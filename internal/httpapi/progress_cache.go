@@ -157,24 +157,20 @@ func kept[V any](c *progressCache, k progressKey, measure func() (V, error)) (V,
 	if c == nil {
 		return measure()
 	}
-	key := k.kind + "\x00" + k.slug + "\x00" + k.asOf.Format(time.DateOnly) + "\x00" + strconv.FormatUint(gen, 10)
-	got, err, shared := c.flight.Do(key, func() (any, error) {
-		fresh, err := measure()
-		if err != nil {
-			return nil, err
-		}
-		c.put(k, fresh, gen)
-		return fresh, nil
-	})
-	if err != nil && shared {
-		// It may have been another reader's failure (its request ended): measure alone.
+	measureAndKeep := func() (V, error) {
 		fresh, err := measure()
 		if err == nil {
 			c.put(k, fresh, gen)
 		}
 		return fresh, err
 	}
-	if err != nil {
+	key := k.kind + "\x00" + k.slug + "\x00" + k.asOf.Format(time.DateOnly) + "\x00" + strconv.FormatUint(gen, 10)
+	got, err, shared := c.flight.Do(key, func() (any, error) { return measureAndKeep() })
+	switch {
+	case err != nil && shared:
+		// It may have been another reader's failure (its request ended): measure alone.
+		return measureAndKeep()
+	case err != nil:
 		var zero V
 		return zero, err
 	}

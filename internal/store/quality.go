@@ -58,20 +58,19 @@ type Quality struct {
 // certified one, the items no category rule matched, and the contracts no figure counts.
 func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quality, error) {
 	var q Quality
-	mm, err := s.q.ContractListLocalContentMismatch(ctx, db, dbq.ContractListLocalContentMismatchParams{
-		DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MinPointsBp: int32(f.MinPoints), MaxRows: f.Limit,
-		SkipRows: skipped(f.MismatchPage, f.Limit)})
+	// A page past the last comes back empty; the first row still carries the list's count.
+	mmArg := dbq.ContractListLocalContentMismatchParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID,
+		MinPointsBp: int32(f.MinPoints), MaxRows: f.Limit, SkipRows: skipped(f.MismatchPage, f.Limit)}
+	mm, err := s.q.ContractListLocalContentMismatch(ctx, db, mmArg)
+	if err == nil && len(mm) == 0 && mmArg.SkipRows > 0 {
+		mmArg.MaxRows, mmArg.SkipRows = 1, 0
+		var first []dbq.ContractListLocalContentMismatchRow
+		if first, err = s.q.ContractListLocalContentMismatch(ctx, db, mmArg); err == nil && len(first) > 0 {
+			q.MismatchCount = first[0].Matching
+		}
+	}
 	if err != nil {
 		return q, interpretError(err, "local content mismatches")
-	}
-	if len(mm) == 0 && f.MismatchPage > 1 { // past the last page: the count is still the list's
-		if mm, err = s.q.ContractListLocalContentMismatch(ctx, db, dbq.ContractListLocalContentMismatchParams{
-			DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MinPointsBp: int32(f.MinPoints), MaxRows: 1}); err != nil {
-			return q, interpretError(err, "local content mismatches")
-		}
-		if len(mm) > 0 {
-			q.MismatchCount, mm = mm[0].Matching, nil
-		}
 	}
 	for _, r := range mm {
 		q.MismatchCount = r.Matching
@@ -79,19 +78,18 @@ func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quali
 			Published: int64(r.PublishedBp), CertifiedValue: r.CertifiedValue, BuyerBIN: r.BuyerBin, BuyerName: r.BuyerNameRu,
 			SupplierID: r.SupplierID, Supplier: r.SupplierNameRu})
 	}
-	un, err := s.q.ContractItemListUnclassified(ctx, db, dbq.ContractItemListUnclassifiedParams{
-		DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MaxRows: f.Limit, SkipRows: skipped(f.UnclassifiedPage, f.Limit)})
+	unArg := dbq.ContractItemListUnclassifiedParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MaxRows: f.Limit,
+		SkipRows: skipped(f.UnclassifiedPage, f.Limit)}
+	un, err := s.q.ContractItemListUnclassified(ctx, db, unArg)
+	if err == nil && len(un) == 0 && unArg.SkipRows > 0 {
+		unArg.MaxRows, unArg.SkipRows = 1, 0
+		var first []dbq.ContractItemListUnclassifiedRow
+		if first, err = s.q.ContractItemListUnclassified(ctx, db, unArg); err == nil && len(first) > 0 {
+			q.UnclassifiedCount = first[0].Matching
+		}
+	}
 	if err != nil {
 		return q, interpretError(err, "unclassified items")
-	}
-	if len(un) == 0 && f.UnclassifiedPage > 1 {
-		if un, err = s.q.ContractItemListUnclassified(ctx, db, dbq.ContractItemListUnclassifiedParams{
-			DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MaxRows: 1}); err != nil {
-			return q, interpretError(err, "unclassified items")
-		}
-		if len(un) > 0 {
-			q.UnclassifiedCount, un = un[0].Matching, nil
-		}
 	}
 	for _, r := range un {
 		q.UnclassifiedCount = r.Matching
