@@ -34,9 +34,27 @@ func contractIndexes(t *testing.T, ctx context.Context, pool *pgxpool.Pool) map[
 	return out
 }
 
+// contractTriggers is tgenabled of the triggers on contracts and contract_items, by table.trigger.
+func contractTriggers(t *testing.T, ctx context.Context, pool *pgxpool.Pool) map[string]string {
+	t.Helper()
+	rows, err := pool.Query(ctx, `SELECT tgrelid::regclass::text || '.' || tgname, tgenabled::text FROM pg_trigger
+		WHERE NOT tgisinternal AND tgrelid IN ('contracts'::regclass, 'contract_items'::regclass)`)
+	require.NoError(t, err)
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, enabled string
+		require.NoError(t, rows.Scan(&name, &enabled))
+		out[name] = enabled
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
 // An import into an empty database builds the secondary indexes after loading, as the schema defines them,
 // and for records that carry their items the primary key of contract_items too; a failed one leaves them
-// as they were, and a later import keeps them up as it writes.
+// as they were, and a later import keeps them up as it writes. Every import leaves the rollup's triggers
+// as migrated, the direct load's quietInserts included.
 func TestInitialLoadBuildsIndexesAfter(t *testing.T) {
 	t.Parallel()
 	secondary := []string{"contracts_batch_idx", "contracts_buyer_idx", "contracts_root_idx", "contracts_signed_idx", "contracts_supplier_idx",
@@ -99,8 +117,13 @@ func TestInitialLoadBuildsIndexesAfter(t *testing.T) {
 				require.Contains(t, migrated, name)
 			}
 
+			triggers := contractTriggers(t, e.ctx, e.pool)
+			require.Equal(t, "A", triggers["contract_items.share_rollup_items_insert"])
+			require.Equal(t, "A", triggers["contracts.share_rollup_contracts_insert"])
+
 			require.Error(t, tc.failed(t, e))
 			require.Equal(t, migrated, contractIndexes(t, e.ctx, e.pool), "a failed import leaves the indexes as they were")
+			require.Equal(t, triggers, contractTriggers(t, e.ctx, e.pool), "a failed import leaves the triggers on")
 
 			require.NoError(t, tc.first(t, e))
 			built := contractIndexes(t, e.ctx, e.pool)
@@ -118,8 +141,11 @@ func TestInitialLoadBuildsIndexesAfter(t *testing.T) {
 				WHERE conrelid = 'contract_items'::regclass AND contype = 'p' AND conname = 'contract_items_pkey'`).Scan(&keyColumns))
 			require.Equal(t, "PRIMARY KEY (contract_id, source_id)", keyColumns)
 
+			require.Equal(t, triggers, contractTriggers(t, e.ctx, e.pool), "the direct load turns the triggers on again")
+
 			require.NoError(t, tc.next(t, e))
 			require.Equal(t, built, contractIndexes(t, e.ctx, e.pool), "contracts are stored: the indexes are kept up")
+			require.Equal(t, triggers, contractTriggers(t, e.ctx, e.pool))
 		})
 	}
 }

@@ -41,7 +41,7 @@ func TestImportWithAndWithoutTriggerPrivilege(t *testing.T) {
 	require.False(t, may, "the test role must not be allowed to skip triggers")
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	indexes := contractIndexes(t, ctx, pool)
+	indexes, triggers := contractIndexes(t, ctx, pool), contractTriggers(t, ctx, pool)
 	res, err := ingest.NewImporter(plain, "KZ", log).Import(ctx, ingest.Options{Format: "portal", Path: portalSmall, CreatedBy: "test"})
 	require.NoError(t, err)
 	require.Equal(t, int64(14), res.Loaded)
@@ -49,10 +49,12 @@ func TestImportWithAndWithoutTriggerPrivilege(t *testing.T) {
 	e := env{ctx: ctx, pool: pool}
 	require.Equal(t, portalSmallItems(), e.items(t))
 
-	// The direct load of a CSV, with the checks running.
+	// The direct load of a CSV, with the checks and the rollup's insert triggers running.
 	res, err = ingest.NewImporter(plain, "KZ", log).Import(ctx, ingest.Options{Format: "csv", Path: "testdata/items.csv", CreatedBy: "test"})
 	require.NoError(t, err)
 	require.Positive(t, res.Loaded)
+	require.Equal(t, triggers, contractTriggers(t, ctx, pool))
+	requireRollupEqualsItems(t, ctx, e, "imported by a role that owns no table")
 
 	// The privileged import of a newer version replaces contracts and items; every reference it wrote resolves.
 	res, err = ingest.NewImporter(pool, "KZ", log).Import(ctx, ingest.Options{Format: "portal", Path: portalUpdate, CreatedBy: "test"})

@@ -136,7 +136,8 @@ type Direct struct {
 	types                  *pgtype.Map
 	contractCellRows       *pgcopy.Rows
 	parts                  *rollupParts
-	chunk                  int // records and items per load; 0 is copyChunk
+	quiet                  bool // insertTriggers are off (quietInserts)
+	chunk                  int  // records and items per load; 0 is copyChunk
 
 	portal *Portal // the portal's endpoints, which arrive one after the other
 }

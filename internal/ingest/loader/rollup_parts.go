@@ -2,9 +2,12 @@ package loader
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/pgcopy"
@@ -127,6 +130,11 @@ func (p *rollupParts) firstOf(contract int64) *int32 {
 func (p *rollupParts) contract(sourceID string, signedOn time.Time, status, method, buyerType string,
 	deleted bool, rootSourceID *string, paid *int64, total int64,
 ) int32 {
+	// An amendment's month is marked whatever it counts, as share_rollup_mark_signed marks it for inserts
+	// other than a direct load's (quietInserts).
+	if rootSourceID != nil {
+		p.marked[share.MonthOf(signedOn)] = true
+	}
 	counts, known := p.statuses[status]
 	if !known || counts == "none" || deleted {
 		return noCell // counted_items leaves it out, and nothing here can change that
@@ -389,6 +397,56 @@ func (d *Direct) rollupPartsMode(ctx context.Context, on bool) error {
 	if _, err := d.tx.Exec(ctx, "SELECT set_config('ules.rollup_parts', $1, true)", v); err != nil {
 		return fmt.Errorf("ingest: rollup parts %s: %w", v, err)
 	}
+	if on {
+		return d.quietInserts(ctx)
+	}
+	return d.loudInserts(ctx)
+}
+
+// insertTriggers are the rollup's triggers that a direct load's inserts make no use of: with parts on they
+// mark only amendments' months, which rollupParts.contract marks too.
+var insertTriggers = [][2]string{
+	{"contracts", "share_rollup_contracts_insert"},
+	{"contract_items", "share_rollup_items_insert"},
+}
+
+// quietInserts turns insertTriggers off while the direct load writes. A statement trigger with a
+// transition table has every row its statement writes copied for it, whatever it then does with them:
+// that copy cost the load 8 % of its items/s (docs/performance.md § Rollups). ALTER TABLE takes SHARE ROW
+// EXCLUSIVE, so readers go on and other writers of the two tables wait for the import, as other imports
+// already do; loudInserts or the transaction's rollback turns them on again. A role that does not own the
+// tables leaves them on.
+func (d *Direct) quietInserts(ctx context.Context) error {
+	sp, err := d.tx.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("ingest: savepoint: %w", err)
+	}
+	for _, t := range insertTriggers {
+		// Names from the list above; DDL takes no parameters.
+		if _, err := sp.Exec(ctx, "ALTER TABLE "+t[0]+" DISABLE TRIGGER "+t[1]); err != nil {
+			var pgErr *pgconn.PgError
+			if errors.As(err, &pgErr) && pgErr.Code == "42501" { // insufficient_privilege: not the owner
+				return sp.Rollback(ctx)
+			}
+			return fmt.Errorf("ingest: turn %s off for the direct load: %w", t[1], err)
+		}
+	}
+	d.quiet = true
+	return sp.Commit(ctx)
+}
+
+// loudInserts turns insertTriggers on again as migration 00016 made them, firing whatever the session's
+// replication role.
+func (d *Direct) loudInserts(ctx context.Context) error {
+	if !d.quiet {
+		return nil
+	}
+	for _, t := range insertTriggers {
+		if _, err := d.tx.Exec(ctx, "ALTER TABLE "+t[0]+" ENABLE ALWAYS TRIGGER "+t[1]); err != nil {
+			return fmt.Errorf("ingest: turn %s on after the direct load: %w", t[1], err)
+		}
+	}
+	d.quiet = false
 	return nil
 }
 
