@@ -589,7 +589,7 @@ func (d *Direct) load(ctx context.Context, recs []*contractRecord) ([]int64, []i
 		return nil, nil, fmt.Errorf("ingest: load contract items: %w", err)
 	}
 	d.items += nItems
-	return ids, bases, d.parts.flushContracts(ctx, d)
+	return ids, bases, d.parts.flushContracts(ctx, d, false)
 }
 
 // contractIDBlock is how many contract ids the loader reserves at a time: a call per chunk cost a round

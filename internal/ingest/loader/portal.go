@@ -389,7 +389,7 @@ func (p *Portal) units(ctx context.Context, rows []record.Item) error {
 	}
 	d.items += int64(len(load))
 	d.lastLoaded.Store(new(rows[load[len(load)-1].row].Loc))
-	return d.parts.flushContracts(ctx, d)
+	return d.parts.flushContracts(ctx, d, false)
 }
 
 // finish takes the rows still gathered, then stages the plan points the staged units name, each with its

@@ -69,7 +69,7 @@ type rollupParts struct {
 	firsts    []int32 // the first cell of contract firstID+i, for contracts whose items come apart
 	firstID   int64
 	spans     map[int64][]int32 // the cells of contracts with items in more than one
-	// A chunk's contracts by cell (share_rollup_contracts), written and forgotten after each chunk.
+	// Contracts by cell (share_rollup_contracts), gathered over chunks, written and forgotten by flushContracts.
 	byContract    map[contractCell]int32
 	contractCells []contractCellSums
 	// written and writtenShared mark, by contract id less firstID, the contracts of which a chunk wrote
@@ -263,11 +263,21 @@ const copyContractCells = `COPY share_rollup_contracts (month, contract_id, cate
     tier, buyer_id, supplier_id, total, local_content, local_content_certified, items, shared)
     FROM STDIN WITH (FORMAT binary)`
 
-// flushContracts writes the chunk's contracts by cell. A contract has several rows when its items are in
-// several cells or in several chunks: each is written shared (share_rollup_contracts.shared) when that is
-// known by then; rows written unshared before are marked by write.
-func (p *rollupParts) flushContracts(ctx context.Context, d *Direct) error {
-	if len(p.contractCells) == 0 {
+// contractCellsFlush is how many contracts by cell are gathered before they are written: a COPY per chunk
+// cost the load more in statements than in rows. A load given a chunk (tests) writes every quarter chunk,
+// so that small inputs cross flushes.
+const contractCellsFlush = 1 << 15
+
+// flushContracts writes the contracts by cell gathered so far, once there are enough of them or, with
+// all, whatever there is. A contract has several rows when its items are in several cells or come in
+// several flushes: each is written shared (share_rollup_contracts.shared) when that is known by then;
+// rows written unshared before are marked by write.
+func (p *rollupParts) flushContracts(ctx context.Context, d *Direct, all bool) error {
+	flushAt := contractCellsFlush
+	if d.chunk > 0 {
+		flushAt = max(d.chunk/4, 1)
+	}
+	if len(p.contractCells) == 0 || (!all && len(p.contractCells) < flushAt) {
 		return nil
 	}
 	rowsOf := make(map[int64]int, len(p.contractCells))
@@ -312,6 +322,9 @@ func (p *rollupParts) flushContracts(ctx context.Context, d *Direct) error {
 
 // write hands the cells, spans, month bounds and marks to the transaction, for its refresh.
 func (p *rollupParts) write(ctx context.Context, d *Direct) error {
+	if err := p.flushContracts(ctx, d, true); err != nil {
+		return err
+	}
 	types := d.types
 	if len(p.cells) > 0 {
 		rows := pgcopy.New(types, 11)
