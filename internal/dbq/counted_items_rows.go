@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // This file is written by hand beside sqlc's output: sqlc reads a :many query into one slice, and the
@@ -26,13 +27,21 @@ func (c *capture) Query(_ context.Context, sql string, args ...any) (pgx.Rows, e
 	return nil, errCaptured
 }
 
-// CountedItemExportRows runs CountedItemExport and returns its rows unread.
+// exportFormats asks for every column of CountedItemExport in binary, so that a reader of RawValues knows
+// what it gets: text as its UTF-8 bytes, integers big-endian, dates as days since 2000-01-01.
+var exportFormats = pgx.QueryResultFormatsByOID{
+	pgtype.TextOID: pgx.BinaryFormatCode, pgtype.DateOID: pgx.BinaryFormatCode, pgtype.Int8OID: pgx.BinaryFormatCode,
+	pgtype.Int4OID: pgx.BinaryFormatCode, pgtype.Int2OID: pgx.BinaryFormatCode,
+}
+
+// CountedItemExportRows runs CountedItemExport and returns its rows unread, every column in binary
+// (exportFormats).
 func (q *Queries) CountedItemExportRows(ctx context.Context, db DBTX, arg CountedItemExportParams) (pgx.Rows, error) {
 	c := &capture{}
 	if _, err := q.CountedItemExport(ctx, c, arg); !errors.Is(err, errCaptured) {
 		return nil, err
 	}
-	return db.Query(ctx, c.sql, c.args...)
+	return db.Query(ctx, c.sql, append([]any{exportFormats}, c.args...)...)
 }
 
 // ScanCountedItemExport reads the row rows is on into r, field by field in the query's column order: a

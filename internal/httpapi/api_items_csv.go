@@ -2,10 +2,14 @@ package httpapi
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
+	"slices"
 	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -44,46 +48,93 @@ func (s *Server) apiItemsCSV(c fiber.Ctx) error {
 	return c.SendStreamWriter(func(w *bufio.Writer) {
 		defer cancel()
 		defer rows.Close()
-		// csv.Writer's own 4 KiB buffer would hand the stream a chunk, and the socket a write, every 4 KiB.
-		out := csv.NewWriter(bufio.NewWriterSize(w, 256<<10))
-		_ = out.Write(itemColumns)
-		record := make([]string, len(itemColumns))
+		header := csv.NewWriter(w)
+		_ = header.Write(itemColumns)
+		header.Flush()
+		// A line at a time into one buffer, handed to the stream every 256 KiB: pgx's decoding into
+		// strings and csv.Writer's checks of each field took as much CPU as the database's side of the
+		// query (docs/performance.md § The download).
+		buf := make([]byte, 0, 256<<10+4<<10)
 		n := 0
-		for rows.Next() {
-			itemRecord(record, rows.Item())
-			if err := out.Write(record); err != nil {
-				return // the client went away
-			}
-			if n++; n%4096 == 0 {
-				out.Flush()
-				if out.Error() != nil || w.Flush() != nil {
-					return
+		for rows.NextRaw() {
+			buf = appendItemLine(buf, rows.Raw())
+			n++
+			if len(buf) >= 256<<10 {
+				if _, err := w.Write(buf); err != nil || w.Flush() != nil {
+					return // the client went away
 				}
+				buf = buf[:0]
 			}
 		}
 		if err := rows.Err(); err != nil {
 			s.log.Error("items download cut short", "err", err, "rows", n)
-			_ = out.Write([]string{"ERROR: this download is incomplete; download it again"})
+			buf = append(buf, "ERROR: this download is incomplete; download it again\n"...)
 		}
-		out.Flush()
+		if _, err := w.Write(buf); err == nil {
+			_ = w.Flush()
+		}
 	})
 }
 
-// itemRecord fills record with an item's columns in itemColumns order.
-func itemRecord(record []string, it *store.ExportItem) {
-	record[0], record[1], record[2] = it.Source, it.ContractID, it.SignedOn.Format(time.DateOnly)
-	record[3], record[4], record[5] = it.BuyerBin, it.BuyerName, it.BuyerType
-	record[6], record[7], record[8] = it.SupplierID, it.SupplierName, it.SupplierCountry
-	record[9], record[10], record[11], record[12], record[13] = it.Category, it.Region, it.KATO, it.Method, it.Status
-	record[14], record[15], record[16], record[17] = it.EnstruCode, it.ItemName, it.Quantity, it.Unit
-	record[18], record[19], record[20] = money.FormatMajor(it.Value), strconv.Itoa(int(it.Tier)), it.TierRule
-	record[21], record[22], record[23] = optionalPercent(it.LocalContentBp), optionalPercent(it.LocalContentCertifiedBp),
-		optionalPercent(it.LocalContentPublishedBp)
+// appendItemLine appends an item's CSV line, its columns from store.ItemRows.Raw, as csv.Writer would
+// write them: amounts in tenge and percentages to the hundredth, dates as YYYY-MM-DD, NULL as nothing.
+func appendItemLine(b []byte, raw [][]byte) []byte {
+	for i, v := range raw {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if v == nil {
+			continue
+		}
+		switch store.ExportKinds[i] {
+		case store.ExportText:
+			b = appendCSVField(b, v)
+		case store.ExportDate:
+			b = store.ExportDay(v).AppendFormat(b, time.DateOnly)
+		case store.ExportInteger:
+			if i == tierColumn {
+				b = strconv.AppendInt(b, store.ExportInt(v), 10)
+			} else { // tiyn, or basis points of a percentage
+				b = money.AppendMajor(b, store.ExportInt(v))
+			}
+		}
+	}
+	return append(b, '\n')
 }
 
-func optionalPercent(bp *int32) string {
-	if bp == nil {
-		return ""
+// tierColumn is the one integer column of itemColumns that is a count, not hundredths.
+var tierColumn = slices.Index(itemColumns, "supplier_tier")
+
+// appendCSVField appends a field quoted where csv.Writer quotes it: around a separator, a quote, a line
+// break, a leading space, or the field \. alone; quotes inside doubled.
+func appendCSVField(b, field []byte) []byte {
+	if !csvNeedsQuotes(field) {
+		return append(b, field...)
 	}
-	return money.FormatMajor(int64(*bp))
+	b = append(b, '"')
+	for {
+		i := bytes.IndexByte(field, '"')
+		if i < 0 {
+			break
+		}
+		b = append(append(b, field[:i+1]...), '"')
+		field = field[i+1:]
+	}
+	return append(append(b, field...), '"')
+}
+
+func csvNeedsQuotes(field []byte) bool {
+	if len(field) == 0 {
+		return false
+	}
+	if len(field) == 2 && field[0] == '\\' && field[1] == '.' {
+		return true
+	}
+	for _, c := range field {
+		if c == ',' || c == '"' || c == '\r' || c == '\n' {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRune(field)
+	return unicode.IsSpace(r)
 }

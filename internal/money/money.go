@@ -106,14 +106,17 @@ func FormatWhole(minor int64, sep string) string {
 // FormatMajor renders minor units as major units with exactly two decimals
 // and no grouping ("1234567.89", "-0.05"), the form used in CSV exports.
 func FormatMajor(minor int64) string {
+	return string(AppendMajor(make([]byte, 0, 24), minor))
+}
+
+// AppendMajor appends minor units as FormatMajor writes them: a download formats millions of these.
+func AppendMajor(b []byte, minor int64) []byte {
 	neg, whole, frac := split(minor)
-	// A download formats millions of these: appended digits, not fmt.
-	b := make([]byte, 0, 24)
 	if neg {
 		b = append(b, '-')
 	}
 	b = strconv.AppendUint(b, whole, 10)
-	return string(append(b, '.', byte('0'+frac/10), byte('0'+frac%10)))
+	return append(b, '.', byte('0'+frac/10), byte('0'+frac%10))
 }
 
 // FormatGrouped renders minor units like FormatMajor but separates groups

@@ -424,8 +424,8 @@ func TestReferenceLists(t *testing.T) {
 }
 
 // TestCountedItemRowsMatch holds the hand-written row reader of the download (dbq/counted_items_rows.go)
-// to sqlc's slice form of the same query: the same rows, column for column, by date, contract and item;
-// names in the language asked for; and sorting back on once the reading is closed.
+// to sqlc's slice form of the same query: the same rows, column for column, by date and contract; names in
+// the language asked for; and sorting and JIT back on once the reading is closed.
 func TestCountedItemRowsMatch(t *testing.T) {
 	t.Parallel()
 	ctx, tx, s := setup(t)
@@ -452,6 +452,9 @@ func TestCountedItemRowsMatch(t *testing.T) {
 		var sorting string
 		require.NoError(t, tx.QueryRow(ctx, `SHOW enable_sort`).Scan(&sorting))
 		require.Equal(t, "on", sorting, "the download's setting outlived it")
+		var jit string
+		require.NoError(t, tx.QueryRow(ctx, `SHOW jit`).Scan(&jit))
+		require.Equal(t, "on", jit, "the download's setting outlived it")
 
 		all, err := dbq.New().CountedItemExport(ctx, tx, dbq.CountedItemExportParams{
 			CategoryID: categoryID(ctx, t, tx, "footwear"), DateFrom: scope.From, DateTo: scope.To,
