@@ -53,7 +53,7 @@ func (s *Server) apiItemsCSV(c fiber.Ctx) error {
 		header.Flush()
 		// A line at a time into one buffer, handed to the stream every 256 KiB: pgx's decoding into
 		// strings and csv.Writer's checks of each field took as much CPU as the database's side of the
-		// query (docs/performance.md § The download).
+		// query (docs/performance.md § The download, fifth run).
 		buf := make([]byte, 0, 256<<10+4<<10)
 		n := 0
 		for rows.NextRaw() {

@@ -425,10 +425,10 @@ var insertTriggers = [][2]string{
 
 // quietInserts turns insertTriggers off while the direct load writes. A statement trigger with a
 // transition table has every row its statement writes copied for it, whatever it then does with them:
-// that copy cost the load 8 % of its items/s (docs/performance.md § Rollups). ALTER TABLE takes SHARE ROW
-// EXCLUSIVE, so readers go on and other writers of the two tables wait for the import, as other imports
-// already do; loudInserts or the transaction's rollback turns them on again. A role that does not own the
-// tables leaves them on.
+// that copy cost the load 8 % of its items/s (docs/performance.md § The import's share of the rollup).
+// ALTER TABLE takes SHARE ROW EXCLUSIVE, so readers go on and other writers of the two tables wait for the
+// import, as other imports already do; loudInserts or the transaction's rollback turns them on again. A
+// role that does not own the tables leaves them on.
 func (d *Direct) quietInserts(ctx context.Context) error {
 	sp, err := d.tx.Begin(ctx)
 	if err != nil {
