@@ -18,9 +18,15 @@ SELECT EXISTS (SELECT 1 FROM share_rollup_dirty)::boolean AS dirty,
 -- contract with items in several of them added beyond its first (share_rollup_spans). The cells and the
 -- spans are grouped apart: a count(DISTINCT) over both made the plan sort every cell (twice the time of
 -- the overview's queries). share_sum adds bigints as bigints, where sum() accumulates in numeric.
-WITH cells AS (
-    SELECT share_group_key(sqlc.arg(group_by)::text, r.month, r.category_id, r.region, NULL, r.buyer_type, NULL,
-                           r.method, r.tier) AS key,
+WITH raw AS (
+    -- Grouped first by the dimension's own value, so that the text key is built once a group, not once a
+    -- cell (to_char of every cell's month was half the query); months group into years below.
+    SELECT CASE WHEN sqlc.arg(group_by)::text IN ('month', 'year') THEN r.month END AS month,
+           CASE WHEN sqlc.arg(group_by)::text = 'category' THEN r.category_id END AS category_id,
+           CASE WHEN sqlc.arg(group_by)::text = 'region' THEN r.region END AS region,
+           CASE WHEN sqlc.arg(group_by)::text = 'buyer_type' THEN r.buyer_type END AS buyer_type,
+           CASE WHEN sqlc.arg(group_by)::text = 'method' THEN r.method END AS method,
+           CASE WHEN sqlc.arg(group_by)::text = 'tier' THEN r.tier END AS tier,
            share_sum(r.total) AS total,
            share_sum(r.total) FILTER (WHERE r.tier = 1) AS domestic,
            share_sum(r.local_content) AS local_content,
@@ -37,6 +43,16 @@ WITH cells AS (
       AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
       AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
       AND (cardinality(@tiers::smallint[]) = 0 OR r.tier = ANY (@tiers::smallint[]))
+    GROUP BY 1, 2, 3, 4, 5, 6
+), cells AS (
+    SELECT share_group_key(sqlc.arg(group_by)::text, w.month, w.category_id, w.region, NULL, w.buyer_type, NULL,
+                           w.method, w.tier) AS key,
+           share_sum(w.total) AS total, share_sum(w.domestic) AS domestic,
+           share_sum(w.local_content) AS local_content,
+           share_sum(w.local_content_certified) AS local_content_certified,
+           share_sum(w.items) AS items, share_sum(w.domestic_items) AS domestic_items,
+           share_sum(w.contracts) AS contracts, share_sum(w.domestic_contracts) AS domestic_contracts
+    FROM raw w
     GROUP BY 1
 ), spans AS (
     -- Every cell of a spanning contract counted it once; all but one of them too many.

@@ -151,9 +151,15 @@ func (q *Queries) ShareRollupContractsShare(ctx context.Context, db DBTX, arg Sh
 }
 
 const shareRollupFigures = `-- name: ShareRollupFigures :many
-WITH cells AS (
-    SELECT share_group_key($1::text, r.month, r.category_id, r.region, NULL, r.buyer_type, NULL,
-                           r.method, r.tier) AS key,
+WITH raw AS (
+    -- Grouped first by the dimension's own value, so that the text key is built once a group, not once a
+    -- cell (to_char of every cell's month was half the query); months group into years below.
+    SELECT CASE WHEN $1::text IN ('month', 'year') THEN r.month END AS month,
+           CASE WHEN $1::text = 'category' THEN r.category_id END AS category_id,
+           CASE WHEN $1::text = 'region' THEN r.region END AS region,
+           CASE WHEN $1::text = 'buyer_type' THEN r.buyer_type END AS buyer_type,
+           CASE WHEN $1::text = 'method' THEN r.method END AS method,
+           CASE WHEN $1::text = 'tier' THEN r.tier END AS tier,
            share_sum(r.total) AS total,
            share_sum(r.total) FILTER (WHERE r.tier = 1) AS domestic,
            share_sum(r.local_content) AS local_content,
@@ -170,6 +176,16 @@ WITH cells AS (
       AND (cardinality($7::text[]) = 0 OR r.buyer_type = ANY ($7::text[]))
       AND (cardinality($8::text[]) = 0 OR r.method = ANY ($8::text[]))
       AND (cardinality($9::smallint[]) = 0 OR r.tier = ANY ($9::smallint[]))
+    GROUP BY 1, 2, 3, 4, 5, 6
+), cells AS (
+    SELECT share_group_key($1::text, w.month, w.category_id, w.region, NULL, w.buyer_type, NULL,
+                           w.method, w.tier) AS key,
+           share_sum(w.total) AS total, share_sum(w.domestic) AS domestic,
+           share_sum(w.local_content) AS local_content,
+           share_sum(w.local_content_certified) AS local_content_certified,
+           share_sum(w.items) AS items, share_sum(w.domestic_items) AS domestic_items,
+           share_sum(w.contracts) AS contracts, share_sum(w.domestic_contracts) AS domestic_contracts
+    FROM raw w
     GROUP BY 1
 ), spans AS (
     -- Every cell of a spanning contract counted it once; all but one of them too many.
