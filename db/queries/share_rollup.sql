@@ -18,7 +18,16 @@ SELECT EXISTS (SELECT 1 FROM share_rollup_dirty)::boolean AS dirty,
 -- contract with items in several of them added beyond its first (share_rollup_spans). The cells and the
 -- spans are grouped apart: a count(DISTINCT) over both made the plan sort every cell (twice the time of
 -- the overview's queries). share_sum adds bigints as bigints, where sum() accumulates in numeric.
-WITH raw AS (
+WITH scoped AS NOT MATERIALIZED (
+    SELECT * FROM share_rollup_cells c
+    WHERE (sqlc.narg(category_id)::integer IS NULL OR c.category_id = sqlc.narg(category_id))
+      AND (NOT @unclassified::boolean OR c.category_id IS NULL)
+      AND c.month BETWEEN @month_from AND @month_to
+      AND (cardinality(@regions::text[]) = 0 OR c.region = ANY (@regions::text[]))
+      AND (cardinality(@buyer_types::text[]) = 0 OR c.buyer_type = ANY (@buyer_types::text[]))
+      AND (cardinality(@methods::text[]) = 0 OR c.method = ANY (@methods::text[]))
+      AND (cardinality(@tiers::smallint[]) = 0 OR c.tier = ANY (@tiers::smallint[]))
+), raw AS (
     -- Grouped first by the dimension's own value, so that the text key is built once a group, not once a
     -- cell (to_char of every cell's month was half the query); months group into years below.
     SELECT CASE WHEN sqlc.arg(group_by)::text IN ('month', 'year') THEN r.month END AS month,
@@ -35,14 +44,8 @@ WITH raw AS (
            share_sum(r.items) FILTER (WHERE r.tier = 1) AS domestic_items,
            share_sum(r.contracts) AS contracts,
            share_sum(r.contracts) FILTER (WHERE r.tier = 1) AS domestic_contracts
-    FROM share_rollup r
-    WHERE (sqlc.narg(category_id)::integer IS NULL OR r.category_id = sqlc.narg(category_id))
-      AND (NOT @unclassified::boolean OR r.category_id IS NULL)
-      AND r.month BETWEEN @month_from AND @month_to
-      AND (cardinality(@regions::text[]) = 0 OR r.region = ANY (@regions::text[]))
-      AND (cardinality(@buyer_types::text[]) = 0 OR r.buyer_type = ANY (@buyer_types::text[]))
-      AND (cardinality(@methods::text[]) = 0 OR r.method = ANY (@methods::text[]))
-      AND (cardinality(@tiers::smallint[]) = 0 OR r.tier = ANY (@tiers::smallint[]))
+    FROM scoped r
+    WHERE r.spanning IS NULL
     GROUP BY 1, 2, 3, 4, 5, 6
 ), cells AS (
     SELECT share_group_key(sqlc.arg(group_by)::text, w.month, w.category_id, w.region, NULL, w.buyer_type, NULL,
@@ -58,16 +61,10 @@ WITH raw AS (
     -- Every cell of a spanning contract counted it once; all but one of them too many.
     SELECT share_group_key(sqlc.arg(group_by)::text, s.month, s.category_id, s.region, NULL, s.buyer_type, NULL,
                            s.method, s.tier) AS key,
-           count(*) - count(DISTINCT s.contract_id) AS twice,
-           count(*) FILTER (WHERE s.tier = 1) - count(DISTINCT s.contract_id) FILTER (WHERE s.tier = 1) AS domestic_twice
-    FROM share_rollup_spans s
-    WHERE (sqlc.narg(category_id)::integer IS NULL OR s.category_id = sqlc.narg(category_id))
-      AND (NOT @unclassified::boolean OR s.category_id IS NULL)
-      AND s.month BETWEEN @month_from AND @month_to
-      AND (cardinality(@regions::text[]) = 0 OR s.region = ANY (@regions::text[]))
-      AND (cardinality(@buyer_types::text[]) = 0 OR s.buyer_type = ANY (@buyer_types::text[]))
-      AND (cardinality(@methods::text[]) = 0 OR s.method = ANY (@methods::text[]))
-      AND (cardinality(@tiers::smallint[]) = 0 OR s.tier = ANY (@tiers::smallint[]))
+           count(*) - count(DISTINCT s.spanning) AS twice,
+           count(*) FILTER (WHERE s.tier = 1) - count(DISTINCT s.spanning) FILTER (WHERE s.tier = 1) AS domestic_twice
+    FROM scoped s
+    WHERE s.spanning IS NOT NULL
     GROUP BY 1
 )
 SELECT c.key::text AS key, c.total::bigint AS total, c.domestic::bigint AS domestic,

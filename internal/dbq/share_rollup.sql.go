@@ -151,15 +151,24 @@ func (q *Queries) ShareRollupContractsShare(ctx context.Context, db DBTX, arg Sh
 }
 
 const shareRollupFigures = `-- name: ShareRollupFigures :many
-WITH raw AS (
+WITH scoped AS NOT MATERIALIZED (
+    SELECT month, category_id, region, buyer_type, method, tier, total, local_content, local_content_certified, items, contracts, spanning FROM share_rollup_cells c
+    WHERE ($1::integer IS NULL OR c.category_id = $1)
+      AND (NOT $2::boolean OR c.category_id IS NULL)
+      AND c.month BETWEEN $3 AND $4
+      AND (cardinality($5::text[]) = 0 OR c.region = ANY ($5::text[]))
+      AND (cardinality($6::text[]) = 0 OR c.buyer_type = ANY ($6::text[]))
+      AND (cardinality($7::text[]) = 0 OR c.method = ANY ($7::text[]))
+      AND (cardinality($8::smallint[]) = 0 OR c.tier = ANY ($8::smallint[]))
+), raw AS (
     -- Grouped first by the dimension's own value, so that the text key is built once a group, not once a
     -- cell (to_char of every cell's month was half the query); months group into years below.
-    SELECT CASE WHEN $1::text IN ('month', 'year') THEN r.month END AS month,
-           CASE WHEN $1::text = 'category' THEN r.category_id END AS category_id,
-           CASE WHEN $1::text = 'region' THEN r.region END AS region,
-           CASE WHEN $1::text = 'buyer_type' THEN r.buyer_type END AS buyer_type,
-           CASE WHEN $1::text = 'method' THEN r.method END AS method,
-           CASE WHEN $1::text = 'tier' THEN r.tier END AS tier,
+    SELECT CASE WHEN $9::text IN ('month', 'year') THEN r.month END AS month,
+           CASE WHEN $9::text = 'category' THEN r.category_id END AS category_id,
+           CASE WHEN $9::text = 'region' THEN r.region END AS region,
+           CASE WHEN $9::text = 'buyer_type' THEN r.buyer_type END AS buyer_type,
+           CASE WHEN $9::text = 'method' THEN r.method END AS method,
+           CASE WHEN $9::text = 'tier' THEN r.tier END AS tier,
            share_sum(r.total) AS total,
            share_sum(r.total) FILTER (WHERE r.tier = 1) AS domestic,
            share_sum(r.local_content) AS local_content,
@@ -168,17 +177,11 @@ WITH raw AS (
            share_sum(r.items) FILTER (WHERE r.tier = 1) AS domestic_items,
            share_sum(r.contracts) AS contracts,
            share_sum(r.contracts) FILTER (WHERE r.tier = 1) AS domestic_contracts
-    FROM share_rollup r
-    WHERE ($2::integer IS NULL OR r.category_id = $2)
-      AND (NOT $3::boolean OR r.category_id IS NULL)
-      AND r.month BETWEEN $4 AND $5
-      AND (cardinality($6::text[]) = 0 OR r.region = ANY ($6::text[]))
-      AND (cardinality($7::text[]) = 0 OR r.buyer_type = ANY ($7::text[]))
-      AND (cardinality($8::text[]) = 0 OR r.method = ANY ($8::text[]))
-      AND (cardinality($9::smallint[]) = 0 OR r.tier = ANY ($9::smallint[]))
+    FROM scoped r
+    WHERE r.spanning IS NULL
     GROUP BY 1, 2, 3, 4, 5, 6
 ), cells AS (
-    SELECT share_group_key($1::text, w.month, w.category_id, w.region, NULL, w.buyer_type, NULL,
+    SELECT share_group_key($9::text, w.month, w.category_id, w.region, NULL, w.buyer_type, NULL,
                            w.method, w.tier) AS key,
            share_sum(w.total) AS total, share_sum(w.domestic) AS domestic,
            share_sum(w.local_content) AS local_content,
@@ -189,18 +192,12 @@ WITH raw AS (
     GROUP BY 1
 ), spans AS (
     -- Every cell of a spanning contract counted it once; all but one of them too many.
-    SELECT share_group_key($1::text, s.month, s.category_id, s.region, NULL, s.buyer_type, NULL,
+    SELECT share_group_key($9::text, s.month, s.category_id, s.region, NULL, s.buyer_type, NULL,
                            s.method, s.tier) AS key,
-           count(*) - count(DISTINCT s.contract_id) AS twice,
-           count(*) FILTER (WHERE s.tier = 1) - count(DISTINCT s.contract_id) FILTER (WHERE s.tier = 1) AS domestic_twice
-    FROM share_rollup_spans s
-    WHERE ($2::integer IS NULL OR s.category_id = $2)
-      AND (NOT $3::boolean OR s.category_id IS NULL)
-      AND s.month BETWEEN $4 AND $5
-      AND (cardinality($6::text[]) = 0 OR s.region = ANY ($6::text[]))
-      AND (cardinality($7::text[]) = 0 OR s.buyer_type = ANY ($7::text[]))
-      AND (cardinality($8::text[]) = 0 OR s.method = ANY ($8::text[]))
-      AND (cardinality($9::smallint[]) = 0 OR s.tier = ANY ($9::smallint[]))
+           count(*) - count(DISTINCT s.spanning) AS twice,
+           count(*) FILTER (WHERE s.tier = 1) - count(DISTINCT s.spanning) FILTER (WHERE s.tier = 1) AS domestic_twice
+    FROM scoped s
+    WHERE s.spanning IS NOT NULL
     GROUP BY 1
 )
 SELECT c.key::text AS key, c.total::bigint AS total, c.domestic::bigint AS domestic,
@@ -214,7 +211,6 @@ ORDER BY 1
 `
 
 type ShareRollupFiguresParams struct {
-	GroupBy      string
 	CategoryID   *int32
 	Unclassified bool
 	MonthFrom    time.Time
@@ -223,6 +219,7 @@ type ShareRollupFiguresParams struct {
 	BuyerTypes   []string
 	Methods      []string
 	Tiers        []int16
+	GroupBy      string
 }
 
 type ShareRollupFiguresRow struct {
@@ -244,7 +241,6 @@ type ShareRollupFiguresRow struct {
 // the overview's queries). share_sum adds bigints as bigints, where sum() accumulates in numeric.
 func (q *Queries) ShareRollupFigures(ctx context.Context, db DBTX, arg ShareRollupFiguresParams) ([]ShareRollupFiguresRow, error) {
 	rows, err := db.Query(ctx, shareRollupFigures,
-		arg.GroupBy,
 		arg.CategoryID,
 		arg.Unclassified,
 		arg.MonthFrom,
@@ -253,6 +249,7 @@ func (q *Queries) ShareRollupFigures(ctx context.Context, db DBTX, arg ShareRoll
 		arg.BuyerTypes,
 		arg.Methods,
 		arg.Tiers,
+		arg.GroupBy,
 	)
 	if err != nil {
 		return nil, err
