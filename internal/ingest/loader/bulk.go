@@ -40,11 +40,6 @@ func DeferIndexes(ctx context.Context, tx pgx.Tx, itemKey bool) (*DeferredIndexe
 	if len(defs) == 0 && len(keys) == 0 {
 		return &DeferredIndexes{}, nil
 	}
-	// A savepoint keeps a role that does not own the tables from aborting the import.
-	sp, err := tx.Begin(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("ingest: savepoint: %w", err)
-	}
 	// Names come quoted from the catalog (quote_ident); DDL takes no parameters.
 	drops := make([]string, 0, len(defs)+len(keys))
 	for _, d := range defs {
@@ -53,17 +48,12 @@ func DeferIndexes(ctx context.Context, tx pgx.Tx, itemKey bool) (*DeferredIndexe
 	for _, k := range keys {
 		drops = append(drops, "ALTER TABLE contract_items DROP CONSTRAINT "+k.Name)
 	}
-	for _, drop := range drops {
-		if _, err := sp.Exec(ctx, drop); err != nil {
-			var pgErr *pgconn.PgError
-			if errors.As(err, &pgErr) && pgErr.Code == "42501" { // insufficient_privilege: not the owner
-				return &DeferredIndexes{}, sp.Rollback(ctx)
-			}
-			return nil, fmt.Errorf("ingest: %s for the initial load: %w", drop, err)
-		}
+	dropped, err := execIfAllowed(ctx, tx, drops...)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: drop indexes for the initial load: %w", err)
 	}
-	if err := sp.Commit(ctx); err != nil {
-		return nil, fmt.Errorf("ingest: release savepoint: %w", err)
+	if !dropped {
+		return &DeferredIndexes{}, nil
 	}
 	return &DeferredIndexes{defs: defs, keys: keys}, nil
 }
@@ -93,19 +83,34 @@ func (d *DeferredIndexes) Build(ctx context.Context, tx pgx.Tx) error {
 // contracts, batches or item texts, so the checks cannot fail; they cost a third of the merge. Without the
 // privilege the checks simply run.
 func TrustReferences(ctx context.Context, tx pgx.Tx) (bool, error) {
-	// A savepoint keeps a refusal from aborting the import; a released savepoint keeps the setting.
-	sp, err := tx.Begin(ctx)
+	trusted, err := execIfAllowed(ctx, tx, "SET LOCAL session_replication_role = replica")
 	if err != nil {
-		return false, fmt.Errorf("ingest: savepoint: %w", err)
-	}
-	if _, err := sp.Exec(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "42501" { // insufficient_privilege
-			return false, sp.Rollback(ctx)
-		}
 		return false, fmt.Errorf("ingest: skip foreign-key checks: %w", err)
 	}
-	return true, sp.Commit(ctx)
+	return trusted, nil
+}
+
+// execIfAllowed runs statements in a savepoint, all of them or none. A role that may not (insufficient
+// privilege: it does not own the tables, or may not set the parameter) gets false, and the import goes on
+// without them; a released savepoint keeps what they did.
+func execIfAllowed(ctx context.Context, tx pgx.Tx, statements ...string) (bool, error) {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("savepoint: %w", err)
+	}
+	for _, stmt := range statements {
+		if _, err := sp.Exec(ctx, stmt); err != nil {
+			var pgErr *pgconn.PgError
+			if errors.As(err, &pgErr) && pgErr.Code == "42501" { // insufficient_privilege
+				return false, sp.Rollback(ctx)
+			}
+			return false, fmt.Errorf("%s: %w", stmt, err)
+		}
+	}
+	if err := sp.Commit(ctx); err != nil {
+		return false, fmt.Errorf("release savepoint: %w", err)
+	}
+	return true, nil
 }
 
 // CheckReferences turns the foreign-key triggers back on for the rest of the transaction, after

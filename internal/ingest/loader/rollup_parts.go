@@ -2,12 +2,9 @@ package loader
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/pgcopy"
@@ -430,22 +427,16 @@ var insertTriggers = [][2]string{
 // import, as other imports already do; loudInserts or the transaction's rollback turns them on again. A
 // role that does not own the tables leaves them on.
 func (d *Direct) quietInserts(ctx context.Context) error {
-	sp, err := d.tx.Begin(ctx)
+	disable := make([]string, len(insertTriggers))
+	for i, t := range insertTriggers {
+		disable[i] = "ALTER TABLE " + t[0] + " DISABLE TRIGGER " + t[1] // names from the list above
+	}
+	quiet, err := execIfAllowed(ctx, d.tx, disable...)
 	if err != nil {
-		return fmt.Errorf("ingest: savepoint: %w", err)
+		return fmt.Errorf("ingest: turn the rollup's insert triggers off for the direct load: %w", err)
 	}
-	for _, t := range insertTriggers {
-		// Names from the list above; DDL takes no parameters.
-		if _, err := sp.Exec(ctx, "ALTER TABLE "+t[0]+" DISABLE TRIGGER "+t[1]); err != nil {
-			var pgErr *pgconn.PgError
-			if errors.As(err, &pgErr) && pgErr.Code == "42501" { // insufficient_privilege: not the owner
-				return sp.Rollback(ctx)
-			}
-			return fmt.Errorf("ingest: turn %s off for the direct load: %w", t[1], err)
-		}
-	}
-	d.quiet = true
-	return sp.Commit(ctx)
+	d.quiet = quiet
+	return nil
 }
 
 // loudInserts turns insertTriggers on again as migration 00016 made them, firing whatever the session's
