@@ -561,11 +561,11 @@ func (p *pass) contract(y, c int, date time.Time, size int) error {
 	k.LocalContent = divRound(ksWeighted, k.SumWithVAT)
 	switch {
 	case method < 7:
-		k.TradeMethodID = 6 // From one source.
+		k.TradeMethodID = 6 // From one source after a failed procurement.
 	case k.SumWithVAT < 10_000_000*100:
-		k.TradeMethodID = 2 // Request for quotations.
+		k.TradeMethodID = 3 // Request for price quotations.
 	default:
-		k.TradeMethodID = 3 // Open tender.
+		k.TradeMethodID = 2 // Open tender.
 	}
 	if err := p.sink.Contract(k); err != nil {
 		return err

@@ -28,7 +28,13 @@ type ocdsSink struct {
 	buf []byte
 }
 
-var ocdsMethods = map[int]string{2: "selective", 3: "open", 6: "direct"}
+// ocdsMethods are the demo's portal methods as OCDS's procurementMethod and, as the portal names them,
+// procurementMethodDetails.
+var ocdsMethods = map[int][2]string{
+	2: {"open", "Открытый конкурс"},
+	3: {"open", "Запрос ценовых предложений"},
+	6: {"direct", "Из одного источника по несостоявшимся закупкам"},
+}
 
 func (s *ocdsSink) Contract(c Contract) error {
 	buyer, supplier := s.subjects[c.CustomerBIN], s.subjects[c.SupplierBIIN]
@@ -60,7 +66,9 @@ func (s *ocdsSink) Contract(c Contract) error {
 	b = append(b, `},"tender":{"id":`...)
 	b = appendString(b, id)
 	b = append(b, `,"procurementMethod":`...)
-	b = appendString(b, ocdsMethods[c.TradeMethodID])
+	b = appendString(b, ocdsMethods[c.TradeMethodID][0])
+	b = append(b, `,"procurementMethodDetails":`...)
+	b = appendString(b, ocdsMethods[c.TradeMethodID][1])
 	b = append(b, `},"awards":[{"id":`...)
 	b = appendString(b, id)
 	b = append(b, `,"status":`...)

@@ -12,7 +12,7 @@ const SourceOCDS = ocds.Source
 
 // ocdsReader reads OCDS inputs into st, reporting bad records to errs.
 func ocdsReader(st *stager, errs *errorLog) *ocds.Reader {
-	return &ocds.Reader{Sink: st, Errs: errs, Classifier: st.classifier, Home: st.home,
+	return &ocds.Reader{Sink: st, Errs: errs, Classifier: st.classifier, Home: st.home, Rules: st.rules,
 		Open: func(path, rel string) (io.Reader, func(), error) { return openInput(path, rel, st.meter, errs) }}
 }
 

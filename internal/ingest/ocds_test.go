@@ -811,6 +811,42 @@ func TestOCDSItemsAndValues(t *testing.T) {
 	require.Equal(t, []buyerRow{{BIN: school, NameRU: "КГУ «Средняя школа №5»", BuyerType: "education"}}, e.buyers(t))
 }
 
+// A method is stored as the portal's code when the publisher's own name of it (procurementMethodDetails),
+// or procurementMethod itself, names one, so that a target scoped to the portal's methods counts OCDS
+// contracts too; otherwise procurementMethod is kept as published.
+func TestOCDSMethodAsPortalCode(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		tender string
+		want   string
+	}{
+		{`{"procurementMethod": "open", "procurementMethodDetails": "Открытый конкурс"}`, "2"},
+		{`{"procurementMethod": "open", "procurementMethodDetails": " ЗАПРОС ЦЕНОВЫХ ПРЕДЛОЖЕНИЙ "}`, "3"},
+		{`{"procurementMethod": "limited", "procurementMethodDetails": "ОИ"}`, "6"},
+		{`{"procurementMethod": "open", "procurementMethodDetails": "belowThreshold"}`, "open"},
+		{`{"procurementMethod": "direct"}`, "direct"},
+		{`{"procurementMethod": "23"}`, "23"},
+		{`{"title": "Парта"}`, ""},
+	}
+	releases := make([]string, len(tests))
+	want := map[string]string{}
+	for i, tt := range tests {
+		ocid := fmt.Sprintf("ocds-kzt001-95%d", i)
+		releases[i] = strings.Replace(strings.Replace(okRelease, "ocds-kzt001-900", ocid, 1), `"buyer":`, `"tender": `+tt.tender+`, "buyer":`, 1)
+		want[ocid+"/a"] = tt.want
+	}
+	path := filepath.Join(t.TempDir(), "methods.json")
+	writeFile(t, path, `{"uri": "u", "releases": [`+strings.Join(releases, ",")+`]}`)
+	e := setupHome(t, "KZ")
+	_, err := e.importOCDS(t, path, 0)
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, c := range e.contracts(t) {
+		got[c.SourceID] = c.Method
+	}
+	require.Equal(t, want, got)
+}
+
 // A record without a compiledRelease is compiled from its releases, oldest first.
 func TestOCDSRecordCompiled(t *testing.T) {
 	t.Parallel()
@@ -1158,6 +1194,8 @@ func TestOCDSBadInput(t *testing.T) {
 			[]ingest.RecordError{{award, "no supplier: the award names none"}}, 0},
 		{"no value", "bad.json", pkg(okRelease, badRelease(`"value": {"amount": 10, "currency": "KZT"},`, ``)),
 			[]ingest.RecordError{{award + ".value.amount", "required: the award has no value and not all of its items have a unit price"}}, 0},
+		{"method details not text", "bad.json", pkg(okRelease, badRelease(`"buyer":`, `"tender": {"procurementMethod": "open", "procurementMethodDetails": ["ОК"]}, "buyer":`)),
+			[]ingest.RecordError{{"bad.json:$.releases[1].tender.procurementMethodDetails", "want a string, got an array"}}, 0},
 		{"awards is an object", "bad.json", pkg(okRelease, `{"ocid": "ocds-kzt001-902", "awards": {"id": "a"}}`),
 			[]ingest.RecordError{{"bad.json:$.releases[1].awards", "want an array, got an object"}}, 0},
 		{"negative quantity", "bad.json", pkg(okRelease, badRelease(`"quantity": 1`, `"quantity": -1`)),
@@ -1317,6 +1355,17 @@ func TestOCDSMatchesPortalExport(t *testing.T) {
 		}
 		require.Equal(t, w, g, "%v", k)
 	}
+	// The method named in procurementMethodDetails is stored as the portal's code.
+	wantMethods, gotMethods := map[string]string{}, map[string]string{}
+	for _, c := range portal.contracts(t) {
+		if counted[c.SourceID] {
+			wantMethods[demo.OCDSPrefix+c.SourceID+"/"+c.SourceID] = c.Method
+		}
+	}
+	for _, c := range e.contracts(t) {
+		gotMethods[c.SourceID] = c.Method
+	}
+	require.Equal(t, wantMethods, gotMethods)
 	rows, err = portal.pool.Query(portal.ctx, `SELECT DISTINCT s.identifier FROM counted_items i JOIN suppliers s ON s.id = i.supplier_id`)
 	require.NoError(t, err)
 	ids, err = pgx.CollectRows(rows, pgx.RowTo[string])

@@ -21,14 +21,19 @@ type Rules struct {
 // Method turns a spreadsheet's procurement method into the portal's code when it names one, so that a
 // target scoped to a method counts every source's contracts of it; any other text is kept as given.
 func (r *Rules) Method(given string) string {
-	given = strings.TrimSpace(given)
-	if r == nil {
-		return given
-	}
-	if code, ok := r.Methods[strings.ToLower(given)]; ok {
+	if code, ok := r.MethodCode(given); ok {
 		return code
 	}
-	return given
+	return strings.TrimSpace(given)
+}
+
+// MethodCode is the portal's code of the method given, if it names one.
+func (r *Rules) MethodCode(given string) (string, bool) {
+	if r == nil {
+		return "", false
+	}
+	code, ok := r.Methods[strings.ToLower(strings.TrimSpace(given))]
+	return code, ok
 }
 
 // Status turns a spreadsheet's status into its code; "" (not stated) is a concluded contract.

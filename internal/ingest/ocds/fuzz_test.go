@@ -344,7 +344,7 @@ func TestOCDSTimes(t *testing.T) {
 	}
 
 	// A unit price written with a huge exponent is taken in tiyn (0 here), not computed exactly.
-	r := &releaseReader{o: &fileReader{sink: &memSink{}, look: newLookups(testClassifier(t), "KZ")}}
+	r := &releaseReader{o: &fileReader{sink: &memSink{}, look: newLookups(testClassifier(t), "KZ", nil)}}
 	it, err := r.item(node{v: fromStd(map[string]any{"id": "1", "quantity": json.Number("2"),
 		"unit": map[string]any{"value": map[string]any{"amount": json.Number("1e-999999999")}}}), base: "$"}, 0)
 	require.NoError(t, err)

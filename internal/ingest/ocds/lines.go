@@ -37,7 +37,7 @@ func (o *fileReader) jsonLines(r io.Reader) error {
 			defer wg.Done()
 			w := &collector{}
 			w.prep, _ = o.sink.(record.Preparer)
-			look := newLookups(o.look.classifier, o.look.home)
+			look := newLookups(o.look.classifier, o.look.home, o.look.rules)
 			lines := &lineParser{}
 			for j := range work {
 				results := make([]lineResult, 0, len(j.lines))

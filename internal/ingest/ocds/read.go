@@ -21,6 +21,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/classify"
 	"github.com/ules-kz/ules/internal/ingest/buyertype"
+	"github.com/ules-kz/ules/internal/ingest/fieldtext"
 	"github.com/ules-kz/ules/internal/ingest/record"
 )
 
@@ -62,6 +63,8 @@ type Reader struct {
 	Errs       *record.Errors // where bad records are reported
 	Classifier *classify.Classifier
 	Home       string // the deployment's country (ISO alpha-2): a supplier there is resident
+	// Rules name the portal's procurement methods; nil keeps every method as published.
+	Rules *fieldtext.Rules
 	// Open opens one input, counting its bytes for progress and unpacking .gz; a nil reader means it reported
 	// why it cannot.
 	Open func(path, rel string) (io.Reader, func(), error)
@@ -131,7 +134,7 @@ func (rd *Reader) ReadFile(ctx context.Context, path, rel string) error {
 		return err
 	}
 	defer closeInput()
-	o := &fileReader{ctx: ctx, sink: rd.Sink, errs: rd.Errs, rel: rel, look: newLookups(rd.Classifier, rd.Home)}
+	o := &fileReader{ctx: ctx, sink: rd.Sink, errs: rd.Errs, rel: rel, look: newLookups(rd.Classifier, rd.Home, rd.Rules)}
 	if isJSONLines(path) {
 		err = o.jsonLines(r)
 	} else {
@@ -205,10 +208,24 @@ type lookups struct {
 	categories *classify.Memo
 	countries  map[string]string
 	buyerTypes buyertype.Memo
+	rules      *fieldtext.Rules
 }
 
-func newLookups(c *classify.Classifier, home string) *lookups {
-	return &lookups{classifier: c, home: home, categories: classify.NewMemo(c)}
+func newLookups(c *classify.Classifier, home string, rules *fieldtext.Rules) *lookups {
+	return &lookups{classifier: c, home: home, categories: classify.NewMemo(c), rules: rules}
+}
+
+// method is the portal's code when the publisher's own name of the method (procurementMethodDetails)
+// names one, so that a target scoped to a method counts every source's contracts of it; otherwise OCDS's
+// coarser procurementMethod (open, selective, limited, direct), as published.
+func (l *lookups) method(published, details string) string {
+	if code, ok := l.rules.MethodCode(details); ok {
+		return code
+	}
+	if code, ok := l.rules.MethodCode(published); ok {
+		return code
+	}
+	return strings.TrimSpace(published)
 }
 
 // countryOf is countryFromName, remembered.

@@ -88,9 +88,15 @@ func (o *fileReader) release(n node, ocid string, date *time.Time) error {
 	if _, err := r.tender.object(); err != nil {
 		return err
 	}
-	if r.method, err = r.tender.get("procurementMethod").text(); err != nil {
+	method, err := r.tender.get("procurementMethod").text()
+	if err != nil {
 		return err
 	}
+	details, err := r.tender.get("procurementMethodDetails").text()
+	if err != nil {
+		return err
+	}
+	r.method = r.o.look.method(method, details)
 	if r.awards, err = n.get("awards").objects(); err != nil {
 		return err
 	}
