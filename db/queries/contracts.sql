@@ -136,14 +136,19 @@ ORDER BY 4 DESC, 2;
 
 -- name: ContractListSeen :many
 -- Which of a chunk's contracts this import cannot create directly: stored already (by an earlier batch, or
--- by this one, loaded directly) or staged by this import.
-SELECT k.source_id, (k.batch_id IS NOT DISTINCT FROM @batch_id::bigint)::boolean AS this_batch
-FROM contracts k
-WHERE k.source = @source AND k.source_id = ANY(@source_ids::text[])
-UNION ALL
-SELECT DISTINCT s.source_id, false
-FROM stg_contracts s
-WHERE s.source_id = ANY(@source_ids::text[]);
+-- by this one, loaded directly) or staged by this import. An id at a time through the unique key: an
+-- initial load's statistics say contracts is empty, by which the planner read every contract of the
+-- source for `source_id = ANY(...)` (0.2 s a chunk at 600,000 contracts, growing with them).
+SELECT x.id::text AS source_id, seen.this_batch
+FROM unnest(@source_ids::text[]) AS x(id)
+CROSS JOIN LATERAL (
+    (SELECT (k.batch_id IS NOT DISTINCT FROM @batch_id::bigint)::boolean AS this_batch
+     FROM contracts k
+     WHERE k.source = @source AND k.source_id = x.id
+     LIMIT 1)
+    UNION ALL
+    (SELECT false FROM stg_contracts s WHERE s.source_id = x.id LIMIT 1)
+) seen;
 
 -- name: ContractMergeStaged :one
 -- The newest version of each staged contract replaces the stored one when it is newer, or the same version

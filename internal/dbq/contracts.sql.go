@@ -656,19 +656,22 @@ func (q *Queries) ContractListNotCountedOfBatch(ctx context.Context, db DBTX, ba
 }
 
 const contractListSeen = `-- name: ContractListSeen :many
-SELECT k.source_id, (k.batch_id IS NOT DISTINCT FROM $1::bigint)::boolean AS this_batch
-FROM contracts k
-WHERE k.source = $2 AND k.source_id = ANY($3::text[])
-UNION ALL
-SELECT DISTINCT s.source_id, false
-FROM stg_contracts s
-WHERE s.source_id = ANY($3::text[])
+SELECT x.id::text AS source_id, seen.this_batch
+FROM unnest($1::text[]) AS x(id)
+CROSS JOIN LATERAL (
+    (SELECT (k.batch_id IS NOT DISTINCT FROM $2::bigint)::boolean AS this_batch
+     FROM contracts k
+     WHERE k.source = $3 AND k.source_id = x.id
+     LIMIT 1)
+    UNION ALL
+    (SELECT false FROM stg_contracts s WHERE s.source_id = x.id LIMIT 1)
+) seen
 `
 
 type ContractListSeenParams struct {
+	SourceIds []string
 	BatchID   int64
 	Source    string
-	SourceIds []string
 }
 
 type ContractListSeenRow struct {
@@ -677,9 +680,11 @@ type ContractListSeenRow struct {
 }
 
 // Which of a chunk's contracts this import cannot create directly: stored already (by an earlier batch, or
-// by this one, loaded directly) or staged by this import.
+// by this one, loaded directly) or staged by this import. An id at a time through the unique key: an
+// initial load's statistics say contracts is empty, by which the planner read every contract of the
+// source for `source_id = ANY(...)` (0.2 s a chunk at 600,000 contracts, growing with them).
 func (q *Queries) ContractListSeen(ctx context.Context, db DBTX, arg ContractListSeenParams) ([]ContractListSeenRow, error) {
-	rows, err := db.Query(ctx, contractListSeen, arg.BatchID, arg.Source, arg.SourceIds)
+	rows, err := db.Query(ctx, contractListSeen, arg.SourceIds, arg.BatchID, arg.Source)
 	if err != nil {
 		return nil, err
 	}
