@@ -17,7 +17,7 @@ func TestLookupsAfterALoadTheStatisticsMissed(t *testing.T) {
 	t.Parallel()
 	pool, _ := pgtest.NewDB(t)
 	ctx := t.Context()
-	_, err := pool.Exec(ctx, "ANALYZE contracts, contract_items, item_texts, buyers, suppliers")
+	_, err := pool.Exec(ctx, "ANALYZE contracts") // as an initial load finds it: analysed when empty
 	require.NoError(t, err)
 	tx, err := pool.Begin(ctx)
 	require.NoError(t, err)
