@@ -176,10 +176,6 @@ func NewDirect(ctx context.Context, tx pgx.Tx, staged *Staged, source string, ba
 	for _, c := range codes {
 		d.regions[c] = c
 	}
-	// The look-up of staged contracts (ContractListSeen) runs once per chunk.
-	if _, err := tx.Exec(ctx, "CREATE INDEX ON stg_contracts (source_id)"); err != nil {
-		return nil, fmt.Errorf("ingest: index staged contracts: %w", err)
-	}
 	types := pgtype.NewMap()
 	d.contractRows, d.itemRows = pgcopy.New(types, 20), pgcopy.New(types, 18)
 	d.types, d.contractCellRows = types, pgcopy.New(types, 14)

@@ -35,6 +35,11 @@ func CreateStaging(ctx context.Context, tx pgx.Tx, tables ...string) error {
 	b.WriteString("SET LOCAL jit = off;")
 	for _, t := range tables {
 		fmt.Fprintf(&b, "CREATE TEMP TABLE %s (LIKE public.%s INCLUDING DEFAULTS INCLUDING IDENTITY) ON COMMIT DROP;", t, t)
+		if t == "stg_contracts" {
+			// The direct load looks staged contracts up once a chunk (ContractListSeen), the items' merge
+			// once a unit (ContractItemMergeStaged).
+			b.WriteString("CREATE INDEX ON stg_contracts (source_id);")
+		}
 	}
 	if _, err := tx.Exec(ctx, b.String()); err != nil {
 		return fmt.Errorf("ingest: create staging tables: %w", err)

@@ -1,9 +1,12 @@
 package loader
 
 import (
+	"context"
+	"encoding/json"
 	"strconv"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ules-kz/ules/internal/dbq"
@@ -60,4 +63,97 @@ func TestLookupsAfterALoadTheStatisticsMissed(t *testing.T) {
 		want[strconv.Itoa(i*97)] = i*97%2 == 0
 	}
 	require.Equal(t, want, got)
+}
+
+// explained runs a query as sqlc's code sends it, under EXPLAIN ANALYZE, and keeps the plan.
+type explained struct {
+	pgx.Tx
+	plan []byte
+}
+
+func (e *explained) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if err := e.Tx.QueryRow(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+sql, args...).Scan(&e.plan); err != nil {
+		return errRow{err}
+	}
+	return e.Tx.QueryRow(ctx, "SELECT 0::bigint, 0::bigint")
+}
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+// rowsHandled sums every plan node's rows over its loops: what the executor handled.
+func rowsHandled(t *testing.T, plan []byte) float64 {
+	t.Helper()
+	var nodes []struct{ Plan json.RawMessage }
+	require.NoError(t, json.Unmarshal(plan, &nodes))
+	var walk func(raw json.RawMessage) float64
+	walk = func(raw json.RawMessage) float64 {
+		var n struct {
+			Rows  float64           `json:"Actual Rows"`
+			Loops float64           `json:"Actual Loops"`
+			Plans []json.RawMessage `json:"Plans"`
+		}
+		require.NoError(t, json.Unmarshal(raw, &n))
+		sum := n.Rows * n.Loops
+		for _, c := range n.Plans {
+			sum += walk(c)
+		}
+		return sum
+	}
+	return walk(nodes[0].Plan)
+}
+
+// A sample of staged units can count their contracts as fewer than the contracts the batch created
+// (2,000,000 units of 726,585 contracts were sampled as 51,686), so that the planner expects none of the
+// units to be merged. The merge must still handle each unit a bounded number of times: joined to the
+// staged contracts' grouping, it scanned that grouping once a unit.
+func TestItemMergeWhenStagedUnitsLookFew(t *testing.T) {
+	t.Parallel()
+	pool, _ := pgtest.NewDB(t)
+	ctx := t.Context()
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tx.Rollback(ctx) })
+
+	// Sizes at which the planner, so misled, did join the grouping once a unit (15,303,003 rows handled).
+	const stored, perContract, fresh = 5_000, 3, 1_000
+	var supplier int64
+	require.NoError(t, tx.QueryRow(ctx, `INSERT INTO suppliers (identifier, bin, name_ru, country, resident, portal_producer)
+		VALUES ('100140000001', '100140000001', 'ТОО Поставщик', 'KZ', true, false) RETURNING id`).Scan(&supplier))
+	_, err = tx.Exec(ctx, "SET LOCAL session_replication_role = replica")
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, `INSERT INTO contracts (source, source_id, buyer_id, supplier_id, signed_on, total, batch_id)
+		SELECT 'portal', 'c' || g, 1, $2, '2025-01-01', 100, 1 FROM generate_series(1, $1::int) g`, stored, supplier)
+	require.NoError(t, err)
+	require.NoError(t, CreateStaging(ctx, tx, append(StagingTables, WrittenContracts)...))
+	_, err = tx.Exec(ctx, `INSERT INTO stg_contracts (loc, source_id, customer_bin, supplier_key, signed_on, method,
+		status, currency, description, deleted)
+		SELECT 'contract/' || g, 'n' || g, '', '', '2025-01-01', '', '', 'KZT', '', false FROM generate_series(1, $1::int) g`, fresh)
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, `INSERT INTO stg_written_contracts (contract_id, source_id, signed_on, supplier_id, fresh)
+		SELECT 100000 + g, 'n' || g, '2025-01-01', $2, true FROM generate_series(1, $1::int) g`, fresh, supplier)
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, `INSERT INTO stg_units (loc, source_id, contract_source_id, plan_id, quantity, value, deleted)
+		SELECT 'unit/' || g, g::text, 'c' || (g % $1 + 1), 'p' || g, 1, 100, false
+		FROM generate_series(1, $1::int * $2::int) g`, stored, perContract)
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, `INSERT INTO stg_plans (loc, plan_id, enstru_code, name, name_kk, description, unit)
+		SELECT 'plan/' || g, 'p' || g, '141211.100.000001', 'Костюм', 'Костюм', '', 'шт'
+		FROM generate_series(1, $1::int * $2::int) g`, stored, perContract)
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, `ALTER TABLE stg_units ALTER COLUMN contract_source_id SET (n_distinct = 50)`)
+	require.NoError(t, err)
+	require.NoError(t, AnalyzeStaging(ctx, tx, append(StagingTables, WrittenContracts)...))
+	q := dbq.New()
+	require.NoError(t, q.ItemTextMergeStaged(ctx, tx))
+
+	e := &explained{Tx: tx}
+	_, err = q.ContractItemMergeStaged(ctx, e, "portal")
+	require.NoError(t, err)
+	units := float64(stored * perContract)
+	require.Less(t, rowsHandled(t, e.plan), 40*units, "%s", e.plan)
+	var merged int
+	require.NoError(t, tx.QueryRow(ctx, "SELECT count(*) FROM contract_items").Scan(&merged))
+	require.Equal(t, stored*perContract, merged)
 }
