@@ -31,9 +31,9 @@ type Options struct {
 	// Staged reads every record through the staging tables and the merge instead of loading new contracts
 	// directly: slower, kept as the reference and to compare the two (ules bench import --staged).
 	Staged bool
-	// PortalKept caps the plan points, and apart from them the contracts, a portal import keeps in memory
-	// for its direct load (0: a million each, about 75 MB in all). Points past it are staged, contracts
-	// past it too, and so are the units that name either.
+	// PortalKept caps the plan points a portal import keeps in memory for its direct load, and apart from
+	// them half as many contracts (0: a million points, about 120 MB of heap in all). Points and contracts
+	// past the caps are staged, and so are the units that name either.
 	PortalKept int
 
 	chunk int // rows per copy; 0 is the loader's 5,000 (tests set it through export_test.go)

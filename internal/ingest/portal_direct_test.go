@@ -125,9 +125,9 @@ func TestPortalDirectLoadMatchesStaged(t *testing.T) {
 		{name: "as generated", steps: []importStep{{format: "portal", path: dir}}},
 		{name: "suppliers on the register", steps: []importStep{{format: "register", path: registerPath}, {format: "portal", path: dir}}},
 		// Past the cap, plan points and contracts are staged, and so are the units naming them, also units of
-		// contracts loaded with points past it (1,200 points, and more contracts than the cap).
-		{name: "more than memory keeps", direct: 400, steps: []importStep{{format: "portal", path: dir, portalKept: 400}}},
-		{name: "more than memory keeps, a point repeated past the cap", steps: []importStep{{format: "portal", portalKept: 400,
+		// contracts loaded with points past it (1,200 points; half the cap, 400, for contracts).
+		{name: "more than memory keeps", direct: 400, steps: []importStep{{format: "portal", path: dir, portalKept: 800}}},
+		{name: "more than memory keeps, a point repeated past the cap", steps: []importStep{{format: "portal", portalKept: 800,
 			path: pages.write(t, func(p portalPages) {
 				again := map[string]any{}
 				for k, v := range p["plans"][0][0] {

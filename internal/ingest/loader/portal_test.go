@@ -28,6 +28,15 @@ func TestKeyed(t *testing.T) {
 	for i, id := range ids {
 		require.Equal(t, i, seen[id], "id %q comes back as written", id)
 	}
+	for _, id := range []string{"7", "x7"} { // a later row replaces the value kept
+		k.set(id, 100)
+		got, ok := k.get(id)
+		require.True(t, ok)
+		require.Equal(t, 100, got, id)
+	}
+	require.Equal(t, len(ids), k.len())
+	got, _ := k.get("007")
+	require.Equal(t, 1, got)
 }
 
 func TestTexts(t *testing.T) {
