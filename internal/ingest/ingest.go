@@ -32,7 +32,7 @@ type Options struct {
 	// directly: slower, kept as the reference and to compare the two (ules bench import --staged).
 	Staged bool
 	// PortalKept caps the plan points a portal import keeps in memory for its direct load, and apart from
-	// them half as many contracts (0: a million points, about 120 MB of heap in all). Points and contracts
+	// them half as many contracts (0: a million points, about 130 MB of heap in all). Points and contracts
 	// past the caps are staged, and so are the units that name either.
 	PortalKept int
 

@@ -58,7 +58,7 @@ type Portal struct {
 // portalContract is what the items of a contract loaded directly inherit from it. A year of the portal
 // holds millions of contracts and plan points, so what is kept of each is small and free of pointers: at
 // the caps the two maps had been more than the importing commands' 190 MiB soft limit on the heap, and the
-// collector ran without pause (3,000,000 items read in 2 min 44 s, 77 s with the limit raised).
+// collector ran without pause (reading 3,000,000 items took 2 min 44 s; 69 s since).
 type portalContract struct {
 	id       uint32 // the row id less the load's first (rollupParts.firstID): the load's ids are consecutive
 	buyer    uint32 // the buyer, whose region the items count towards, in Portal.partyIDs
@@ -95,16 +95,16 @@ type planPoint struct {
 
 const noCategory = -1
 
-// defaultPortalKept bounds the direct load's memory whatever the export's size: a plan point takes about
-// 90 bytes of heap kept in a map (plus its distinct texts), a contract about 60.
+// defaultPortalKept bounds the direct load's memory whatever the export's size: a plan point takes 60-70
+// bytes of heap (plus its distinct texts), a contract about 50, about 130 MB at the caps.
 const defaultPortalKept = 1_000_000
 
 // LoadPortal makes d the direct load of a portal export, which takes the export's rows a batch at a time
 // (the Parties, Contracts, Items, PlanPoints and PlanKATOs of the Portal it returns): it stages them,
 // remembers them or loads them, on the connection's goroutine but for the plan points, which the goroutine
 // handing them over keeps. A batch handed over is the Portal's to keep. maxKept caps the plan points kept
-// in memory, and apart from them half as many contracts (0: a million). The jobs run under jobCtx, the import's:
-// the reader's own context ends with the reading, before the last jobs have run.
+// in memory, and apart from them half as many contracts (0: a million). The jobs run under jobCtx, the
+// import's: the reader's own context ends with the reading, before the last jobs have run.
 func (d *Direct) LoadPortal(jobCtx context.Context, maxKept int) (*Portal, error) {
 	// Each chunk of contracts looks its parties up (StageSubjectsByIdentifier).
 	if _, err := d.tx.Exec(jobCtx, "CREATE INDEX ON stg_subjects (identifier)"); err != nil {
