@@ -507,6 +507,7 @@ func newKeyed[V any]() keyed[V] {
 	return keyed[V]{numbers: map[int64]uint32{}, others: map[string]uint32{}}
 }
 
+// numericKey reads an id written as a number without leading zeros, which is the only spelling of it.
 func numericKey(id string) (int64, bool) {
 	if id == "" || len(id) > 18 || (id[0] == '0' && len(id) > 1) {
 		return 0, false
@@ -522,14 +523,18 @@ func numericKey(id string) (int64, bool) {
 	return n, true
 }
 
-func (k *keyed[V]) get(id string) (V, bool) {
-	var i uint32
-	var found bool
+// index is where id's value is in vals.
+func (k *keyed[V]) index(id string) (uint32, bool) {
 	if n, ok := numericKey(id); ok {
-		i, found = k.numbers[n]
-	} else {
-		i, found = k.others[id]
+		i, found := k.numbers[n]
+		return i, found
 	}
+	i, found := k.others[id]
+	return i, found
+}
+
+func (k *keyed[V]) get(id string) (V, bool) {
+	i, found := k.index(id)
 	if !found {
 		var zero V
 		return zero, false
@@ -550,21 +555,13 @@ func (k *keyed[V]) each(fn func(id string, v V)) {
 }
 
 func (k *keyed[V]) set(id string, v V) {
-	n, numeric := numericKey(id)
-	var i uint32
-	var found bool
-	if numeric {
-		i, found = k.numbers[n]
-	} else {
-		i, found = k.others[id]
-	}
-	if found {
+	if i, found := k.index(id); found {
 		k.vals[i] = v
 		return
 	}
-	i = uint32(len(k.vals))
+	i := uint32(len(k.vals))
 	k.vals = append(k.vals, v)
-	if numeric {
+	if n, ok := numericKey(id); ok {
 		k.numbers[n] = i
 	} else {
 		k.others[own(id)] = i
