@@ -1,9 +1,10 @@
 package httpapi
 
 import (
-	"bufio"
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"slices"
 	"strconv"
 	"time"
@@ -44,39 +45,86 @@ func (s *Server) apiItemsCSV(c fiber.Ctx) error {
 	name := "ules-items-" + scope.From.Format(time.DateOnly) + "-" + scope.To.Format(time.DateOnly) + ".csv"
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	return c.SendStreamWriter(func(w *bufio.Writer) {
-		defer cancel()
-		defer rows.Close()
-		// A line at a time into one buffer, handed to the stream every flushBytes: pgx's decoding into
-		// strings and csv.Writer's checks of each field took as much CPU as the database's side of the
-		// query (docs/performance.md § The download, fifth run).
-		buf := make([]byte, 0, flushBytes+4<<10)
+	return c.SendStream(&itemsCSV{rows: rows, done: cancel, log: s.log})
+}
+
+// itemRows is what itemsCSV reads: store.ItemRows.
+type itemRows interface {
+	NextRaw() bool
+	Raw() [][]byte
+	Err() error
+	Close()
+}
+
+// itemsCSV is the download as a reader that makes its lines as the connection asks for them, from the
+// rows' bytes: pgx's decoding into strings and csv.Writer's checks of each field took as much CPU as the
+// database's side of the query. The server copies a body stream to the client a few KiB at a time; a
+// writer of the body would run on a goroutine of its own behind a pipe, at the cost of a copy of every byte
+// and a hand-over per chunk (docs/performance.md § The download, eighth run). The server closes it when
+// the response ends, also when the client went away.
+type itemsCSV struct {
+	rows   itemRows
+	done   func() // releases the query's context
+	log    *slog.Logger
+	buf    []byte
+	off    int
+	n      int // rows read
+	header bool
+	ended  bool
+}
+
+// itemsCSVFill is how much a refill makes at least: lines a few at a time would cost a check of the rows
+// per line, and one refill of a whole download its memory.
+const itemsCSVFill = 64 << 10
+
+func (r *itemsCSV) Read(p []byte) (int, error) {
+	if r.off == len(r.buf) {
+		if r.ended {
+			return 0, io.EOF
+		}
+		r.fill()
+	}
+	n := copy(p, r.buf[r.off:])
+	r.off += n
+	return n, nil
+}
+
+// fill makes the next lines into buf: the header first, and at the end of the rows the line that says the
+// file is incomplete when they ended in an error, which can no longer change the status.
+func (r *itemsCSV) fill() {
+	if r.buf == nil {
+		r.buf = make([]byte, 0, itemsCSVFill+4<<10)
+	}
+	r.buf, r.off = r.buf[:0], 0
+	if !r.header {
+		r.header = true
 		for i, name := range itemColumns {
 			if i > 0 {
-				buf = append(buf, ',')
+				r.buf = append(r.buf, ',')
 			}
-			buf = appendCSVField(buf, []byte(name))
+			r.buf = appendCSVField(r.buf, []byte(name))
 		}
-		buf = append(buf, '\n')
-		n := 0
-		for rows.NextRaw() {
-			buf = appendItemLine(buf, rows.Raw())
-			n++
-			if len(buf) >= flushBytes {
-				if _, err := w.Write(buf); err != nil || w.Flush() != nil {
-					return // the client went away
-				}
-				buf = buf[:0]
+		r.buf = append(r.buf, '\n')
+	}
+	for len(r.buf) < itemsCSVFill {
+		if !r.rows.NextRaw() {
+			r.ended = true
+			if err := r.rows.Err(); err != nil {
+				r.log.Error("items download cut short", "err", err, "rows", r.n)
+				r.buf = append(r.buf, "ERROR: this download is incomplete; download it again\n"...)
 			}
+			return
 		}
-		if err := rows.Err(); err != nil {
-			s.log.Error("items download cut short", "err", err, "rows", n)
-			buf = append(buf, "ERROR: this download is incomplete; download it again\n"...)
-		}
-		if _, err := w.Write(buf); err == nil {
-			_ = w.Flush()
-		}
-	})
+		r.buf = appendItemLine(r.buf, r.rows.Raw())
+		r.n++
+	}
+}
+
+// Close ends the query and its transaction.
+func (r *itemsCSV) Close() error {
+	r.rows.Close()
+	r.done()
+	return nil
 }
 
 // appendItemLine appends an item's CSV line, its columns from store.ItemRows.Raw, as csv.Writer would
@@ -104,9 +152,6 @@ func appendItemLine(b []byte, raw [][]byte) []byte {
 	}
 	return append(b, '\n')
 }
-
-// flushBytes is how much of the download is gathered before it is handed to the stream.
-const flushBytes = 256 << 10
 
 // tierColumn is the one integer column of itemColumns that is a count, not hundredths.
 var tierColumn = slices.Index(itemColumns, "supplier_tier")

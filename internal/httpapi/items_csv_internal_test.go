@@ -3,8 +3,13 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/csv"
+	"errors"
+	"io"
+	"log/slog"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,3 +120,87 @@ func referenceRecord(it *store.ExportItem) []string {
 }
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// fakeItemRows serves n raw rows, each naming its number in the item's name, and then err.
+type fakeItemRows struct {
+	n, at  int
+	err    error
+	closed int
+}
+
+func (f *fakeItemRows) NextRaw() bool { f.at++; return f.at <= f.n }
+
+func (f *fakeItemRows) Raw() [][]byte {
+	raw := make([][]byte, len(store.ExportKinds))
+	for i, kind := range store.ExportKinds {
+		switch kind {
+		case store.ExportText:
+			raw[i] = []byte("t" + strconv.Itoa(i))
+		case store.ExportDate:
+			raw[i] = binary.BigEndian.AppendUint32(nil, 9_132) // 2025-01-01
+		case store.ExportInteger:
+			raw[i] = binary.BigEndian.AppendUint64(nil, 12_345)
+		}
+	}
+	raw[15] = []byte(`item "` + strconv.Itoa(f.at) + `", sewn`)
+	raw[11] = nil // no KATO
+	return raw
+}
+
+func (f *fakeItemRows) Err() error { return f.err }
+func (f *fakeItemRows) Close()     { f.closed++ }
+
+// TestItemsCSVReader reads the download through buffers of the sizes a server asks with, and requires
+// every row once, in order, whatever the size; a query that fails part-way ends the file with a line that
+// says so; closing ends the query and its context.
+func TestItemsCSVReader(t *testing.T) {
+	t.Parallel()
+	const rows = 5_000 // several refills
+	want := func(n int) string {
+		var b strings.Builder
+		b.Write(csvWriterLine(t, itemColumns))
+		for i := 1; i <= n; i++ {
+			line := appendItemLine(nil, (&fakeItemRows{at: i}).Raw())
+			b.Write(line)
+		}
+		return b.String()
+	}
+	for _, tt := range []struct {
+		name string
+		size int
+		err  error
+		tail string
+	}{
+		{"one byte at a time", 1, nil, ""},
+		{"the server's chunks", 4 << 10, nil, ""},
+		{"larger than a refill", 1 << 20, nil, ""},
+		{"the query fails", 4 << 10, errors.New("connection reset"), "ERROR: this download is incomplete; download it again\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			src := &fakeItemRows{n: rows, err: tt.err}
+			released := 0
+			r := &itemsCSV{rows: src, done: func() { released++ }, log: slog.New(slog.DiscardHandler)}
+			var got bytes.Buffer
+			buf := make([]byte, tt.size)
+			for {
+				n, err := r.Read(buf)
+				got.Write(buf[:n])
+				if err == io.EOF {
+					break
+				}
+				require.NoError(t, err)
+			}
+			require.Equal(t, want(rows)+tt.tail, got.String())
+			require.NoError(t, r.Close())
+			require.Equal(t, 1, src.closed)
+			require.Equal(t, 1, released)
+
+			lines, err := csv.NewReader(strings.NewReader(want(rows))).ReadAll()
+			require.NoError(t, err)
+			require.Len(t, lines, rows+1)
+			require.Equal(t, `item "5000", sewn`, lines[rows][15])
+			require.Equal(t, "2025-01-01", lines[1][2])
+		})
+	}
+}
