@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/tier"
@@ -97,11 +99,10 @@ func (s *Store) ContractList(ctx context.Context, db DBTX, f ContractFilter, aft
 // ContractListLargestNonDomestic returns up to limit counted contracts of the scope with the most in-scope
 // value that went to suppliers other than domestic producers, the largest first.
 func (s *Store) ContractListLargestNonDomestic(ctx context.Context, db DBTX, scope share.Scope, limit int32) ([]ContractRow, error) {
-	cat, err := s.CategoryGetBySlug(ctx, db, scope.Category)
-	if err != nil {
-		return nil, err
+	if scope.Category == "" {
+		return nil, interpretError(pgx.ErrNoRows, "category %q", scope.Category)
 	}
-	plan, err := s.planRead(ctx, db, scope)
+	categoryID, plan, err := s.planRead(ctx, db, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +116,7 @@ func (s *Store) ContractListLargestNonDomestic(ctx context.Context, db DBTX, sco
 	}
 	rows, err := s.q.ContractListLargestNonDomestic(ctx, db, dbq.ContractListLargestNonDomesticParams{
 		MonthFrom: plan.first, MonthTo: plan.last, HeadFrom: head[0], HeadTo: head[1], TailFrom: tail[0], TailTo: tail[1],
-		CategoryID: &cat.ID, Regions: nonNil(scope.Regions),
+		CategoryID: categoryID, Regions: nonNil(scope.Regions),
 		BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods), MaxRows: limit,
 	})
 	if err != nil {

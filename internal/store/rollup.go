@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/share"
 )
@@ -54,26 +56,37 @@ func planRollup(from, to, firstMonthStarts, lastMonthEnds time.Time) rollupPlan 
 	return p
 }
 
-// planRead says how scope's period [from, to] is read. When the rollup is not whole (a write marked months
-// it has not recomputed yet), when the scope names a buyer or a supplier, or when the store reads items
-// only, the whole period is one edge, read from the items.
-func (s *Store) planRead(ctx context.Context, db DBTX, scope share.Scope) (rollupPlan, error) {
+// planRead says how scope's period [from, to] is read, and gives the id of its category (nil for every
+// category; ErrNotFound for an unknown one). When the rollup is not whole (a write marked months it has not
+// recomputed yet), when the scope names a buyer or a supplier, or when the store reads items only, the
+// whole period is one edge, read from the items.
+func (s *Store) planRead(ctx context.Context, db DBTX, scope share.Scope) (*int32, rollupPlan, error) {
 	from, to := scope.From, scope.To
-	if from.After(to) {
-		return rollupPlan{first: share.MonthOf(to).AddDate(0, 1, 0), last: share.MonthOf(to)}, nil // nothing to read
-	}
 	items := rollupPlan{first: share.MonthOf(to).AddDate(0, 1, 0), last: share.MonthOf(to), edges: [][2]time.Time{{from, to}}}
-	if s.itemsOnly || scope.Buyer != "" || scope.Supplier != "" {
-		return items, nil
+	if from.After(to) {
+		items.edges = nil // nothing to read
 	}
-	state, err := s.q.ShareRollupState(ctx, db, dbq.ShareRollupStateParams{FirstMonth: share.MonthOf(from), LastMonth: share.MonthOf(to)})
+	if from.After(to) || s.itemsOnly || scope.Buyer != "" || scope.Supplier != "" {
+		categoryID, err := s.categoryOf(ctx, db, scope)
+		return categoryID, items, err
+	}
+	state, err := s.q.ShareRollupState(ctx, db, dbq.ShareRollupStateParams{
+		FirstMonth: share.MonthOf(from), LastMonth: share.MonthOf(to), CategorySlug: scope.Category,
+	})
 	if err != nil {
-		return rollupPlan{}, interpretError(err, "rollup state")
+		return nil, rollupPlan{}, interpretError(err, "rollup state")
+	}
+	var categoryID *int32
+	if scope.Category != "" {
+		if state.CategoryID == 0 {
+			return nil, rollupPlan{}, interpretError(pgx.ErrNoRows, "category %q", scope.Category)
+		}
+		categoryID = &state.CategoryID
 	}
 	if state.Dirty {
-		return items, nil
+		return categoryID, items, nil
 	}
-	return planRollup(from, to, state.FirstMonthStarts, state.LastMonthEnds), nil
+	return categoryID, planRollup(from, to, state.FirstMonthStarts, state.LastMonthEnds), nil
 }
 
 // figures reads the plan's whole months from the rollup and its edges from the items, and adds them up by key.

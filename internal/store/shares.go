@@ -12,11 +12,7 @@ import (
 // breakdown, each group labelled in the three languages.
 // An empty scope.Category is every category, and items no category rule matched.
 func (s *Store) SharesGet(ctx context.Context, db DBTX, scope share.Scope, groupBy string) (share.Figures, []share.Group, error) {
-	categoryID, err := s.categoryOf(ctx, db, scope)
-	if err != nil {
-		return share.Figures{}, nil, err
-	}
-	plan, err := s.planRead(ctx, db, scope)
+	categoryID, plan, err := s.planRead(ctx, db, scope)
 	if err != nil {
 		return share.Figures{}, nil, err
 	}
@@ -38,11 +34,7 @@ func (s *Store) SharesGet(ctx context.Context, db DBTX, scope share.Scope, group
 // ShareGroupsGet is SharesGet's breakdown alone, for callers that have the scope's figures or need none:
 // it spares the query of the whole.
 func (s *Store) ShareGroupsGet(ctx context.Context, db DBTX, scope share.Scope, groupBy string) ([]share.Group, error) {
-	categoryID, err := s.categoryOf(ctx, db, scope)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := s.planRead(ctx, db, scope)
+	categoryID, plan, err := s.planRead(ctx, db, scope)
 	if err != nil {
 		return nil, err
 	}

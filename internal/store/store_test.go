@@ -41,6 +41,25 @@ func TestMissingIsErrNotFound(t *testing.T) {
 			_, _, err := s.SharesGet(ctx, tx, share.Scope{Filter: share.Filter{Category: "no-such-category"}}, "")
 			return err
 		}},
+		{"a year's groups of a missing category", func() error {
+			_, err := s.ShareGroupsGet(ctx, tx, share.Scope{Filter: share.Filter{Category: "no-such-category"},
+				From: day(2025, 1, 1), To: day(2025, 12, 31)}, "month")
+			return err
+		}},
+		{"a buyer's shares of a missing category", func() error {
+			_, _, err := s.SharesGet(ctx, tx, share.Scope{Filter: share.Filter{Category: "no-such-category", Buyer: "123456789012"},
+				From: day(2025, 1, 1), To: day(2025, 12, 31)}, "")
+			return err
+		}},
+		{"largest contracts of a missing category", func() error {
+			_, err := s.ContractListLargestNonDomestic(ctx, tx, share.Scope{Filter: share.Filter{Category: "no-such-category"},
+				From: day(2025, 1, 1), To: day(2025, 12, 31)}, 10)
+			return err
+		}},
+		{"largest contracts of no category", func() error {
+			_, err := s.ContractListLargestNonDomestic(ctx, tx, share.Scope{From: day(2025, 1, 1), To: day(2025, 12, 31)}, 10)
+			return err
+		}},
 	}
 	for _, tt := range tests {
 		err := tt.get()
