@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -88,9 +89,13 @@ func TestBrowserWalk(t *testing.T) {
 				require.NoError(t, err)
 				require.NoError(t, os.WriteFile(filepath.Join(screenshots, vp.name+"-"+name+".png"), png, 0o644))
 			}
+			// Read in the page itself: chromedp's copy of the DOM can still hold the previous page's node ids
+			// just after a click navigated ("No node with given id found").
 			text := func(sel string) string {
 				t.Helper()
-				s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+				q, err := json.Marshal(sel)
+				require.NoError(t, err)
+				s, err := chromedp.Run(ctx, chromedp.Evaluate[string]("document.querySelector("+string(q)+").innerText"))
 				require.NoError(t, err, sel)
 				return s
 			}
@@ -111,8 +116,9 @@ func TestBrowserWalk(t *testing.T) {
 			require.True(t, chart, "the trend is drawn")
 			shot("target")
 
+			// The target page has an h1 too: wait for what only the buyer's page has.
 			require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`section.card table a[href^="/buyers/"]`)),
-				chromedp.WaitVisible(chromedp.CSS("h1"))))
+				chromedp.WaitVisible(chromedp.CSS("#party-contracts"))))
 			loc, err := chromedp.Run(ctx, chromedp.Location())
 			require.NoError(t, err)
 			require.Contains(t, loc, "/buyers/")
