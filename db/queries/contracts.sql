@@ -302,3 +302,18 @@ LIMIT @max_rows OFFSET @skip_rows;
 -- The source ids that stored amendments of the source name as their first version: a new contract among
 -- them may be replaced already, which the rollup's refresh must work out.
 SELECT DISTINCT root_source_id::text FROM contracts WHERE source = @source AND root_source_id IS NOT NULL;
+
+-- name: ContractListMethodUnknown :many
+-- Counted contracts signed in a period (of one import, when batch_id is given) whose method is none of the
+-- portal's codes (trade_methods), by method: a target scoped to methods does not count them. An OCDS release
+-- whose procurementMethodDetails names no portal method is stored with its coarse procurementMethod (open,
+-- limited...), as were all OCDS contracts imported before such names were read.
+SELECT c.method, count(*)::bigint AS contracts, sum(c.total)::bigint AS total
+FROM contracts c
+JOIN contract_statuses st ON st.code = c.status
+WHERE NOT c.deleted AND st.counts <> 'none' AND c.signed_on BETWEEN @date_from AND @date_to
+  AND (sqlc.narg(batch_id)::bigint IS NULL OR c.batch_id = sqlc.narg(batch_id))
+  AND NOT EXISTS (SELECT 1 FROM trade_methods m WHERE m.code = c.method)
+  AND c.id NOT IN (SELECT id FROM replaced_contracts)
+GROUP BY c.method
+ORDER BY 3 DESC, 1;

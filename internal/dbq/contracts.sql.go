@@ -543,6 +543,54 @@ func (q *Queries) ContractListLocalContentMismatch(ctx context.Context, db DBTX,
 	return items, nil
 }
 
+const contractListMethodUnknown = `-- name: ContractListMethodUnknown :many
+SELECT c.method, count(*)::bigint AS contracts, sum(c.total)::bigint AS total
+FROM contracts c
+JOIN contract_statuses st ON st.code = c.status
+WHERE NOT c.deleted AND st.counts <> 'none' AND c.signed_on BETWEEN $1 AND $2
+  AND ($3::bigint IS NULL OR c.batch_id = $3)
+  AND NOT EXISTS (SELECT 1 FROM trade_methods m WHERE m.code = c.method)
+  AND c.id NOT IN (SELECT id FROM replaced_contracts)
+GROUP BY c.method
+ORDER BY 3 DESC, 1
+`
+
+type ContractListMethodUnknownParams struct {
+	DateFrom time.Time
+	DateTo   time.Time
+	BatchID  *int64
+}
+
+type ContractListMethodUnknownRow struct {
+	Method    string
+	Contracts int64
+	Total     int64
+}
+
+// Counted contracts signed in a period (of one import, when batch_id is given) whose method is none of the
+// portal's codes (trade_methods), by method: a target scoped to methods does not count them. An OCDS release
+// whose procurementMethodDetails names no portal method is stored with its coarse procurementMethod (open,
+// limited...), as were all OCDS contracts imported before such names were read.
+func (q *Queries) ContractListMethodUnknown(ctx context.Context, db DBTX, arg ContractListMethodUnknownParams) ([]ContractListMethodUnknownRow, error) {
+	rows, err := db.Query(ctx, contractListMethodUnknown, arg.DateFrom, arg.DateTo, arg.BatchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ContractListMethodUnknownRow{}
+	for rows.Next() {
+		var i ContractListMethodUnknownRow
+		if err := rows.Scan(&i.Method, &i.Contracts, &i.Total); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const contractListNotCounted = `-- name: ContractListNotCounted :many
 SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts,
        sum(x.total)::bigint AS total

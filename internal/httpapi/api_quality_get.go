@@ -56,22 +56,31 @@ type notCountedJSON struct {
 	Total      string `json:"total"`
 }
 
+// unknownMethodJSON is the counted contracts of one method that is none of the portal's: a target scoped
+// to methods does not count them.
+type unknownMethodJSON struct {
+	Method    string `json:"method"`
+	Contracts int64  `json:"contracts"`
+	Total     string `json:"total"`
+}
+
 // qualityJSON is the data-quality page as JSON. Each list holds up to limit rows of its page, the most
 // telling first; its count says how many there are in all.
 type qualityJSON struct {
-	Currency          string             `json:"currency"`
-	From              string             `json:"from"`
-	To                string             `json:"to"`
-	ImportID          *int64             `json:"import_id"`
-	Points            float64            `json:"points"`
-	Limit             int32              `json:"limit"`
-	MismatchesPage    int32              `json:"mismatches_page"`
-	UnclassifiedPage  int32              `json:"unclassified_page"`
-	MismatchCount     int64              `json:"mismatch_count"`
-	Mismatches        []mismatchJSON     `json:"mismatches"`
-	UnclassifiedCount int64              `json:"unclassified_count"`
-	Unclassified      []unclassifiedJSON `json:"unclassified"`
-	NotCounted        []notCountedJSON   `json:"not_counted"`
+	Currency          string              `json:"currency"`
+	From              string              `json:"from"`
+	To                string              `json:"to"`
+	ImportID          *int64              `json:"import_id"`
+	Points            float64             `json:"points"`
+	Limit             int32               `json:"limit"`
+	MismatchesPage    int32               `json:"mismatches_page"`
+	UnclassifiedPage  int32               `json:"unclassified_page"`
+	MismatchCount     int64               `json:"mismatch_count"`
+	Mismatches        []mismatchJSON      `json:"mismatches"`
+	UnclassifiedCount int64               `json:"unclassified_count"`
+	Unclassified      []unclassifiedJSON  `json:"unclassified"`
+	NotCounted        []notCountedJSON    `json:"not_counted"`
+	UnknownMethods    []unknownMethodJSON `json:"unknown_methods"`
 }
 
 // apiGetQuality answers GET /api/v1/quality?from=&to=&batch=&points=&limit=&mismatches_page=&unclassified_page=:
@@ -93,7 +102,7 @@ func (s *Server) apiGetQuality(c fiber.Ctx) error {
 		Points: percent(f.MinPoints), Limit: f.Limit, MismatchesPage: f.MismatchPage, UnclassifiedPage: f.UnclassifiedPage,
 		MismatchCount: q.MismatchCount, Mismatches: make([]mismatchJSON, len(q.Mismatches)),
 		UnclassifiedCount: q.UnclassifiedCount, Unclassified: make([]unclassifiedJSON, len(q.Unclassified)),
-		NotCounted: make([]notCountedJSON, len(q.NotCounted))}
+		NotCounted: make([]notCountedJSON, len(q.NotCounted)), UnknownMethods: make([]unknownMethodJSON, len(q.UnknownMethods))}
 	for i, m := range q.Mismatches {
 		out.Mismatches[i] = mismatchJSON{ID: m.ID, SourceID: m.SourceID, SignedOn: m.SignedOn.Format(time.DateOnly),
 			Total: money.FormatMajor(m.Total), LocalContentPublished: percent(m.Published), LocalContentCertified: percent(m.Certified()),
@@ -105,6 +114,9 @@ func (s *Server) apiGetQuality(c fiber.Ctx) error {
 	for i, n := range q.NotCounted {
 		out.NotCounted[i] = notCountedJSON{Reason: n.Reason, Status: n.Status, StatusName: n.StatusName, Contracts: n.Contracts,
 			Total: money.FormatMajor(n.Total)}
+	}
+	for i, m := range q.UnknownMethods {
+		out.UnknownMethods[i] = unknownMethodJSON{Method: m.Method, Contracts: m.Contracts, Total: money.FormatMajor(m.Total)}
 	}
 	return c.JSON(out)
 }

@@ -45,6 +45,12 @@ type NotCounted struct {
 	Contracts, Total           int64
 }
 
+// UnknownMethod is the counted contracts of one method that is none of the portal's.
+type UnknownMethod struct {
+	Method           string
+	Contracts, Total int64
+}
+
 // Quality is what a data-quality page shows: each list up to the filter's limit, with how many there are.
 type Quality struct {
 	Mismatches        []Mismatch
@@ -52,10 +58,12 @@ type Quality struct {
 	Unclassified      []Unclassified
 	UnclassifiedCount int64
 	NotCounted        []NotCounted
+	UnknownMethods    []UnknownMethod
 }
 
 // QualityGet finds, in the filter's period, the contracts whose published local content differs from the
-// certified one, the items no category rule matched, and the contracts no figure counts.
+// certified one, the items no category rule matched, the contracts no figure counts, and the counted ones
+// whose method is none of the portal's.
 func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quality, error) {
 	var q Quality
 	// A page past the last comes back empty; the first row still carries the list's count.
@@ -101,6 +109,13 @@ func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quali
 	}
 	for _, r := range nc {
 		q.NotCounted = append(q.NotCounted, NotCounted{Reason: r.Reason, Status: r.Status, StatusName: r.NameRu, Contracts: r.Contracts, Total: r.Total})
+	}
+	um, err := s.q.ContractListMethodUnknown(ctx, db, dbq.ContractListMethodUnknownParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID})
+	if err != nil {
+		return q, interpretError(err, "contracts of unknown methods")
+	}
+	for _, r := range um {
+		q.UnknownMethods = append(q.UnknownMethods, UnknownMethod{Method: r.Method, Contracts: r.Contracts, Total: r.Total})
 	}
 	return q, nil
 }
