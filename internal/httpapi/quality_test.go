@@ -55,15 +55,14 @@ func TestQualityPage(t *testing.T) {
 	require.Contains(t, methods, "")
 	require.NotContains(t, methods, "2", "the portal's code is known")
 	require.NotContains(t, methods, "limited")
-
-	status, body = get(t, app, "/quality?lang=en&from=2026-01-01&to=2026-12-31")
-	require.Equal(t, 200, status, body)
+	got := getJSON(t, app, "/api/v1/explore?method=open&from=2026-01-01&to=2026-12-31&group_by=buyer")
+	require.Equal(t, "2500.00", got["total"].(map[string]any)["total"], "the page's link finds them in the explorer")
 	require.Regexp(t, `differs from the certificates <span class="muted">\(1\)</span>[\s\S]*LC-84[\s\S]*84.0%[\s\S]*0.0%`, body)
 	require.NotContains(t, body, "LC-3")
 	require.Regexp(t, `no category rule matched <span class="muted">\(1\)</span>[\s\S]*Насос центробежный`, body)
 	require.Regexp(t, `its status does not count</td><td>330 [^<]*</td><td class="num">2</td><td class="num">9,000\x{00a0}₸`, body)
 
-	got := getJSON(t, app, "/api/v1/explore?category=none&from=2026-01-01&to=2026-12-31&group_by=category")
+	got = getJSON(t, app, "/api/v1/explore?category=none&from=2026-01-01&to=2026-12-31&group_by=category")
 	require.Equal(t, "7000.00", got["total"].(map[string]any)["total"], "the explorer filters on items no rule matched")
 	status, body = get(t, app, "/api/v1/items.csv?category=none&from=2026-01-01&to=2026-12-31")
 	require.Equal(t, 200, status)
@@ -123,32 +122,9 @@ func TestQualityListsPaged(t *testing.T) {
 			LocalContentPublished: testfactory.Ptr[int32](8400)},
 			testfactory.ItemOpts{Category: "footwear", Value: v})
 	}
-	// OCDS's coarse method counts, but no target scoped to the portal's methods sees it; the portal's open
-	// tender (2) is known, and a contract no figure counts is not listed whatever its method.
-	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SourceID: "OCDS-1", SignedOn: signed, Method: "open", Total: 2_500_00},
-		testfactory.ItemOpts{Category: "footwear", Value: 2_500_00})
-	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SignedOn: signed, Method: "2", Total: 9_000_00},
-		testfactory.ItemOpts{Category: "footwear", Value: 9_000_00})
-	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SignedOn: signed, Method: "limited", Status: "330", Total: 4_000_00},
-		testfactory.ItemOpts{Category: "footwear", Value: 4_000_00})
 	app := serve(t, tx, today)
 
 	status, body := get(t, app, "/quality?lang=en&from=2026-01-01&to=2026-12-31")
-	require.Equal(t, 200, status, body)
-	require.Regexp(t, `a method the portal does not have[\s\S]*<a href="/explore\?method=open&amp;group_by=buyer&amp;from=2026-01-01&amp;to=2026-12-31&amp;lang=en">open</a></td><td class="num">1</td><td class="num">2,500\x{00a0}₸`, body)
-	require.Contains(t, body, "<td>(not stated)</td>", "the test's other contracts name no method")
-	require.NotContains(t, body, ">limited<", "a contract that does not count is not listed")
-	unknown := getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31")["unknown_methods"].([]any)
-	methods := map[string]any{}
-	for _, u := range unknown {
-		methods[u.(map[string]any)["method"].(string)] = u
-	}
-	require.Equal(t, map[string]any{"method": "open", "contracts": 1.0, "total": "2500.00"}, methods["open"])
-	require.Contains(t, methods, "")
-	require.NotContains(t, methods, "2", "the portal's code is known")
-	require.NotContains(t, methods, "limited")
-
-	status, body = get(t, app, "/quality?lang=en&from=2026-01-01&to=2026-12-31")
 	require.Equal(t, 200, status, body)
 	require.Contains(t, body, "LC-120")
 	require.Contains(t, body, "LC-071")
