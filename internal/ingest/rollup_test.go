@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ules-kz/ules/internal/demo"
@@ -184,4 +185,49 @@ func byKey(groups []share.Group) map[string]share.Figures {
 func calendarYear(d time.Time) [2]time.Time {
 	from, to := share.CalendarYear(d)
 	return [2]time.Time{from, to}
+}
+
+// TestRollupCellsByCategoryAfterAnInitialLoad requires an initial load to store the rollup's cells in the
+// order a target reads them, by category (none last) and month, so that a category's cells share pages.
+func TestRollupCellsByCategoryAfterAnInitialLoad(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	dir := t.TempDir()
+	_, err := demo.Generate(e.ctx, dir, demo.Options{Seed: 7, Items: 1500})
+	require.NoError(t, err)
+	e.mustImport(t, "portal", dir)
+
+	rows, err := e.pool.Query(e.ctx, `SELECT category_id, month FROM share_rollup ORDER BY ctid`)
+	require.NoError(t, err)
+	type cell struct {
+		category *int32
+		month    time.Time
+	}
+	cells, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (cell, error) {
+		var c cell
+		return c, r.Scan(&c.category, &c.month)
+	})
+	require.NoError(t, err)
+	require.Greater(t, len(cells), 100)
+	categories := map[int32]bool{}
+	for i, c := range cells {
+		if c.category != nil {
+			categories[*c.category] = true
+		}
+		if i == 0 {
+			continue
+		}
+		prev := cells[i-1]
+		switch {
+		case prev.category == nil:
+			require.Nil(t, c.category, "cell %d: a category after the cells without one", i)
+			require.False(t, c.month.Before(prev.month), "cell %d: months in order", i)
+		case c.category == nil:
+		case *c.category == *prev.category:
+			require.False(t, c.month.Before(prev.month), "cell %d: months in order within category %d", i, *c.category)
+		default:
+			require.Greater(t, *c.category, *prev.category, "cell %d: categories in order", i)
+		}
+	}
+	require.Greater(t, len(categories), 3, "the demo has cells of several categories")
 }

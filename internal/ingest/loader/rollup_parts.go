@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -317,6 +318,32 @@ func (p *rollupParts) flushContracts(ctx context.Context, d *Direct, all bool) e
 	return nil
 }
 
+// cellOrder is the cells by category (none last) and month, the order every read of the rollup asks for
+// them in (a target reads its category's months). An initial load writes the cells straight into the
+// rollup, so a category's cells then share pages: at 10,000,000 items a category's five years were 8,034
+// cells on 585 of the rollup's 1,547 pages, and read in 1.7-2.4 ms warm; in this order about 100 pages,
+// 1.5-1.9 ms.
+func (p *rollupParts) cellOrder() []int32 {
+	order := make([]int32, len(p.cells))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		ka, kb := p.keys[a], p.keys[b]
+		if ka.hasCategory != kb.hasCategory {
+			if ka.hasCategory {
+				return -1
+			}
+			return 1
+		}
+		if c := cmp.Compare(ka.category, kb.category); c != 0 {
+			return c
+		}
+		return p.bases[ka.base].month.Compare(p.bases[kb.base].month)
+	})
+	return order
+}
+
 // write hands the cells, spans, month bounds and marks to the transaction, for its refresh.
 func (p *rollupParts) write(ctx context.Context, d *Direct) error {
 	if err := p.flushContracts(ctx, d, true); err != nil {
@@ -324,11 +351,12 @@ func (p *rollupParts) write(ctx context.Context, d *Direct) error {
 	}
 	types := d.types
 	if len(p.cells) > 0 {
+		order := p.cellOrder()
 		rows := pgcopy.New(types, 11)
 		err := rows.Stream(ctx, d.tx, p.copyCells, len(p.cells), func(i int) {
 			rows.Row()
-			p.cellColumns(rows, p.keys[i], nil)
-			c := p.cells[i]
+			p.cellColumns(rows, p.keys[order[i]], nil)
+			c := p.cells[order[i]]
 			rows.Int8(c.total)
 			rows.Int8(c.local)
 			rows.Int8(0) // the direct load writes no certified local content: the staged merge decides it
