@@ -83,6 +83,9 @@ func (r *itemsCSV) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		r.fill()
+		if r.off == len(r.buf) {
+			return 0, io.EOF // the rows ended at the refill, with nothing left to say
+		}
 	}
 	n := copy(p, r.buf[r.off:])
 	r.off += n

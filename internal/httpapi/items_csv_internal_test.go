@@ -204,3 +204,30 @@ func TestItemsCSVReader(t *testing.T) {
 		})
 	}
 }
+
+// TestItemsCSVReaderEndsWithEOF: a download whose rows end right at a refill says io.EOF with its last
+// read instead of a read of nothing.
+func TestItemsCSVReaderEndsWithEOF(t *testing.T) {
+	t.Parallel()
+	// As many rows as fill the first refill exactly past itemsCSVFill: the second refill finds none.
+	size, rows := len(csvWriterLine(t, itemColumns)), 0
+	for size < itemsCSVFill {
+		rows++
+		size += len(appendItemLine(nil, (&fakeItemRows{at: rows}).Raw()))
+	}
+	src := &fakeItemRows{n: rows}
+	r := &itemsCSV{rows: src, done: func() {}, log: slog.New(slog.DiscardHandler)}
+	buf := make([]byte, 1<<20)
+	n, err := r.Read(buf)
+	require.NoError(t, err)
+	require.Positive(t, n)
+	for {
+		n, err = r.Read(buf)
+		if err != nil {
+			break
+		}
+		require.Positive(t, n, "no read of nothing without an error")
+	}
+	require.Equal(t, io.EOF, err)
+	require.Equal(t, 0, n)
+}
