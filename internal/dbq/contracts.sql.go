@@ -462,16 +462,17 @@ const contractListLocalContentMismatch = `-- name: ContractListLocalContentMisma
 SELECT c.id, c.source_id, c.signed_on, c.total, c.local_content_published_bp::integer AS published_bp,
        x.certified_value, b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, s.identifier AS supplier_id,
        s.name_ru AS supplier_name_ru, count(*) OVER ()::bigint AS matching
-FROM (
-    SELECT i.contract_id, sum(i.local_content_certified_value)::bigint AS certified_value
+FROM contracts c
+JOIN LATERAL (
+    SELECT sum(i.local_content_certified_value)::bigint AS certified_value
     FROM counted_items i
-    WHERE i.signed_on BETWEEN $1 AND $2
+    WHERE i.contract_id = c.id AND i.signed_on BETWEEN $1 AND $2
     GROUP BY i.contract_id
-) x
-JOIN contracts c ON c.id = x.contract_id
+) x ON true
 JOIN buyers b ON b.id = c.buyer_id
 JOIN suppliers s ON s.id = c.supplier_id
-WHERE c.local_content_published_bp IS NOT NULL AND c.total > 0
+WHERE c.signed_on BETWEEN $1 AND $2
+  AND c.local_content_published_bp IS NOT NULL AND c.total > 0
   AND ($3::bigint IS NULL OR c.batch_id = $3)
   AND abs(c.local_content_published_bp - round(x.certified_value * 10000.0 / c.total)) >= $4::integer
 ORDER BY abs(c.total::numeric * c.local_content_published_bp / 10000 - x.certified_value) DESC, c.id
@@ -503,7 +504,11 @@ type ContractListLocalContentMismatchRow struct {
 
 // Counted contracts whose published local content differs from the one their items' ST-KZ certificates
 // give (KC = Σ CTi·Ki / S) by at least min_points_bp, the largest difference in tenge first; a page of
-// max_rows after skip_rows. The order is of computed values, so pages are counted, not keyed.
+// max_rows after skip_rows. The order is of computed values, so pages are counted, not keyed. The period's
+// contracts are taken first and each one's counted items summed by its key (an item's date is its
+// contract's): summing the period's items first read every item of the table, 10 s for a year at
+// 10,000,000 items (docs/performance.md § The data-quality page at 10,000,000 items). A contract with no
+// counted item has no group, so it is not listed.
 func (q *Queries) ContractListLocalContentMismatch(ctx context.Context, db DBTX, arg ContractListLocalContentMismatchParams) ([]ContractListLocalContentMismatchRow, error) {
 	rows, err := db.Query(ctx, contractListLocalContentMismatch,
 		arg.DateFrom,
