@@ -16,9 +16,7 @@ func percent(bp int64) float64 { return float64(bp) / 100 }
 // does; internal/locale holds the rules, which the reports share.
 func formatPercent(lang string, bp int64) string { return locale.Percent(lang, bp) }
 
-// formatPoints is a difference of shares in percentage points, without the unit, which the page names
-// in its language: "10,5" in Kazakh and Russian, "10.5" in English.
-func formatPoints(lang string, bp int64) string { return locale.Decimal(lang, money.FormatPercent(bp)) }
+func formatPoints(lang string, bp int64) string { return locale.Points(lang, bp) }
 
 func formatTenge(lang string, minor int64) string { return locale.Tenge(lang, minor) }
 

@@ -17,6 +17,10 @@ func Percent(lang string, bp int64) string {
 	return strings.Replace(s, ".", ",", 1) + "\u00a0%"
 }
 
+// Points shows a difference of two shares in percentage points, with one decimal and without the unit,
+// which the caller names in its language: "10,5" in Kazakh and Russian, "10.5" in English.
+func Points(lang string, bp int64) string { return Decimal(lang, money.FormatPercent(bp)) }
+
 // Tenge shows whole tenge in groups of three, rounding tiyn half away from zero: "1 234 567 ₸" in Kazakh
 // and Russian (non-breaking spaces), "1,234,567 ₸" in English.
 func Tenge(lang string, minor int64) string {

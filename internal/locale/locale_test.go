@@ -43,12 +43,13 @@ func TestFormat(t *testing.T) {
 	t.Parallel()
 	const nbsp = "\u00a0"
 	day := time.Date(2025, 12, 31, 23, 5, 0, 0, time.UTC)
-	for _, tc := range []struct{ lang, pct, tenge, date, dateTime, month, decimal string }{
-		{"kk", "39,5" + nbsp + "%", "1" + nbsp + "234" + nbsp + "568" + nbsp + "₸", "31.12.2025", "31.12.2025 23:05", "12.2025", "1234,5"},
-		{"ru", "39,5" + nbsp + "%", "1" + nbsp + "234" + nbsp + "568" + nbsp + "₸", "31.12.2025", "31.12.2025 23:05", "12.2025", "1234,5"},
-		{"en", "39.5%", "1,234,568" + nbsp + "₸", "31 Dec 2025", "31 Dec 2025 23:05", "Dec 2025", "1234.5"},
+	for _, tc := range []struct{ lang, pct, points, tenge, date, dateTime, month, decimal string }{
+		{"kk", "39,5" + nbsp + "%", "39,5", "1" + nbsp + "234" + nbsp + "568" + nbsp + "₸", "31.12.2025", "31.12.2025 23:05", "12.2025", "1234,5"},
+		{"ru", "39,5" + nbsp + "%", "39,5", "1" + nbsp + "234" + nbsp + "568" + nbsp + "₸", "31.12.2025", "31.12.2025 23:05", "12.2025", "1234,5"},
+		{"en", "39.5%", "39.5", "1,234,568" + nbsp + "₸", "31 Dec 2025", "31 Dec 2025 23:05", "Dec 2025", "1234.5"},
 	} {
 		require.Equal(t, tc.pct, locale.Percent(tc.lang, 3950), tc.lang)
+		require.Equal(t, tc.points, locale.Points(tc.lang, 3950), tc.lang)
 		require.Equal(t, tc.tenge, locale.Tenge(tc.lang, 123456789), tc.lang)
 		require.Equal(t, tc.date, locale.Date(tc.lang, day), tc.lang)
 		require.Equal(t, tc.dateTime, locale.DateTime(tc.lang, day), tc.lang)

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/ules-kz/ules/internal/locale"
-	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/share"
 )
 
@@ -59,7 +58,7 @@ func (c Cell) Format(lang string, T func(string) string) string {
 	case Percent:
 		return locale.Percent(lang, c.N)
 	case Points:
-		return locale.Decimal(lang, money.FormatPercent(c.N)) + " " + T("points")
+		return locale.Points(lang, c.N) + " " + T("points")
 	case Count:
 		return locale.Number(lang, c.N)
 	case Date:
