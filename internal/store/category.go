@@ -19,6 +19,10 @@ func categoryFromRow(c dbq.Category) Category {
 	return Category{ID: c.ID, Slug: c.Slug, Names: share.Names{KK: c.NameKk, RU: c.NameRu, EN: c.NameEn}, LightIndustry: c.LightIndustry}
 }
 
+// categoryNotFound is CategoryGetBySlug's error for a slug that names no category, for readers that learn
+// it another way.
+func categoryNotFound(slug string) error { return interpretError(ErrNotFound, "category %q", slug) }
+
 // CategoryGetBySlug returns the category with slug.
 func (s *Store) CategoryGetBySlug(ctx context.Context, db DBTX, slug string) (Category, error) {
 	c, err := s.q.CategoryGetBySlug(ctx, db, slug)

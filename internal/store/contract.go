@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/tier"
@@ -100,7 +98,7 @@ func (s *Store) ContractList(ctx context.Context, db DBTX, f ContractFilter, aft
 // value that went to suppliers other than domestic producers, the largest first.
 func (s *Store) ContractListLargestNonDomestic(ctx context.Context, db DBTX, scope share.Scope, limit int32) ([]ContractRow, error) {
 	if scope.Category == "" {
-		return nil, interpretError(pgx.ErrNoRows, "category %q", scope.Category)
+		return nil, categoryNotFound(scope.Category)
 	}
 	categoryID, plan, err := s.planRead(ctx, db, scope)
 	if err != nil {

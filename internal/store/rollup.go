@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/share"
 )
@@ -79,7 +77,7 @@ func (s *Store) planRead(ctx context.Context, db DBTX, scope share.Scope) (*int3
 	var categoryID *int32
 	if scope.Category != "" {
 		if state.CategoryID == 0 {
-			return nil, rollupPlan{}, interpretError(pgx.ErrNoRows, "category %q", scope.Category)
+			return nil, rollupPlan{}, categoryNotFound(scope.Category)
 		}
 		categoryID = &state.CategoryID
 	}
