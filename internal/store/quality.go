@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
+
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/share"
 )
@@ -63,61 +66,97 @@ type Quality struct {
 
 // QualityGet finds, in the filter's period, the contracts whose published local content differs from the
 // certified one, the items no category rule matched, the contracts no figure counts, and the counted ones
-// whose method is none of the portal's.
+// whose method is none of the portal's. On a pool the four lists are read side by side: the page waits for
+// the slowest, about a second for a year at 10,000,000 items, not their sum.
 func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quality, error) {
 	var q Quality
-	// A page past the last comes back empty; the first row still carries the list's count.
-	mmArg := dbq.ContractListLocalContentMismatchParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID,
+	g, gctx := errgroup.WithContext(ctx)
+	if _, pool := db.(*pgxpool.Pool); !pool {
+		g.SetLimit(1) // a transaction's connection answers one query at a time
+	}
+	g.Go(func() error {
+		var err error
+		q.Mismatches, q.MismatchCount, err = s.qualityMismatches(gctx, db, f)
+		return err
+	})
+	g.Go(func() error {
+		var err error
+		q.Unclassified, q.UnclassifiedCount, err = s.qualityUnclassified(gctx, db, f)
+		return err
+	})
+	g.Go(func() error {
+		nc, err := s.q.ContractListNotCounted(gctx, db, dbq.ContractListNotCountedParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID})
+		if err != nil {
+			return interpretError(err, "contracts not counted")
+		}
+		for _, r := range nc {
+			q.NotCounted = append(q.NotCounted, NotCounted{Reason: r.Reason, Status: r.Status, StatusName: r.NameRu, Contracts: r.Contracts, Total: r.Total})
+		}
+		return nil
+	})
+	g.Go(func() error {
+		um, err := s.q.ContractListMethodUnknown(gctx, db, dbq.ContractListMethodUnknownParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID})
+		if err != nil {
+			return interpretError(err, "contracts of unknown methods")
+		}
+		for _, r := range um {
+			q.UnknownMethods = append(q.UnknownMethods, UnknownMethod{Method: r.Method, Contracts: r.Contracts, Total: r.Total})
+		}
+		return nil
+	})
+	return q, g.Wait()
+}
+
+// qualityMismatches is the filter's page of contracts whose local content differs, and how many there are.
+// A page past the last comes back empty; the first row still carries the list's count.
+func (s *Store) qualityMismatches(ctx context.Context, db DBTX, f QualityFilter) ([]Mismatch, int64, error) {
+	arg := dbq.ContractListLocalContentMismatchParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID,
 		MinPointsBp: int32(f.MinPoints), MaxRows: f.Limit, SkipRows: skipped(f.MismatchPage, f.Limit)}
-	mm, err := s.q.ContractListLocalContentMismatch(ctx, db, mmArg)
-	if err == nil && len(mm) == 0 && mmArg.SkipRows > 0 {
-		mmArg.MaxRows, mmArg.SkipRows = 1, 0
+	rows, err := s.q.ContractListLocalContentMismatch(ctx, db, arg)
+	var count int64
+	if err == nil && len(rows) == 0 && arg.SkipRows > 0 {
+		arg.MaxRows, arg.SkipRows = 1, 0
 		var first []dbq.ContractListLocalContentMismatchRow
-		if first, err = s.q.ContractListLocalContentMismatch(ctx, db, mmArg); err == nil && len(first) > 0 {
-			q.MismatchCount = first[0].Matching
+		if first, err = s.q.ContractListLocalContentMismatch(ctx, db, arg); err == nil && len(first) > 0 {
+			count = first[0].Matching
 		}
 	}
 	if err != nil {
-		return q, interpretError(err, "local content mismatches")
+		return nil, 0, interpretError(err, "local content mismatches")
 	}
-	for _, r := range mm {
-		q.MismatchCount = r.Matching
-		q.Mismatches = append(q.Mismatches, Mismatch{ID: r.ID, SourceID: r.SourceID, SignedOn: r.SignedOn, Total: r.Total,
+	var list []Mismatch
+	for _, r := range rows {
+		count = r.Matching
+		list = append(list, Mismatch{ID: r.ID, SourceID: r.SourceID, SignedOn: r.SignedOn, Total: r.Total,
 			Published: int64(r.PublishedBp), CertifiedValue: r.CertifiedValue, BuyerBIN: r.BuyerBin, BuyerName: r.BuyerNameRu,
 			SupplierID: r.SupplierID, Supplier: r.SupplierNameRu})
 	}
-	unArg := dbq.ContractItemListUnclassifiedParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MaxRows: f.Limit,
+	return list, count, nil
+}
+
+// qualityUnclassified is the filter's page of counted items no category rule matched, by ENSTRU code and
+// name, and how many such groups there are.
+func (s *Store) qualityUnclassified(ctx context.Context, db DBTX, f QualityFilter) ([]Unclassified, int64, error) {
+	arg := dbq.ContractItemListUnclassifiedParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MaxRows: f.Limit,
 		SkipRows: skipped(f.UnclassifiedPage, f.Limit)}
-	un, err := s.q.ContractItemListUnclassified(ctx, db, unArg)
-	if err == nil && len(un) == 0 && unArg.SkipRows > 0 {
-		unArg.MaxRows, unArg.SkipRows = 1, 0
+	rows, err := s.q.ContractItemListUnclassified(ctx, db, arg)
+	var count int64
+	if err == nil && len(rows) == 0 && arg.SkipRows > 0 {
+		arg.MaxRows, arg.SkipRows = 1, 0
 		var first []dbq.ContractItemListUnclassifiedRow
-		if first, err = s.q.ContractItemListUnclassified(ctx, db, unArg); err == nil && len(first) > 0 {
-			q.UnclassifiedCount = first[0].Matching
+		if first, err = s.q.ContractItemListUnclassified(ctx, db, arg); err == nil && len(first) > 0 {
+			count = first[0].Matching
 		}
 	}
 	if err != nil {
-		return q, interpretError(err, "unclassified items")
+		return nil, 0, interpretError(err, "unclassified items")
 	}
-	for _, r := range un {
-		q.UnclassifiedCount = r.Matching
-		q.Unclassified = append(q.Unclassified, Unclassified{EnstruCode: r.EnstruCode, Name: r.Name, Items: r.Items, Value: r.Value})
+	var list []Unclassified
+	for _, r := range rows {
+		count = r.Matching
+		list = append(list, Unclassified{EnstruCode: r.EnstruCode, Name: r.Name, Items: r.Items, Value: r.Value})
 	}
-	nc, err := s.q.ContractListNotCounted(ctx, db, dbq.ContractListNotCountedParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID})
-	if err != nil {
-		return q, interpretError(err, "contracts not counted")
-	}
-	for _, r := range nc {
-		q.NotCounted = append(q.NotCounted, NotCounted{Reason: r.Reason, Status: r.Status, StatusName: r.NameRu, Contracts: r.Contracts, Total: r.Total})
-	}
-	um, err := s.q.ContractListMethodUnknown(ctx, db, dbq.ContractListMethodUnknownParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID})
-	if err != nil {
-		return q, interpretError(err, "contracts of unknown methods")
-	}
-	for _, r := range um {
-		q.UnknownMethods = append(q.UnknownMethods, UnknownMethod{Method: r.Method, Contracts: r.Contracts, Total: r.Total})
-	}
-	return q, nil
+	return list, count, nil
 }
 
 // skipped is the rows before page (from 1; 0 is the first) of limit rows.

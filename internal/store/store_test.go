@@ -543,3 +543,63 @@ func TestWhoCouldSupply(t *testing.T) {
 	_, ok = got[2].Load()
 	require.False(t, ok)
 }
+
+// The contracts whose published local content differs from the certificates are the same read from the
+// rollup's contracts as from the items: a contract with items in two cells is summed whole, and a period
+// that starts and ends inside months lists only the contracts signed within it.
+func TestQualityMismatchesFromTheRollup(t *testing.T) {
+	t.Parallel()
+	ctx, tx, s := setup(t)
+	published := func(bp int32) *int32 { return &bp }
+	one := testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SourceID: "ONE-CELL", SignedOn: day(2026, 5, 4),
+		Total: 1_000_00, LocalContentPublished: published(8400)},
+		testfactory.ItemOpts{Category: "footwear", Value: 1_000_00})
+	two := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{SourceID: "TWO-CELLS", SignedOn: day(2026, 5, 31),
+		Total: 2_000_00, LocalContentPublished: published(1000)})
+	testfactory.Item(ctx, t, tx, two, &testfactory.ItemOpts{Category: "footwear", Value: 1_000_00, Tier: tier.DomesticProducer})
+	testfactory.Item(ctx, t, tx, two, &testfactory.ItemOpts{Value: 1_000_00})
+	for _, d := range []time.Time{day(2026, 5, 1), day(2026, 6, 1)} { // the period's months, outside it
+		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SignedOn: d, Total: 1_000_00, LocalContentPublished: published(9000)},
+			testfactory.ItemOpts{Category: "footwear", Value: 1_000_00})
+	}
+	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SignedOn: day(2026, 5, 5), Status: "330", Total: 1_000_00,
+		LocalContentPublished: published(9000)}, testfactory.ItemOpts{Category: "footwear", Value: 1_000_00})
+	// TWO-CELLS: 1,000 ₸ certified of 2,000 ₸ is 50 %, against 10 % published.
+	_, err := tx.Exec(ctx, "UPDATE contract_items SET local_content_certified_value = value WHERE contract_id = $1 AND category_id IS NOT NULL", two)
+	require.NoError(t, err)
+
+	f := store.QualityFilter{From: day(2026, 5, 2), To: day(2026, 5, 31), MinPoints: 500, Limit: 50}
+	var dirty bool
+	require.NoError(t, tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM share_rollup_dirty)").Scan(&dirty))
+	require.True(t, dirty, "the writes marked their months")
+	fromItems, err := s.QualityGet(ctx, tx, f)
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, "SELECT share_rollup_refresh()")
+	require.NoError(t, err)
+	require.NoError(t, tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM share_rollup_dirty)").Scan(&dirty))
+	require.False(t, dirty)
+	var spanning int
+	require.NoError(t, tx.QueryRow(ctx, "SELECT count(*) FROM share_rollup_contracts WHERE contract_id = $1 AND shared", two).Scan(&spanning))
+	require.Equal(t, 2, spanning, "TWO-CELLS has a row in each of its cells")
+	fromRollup, err := s.QualityGet(ctx, tx, f)
+	require.NoError(t, err)
+
+	for name, q := range map[string]store.Quality{"items": fromItems, "rollup": fromRollup} {
+		require.EqualValues(t, 2, q.MismatchCount, name)
+		require.Len(t, q.Mismatches, 2, name)
+		// 840 ₸ published and not certified, then 800 ₸ certified beyond the 200 ₸ published.
+		require.Equal(t, one, q.Mismatches[0].ID, name)
+		require.EqualValues(t, 0, q.Mismatches[0].CertifiedValue, name)
+		require.Equal(t, two, q.Mismatches[1].ID, name)
+		require.EqualValues(t, 1_000_00, q.Mismatches[1].CertifiedValue, name)
+		require.EqualValues(t, 5000, q.Mismatches[1].Certified(), name)
+	}
+	require.Equal(t, fromItems, fromRollup)
+
+	f.Limit, f.MismatchPage = 1, 2
+	page, err := s.QualityGet(ctx, tx, f)
+	require.NoError(t, err)
+	require.EqualValues(t, 2, page.MismatchCount)
+	require.Len(t, page.Mismatches, 1)
+	require.Equal(t, two, page.Mismatches[0].ID)
+}
