@@ -71,6 +71,13 @@ func (c *progressCache) put(k progressKey, p any, gen uint64) {
 	c.entries[k] = p
 }
 
+// generation counts the resets so far.
+func (c *progressCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
 // reset forgets every entry and says whether the cache may serve.
 func (c *progressCache) reset(live bool) {
 	c.mu.Lock()
@@ -139,6 +146,32 @@ func (c *progressCache) listenOnce(ctx context.Context, pool *pgxpool.Pool, kick
 		}
 		c.reset(true)
 		warm()
+	}
+}
+
+// warm measures what readers ask for first after a change, as of today: the overview, then each target's
+// page, the slowest of the server's answers at hundreds of milliseconds a target at 10,000,000 items
+// (docs/performance.md § Pages kept ahead of their readers). A change while it works makes the rest of the
+// round moot (put keeps nothing measured across a reset) and the listener has asked for a new one.
+func (s *Server) warm(ctx context.Context, c *progressCache) {
+	gen := c.generation()
+	_, progress, err := s.overviewProgress(ctx, s.today())
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("overview not measured ahead of its readers", "err", err)
+		}
+		return
+	}
+	for _, p := range progress {
+		if c.generation() != gen || ctx.Err() != nil {
+			return
+		}
+		if _, err := s.keptBreakdowns(ctx, p); err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("target page not measured ahead of its readers", "target", p.Target.Slug, "err", err)
+			}
+			return
+		}
 	}
 }
 

@@ -14,6 +14,9 @@ import (
 
 	"github.com/ules-kz/ules/internal/pgtest"
 	"github.com/ules-kz/ules/internal/share"
+	"github.com/ules-kz/ules/internal/store"
+	"github.com/ules-kz/ules/internal/testfactory"
+	"github.com/ules-kz/ules/internal/tier"
 )
 
 // The progress cache serves only while it listens, and forgets what it kept when the database says the
@@ -74,16 +77,20 @@ func TestProgressCacheForgetsOnNotification(t *testing.T) {
 	require.False(t, ok)
 }
 
-// After each notification the server measures every target's progress as of today itself, so that the
-// overview's first reader after an import finds it kept; a progress computed before the notification is
-// not what it keeps.
+// After each notification the server measures every target's progress as of today itself, and then each
+// target's page, so that the first reader of the overview or of a target page after an import finds them
+// kept; a progress computed before the notification is not what it keeps.
 func TestOverviewMeasuredAfterEachChange(t *testing.T) {
 	t.Parallel()
 	pool, _ := pgtest.NewDB(t)
 	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	testfactory.Purchase(context.Background(), t, pool, testfactory.ContractOpts{SignedOn: time.Date(2026, 8, 3, 0, 0, 0, 0, time.UTC)},
+		testfactory.ItemOpts{Category: "school-uniforms", Value: 1_000_00, Tier: tier.DomesticProducer})
+	_, err := pool.Exec(context.Background(), "SELECT share_rollup_refresh()")
+	require.NoError(t, err)
 	c := &progressCache{}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	_, err := newApp(pool, pool.Ping, log, func() time.Time { return today.Add(15 * time.Hour) }, c)
+	_, err = newApp(pool, pool.Ping, log, func() time.Time { return today.Add(15 * time.Hour) }, c)
 	require.NoError(t, err)
 	var slugs []string
 	require.NoError(t, pool.QueryRow(context.Background(), "SELECT array_agg(slug ORDER BY slug) FROM targets").Scan(&slugs))
@@ -92,6 +99,12 @@ func TestOverviewMeasuredAfterEachChange(t *testing.T) {
 		for _, slug := range slugs {
 			p, _, ok := c.get(progressKey{slug: slug, asOf: today})
 			if !ok || p.(share.Progress).AsOf.Year() == 1999 {
+				return false
+			}
+			if p := p.(share.Progress); p.To.Before(p.From) {
+				continue // not started: its page has no tables
+			}
+			if _, _, ok := c.get(progressKey{kind: "target page", slug: slug, asOf: today}); !ok {
 				return false
 			}
 		}
@@ -121,6 +134,22 @@ func TestOverviewMeasuredAfterEachChange(t *testing.T) {
 	_, err = pool.Exec(ctx, "SELECT pg_notify('ules_figures', '')")
 	require.NoError(t, err)
 	require.Eventually(t, keptAll, 10*time.Second, 5*time.Millisecond, "measured again after the notification")
+
+	// A kept page is the one a reader would have measured.
+	pages := 0
+	for _, slug := range slugs {
+		p, _, _ := c.get(progressKey{slug: slug, asOf: today})
+		if p := p.(share.Progress); p.To.Before(p.From) {
+			continue
+		}
+		kept, _, _ := c.get(progressKey{kind: "target page", slug: slug, asOf: today})
+		fresh, err := (&Server{db: pool, store: store.New()}).targetBreakdowns(ctx, targetScope(p.(share.Progress)))
+		require.NoError(t, err)
+		require.Equal(t, fresh, kept, slug)
+		require.NotEmpty(t, fresh.regions, slug)
+		pages++
+	}
+	require.NotZero(t, pages, "a target under way")
 }
 
 // Readers of an answer being measured wait for that measurement rather than repeat it; after a

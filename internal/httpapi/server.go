@@ -71,11 +71,7 @@ func newApp(db store.Beginner, ping func(context.Context) error, log *slog.Logge
 	s := &Server{db: db, ping: ping, store: store.New(), log: log, now: now, progressCache: cache,
 		reportSlots: make(chan struct{}, reportsAtOnce), reportWait: reportWait}
 	if cache != nil {
-		cache.warm = func(ctx context.Context) {
-			if _, _, err := s.overviewProgress(ctx, s.today()); err != nil && ctx.Err() == nil {
-				log.Warn("overview not measured ahead of its readers", "err", err)
-			}
-		}
+		cache.warm = func(ctx context.Context) { s.warm(ctx, cache) }
 	}
 	var err error
 	if s.catalog, err = loadCatalog(web.Translations); err != nil {

@@ -147,17 +147,11 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, t := c.Context(), p.Target
+	t := p.Target
 	scope, threshold := targetScope(p), breakdownThreshold(p)
-	var b targetBreakdowns
-	if !p.To.Before(p.From) {
-		// Kept with the progress until the figures, the register or the target change.
-		b, err = kept(s.progressCache, progressKey{kind: "target page", slug: t.Slug, asOf: p.AsOf}, func() (targetBreakdowns, error) {
-			return s.targetBreakdowns(ctx, scope)
-		})
-		if err != nil {
-			return err
-		}
+	b, err := s.keptBreakdowns(c.Context(), p)
+	if err != nil {
+		return err
 	}
 	named := func(g share.Group) string { return g.Names.In(lang) }
 	trendJSON, err := json.Marshal(trendOf(p, T))
@@ -218,6 +212,17 @@ type targetBreakdowns struct {
 	regions, types, buyers []share.Group
 	largest                []store.ContractRow
 	producers              []store.Capacity
+}
+
+// keptBreakdowns are the tables of p's target page, kept with the progress until the figures, the
+// register or the target change; none before the target's period starts.
+func (s *Server) keptBreakdowns(ctx context.Context, p share.Progress) (targetBreakdowns, error) {
+	if p.To.Before(p.From) {
+		return targetBreakdowns{}, nil
+	}
+	return kept(s.progressCache, progressKey{kind: "target page", slug: p.Target.Slug, asOf: p.AsOf}, func() (targetBreakdowns, error) {
+		return s.targetBreakdowns(ctx, targetScope(p))
+	})
 }
 
 // targetBreakdowns reads the tables side by side.
