@@ -29,9 +29,6 @@ type progressCache struct {
 	// warm, when set, measures again what readers ask for most (the overview) after each reset, so that
 	// the first reader after an import finds it kept. It is set before the cache listens.
 	warm func(context.Context)
-	// stopWarm ends the warmer's round under way at a reset: nothing it measures after would be kept, and
-	// its queries would slow the readers of the new figures.
-	stopWarm context.CancelFunc
 	// flight lets readers who ask for an answer being measured, in the same generation, wait for it
 	// instead of measuring it again: the warmer and a reader at a change, or many API clients at once.
 	flight singleflight.Group
@@ -87,10 +84,6 @@ func (c *progressCache) reset(live bool) {
 	defer c.mu.Unlock()
 	c.entries, c.live = map[progressKey]any{}, live
 	c.gen++
-	if c.stopWarm != nil {
-		c.stopWarm()
-		c.stopWarm = nil
-	}
 }
 
 // listen keeps the cache in step with the database until ctx ends: it LISTENs on a connection of its own
@@ -107,12 +100,7 @@ func (c *progressCache) listen(ctx context.Context, pool *pgxpool.Pool, log *slo
 				case <-ctx.Done():
 					return
 				case <-kick:
-					round, stop := context.WithCancel(ctx)
-					c.mu.Lock()
-					c.stopWarm = stop
-					c.mu.Unlock()
-					c.warm(round)
-					stop()
+					c.warm(ctx)
 				}
 			}
 		})
@@ -163,8 +151,8 @@ func (c *progressCache) listenOnce(ctx context.Context, pool *pgxpool.Pool, kick
 
 // warm measures what readers ask for first after a change, as of today: the overview, then each target's
 // page, the slowest of the server's answers at hundreds of milliseconds a target at 10,000,000 items
-// (docs/performance.md § Pages kept ahead of their readers). A change while it works ends the round (ctx),
-// and the listener has asked for a new one.
+// (docs/performance.md § Pages kept ahead of their readers). A change while it works makes the rest of the
+// round moot (put keeps nothing measured across a reset) and the listener has asked for a new one.
 func (s *Server) warm(ctx context.Context, c *progressCache) {
 	gen := c.generation()
 	_, progress, err := s.overviewProgress(ctx, s.today())
@@ -176,7 +164,7 @@ func (s *Server) warm(ctx context.Context, c *progressCache) {
 	}
 	for _, p := range progress {
 		if c.generation() != gen || ctx.Err() != nil {
-			return // a change came in after the round started, before its stop was set
+			return
 		}
 		if _, err := s.keptBreakdowns(ctx, p); err != nil {
 			if ctx.Err() == nil {

@@ -152,51 +152,6 @@ func TestOverviewMeasuredAfterEachChange(t *testing.T) {
 	require.NotZero(t, pages, "a target under way")
 }
 
-// A change ends the warmer's round under way, whose answers would not be kept, and starts a new one.
-func TestWarmRoundEndsAtAChange(t *testing.T) {
-	t.Parallel()
-	pool, _ := pgtest.NewDB(t)
-	started, ended := make(chan struct{}, 4), make(chan error, 4)
-	c := &progressCache{warm: func(ctx context.Context) {
-		started <- struct{}{}
-		<-ctx.Done()
-		ended <- ctx.Err()
-	}}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		c.listen(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-	wait := func(what string) {
-		t.Helper()
-		select {
-		case <-started:
-		case <-time.After(10 * time.Second):
-			t.Fatal(what)
-		}
-	}
-	wait("a round starts once the cache listens")
-	select {
-	case err := <-ended:
-		t.Fatalf("the round ended with no change: %v", err)
-	case <-time.After(100 * time.Millisecond):
-	}
-	_, err := pool.Exec(ctx, "SELECT pg_notify('ules_figures', '')")
-	require.NoError(t, err)
-	select {
-	case err := <-ended:
-		require.ErrorIs(t, err, context.Canceled)
-	case <-time.After(10 * time.Second):
-		t.Fatal("the change did not end the round")
-	}
-	wait("a new round starts after the change")
-}
-
 // Readers of an answer being measured wait for that measurement rather than repeat it; after a
 // notification (a new generation) the answer is measured again, and a failed shared measurement leaves
 // each waiter to measure on its own.
