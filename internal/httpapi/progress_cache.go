@@ -149,10 +149,16 @@ func (c *progressCache) listenOnce(ctx context.Context, pool *pgxpool.Pool, kick
 	}
 }
 
-// warm measures what readers ask for first after a change, as of today: the overview, then each target's
-// page, the slowest of the server's answers at hundreds of milliseconds a target at 10,000,000 items
-// (docs/performance.md § Pages kept ahead of their readers). A change while it works makes the rest of the
-// round moot (put keeps nothing measured across a reset) and the listener has asked for a new one.
+// pagesAfter is how long the figures must stand before the warmer measures the target pages: each takes
+// both cores for hundreds of milliseconds at 10,000,000 items, which slowed the overview's readers while
+// changes came one after another (docs/performance.md § Pages kept ahead of their readers).
+const pagesAfter = time.Second
+
+// warm measures what readers ask for first after a change, as of today: the overview, then, once the
+// figures have stood for pagesAfter, each target's page, the slowest of the server's answers. A change
+// while it works makes the rest of the round moot (put keeps nothing measured across a reset), and the
+// listener has asked for a new one. Its queries under way are not cancelled: a query cancelled mid-way
+// closes its connection, and the new one starts cold.
 func (s *Server) warm(ctx context.Context, c *progressCache) {
 	gen := c.generation()
 	_, progress, err := s.overviewProgress(ctx, s.today())
@@ -161,6 +167,11 @@ func (s *Server) warm(ctx context.Context, c *progressCache) {
 			s.log.Warn("overview not measured ahead of its readers", "err", err)
 		}
 		return
+	}
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(pagesAfter):
 	}
 	for _, p := range progress {
 		if c.generation() != gen || ctx.Err() != nil {
