@@ -32,6 +32,8 @@ type progressCache struct {
 	// flight lets readers who ask for an answer being measured, in the same generation, wait for it
 	// instead of measuring it again: the warmer and a reader at a change, or many API clients at once.
 	flight singleflight.Group
+	// changed is closed at the next reset (nextReset).
+	changed chan struct{}
 }
 
 // progressKey names a kept answer: a target's progress (kind "") or another of its answers as of a day.
@@ -71,11 +73,14 @@ func (c *progressCache) put(k progressKey, p any, gen uint64) {
 	c.entries[k] = p
 }
 
-// generation counts the resets so far.
-func (c *progressCache) generation() uint64 {
+// nextReset is closed at the next reset.
+func (c *progressCache) nextReset() <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.gen
+	if c.changed == nil {
+		c.changed = make(chan struct{})
+	}
+	return c.changed
 }
 
 // reset forgets every entry and says whether the cache may serve.
@@ -84,6 +89,10 @@ func (c *progressCache) reset(live bool) {
 	defer c.mu.Unlock()
 	c.entries, c.live = map[progressKey]any{}, live
 	c.gen++
+	if c.changed != nil {
+		close(c.changed)
+		c.changed = nil
+	}
 }
 
 // listen keeps the cache in step with the database until ctx ends: it LISTENs on a connection of its own
@@ -160,7 +169,7 @@ const pagesAfter = time.Second
 // listener has asked for a new one. Its queries under way are not cancelled: a query cancelled mid-way
 // closes its connection, and the new one starts cold.
 func (s *Server) warm(ctx context.Context, c *progressCache) {
-	gen := c.generation()
+	changed := c.nextReset()
 	_, progress, err := s.overviewProgress(ctx, s.today())
 	if err != nil {
 		if ctx.Err() == nil {
@@ -168,14 +177,22 @@ func (s *Server) warm(ctx context.Context, c *progressCache) {
 		}
 		return
 	}
+	quiet := time.NewTimer(pagesAfter)
+	defer quiet.Stop()
 	select {
 	case <-ctx.Done():
 		return
-	case <-time.After(pagesAfter):
+	case <-changed: // the next round measures the overview at once
+		return
+	case <-quiet.C:
 	}
 	for _, p := range progress {
-		if c.generation() != gen || ctx.Err() != nil {
+		select {
+		case <-ctx.Done():
 			return
+		case <-changed:
+			return
+		default:
 		}
 		if _, err := s.keptBreakdowns(ctx, p); err != nil {
 			if ctx.Err() == nil {

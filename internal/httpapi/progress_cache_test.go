@@ -152,6 +152,22 @@ func TestOverviewMeasuredAfterEachChange(t *testing.T) {
 	require.NotZero(t, pages, "a target under way")
 }
 
+// The warmer's wait for quiet ends at the next reset, so that a new change's overview is measured at once.
+func TestNextResetClosedAtReset(t *testing.T) {
+	c := &progressCache{}
+	next := c.nextReset()
+	require.Equal(t, next, c.nextReset(), "the same until a reset")
+	select {
+	case <-next:
+		t.Fatal("closed before a reset")
+	default:
+	}
+	c.reset(true)
+	_, open := <-next
+	require.False(t, open, "closed at the reset")
+	require.NotEqual(t, next, c.nextReset(), "a new one for the next")
+}
+
 // Readers of an answer being measured wait for that measurement rather than repeat it; after a
 // notification (a new generation) the answer is measured again, and a failed shared measurement leaves
 // each waiter to measure on its own.
