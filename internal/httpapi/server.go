@@ -106,13 +106,7 @@ func (s *Server) today() time.Time {
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// queries runs a page's independent queries: side by side over the pool, one after another over a
-// transaction, which serves one query at a time.
+// queries runs a page's independent queries (store.SideBySide).
 func (s *Server) queries(ctx context.Context) (*errgroup.Group, context.Context) {
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(4) // one page does not take every connection of the pool
-	if _, pool := s.db.(*pgxpool.Pool); !pool {
-		g.SetLimit(1)
-	}
-	return g, gctx
+	return store.SideBySide(ctx, s.db)
 }

@@ -4,9 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-	"golang.org/x/sync/errgroup"
-
 	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/share"
 )
@@ -70,10 +67,7 @@ type Quality struct {
 // the slowest, about a second for a year at 10,000,000 items, not their sum.
 func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quality, error) {
 	var q Quality
-	g, gctx := errgroup.WithContext(ctx)
-	if _, pool := db.(*pgxpool.Pool); !pool {
-		g.SetLimit(1) // a transaction's connection answers one query at a time
-	}
+	g, gctx := SideBySide(ctx, db)
 	g.Go(func() error {
 		var err error
 		q.Mismatches, q.MismatchCount, err = s.qualityMismatches(gctx, db, f)
@@ -108,25 +102,17 @@ func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quali
 }
 
 // qualityMismatches is the filter's page of contracts whose local content differs, and how many there are.
-// A page past the last comes back empty; the first row still carries the list's count.
 func (s *Store) qualityMismatches(ctx context.Context, db DBTX, f QualityFilter) ([]Mismatch, int64, error) {
-	arg := dbq.ContractListLocalContentMismatchParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID,
-		MinPointsBp: int32(f.MinPoints), MaxRows: f.Limit, SkipRows: skipped(f.MismatchPage, f.Limit)}
-	rows, err := s.q.ContractListLocalContentMismatch(ctx, db, arg)
-	var count int64
-	if err == nil && len(rows) == 0 && arg.SkipRows > 0 {
-		arg.MaxRows, arg.SkipRows = 1, 0
-		var first []dbq.ContractListLocalContentMismatchRow
-		if first, err = s.q.ContractListLocalContentMismatch(ctx, db, arg); err == nil && len(first) > 0 {
-			count = first[0].Matching
-		}
-	}
+	arg := dbq.ContractListLocalContentMismatchParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MinPointsBp: int32(f.MinPoints)}
+	rows, count, err := countedPage(f.MismatchPage, f.Limit, func(maxRows, skipRows int32) ([]dbq.ContractListLocalContentMismatchRow, error) {
+		arg.MaxRows, arg.SkipRows = maxRows, skipRows
+		return s.q.ContractListLocalContentMismatch(ctx, db, arg)
+	}, func(r dbq.ContractListLocalContentMismatchRow) int64 { return r.Matching })
 	if err != nil {
 		return nil, 0, interpretError(err, "local content mismatches")
 	}
 	var list []Mismatch
 	for _, r := range rows {
-		count = r.Matching
 		list = append(list, Mismatch{ID: r.ID, SourceID: r.SourceID, SignedOn: r.SignedOn, Total: r.Total,
 			Published: int64(r.PublishedBp), CertifiedValue: r.CertifiedValue, BuyerBIN: r.BuyerBin, BuyerName: r.BuyerNameRu,
 			SupplierID: r.SupplierID, Supplier: r.SupplierNameRu})
@@ -137,26 +123,39 @@ func (s *Store) qualityMismatches(ctx context.Context, db DBTX, f QualityFilter)
 // qualityUnclassified is the filter's page of counted items no category rule matched, by ENSTRU code and
 // name, and how many such groups there are.
 func (s *Store) qualityUnclassified(ctx context.Context, db DBTX, f QualityFilter) ([]Unclassified, int64, error) {
-	arg := dbq.ContractItemListUnclassifiedParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID, MaxRows: f.Limit,
-		SkipRows: skipped(f.UnclassifiedPage, f.Limit)}
-	rows, err := s.q.ContractItemListUnclassified(ctx, db, arg)
-	var count int64
-	if err == nil && len(rows) == 0 && arg.SkipRows > 0 {
-		arg.MaxRows, arg.SkipRows = 1, 0
-		var first []dbq.ContractItemListUnclassifiedRow
-		if first, err = s.q.ContractItemListUnclassified(ctx, db, arg); err == nil && len(first) > 0 {
-			count = first[0].Matching
-		}
-	}
+	arg := dbq.ContractItemListUnclassifiedParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID}
+	rows, count, err := countedPage(f.UnclassifiedPage, f.Limit, func(maxRows, skipRows int32) ([]dbq.ContractItemListUnclassifiedRow, error) {
+		arg.MaxRows, arg.SkipRows = maxRows, skipRows
+		return s.q.ContractItemListUnclassified(ctx, db, arg)
+	}, func(r dbq.ContractItemListUnclassifiedRow) int64 { return r.Matching })
 	if err != nil {
 		return nil, 0, interpretError(err, "unclassified items")
 	}
 	var list []Unclassified
 	for _, r := range rows {
-		count = r.Matching
 		list = append(list, Unclassified{EnstruCode: r.EnstruCode, Name: r.Name, Items: r.Items, Value: r.Value})
 	}
 	return list, count, nil
+}
+
+// countedPage reads a list's page (from 1) of limit rows, and how many rows the list has, which each row
+// carries (count). A page past the last comes back empty, so its count comes from the list's first row.
+func countedPage[R any](page, limit int32, read func(maxRows, skipRows int32) ([]R, error), count func(R) int64) ([]R, int64, error) {
+	skip := skipped(page, limit)
+	rows, err := read(limit, skip)
+	switch {
+	case err != nil:
+		return nil, 0, err
+	case len(rows) > 0:
+		return rows, count(rows[0]), nil
+	case skip == 0:
+		return nil, 0, nil
+	}
+	first, err := read(1, 0)
+	if err != nil || len(first) == 0 {
+		return nil, 0, err
+	}
+	return nil, count(first[0]), nil
 }
 
 // skipped is the rows before page (from 1; 0 is the first) of limit rows.

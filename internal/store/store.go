@@ -1,10 +1,13 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ules-kz/ules/internal/dbq"
 )
@@ -35,4 +38,16 @@ func interpretError(err error, format string, args ...any) error {
 		err = ErrNotFound
 	}
 	return fmt.Errorf("store: "+format+": %w", append(args, err)...)
+}
+
+// SideBySide runs a reader's independent queries: side by side over a pool, at most four at once so that
+// one page does not take every connection, and one after another over a transaction, which serves one
+// query at a time.
+func SideBySide(ctx context.Context, db any) (*errgroup.Group, context.Context) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	if _, pool := db.(*pgxpool.Pool); !pool {
+		g.SetLimit(1)
+	}
+	return g, gctx
 }
