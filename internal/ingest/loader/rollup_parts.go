@@ -27,10 +27,12 @@ type cellBase struct {
 	method    string
 }
 
+// cellKey holds no string, which kept hashing it in the maps a third of rollupParts.item's time: region is
+// an index into rollupParts.regions.
 type cellKey struct {
 	base     int32
 	category int32
-	region   string
+	region   int16
 	tier     int16
 	// hasCategory and hasRegion tell NULL from 0 and "".
 	hasCategory, hasRegion bool
@@ -66,6 +68,12 @@ type rollupParts struct {
 	lastCell  int32
 	firsts    []int32 // the first cell of contract firstID+i, for contracts whose items come apart
 	firstID   int64
+	regions   []string
+	regionIdx map[string]int16
+	// firstRows is, by contract id less firstID, the row of contractCells that may hold the contract's
+	// first cell: byContract then holds only the other cells of contracts with several. Rows are forgotten
+	// at each flush, so a row is the contract's only if it names it.
+	firstRows []int32
 	spans     map[int64][]int32 // the cells of contracts with items in more than one
 	// Contracts by cell (share_rollup_contracts), gathered over chunks, written and forgotten by flushContracts.
 	byContract    map[contractCell]int32
@@ -97,7 +105,7 @@ func newRollupParts(ctx context.Context, q *dbq.Queries, db dbq.DBTX, source str
 	p := &rollupParts{statuses: make(map[string]string, len(statuses)), amended: make(map[string]bool, len(roots)),
 		baseIndex: map[cellBase]int32{}, cellIndex: map[cellKey]int32{}, lastCell: noCell,
 		spans: map[int64][]int32{}, marked: map[time.Time]bool{}, copyCells: fmt.Sprintf(copyCells, "share_rollup"),
-		byContract: map[contractCell]int32{}, late: map[int64]time.Time{}}
+		byContract: map[contractCell]int32{}, late: map[int64]time.Time{}, regionIdx: map[string]int16{}}
 	if held {
 		p.copyCells = fmt.Sprintf(copyCells, "share_rollup_parts")
 	}
@@ -158,7 +166,10 @@ func (p *rollupParts) contract(sourceID string, signedOn time.Time, status, meth
 func (p *rollupParts) item(contract, buyer, supplier int64, first *int32, base int32, signedOn time.Time,
 	category *int32, region string, hasRegion bool, tier int16, value, local int64,
 ) {
-	k := cellKey{base: base, region: region, hasRegion: hasRegion, tier: tier}
+	k := cellKey{base: base, hasRegion: hasRegion, tier: tier}
+	if hasRegion {
+		k.region = p.regionOf(region)
+	}
 	if category != nil {
 		k.category, k.hasCategory = *category, true
 	}
@@ -180,12 +191,7 @@ func (p *rollupParts) item(contract, buyer, supplier int64, first *int32, base i
 	cc := contractCell{contract, ci}
 	ri := int32(len(p.contractCells) - 1)
 	if ri < 0 || p.contractCells[ri].contractCell != cc { // a contract's items mostly come together
-		var ok bool
-		if ri, ok = p.byContract[cc]; !ok {
-			ri = int32(len(p.contractCells))
-			p.byContract[cc] = ri
-			p.contractCells = append(p.contractCells, contractCellSums{contractCell: cc, buyer: buyer, supplier: supplier})
-		}
+		ri = p.contractRow(cc, *first == noCell || *first == ci, buyer, supplier)
 	}
 	r := &p.contractCells[ri]
 	r.total += value
@@ -211,6 +217,45 @@ func (p *rollupParts) item(contract, buyer, supplier int64, first *int32, base i
 		}
 		p.spans[contract] = cells
 	}
+}
+
+// contractRow is the row of contractCells that sums cc, a new one if none does yet; firstCell says that
+// cc's cell is its contract's first.
+func (p *rollupParts) contractRow(cc contractCell, firstCell bool, buyer, supplier int64) int32 {
+	if firstCell {
+		i := cc.contract - p.firstID
+		for int64(len(p.firstRows)) <= i {
+			p.firstRows = append(p.firstRows, noCell)
+		}
+		if ri := p.firstRows[i]; ri >= 0 && int(ri) < len(p.contractCells) && p.contractCells[ri].contractCell == cc {
+			return ri
+		}
+		ri := int32(len(p.contractCells))
+		p.firstRows[i] = ri
+		p.contractCells = append(p.contractCells, contractCellSums{contractCell: cc, buyer: buyer, supplier: supplier})
+		return ri
+	}
+	ri, ok := p.byContract[cc]
+	if !ok {
+		ri = int32(len(p.contractCells))
+		p.byContract[cc] = ri
+		p.contractCells = append(p.contractCells, contractCellSums{contractCell: cc, buyer: buyer, supplier: supplier})
+	}
+	return ri
+}
+
+// regionOf is region's index in p.regions.
+func (p *rollupParts) regionOf(region string) int16 {
+	if p.last.hasRegion && p.regions[p.last.region] == region {
+		return p.last.region
+	}
+	if i, ok := p.regionIdx[region]; ok {
+		return i
+	}
+	i := int16(len(p.regions))
+	p.regions = append(p.regions, region)
+	p.regionIdx[region] = i
+	return i
 }
 
 func minTime(a, b time.Time) time.Time {
@@ -248,7 +293,7 @@ func (p *rollupParts) cellColumns(r *pgcopy.Rows, k cellKey, contract *int64) {
 		r.Null()
 	}
 	if k.hasRegion {
-		r.Text(k.region)
+		r.Text(p.regions[k.region])
 	} else {
 		r.Null()
 	}
