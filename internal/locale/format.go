@@ -70,3 +70,43 @@ func Decimal(lang, s string) string {
 	}
 	return strings.Replace(s, ".", ",", 1)
 }
+
+// Quantity shows a plain decimal quantity ("1234567.5", as the database writes numeric) in groups of three
+// with the language's decimal mark: "1 234 567,5" in Kazakh and Russian, "1,234,567.5" in English. Anything
+// else is shown as it is.
+func Quantity(lang, s string) string {
+	sign, digits := "", s
+	if strings.HasPrefix(digits, "-") {
+		sign, digits = "-", digits[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(digits, ".")
+	if whole == "" || !allDigits(whole) || (hasFrac && (frac == "" || !allDigits(frac))) {
+		return s
+	}
+	sep, mark := "\u00a0", ","
+	if lang == "en" {
+		sep, mark = ",", "."
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString(mark)
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

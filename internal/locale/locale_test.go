@@ -59,3 +59,24 @@ func TestFormat(t *testing.T) {
 	require.True(t, locale.Known("kk"))
 	require.False(t, locale.Known("de"))
 }
+
+func TestQuantity(t *testing.T) {
+	t.Parallel()
+	const nbsp = "\u00a0"
+	for _, tc := range []struct{ lang, in, want string }{
+		{"ru", "1123300", "1" + nbsp + "123" + nbsp + "300"},
+		{"kk", "1234567.125", "1" + nbsp + "234" + nbsp + "567,125"},
+		{"en", "1234567.125", "1,234,567.125"},
+		{"en", "999", "999"},
+		{"en", "100", "100"},
+		{"en", "-1234", "-1,234"},
+		{"ru", "0.5", "0,5"},
+		{"en", "", ""},
+		{"en", "12.", "12."},
+		{"en", "1e5", "1e5"},
+		{"ru", "NaN", "NaN"},
+		{"en", "-", "-"},
+	} {
+		require.Equal(t, tc.want, locale.Quantity(tc.lang, tc.in), "%s %q", tc.lang, tc.in)
+	}
+}
