@@ -329,6 +329,14 @@ func TestBadParameters(t *testing.T) {
 		{"/api/v1/imports?before=-1", 400, "before", "not a positive whole number"},
 		{"/api/v1/imports/abc", 400, "id", "not a positive whole number"},
 		{"/api/v1/imports/1?after=x", 400, "after", "not a positive whole number"},
+		// Text PostgreSQL refuses, in a parameter passed on to it as text, in another, in a name.
+		{"/api/v1/shares?category=school-uniforms&method=%C0", 400, "method", "not UTF-8 text"},
+		{"/api/v1/explore?supplier=%ED%A0%80", 400, "supplier", "not UTF-8 text"},
+		{"/api/v1/contracts?supplier=%00", 400, "supplier", "not UTF-8 text"},
+		{"/api/v1/items.csv?method=%00", 400, "method", "not UTF-8 text"},
+		{"/api/v1/explore?from=2026-01-01%00", 400, "from", "not UTF-8 text"},
+		{"/api/v1/explore?%FFx=1", 400, "?x", "not UTF-8 text"},
+		{"/api/v1/no-such-answer?method=%00", 400, "method", "not UTF-8 text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
@@ -340,6 +348,28 @@ func TestBadParameters(t *testing.T) {
 			require.Contains(t, e.Error, tt.reason)
 		})
 	}
+}
+
+// Pages and reports refuse text PostgreSQL would refuse as the API does, in their own form.
+func TestPagesRefuseBadText(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	for _, u := range []string{"/explore?supplier=%00&lang=en", "/explore?method=%FF%FE&lang=en", "/?as_of=%C0&lang=en",
+		"/reports/explore?format=csv&method=%00&lang=en"} {
+		status, body := get(t, app, u)
+		require.Equal(t, 400, status, u)
+		require.Contains(t, body, "<!doctype html>", u)
+		require.Contains(t, body, "is not UTF-8 text", u)
+	}
+	req := httptest.NewRequest("GET", "/reports/explore?format=csv&method=%00", nil)
+	req.Header.Set("Accept", "application/json")
+	resp, err := app.Test(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, 400, resp.StatusCode)
+	require.JSONEq(t, `{"error":"method: is not UTF-8 text: it holds bytes no character is made of, or a NUL","param":"method"}`, string(body))
 }
 
 func TestPages(t *testing.T) {

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/base64"
 	"net/url"
 	"regexp"
@@ -8,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -21,6 +24,28 @@ var (
 	regionPattern = regexp.MustCompile(`^[0-9]{2}$`)
 	binPattern    = regexp.MustCompile(`^[0-9]{12}$`)
 )
+
+// textQuery refuses a request whose query string is not text (queryText).
+func textQuery(c fiber.Ctx) error {
+	if err := queryText(c); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// queryText checks that the query string's names and values are UTF-8 text without a NUL, as every
+// parameter must be: PostgreSQL refuses both, which had made a 500 of every filter passed on to it as text.
+func queryText(c fiber.Ctx) error {
+	for k, v := range c.Request().URI().QueryArgs().All() {
+		for _, b := range [][]byte{k, v} {
+			if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+				name := cmp.Or(strings.ToValidUTF8(strings.ReplaceAll(string(k), "\x00", ""), "?"), "(a parameter without a name)")
+				return badParam(name, "is not UTF-8 text: it holds bytes no character is made of, or a NUL")
+			}
+		}
+	}
+	return nil
+}
 
 // dateParam reads an optional YYYY-MM-DD parameter.
 func dateParam(c fiber.Ctx, name string, def time.Time) (time.Time, error) {

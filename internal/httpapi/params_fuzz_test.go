@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v3"
 	"github.com/stretchr/testify/require"
@@ -24,7 +25,11 @@ func FuzzScopeParams(f *testing.F) {
 	app := fiber.New()
 	app.Get("/", func(c fiber.Ctx) error {
 		got, refused, other = share.Scope{}, nil, nil
-		sc, err := s.scopeParams(c, true)
+		err := queryText(c) // textQuery, before every handler
+		var sc share.Scope
+		if err == nil {
+			sc, err = s.scopeParams(c, true)
+		}
 		if err != nil && !errors.As(err, &refused) {
 			other = err
 		}
@@ -33,7 +38,7 @@ func FuzzScopeParams(f *testing.F) {
 	})
 	for _, q := range []string{"category=school-uniforms", "category=a&region=75,79&region=71&buyer_type=education",
 		"category=x&from=2026-01-01&to=2025-01-01", "category=x&method=2,3&method=%D0%9E%D0%9A", "region=,,,", "category=x&buyer_type=army",
-		"category=x&tier=1,3&tier=2&buyer=123456789012&supplier=CN-91330000"} {
+		"category=x&tier=1,3&tier=2&buyer=123456789012&supplier=CN-91330000", "category=x&method=%C0&supplier=%00"} {
 		f.Add(q)
 	}
 	f.Fuzz(func(t *testing.T, query string) {
@@ -41,7 +46,8 @@ func FuzzScopeParams(f *testing.F) {
 			t.Skip("not a request line a client sends")
 		}
 		req := httptest.NewRequest("GET", "/", nil)
-		req.URL.RawQuery = query
+		// app.Test sends RequestURI, which httptest set to "/" alone.
+		req.URL.RawQuery, req.RequestURI = query, "/?"+query
 		resp, err := app.Test(req)
 		if err != nil {
 			t.Skip("not a request line fasthttp reads")
@@ -76,5 +82,8 @@ func FuzzScopeParams(f *testing.F) {
 			require.Regexp(t, `^[0-9]{12}$`, got.Buyer)
 		}
 		require.LessOrEqual(t, len(got.Supplier), 64)
+		for _, v := range append(append([]string{got.Category, got.Buyer, got.Supplier}, got.Methods...), got.Regions...) {
+			require.True(t, utf8.ValidString(v) && !strings.Contains(v, "\x00"), "%q is not text PostgreSQL takes", v)
+		}
 	})
 }

@@ -18,27 +18,13 @@ func (s *Server) routes(app *fiber.App, staticFS fs.FS) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 
-	// Pages. Their errors are pages: fiber.Config.ErrorHandler is s.pageError.
-	app.Get("/", s.showOverview)
-	app.Get("/targets/:slug", s.showTarget)
-	app.Get("/explore", s.showExplore)
-	app.Get("/buyers/:bin", s.showBuyer)
-	app.Get("/suppliers/:id", s.showSupplier)
-	app.Get("/contracts/:id", s.showContract)
-	app.Get("/quality", s.showQuality)
-	app.Get("/methodology", s.showMethodology)
-	app.Get("/imports", s.listImports)
-	app.Get("/imports/template.csv", downloadTemplate("csv", "text/csv; charset=utf-8"))
-	app.Get("/imports/template.xlsx", downloadTemplate("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-	app.Get("/imports/:id", s.showImport)
-
 	// Reports to download: a page to a browser when they fail, JSON to a script that asks for it.
-	reports := app.Group("/reports", s.negotiatedErrors)
+	reports := app.Group("/reports", s.negotiatedErrors, textQuery)
 	reports.Get("/targets/:slug", s.downloadTargetReport)
 	reports.Get("/explore", s.downloadExploreReport)
 
 	// The JSON API. Every error under /api, a path no route matches included, is answered as JSON.
-	api := app.Group("/api", s.apiErrors).Group("/v1")
+	api := app.Group("/api", s.apiErrors, textQuery).Group("/v1")
 	api.Get("/openapi.json", func(c fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 		return c.Send(web.OpenAPI)
@@ -59,4 +45,21 @@ func (s *Server) routes(app *fiber.App, staticFS fs.FS) {
 	api.Get("/quality", s.apiGetQuality)
 	api.Get("/imports", s.apiListImports)
 	api.Get("/imports/:id", s.apiGetImport)
+
+	// After the groups, whose own textQuery answers in their errors' form: a middleware registered before
+	// them would answer an API request with a page.
+	app.Use(textQuery)
+	// Pages. Their errors are pages: fiber.Config.ErrorHandler is s.pageError.
+	app.Get("/", s.showOverview)
+	app.Get("/targets/:slug", s.showTarget)
+	app.Get("/explore", s.showExplore)
+	app.Get("/buyers/:bin", s.showBuyer)
+	app.Get("/suppliers/:id", s.showSupplier)
+	app.Get("/contracts/:id", s.showContract)
+	app.Get("/quality", s.showQuality)
+	app.Get("/methodology", s.showMethodology)
+	app.Get("/imports", s.listImports)
+	app.Get("/imports/template.csv", downloadTemplate("csv", "text/csv; charset=utf-8"))
+	app.Get("/imports/template.xlsx", downloadTemplate("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+	app.Get("/imports/:id", s.showImport)
 }
