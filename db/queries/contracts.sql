@@ -119,20 +119,22 @@ ORDER BY x.scope_value - x.domestic_value DESC, c.id;
 -- name: ContractListNotCountedOfBatch :many
 -- The contracts an import wrote that no figure counts, by why: their status, a status the table does not
 -- know, or a later version of the same contract that replaces them.
-SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts
+SELECT x.reason::text AS reason, x.status, x.name_kk::text AS name_kk, x.name_ru::text AS name_ru,
+       x.name_en::text AS name_en, count(*)::bigint AS contracts
 FROM (
     SELECT CASE WHEN st.code IS NULL THEN 'unknown_status'
                 WHEN st.counts = 'none' THEN 'status'
                 WHEN c.id IN (SELECT id FROM replaced_contracts) THEN 'replaced'
            END AS reason,
-           c.status, coalesce(st.name_ru, '') AS name_ru
+           c.status, coalesce(st.name_kk, '') AS name_kk, coalesce(st.name_ru, '') AS name_ru,
+           coalesce(st.name_en, '') AS name_en
     FROM contracts c
     LEFT JOIN contract_statuses st ON st.code = c.status
     WHERE c.batch_id = @batch_id AND NOT c.deleted
 ) x
 WHERE x.reason IS NOT NULL
-GROUP BY 1, 2, 3
-ORDER BY 4 DESC, 2;
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 6 DESC, 2;
 
 -- name: ContractListSeen :many
 -- Which of a chunk's contracts this import cannot create directly: stored already (by an earlier batch, or
@@ -245,7 +247,8 @@ RETURNING k.id;
 SELECT c.id, c.source, c.source_id, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate,
        c.total, c.total_alt, c.paid, c.local_content_published_bp, c.description, c.deleted, c.root_source_id,
        c.source_updated_at, c.batch_id,
-       coalesce(st.name_ru, '')::text AS status_name_ru, coalesce(st.counts, '')::text AS counts,
+       coalesce(st.name_kk, '')::text AS status_name_kk, coalesce(st.name_ru, '')::text AS status_name_ru,
+       coalesce(st.name_en, '')::text AS status_name_en, coalesce(st.counts, '')::text AS counts,
        (c.id IN (SELECT id FROM replaced_contracts))::boolean AS replaced,
        b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, b.name_kk AS buyer_name_kk,
        s.identifier AS supplier_id, s.name_ru AS supplier_name_ru, s.name_kk AS supplier_name_kk,
@@ -259,22 +262,23 @@ WHERE c.id = @id;
 -- name: ContractListNotCounted :many
 -- What no figure counts among the contracts signed in a period (of one import, when batch_id is given),
 -- by why: their status, a status the table does not know, or a later version that replaces them.
-SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts,
-       sum(x.total)::bigint AS total
+SELECT x.reason::text AS reason, x.status, x.name_kk::text AS name_kk, x.name_ru::text AS name_ru,
+       x.name_en::text AS name_en, count(*)::bigint AS contracts, sum(x.total)::bigint AS total
 FROM (
     SELECT CASE WHEN st.code IS NULL THEN 'unknown_status'
                 WHEN st.counts = 'none' THEN 'status'
                 WHEN c.id IN (SELECT id FROM replaced_contracts) THEN 'replaced'
            END AS reason,
-           c.status, coalesce(st.name_ru, '') AS name_ru, c.total
+           c.status, coalesce(st.name_kk, '') AS name_kk, coalesce(st.name_ru, '') AS name_ru,
+           coalesce(st.name_en, '') AS name_en, c.total
     FROM contracts c
     LEFT JOIN contract_statuses st ON st.code = c.status
     WHERE NOT c.deleted AND c.signed_on BETWEEN @date_from AND @date_to
       AND (sqlc.narg(batch_id)::bigint IS NULL OR c.batch_id = sqlc.narg(batch_id))
 ) x
 WHERE x.reason IS NOT NULL
-GROUP BY 1, 2, 3
-ORDER BY 4 DESC, 2;
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 6 DESC, 2;
 
 -- name: ContractListLocalContentMismatch :many
 -- Counted contracts whose published local content differs from the one their items' ST-KZ certificates

@@ -64,7 +64,8 @@ const contractGetByID = `-- name: ContractGetByID :one
 SELECT c.id, c.source, c.source_id, c.signed_on, c.fiscal_year, c.method, c.status, c.currency, c.exchange_rate,
        c.total, c.total_alt, c.paid, c.local_content_published_bp, c.description, c.deleted, c.root_source_id,
        c.source_updated_at, c.batch_id,
-       coalesce(st.name_ru, '')::text AS status_name_ru, coalesce(st.counts, '')::text AS counts,
+       coalesce(st.name_kk, '')::text AS status_name_kk, coalesce(st.name_ru, '')::text AS status_name_ru,
+       coalesce(st.name_en, '')::text AS status_name_en, coalesce(st.counts, '')::text AS counts,
        (c.id IN (SELECT id FROM replaced_contracts))::boolean AS replaced,
        b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, b.name_kk AS buyer_name_kk,
        s.identifier AS supplier_id, s.name_ru AS supplier_name_ru, s.name_kk AS supplier_name_kk,
@@ -95,7 +96,9 @@ type ContractGetByIDRow struct {
 	RootSourceID            *string
 	SourceUpdatedAt         *time.Time
 	BatchID                 *int64
+	StatusNameKk            string
 	StatusNameRu            string
+	StatusNameEn            string
 	Counts                  string
 	Replaced                bool
 	BuyerBin                string
@@ -130,7 +133,9 @@ func (q *Queries) ContractGetByID(ctx context.Context, db DBTX, id int64) (Contr
 		&i.RootSourceID,
 		&i.SourceUpdatedAt,
 		&i.BatchID,
+		&i.StatusNameKk,
 		&i.StatusNameRu,
+		&i.StatusNameEn,
 		&i.Counts,
 		&i.Replaced,
 		&i.BuyerBin,
@@ -626,22 +631,23 @@ func (q *Queries) ContractListMethodUnknown(ctx context.Context, db DBTX, arg Co
 }
 
 const contractListNotCounted = `-- name: ContractListNotCounted :many
-SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts,
-       sum(x.total)::bigint AS total
+SELECT x.reason::text AS reason, x.status, x.name_kk::text AS name_kk, x.name_ru::text AS name_ru,
+       x.name_en::text AS name_en, count(*)::bigint AS contracts, sum(x.total)::bigint AS total
 FROM (
     SELECT CASE WHEN st.code IS NULL THEN 'unknown_status'
                 WHEN st.counts = 'none' THEN 'status'
                 WHEN c.id IN (SELECT id FROM replaced_contracts) THEN 'replaced'
            END AS reason,
-           c.status, coalesce(st.name_ru, '') AS name_ru, c.total
+           c.status, coalesce(st.name_kk, '') AS name_kk, coalesce(st.name_ru, '') AS name_ru,
+           coalesce(st.name_en, '') AS name_en, c.total
     FROM contracts c
     LEFT JOIN contract_statuses st ON st.code = c.status
     WHERE NOT c.deleted AND c.signed_on BETWEEN $1 AND $2
       AND ($3::bigint IS NULL OR c.batch_id = $3)
 ) x
 WHERE x.reason IS NOT NULL
-GROUP BY 1, 2, 3
-ORDER BY 4 DESC, 2
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 6 DESC, 2
 `
 
 type ContractListNotCountedParams struct {
@@ -653,7 +659,9 @@ type ContractListNotCountedParams struct {
 type ContractListNotCountedRow struct {
 	Reason    string
 	Status    string
+	NameKk    string
 	NameRu    string
+	NameEn    string
 	Contracts int64
 	Total     int64
 }
@@ -672,7 +680,9 @@ func (q *Queries) ContractListNotCounted(ctx context.Context, db DBTX, arg Contr
 		if err := rows.Scan(
 			&i.Reason,
 			&i.Status,
+			&i.NameKk,
 			&i.NameRu,
+			&i.NameEn,
 			&i.Contracts,
 			&i.Total,
 		); err != nil {
@@ -687,26 +697,30 @@ func (q *Queries) ContractListNotCounted(ctx context.Context, db DBTX, arg Contr
 }
 
 const contractListNotCountedOfBatch = `-- name: ContractListNotCountedOfBatch :many
-SELECT x.reason::text AS reason, x.status, x.name_ru::text AS name_ru, count(*)::bigint AS contracts
+SELECT x.reason::text AS reason, x.status, x.name_kk::text AS name_kk, x.name_ru::text AS name_ru,
+       x.name_en::text AS name_en, count(*)::bigint AS contracts
 FROM (
     SELECT CASE WHEN st.code IS NULL THEN 'unknown_status'
                 WHEN st.counts = 'none' THEN 'status'
                 WHEN c.id IN (SELECT id FROM replaced_contracts) THEN 'replaced'
            END AS reason,
-           c.status, coalesce(st.name_ru, '') AS name_ru
+           c.status, coalesce(st.name_kk, '') AS name_kk, coalesce(st.name_ru, '') AS name_ru,
+           coalesce(st.name_en, '') AS name_en
     FROM contracts c
     LEFT JOIN contract_statuses st ON st.code = c.status
     WHERE c.batch_id = $1 AND NOT c.deleted
 ) x
 WHERE x.reason IS NOT NULL
-GROUP BY 1, 2, 3
-ORDER BY 4 DESC, 2
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 6 DESC, 2
 `
 
 type ContractListNotCountedOfBatchRow struct {
 	Reason    string
 	Status    string
+	NameKk    string
 	NameRu    string
+	NameEn    string
 	Contracts int64
 }
 
@@ -724,7 +738,9 @@ func (q *Queries) ContractListNotCountedOfBatch(ctx context.Context, db DBTX, ba
 		if err := rows.Scan(
 			&i.Reason,
 			&i.Status,
+			&i.NameKk,
 			&i.NameRu,
+			&i.NameEn,
 			&i.Contracts,
 		); err != nil {
 			return nil, err

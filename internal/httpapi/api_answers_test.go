@@ -247,6 +247,8 @@ func TestContractAnswer(t *testing.T) {
 	require.Equal(t, true, got["counted"])
 	require.Nil(t, got["not_counted"])
 	require.Equal(t, "KZT", got["contract_currency"])
+	require.Equal(t, "Не указан (считается заключённым)", got["status_name"])
+	require.Equal(t, "Not stated (taken as concluded)", getJSON(t, b.app, fmt.Sprintf("/api/v1/contracts/%v?lang=en", k["id"]))["status_name"], "in the language asked")
 	items := got["items"].([]any)
 	require.Len(t, items, 2)
 	var values []string
@@ -267,6 +269,7 @@ func TestContractAnswer(t *testing.T) {
 	status, page := get(t, b.app, fmt.Sprintf("/contracts/%v?lang=en", k["id"]))
 	require.Equal(t, 200, status)
 	require.Contains(t, page, fmt.Sprintf(`href="/api/v1/contracts/%v"`, k["id"]))
+	require.Contains(t, page, "Not stated (taken as concluded)")
 
 	requireError(t, b, "/api/v1/contracts/abc", 400, "id")
 	requireError(t, b, "/api/v1/contracts/999999999", 404, "")

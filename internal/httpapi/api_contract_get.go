@@ -74,7 +74,7 @@ func (s *Server) apiGetContract(c fiber.Ctx) error {
 	lang := language(c)
 	out := contractGetJSON{ID: k.ID, Source: k.Source, SourceID: k.SourceID, SignedOn: k.SignedOn.Format(time.DateOnly),
 		Total: money.FormatMajor(k.Total), Currency: "KZT", ContractCurrency: k.Currency, ExchangeRate: optionalString(k.ExchangeRate),
-		Method: k.Method, Status: k.Status, StatusName: k.StatusName,
+		Method: k.Method, Status: k.Status, StatusName: k.StatusNames.In(lang),
 		LocalContentPublished: percentOrNull(k.LocalContentPublished), LocalContentCertified: percent(k.LocalContentCertified()),
 		BuyerBIN: k.BuyerBIN, BuyerName: k.BuyerNames.In(lang), SupplierID: k.SupplierID, SupplierName: k.SupplierNames.In(lang),
 		SupplierCountry: k.SupplierCountry, FiscalYear: k.FiscalYear, Description: k.Description, ImportID: k.BatchID,

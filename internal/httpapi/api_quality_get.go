@@ -111,8 +111,9 @@ func (s *Server) apiGetQuality(c fiber.Ctx) error {
 	for i, u := range q.Unclassified {
 		out.Unclassified[i] = unclassifiedJSON{EnstruCode: u.EnstruCode, Name: u.Name, Items: u.Items, Value: money.FormatMajor(u.Value)}
 	}
+	lang := language(c)
 	for i, n := range q.NotCounted {
-		out.NotCounted[i] = notCountedJSON{Reason: n.Reason, Status: n.Status, StatusName: n.StatusName, Contracts: n.Contracts,
+		out.NotCounted[i] = notCountedJSON{Reason: n.Reason, Status: n.Status, StatusName: n.StatusNames.In(lang), Contracts: n.Contracts,
 			Total: money.FormatMajor(n.Total)}
 	}
 	for i, m := range q.UnknownMethods {

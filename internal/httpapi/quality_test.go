@@ -60,7 +60,7 @@ func TestQualityPage(t *testing.T) {
 	require.Regexp(t, `differs from the certificates <span class="muted">\(1\)</span>[\s\S]*LC-84[\s\S]*84.0%[\s\S]*0.0%`, body)
 	require.NotContains(t, body, "LC-3")
 	require.Regexp(t, `no category rule matched <span class="muted">\(1\)</span>[\s\S]*Насос центробежный`, body)
-	require.Regexp(t, `its status does not count</td><td>330 [^<]*</td><td class="num">2</td><td class="num">9,000\x{00a0}₸`, body)
+	require.Regexp(t, `its status does not count</td><td>330 Not concluded</td><td class="num">2</td><td class="num">9,000\x{00a0}₸`, body)
 
 	got = getJSON(t, app, "/api/v1/explore?category=none&from=2026-01-01&to=2026-12-31&group_by=category")
 	require.Equal(t, "7000.00", got["total"].(map[string]any)["total"], "the explorer filters on items no rule matched")
@@ -97,6 +97,7 @@ func TestQualityPage(t *testing.T) {
 	require.Len(t, notCounted, 1)
 	require.Equal(t, "status", notCounted[0].(map[string]any)["reason"])
 	require.Equal(t, "330", notCounted[0].(map[string]any)["status"])
+	require.Equal(t, "Not concluded", notCounted[0].(map[string]any)["status_name"])
 	require.Equal(t, "9000.00", notCounted[0].(map[string]any)["total"])
 	got = getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31&points=1&limit=1")
 	require.Equal(t, 2.0, got["mismatch_count"], "the count is of all, the list up to limit")

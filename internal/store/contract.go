@@ -144,7 +144,7 @@ type Contract struct {
 	RootSourceID string
 	UpdatedAt    *time.Time
 	BatchID      *int64
-	StatusName   string
+	StatusNames  share.Names
 	Counts       string // value, paid or none, from the status table; "" for a status the table does not know
 	Replaced     bool   // a later version of the same contract counts instead
 	Items        []ContractItem
@@ -180,7 +180,7 @@ func (s *Store) ContractGet(ctx context.Context, db DBTX, id int64) (Contract, e
 		BuyerBIN: r.BuyerBin, BuyerNames: share.Names{KK: r.BuyerNameKk, RU: r.BuyerNameRu}, SupplierID: r.SupplierID,
 		SupplierNames: share.Names{KK: r.SupplierNameKk, RU: r.SupplierNameRu}, SupplierCountry: r.SupplierCountry},
 		FiscalYear: r.FiscalYear, TotalAlt: r.TotalAlt, Paid: r.Paid, Description: r.Description,
-		Deleted: r.Deleted, UpdatedAt: r.SourceUpdatedAt, BatchID: r.BatchID, StatusName: r.StatusNameRu, Counts: r.Counts,
+		Deleted: r.Deleted, UpdatedAt: r.SourceUpdatedAt, BatchID: r.BatchID, StatusNames: share.Names{KK: r.StatusNameKk, RU: r.StatusNameRu, EN: r.StatusNameEn}, Counts: r.Counts,
 		Replaced: r.Replaced}
 	if r.ExchangeRate != nil {
 		c.ExchangeRate = *r.ExchangeRate

@@ -41,8 +41,9 @@ type Unclassified struct {
 
 // NotCounted is the contracts of one status (or replaced) that no figure counts.
 type NotCounted struct {
-	Reason, Status, StatusName string
-	Contracts, Total           int64
+	Reason, Status   string
+	StatusNames      share.Names
+	Contracts, Total int64
 }
 
 // UnknownMethod is the counted contracts of one method that is none of the portal's.
@@ -84,7 +85,7 @@ func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quali
 			return interpretError(err, "contracts not counted")
 		}
 		for _, r := range nc {
-			q.NotCounted = append(q.NotCounted, NotCounted{Reason: r.Reason, Status: r.Status, StatusName: r.NameRu, Contracts: r.Contracts, Total: r.Total})
+			q.NotCounted = append(q.NotCounted, NotCounted{Reason: r.Reason, Status: r.Status, StatusNames: share.Names{KK: r.NameKk, RU: r.NameRu, EN: r.NameEn}, Contracts: r.Contracts, Total: r.Total})
 		}
 		return nil
 	})
