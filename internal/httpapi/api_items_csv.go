@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/ules-kz/ules/internal/money"
+	"github.com/ules-kz/ules/internal/report"
 	"github.com/ules-kz/ules/internal/store"
 )
 
@@ -142,6 +143,9 @@ func appendItemLine(b []byte, raw [][]byte) []byte {
 		}
 		switch store.ExportKinds[i] {
 		case store.ExportText:
+			if i != quantityColumn && report.LooksLikeFormula(v) { // rare: a copy, to keep the apostrophe inside the quotes
+				v = append([]byte{'\''}, v...)
+			}
 			b = appendCSVField(b, v)
 		case store.ExportDate:
 			b = store.ExportDay(v).AppendFormat(b, time.DateOnly)
@@ -155,6 +159,9 @@ func appendItemLine(b []byte, raw [][]byte) []byte {
 	}
 	return append(b, '\n')
 }
+
+// quantityColumn is the one text column that holds a number, which FormulaSafe must leave as it is.
+var quantityColumn = slices.Index(itemColumns, "quantity")
 
 // tierColumn is the one integer column of itemColumns that is a count, not hundredths.
 var tierColumn = slices.Index(itemColumns, "supplier_tier")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/pgtest"
+	"github.com/ules-kz/ules/internal/report"
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/store"
 	"github.com/ules-kz/ules/internal/testfactory"
@@ -70,6 +71,7 @@ func TestItemLineAsCSVWriter(t *testing.T) {
 		{Category: "school-uniforms", Region: &almaty, Value: 1_234_567_89, LocalContentBP: testfactory.Ptr[int32](4_200), Name: "Костюм, школьный"},
 		{Category: "workwear", Value: 5, Name: " с пробелом\nи строкой"},
 		{Value: 100_00, LocalContentBP: testfactory.Ptr[int32](0), Name: `\.`},
+		{Value: 1_00, Name: `=HYPERLINK("http://example.invalid","click")`}, // text a spreadsheet would run
 	} {
 		it.SourceID = strconv.Itoa(i + 1)
 		testfactory.Item(ctx, t, tx, contract, &it)
@@ -97,11 +99,12 @@ func TestItemLineAsCSVWriter(t *testing.T) {
 		}
 		require.NoError(t, rows.Err())
 		rows.Close()
-		require.Equal(t, 3, n)
+		require.Equal(t, 4, n)
 		require.Equal(t, string(typed), string(raw))
 		require.Contains(t, string(raw), `"ТОО ""Швейная, фабрика"""`)
 		require.Contains(t, string(raw), ",1234567.89,")
 		require.Contains(t, string(raw), ",42.00,,60.50\n", "a certified percentage is missing")
+		require.Contains(t, string(raw), `,"'=HYPERLINK(""http://example.invalid"",""click"")",`)
 	}
 }
 
@@ -113,9 +116,10 @@ func referenceRecord(it *store.ExportItem) []string {
 		}
 		return money.FormatMajor(int64(*bp))
 	}
-	return []string{it.Source, it.ContractID, it.SignedOn.Format(time.DateOnly), it.BuyerBin, it.BuyerName, it.BuyerType,
-		it.SupplierID, it.SupplierName, it.SupplierCountry, it.Category, it.Region, it.KATO, it.Method, it.Status,
-		it.EnstruCode, it.ItemName, it.Quantity, it.Unit, money.FormatMajor(it.Value), strconv.Itoa(int(it.Tier)), it.TierRule,
+	t := report.FormulaSafe
+	return []string{t(it.Source), t(it.ContractID), it.SignedOn.Format(time.DateOnly), t(it.BuyerBin), t(it.BuyerName), t(it.BuyerType),
+		t(it.SupplierID), t(it.SupplierName), t(it.SupplierCountry), t(it.Category), t(it.Region), t(it.KATO), t(it.Method), t(it.Status),
+		t(it.EnstruCode), t(it.ItemName), it.Quantity, t(it.Unit), money.FormatMajor(it.Value), strconv.Itoa(int(it.Tier)), t(it.TierRule),
 		percent(it.LocalContentBp), percent(it.LocalContentCertifiedBp), percent(it.LocalContentPublishedBp)}
 }
 

@@ -46,19 +46,25 @@ func (r *Report) WriteCSV(w io.Writer, o CSVOptions) error {
 	cw.Comma = o.Separator
 	T := r.T()
 	write := func(rec ...string) { _ = cw.Write(rec) } // csv.Writer keeps the first error for Flush
-	write(r.Title(), T("Report"))
-	write(T("Scope"), T("Value"))
+	text := func(rec ...string) {                      // what a filter, a name or a title holds, which a spreadsheet must not run
+		for i, s := range rec {
+			rec[i] = FormulaSafe(s)
+		}
+		write(rec...)
+	}
+	text(r.Title(), T("Report"))
+	text(T("Scope"), T("Value"))
 	for _, f := range r.Scope() {
-		write(f.Label, f.Value)
+		text(f.Label, f.Value)
 	}
 	for _, t := range r.Tables() {
 		write()
-		write(t.Title)
+		text(t.Title)
 		header := make([]string, len(t.Columns))
 		for i, c := range t.Columns {
 			header[i] = c.Header
 		}
-		write(header...)
+		text(header...)
 		for _, row := range t.Rows {
 			rec := make([]string, len(row))
 			for i, c := range row {
@@ -68,15 +74,31 @@ func (r *Report) WriteCSV(w io.Writer, o CSVOptions) error {
 		}
 	}
 	write()
-	write(T("Methodology"))
+	text(T("Methodology"))
 	for _, p := range r.Methodology() {
-		write(p)
+		text(p)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("report: csv: %w", err)
 	}
 	return nil
+}
+
+// FormulaSafe keeps a spreadsheet from reading text as a formula: text that starts as one does (=, +, -, @,
+// a tab or a carriage return) gets a leading apostrophe, which Excel and LibreOffice show as text. A buyer's
+// name comes from the data, and a filter from a link anyone may send. A lone character is no formula and
+// stays as it is.
+func FormulaSafe(s string) string {
+	if LooksLikeFormula(s) {
+		return "'" + s
+	}
+	return s
+}
+
+// LooksLikeFormula tells text that FormulaSafe changes.
+func LooksLikeFormula[T string | []byte](s T) bool {
+	return len(s) > 1 && strings.IndexByte("=+-@\t\r", s[0]) >= 0
 }
 
 // plain is a cell as a program reads it: no grouping, no currency sign.
@@ -97,7 +119,7 @@ func (c Cell) plain(decimalComma bool) string {
 	case Decimal:
 		s = c.Text
 	default:
-		return c.Text
+		return FormulaSafe(c.Text)
 	}
 	if decimalComma {
 		s = strings.Replace(s, ".", ",", 1)

@@ -510,3 +510,33 @@ func TestBuildFilter(t *testing.T) {
 	require.ErrorIs(t, err, report.ErrNoData)
 	require.ErrorContains(t, err, "the filter, 2026-01-01 to 2026-11-25: no counted purchases: widen the filter")
 }
+
+// A spreadsheet opening the CSV runs none of its text, a buyer's name from the data for one; a lone sign
+// stays as it is, and numbers are no text.
+func TestCSVTextIsNoFormula(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r, err := b.build(t, "school-uniforms-50", "2026", "", "en")
+	require.NoError(t, err)
+	require.NotEmpty(t, r.Buyers)
+	r.Buyers[0].Name = `=HYPERLINK("http://example.invalid","click")`
+	var buf bytes.Buffer
+	require.NoError(t, r.WriteCSV(&buf, report.CSVOptions{Separator: ','}))
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\uFEFF")))
+	cr.FieldsPerRecord = -1 // the filter, then each table with its own columns
+	recs, err := cr.ReadAll()
+	require.NoError(t, err)
+	var names []string
+	for _, rec := range recs {
+		for _, f := range rec {
+			if strings.Contains(f, "HYPERLINK") {
+				names = append(names, f)
+			}
+		}
+	}
+	require.Equal(t, []string{`'=HYPERLINK("http://example.invalid","click")`}, names)
+	for in, want := range map[string]string{"=1+2": "'=1+2", "+7 701": "'+7 701", "-x": "'-x", "@a": "'@a", "\tx": "'\tx",
+		"\rx": "'\rx", "-": "-", "=": "=", "": "", "ТОО «=»": "ТОО «=»", "42": "42"} {
+		require.Equal(t, want, report.FormulaSafe(in), "%q", in)
+	}
+}
