@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -19,6 +20,20 @@ func formatPercent(lang string, bp int64) string { return locale.Percent(lang, b
 func formatPoints(lang string, bp int64) string { return locale.Points(lang, bp) }
 
 func formatTenge(lang string, minor int64) string { return locale.Tenge(lang, minor) }
+
+// formatCount shows a count of items, contracts or rows in groups of three; the templates hold counts of
+// several integer types.
+func formatCount(lang string, n any) (string, error) {
+	switch n := n.(type) {
+	case int:
+		return locale.Number(lang, int64(n)), nil
+	case int32:
+		return locale.Number(lang, int64(n)), nil
+	case int64:
+		return locale.Number(lang, n), nil
+	}
+	return "", fmt.Errorf("httpapi: num: %T is not a count", n)
+}
 
 func formatDate(lang string, t time.Time) string { return locale.Date(lang, t) }
 

@@ -56,3 +56,25 @@ func TestBarWidth(t *testing.T) {
 		require.Equal(t, want, barWidth(bp), "%d bp", bp)
 	}
 }
+
+// Counts of every integer type the templates hold are grouped; anything else is an error, not a wrong page.
+func TestFormatCount(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		lang string
+		n    any
+		want string
+	}{
+		{"en", 21945, "21,945"},
+		{"ru", int32(5235), "5\u00a0235"},
+		{"kk", int64(203043), "203\u00a0043"},
+		{"en", int64(999), "999"},
+		{"en", 0, "0"},
+	} {
+		got, err := formatCount(tc.lang, tc.n)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, got, "%s %v", tc.lang, tc.n)
+	}
+	_, err := formatCount("en", 1.5)
+	require.Error(t, err)
+}

@@ -50,8 +50,8 @@ func sparklineOf(p share.Progress, lang string) sparkline {
 	return sp
 }
 
-// showOverview answers GET /: every target as a card with its progress bar, gap, status and the last
-// twelve months, as of today.
+// showOverview answers GET /: every target as a card with its progress bar, gap, status and its share by
+// month of the period measured, as of today.
 func (s *Server) showOverview(c fiber.Ctx) error {
 	lang := language(c)
 	asOf := s.today()
