@@ -229,9 +229,10 @@ func TestTargetProgress(t *testing.T) {
 	require.Equal(t, 2.63, got["gap_points"])
 	// 50% × 7 980 000 − 3 780 000.
 	require.Equal(t, "210000.00", got["gap_amount"])
-	// July 100%, August 0%: the trend falls to 0% by December, whose estimated volume is the mean month
-	// (3 990 000), so the year ends at 3 780 000 / 11 970 000.
-	require.Equal(t, 31.58, got["projected"])
+	// July 100%, August 0%: the trend is at 0% by November. December buys the mean month (3 990 000) and
+	// the rest of November, 5 of its 30 days, a sixth of it (665 000), all from others: the year ends at
+	// 3 780 000 / 12 635 000.
+	require.Equal(t, 29.92, got["projected"])
 	require.Equal(t, "off_track", got["status"])
 	require.Equal(t, "trend", got["projection_basis"], "one year of data has no earlier season")
 	require.Equal(t, "2026-12-31", got["deadline"])

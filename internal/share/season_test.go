@@ -59,6 +59,12 @@ func TestAssessSeasonal(t *testing.T) {
 				"2025-01": {Total: 100, Domestic: 60}},
 		},
 		{
+			// Mid-July: the rest of July, 16 of its 31 days, buys that part of what its Julys bought
+			// (516 and 36), August all of its: (180 + 36 + 70) / (300 + 516 + 1000) = 286 / 1816.
+			name: "the rest of the month buys in proportion to its days", history: history, asOf: date(2025, 7, 15),
+			basis: BasisSeasonal, projected: 1575, status: StatusOffTrack,
+		},
+		{
 			// After the summer nothing more is expected: the projection is the share so far.
 			name: "after the season nothing is added", history: history, asOf: date(2025, 9, 30),
 			basis: BasisSeasonal, projected: 6000, status: StatusAtRisk,

@@ -117,11 +117,14 @@ type Assessment struct {
 //     are ignored). With fewer than 2 such months the line is flat at Value.
 //  3. MonthsLeft = whole calendar months after asOf's month up to the
 //     deadline's month (asOf in Nov, deadline 31 Dec: 1; asOf in Dec: 0).
+//     The days of asOf's month after asOf, up to the deadline, are left too.
 //  4. Each remaining month m = 1..MonthsLeft gets an estimated total, the
 //     mean Total of the months used for the trend (0 if none), and an
 //     estimated share, the line at m rounded and clamped to [0, 10000].
+//     The rest of asOf's month (m = 0) gets the same estimate, in
+//     proportion to its days left: as of 1 Dec, 30/31 of a month.
 //     Projected = (ytd.Domestic + Σ total×share/10000, each month to the tiyn) / (ytd.Total + Σ total)
-//     in bp, computed exactly; with no months left it equals Value.
+//     in bp, computed exactly; with nothing left it equals Value.
 //  5. Projected >= threshold is on track; within 5 points below (>=
 //     threshold − 500) at risk; otherwise off track.
 //
@@ -138,12 +141,12 @@ func Assess(threshold int64, ytd Figures, monthly []MonthFigures, asOf, deadline
 }
 
 // AssessSeasonal is Assess for purchases that follow the calendar (school uniforms are bought in summer):
-// history holds the monthly figures of up to three years before asOf, keyed "2006-01". When each month left
-// has a counterpart there (the same month one, two or three years earlier, not before the first month with
+// history holds the monthly figures of up to three years before asOf, keyed "2006-01". When each month left,
+// and asOf's own when days of it are left, has a counterpart there (the same month one, two or three years earlier, not before the first month with
 // purchases in history), a month left is estimated to buy what its counterparts bought on average, total
 // and domestic alike (a seasonal naive forecast), instead of the trailing months' mean at the trend line's
-// share. Without counterparts for every month left it is Assess. The estimated months are returned too,
-// for charts.
+// share. Without counterparts for every month left it is Assess. The estimated whole months are returned
+// too, for charts; the rest of asOf's month is in Projected only.
 func AssessSeasonal(threshold int64, ytd Figures, monthly []MonthFigures, history map[string]Figures, asOf, deadline time.Time) (Assessment, []MonthFigures) {
 	if history == nil {
 		history = map[string]Figures{}
@@ -169,7 +172,7 @@ func assess(threshold int64, ytd Figures, monthly []MonthFigures, history map[st
 	}
 
 	var outlook []MonthFigures
-	a.Projected, a.Basis, outlook = project(a.Value, ytd, monthly, history, monthIndex(asOf), a.MonthsLeft)
+	a.Projected, a.Basis, outlook = project(a.Value, ytd, monthly, history, monthIndex(asOf), a.MonthsLeft, restOfMonth(asOf, deadline))
 	switch {
 	case a.Projected >= threshold:
 		a.Status = StatusOnTrack
@@ -181,8 +184,30 @@ func assess(threshold int64, ytd Figures, monthly []MonthFigures, history map[st
 	return a, outlook
 }
 
+// monthPart is a part of a month: days of its of.
+type monthPart struct{ days, of int64 }
+
+// restOfMonth is the part of asOf's month left after asOf, up to the deadline.
+func restOfMonth(asOf, deadline time.Time) monthPart {
+	last := monthStart(monthIndex(asOf) + 1).AddDate(0, 0, -1)
+	end := last
+	if deadline.Before(end) {
+		end = deadline
+	}
+	days := int64(end.Sub(asOf).Hours() / 24)
+	return monthPart{days: max(days, 0), of: int64(last.Day())}
+}
+
+// scaled is f scaled to the part.
+func (p monthPart) scaled(f Figures) Figures {
+	scale := func(v int64) int64 {
+		return money.Quotient(new(big.Int).Mul(big.NewInt(v), big.NewInt(p.days)), big.NewInt(p.of))
+	}
+	return Figures{Total: scale(f.Total), Domestic: scale(f.Domestic)}
+}
+
 // project implements steps 2 and 4 of Assess, and AssessSeasonal's estimate of the months left.
-func project(value int64, ytd Figures, monthly []MonthFigures, history map[string]Figures, now, monthsLeft int) (int64, Basis, []MonthFigures) {
+func project(value int64, ytd Figures, monthly []MonthFigures, history map[string]Figures, now, monthsLeft int, rest monthPart) (int64, Basis, []MonthFigures) {
 	var xs, ys []float64
 	sum := new(big.Int)
 	for _, m := range monthly {
@@ -194,21 +219,24 @@ func project(value int64, ytd Figures, monthly []MonthFigures, history map[strin
 		ys = append(ys, float64(m.DomesticShare()))
 		sum.Add(sum, big.NewInt(m.Total))
 	}
-	if monthsLeft == 0 || len(xs) == 0 {
+	if (monthsLeft == 0 && rest.days == 0) || len(xs) == 0 {
 		return value, BasisNone, nil // nothing is added to ytd
 	}
 	// A mean of positive int64 values is a positive int64.
 	trendTotal := money.Quotient(sum, big.NewInt(int64(len(xs))))
 	line := fitLine(xs, ys, float64(value))
-	outlook, basis := seasonal(history, now, monthsLeft), BasisSeasonal
-	if outlook == nil {
-		outlook, basis = make([]MonthFigures, monthsLeft), BasisTrend
-		for m := 1; m <= monthsLeft; m++ {
+	// estimates[0] is all of asOf's month, of which rest is left; the outlook is the whole months after.
+	estimates, basis := seasonal(history, now, monthsLeft, rest.days > 0), BasisSeasonal
+	if estimates == nil {
+		estimates, basis = make([]MonthFigures, monthsLeft+1), BasisTrend
+		for m := range monthsLeft + 1 {
 			est := int64(min(max(math.Round(line(float64(m))), 0), money.BasisPointsPerUnit))
-			outlook[m-1] = MonthFigures{Month: monthStart(now + m), Figures: Figures{Total: trendTotal, Domestic: money.ApplyBasisPoints(trendTotal, est)}}
+			estimates[m] = MonthFigures{Month: monthStart(now + m), Figures: Figures{Total: trendTotal, Domestic: money.ApplyBasisPoints(trendTotal, est)}}
 		}
 	}
-	total, domestic := new(big.Int).SetInt64(ytd.Total), new(big.Int).SetInt64(ytd.Domestic)
+	outlook := estimates[1:]
+	part := rest.scaled(estimates[0].Figures)
+	total, domestic := new(big.Int).SetInt64(ytd.Total+part.Total), new(big.Int).SetInt64(ytd.Domestic+part.Domestic)
 	for _, m := range outlook {
 		total.Add(total, big.NewInt(m.Total))
 		domestic.Add(domestic, big.NewInt(m.Domestic))
@@ -219,21 +247,27 @@ func project(value int64, ytd Figures, monthly []MonthFigures, history map[strin
 	return money.Quotient(domestic.Mul(domestic, big.NewInt(money.BasisPointsPerUnit)), total), basis, outlook
 }
 
-// seasonal estimates each of the monthsLeft months after month now as the mean of the same months of up to
-// seasonYears earlier years in history; nil when history cannot speak for every one of them.
-func seasonal(history map[string]Figures, now, monthsLeft int) []MonthFigures {
+// seasonal estimates month now, when current, and each of the monthsLeft months after it as the mean of the
+// same months of up to seasonYears earlier years in history; nil when history cannot speak for every one of
+// them. The first estimate is month now's (zero when not current).
+func seasonal(history map[string]Figures, now, monthsLeft int, current bool) []MonthFigures {
 	first := math.MaxInt
 	for key, f := range history {
 		if t, err := time.Parse(MonthKey, key); err == nil && f.Total > 0 {
 			first = min(first, monthIndex(t))
 		}
 	}
-	out := make([]MonthFigures, monthsLeft)
-	for m := 1; m <= monthsLeft; m++ {
+	out := make([]MonthFigures, monthsLeft+1)
+	out[0].Month = monthStart(now)
+	first0 := 1
+	if current {
+		first0 = 0
+	}
+	for m := first0; m <= monthsLeft; m++ {
 		total, domestic, n := new(big.Int), new(big.Int), int64(0)
 		for y := 1; y <= seasonYears; y++ {
 			c := now + m - 12*y
-			if c > now || c < first {
+			if c >= now || c < first {
 				continue
 			}
 			f := history[monthStart(c).Format(MonthKey)]
@@ -244,7 +278,7 @@ func seasonal(history map[string]Figures, now, monthsLeft int) []MonthFigures {
 		if n == 0 {
 			return nil
 		}
-		out[m-1] = MonthFigures{Month: monthStart(now + m),
+		out[m] = MonthFigures{Month: monthStart(now + m),
 			Figures: Figures{Total: money.Quotient(total, big.NewInt(n)), Domestic: money.Quotient(domestic, big.NewInt(n))}}
 	}
 	return out

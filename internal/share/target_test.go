@@ -118,7 +118,8 @@ func TestAssess(t *testing.T) {
 			},
 		},
 		{
-			// (4000×10000 + 1000×7000 + 1000×8000) / 12000 = 4583.3.
+			// The rest of October, 16 of its 31 days, at the line's 60%: 516 and 310 tiyn (1000 and 600
+			// × 16/31). (4000 + 310 + 700 + 800) / (10000 + 516 + 2000) = 5810 / 12516 = 46.42%.
 			name:      "on track with rising trend",
 			threshold: 4500,
 			ytd:       ytd40,
@@ -126,7 +127,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
+				Projected: 4642, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -137,7 +138,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 5000, GapPoints: 1000, GapAmount: 1000,
-				Projected: 4583, Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend,
+				Projected: 4642, Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -160,7 +161,10 @@ func TestAssess(t *testing.T) {
 			want: Assessment{Threshold: 5000, Status: StatusNoData, MonthsLeft: 2},
 		},
 		{
-			name:      "deadline month ignores the trend",
+			// No whole month is left, but 21 of December's 31 days are, at the line's 60%: 677 and 406
+			// tiyn. (4000 + 406) / (10000 + 677) = 41.27%. It had been the share so far, 40%, as if the
+			// year ended on the 10th.
+			name:      "the deadline's month projects its days left",
 			threshold: 5000,
 			ytd:       ytd40,
 			monthly: []MonthFigures{
@@ -171,13 +175,30 @@ func TestAssess(t *testing.T) {
 			asOf: date(2025, 12, 10),
 			want: Assessment{
 				Value: 4000, Threshold: 5000, GapPoints: 1000, GapAmount: 1000,
-				Projected: 4000, Status: StatusOffTrack, MonthsLeft: 0,
+				Projected: 4127, Status: StatusOffTrack, MonthsLeft: 0, Basis: BasisTrend,
 			},
 		},
 		{
-			// The line gives 130% and 170%; clamped to 100% each:
-			// (5000×10000 + 2×1000×10000) / 12000 = 5833.3. Unclamped it
-			// would be 6666.7 and on track.
+			// On the first of the deadline's month 30 of its 31 days are left: 968 and 581 tiyn at the
+			// line's 60%, (4000 + 581) / (10000 + 968) = 41.77%.
+			name:      "the first of the deadline's month leaves most of it",
+			threshold: 5000,
+			ytd:       ytd40,
+			monthly: []MonthFigures{
+				month(2025, 10, 1000, 400),
+				month(2025, 11, 1000, 500),
+				month(2025, 12, 1000, 600),
+			},
+			asOf: date(2025, 12, 1),
+			want: Assessment{
+				Value: 4000, Threshold: 5000, GapPoints: 1000, GapAmount: 1000,
+				Projected: 4177, Status: StatusOffTrack, MonthsLeft: 0, Basis: BasisTrend,
+			},
+		},
+		{
+			// The line gives 90% for the rest of October (516 and 465 tiyn), 130% and 170% after,
+			// clamped to 100% each: (5000 + 465 + 2×1000) / (10000 + 516 + 2000) = 59.64%. Unclamped
+			// it would be on track.
 			name:      "steep trend clamped at 100%",
 			threshold: 6000,
 			ytd:       Figures{Total: 10000, Domestic: 5000},
@@ -185,11 +206,12 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 5000, Threshold: 6000, GapPoints: 1000, GapAmount: 1000,
-				Projected: 5833, Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend,
+				Projected: 5964, Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
-			// The line gives -30% and -70%; clamped to 0: 3000×10000 / 12000.
+			// The line gives 10% for the rest of October (516 and 52 tiyn), then -30% and -70%, clamped
+			// to 0: (3000 + 52) / (10000 + 516 + 2000) = 24.38%.
 			name:      "falling trend clamped at 0%",
 			threshold: 3500,
 			ytd:       Figures{Total: 10000, Domestic: 3000},
@@ -197,7 +219,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 3000, Threshold: 3500, GapPoints: 500, GapAmount: 500,
-				Projected: 2500, Status: StatusOffTrack, MonthsLeft: 2, Basis: BasisTrend,
+				Projected: 2438, Status: StatusOffTrack, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -227,7 +249,7 @@ func TestAssess(t *testing.T) {
 			asOf: date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
+				Projected: 4642, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -240,7 +262,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
+				Projected: 4642, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
@@ -251,12 +273,12 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4583, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
+				Projected: 4642, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
-			// Mean total (1000+2000)/2 = 1500 at a flat 50%:
-			// (4000×10000 + 2×1500×5000) / 13000 = 4230.8.
+			// Mean total (1000+2000)/2 = 1500 at a flat 50%, 16/31 of it for the rest of October (774 and
+			// 387): (4000 + 387 + 2×750) / (10000 + 774 + 3000) = 42.74%.
 			name:      "estimated total is the mean of observed months",
 			threshold: 4500,
 			ytd:       ytd40,
@@ -264,7 +286,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4231, Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend,
+				Projected: 4274, Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 	}
