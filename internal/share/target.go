@@ -189,7 +189,7 @@ type monthPart struct{ days, of int64 }
 
 // restOfMonth is the part of asOf's month left after asOf, up to the deadline.
 func restOfMonth(asOf, deadline time.Time) monthPart {
-	last := monthStart(monthIndex(asOf) + 1).AddDate(0, 0, -1)
+	last := monthStart(monthIndex(asOf)+1).AddDate(0, 0, -1)
 	end := last
 	if deadline.Before(end) {
 		end = deadline
