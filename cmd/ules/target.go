@@ -13,6 +13,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/config"
 	"github.com/ules-kz/ules/internal/database"
+	"github.com/ules-kz/ules/internal/locale"
 	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/store"
@@ -114,8 +115,7 @@ func progressFlags(env *environment, name, synopsis, description string, want in
 
 func parseAsOf(v string) (time.Time, error) {
 	if v == "" {
-		now := time.Now().UTC()
-		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
+		return locale.Today(time.Now()), nil
 	}
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {

@@ -40,9 +40,9 @@ func TestDatePerLanguage(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2025, 12, 31, 23, 5, 0, 0, time.UTC)
 	for _, tc := range []struct{ lang, date, dateTime string }{
-		{"kk", "31.12.2025", "31.12.2025 23:05"},
-		{"ru", "31.12.2025", "31.12.2025 23:05"},
-		{"en", "31 Dec 2025", "31 Dec 2025 23:05"},
+		{"kk", "31.12.2025", "01.01.2026 04:05 UTC+5"},
+		{"ru", "31.12.2025", "01.01.2026 04:05 UTC+5"},
+		{"en", "31 Dec 2025", "1 Jan 2026 04:05 UTC+5"},
 	} {
 		require.Equal(t, tc.date, formatDate(tc.lang, at), tc.lang)
 		require.Equal(t, tc.dateTime, formatDateTime(tc.lang, at), tc.lang)

@@ -102,10 +102,8 @@ func newApp(db store.Beginner, ping func(context.Context) error, log *slog.Logge
 	return app, nil
 }
 
-func (s *Server) today() time.Time {
-	n := s.now()
-	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
-}
+// today is the day it is in Almaty, where a day of purchases begins and ends.
+func (s *Server) today() time.Time { return locale.Today(s.now()) }
 
 // queries runs a page's independent queries (store.SideBySide).
 func (s *Server) queries(ctx context.Context) (*errgroup.Group, context.Context) {

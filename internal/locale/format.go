@@ -49,9 +49,21 @@ func Date(lang string, t time.Time) string {
 	return t.Format("02.01.2006")
 }
 
-// DateTime is Date with the time of day to the minute.
+// Almaty is the time of the portal and of Ules's users: Kazakhstan keeps UTC+5 all year since March 2024.
+// A day, "today" included, and a time of day are theirs, whatever the server's zone.
+var Almaty = time.FixedZone("UTC+5", 5*3600)
+
+// Today is the day it is in Almaty at now, as a date (midnight UTC, as dates are kept).
+func Today(now time.Time) time.Time {
+	n := now.In(Almaty)
+	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// DateTime is Date with the time of day to the minute, in Almaty, and the zone named: "31.12.2025 23:05
+// UTC+5".
 func DateTime(lang string, t time.Time) string {
-	return Date(lang, t) + " " + t.Format("15:04")
+	t = t.In(Almaty)
+	return Date(lang, t) + " " + t.Format("15:04") + " UTC+5"
 }
 
 // Month shows a month as a chart's axis labels it: "07.2026" in Kazakh and Russian, "Jul 2026" in English.

@@ -44,9 +44,9 @@ func TestFormat(t *testing.T) {
 	const nbsp = "\u00a0"
 	day := time.Date(2025, 12, 31, 23, 5, 0, 0, time.UTC)
 	for _, tc := range []struct{ lang, pct, points, tenge, date, dateTime, month, decimal string }{
-		{"kk", "39,5" + nbsp + "%", "39,5", "1" + nbsp + "234" + nbsp + "568" + nbsp + "₸", "31.12.2025", "31.12.2025 23:05", "12.2025", "1234,5"},
-		{"ru", "39,5" + nbsp + "%", "39,5", "1" + nbsp + "234" + nbsp + "568" + nbsp + "₸", "31.12.2025", "31.12.2025 23:05", "12.2025", "1234,5"},
-		{"en", "39.5%", "39.5", "1,234,568" + nbsp + "₸", "31 Dec 2025", "31 Dec 2025 23:05", "Dec 2025", "1234.5"},
+		{"kk", "39,5" + nbsp + "%", "39,5", "1" + nbsp + "234" + nbsp + "568" + nbsp + "₸", "31.12.2025", "01.01.2026 04:05 UTC+5", "12.2025", "1234,5"},
+		{"ru", "39,5" + nbsp + "%", "39,5", "1" + nbsp + "234" + nbsp + "568" + nbsp + "₸", "31.12.2025", "01.01.2026 04:05 UTC+5", "12.2025", "1234,5"},
+		{"en", "39.5%", "39.5", "1,234,568" + nbsp + "₸", "31 Dec 2025", "1 Jan 2026 04:05 UTC+5", "Dec 2025", "1234.5"},
 	} {
 		require.Equal(t, tc.pct, locale.Percent(tc.lang, 3950), tc.lang)
 		require.Equal(t, tc.points, locale.Points(tc.lang, 3950), tc.lang)
@@ -78,5 +78,17 @@ func TestQuantity(t *testing.T) {
 		{"en", "-", "-"},
 	} {
 		require.Equal(t, tc.want, locale.Quantity(tc.lang, tc.in), "%s %q", tc.lang, tc.in)
+	}
+}
+
+// A day is Almaty's: at 20:00 UTC on New Year's Eve it is already the new year there.
+func TestToday(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ now, want time.Time }{
+		{time.Date(2025, 12, 31, 18, 59, 0, 0, time.UTC), time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)},
+		{time.Date(2025, 12, 31, 19, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{time.Date(2026, 1, 1, 0, 30, 0, 0, time.FixedZone("UTC+5", 5*3600)), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		require.Equal(t, tc.want, locale.Today(tc.now), "%s", tc.now)
 	}
 }

@@ -154,7 +154,7 @@ func dataAsOf(r *Report) string {
 	if r.DataAsOf.IsZero() {
 		return r.T()("None")
 	}
-	return locale.DateTime(r.Lang, r.DataAsOf.In(almaty))
+	return locale.DateTime(r.Lang, r.DataAsOf)
 }
 
 // pdfTable draws a table whose rows grow to fit wrapped names; before a row that would cross the page's

@@ -106,10 +106,6 @@ type TrendPoint struct {
 	HasThreshold bool
 }
 
-// almaty is the time zone the portal and its users live in (UTC+5 since March 2024): "data as of" is
-// their wall-clock time, whatever the server's zone.
-var almaty = time.FixedZone("Asia/Almaty", 5*3600)
-
 // Field is one labelled line of the filter or the headline, in the report's language.
 type Field struct{ Label, Value string }
 
@@ -391,7 +387,7 @@ func (r *Report) describe() []Field {
 	T, lang, t := r.T(), r.Lang, r.Target
 	dataAsOf := T("None")
 	if !r.DataAsOf.IsZero() {
-		dataAsOf = locale.DateTime(lang, r.DataAsOf.In(almaty))
+		dataAsOf = locale.DateTime(lang, r.DataAsOf)
 	}
 	var fields []Field
 	if r.HasTarget() {
