@@ -102,7 +102,9 @@ func (s *Server) showExplore(c fiber.Ctx) error {
 	csv := scopeQuery(e.Scope)
 	data["CSVURL"] = "/api/v1/items.csv?" + csv.Encode()
 	// The report is the filter's: its grouping, order and page are the page's alone.
-	data["ReportMenu"] = newReportMenu(T, lang, "/reports/explore", scopeQuery(e.Scope))
+	menu := newReportMenu(T, lang, "/reports/explore", scopeQuery(e.Scope))
+	menu.TooLong = e.Scope.To.After(e.Scope.From.AddDate(maxReportYears, 0, -1)) // as boundReportPeriod refuses
+	data["ReportMenu"] = menu
 	return c.Render("explore", data)
 }
 

@@ -155,6 +155,8 @@ type reportMenu struct {
 	Formats   []reportChoice
 	// Separators offer "," and ";" for CSV, the one Excel expects in the page's language chosen.
 	Separators []reportChoice
+	// TooLong is a scope whose period no report covers (maxReportYears): the menu says so instead.
+	TooLong bool
 }
 
 type reportRegion struct{ Code, Name string }

@@ -138,6 +138,35 @@ func TestTargetReportDownloads(t *testing.T) {
 	require.Equal(t, "4200000", values["Purchases"])
 }
 
+// The explorer offers its report only over a period a report may cover, and says why otherwise: five years
+// to the day are one too many.
+func TestExploreReportMenuKnowsTheLimit(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	for _, tc := range []struct {
+		period string
+		offers bool
+	}{
+		{"from=2022-01-01&to=2026-12-31", true},
+		{"from=2021-12-05&to=2026-12-05", false},
+		{"from=2016-01-01&to=2026-12-31", false},
+	} {
+		status, page := get(t, app, "/explore?category=school-uniforms&lang=en&"+tc.period)
+		require.Equal(t, 200, status)
+		if tc.offers {
+			require.Contains(t, page, `href="/reports/explore?`, tc.period)
+			require.NotContains(t, page, "A report covers five years at most", tc.period)
+			status, _ = get(t, app, "/reports/explore?category=school-uniforms&format=csv&lang=en&"+tc.period)
+			require.Equal(t, 200, status, "the link the menu offers downloads")
+			continue
+		}
+		require.NotContains(t, page, `href="/reports/explore?`, tc.period)
+		require.Contains(t, page, "A report covers five years at most: narrow the period", tc.period)
+		status, _ = get(t, app, "/reports/explore?category=school-uniforms&format=csv&lang=en&"+tc.period)
+		require.Equal(t, 400, status, "the route refuses what the menu does not offer")
+	}
+}
+
 // The explorer's route downloads a report of the explorer's filter: its figures are the API's for the
 // same filter, and it has no threshold, gap or status.
 func TestExploreReportDownloads(t *testing.T) {
