@@ -48,6 +48,33 @@ func TestExplorePaginatesEveryGroupOnce(t *testing.T) {
 	require.Equal(t, []any{3.0}, got["tiers"])
 }
 
+// A page of groups sorted by name starts over in another language, whose names sort otherwise; its own
+// language's link keeps the page.
+func TestExploreLanguageLinksForgetANameCursor(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	filter := "from=2026-01-01&to=2026-12-31&group_by=region&limit=1"
+	for _, tc := range []struct {
+		sort  string
+		keeps bool
+	}{{"label", false}, {"total", true}} {
+		next := getJSON(t, app, "/api/v1/explore?"+filter+"&sort="+tc.sort+"&lang=ru")["next"].(string)
+		require.NotEmpty(t, next)
+		status, body := get(t, app, "/explore?"+filter+"&sort="+tc.sort+"&lang=ru&after="+url.QueryEscape(next))
+		require.Equal(t, 200, status)
+		links := body[strings.Index(body, `id="lang-links"`):]
+		links = links[:strings.Index(links, "</span>")]
+		after := "after=" + url.QueryEscape(next)
+		for _, l := range []string{"kk", "en"} {
+			link := regexp.MustCompile(`href="[^"]*lang=` + l + `[^"]*"`).FindString(links)
+			require.NotEmpty(t, link, l)
+			require.Equal(t, tc.keeps, strings.Contains(strings.ReplaceAll(link, "&amp;", "&"), after), "%s %s: %s", tc.sort, l, link)
+		}
+		ru := regexp.MustCompile(`href="[^"]*lang=ru[^"]*"`).FindString(links)
+		require.Contains(t, strings.ReplaceAll(ru, "&amp;", "&"), after, "the page's own language keeps its page")
+	}
+}
+
 func TestExplorePage(t *testing.T) {
 	t.Parallel()
 	app := setup(t)

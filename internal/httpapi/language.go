@@ -33,6 +33,9 @@ func (s *Server) pageData(c fiber.Ctx, title string) fiber.Map {
 		for k, v := range c.RequestCtx().QueryArgs().All() {
 			q.Add(string(k), string(v))
 		}
+		if l != lang && q.Get("sort") == "label" {
+			q.Del("after") // the explorer's cursor holds a label in this language: another starts over
+		}
 		q.Set("lang", l)
 		links[i] = langLink{Lang: l, URL: c.Path() + "?" + q.Encode()}
 	}

@@ -1,10 +1,14 @@
 package share
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"slices"
 	"strings"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 )
 
 // SortBy lists the columns a breakdown can be sorted by.
@@ -70,8 +74,8 @@ func ParseCursor(s string) (Cursor, bool) {
 	return c, true
 }
 
-func (o Order) compare(a, b Cursor) int {
-	c := cmp.Or(cmp.Compare(a.Number, b.Number), strings.Compare(a.Text, b.Text))
+func (o Order) compare(a, b sortKey) int {
+	c := cmp.Or(cmp.Compare(a.Number, b.Number), bytes.Compare(a.text, b.text))
 	if o.Desc {
 		c = -c
 	}
@@ -83,22 +87,55 @@ func (o Order) cursor(g Group) Cursor {
 	return Cursor{Number: n, Text: t, Key: g.Key}
 }
 
+// sortKey is a cursor with its text as it sorts: labels in the order of the language's alphabet (Kazakh's
+// Қ after К, Ұ after У), anything else byte by byte. Byte order had put Қарағанды after Шымкент.
+type sortKey struct {
+	Cursor
+	text []byte
+}
+
+// keyer makes sort keys for o; a collator is not safe for concurrent use, so each Page has its own.
+func (o Order) keyer() func(Cursor) sortKey {
+	if o.By != "label" {
+		return func(c Cursor) sortKey { return sortKey{c, []byte(c.Text)} }
+	}
+	col := collate.New(language.Make(o.Lang))
+	var buf collate.Buffer
+	return func(c Cursor) sortKey {
+		k := sortKey{Cursor: c, text: slices.Clone(col.KeyFromString(&buf, c.Text))}
+		buf.Reset()
+		return k
+	}
+}
+
 // Page sorts groups by o and returns up to limit of them after the cursor (nil: from the start), and the
 // cursor of the next page, nil at the end. Keys are unique, so every group is on exactly one page.
 func Page(groups []Group, o Order, after *Cursor, limit int) ([]Group, *Cursor) {
-	sorted := slices.Clone(groups)
-	slices.SortFunc(sorted, func(a, b Group) int { return o.compare(o.cursor(a), o.cursor(b)) })
+	key := o.keyer()
+	type keyed struct {
+		g Group
+		k sortKey
+	}
+	sorted := make([]keyed, len(groups))
+	for i, g := range groups {
+		sorted[i] = keyed{g, key(o.cursor(g))}
+	}
+	slices.SortFunc(sorted, func(a, b keyed) int { return o.compare(a.k, b.k) })
 	start := 0
 	if after != nil {
-		start, _ = slices.BinarySearchFunc(sorted, *after, func(g Group, c Cursor) int {
-			if o.compare(o.cursor(g), c) <= 0 {
+		at := key(*after)
+		start, _ = slices.BinarySearchFunc(sorted, at, func(g keyed, c sortKey) int {
+			if o.compare(g.k, c) <= 0 {
 				return -1
 			}
 			return 1
 		})
 	}
 	end := min(start+limit, len(sorted))
-	page := sorted[start:end]
+	page := make([]Group, end-start)
+	for i := range page {
+		page[i] = sorted[start+i].g
+	}
 	if end == len(sorted) {
 		return page, nil
 	}

@@ -1,6 +1,7 @@
 package share
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -56,6 +57,42 @@ func TestPage(t *testing.T) {
 	page, next := Page(nil, Order{By: "total"}, nil, 10)
 	require.Empty(t, page)
 	require.Nil(t, next)
+}
+
+// Labels sort in the order of the reader's alphabet, not of their bytes: Kazakh puts Қ after К and Ұ after
+// У, both before Ш; pages of two, followed through their cursors, keep that order.
+func TestPageLabelsInAlphabetOrder(t *testing.T) {
+	t.Parallel()
+	var groups []Group
+	for i, name := range []string{"Шымкент", "Ұлытау", "Қарағанды", "Кызылорда", "Ақмола", "Алматы", "Туркестан", "абай"} {
+		groups = append(groups, Group{Key: string(rune('a' + i)), Names: Names{KK: name}})
+	}
+	want := []string{"абай", "Ақмола", "Алматы", "Кызылорда", "Қарағанды", "Туркестан", "Ұлытау", "Шымкент"}
+	names := func(gs []Group) []string {
+		var out []string
+		for _, g := range gs {
+			out = append(out, g.Names.KK)
+		}
+		return out
+	}
+	for _, desc := range []bool{false, true} {
+		o := Order{By: "label", Lang: "kk", Desc: desc}
+		var paged []string
+		var after *Cursor
+		for range len(groups) {
+			page, next := Page(groups, o, after, 2)
+			paged = append(paged, names(page)...)
+			if next == nil {
+				break
+			}
+			after = next
+		}
+		w := slices.Clone(want)
+		if desc {
+			slices.Reverse(w)
+		}
+		require.Equal(t, w, paged, "desc %v", desc)
+	}
 }
 
 func TestParseCursor(t *testing.T) {
