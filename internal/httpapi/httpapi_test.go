@@ -314,6 +314,8 @@ func TestBadParameters(t *testing.T) {
 		{"/api/v1/explore?buyer=123", 400, "buyer", "not a BIN"},
 		{"/api/v1/items.csv?from=2026-13-01", 400, "from", "not a date"},
 		{"/api/v1/shares?category=school-uniforms&region=75,7", 400, "region", `"7" is not a region code`},
+		{"/api/v1/shares?category=school-uniforms&region=75,99", 400, "region", `"99" is not a known region code`},
+		{"/api/v1/explore?region=99", 400, "region", `"99" is not a known region code`},
 		{"/api/v1/shares?category=school-uniforms&buyer_type=army", 400, "buyer_type", "not one of state_body"},
 		{"/api/v1/shares?category=school-uniforms&region=" + manyRegions(51), 400, "region", "more than 50 values"},
 		{"/api/v1/shares?category=school-uniforms&method=" + strings.Repeat("x", 201), 400, "method", "longer than 200"},

@@ -92,6 +92,9 @@ func (s *Server) scopeParams(c fiber.Ctx, categoryRequired bool) (share.Scope, e
 	}); err != nil {
 		return sc, err
 	}
+	if err := s.knownRegions(c, sc.Regions); err != nil {
+		return sc, err
+	}
 	if sc.BuyerTypes, err = listParam(c, "buyer_type", func(v string) error {
 		if !slices.Contains(share.BuyerTypes, v) {
 			return badParam("buyer_type", "%q is not one of %s", v, strings.Join(share.BuyerTypes, ", "))
@@ -128,6 +131,24 @@ func (s *Server) scopeParams(c fiber.Ctx, categoryRequired bool) (share.Scope, e
 		return sc, badParam("supplier", "is longer than 64 characters: want a BIN or a foreign tax number")
 	}
 	return sc, nil
+}
+
+// knownRegions refuses a region code no region has, as the reports do: its figures would be zeros that
+// look like an answer.
+func (s *Server) knownRegions(c fiber.Ctx, codes []string) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	regions, err := s.store.RegionList(c.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	for _, code := range codes {
+		if !slices.ContainsFunc(regions, func(r store.Region) bool { return r.Code == code }) {
+			return badParam("region", "%q is not a known region code (two first digits of a KATO code, e.g. 75 Almaty, 71 Astana)", code)
+		}
+	}
+	return nil
 }
 
 // scopeQuery is the query string that scopeParams reads back as sc.
