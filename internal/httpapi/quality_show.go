@@ -31,6 +31,10 @@ func (s *Server) qualityParams(c fiber.Ctx, limit int32) (store.QualityFilter, e
 		return f, err
 	}
 	if batch > 0 {
+		// An import that does not exist is not found, rather than a page of empty lists about it.
+		if _, err := s.store.BatchGet(c.Context(), s.db, batch); err != nil {
+			return f, err
+		}
 		f.BatchID = &batch
 	}
 	if f.MismatchPage, err = pageParam(c, "mismatches_page"); err != nil {

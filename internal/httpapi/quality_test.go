@@ -102,6 +102,11 @@ func TestQualityPage(t *testing.T) {
 	got = getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31&points=1&limit=1")
 	require.Equal(t, 2.0, got["mismatch_count"], "the count is of all, the list up to limit")
 	require.Len(t, got["mismatches"], 1)
+	status, _ = get(t, app, "/quality?batch=999999&lang=en")
+	require.Equal(t, 404, status, "an import that does not exist")
+	status, body = get(t, app, "/api/v1/quality?batch=999999")
+	require.Equal(t, 404, status)
+	require.JSONEq(t, `{"error":"not found"}`, body)
 	for bad, param := range map[string]string{"/api/v1/quality?points=200": "points", "/api/v1/quality?batch=x": "batch",
 		"/api/v1/quality?from=2026-02-31": "from", "/api/v1/quality?limit=501": "limit"} {
 		status, body = get(t, app, bad)
