@@ -266,10 +266,14 @@ func TestContractAnswer(t *testing.T) {
 	c, err := store.New().ContractGet(context.Background(), b.tx, int64(k["id"].(float64)))
 	require.NoError(t, err)
 	require.Equal(t, percentOf(c.LocalContentCertified()), got["local_content_certified"], "as the store works it out")
+	// A unit given as its code reads apart from the quantity.
+	_, err = b.tx.Exec(context.Background(), "UPDATE contract_items SET unit = '839' WHERE contract_id = $1", int64(k["id"].(float64)))
+	require.NoError(t, err)
 	status, page := get(t, b.app, fmt.Sprintf("/contracts/%v?lang=en", k["id"]))
 	require.Equal(t, 200, status)
 	require.Contains(t, page, fmt.Sprintf(`href="/api/v1/contracts/%v"`, k["id"]))
 	require.Contains(t, page, "Not stated (taken as concluded)")
+	require.Contains(t, page, `<td class="num">300 <span class="muted">(unit code 839)</span></td>`)
 
 	requireError(t, b, "/api/v1/contracts/abc", 400, "id")
 	requireError(t, b, "/api/v1/contracts/999999999", 404, "")

@@ -21,6 +21,12 @@ func formatPoints(lang string, bp int64) string { return locale.Points(lang, bp)
 
 func formatTenge(lang string, minor int64) string { return locale.Tenge(lang, minor) }
 
+// unitCode tells a unit of measure given as its code (the portal's, e.g. 839 for a set) from one given
+// as a word: a code shown after a quantity read as more of its digits.
+func unitCode(unit string) bool {
+	return unit != "" && strings.Trim(unit, "0123456789") == ""
+}
+
 // formatCount shows a count of items, contracts or rows in groups of three; the templates hold counts of
 // several integer types.
 func formatCount(lang string, n any) (string, error) {

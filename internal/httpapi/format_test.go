@@ -78,3 +78,10 @@ func TestFormatCount(t *testing.T) {
 	_, err := formatCount("en", 1.5)
 	require.Error(t, err)
 }
+
+func TestUnitCode(t *testing.T) {
+	t.Parallel()
+	for unit, code := range map[string]bool{"839": true, "796": true, "006": true, "шт": false, "шт/год": false, "": false, "m2": false} {
+		require.Equal(t, code, unitCode(unit), "%q", unit)
+	}
+}
