@@ -135,6 +135,11 @@ func Measure(t Target, asOf time.Time, period Figures, byMonth map[string]Figure
 		history[k] = MetricFigures(t.Metric, f)
 	}
 	a, outlook := AssessSeasonal(step.Value, MetricFigures(t.Metric, period), metricMonthly, history, to, deadline)
+	if t.Metric == MetricCount && a.GapAmount > 0 {
+		// Items have no tenge of their own: what had to move is their value, as the breakdowns measure it.
+		// assess measured the count of items, which showed as a few tiyn.
+		a.GapAmount = GapAmount(period.Total, period.Domestic, step.Value)
+	}
 	if !inForce {
 		a = Assessment{Value: a.Value, Status: StatusNotStarted, MonthsLeft: a.MonthsLeft}
 		outlook = nil

@@ -89,6 +89,7 @@ func TestMeasure(t *testing.T) {
 		status      Status
 		value       int64
 		monthlyJune Figures
+		gapAmount   int64
 	}{
 		{
 			name: "in force, met", target: target, asOf: date(2025, 6, 30),
@@ -98,11 +99,13 @@ func TestMeasure(t *testing.T) {
 			monthlyJune: Figures{Total: 1000, Domestic: 700, Items: 4, DomesticItems: 1},
 		},
 		{
+			// The gap in tenge is of the items' value, as the breakdowns measure it: 50 % of 1000 less
+			// 300. It had been the count of items, 2 short of 50 % of 4, shown as 2 tiyn.
 			name: "metric by count reads items, monthly stays raw", target: byCount, asOf: date(2025, 6, 30),
-			ytd:     Figures{Total: 1000, Domestic: 700, Items: 4, DomesticItems: 1},
-			byMonth: map[string]Figures{"2025-06": {Total: 1000, Domestic: 700, Items: 4, DomesticItems: 1}},
-			inForce: true, threshold: 5000, next: 6000, status: StatusOffTrack, value: 2500,
-			monthlyJune: Figures{Total: 1000, Domestic: 700, Items: 4, DomesticItems: 1},
+			ytd:     Figures{Total: 1000, Domestic: 300, Items: 4, DomesticItems: 0},
+			byMonth: map[string]Figures{"2025-06": {Total: 1000, Domestic: 300, Items: 4, DomesticItems: 0}},
+			inForce: true, threshold: 5000, next: 6000, status: StatusOffTrack, value: 0,
+			monthlyJune: Figures{Total: 1000, Domestic: 300, Items: 4, DomesticItems: 0}, gapAmount: 200,
 		},
 		{
 			name: "before the first threshold is not started", target: target, asOf: date(2024, 6, 30),
@@ -129,6 +132,7 @@ func TestMeasure(t *testing.T) {
 			}
 			require.Equal(t, tt.status, p.Status)
 			require.Equal(t, tt.value, p.Value)
+			require.Equal(t, tt.gapAmount, p.GapAmount)
 			require.Equal(t, tt.ytd, p.Figures, "the period's figures are kept raw")
 			from, to := CalendarYear(tt.asOf)
 			require.Equal(t, from, p.From)
