@@ -8,9 +8,11 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -253,14 +255,17 @@ func (res *refResult) release(r map[string]any, loc, ocid string) {
 		if value == nil && sole {
 			value, currency = rat(obj(award["value"])["amount"]), str(obj(award["value"])["currency"])
 		}
+		// A terminated contract's payments are what it counts at; they stand for its value only when it
+		// states none and not all its items have a price.
+		var paid *big.Rat
 		if txs := arr(obj(c["implementation"])["transactions"]); status == "terminated" && len(txs) > 0 {
-			value = new(big.Rat)
+			paid = new(big.Rat)
 			for _, tx := range txs {
 				v := obj(obj(tx)["value"])
 				if v == nil {
 					v = obj(obj(tx)["amount"])
 				}
-				value.Add(value, rat(v["amount"]))
+				paid.Add(paid, rat(v["amount"]))
 			}
 		}
 		if c["dateSigned"] == nil && (award == nil || str(award["date"]) == "") {
@@ -269,6 +274,15 @@ func (res *refResult) release(r map[string]any, loc, ocid string) {
 		items := arr(c["items"])
 		if len(items) == 0 && sole {
 			items = arr(award["items"])
+		}
+		if value == nil && paid != nil {
+			value = paid
+			if priced := refItems(items, paid); len(items) > 0 && !slices.Contains(slices.Collect(maps.Values(priced)), nil) {
+				value = new(big.Rat)
+				for _, v := range priced {
+					value.Add(value, v)
+				}
+			}
 		}
 		res.deals = append(res.deals, refDeal{loc: at, sourceID: id, updated: updated,
 			currency: strings.ToUpper(currency), total: value, items: refItems(items, value)})
@@ -745,14 +759,14 @@ func TestOCDSItemsAndValues(t *testing.T) {
 		russian  = "RU-INN-7701234567"
 		updated  = "2016-08-20 09:00:00" // Almaty time of the releases' 03:00Z
 	)
-	// USD at 333.29 on 5 August 2016: the terminated contract paid 300.50 + 200.25 = 500.75 USD of its 900,
-	// 166 894.9675 tenge.
+	// USD at 333.29 on 5 August 2016: the terminated contract of 900 USD (299 961 tenge) paid 300.50 +
+	// 200.25 = 500.75 USD, 166 894.9675 tenge, which is what it counts at.
 	require.Equal(t, []contractRow{
 		{SourceID: "ocds-kzt001-100/a1", Source: "ocds", Buyer: school, Supplier: producer, SignedOn: "2016-08-01",
 			Method: "open", Status: "active", Currency: "KZT", ExchangeRate: "1", Total: 100000000,
 			Description: "Договор № 1 на школьную форму", UpdatedAt: updated},
 		{SourceID: "ocds-kzt001-100/a2", Source: "ocds", Buyer: school, Supplier: chinese, SignedOn: "2016-08-05",
-			Method: "open", Status: "terminated", Currency: "USD", ExchangeRate: "333.29", Total: 16689497,
+			Method: "open", Status: "terminated", Currency: "USD", ExchangeRate: "333.29", Total: 29996100,
 			Description: "Поставка школьной формы", UpdatedAt: updated},
 		{SourceID: "ocds-kzt001-100/a4", Source: "ocds", Buyer: school, Supplier: producer, SignedOn: "2016-08-10",
 			Method: "open", Status: "active", Currency: "KZT", ExchangeRate: "1", Total: 500000,
@@ -789,9 +803,9 @@ func TestOCDSItemsAndValues(t *testing.T) {
 		{Contract: "ocds-kzt001-100/a1", Item: "i2", SignedOn: "2016-08-01",
 			Name: "Форма школьная для мальчиков (костюм)", Quantity: "100", Value: 40000000,
 			Category: "school-uniforms", Tier: 1, TierRule: "register", SupplierIdent: producer},
-		// The award's item stands for the contract, whose paid 500.75 USD it carries.
+		// The award's item stands for the contract: its 900 USD.
 		{Contract: "ocds-kzt001-100/a2", Item: "u1", SignedOn: "2016-08-05", Name: "School uniform, boys",
-			Quantity: "10", Value: 16689497, Category: "school-uniforms", Tier: 3, TierRule: "non_resident",
+			Quantity: "10", Value: 29996100, Category: "school-uniforms", Tier: 3, TierRule: "non_resident",
 			SupplierIdent: chinese},
 		// 5 × 1 000.005 = 5 000.025 tenge, rounded half away from zero; the unit price 1 000.005 too.
 		{Contract: "ocds-kzt001-100/a4", Item: "f1", SignedOn: "2016-08-10", Name: "Ткань костюмная", Quantity: "5",
@@ -802,6 +816,13 @@ func TestOCDSItemsAndValues(t *testing.T) {
 		{Contract: "ocds-kzt001-100/c3", Item: "s1#2", SignedOn: "2016-08-12", Name: "Сарафан школьный", Quantity: "2",
 			Value: 5000001, Category: "school-uniforms", Tier: 3, TierRule: "non_resident", SupplierIdent: russian},
 	}, e.items(t))
+
+	// Counted at what was paid: the item's 299 961 tenge scaled by 500.75 / 900.
+	var paid, counted int64
+	require.NoError(t, e.pool.QueryRow(e.ctx, `SELECT k.paid, (SELECT sum(value)::bigint FROM counted_items WHERE contract_id = k.id)
+		FROM contracts k WHERE k.source_id = 'ocds-kzt001-100/a2'`).Scan(&paid, &counted))
+	require.Equal(t, int64(16689497), paid)
+	require.Equal(t, int64(16689497), counted)
 
 	require.Equal(t, []supplierRow{
 		{Identifier: producer, BIN: txt(producer), NameRU: "ТОО «Казахстанская швейная фабрика»", Country: "KZ", Resident: true},

@@ -398,13 +398,20 @@ func (r *releaseReader) stageDeal(d deal) error {
 	}
 	total, currency := val.amount, val.currency
 	currencyNode := valueNode.get("currency")
+	// A terminated contract counts at what was paid (methodology.md): its transactions go to Paid, by
+	// which counted_items scales its items, and the value stays the contract's. With no value at all,
+	// what was paid is the total too.
+	var paid *amount
 	if d.status == "terminated" {
-		paid, cur, curNode, err := transactions(d.contract.get("implementation").get("transactions"), currency)
+		p, cur, curNode, err := transactions(d.contract.get("implementation").get("transactions"), currency)
 		if err != nil {
 			return err
 		}
-		if paid != nil {
-			total, currency, currencyNode = paid, cur, curNode
+		if p != nil {
+			paid = p
+			if currency == "" {
+				currency, currencyNode = cur, curNode
+			}
 		}
 	}
 
@@ -476,6 +483,9 @@ func (r *releaseReader) stageDeal(d deal) error {
 			}
 		}
 	}
+	if total == nil && !allPriced && paid != nil {
+		total = paid
+	}
 	if total == nil {
 		if !allPriced {
 			why := "and not all of its items have a unit price"
@@ -538,6 +548,10 @@ func (r *releaseReader) stageDeal(d deal) error {
 		})
 	}
 	t := total.minor
+	var paidMinor *int64
+	if paid != nil {
+		paidMinor = &paid.minor
+	}
 	rec.Contracts = []record.Contract{{
 		Loc:         r.o.loc(d.main.path()),
 		SourceID:    d.sourceID,
@@ -548,6 +562,7 @@ func (r *releaseReader) stageDeal(d deal) error {
 		Status:      d.status,
 		Currency:    currency,
 		Total:       &t,
+		Paid:        paidMinor,
 		Description: description,
 		UpdatedAt:   r.updated,
 		// OCDS replaces an items array whole: a newer version's items are the contract's items.
