@@ -109,8 +109,8 @@ type Assessment struct {
 // 12, months with Total 0 allowed); deadline is the end of the period
 // (31 Dec of asOf's year). The algorithm:
 //
-//  1. Value = ytd.DomesticShare(). If Value >= threshold the status is met
-//     and Projected = Value.
+//  1. Value = ytd.DomesticShare(). If the exact share reaches threshold the
+//     status is met and Projected = Value.
 //  2. Trend: a least-squares line through (month, monthly DomesticShare)
 //     over the months with Total > 0, months counted relative to asOf's
 //     month (asOf's month is 0, so gaps in monthly are handled; later months
@@ -133,8 +133,8 @@ type Assessment struct {
 //
 // GapPoints and GapAmount are computed from ytd alone (see GapPoints and
 // GapAmount); they report the current shortfall, not the projected one.
-// GapAmount is exact while Value is rounded to whole bp, so a target met by
-// rounding can still show a GapAmount of a few tiyn.
+// GapAmount is exact while Value is rounded to whole bp, so a share a hair short
+// shows the threshold's value, is not met, and has a GapAmount of a few tiyn.
 func Assess(threshold int64, ytd Figures, monthly []MonthFigures, asOf, deadline time.Time) Assessment {
 	a, _ := assess(threshold, ytd, monthly, nil, asOf, deadline)
 	return a
@@ -166,7 +166,7 @@ func assess(threshold int64, ytd Figures, monthly []MonthFigures, history map[st
 		return a, nil
 	}
 	a.GapPoints = GapPoints(a.Value, threshold)
-	if a.Value >= threshold {
+	if reaches(ytd, threshold) {
 		a.Status, a.Projected = StatusMet, a.Value
 		return a, nil
 	}
@@ -204,6 +204,13 @@ func (p monthPart) scaled(f Figures) Figures {
 		return money.Quotient(new(big.Int).Mul(big.NewInt(v), big.NewInt(p.days)), big.NewInt(p.of))
 	}
 	return Figures{Total: scale(f.Total), Domestic: scale(f.Domestic)}
+}
+
+// reaches tells whether f's share reaches threshold bp exactly: a share a hair short rounds to the
+// threshold's basis points, and is still short (its GapAmount says by how much).
+func reaches(f Figures, threshold int64) bool {
+	d := new(big.Int).Mul(big.NewInt(f.Domestic), big.NewInt(money.BasisPointsPerUnit))
+	return d.Cmp(new(big.Int).Mul(big.NewInt(threshold), big.NewInt(f.Total))) >= 0
 }
 
 // project implements steps 2 and 4 of Assess, and AssessSeasonal's estimate of the months left.

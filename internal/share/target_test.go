@@ -106,14 +106,25 @@ func TestAssess(t *testing.T) {
 			},
 		},
 		{
-			// 4999.75 bp rounds to 5000 and meets the target, while the
-			// exact amount is still 1 tiyn short of round(20001 × 50%).
-			name:      "met by rounding keeps the exact gap amount",
+			// 4999.75 bp shows as 5000, but is 1 tiyn short of round(20001 × 50%): not met. It had been
+			// met by its rounding.
+			name:      "a hair short is not met",
 			threshold: 5000,
 			ytd:       Figures{Total: 20001, Domestic: 10000},
 			asOf:      date(2025, 6, 15),
 			want: Assessment{
 				Value: 5000, Threshold: 5000, GapAmount: 1, Projected: 5000,
+				Status: StatusOnTrack, MonthsLeft: 6,
+			},
+		},
+		{
+			// Exactly half is met.
+			name:      "exactly the threshold is met",
+			threshold: 5000,
+			ytd:       Figures{Total: 20000, Domestic: 10000},
+			asOf:      date(2025, 6, 15),
+			want: Assessment{
+				Value: 5000, Threshold: 5000, Projected: 5000,
 				Status: StatusMet, MonthsLeft: 6,
 			},
 		},
