@@ -79,7 +79,7 @@ func (e exploration) query() map[string][]string {
 		q.Set("dir", "asc")
 	}
 	if e.Order.Threshold != 5000 {
-		q.Set("threshold", money.FormatPercent(e.Order.Threshold))
+		q.Set("threshold", money.FormatThreshold(e.Order.Threshold))
 	}
 	if e.Limit != 50 {
 		q.Set("limit", strconv.Itoa(e.Limit))

@@ -72,7 +72,7 @@ func linked(rows []breakdownRow, scope share.Scope, param string, threshold int6
 		q.Set(param, r.Key)
 		q.Set("group_by", "buyer")
 		q.Set("sort", "gap")
-		q.Set("threshold", money.FormatPercent(threshold))
+		q.Set("threshold", money.FormatThreshold(threshold))
 		rows[i].Link = "/explore?" + q.Encode()
 	}
 	return rows

@@ -81,6 +81,12 @@ func ParsePercent(s string) (int64, error) {
 	return ParseBasisPoints(s)
 }
 
+// FormatThreshold renders basis points as a percentage with every decimal they hold, one at least: 5000 is
+// "50.0", 6225 "62.25". A threshold travels in links this way, where one decimal would move it.
+func FormatThreshold(bp int64) string {
+	return strings.TrimSuffix(FormatMajor(bp), "0")
+}
+
 // FormatPercent renders basis points as a percentage with one decimal, rounded half away from zero, the
 // precision every figure is shown with: 3950 is "39.5", 5 is "0.1", -5 is "-0.1".
 func FormatPercent(bp int64) string {

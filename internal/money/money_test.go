@@ -485,3 +485,13 @@ func TestFormatWhole(t *testing.T) {
 		require.Equal(t, tt.want, FormatWhole(tt.minor, tt.sep), "%d", tt.minor)
 	}
 }
+
+func TestFormatThreshold(t *testing.T) {
+	t.Parallel()
+	for bp, want := range map[int64]string{5000: "50.0", 6225: "62.25", 6230: "62.3", 0: "0.0", 10000: "100.0", 5: "0.05"} {
+		require.Equal(t, want, FormatThreshold(bp), "%d", bp)
+		back, err := ParsePercent(want)
+		require.NoError(t, err)
+		require.Equal(t, bp, back, "a link gives back the threshold")
+	}
+}
