@@ -351,11 +351,10 @@ func (q *Queries) ContractItemMergeStaged(ctx context.Context, db DBTX, source s
 
 const contractItemRefreshOfReplaced = `-- name: ContractItemRefreshOfReplaced :execrows
 WITH touched AS MATERIALIZED (
-    SELECT k.id, k.signed_on, k.supplier_id
+    SELECT k.id, k.source_id, k.signed_on, k.supplier_id
     FROM contracts k
     WHERE k.batch_id = $1
       AND EXISTS (SELECT 1 FROM contract_replacements r WHERE r.contract_id = k.id AND r.batch_id = $1)
-      AND NOT EXISTS (SELECT 1 FROM stg_units u WHERE u.contract_source_id = k.source_id)
 ), decided AS (
     SELECT i.contract_id, i.source_id, t.signed_on,
            supplier_tier_rule(sp.on_register OR sp.certified, sp.bin, sp.portal_producer, sp.resident,
@@ -364,6 +363,7 @@ WITH touched AS MATERIALIZED (
     FROM touched t
     JOIN supplier_references sp ON sp.id = t.supplier_id
     JOIN contract_items i ON i.contract_id = t.id
+    WHERE NOT EXISTS (SELECT 1 FROM stg_units u WHERE u.contract_source_id = t.source_id AND u.source_id = i.source_id)
 )
 UPDATE contract_items i
 SET signed_on = d.signed_on, tier = tier_of_rule(d.rule), tier_rule = d.rule,
@@ -374,9 +374,11 @@ WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id)
   AND (i.signed_on, i.tier_rule, i.local_content_certified_bp) IS DISTINCT FROM (d.signed_on, d.rule, d.certified_bp)
 `
 
-// A new contract version may change what its stored items inherit (signing date, supplier) even when the
-// batch carried none of its units; their tiers and certified local content are decided again as of the new date. Only replaced contracts
-// have items from before the batch.
+// A new contract version may change what its stored items inherit (signing date, supplier) for the items
+// the batch did not carry: all of them when it carried none of its units, the others when a spreadsheet
+// carried only the rows that changed (docs/import-csv.md). Their tiers and certified local content are
+// decided again as of the new date; the items the batch carried were merged so already. Only replaced
+// contracts have items from before the batch.
 func (q *Queries) ContractItemRefreshOfReplaced(ctx context.Context, db DBTX, batchID *int64) (int64, error) {
 	result, err := db.Exec(ctx, contractItemRefreshOfReplaced, batchID)
 	if err != nil {
@@ -440,6 +442,34 @@ type ContractItemTiersRefreshParams struct {
 // producer register or the certificates changed. Items that stay the same are not written.
 func (q *Queries) ContractItemTiersRefresh(ctx context.Context, db DBTX, arg ContractItemTiersRefreshParams) (int64, error) {
 	result, err := db.Exec(ctx, contractItemTiersRefresh, arg.SupplierIds, arg.BatchID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const contractTotalOfStoredItems = `-- name: ContractTotalOfStoredItems :execrows
+UPDATE contracts k
+SET total = s.total
+FROM (
+    SELECT i.contract_id, coalesce(sum(i.value) FILTER (WHERE NOT i.deleted), 0)::bigint AS total
+    FROM contract_items i
+    JOIN contracts c ON c.id = i.contract_id
+    WHERE c.batch_id = $1
+      AND EXISTS (SELECT 1 FROM contract_replacements r WHERE r.contract_id = c.id AND r.batch_id = $1)
+      AND NOT EXISTS (SELECT 1 FROM stg_contracts sc WHERE sc.source_id = c.source_id AND sc.total IS NOT NULL)
+      AND EXISTS (SELECT 1 FROM contract_items o WHERE o.contract_id = c.id
+                  AND NOT EXISTS (SELECT 1 FROM stg_units u WHERE u.contract_source_id = c.source_id AND u.source_id = o.source_id))
+    GROUP BY i.contract_id
+) s
+WHERE k.id = s.contract_id AND k.total <> s.total
+`
+
+// A spreadsheet that states no total makes a contract's total the sum of its items. A later version that
+// carries only the rows that changed leaves the others stored, so the total of a replaced contract with
+// items outside the batch is the sum of every stored item, not of the batch's rows alone.
+func (q *Queries) ContractTotalOfStoredItems(ctx context.Context, db DBTX, batchID *int64) (int64, error) {
+	result, err := db.Exec(ctx, contractTotalOfStoredItems, batchID)
 	if err != nil {
 		return 0, err
 	}

@@ -343,6 +343,28 @@ func TestCSVNewestVersionsRows(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, ingest.Result{BatchID: res.BatchID, Status: "committed", Read: 1, Loaded: 2, Replaced: 1}, res)
 	require.Equal(t, map[string]int64{"1": 150000, "2": 25050}, itemValues(t, e))
+	c = e.contracts(t)
+	require.Len(t, c, 1)
+	require.Equal(t, int64(175050), c[0].Total, "the sum of every stored item, not of the file's one row")
+
+	// A later version signed on another day by another supplier, carrying only item 1: item 2 is the new
+	// version's too, signed when it was and decided by its supplier, as the figures and the download read it.
+	// It had kept the old date and supplier's tier, so that a period of the new date counted the contract
+	// without it.
+	moved := filepath.Join(dir, "moved.csv")
+	writeFile(t, moved, header+"\n"+fmt.Sprintf("C-1,1,2016-09-05,%s,КГУ «Средняя школа №5»,%s,ТОО «Мега Трейд»,Школьная форма,1500.00,,2016-09-06",
+		schoolBIN, resellerBIN)+"\n")
+	_, err = e.importCSV(t, moved, 0)
+	require.NoError(t, err)
+	items := e.items(t)
+	require.Len(t, items, 2)
+	for _, it := range items {
+		require.Equal(t, "2016-09-05", it.SignedOn, "item %s", it.Item)
+		require.Equal(t, resellerBIN, it.SupplierIdent, "item %s", it.Item)
+		require.Equal(t, items[0].Tier, it.Tier, "item %s", it.Item)
+		require.Equal(t, items[0].TierRule, it.TierRule, "item %s", it.Item)
+	}
+	requireRollupEqualsItems(t, e.ctx, e, "a later version with one of two items")
 }
 
 // An amount that overflows once converted to tiyn is a bad record with its location, not a failed merge.

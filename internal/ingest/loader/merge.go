@@ -181,6 +181,9 @@ func Merge(ctx context.Context, tx pgx.Tx, source string, batchID int64, direct 
 	if _, err := q.ContractItemRefreshOfReplaced(ctx, tx, &batchID); err != nil {
 		return MergeCounts{}, fmt.Errorf("ingest: refresh items of replaced contracts: %w", err)
 	}
+	if _, err := q.ContractTotalOfStoredItems(ctx, tx, &batchID); err != nil {
+		return MergeCounts{}, fmt.Errorf("ingest: total replaced contracts of their stored items: %w", err)
+	}
 	counted := []int64{}
 	if direct != nil {
 		if counted, err = direct.setBuyerRegions(ctx); err != nil {
