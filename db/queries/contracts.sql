@@ -31,9 +31,10 @@ SELECT c.id, c.source, c.source_id, c.signed_on, c.total, c.currency, c.method, 
        s.identifier AS supplier_id, s.name_ru AS supplier_name_ru, s.name_kk AS supplier_name_kk,
        s.country AS supplier_country,
        x.scope_value, x.domestic_value, x.items, x.min_tier::smallint AS best_tier,
-       -- KC of the whole contract (DESIGN.md §5): its S is the contract total, whatever the scope.
-       (SELECT coalesce(sum(a.local_content_certified_value), 0) FROM counted_items a
-        WHERE a.contract_id = c.id)::bigint AS certified_value
+       -- KC of the whole contract (DESIGN.md §5): its S is the contract total, whatever the scope, so
+       -- Σ CTi·Ki is of its items as they are, not as counted (scaled by paid ÷ total for some statuses).
+       (SELECT coalesce(sum(a.local_content_certified_value), 0) FROM contract_items a
+        WHERE a.contract_id = c.id AND NOT a.deleted)::bigint AS certified_value
 FROM contracts c
 JOIN buyers b ON b.id = c.buyer_id
 JOIN suppliers s ON s.id = c.supplier_id
@@ -313,15 +314,24 @@ WITH whole AS (
     ) x
     WHERE NOT (SELECT rollup FROM whole) AND c.signed_on BETWEEN @date_from AND @date_to
 ), mismatching AS (
-    SELECT c.id, c.source_id, c.signed_on, c.total, c.local_content_published_bp AS published_bp, x.certified_value,
-           c.buyer_id, c.supplier_id,
-           abs(c.total::numeric * c.local_content_published_bp / 10000 - x.certified_value) AS difference
-    FROM contracts c
-    JOIN certified x ON x.contract_id = c.id
-    WHERE c.signed_on BETWEEN @date_from AND @date_to
-      AND c.local_content_published_bp IS NOT NULL AND c.total > 0
-      AND (sqlc.narg(batch_id)::bigint IS NULL OR c.batch_id = sqlc.narg(batch_id))
-      AND abs(c.local_content_published_bp - round(x.certified_value * 10000.0 / c.total)) >= @min_points_bp::integer
+    SELECT y.*, abs(y.total::numeric * y.published_bp / 10000 - y.certified_value) AS difference
+    FROM (
+        SELECT c.id, c.source_id, c.signed_on, c.total, c.local_content_published_bp AS published_bp,
+               c.buyer_id, c.supplier_id,
+               -- Counted items of a contract counted at what was paid are scaled by paid ÷ total, while KC's S
+               -- is the total: Σ CTi·Ki is then of its items as they are (few contracts: read by key).
+               CASE WHEN st.counts = 'paid' AND c.paid IS NOT NULL AND c.paid < c.total
+                    THEN (SELECT coalesce(sum(i.local_content_certified_value), 0) FROM contract_items i
+                          WHERE i.contract_id = c.id AND NOT i.deleted)
+                    ELSE x.certified_value END AS certified_value
+        FROM contracts c
+        JOIN certified x ON x.contract_id = c.id
+        LEFT JOIN contract_statuses st ON st.code = c.status
+        WHERE c.signed_on BETWEEN @date_from AND @date_to
+          AND c.local_content_published_bp IS NOT NULL AND c.total > 0
+          AND (sqlc.narg(batch_id)::bigint IS NULL OR c.batch_id = sqlc.narg(batch_id))
+    ) y
+    WHERE abs(y.published_bp - round(y.certified_value * 10000.0 / y.total)) >= @min_points_bp::integer
 ), page AS (
     SELECT m.*, count(*) OVER () AS matching
     FROM mismatching m

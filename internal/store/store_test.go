@@ -603,3 +603,41 @@ func TestQualityMismatchesFromTheRollup(t *testing.T) {
 	require.Len(t, page.Mismatches, 1)
 	require.Equal(t, two, page.Mismatches[0].ID)
 }
+
+// A contract counted at what was paid has its counted items scaled by paid ÷ total, while KC's S is the
+// total: its certified local content is of its items as they are, in the contract list, the data-quality
+// page and the contract page alike. It read 50 % for a contract fully certified and half paid, and the
+// data-quality page listed it against its published 100 %.
+func TestCertifiedLocalContentOfAContractCountedAtWhatWasPaid(t *testing.T) {
+	t.Parallel()
+	ctx, tx, s := setup(t)
+	full, paid := int32(10_000), int64(500_000_00)
+	id := testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SourceID: "HALF-PAID", SignedOn: day(2026, 5, 4),
+		Status: "340", Total: 1_000_000_00, Paid: &paid, LocalContentPublished: &full},
+		testfactory.ItemOpts{Category: "footwear", Value: 1_000_000_00})
+	_, err := tx.Exec(ctx, "UPDATE contract_items SET local_content_certified_value = value WHERE contract_id = $1", id)
+	require.NoError(t, err)
+	var counted int64
+	require.NoError(t, tx.QueryRow(ctx, "SELECT sum(value)::bigint FROM counted_items WHERE contract_id = $1", id).Scan(&counted))
+	require.Equal(t, paid, counted, "it counts at what was paid")
+
+	k, err := s.ContractGet(ctx, tx, id)
+	require.NoError(t, err)
+	require.EqualValues(t, 10_000, k.LocalContentCertified())
+	rows, _, err := s.ContractList(ctx, tx, store.ContractFilter{Scope: share.Scope{Filter: share.Filter{Category: "footwear"},
+		From: day(2026, 5, 1), To: day(2026, 5, 31)}}, nil, 10)
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+	require.EqualValues(t, 10_000, rows[0].LocalContentCertified(), "the list's KC is the contract page's")
+
+	f := store.QualityFilter{From: day(2026, 5, 1), To: day(2026, 5, 31), MinPoints: 500, Limit: 50}
+	for _, rollup := range []bool{false, true} {
+		if rollup {
+			_, err = tx.Exec(ctx, "SELECT share_rollup_refresh()")
+			require.NoError(t, err)
+		}
+		q, err := s.QualityGet(ctx, tx, f)
+		require.NoError(t, err)
+		require.Zero(t, q.MismatchCount, "published 100 %% and certified 100 %% agree (rollup %v)", rollup)
+	}
+}
