@@ -46,7 +46,9 @@ JOIN LATERAL (
     FROM counted_items i
     WHERE i.contract_id = c.id
       AND (sqlc.narg(category_id)::integer IS NULL OR i.category_id = sqlc.narg(category_id))
+      AND (NOT @unclassified::boolean OR i.category_id IS NULL)
       AND (cardinality(@regions::text[]) = 0 OR i.region = ANY (@regions::text[]))
+      AND (cardinality(@tiers::smallint[]) = 0 OR i.tier = ANY (@tiers::smallint[]))
 ) x ON x.items > 0
 WHERE NOT c.deleted
   AND c.signed_on BETWEEN @date_from AND @date_to

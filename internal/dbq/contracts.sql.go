@@ -213,33 +213,37 @@ JOIN LATERAL (
     FROM counted_items i
     WHERE i.contract_id = c.id
       AND ($1::integer IS NULL OR i.category_id = $1)
-      AND (cardinality($2::text[]) = 0 OR i.region = ANY ($2::text[]))
+      AND (NOT $2::boolean OR i.category_id IS NULL)
+      AND (cardinality($3::text[]) = 0 OR i.region = ANY ($3::text[]))
+      AND (cardinality($4::smallint[]) = 0 OR i.tier = ANY ($4::smallint[]))
 ) x ON x.items > 0
 WHERE NOT c.deleted
-  AND c.signed_on BETWEEN $3 AND $4
-  AND (cardinality($5::text[]) = 0 OR b.buyer_type = ANY ($5::text[]))
-  AND (cardinality($6::text[]) = 0 OR c.method = ANY ($6::text[]))
-  AND ($7::text IS NULL OR b.bin = $7)
-  AND ($8::text IS NULL OR s.identifier = $8)
-  AND ($9::boolean IS NULL OR (x.min_tier = 1) = $9)
-  AND ($10::date IS NULL OR (c.signed_on, c.id) < ($10, $11::bigint))
+  AND c.signed_on BETWEEN $5 AND $6
+  AND (cardinality($7::text[]) = 0 OR b.buyer_type = ANY ($7::text[]))
+  AND (cardinality($8::text[]) = 0 OR c.method = ANY ($8::text[]))
+  AND ($9::text IS NULL OR b.bin = $9)
+  AND ($10::text IS NULL OR s.identifier = $10)
+  AND ($11::boolean IS NULL OR (x.min_tier = 1) = $11)
+  AND ($12::date IS NULL OR (c.signed_on, c.id) < ($12, $13::bigint))
 ORDER BY c.signed_on DESC, c.id DESC
-LIMIT $12
+LIMIT $14
 `
 
 type ContractListParams struct {
-	CategoryID *int32
-	Regions    []string
-	DateFrom   time.Time
-	DateTo     time.Time
-	BuyerTypes []string
-	Methods    []string
-	BuyerBin   *string
-	SupplierID *string
-	Domestic   *bool
-	CursorDate *time.Time
-	CursorID   *int64
-	MaxRows    int32
+	CategoryID   *int32
+	Unclassified bool
+	Regions      []string
+	Tiers        []int16
+	DateFrom     time.Time
+	DateTo       time.Time
+	BuyerTypes   []string
+	Methods      []string
+	BuyerBin     *string
+	SupplierID   *string
+	Domestic     *bool
+	CursorDate   *time.Time
+	CursorID     *int64
+	MaxRows      int32
 }
 
 type ContractListRow struct {
@@ -271,7 +275,9 @@ type ContractListRow struct {
 func (q *Queries) ContractList(ctx context.Context, db DBTX, arg ContractListParams) ([]ContractListRow, error) {
 	rows, err := db.Query(ctx, contractList,
 		arg.CategoryID,
+		arg.Unclassified,
 		arg.Regions,
+		arg.Tiers,
 		arg.DateFrom,
 		arg.DateTo,
 		arg.BuyerTypes,

@@ -53,7 +53,8 @@ func (r ContractRow) DomesticProducer() bool { return r.BestTier == tier.Domesti
 // ContractList returns up to limit contracts after the cursor, and the cursor of the next page (nil at the end).
 func (s *Store) ContractList(ctx context.Context, db DBTX, f ContractFilter, after *Cursor, limit int32) ([]ContractRow, *Cursor, error) {
 	p := dbq.ContractListParams{DateFrom: f.From, DateTo: f.To, Domestic: f.Domestic, MaxRows: limit + 1,
-		Regions: nonNil(f.Regions), BuyerTypes: nonNil(f.BuyerTypes), Methods: nonNil(f.Methods)}
+		Regions: nonNil(f.Regions), BuyerTypes: nonNil(f.BuyerTypes), Methods: nonNil(f.Methods),
+		Tiers: tierCodes(f.Scope), Unclassified: f.Unclassified}
 	if f.Category != "" {
 		cat, err := s.CategoryGetBySlug(ctx, db, f.Category)
 		if err != nil {

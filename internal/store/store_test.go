@@ -641,3 +641,30 @@ func TestCertifiedLocalContentOfAContractCountedAtWhatWasPaid(t *testing.T) {
 		require.Zero(t, q.MismatchCount, "published 100 %% and certified 100 %% agree (rollup %v)", rollup)
 	}
 }
+
+// The contract list keeps to the scope's supplier tiers and, for category=none, to items no rule matched,
+// as the figures beside it do; it had dropped both filters.
+func TestContractListKeepsTiersAndUnclassified(t *testing.T) {
+	t.Parallel()
+	ctx, tx, s := setup(t)
+	producer := testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SourceID: "BY-PRODUCER", SignedOn: day(2026, 5, 4)},
+		testfactory.ItemOpts{Category: "footwear", Value: 1_000_00, Tier: tier.DomesticProducer})
+	foreign := testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SourceID: "FROM-ABROAD", SignedOn: day(2026, 5, 5)},
+		testfactory.ItemOpts{Category: "footwear", Value: 2_000_00, Tier: tier.NonResident})
+	unmatched := testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SourceID: "NO-RULE", SignedOn: day(2026, 5, 6)},
+		testfactory.ItemOpts{Value: 3_000_00, Tier: tier.ResidentSupplier})
+	ids := func(sc share.Scope) []int64 {
+		sc.From, sc.To = day(2026, 5, 1), day(2026, 5, 31)
+		rows, _, err := s.ContractList(ctx, tx, store.ContractFilter{Scope: sc}, nil, 10)
+		require.NoError(t, err)
+		var out []int64
+		for _, r := range rows {
+			out = append(out, r.ID)
+		}
+		return out
+	}
+	require.Equal(t, []int64{unmatched, foreign, producer}, ids(share.Scope{}))
+	require.Equal(t, []int64{foreign}, ids(share.Scope{Filter: share.Filter{Tiers: []tier.SupplierTier{tier.NonResident}}}))
+	require.Equal(t, []int64{producer}, ids(share.Scope{Filter: share.Filter{Category: "footwear", Tiers: []tier.SupplierTier{tier.DomesticProducer}}}))
+	require.Equal(t, []int64{unmatched}, ids(share.Scope{Filter: share.Filter{Unclassified: true}}))
+}
