@@ -230,11 +230,15 @@ WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id)
 -- A contract's items as stored, counted or not, with what decided their tier and local content.
 SELECT i.source_id, i.enstru_code, t.name, t.name_kk, i.quantity, i.unit, i.unit_price, i.value, i.kato,
        coalesce(i.region, '')::text AS region, coalesce(c.slug, '')::text AS category, i.tier, i.tier_rule,
+       coalesce(c.name_kk, '')::text AS category_name_kk, coalesce(c.name_ru, '')::text AS category_name_ru,
+       coalesce(c.name_en, '')::text AS category_name_en, coalesce(r.name_kk, '')::text AS region_name_kk,
+       coalesce(r.name_ru, '')::text AS region_name_ru, coalesce(r.name_en, '')::text AS region_name_en,
        i.local_content_bp, i.local_content_certified_bp, i.local_content_value, i.local_content_certified_value,
        i.deleted
 FROM contract_items i
 JOIN item_texts t ON t.id = i.text_id
 LEFT JOIN categories c ON c.id = i.category_id
+LEFT JOIN regions r ON r.code = i.region
 WHERE i.contract_id = @contract_id
 ORDER BY i.source_id;
 

@@ -252,6 +252,8 @@ SELECT c.id, c.source, c.source_id, c.signed_on, c.fiscal_year, c.method, c.stat
        c.source_updated_at, c.batch_id,
        coalesce(st.name_kk, '')::text AS status_name_kk, coalesce(st.name_ru, '')::text AS status_name_ru,
        coalesce(st.name_en, '')::text AS status_name_en, coalesce(st.counts, '')::text AS counts,
+       coalesce(m.name_kk, '')::text AS method_name_kk, coalesce(m.name_ru, '')::text AS method_name_ru,
+       coalesce(m.name_en, '')::text AS method_name_en,
        (c.id IN (SELECT id FROM replaced_contracts))::boolean AS replaced,
        b.bin AS buyer_bin, b.name_ru AS buyer_name_ru, b.name_kk AS buyer_name_kk,
        s.identifier AS supplier_id, s.name_ru AS supplier_name_ru, s.name_kk AS supplier_name_kk,
@@ -260,6 +262,7 @@ FROM contracts c
 JOIN buyers b ON b.id = c.buyer_id
 JOIN suppliers s ON s.id = c.supplier_id
 LEFT JOIN contract_statuses st ON st.code = c.status
+LEFT JOIN trade_methods m ON m.code = c.method
 WHERE c.id = @id;
 
 -- name: ContractListNotCounted :many

@@ -97,11 +97,15 @@ func (q *Queries) ContractItemKeyDeferrable(ctx context.Context, db DBTX) ([]Con
 const contractItemListByContract = `-- name: ContractItemListByContract :many
 SELECT i.source_id, i.enstru_code, t.name, t.name_kk, i.quantity, i.unit, i.unit_price, i.value, i.kato,
        coalesce(i.region, '')::text AS region, coalesce(c.slug, '')::text AS category, i.tier, i.tier_rule,
+       coalesce(c.name_kk, '')::text AS category_name_kk, coalesce(c.name_ru, '')::text AS category_name_ru,
+       coalesce(c.name_en, '')::text AS category_name_en, coalesce(r.name_kk, '')::text AS region_name_kk,
+       coalesce(r.name_ru, '')::text AS region_name_ru, coalesce(r.name_en, '')::text AS region_name_en,
        i.local_content_bp, i.local_content_certified_bp, i.local_content_value, i.local_content_certified_value,
        i.deleted
 FROM contract_items i
 JOIN item_texts t ON t.id = i.text_id
 LEFT JOIN categories c ON c.id = i.category_id
+LEFT JOIN regions r ON r.code = i.region
 WHERE i.contract_id = $1
 ORDER BY i.source_id
 `
@@ -120,6 +124,12 @@ type ContractItemListByContractRow struct {
 	Category                   string
 	Tier                       int16
 	TierRule                   string
+	CategoryNameKk             string
+	CategoryNameRu             string
+	CategoryNameEn             string
+	RegionNameKk               string
+	RegionNameRu               string
+	RegionNameEn               string
 	LocalContentBp             *int32
 	LocalContentCertifiedBp    *int32
 	LocalContentValue          int64
@@ -151,6 +161,12 @@ func (q *Queries) ContractItemListByContract(ctx context.Context, db DBTX, contr
 			&i.Category,
 			&i.Tier,
 			&i.TierRule,
+			&i.CategoryNameKk,
+			&i.CategoryNameRu,
+			&i.CategoryNameEn,
+			&i.RegionNameKk,
+			&i.RegionNameRu,
+			&i.RegionNameEn,
 			&i.LocalContentBp,
 			&i.LocalContentCertifiedBp,
 			&i.LocalContentValue,

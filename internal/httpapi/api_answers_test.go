@@ -269,11 +269,17 @@ func TestContractAnswer(t *testing.T) {
 	// A unit given as its code reads apart from the quantity.
 	_, err = b.tx.Exec(context.Background(), "UPDATE contract_items SET unit = '839' WHERE contract_id = $1", int64(k["id"].(float64)))
 	require.NoError(t, err)
+	_, err = b.tx.Exec(context.Background(), "UPDATE contracts SET method = '2' WHERE id = $1", int64(k["id"].(float64)))
+	require.NoError(t, err)
 	status, page := get(t, b.app, fmt.Sprintf("/contracts/%v?lang=en", k["id"]))
 	require.Equal(t, 200, status)
 	require.Contains(t, page, fmt.Sprintf(`href="/api/v1/contracts/%v"`, k["id"]))
 	require.Contains(t, page, "Not stated (taken as concluded)")
 	require.Contains(t, page, `<td class="num">300 <span class="muted">(unit code 839)</span></td>`)
+	// Names, not codes, in the reader's language: the category and the item's region.
+	require.Contains(t, page, "<td>School uniforms</td>")
+	require.NotContains(t, page, "<td>school-uniforms</td>")
+	require.Contains(t, page, `Открытый конкурс <span class="muted">(2)</span>`, "the portal's method by name, its code beside it")
 
 	requireError(t, b, "/api/v1/contracts/abc", 400, "id")
 	requireError(t, b, "/api/v1/contracts/999999999", 404, "")

@@ -146,6 +146,7 @@ type Contract struct {
 	UpdatedAt    *time.Time
 	BatchID      *int64
 	StatusNames  share.Names
+	MethodNames  share.Names // empty for a method that is not the portal's
 	Counts       string // value, paid or none, from the status table; "" for a status the table does not know
 	Replaced     bool   // a later version of the same contract counts instead
 	Items        []ContractItem
@@ -160,6 +161,7 @@ func (c Contract) Counted() bool {
 type ContractItem struct {
 	SourceID, EnstruCode, Unit, KATO, Region, Category string
 	Names                                              share.Names
+	CategoryNames, RegionNames                         share.Names // empty without a category or region
 	Quantity                                           string
 	UnitPrice                                          *int64
 	Value                                              int64
@@ -181,7 +183,8 @@ func (s *Store) ContractGet(ctx context.Context, db DBTX, id int64) (Contract, e
 		BuyerBIN: r.BuyerBin, BuyerNames: share.Names{KK: r.BuyerNameKk, RU: r.BuyerNameRu}, SupplierID: r.SupplierID,
 		SupplierNames: share.Names{KK: r.SupplierNameKk, RU: r.SupplierNameRu}, SupplierCountry: r.SupplierCountry},
 		FiscalYear: r.FiscalYear, TotalAlt: r.TotalAlt, Paid: r.Paid, Description: r.Description,
-		Deleted: r.Deleted, UpdatedAt: r.SourceUpdatedAt, BatchID: r.BatchID, StatusNames: share.Names{KK: r.StatusNameKk, RU: r.StatusNameRu, EN: r.StatusNameEn}, Counts: r.Counts,
+		Deleted: r.Deleted, UpdatedAt: r.SourceUpdatedAt, BatchID: r.BatchID, StatusNames: share.Names{KK: r.StatusNameKk, RU: r.StatusNameRu, EN: r.StatusNameEn},
+		MethodNames: share.Names{KK: r.MethodNameKk, RU: r.MethodNameRu, EN: r.MethodNameEn}, Counts: r.Counts,
 		Replaced: r.Replaced}
 	if r.ExchangeRate != nil {
 		c.ExchangeRate = *r.ExchangeRate
@@ -196,6 +199,8 @@ func (s *Store) ContractGet(ctx context.Context, db DBTX, id int64) (Contract, e
 	for _, it := range items {
 		c.Items = append(c.Items, ContractItem{SourceID: it.SourceID, EnstruCode: it.EnstruCode, Unit: it.Unit, KATO: it.KATO,
 			Region: it.Region, Category: it.Category, Names: share.Names{KK: it.NameKk, RU: it.Name, EN: it.Name},
+			CategoryNames: share.Names{KK: it.CategoryNameKk, RU: it.CategoryNameRu, EN: it.CategoryNameEn},
+			RegionNames:   share.Names{KK: it.RegionNameKk, RU: it.RegionNameRu, EN: it.RegionNameEn},
 			Quantity: it.Quantity, UnitPrice: it.UnitPrice, Value: it.Value, Tier: tier.SupplierTier(it.Tier), Rule: it.TierRule,
 			LocalContentPublished: it.LocalContentBp, LocalContentCertified: it.LocalContentCertifiedBp,
 			LocalContentValue: it.LocalContentValue, LocalContentCertifiedValue: it.LocalContentCertifiedValue, Deleted: it.Deleted})
