@@ -147,8 +147,8 @@ type Contract struct {
 	BatchID      *int64
 	StatusNames  share.Names
 	MethodNames  share.Names // empty for a method that is not the portal's
-	Counts       string // value, paid or none, from the status table; "" for a status the table does not know
-	Replaced     bool   // a later version of the same contract counts instead
+	Counts       string      // value, paid or none, from the status table; "" for a status the table does not know
+	Replaced     bool        // a later version of the same contract counts instead
 	Items        []ContractItem
 }
 
@@ -201,7 +201,7 @@ func (s *Store) ContractGet(ctx context.Context, db DBTX, id int64) (Contract, e
 			Region: it.Region, Category: it.Category, Names: share.Names{KK: it.NameKk, RU: it.Name, EN: it.Name},
 			CategoryNames: share.Names{KK: it.CategoryNameKk, RU: it.CategoryNameRu, EN: it.CategoryNameEn},
 			RegionNames:   share.Names{KK: it.RegionNameKk, RU: it.RegionNameRu, EN: it.RegionNameEn},
-			Quantity: it.Quantity, UnitPrice: it.UnitPrice, Value: it.Value, Tier: tier.SupplierTier(it.Tier), Rule: it.TierRule,
+			Quantity:      it.Quantity, UnitPrice: it.UnitPrice, Value: it.Value, Tier: tier.SupplierTier(it.Tier), Rule: it.TierRule,
 			LocalContentPublished: it.LocalContentBp, LocalContentCertified: it.LocalContentCertifiedBp,
 			LocalContentValue: it.LocalContentValue, LocalContentCertifiedValue: it.LocalContentCertifiedValue, Deleted: it.Deleted})
 		if !it.Deleted {
