@@ -80,6 +80,8 @@ func TestAssess(t *testing.T) {
 		month(2025, 10, 1000, 600),
 	}
 	ytd40 := Figures{Total: 10000, Domestic: 4000}
+	// 40%, 50%, 60% in the year's last quarter: the line is at 60% in December.
+	lastQuarter := []MonthFigures{month(2025, 10, 1000, 400), month(2025, 11, 1000, 500), month(2025, 12, 1000, 600)}
 	// 10 months of a 37 bn tenge market at 7% domestic (policy seed).
 	var flat []MonthFigures
 	for m := time.January; m <= time.October; m++ {
@@ -178,12 +180,8 @@ func TestAssess(t *testing.T) {
 			name:      "the deadline's month projects its days left",
 			threshold: 5000,
 			ytd:       ytd40,
-			monthly: []MonthFigures{
-				month(2025, 10, 1000, 400),
-				month(2025, 11, 1000, 500),
-				month(2025, 12, 1000, 600),
-			},
-			asOf: date(2025, 12, 10),
+			monthly:   lastQuarter,
+			asOf:      date(2025, 12, 10),
 			want: Assessment{
 				Value: 4000, Threshold: 5000, GapPoints: 1000, GapAmount: 1000,
 				Projected: 4127, Status: StatusOffTrack, MonthsLeft: 0, Basis: BasisTrend,
@@ -195,12 +193,8 @@ func TestAssess(t *testing.T) {
 			name:      "the first of the deadline's month leaves most of it",
 			threshold: 5000,
 			ytd:       ytd40,
-			monthly: []MonthFigures{
-				month(2025, 10, 1000, 400),
-				month(2025, 11, 1000, 500),
-				month(2025, 12, 1000, 600),
-			},
-			asOf: date(2025, 12, 1),
+			monthly:   lastQuarter,
+			asOf:      date(2025, 12, 1),
 			want: Assessment{
 				Value: 4000, Threshold: 5000, GapPoints: 1000, GapAmount: 1000,
 				Projected: 4177, Status: StatusOffTrack, MonthsLeft: 0, Basis: BasisTrend,
