@@ -48,7 +48,7 @@ func (s *Server) exploreParams(c fiber.Ctx) (exploration, error) {
 		return e, badParam("dir", "%q is not asc or desc", dir)
 	}
 	if v := c.Query("threshold"); v != "" {
-		bp, err := money.ParsePercent(v)
+		bp, err := percentParam(v)
 		if err != nil {
 			return e, badParam("threshold", "%q is not a percentage from 0 to 100, e.g. 50", v)
 		}

@@ -75,6 +75,18 @@ func TestExploreLanguageLinksForgetANameCursor(t *testing.T) {
 	}
 }
 
+// A threshold typed with a decimal comma, as Kazakh and Russian readers write it, is the same threshold.
+func TestExploreThresholdWithADecimalComma(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	base := "/api/v1/explore?from=2026-01-01&to=2026-12-31&group_by=region&sort=gap&threshold="
+	point, comma := getJSON(t, app, base+"40.5"), getJSON(t, app, base+url.QueryEscape("40,5"))
+	require.Equal(t, 40.5, comma["threshold"])
+	require.Equal(t, point, comma)
+	status, _ := get(t, app, "/explore?from=2026-01-01&to=2026-12-31&group_by=region&sort=gap&lang=ru&threshold="+url.QueryEscape("40,5"))
+	require.Equal(t, 200, status)
+}
+
 func TestExplorePage(t *testing.T) {
 	t.Parallel()
 	app := setup(t)

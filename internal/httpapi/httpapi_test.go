@@ -308,6 +308,8 @@ func TestBadParameters(t *testing.T) {
 		{"/api/v1/explore?dir=up", 400, "dir", "not asc or desc"},
 		{"/api/v1/explore?threshold=150", 400, "threshold", "not a percentage"},
 		{"/api/v1/explore?threshold=1e2", 400, "threshold", "not a percentage"},
+		{"/api/v1/explore?threshold=40,5,1", 400, "threshold", "not a percentage"},
+		{"/api/v1/explore?threshold=1,000.5", 400, "threshold", "not a percentage"},
 		{"/api/v1/explore?after=bm90LWEtY3Vyc29y", 400, "after", "not a cursor"},
 		{"/api/v1/explore?after=%%%", 400, "after", "not a cursor"},
 		{"/api/v1/explore?tier=4", 400, "tier", "not a supplier tier"},

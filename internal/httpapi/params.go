@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/store"
 	"github.com/ules-kz/ules/internal/tier"
@@ -45,6 +46,15 @@ func queryText(c fiber.Ctx) error {
 		}
 	}
 	return nil
+}
+
+// percentParam reads a percentage typed into a form: with a decimal point, or the decimal comma a Kazakh or
+// Russian reader types ("40,5").
+func percentParam(v string) (int64, error) {
+	if !strings.Contains(v, ".") && strings.Count(v, ",") == 1 {
+		v = strings.Replace(v, ",", ".", 1)
+	}
+	return money.ParsePercent(v)
 }
 
 // dateParam reads an optional YYYY-MM-DD parameter.

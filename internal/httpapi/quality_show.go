@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
-	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/store"
 )
 
@@ -22,7 +21,7 @@ func (s *Server) qualityParams(c fiber.Ctx, limit int32) (store.QualityFilter, e
 	}
 	f := store.QualityFilter{From: scope.From, To: scope.To, MinPoints: 500, Limit: limit}
 	if v := c.Query("points"); v != "" {
-		if f.MinPoints, err = money.ParsePercent(v); err != nil {
+		if f.MinPoints, err = percentParam(v); err != nil {
 			return f, badParam("points", "%q is not a number of points from 0 to 100, e.g. 5", v)
 		}
 	}
