@@ -12,17 +12,18 @@ func (s *Server) apiListImports(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	batches, err := s.store.BatchList(c.Context(), s.db, before, limit)
+	batches, err := s.store.BatchList(c.Context(), s.db, before, limit+1) // one more: is there a next page
 	if err != nil {
 		return err
+	}
+	var next *int64
+	if int32(len(batches)) > limit {
+		batches = batches[:limit]
+		next = &batches[len(batches)-1].ID
 	}
 	out := make([]batchJSON, len(batches))
 	for i, b := range batches {
 		out[i] = batchOf(b)
-	}
-	var next *int64
-	if int32(len(batches)) == limit {
-		next = &batches[len(batches)-1].ID
 	}
 	return c.JSON(fiber.Map{"imports": out, "next_before": next})
 }

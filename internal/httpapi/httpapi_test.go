@@ -523,6 +523,13 @@ func TestImportPagesPaginate(t *testing.T) {
 	require.Equal(t, 200, status)
 	require.Equal(t, 1, strings.Count(body, `<td>bad.csv</td>`), "the 26th batch on the second page")
 	require.NotContains(t, body, "Ескілері", "no older page")
+	// The API pages alike, and its last page names no next one: it had, whenever a page came out full.
+	got := getJSON(t, app, "/api/v1/imports?limit=13")
+	require.Len(t, got["imports"], 13)
+	nextBefore := int64(got["next_before"].(float64))
+	got = getJSON(t, app, fmt.Sprintf("/api/v1/imports?limit=13&before=%d", nextBefore))
+	require.Len(t, got["imports"], 13)
+	require.Nil(t, got["next_before"], "26 imports are two pages of 13")
 
 	page := fmt.Sprintf("/imports/%d", last)
 	status, body = get(t, app, page)

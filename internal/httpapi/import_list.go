@@ -18,15 +18,16 @@ func (s *Server) listImports(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	batches, err := s.store.BatchList(c.Context(), s.db, before, importsPageSize)
+	batches, err := s.store.BatchList(c.Context(), s.db, before, importsPageSize+1) // one more: is there a next page
 	if err != nil {
 		return err
 	}
 	data := s.pageData(c, s.translator(c)("Imports"))
-	data["Batches"] = batchRows(batches)
-	if len(batches) == importsPageSize {
+	if len(batches) > importsPageSize {
+		batches = batches[:importsPageSize]
 		data["Older"] = "/imports?" + langQuery(c) + "before=" + strconv.FormatInt(batches[len(batches)-1].ID, 10)
 	}
+	data["Batches"] = batchRows(batches)
 	return c.Render("imports", data)
 }
 
