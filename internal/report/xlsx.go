@@ -122,7 +122,8 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 	return nil
 }
 
-// sheetNames makes a title a valid, unique sheet name: at most 31 characters, none of : \ / ? * [ ].
+// sheetNames makes a title a valid, unique sheet name: at most 31 characters, none of : \ / ? * [ ]; a
+// longer title is cut at a word's end.
 type sheetNames map[string]bool
 
 func (n sheetNames) name(title string) string {
@@ -132,8 +133,13 @@ func (n sheetNames) name(title string) string {
 		}
 		return r
 	}, title)
-	if utf8.RuneCountInString(clean) > 31 {
-		clean = string([]rune(clean)[:31])
+	if runes := []rune(clean); len(runes) > 31 {
+		// Cut at a word's end and say so: "Largest contracts to non-…", not "…to non-produc".
+		cut := string(runes[:30])
+		if i := strings.LastIndex(cut, " "); utf8.RuneCountInString(cut[:max(i, 0)]) >= 12 {
+			cut = cut[:i]
+		}
+		clean = strings.TrimRight(cut, " ,;-–—") + "…"
 	}
 	clean = strings.TrimSpace(clean)
 	name := clean
