@@ -34,10 +34,24 @@ type TemplateReader struct {
 func (t *TemplateReader) Read(ctx context.Context, path string, open Opener) error {
 	// Items without an item_id are numbered in file order within their contract.
 	ordinals := map[string]int{}
+	producers := map[string]producerMark{}
 	counted := func() { t.Sink.Counted(1) }
 	return Read(ctx, path, open, t.Meter, templateColumns, counted, t.Errs, func(ctx context.Context, loc string, row Row) error {
-		return t.item(ctx, loc, row, ordinals)
+		return t.item(ctx, loc, row, ordinals, producers)
 	})
+}
+
+func flagText(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0 (or empty)"
+}
+
+// producerMark is the supplier_domestic_producer a file first gave a supplier, and where.
+type producerMark struct {
+	producer bool
+	loc      string
 }
 
 // resident decides residency: the row's own mark when it has one, otherwise the deployment's home country.
@@ -55,7 +69,7 @@ func TemplateHeader(header []string) (map[string]int, error) { return templateCo
 var templateColumns = Columns{All: CSVColumns, Required: csvRequired, Doc: "docs/import-csv.md"}
 
 // item reads one row of the template: the item, its contract, plan point and parties.
-func (t *TemplateReader) item(ctx context.Context, loc string, row Row, ordinals map[string]int) error {
+func (t *TemplateReader) item(ctx context.Context, loc string, row Row, ordinals map[string]int, producers map[string]producerMark) error {
 	var v record.Check
 	contractID, err := fieldtext.Required("contract_id", row.Get("contract_id"))
 	v.Check(err)
@@ -72,6 +86,17 @@ func (t *TemplateReader) item(ctx context.Context, loc string, row Row, ordinals
 	v.Check(err)
 	producer, err := fieldtext.Flag("supplier_domestic_producer", row.Get("supplier_domestic_producer"))
 	v.Check(err)
+	// A supplier is stored a domestic producer or not, whichever of its rows came last: rows that disagree
+	// would decide its items' tiers by their order in the file.
+	if err == nil && supplierID != "" {
+		if first, seen := producers[supplierID]; !seen {
+			producers[supplierID] = producerMark{producer, loc}
+		} else if first.producer != producer {
+			v.Check(fieldtext.Errorf("supplier_domestic_producer", "%s here but %s at %s for the same supplier %s: "+
+				"a supplier is a domestic producer for all its rows or for none; correct one of them",
+				flagText(producer), flagText(first.producer), first.loc, supplierID))
+		}
+	}
 	var residentMark *bool
 	if rs := row.Get("supplier_resident"); rs.Present() {
 		res, err := fieldtext.Flag("supplier_resident", rs)
