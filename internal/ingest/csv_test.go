@@ -154,7 +154,7 @@ func TestCSVBadInput(t *testing.T) {
 			name: "one supplier both a producer and not",
 			content: strings.Replace(csvHeader, ",updated_at", ",updated_at,supplier_domestic_producer", 1) + "\n" +
 				good + ",1\n" + csvRow("C-2", schoolBIN, "5.00") + ",0\n" + csvRow("C-3", schoolBIN, "7.00") + ",1\n",
-			want: []ingest.RecordError{{"items.csv:3", "supplier_domestic_producer: 0 (or empty) here but 1 at items.csv:2 for the same supplier 100240000003"}},
+			want:  []ingest.RecordError{{"items.csv:3", "supplier_domestic_producer: 0 (or empty) here but 1 at items.csv:2 for the same supplier 100240000003"}},
 			items: 2,
 		},
 		{
