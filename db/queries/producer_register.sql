@@ -59,7 +59,8 @@ ORDER BY r.valid_from DESC, r.enstru_prefix;
 -- name: RegisterListCapacity :many
 -- Who could supply a scope: the producers the register lists for its category (by the category, an ENSTRU
 -- prefix of the category's rules, or all their products) during its period, with their largest stated
--- annual capacity and the region that entry gives, and what they won in the scope: the spare capacity is capacity − quantity won.
+-- annual capacity and the region that entry gives, and what they won in the scope: the spare capacity is
+-- capacity × the calendar years the period touches − quantity won.
 WITH prefixes AS (
     SELECT cr.pattern FROM category_rules cr WHERE cr.category_id = sqlc.arg(category_id)::integer AND cr.kind = 'enstru_prefix'
 ), producers AS (
@@ -94,5 +95,5 @@ FROM producers p
 LEFT JOIN won w ON w.bin = p.bin
 LEFT JOIN regions rg ON rg.code = p.region
 LEFT JOIN LATERAL (SELECT name_ru, name_kk, name_en, identifier FROM suppliers WHERE bin = p.bin ORDER BY id LIMIT 1) n ON true
-ORDER BY p.capacity - coalesce(w.quantity, 0) DESC NULLS LAST, p.bin
+ORDER BY p.capacity * sqlc.arg(years)::integer - coalesce(w.quantity, 0) DESC NULLS LAST, p.bin
 LIMIT @max_rows;

@@ -69,12 +69,12 @@ func (q *Queries) RegisterListByBIN(ctx context.Context, db DBTX, bin string) ([
 
 const registerListCapacity = `-- name: RegisterListCapacity :many
 WITH prefixes AS (
-    SELECT cr.pattern FROM category_rules cr WHERE cr.category_id = $2::integer AND cr.kind = 'enstru_prefix'
+    SELECT cr.pattern FROM category_rules cr WHERE cr.category_id = $3::integer AND cr.kind = 'enstru_prefix'
 ), producers AS (
     SELECT DISTINCT ON (r.bin) r.bin, r.capacity, r.capacity_unit, r.region
     FROM producer_register r
-    WHERE r.valid_from <= $3::date AND (r.valid_to IS NULL OR r.valid_to >= $4::date)
-      AND (r.category_id = $2::integer
+    WHERE r.valid_from <= $4::date AND (r.valid_to IS NULL OR r.valid_to >= $5::date)
+      AND (r.category_id = $3::integer
            OR (r.enstru_prefix <> '' AND EXISTS (SELECT 1 FROM prefixes p
                WHERE r.enstru_prefix LIKE p.pattern || '%' OR p.pattern LIKE r.enstru_prefix || '%'))
            OR (r.enstru_prefix = '' AND r.category_id IS NULL))
@@ -84,11 +84,11 @@ WITH prefixes AS (
     FROM counted_items i
     JOIN suppliers s ON s.id = i.supplier_id
     JOIN buyers b ON b.id = i.buyer_id
-    WHERE i.category_id = $2::integer AND i.signed_on BETWEEN $4::date AND $3::date
+    WHERE i.category_id = $3::integer AND i.signed_on BETWEEN $5::date AND $4::date
       AND s.bin IN (SELECT bin FROM producers)
-      AND (cardinality($5::text[]) = 0 OR i.region = ANY ($5::text[]))
-      AND (cardinality($6::text[]) = 0 OR b.buyer_type = ANY ($6::text[]))
-      AND (cardinality($7::text[]) = 0 OR i.method = ANY ($7::text[]))
+      AND (cardinality($6::text[]) = 0 OR i.region = ANY ($6::text[]))
+      AND (cardinality($7::text[]) = 0 OR b.buyer_type = ANY ($7::text[]))
+      AND (cardinality($8::text[]) = 0 OR i.method = ANY ($8::text[]))
     GROUP BY s.bin
 )
 SELECT p.bin, coalesce(n.name_ru, '')::text AS name_ru, coalesce(n.name_kk, '')::text AS name_kk,
@@ -102,11 +102,12 @@ FROM producers p
 LEFT JOIN won w ON w.bin = p.bin
 LEFT JOIN regions rg ON rg.code = p.region
 LEFT JOIN LATERAL (SELECT name_ru, name_kk, name_en, identifier FROM suppliers WHERE bin = p.bin ORDER BY id LIMIT 1) n ON true
-ORDER BY p.capacity - coalesce(w.quantity, 0) DESC NULLS LAST, p.bin
-LIMIT $1
+ORDER BY p.capacity * $1::integer - coalesce(w.quantity, 0) DESC NULLS LAST, p.bin
+LIMIT $2
 `
 
 type RegisterListCapacityParams struct {
+	Years      int32
 	MaxRows    int32
 	CategoryID int32
 	DateTo     time.Time
@@ -135,9 +136,11 @@ type RegisterListCapacityRow struct {
 
 // Who could supply a scope: the producers the register lists for its category (by the category, an ENSTRU
 // prefix of the category's rules, or all their products) during its period, with their largest stated
-// annual capacity and the region that entry gives, and what they won in the scope: the spare capacity is capacity − quantity won.
+// annual capacity and the region that entry gives, and what they won in the scope: the spare capacity is
+// capacity × the calendar years the period touches − quantity won.
 func (q *Queries) RegisterListCapacity(ctx context.Context, db DBTX, arg RegisterListCapacityParams) ([]RegisterListCapacityRow, error) {
 	rows, err := db.Query(ctx, registerListCapacity,
+		arg.Years,
 		arg.MaxRows,
 		arg.CategoryID,
 		arg.DateTo,

@@ -542,6 +542,16 @@ func TestWhoCouldSupply(t *testing.T) {
 	require.Empty(t, got[2].Spare(), "no capacity stated")
 	_, ok = got[2].Load()
 	require.False(t, ok)
+	// Over a span of two years what was won is measured against two years of capacity: 20 000 − 5 000. It
+	// had been one year's, which a schedule target's span outgrows.
+	got, err = s.RegisterListCapacity(ctx, tx, share.Scope{Filter: share.Filter{Category: "footwear"}, From: day(2025, 1, 1), To: day(2026, 6, 30)}, 10)
+	require.NoError(t, err)
+	require.Equal(t, busy, got[0].BIN)
+	require.Equal(t, "15000", got[0].Spare())
+	load, ok = got[0].Load()
+	require.True(t, ok)
+	require.Equal(t, int64(2500), load)
+	require.Equal(t, "8000", got[1].Spare())
 }
 
 // The contracts whose published local content differs from the certificates are the same read from the

@@ -114,13 +114,25 @@ type Capacity struct {
 	WonValue, WonItems int64
 	WonQuantity        string // a decimal, in the items' units
 	Region             Region // where the register places the producer; Code "" when it does not say
+	// Years is how many calendar years the period touches: the capacity is a year's, and what was won
+	// over a schedule's span of several years is measured against as many years of it.
+	Years int
+}
+
+// periodCapacity is the capacity over the period's years, false without a stated one.
+func (c Capacity) periodCapacity() (*big.Rat, bool) {
+	capacity, ok := new(big.Rat).SetString(c.Capacity)
+	if c.Capacity == "" || !ok {
+		return nil, false
+	}
+	return capacity.Mul(capacity, big.NewRat(int64(max(c.Years, 1)), 1)), true
 }
 
 // Spare is the capacity not used by what the producer won, "" when the register states no capacity.
-// Capacity is a year's: for part of a year it is what is left of the year's.
+// Capacity is a year's: for part of a year it is what is left of the year's, over several years of theirs.
 func (c Capacity) Spare() string {
-	capacity, ok := new(big.Rat).SetString(c.Capacity)
-	if c.Capacity == "" || !ok {
+	capacity, ok := c.periodCapacity()
+	if !ok {
 		return ""
 	}
 	won, ok := new(big.Rat).SetString(c.WonQuantity)
@@ -132,8 +144,8 @@ func (c Capacity) Spare() string {
 
 // Load is the share of the capacity used, in bp; false when the register states no capacity.
 func (c Capacity) Load() (int64, bool) {
-	capacity, ok := new(big.Rat).SetString(c.Capacity)
-	if c.Capacity == "" || !ok || capacity.Sign() <= 0 {
+	capacity, ok := c.periodCapacity()
+	if !ok || capacity.Sign() <= 0 {
 		return 0, false
 	}
 	won, ok := new(big.Rat).SetString(c.WonQuantity)
@@ -152,16 +164,17 @@ func (s *Store) RegisterListCapacity(ctx context.Context, db DBTX, scope share.S
 	if err != nil {
 		return nil, err
 	}
+	years := scope.To.Year() - scope.From.Year() + 1
 	rows, err := s.q.RegisterListCapacity(ctx, db, dbq.RegisterListCapacityParams{CategoryID: cat.ID, DateFrom: scope.From,
 		DateTo: scope.To, Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),
-		MaxRows: limit})
+		MaxRows: limit, Years: int32(years)})
 	if err != nil {
 		return nil, interpretError(err, "producers of %s", scope.Category)
 	}
 	out := make([]Capacity, len(rows))
 	for i, r := range rows {
 		out[i] = Capacity{BIN: r.BIN, SupplierID: r.SupplierID, Names: share.Names{KK: r.NameKk, RU: r.NameRu, EN: r.NameEn},
-			Unit: r.CapacityUnit, WonValue: r.WonValue, WonItems: r.WonItems, WonQuantity: r.WonQuantity,
+			Unit: r.CapacityUnit, WonValue: r.WonValue, WonItems: r.WonItems, WonQuantity: r.WonQuantity, Years: years,
 			Region: Region{Code: r.Region, Names: share.Names{KK: r.RegionKk, RU: r.RegionRu, EN: r.RegionEn}}}
 		if r.Capacity != nil {
 			out[i].Capacity = *r.Capacity
