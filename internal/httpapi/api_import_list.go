@@ -12,14 +12,9 @@ func (s *Server) apiListImports(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	batches, err := s.store.BatchList(c.Context(), s.db, before, limit+1) // one more: is there a next page
+	batches, next, err := s.store.BatchList(c.Context(), s.db, before, limit)
 	if err != nil {
 		return err
-	}
-	var next *int64
-	if int32(len(batches)) > limit {
-		batches = batches[:limit]
-		next = &batches[len(batches)-1].ID
 	}
 	out := make([]batchJSON, len(batches))
 	for i, b := range batches {

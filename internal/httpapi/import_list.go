@@ -18,14 +18,13 @@ func (s *Server) listImports(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	batches, err := s.store.BatchList(c.Context(), s.db, before, importsPageSize+1) // one more: is there a next page
+	batches, older, err := s.store.BatchList(c.Context(), s.db, before, importsPageSize)
 	if err != nil {
 		return err
 	}
 	data := s.pageData(c, s.translator(c)("Imports"))
-	if len(batches) > importsPageSize {
-		batches = batches[:importsPageSize]
-		data["Older"] = "/imports?" + langQuery(c) + "before=" + strconv.FormatInt(batches[len(batches)-1].ID, 10)
+	if older != nil {
+		data["Older"] = "/imports?" + langQuery(c) + "before=" + strconv.FormatInt(*older, 10)
 	}
 	data["Batches"] = batchRows(batches)
 	return c.Render("imports", data)

@@ -30,21 +30,27 @@ func batchFromRow(r dbq.ImportBatch) Batch {
 		Rejected: r.RowsRejected, Replaced: r.RowsReplaced, Unchanged: r.RowsUnchanged, Removed: r.RowsRemoved}
 }
 
-// BatchList returns up to limit batches, newest first, older than beforeID when it is not 0.
-func (s *Store) BatchList(ctx context.Context, db DBTX, beforeID int64, limit int32) ([]Batch, error) {
+// BatchList returns up to limit batches, newest first, older than beforeID when it is not 0, and the
+// beforeID of the next page, nil on the last: one batch more is read to know.
+func (s *Store) BatchList(ctx context.Context, db DBTX, beforeID int64, limit int32) ([]Batch, *int64, error) {
 	var before *int64
 	if beforeID > 0 {
 		before = &beforeID
 	}
-	rows, err := s.q.ImportBatchList(ctx, db, dbq.ImportBatchListParams{BeforeID: before, MaxRows: limit})
+	rows, err := s.q.ImportBatchList(ctx, db, dbq.ImportBatchListParams{BeforeID: before, MaxRows: limit + 1})
 	if err != nil {
-		return nil, interpretError(err, "list import batches")
+		return nil, nil, interpretError(err, "list import batches")
+	}
+	var next *int64
+	if int32(len(rows)) > limit {
+		rows = rows[:limit]
+		next = &rows[len(rows)-1].ID
 	}
 	out := make([]Batch, len(rows))
 	for i, r := range rows {
 		out[i] = batchFromRow(r)
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // BatchGet returns one batch.

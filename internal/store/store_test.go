@@ -395,7 +395,7 @@ func TestBatchesNewestFirstWithErrors(t *testing.T) {
 	_, err := tx.Exec(ctx, `INSERT INTO import_errors (batch_id, location, reason) VALUES ($1, 'b.csv:2', 'bad BIN'), ($1, 'b.csv:3', 'no date')`, ids[1])
 	require.NoError(t, err)
 
-	list, err := s.BatchList(ctx, tx, 0, 100)
+	list, _, err := s.BatchList(ctx, tx, 0, 100)
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(list), 2)
 	require.Equal(t, ids[1], list[0].ID, "newest first")
