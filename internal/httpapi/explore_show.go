@@ -103,7 +103,7 @@ func (s *Server) showExplore(c fiber.Ctx) error {
 	data["CSVURL"] = "/api/v1/items.csv?" + csv.Encode()
 	// The report is the filter's: its grouping, order and page are the page's alone.
 	menu := newReportMenu(T, lang, "/reports/explore", scopeQuery(e.Scope))
-	menu.TooLong = e.Scope.To.After(e.Scope.From.AddDate(maxReportYears, 0, -1)) // as boundReportPeriod refuses
+	menu.TooLong = tooLongForAReport(e.Scope.From, e.Scope.To)
 	data["ReportMenu"] = menu
 	return c.Render("explore", data)
 }

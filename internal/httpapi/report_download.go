@@ -81,11 +81,14 @@ func reportOptionsParams(c fiber.Ctx) (reportOptions, error) {
 
 // boundReportPeriod refuses a period longer than maxReportYears, naming param.
 func boundReportPeriod(param string, p report.Period) error {
-	if p.To.After(p.From.AddDate(maxReportYears, 0, -1)) {
+	if tooLongForAReport(p.From, p.To) {
 		return badParam(param, "%s is longer than %d years: ask for a shorter period", p.Spec, maxReportYears)
 	}
 	return nil
 }
+
+// tooLongForAReport is a period from from to to that no report covers: longer than maxReportYears.
+func tooLongForAReport(from, to time.Time) bool { return to.After(from.AddDate(maxReportYears, 0, -1)) }
 
 // unsafeInName is what a download's file name may not hold.
 var unsafeInName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
