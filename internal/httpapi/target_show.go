@@ -49,13 +49,8 @@ func pullingDown(buyers []share.Group, limit int) []share.Group {
 func breakdown(t share.Target, threshold int64, groups []share.Group, name func(share.Group) string) []breakdownRow {
 	rows := make([]breakdownRow, len(groups))
 	for i, g := range groups {
-		m := share.MetricFigures(t.Metric, g.Figures)
-		inTenge := m
-		if t.Metric == share.MetricCount {
-			inTenge = g.Figures // items have no tenge of their own: what has to move is their value
-		}
 		rows[i] = breakdownRow{Key: g.Key, Name: name(g), Total: g.Total, Domestic: g.Domestic, NonDomestic: g.NonDomestic(),
-			Share: m.DomesticShare(), Move: share.GapAmount(inTenge.Total, inTenge.Domestic, threshold)}
+			Share: share.MetricFigures(t.Metric, g.Figures).DomesticShare(), Move: share.GapInTenge(t.Metric, g.Figures, threshold)}
 	}
 	return rows
 }

@@ -296,19 +296,9 @@ func headline(t share.Target, f share.Figures, p share.Progress) Headline {
 	h.Value = m.DomesticShare()
 	if h.InForce {
 		h.GapPoints = share.GapPoints(h.Value, h.Threshold)
-		h.GapTenge = toMove(t, f, h.Threshold)
+		h.GapTenge = share.GapInTenge(t.Metric, f, h.Threshold)
 	}
 	return h
-}
-
-// toMove is the tenge that had to go to domestic producers (or be local content) for f to reach threshold
-// by the target's metric; items have no tenge of their own, so for a count it is their value.
-func toMove(t share.Target, f share.Figures, threshold int64) int64 {
-	inTenge := share.MetricFigures(t.Metric, f)
-	if t.Metric == share.MetricCount {
-		inTenge = f
-	}
-	return share.GapAmount(inTenge.Total, inTenge.Domestic, threshold)
 }
 
 // pullingDownFirst ranks buyers as the target page does, those that sent tenge elsewhere first, then
@@ -329,7 +319,7 @@ func rows(t share.Target, threshold int64, groups []share.Group, name func(share
 	out := make([]Row, len(groups))
 	for i, g := range groups {
 		out[i] = Row{Key: g.Key, Name: name(g), Figures: g.Figures,
-			Share: share.MetricFigures(t.Metric, g.Figures).DomesticShare(), ToMove: toMove(t, g.Figures, threshold)}
+			Share: share.MetricFigures(t.Metric, g.Figures).DomesticShare(), ToMove: share.GapInTenge(t.Metric, g.Figures, threshold)}
 	}
 	return out
 }

@@ -134,7 +134,7 @@ func (n sheetNames) name(title string) string {
 		return r
 	}, title)
 	if runes := []rune(clean); len(runes) > 31 {
-		// Cut at a word's end and say so: "Largest contracts to non-…", not "…to non-produc".
+		// Cut at a word's end and say so: "Largest contracts to…", not "…to non-produc".
 		cut := string(runes[:30])
 		if i := strings.LastIndex(cut, " "); utf8.RuneCountInString(cut[:max(i, 0)]) >= 12 {
 			cut = cut[:i]

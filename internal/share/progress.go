@@ -96,6 +96,16 @@ func MetricFigures(metric string, f Figures) Figures {
 	return f
 }
 
+// GapInTenge is the tenge that had to go to domestic producers (or be local content) for f to reach
+// threshold by metric; items have no tenge of their own, so for a count it is their value.
+func GapInTenge(metric string, f Figures, threshold int64) int64 {
+	inTenge := MetricFigures(metric, f)
+	if metric == MetricCount {
+		inTenge = f
+	}
+	return GapAmount(inTenge.Total, inTenge.Domestic, threshold)
+}
+
 // TrailingMonths returns the first days of the twelve months that end with asOf's month, oldest first: the
 // window of a target's monthly trend and of its projection.
 func TrailingMonths(asOf time.Time) []time.Time {
@@ -135,10 +145,8 @@ func Measure(t Target, asOf time.Time, period Figures, byMonth map[string]Figure
 		history[k] = MetricFigures(t.Metric, f)
 	}
 	a, outlook := AssessSeasonal(step.Value, MetricFigures(t.Metric, period), metricMonthly, history, to, deadline)
-	if t.Metric == MetricCount && a.GapAmount > 0 {
-		// Items have no tenge of their own: what had to move is their value, as the breakdowns measure it.
-		// assess measured the count of items, which showed as a few tiyn.
-		a.GapAmount = GapAmount(period.Total, period.Domestic, step.Value)
+	if a.GapAmount > 0 { // assess measured the metric's figures, which for a count are items, not tiyn
+		a.GapAmount = GapInTenge(t.Metric, period, step.Value)
 	}
 	if !inForce {
 		a = Assessment{Value: a.Value, Status: StatusNotStarted, MonthsLeft: a.MonthsLeft}
