@@ -7,7 +7,13 @@ SELECT id FROM suppliers WHERE bin = ANY(@bins::text[]) ORDER BY id;
 
 -- name: SupplierMergeStaged :many
 -- Returns the suppliers it inserted or changed: items the direct load gave them may need new tiers.
-INSERT INTO suppliers (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
+-- retier marks a supplier stored before whose BIN, residency or producer flag changed: the tiers of its
+-- items of every import follow from them (supplier_tier_rule).
+WITH before AS (
+    SELECT id, bin, resident, portal_producer FROM suppliers
+    WHERE identifier IN (SELECT supplier_key FROM stg_contracts WHERE NOT rejected)
+)
+INSERT INTO suppliers AS sp (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
     national_company)
 SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident, s.producer,
     s.supplier_flag, s.national_company
@@ -18,17 +24,24 @@ ON CONFLICT (identifier) DO UPDATE
 SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, country = EXCLUDED.country,
     resident = EXCLUDED.resident, portal_producer = EXCLUDED.portal_producer,
     portal_supplier = EXCLUDED.portal_supplier, national_company = EXCLUDED.national_company
-WHERE (suppliers.bin, suppliers.name_kk, suppliers.name_ru, suppliers.country, suppliers.resident,
-       suppliers.portal_producer, suppliers.portal_supplier, suppliers.national_company)
+WHERE (sp.bin, sp.name_kk, sp.name_ru, sp.country, sp.resident, sp.portal_producer, sp.portal_supplier,
+       sp.national_company)
     IS DISTINCT FROM (EXCLUDED.bin, EXCLUDED.name_kk, EXCLUDED.name_ru, EXCLUDED.country, EXCLUDED.resident,
        EXCLUDED.portal_producer, EXCLUDED.portal_supplier, EXCLUDED.national_company)
-RETURNING suppliers.id;
+RETURNING sp.id, EXISTS (
+    SELECT 1 FROM before b
+    WHERE b.id = sp.id AND (b.bin, b.resident, b.portal_producer) IS DISTINCT FROM (sp.bin, sp.resident, sp.portal_producer)
+)::boolean AS retier;
 
 -- name: SupplierNamesByIdentifier :many
 SELECT identifier, bin, name_kk, name_ru, name_en, country, resident FROM suppliers
 WHERE identifier = ANY(@identifiers::text[]);
 
 -- name: SupplierUpsert :many
+-- retier as in SupplierMergeStaged.
+WITH before AS (
+    SELECT id, bin, resident, portal_producer FROM suppliers WHERE identifier = ANY(@identifiers::text[])
+)
 INSERT INTO suppliers AS s (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
     national_company)
 SELECT unnest(@identifiers::text[]), nullif(unnest(@bins::text[]), ''), unnest(@names_kk::text[]),
@@ -38,7 +51,10 @@ ON CONFLICT (identifier) DO UPDATE
 SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, country = EXCLUDED.country,
     resident = EXCLUDED.resident, portal_producer = EXCLUDED.portal_producer,
     portal_supplier = EXCLUDED.portal_supplier, national_company = EXCLUDED.national_company
-RETURNING s.id, s.identifier;
+RETURNING s.id, s.identifier, EXISTS (
+    SELECT 1 FROM before b
+    WHERE b.id = s.id AND (b.bin, b.resident, b.portal_producer) IS DISTINCT FROM (s.bin, s.resident, s.portal_producer)
+)::boolean AS retier;
 
 -- name: SupplierGetByIdentifier :one
 SELECT * FROM suppliers WHERE identifier = @identifier;

@@ -82,7 +82,11 @@ func (q *Queries) SupplierIDsByBIN(ctx context.Context, db DBTX, bins []string) 
 }
 
 const supplierMergeStaged = `-- name: SupplierMergeStaged :many
-INSERT INTO suppliers (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
+WITH before AS (
+    SELECT id, bin, resident, portal_producer FROM suppliers
+    WHERE identifier IN (SELECT supplier_key FROM stg_contracts WHERE NOT rejected)
+)
+INSERT INTO suppliers AS sp (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
     national_company)
 SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident, s.producer,
     s.supplier_flag, s.national_company
@@ -93,27 +97,37 @@ ON CONFLICT (identifier) DO UPDATE
 SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, country = EXCLUDED.country,
     resident = EXCLUDED.resident, portal_producer = EXCLUDED.portal_producer,
     portal_supplier = EXCLUDED.portal_supplier, national_company = EXCLUDED.national_company
-WHERE (suppliers.bin, suppliers.name_kk, suppliers.name_ru, suppliers.country, suppliers.resident,
-       suppliers.portal_producer, suppliers.portal_supplier, suppliers.national_company)
+WHERE (sp.bin, sp.name_kk, sp.name_ru, sp.country, sp.resident, sp.portal_producer, sp.portal_supplier,
+       sp.national_company)
     IS DISTINCT FROM (EXCLUDED.bin, EXCLUDED.name_kk, EXCLUDED.name_ru, EXCLUDED.country, EXCLUDED.resident,
        EXCLUDED.portal_producer, EXCLUDED.portal_supplier, EXCLUDED.national_company)
-RETURNING suppliers.id
+RETURNING sp.id, EXISTS (
+    SELECT 1 FROM before b
+    WHERE b.id = sp.id AND (b.bin, b.resident, b.portal_producer) IS DISTINCT FROM (sp.bin, sp.resident, sp.portal_producer)
+)::boolean AS retier
 `
 
+type SupplierMergeStagedRow struct {
+	ID     int64
+	Retier bool
+}
+
 // Returns the suppliers it inserted or changed: items the direct load gave them may need new tiers.
-func (q *Queries) SupplierMergeStaged(ctx context.Context, db DBTX) ([]int64, error) {
+// retier marks a supplier stored before whose BIN, residency or producer flag changed: the tiers of its
+// items of every import follow from them (supplier_tier_rule).
+func (q *Queries) SupplierMergeStaged(ctx context.Context, db DBTX) ([]SupplierMergeStagedRow, error) {
 	rows, err := db.Query(ctx, supplierMergeStaged)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []int64{}
+	items := []SupplierMergeStagedRow{}
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var i SupplierMergeStagedRow
+		if err := rows.Scan(&i.ID, &i.Retier); err != nil {
 			return nil, err
 		}
-		items = append(items, id)
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -209,6 +223,9 @@ func (q *Queries) SupplierTierHistory(ctx context.Context, db DBTX, supplierID i
 }
 
 const supplierUpsert = `-- name: SupplierUpsert :many
+WITH before AS (
+    SELECT id, bin, resident, portal_producer FROM suppliers WHERE identifier = ANY($1::text[])
+)
 INSERT INTO suppliers AS s (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
     national_company)
 SELECT unnest($1::text[]), nullif(unnest($2::text[]), ''), unnest($3::text[]),
@@ -218,7 +235,10 @@ ON CONFLICT (identifier) DO UPDATE
 SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, country = EXCLUDED.country,
     resident = EXCLUDED.resident, portal_producer = EXCLUDED.portal_producer,
     portal_supplier = EXCLUDED.portal_supplier, national_company = EXCLUDED.national_company
-RETURNING s.id, s.identifier
+RETURNING s.id, s.identifier, EXISTS (
+    SELECT 1 FROM before b
+    WHERE b.id = s.id AND (b.bin, b.resident, b.portal_producer) IS DISTINCT FROM (s.bin, s.resident, s.portal_producer)
+)::boolean AS retier
 `
 
 type SupplierUpsertParams struct {
@@ -236,8 +256,10 @@ type SupplierUpsertParams struct {
 type SupplierUpsertRow struct {
 	ID         int64
 	Identifier string
+	Retier     bool
 }
 
+// retier as in SupplierMergeStaged.
 func (q *Queries) SupplierUpsert(ctx context.Context, db DBTX, arg SupplierUpsertParams) ([]SupplierUpsertRow, error) {
 	rows, err := db.Query(ctx, supplierUpsert,
 		arg.Identifiers,
@@ -257,7 +279,7 @@ func (q *Queries) SupplierUpsert(ctx context.Context, db DBTX, arg SupplierUpser
 	items := []SupplierUpsertRow{}
 	for rows.Next() {
 		var i SupplierUpsertRow
-		if err := rows.Scan(&i.ID, &i.Identifier); err != nil {
+		if err := rows.Scan(&i.ID, &i.Identifier, &i.Retier); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

@@ -398,3 +398,46 @@ func TestOversizedAmountIsABadRecord(t *testing.T) {
 	require.NoError(t, e.pool.QueryRow(e.ctx, "SELECT count(*) FROM contracts").Scan(&contracts))
 	require.Equal(t, 1, contracts)
 }
+
+// A supplier's producer flag is stored for the supplier, undated, so every stored item of the supplier is
+// decided by the flag it has now: a later import that changes it decides again the items of earlier
+// imports too, whether the later import loads its contracts directly or merges them staged.
+func TestSupplierFlagChangedByALaterImport(t *testing.T) {
+	t.Parallel()
+	header := strings.Replace(csvHeader, ",updated_at", ",updated_at,supplier_domestic_producer", 1)
+	row := func(contract, updated, flag string) string {
+		return fmt.Sprintf("%s,2016-08-01,%s,КГУ «Средняя школа №5»,100240000003,ТОО «Фабрика»,Школьная форма,1000.00,,%s,%s",
+			contract, schoolBIN, updated, flag)
+	}
+	tests := []struct {
+		name  string
+		later string
+	}{
+		{"a new contract, loaded directly", row("C-3", "2016-08-02", "0")},
+		{"a newer version of a stored contract, staged", row("C-2", "2016-08-09", "0")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			first, later := filepath.Join(dir, "first.csv"), filepath.Join(dir, "later.csv")
+			writeFile(t, first, header+"\n"+row("C-1", "2016-08-02", "1")+"\n"+row("C-2", "2016-08-02", "1")+"\n")
+			writeFile(t, later, header+"\n"+tt.later+"\n")
+			e := setup(t)
+			_, err := e.importCSV(t, first, 0)
+			require.NoError(t, err)
+			for _, it := range e.items(t) {
+				require.Equal(t, "portal_flag", it.TierRule, "contract %s after the first import", it.Contract)
+			}
+			_, err = e.importCSV(t, later, 0)
+			require.NoError(t, err)
+			items := e.items(t)
+			require.NotEmpty(t, items)
+			for _, it := range items {
+				require.Equal(t, int16(2), it.Tier, "contract %s after the later import", it.Contract)
+				require.Equal(t, "resident", it.TierRule, "contract %s after the later import", it.Contract)
+			}
+			requireRollupEqualsItems(t, e.ctx, e, "a supplier's flag changed by a later import")
+		})
+	}
+}

@@ -113,6 +113,9 @@ type Direct struct {
 	buyers    map[string]*buyerState
 	suppliers map[string]*supplierState
 	changed   map[int64]bool // suppliers whose flags changed after items were loaded with the old ones
+	// Suppliers stored before the import whose BIN, residency or producer flag it changed: their items of
+	// earlier imports are decided again too (Merge).
+	retier map[int64]bool
 
 	// Where each party was last read, counting records, when it was staged and when it was loaded: the
 	// merge gives a party the staged values, which must not win over a later direct record's.
@@ -163,6 +166,7 @@ func NewDirect(ctx context.Context, tx pgx.Tx, staged *Staged, source string, ba
 		tx: tx, q: q, staged: staged, chunk: staged.chunk, source: source, batchID: batchID, knownSeed: maphash.MakeSeed(),
 		referenced: make(map[string]bool, len(bins)), regions: make(map[string]string, len(codes)),
 		buyers: map[string]*buyerState{}, suppliers: map[string]*supplierState{}, changed: map[int64]bool{},
+		retier:   map[int64]bool{},
 		stagedAt: marks{}, loadedAt: marks{},
 		regionCounts: map[buyerRegion]int64{}, newBuyers: map[int64]bool{}, stagedBuyers: map[string]bool{},
 		mergedInto: map[int64]bool{}, textIDs: map[itemText]int64{},
@@ -850,6 +854,9 @@ func (d *Direct) writeParties(ctx context.Context, buyerIDs, supplierIDs []strin
 		}
 		for _, r := range rows {
 			d.suppliers[r.Identifier].id = r.ID
+			if r.Retier {
+				d.retier[r.ID] = true
+			}
 		}
 	}
 	return nil
@@ -874,16 +881,16 @@ func (d *Direct) reassertParties(ctx context.Context) error {
 
 // refreshTiers decides again the tiers of items loaded for suppliers whose flags changed later in the
 // import, directly or through the staged merge (merged lists the suppliers it wrote).
-func (d *Direct) refreshTiers(ctx context.Context, merged []int64) error {
+func (d *Direct) refreshTiers(ctx context.Context, merged []dbq.SupplierMergeStagedRow) error {
 	loaded := map[int64]bool{}
 	for _, s := range d.suppliers {
 		if s.loaded {
 			loaded[s.id] = true
 		}
 	}
-	for _, id := range merged {
-		if loaded[id] {
-			d.changed[id] = true
+	for _, r := range merged {
+		if loaded[r.ID] {
+			d.changed[r.ID] = true
 		}
 	}
 	if len(d.changed) == 0 {

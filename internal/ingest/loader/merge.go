@@ -199,11 +199,39 @@ func Merge(ctx context.Context, tx pgx.Tx, source string, batchID int64, direct 
 		Removed:   removed,
 		Unchanged: (contracts.Staged - contracts.Written) + (items.Staged - items.Written),
 	}
-	if direct == nil {
-		return res, nil
+	retier := map[int64]bool{}
+	for _, r := range suppliers {
+		if r.Retier {
+			retier[r.ID] = true
+		}
 	}
-	res.Loaded += direct.contracts + direct.items
-	return res, direct.refreshTiers(ctx, suppliers)
+	if direct != nil {
+		res.Loaded += direct.contracts + direct.items
+		if err := direct.refreshTiers(ctx, suppliers); err != nil {
+			return res, err
+		}
+		for id := range direct.retier {
+			retier[id] = true
+		}
+	}
+	return res, retierStored(ctx, tx, retier)
+}
+
+// retierStored decides again the tiers of every stored item of suppliers whose BIN, residency or producer
+// flag the import changed. The flags are the supplier's, undated, so the items of earlier imports follow
+// them as the import's own do; an item whose rule stays the same is not written.
+func retierStored(ctx context.Context, tx pgx.Tx, suppliers map[int64]bool) error {
+	if len(suppliers) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(suppliers))
+	for id := range suppliers {
+		ids = append(ids, id)
+	}
+	if _, err := dbq.New().ContractItemTiersRefresh(ctx, tx, dbq.ContractItemTiersRefreshParams{SupplierIds: ids}); err != nil {
+		return fmt.Errorf("ingest: decide again the tiers of suppliers whose flags changed: %w", err)
+	}
+	return nil
 }
 
 // RollupRefresh recomputes the rollup's months that the transaction's writes marked (migration 00016),
