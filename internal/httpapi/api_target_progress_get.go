@@ -9,12 +9,15 @@ import (
 	"github.com/ules-kz/ules/internal/share"
 )
 
+// monthJSON is a month's figures; its share is the target's metric, null without purchases.
 type monthJSON struct {
-	Month    string  `json:"month"`
-	Total    string  `json:"total"`
-	Domestic string  `json:"domestic"`
-	Share    float64 `json:"share"`
-	Items    int64   `json:"items"`
+	Month         string   `json:"month"`
+	Total         string   `json:"total"`
+	Domestic      string   `json:"domestic"`
+	LocalContent  string   `json:"local_content"`
+	Items         int64    `json:"items"`
+	DomesticItems int64    `json:"domestic_items"`
+	Share         *float64 `json:"share"`
 }
 
 // progressJSON leaves out (null) what is not true yet: the value and the gap without purchases in scope
@@ -43,11 +46,15 @@ type progressJSON struct {
 	Outlook []outlookJSON `json:"outlook"`
 }
 
+// outlookJSON is a month the projection estimated, in the metric's terms: tenge for value and local content
+// (domestic is then the local content), items for a count; the other pair is null.
 type outlookJSON struct {
-	Month    string  `json:"month"`
-	Total    string  `json:"total"`
-	Domestic string  `json:"domestic"`
-	Share    float64 `json:"share"`
+	Month         string   `json:"month"`
+	Total         *string  `json:"total"`
+	Domestic      *string  `json:"domestic"`
+	Items         *int64   `json:"items"`
+	DomesticItems *int64   `json:"domestic_items"`
+	Share         *float64 `json:"share"`
 }
 
 // apiGetTargetProgress answers GET /api/v1/targets/{slug}/progress?as_of=.
@@ -77,16 +84,30 @@ func (s *Server) apiGetTargetProgress(c fiber.Ctx) error {
 		b := string(p.Basis)
 		out.Basis = &b
 	}
+	// A share of no purchases is no figure.
+	shareOf := func(f share.Figures) *float64 {
+		if f.Total <= 0 {
+			return nil
+		}
+		return pct(f.DomesticShare())
+	}
 	for i, m := range p.Outlook {
-		out.Outlook[i] = outlookJSON{Month: m.Month.Format("2006-01"), Total: money.FormatMajor(m.Total),
-			Domestic: money.FormatMajor(m.Domestic), Share: percent(m.DomesticShare())}
+		o := outlookJSON{Month: m.Month.Format("2006-01"), Share: shareOf(m.Figures)}
+		if p.Target.Metric == share.MetricCount {
+			o.Items, o.DomesticItems = &m.Total, &m.Domestic
+		} else {
+			total, part := money.FormatMajor(m.Total), money.FormatMajor(m.Domestic)
+			o.Total, o.Domestic = &total, &part
+		}
+		out.Outlook[i] = o
 	}
 	if p.Next != nil {
 		out.NextThreshold = &thresholdJSON{EffectiveFrom: p.Next.EffectiveFrom.Format(time.DateOnly), Threshold: percent(p.Next.Value)}
 	}
 	for i, m := range p.Monthly {
 		out.Monthly[i] = monthJSON{Month: m.Month.Format("2006-01"), Total: money.FormatMajor(m.Total),
-			Domestic: money.FormatMajor(m.Domestic), Share: percent(m.DomesticShare()), Items: m.Items}
+			Domestic: money.FormatMajor(m.Domestic), LocalContent: money.FormatMajor(m.LocalContent), Items: m.Items,
+			DomesticItems: m.DomesticItems, Share: shareOf(share.MetricFigures(p.Target.Metric, m.Figures))}
 	}
 	return c.JSON(out)
 }

@@ -24,6 +24,8 @@ import (
 	"github.com/ules-kz/ules/internal/ingest"
 	"github.com/ules-kz/ules/internal/ingest/sheet"
 	"github.com/ules-kz/ules/internal/pgtest"
+	"github.com/ules-kz/ules/internal/share"
+	"github.com/ules-kz/ules/internal/store"
 	"github.com/ules-kz/ules/internal/testfactory"
 	"github.com/ules-kz/ules/internal/tier"
 )
@@ -240,12 +242,55 @@ func TestTargetProgress(t *testing.T) {
 	require.Len(t, got["monthly"], 12)
 	outlook := got["outlook"].([]any)
 	require.Len(t, outlook, 1, "December is left")
-	require.Equal(t, map[string]any{"month": "2026-12", "total": "3990000.00", "domestic": "0.00", "share": 0.0}, outlook[0])
+	require.Equal(t, map[string]any{"month": "2026-12", "total": "3990000.00", "domestic": "0.00", "items": nil,
+		"domestic_items": nil, "share": 0.0}, outlook[0])
+	monthly := got["monthly"].([]any)
+	require.Equal(t, map[string]any{"month": "2026-07", "total": "3780000.00", "domestic": "3780000.00",
+		"local_content": "3175200.00", "items": 2.0, "domestic_items": 2.0, "share": 100.0}, monthly[7])
+	require.Nil(t, monthly[0].(map[string]any)["share"], "December 2025 had no purchases: no share, not 0")
 
 	got = getJSON(t, app, "/api/v1/targets")
 	targets := got["targets"].([]any)
 	require.Len(t, targets, 1)
 	require.Equal(t, "school-uniforms", targets[0].(map[string]any)["category"])
+}
+
+// A count target's months and outlook are in its metric: a month's share of items, not of value, and the
+// months to come estimated in items. They were the share by value and items written as tenge.
+func TestTargetProgressByCount(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setupBundle(t)
+	producer := testfactory.Supplier(ctx, t, b.tx, &testfactory.SupplierOpts{NameRU: "ТОО «Шебер»", PortalProducer: true})
+	reseller := testfactory.Supplier(ctx, t, b.tx, &testfactory.SupplierOpts{NameRU: "ТОО «Сауда»"})
+	september := time.Date(2026, time.September, 10, 0, 0, 0, 0, time.UTC)
+	for _, it := range []struct {
+		supplier int64
+		value    int64
+		tier     tier.SupplierTier
+	}{{producer, 100_00, tier.DomesticProducer}, {reseller, 900_00, tier.ResidentSupplier}} {
+		c := testfactory.Contract(ctx, t, b.tx, &testfactory.ContractOpts{SupplierID: it.supplier, SignedOn: september,
+			Total: it.value, BatchID: &b.batch})
+		testfactory.Item(ctx, t, b.tx, c, &testfactory.ItemOpts{Category: "school-uniforms", Value: it.value, Tier: it.tier})
+	}
+	_, err := store.New().TargetApply(ctx, b.tx, []share.Target{{Slug: "uniform-items", Names: share.Names{EN: "Items"},
+		Filter: share.Filter{Category: "school-uniforms"}, Metric: share.MetricCount, Period: share.PeriodCalendarYear,
+		Schedule: []share.Threshold{{EffectiveFrom: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Value: 7000}}}})
+	require.NoError(t, err)
+	got := getJSON(t, serve(t, b.tx, today), "/api/v1/targets/uniform-items/progress?as_of=2026-11-25")
+	sept := got["monthly"].([]any)[9].(map[string]any)
+	require.Equal(t, "2026-09", sept["month"])
+	require.Equal(t, "1000.00", sept["total"])
+	require.Equal(t, 2.0, sept["items"])
+	require.Equal(t, 1.0, sept["domestic_items"])
+	require.Equal(t, 50.0, sept["share"], "one item of two; by value it is 10%")
+	outlook := got["outlook"].([]any)
+	require.Len(t, outlook, 1, "%v", got)
+	december := outlook[0].(map[string]any)
+	require.Nil(t, december["total"], "a count's outlook is in items")
+	require.Nil(t, december["domestic"])
+	require.IsType(t, 0.0, december["items"])
+	require.Positive(t, december["items"].(float64))
 }
 
 func TestContractsPagination(t *testing.T) {

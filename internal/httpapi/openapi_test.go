@@ -19,6 +19,8 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ules-kz/ules/internal/share"
+	"github.com/ules-kz/ules/internal/store"
 	"github.com/ules-kz/ules/web"
 )
 
@@ -89,6 +91,12 @@ func TestOpenAPIDescribesTheAnswers(t *testing.T) {
 			"/api/v1/suppliers/"+k["supplier_id"].(string)+"?from=2026-01-01&to=2026-12-31&lang=kk")
 	}
 	registerProducer(t, b, "school-uniforms")
+	// A count target's outlook is in items, its tenge null.
+	_, err = store.New().TargetApply(context.Background(), b.tx, []share.Target{{Slug: "uniform-items",
+		Names: share.Names{EN: "Items"}, Filter: share.Filter{Category: "school-uniforms"}, Metric: share.MetricCount,
+		Period: share.PeriodCalendarYear, Schedule: []share.Threshold{{EffectiveFrom: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Value: 9000}}}})
+	require.NoError(t, err)
+	requests = append(requests, "/api/v1/targets/uniform-items/progress?as_of=2026-11-25")
 	seen := map[string]bool{}
 	for _, u := range requests {
 		t.Run(u, func(t *testing.T) {
