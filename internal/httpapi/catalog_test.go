@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -110,6 +111,9 @@ func usedKeys(t *testing.T) []string {
 	}
 	for _, p := range reasonPatterns {
 		keys[p.key] = true
+	}
+	for _, k := range paramReasons(t) {
+		keys[k] = true
 	}
 	return slices.Sorted(maps.Keys(keys))
 }
@@ -223,4 +227,45 @@ func englishOf(t *testing.T, re string) string {
 		}
 	}
 	return out.String()
+}
+
+// paramReasons are the words of the code's badParam calls, which pages say in their language ("%s" passes
+// on another error's text and is not one).
+func paramReasons(t *testing.T) []string {
+	t.Helper()
+	call := regexp.MustCompile(`badParam\([^,]+, ("(?:[^"\\]|\\.)*")`)
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	var out []string
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		require.NoError(t, err)
+		for _, m := range call.FindAllStringSubmatch(string(b), -1) {
+			format, err := strconv.Unquote(m[1])
+			require.NoError(t, err, m[1])
+			if format != "%s" {
+				out = append(out, format)
+			}
+		}
+	}
+	require.Contains(t, out, "%q is not a date in the form YYYY-MM-DD", "the scan finds the calls")
+	return out
+}
+
+// A translated parameter error takes the same values in the same order as the English one.
+func TestParamReasonsKeepTheirVerbs(t *testing.T) {
+	t.Parallel()
+	c := testCatalog(t)
+	verb := regexp.MustCompile(`%[a-z]`)
+	for _, format := range paramReasons(t) {
+		want := verb.FindAllString(format, -1)
+		for _, lang := range languages {
+			got, ok := c.localize(lang, format, -1)
+			require.True(t, ok, "%s: %q", lang, format)
+			require.Equal(t, want, verb.FindAllString(got, -1), "%s: %q is %q", lang, format, got)
+		}
+	}
 }

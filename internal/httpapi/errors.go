@@ -18,17 +18,35 @@ type paramError struct {
 	Param  string
 	Reason string
 	Status int // 0 for 400
+	// The reason's words before their values went in: the catalogs hold them as a key (badParam's format),
+	// so that a page says it in its language. The API answers in English.
+	format string
+	args   []any
 }
 
-func (e *paramError) Error() string {
+func (e *paramError) Error() string { return e.named(e.Reason) }
+
+func (e *paramError) named(reason string) string {
 	if e.Param == "" {
-		return e.Reason
+		return reason
 	}
-	return e.Param + ": " + e.Reason
+	return e.Param + ": " + reason
+}
+
+// in says the error in lang, where the catalog has its words; "%s" passes on another error's text.
+func (e *paramError) in(c *catalog, lang string) string {
+	if e.format == "" || e.format == "%s" {
+		return e.Error()
+	}
+	format, ok := c.localize(lang, e.format, -1)
+	if !ok {
+		return e.Error()
+	}
+	return e.named(fmt.Sprintf(format, e.args...))
 }
 
 func badParam(param, format string, args ...any) error {
-	return &paramError{Param: param, Reason: fmt.Sprintf(format, args...)}
+	return &paramError{Param: param, Reason: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
 // unknownCategory turns the store's not-found for a scope's category into a 400 naming the parameter;
@@ -106,7 +124,7 @@ func (s *Server) pageError(c fiber.Ctx, err error) error {
 		data["Message"] = T(message + " detail")
 	}
 	if pe != nil {
-		data["Message"] = pe.Error()
+		data["Message"] = pe.in(s.catalog, language(c))
 		if pe.Status == fiber.StatusUnprocessableEntity { // a scope without purchases says so in the page's words
 			data["Title"] = T("No purchases in this period")
 		}

@@ -422,6 +422,26 @@ func TestPagesRefuseBadText(t *testing.T) {
 	require.JSONEq(t, `{"error":"method: is not UTF-8 text: it holds bytes no character is made of, or a NUL","param":"method"}`, string(body))
 }
 
+// A page says what is wrong with a parameter in its language; the API in English.
+func TestPageParameterErrorsInTheirLanguage(t *testing.T) {
+	t.Parallel()
+	app := setup(t)
+	for _, tc := range []struct{ url, want string }{
+		{"/explore?threshold=150&lang=ru", "threshold: &#34;150&#34; — не процент от 0 до 100, например 50"},
+		{"/explore?threshold=150&lang=kk", "threshold: &#34;150&#34; — пайыз емес: 0 мен 100 аралығында болуы керек, мысалы 50"},
+		{"/explore?threshold=150&lang=en", "threshold: &#34;150&#34; is not a percentage from 0 to 100, e.g. 50"},
+		{"/explore?group_by=week&lang=ru", "group_by: &#34;week&#34; — не одно из значений: "},
+		{"/explore?supplier=%00&lang=kk", "supplier: UTF-8 мәтіні емес"},
+	} {
+		status, body := get(t, app, tc.url)
+		require.Equal(t, 400, status, tc.url)
+		require.Contains(t, body, tc.want, tc.url)
+	}
+	status, body := get(t, app, "/api/v1/explore?threshold=150&lang=ru")
+	require.Equal(t, 400, status)
+	require.JSONEq(t, `{"error": "threshold: \"150\" is not a percentage from 0 to 100, e.g. 50", "param": "threshold"}`, body)
+}
+
 func TestPages(t *testing.T) {
 	t.Parallel()
 	app := setup(t)
