@@ -59,8 +59,8 @@ ORDER BY r.valid_from DESC, r.enstru_prefix;
 -- name: RegisterListCapacity :many
 -- Who could supply a scope: the producers the register lists for its category (by the category, an ENSTRU
 -- prefix of the category's rules, or all their products) during its period, with their largest stated
--- annual capacity and the region that entry gives, and what they won in the scope: the spare capacity is
--- capacity × the calendar years the period touches − quantity won.
+-- annual capacity and the region that entry gives, and what they won in the scope, its quantities by the
+-- items' unit: store.Capacity compares the capacity with those of its unit.
 WITH prefixes AS (
     SELECT cr.pattern FROM category_rules cr WHERE cr.category_id = sqlc.arg(category_id)::integer AND cr.kind = 'enstru_prefix'
 ), producers AS (
@@ -72,8 +72,9 @@ WITH prefixes AS (
                WHERE r.enstru_prefix LIKE p.pattern || '%' OR p.pattern LIKE r.enstru_prefix || '%'))
            OR (r.enstru_prefix = '' AND r.category_id IS NULL))
     ORDER BY r.bin, r.capacity DESC NULLS LAST
-), won AS (
-    SELECT s.bin, sum(i.value)::bigint AS value, sum(i.quantity)::numeric AS quantity, count(*)::bigint AS items
+), won_units AS (
+    SELECT s.bin, i.unit, sum(i.value)::bigint AS value, coalesce(sum(i.quantity), 0)::numeric AS quantity,
+           count(*)::bigint AS items
     FROM counted_items i
     JOIN suppliers s ON s.id = i.supplier_id
     JOIN buyers b ON b.id = i.buyer_id
@@ -82,18 +83,22 @@ WITH prefixes AS (
       AND (cardinality(@regions::text[]) = 0 OR i.region = ANY (@regions::text[]))
       AND (cardinality(@buyer_types::text[]) = 0 OR b.buyer_type = ANY (@buyer_types::text[]))
       AND (cardinality(@methods::text[]) = 0 OR i.method = ANY (@methods::text[]))
-    GROUP BY s.bin
+    GROUP BY s.bin, i.unit
+), won AS (
+    SELECT bin, sum(value)::bigint AS value, sum(items)::bigint AS items,
+           array_agg(unit ORDER BY unit)::text[] AS units, array_agg(quantity::text ORDER BY unit)::text[] AS quantities
+    FROM won_units
+    GROUP BY bin
 )
 SELECT p.bin, coalesce(n.name_ru, '')::text AS name_ru, coalesce(n.name_kk, '')::text AS name_kk,
        coalesce(n.name_en, '')::text AS name_en,
        coalesce(n.identifier, '')::text AS supplier_id, p.capacity, p.capacity_unit, coalesce(p.region, '')::text AS region,
        coalesce(rg.name_kk, '')::text AS region_kk, coalesce(rg.name_ru, '')::text AS region_ru,
        coalesce(rg.name_en, '')::text AS region_en,
-       coalesce(w.value, 0)::bigint AS won_value, coalesce(w.quantity, 0)::numeric AS won_quantity,
-       coalesce(w.items, 0)::bigint AS won_items
+       coalesce(w.value, 0)::bigint AS won_value, coalesce(w.items, 0)::bigint AS won_items,
+       coalesce(w.units, '{}')::text[] AS won_units, coalesce(w.quantities, '{}')::text[] AS won_quantities
 FROM producers p
 LEFT JOIN won w ON w.bin = p.bin
 LEFT JOIN regions rg ON rg.code = p.region
 LEFT JOIN LATERAL (SELECT name_ru, name_kk, name_en, identifier FROM suppliers WHERE bin = p.bin ORDER BY id LIMIT 1) n ON true
-ORDER BY p.capacity * sqlc.arg(years)::integer - coalesce(w.quantity, 0) DESC NULLS LAST, p.bin
-LIMIT @max_rows;
+ORDER BY p.bin;

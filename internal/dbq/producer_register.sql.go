@@ -69,46 +69,49 @@ func (q *Queries) RegisterListByBIN(ctx context.Context, db DBTX, bin string) ([
 
 const registerListCapacity = `-- name: RegisterListCapacity :many
 WITH prefixes AS (
-    SELECT cr.pattern FROM category_rules cr WHERE cr.category_id = $3::integer AND cr.kind = 'enstru_prefix'
+    SELECT cr.pattern FROM category_rules cr WHERE cr.category_id = $1::integer AND cr.kind = 'enstru_prefix'
 ), producers AS (
     SELECT DISTINCT ON (r.bin) r.bin, r.capacity, r.capacity_unit, r.region
     FROM producer_register r
-    WHERE r.valid_from <= $4::date AND (r.valid_to IS NULL OR r.valid_to >= $5::date)
-      AND (r.category_id = $3::integer
+    WHERE r.valid_from <= $2::date AND (r.valid_to IS NULL OR r.valid_to >= $3::date)
+      AND (r.category_id = $1::integer
            OR (r.enstru_prefix <> '' AND EXISTS (SELECT 1 FROM prefixes p
                WHERE r.enstru_prefix LIKE p.pattern || '%' OR p.pattern LIKE r.enstru_prefix || '%'))
            OR (r.enstru_prefix = '' AND r.category_id IS NULL))
     ORDER BY r.bin, r.capacity DESC NULLS LAST
-), won AS (
-    SELECT s.bin, sum(i.value)::bigint AS value, sum(i.quantity)::numeric AS quantity, count(*)::bigint AS items
+), won_units AS (
+    SELECT s.bin, i.unit, sum(i.value)::bigint AS value, coalesce(sum(i.quantity), 0)::numeric AS quantity,
+           count(*)::bigint AS items
     FROM counted_items i
     JOIN suppliers s ON s.id = i.supplier_id
     JOIN buyers b ON b.id = i.buyer_id
-    WHERE i.category_id = $3::integer AND i.signed_on BETWEEN $5::date AND $4::date
+    WHERE i.category_id = $1::integer AND i.signed_on BETWEEN $3::date AND $2::date
       AND s.bin IN (SELECT bin FROM producers)
-      AND (cardinality($6::text[]) = 0 OR i.region = ANY ($6::text[]))
-      AND (cardinality($7::text[]) = 0 OR b.buyer_type = ANY ($7::text[]))
-      AND (cardinality($8::text[]) = 0 OR i.method = ANY ($8::text[]))
-    GROUP BY s.bin
+      AND (cardinality($4::text[]) = 0 OR i.region = ANY ($4::text[]))
+      AND (cardinality($5::text[]) = 0 OR b.buyer_type = ANY ($5::text[]))
+      AND (cardinality($6::text[]) = 0 OR i.method = ANY ($6::text[]))
+    GROUP BY s.bin, i.unit
+), won AS (
+    SELECT bin, sum(value)::bigint AS value, sum(items)::bigint AS items,
+           array_agg(unit ORDER BY unit)::text[] AS units, array_agg(quantity::text ORDER BY unit)::text[] AS quantities
+    FROM won_units
+    GROUP BY bin
 )
 SELECT p.bin, coalesce(n.name_ru, '')::text AS name_ru, coalesce(n.name_kk, '')::text AS name_kk,
        coalesce(n.name_en, '')::text AS name_en,
        coalesce(n.identifier, '')::text AS supplier_id, p.capacity, p.capacity_unit, coalesce(p.region, '')::text AS region,
        coalesce(rg.name_kk, '')::text AS region_kk, coalesce(rg.name_ru, '')::text AS region_ru,
        coalesce(rg.name_en, '')::text AS region_en,
-       coalesce(w.value, 0)::bigint AS won_value, coalesce(w.quantity, 0)::numeric AS won_quantity,
-       coalesce(w.items, 0)::bigint AS won_items
+       coalesce(w.value, 0)::bigint AS won_value, coalesce(w.items, 0)::bigint AS won_items,
+       coalesce(w.units, '{}')::text[] AS won_units, coalesce(w.quantities, '{}')::text[] AS won_quantities
 FROM producers p
 LEFT JOIN won w ON w.bin = p.bin
 LEFT JOIN regions rg ON rg.code = p.region
 LEFT JOIN LATERAL (SELECT name_ru, name_kk, name_en, identifier FROM suppliers WHERE bin = p.bin ORDER BY id LIMIT 1) n ON true
-ORDER BY p.capacity * $1::integer - coalesce(w.quantity, 0) DESC NULLS LAST, p.bin
-LIMIT $2
+ORDER BY p.bin
 `
 
 type RegisterListCapacityParams struct {
-	Years      int32
-	MaxRows    int32
 	CategoryID int32
 	DateTo     time.Time
 	DateFrom   time.Time
@@ -118,30 +121,29 @@ type RegisterListCapacityParams struct {
 }
 
 type RegisterListCapacityRow struct {
-	BIN          string
-	NameRu       string
-	NameKk       string
-	NameEn       string
-	SupplierID   string
-	Capacity     *string
-	CapacityUnit string
-	Region       string
-	RegionKk     string
-	RegionRu     string
-	RegionEn     string
-	WonValue     int64
-	WonQuantity  string
-	WonItems     int64
+	BIN           string
+	NameRu        string
+	NameKk        string
+	NameEn        string
+	SupplierID    string
+	Capacity      *string
+	CapacityUnit  string
+	Region        string
+	RegionKk      string
+	RegionRu      string
+	RegionEn      string
+	WonValue      int64
+	WonItems      int64
+	WonUnits      []string
+	WonQuantities []string
 }
 
 // Who could supply a scope: the producers the register lists for its category (by the category, an ENSTRU
 // prefix of the category's rules, or all their products) during its period, with their largest stated
-// annual capacity and the region that entry gives, and what they won in the scope: the spare capacity is
-// capacity × the calendar years the period touches − quantity won.
+// annual capacity and the region that entry gives, and what they won in the scope, its quantities by the
+// items' unit: store.Capacity compares the capacity with those of its unit.
 func (q *Queries) RegisterListCapacity(ctx context.Context, db DBTX, arg RegisterListCapacityParams) ([]RegisterListCapacityRow, error) {
 	rows, err := db.Query(ctx, registerListCapacity,
-		arg.Years,
-		arg.MaxRows,
 		arg.CategoryID,
 		arg.DateTo,
 		arg.DateFrom,
@@ -169,8 +171,9 @@ func (q *Queries) RegisterListCapacity(ctx context.Context, db DBTX, arg Registe
 			&i.RegionRu,
 			&i.RegionEn,
 			&i.WonValue,
-			&i.WonQuantity,
 			&i.WonItems,
+			&i.WonUnits,
+			&i.WonQuantities,
 		); err != nil {
 			return nil, err
 		}

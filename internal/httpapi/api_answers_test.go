@@ -31,7 +31,7 @@ func registerProducer(t *testing.T, b bundle, category string) string {
 		SELECT v.bin, (SELECT id FROM categories WHERE slug = $3), DATE '2020-01-01', v.cap, 'шт/год', v.region, 'МИО'
 		FROM (VALUES ($1, 1000::numeric, '75'), ($2, NULL, NULL)) v (bin, cap, region)`, bin, "110000000099", category)
 	require.NoError(t, err)
-	_, err = b.tx.Exec(ctx, `UPDATE contract_items SET quantity = 300
+	_, err = b.tx.Exec(ctx, `UPDATE contract_items SET quantity = 300, unit = '796'
 		WHERE contract_id IN (SELECT id FROM contracts WHERE supplier_id = (SELECT id FROM suppliers WHERE identifier = $1))`, bin)
 	require.NoError(t, err)
 	_, err = b.tx.Exec(ctx, `INSERT INTO origin_certificates (number, bin, enstru_prefix, local_content_bp, issued, expires)
@@ -78,7 +78,8 @@ func TestTargetAnswers(t *testing.T) {
 	// 1 000 a year, 600 won: 400 spare, 60% load; the other states no capacity: nulls.
 	require.Equal(t, map[string]any{"bin": producer, "supplier_id": producer, "name": "ТОО «Алатау Легпром»",
 		"region": map[string]any{"code": "75", "name": "город Алматы"}, "capacity": "1000", "capacity_unit": "шт/год",
-		"won_value": "3780000.00", "won_quantity": "600", "won_items": 2.0, "spare": "400", "load": 60.0}, producers[0])
+		"won_value": "3780000.00", "won_quantity": "600", "units_compared": true, "won_elsewhere": []any{},
+		"won_items": 2.0, "spare": "400", "load": 60.0}, producers[0])
 	idle := producers[1].(map[string]any)
 	require.Equal(t, "110000000099", idle["bin"])
 	for _, k := range []string{"supplier_id", "region", "capacity", "spare", "load"} {
@@ -125,6 +126,23 @@ func TestTargetAnswers(t *testing.T) {
 	// Quantities in the reader's language; the columns sort by the numbers, not their text.
 	_, page = get(t, b.app, "/targets/school-uniforms-50?as_of=2026-11-25&lang=ru")
 	require.Contains(t, page, `<td class="num" data-sort="1000">1`+"\u00a0"+`000 шт/год</td>`)
+
+	// Won in another unit than the capacity's: beside it, out of the spare capacity.
+	_, err = b.tx.Exec(context.Background(), `UPDATE contract_items SET unit = '839' WHERE (contract_id, source_id) =
+		(SELECT contract_id, min(source_id) FROM contract_items WHERE unit = '796' GROUP BY contract_id LIMIT 1)`)
+	require.NoError(t, err)
+	app := serve(t, b.tx, today)
+	got = getJSON(t, app, target+"producers?as_of=2026-11-25")
+	first := got["producers"].([]any)[0].(map[string]any)
+	require.Equal(t, "300", first["won_quantity"])
+	require.Equal(t, []any{map[string]any{"quantity": "300", "unit": "839"}}, first["won_elsewhere"])
+	require.Equal(t, "700", first["spare"])
+	_, page = get(t, app, "/targets/school-uniforms-50?as_of=2026-11-25&lang=ru")
+	require.Regexp(t, `3\x{00a0}780\x{00a0}000\x{00a0}₸ · 300<br><span class="muted" title="[^"]+">\+ 300 компл.</span></td>`, page)
+	_, err = b.tx.Exec(context.Background(), `UPDATE producer_register SET capacity_unit = 'погонных ярдов' WHERE capacity IS NOT NULL`)
+	require.NoError(t, err)
+	_, page = get(t, serve(t, b.tx, today), "/targets/school-uniforms-50?as_of=2026-11-25&lang=en")
+	require.Regexp(t, `3,780,000\x{00a0}₸ · 600 <span class="muted" title="[^"]+">units not compared</span></td>`, page)
 
 	for _, api := range []string{"producers", "pulling-down", "largest-contracts"} {
 		requireError(t, b, "/api/v1/targets/no-such-target/"+api, 404, "")
@@ -266,8 +284,10 @@ func TestContractAnswer(t *testing.T) {
 	c, err := store.New().ContractGet(context.Background(), b.tx, int64(k["id"].(float64)))
 	require.NoError(t, err)
 	require.Equal(t, percentOf(c.LocalContentCertified()), got["local_content_certified"], "as the store works it out")
-	// A unit given as its code reads apart from the quantity.
-	_, err = b.tx.Exec(context.Background(), "UPDATE contract_items SET unit = '839' WHERE contract_id = $1", int64(k["id"].(float64)))
+	// A unit given as its code reads by its name in the reader's language; a code the classifier table
+	// does not hold reads apart from the quantity.
+	_, err = b.tx.Exec(context.Background(), `UPDATE contract_items SET unit = CASE WHEN value = 180000000 THEN '839' ELSE '5111' END
+		WHERE contract_id = $1`, int64(k["id"].(float64)))
 	require.NoError(t, err)
 	_, err = b.tx.Exec(context.Background(), "UPDATE contracts SET method = '2' WHERE id = $1", int64(k["id"].(float64)))
 	require.NoError(t, err)
@@ -275,7 +295,10 @@ func TestContractAnswer(t *testing.T) {
 	require.Equal(t, 200, status)
 	require.Contains(t, page, fmt.Sprintf(`href="/api/v1/contracts/%v"`, k["id"]))
 	require.Contains(t, page, "Not stated (taken as concluded)")
-	require.Contains(t, page, `<td class="num">300 <span class="muted">(unit code 839)</span></td>`)
+	require.Contains(t, page, `<td class="num">300 sets</td>`)
+	require.Contains(t, page, `<td class="num">300 <span class="muted">(unit code 5111)</span></td>`)
+	_, kk := get(t, b.app, fmt.Sprintf("/contracts/%v?lang=kk", k["id"]))
+	require.Contains(t, kk, `<td class="num">300 жиынтық</td>`)
 	// Names, not codes, in the reader's language: the category and the item's region.
 	require.Contains(t, page, "<td>School uniforms</td>")
 	require.NotContains(t, page, "<td>school-uniforms</td>")

@@ -35,16 +35,28 @@ type producerJSON struct {
 	CapacityUnit string      `json:"capacity_unit"`
 	WonValue     string      `json:"won_value"`
 	WonQuantity  string      `json:"won_quantity"`
-	WonItems     int64       `json:"won_items"`
-	Spare        *string     `json:"spare"`
-	Load         *float64    `json:"load"`
+	// UnitsCompared is false when capacity_unit is not a unit Ules knows: won_quantity is then the sum of
+	// every unit's.
+	UnitsCompared bool           `json:"units_compared"`
+	WonElsewhere  []quantityJSON `json:"won_elsewhere"` // won in other units than the capacity's, not in spare
+	WonItems      int64          `json:"won_items"`
+	Spare         *string        `json:"spare"`
+	Load          *float64       `json:"load"`
+}
+
+type quantityJSON struct {
+	Quantity string `json:"quantity"`
+	Unit     string `json:"unit"`
 }
 
 func producerOf(p store.Capacity, lang string) producerJSON {
 	out := producerJSON{BIN: p.BIN, SupplierID: optionalString(p.SupplierID), Name: p.Names.In(lang),
 		Region: regionOf(p.Region, lang), Capacity: optionalString(p.Capacity), CapacityUnit: p.Unit,
 		WonValue: money.FormatMajor(p.WonValue), WonQuantity: p.WonQuantity, WonItems: p.WonItems,
-		Spare: optionalString(p.Spare())}
+		Spare: optionalString(p.Spare()), UnitsCompared: p.Compared, WonElsewhere: make([]quantityJSON, len(p.Elsewhere))}
+	for i, q := range p.Elsewhere {
+		out.WonElsewhere[i] = quantityJSON{Quantity: q.Quantity, Unit: q.Unit}
+	}
 	if bp, ok := p.Load(); ok {
 		v := percent(bp)
 		out.Load = &v

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/locale"
 	"github.com/ules-kz/ules/internal/money"
+	"github.com/ules-kz/ules/internal/units"
 )
 
 // percent turns basis points into the API's percentage number, rounded to 0.01.
@@ -25,6 +26,14 @@ func formatTenge(lang string, minor int64) string { return locale.Tenge(lang, mi
 // as a word: a code shown after a quantity read as more of its digits.
 func unitCode(unit string) bool {
 	return unit != "" && strings.Trim(unit, "0123456789") == ""
+}
+
+// unitName is a unit's short name in lang when the classifier knows its code or word, "" otherwise.
+func unitName(lang, unit string) string {
+	if u, ok := units.Of(unit); ok {
+		return u.In(lang)
+	}
+	return ""
 }
 
 // formatCount shows a count of items, contracts or rows in groups of three; the templates hold counts of

@@ -2,10 +2,13 @@ package report
 
 import (
 	"cmp"
+	"strings"
 	"time"
 
 	"github.com/ules-kz/ules/internal/locale"
 	"github.com/ules-kz/ules/internal/share"
+	"github.com/ules-kz/ules/internal/store"
+	"github.com/ules-kz/ules/internal/units"
 )
 
 // Kind is what a cell holds, so each writer gives it its format: a number format in XLSX, grouped
@@ -180,12 +183,14 @@ func (r *Report) Tables() []Table {
 	producers := Table{ID: "producers", Title: T("Who could supply"), Note: cmp.Or(unranked, T("Who could supply detail")),
 		Columns: []Column{{T("BIN"), Text, 1.1}, {T("Producer"), Text, 2.6}, {T("Region"), Text, 1.6},
 			{T("Capacity"), Decimal, 1}, {T("Unit"), Text, 0.7}, {T("Won quantity"), Decimal, 1},
-			{T("Spare capacity"), Decimal, 1}, {T("Load"), Percent, 0.8}, {T("Won value"), Money, 1.4}}}
+			{T("Spare capacity"), Decimal, 1}, {T("Load"), Percent, 0.8}, {T("Won value"), Money, 1.4},
+			{T("Won in other units"), Text, 1.2}}}
 	for _, p := range r.Producers {
 		load, hasLoad := p.Load()
 		producers.Rows = append(producers.Rows, []Cell{text(p.BIN), text(p.Names.In(r.Lang)), text(p.Region.Names.In(r.Lang)),
 			orEmpty(p.Capacity != "", decimal(p.Capacity)), text(p.Unit), decimal(p.WonQuantity),
-			orEmpty(p.Spare() != "", decimal(p.Spare())), orEmpty(hasLoad, pct(load)), tenge(p.WonValue)})
+			orEmpty(p.Spare() != "", decimal(p.Spare())), orEmpty(hasLoad, pct(load)), tenge(p.WonValue),
+			text(elsewhere(p, r.Lang, T))})
 	}
 	largest := Table{ID: "largest", Title: T("Largest contracts to non-producers"), Note: unranked,
 		Columns: []Column{{T("Signed"), Date, 0.9}, {T("Contract"), Text, 1.1}, {T("Buyer"), Text, 2.2}, {T("Supplier"), Text, 2.2},
@@ -209,4 +214,21 @@ func (r *Report) TrendTable() Table {
 			orEmpty(m.HasThreshold, pct(m.Threshold)), count(m.Items)})
 	}
 	return tr
+}
+
+// elsewhere says what a producer won in other units than its capacity's, which its spare capacity leaves
+// out, or that the capacity's unit could not be compared.
+func elsewhere(p store.Capacity, lang string, T func(string) string) string {
+	if p.Capacity != "" && !p.Compared {
+		return T("units not compared")
+	}
+	parts := make([]string, len(p.Elsewhere))
+	for i, q := range p.Elsewhere {
+		unit := q.Unit
+		if u, ok := units.Of(q.Unit); ok {
+			unit = u.In(lang)
+		}
+		parts[i] = locale.Quantity(lang, q.Quantity) + " " + unit
+	}
+	return strings.Join(parts, "; ")
 }

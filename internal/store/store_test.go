@@ -517,8 +517,27 @@ func TestWhoCouldSupply(t *testing.T) {
 		c := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{SupplierID: supplier, SignedOn: day(2025, 6, 1)})
 		testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "footwear", Value: v, Tier: tier.DomesticProducer})
 	}
-	_, err = tx.Exec(ctx, `UPDATE contract_items SET quantity = 2500 WHERE contract_id IN (SELECT id FROM contracts WHERE supplier_id = $1)`, supplier)
+	_, err = tx.Exec(ctx, `UPDATE contract_items SET quantity = 2500, unit = '796' WHERE contract_id IN (SELECT id FROM contracts WHERE supplier_id = $1)`, supplier)
 	require.NoError(t, err)
+	// Capacities in pairs and in a unit Ules does not know, each won in pairs and in pieces.
+	pairs, yards := "110000000005", "110000000006"
+	_, err = tx.Exec(ctx, `INSERT INTO producer_register (bin, category_id, valid_from, capacity, capacity_unit)
+		SELECT b, (SELECT id FROM categories WHERE slug = 'footwear'), DATE '2020-01-01', 1000, u
+		FROM (VALUES ($1, 'пар/год'), ($2, 'погонных ярдов')) v (b, u)`, pairs, yards)
+	require.NoError(t, err)
+	for _, bin := range []string{pairs, yards} {
+		id := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{BIN: bin})
+		for _, it := range []struct {
+			unit     string
+			quantity int
+		}{{"715", 300}, {"796", 50}} {
+			c := testfactory.Contract(ctx, t, tx, &testfactory.ContractOpts{SupplierID: id, SignedOn: day(2025, 7, 1)})
+			item := testfactory.Item(ctx, t, tx, c, &testfactory.ItemOpts{Category: "footwear", Value: 100_00, Tier: tier.DomesticProducer})
+			_, err = tx.Exec(ctx, `UPDATE contract_items SET quantity = $1, unit = $2 WHERE contract_id = $3 AND source_id = $4`,
+				it.quantity, it.unit, c, item)
+			require.NoError(t, err)
+		}
+	}
 
 	got, err := s.RegisterListCapacity(ctx, tx, share.Scope{Filter: share.Filter{Category: "footwear"}, From: day(2025, 1, 1), To: day(2025, 12, 31)}, 10)
 	require.NoError(t, err)
@@ -526,12 +545,26 @@ func TestWhoCouldSupply(t *testing.T) {
 	for _, c := range got {
 		bins = append(bins, c.BIN)
 	}
-	// 10 000 − 5 000 won leaves 5 000; 4 000 untouched; footwear's ENSTRU 1520 registrant without a capacity last.
-	require.Equal(t, []string{busy, idle, "110000000004"}, bins)
+	// 10 000 − 5 000 won leaves 5 000; 4 000 untouched; 1 000 − 300 pairs; 1 000 − 350 of every unit, the
+	// capacity's unit unknown; footwear's ENSTRU 1520 registrant without a capacity last.
+	require.Equal(t, []string{busy, idle, pairs, yards, "110000000004"}, bins)
+	require.True(t, got[0].Compared)
+	require.Empty(t, got[0].Elsewhere)
+	require.Equal(t, "300", got[2].WonQuantity, "pairs only")
+	require.True(t, got[2].Compared)
+	require.Equal(t, []store.Quantity{{Quantity: "50", Unit: "796"}}, got[2].Elsewhere)
+	require.Equal(t, "700", got[2].Spare())
+	load, ok := got[2].Load()
+	require.True(t, ok)
+	require.Equal(t, int64(3000), load)
+	require.Equal(t, "350", got[3].WonQuantity)
+	require.False(t, got[3].Compared, "погонных ярдов is no unit Ules knows: every unit counts, and the page says so")
+	require.Empty(t, got[3].Elsewhere)
+	require.Equal(t, "650", got[3].Spare())
 	require.Equal(t, "5000", got[0].Spare())
 	require.Equal(t, int64(1_200_00), got[0].WonValue)
 	require.Equal(t, "ТОО «Обувь»", got[0].Names.RU)
-	load, ok := got[0].Load()
+	load, ok = got[0].Load()
 	require.True(t, ok)
 	require.Equal(t, int64(5000), load)
 	require.Equal(t, "75", got[0].Region.Code)
@@ -539,8 +572,8 @@ func TestWhoCouldSupply(t *testing.T) {
 	require.Empty(t, got[1].Region.Code, "the register does not say where")
 	require.Equal(t, "4000", got[1].Spare())
 	require.Empty(t, got[1].SupplierID, "never supplied anything on record")
-	require.Empty(t, got[2].Spare(), "no capacity stated")
-	_, ok = got[2].Load()
+	require.Empty(t, got[4].Spare(), "no capacity stated")
+	_, ok = got[4].Load()
 	require.False(t, ok)
 	// Over a span of two years what was won is measured against two years of capacity: 20 000 − 5 000. It
 	// had been one year's, which a schedule target's span outgrows.
@@ -552,6 +585,10 @@ func TestWhoCouldSupply(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, int64(2500), load)
 	require.Equal(t, "8000", got[1].Spare())
+	got, err = s.RegisterListCapacity(ctx, tx, share.Scope{Filter: share.Filter{Category: "footwear"}, From: day(2025, 1, 1), To: day(2025, 12, 31)}, 2)
+	require.NoError(t, err)
+	require.Len(t, got, 2, "the limit after the order")
+	require.Equal(t, idle, got[1].BIN)
 }
 
 // The contracts whose published local content differs from the certificates are the same read from the

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/tier"
+	"github.com/ules-kz/ules/internal/units"
 )
 
 // Supplier is a supplier with what the sources say of it.
@@ -112,11 +114,47 @@ type Capacity struct {
 	Capacity           string // a decimal; "" when the register states none
 	Unit               string
 	WonValue, WonItems int64
-	WonQuantity        string // a decimal, in the items' units
-	Region             Region // where the register places the producer; Code "" when it does not say
+	// WonQuantity is what the producer won in the capacity's unit (a decimal), every countable unit for a
+	// capacity in "items" (units.CapacityMeasure); the sum of every quantity when the capacity's unit is
+	// not one units knows, Compared then false.
+	WonQuantity string
+	Compared    bool
+	// Elsewhere is what it won in other units than the capacity's, left out of the spare capacity.
+	Elsewhere []Quantity
+	Region    Region // where the register places the producer; Code "" when it does not say
 	// Years is how many calendar years the period touches: the capacity is a year's, and what was won
 	// over a schedule's span of several years is measured against as many years of it.
 	Years int
+}
+
+// Quantity is an amount of goods in a unit as the items give it (a code of the classifier, or a word).
+type Quantity struct {
+	Quantity string // a decimal
+	Unit     string
+}
+
+// won sorts what a producer won by unit into what its capacity is stated in and what it is not.
+func (c *Capacity) won(itemUnits, quantities []string) {
+	measure := units.CapacityMeasure(c.Unit)
+	c.Compared = measure.Known
+	sum := new(big.Rat)
+	for i, u := range itemUnits {
+		q, ok := new(big.Rat).SetString(quantities[i])
+		if !ok {
+			continue
+		}
+		if !measure.Known || measure.Counts(u) {
+			sum.Add(sum, q)
+		} else {
+			c.Elsewhere = append(c.Elsewhere, Quantity{Quantity: decimalOf(q), Unit: u})
+		}
+	}
+	c.WonQuantity = decimalOf(sum)
+}
+
+// decimalOf writes r with at most three decimals, none trailing.
+func decimalOf(r *big.Rat) string {
+	return strings.TrimSuffix(strings.TrimRight(r.FloatString(3), "0"), ".")
 }
 
 // periodCapacity is the capacity over the period's years, false without a stated one.
@@ -139,7 +177,7 @@ func (c Capacity) Spare() string {
 	if !ok {
 		won = new(big.Rat)
 	}
-	return strings.TrimSuffix(strings.TrimRight(new(big.Rat).Sub(capacity, won).FloatString(3), "0"), ".")
+	return decimalOf(new(big.Rat).Sub(capacity, won))
 }
 
 // Load is the share of the capacity used, in bp; false when the register states no capacity.
@@ -166,19 +204,44 @@ func (s *Store) RegisterListCapacity(ctx context.Context, db DBTX, scope share.S
 	}
 	years := scope.To.Year() - scope.From.Year() + 1
 	rows, err := s.q.RegisterListCapacity(ctx, db, dbq.RegisterListCapacityParams{CategoryID: cat.ID, DateFrom: scope.From,
-		DateTo: scope.To, Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods),
-		MaxRows: limit, Years: int32(years)})
+		DateTo: scope.To, Regions: nonNil(scope.Regions), BuyerTypes: nonNil(scope.BuyerTypes), Methods: nonNil(scope.Methods)})
 	if err != nil {
 		return nil, interpretError(err, "producers of %s", scope.Category)
 	}
 	out := make([]Capacity, len(rows))
+	spare := make([]*big.Rat, len(rows))
 	for i, r := range rows {
 		out[i] = Capacity{BIN: r.BIN, SupplierID: r.SupplierID, Names: share.Names{KK: r.NameKk, RU: r.NameRu, EN: r.NameEn},
-			Unit: r.CapacityUnit, WonValue: r.WonValue, WonItems: r.WonItems, WonQuantity: r.WonQuantity, Years: years,
+			Unit: r.CapacityUnit, WonValue: r.WonValue, WonItems: r.WonItems, Years: years,
 			Region: Region{Code: r.Region, Names: share.Names{KK: r.RegionKk, RU: r.RegionRu, EN: r.RegionEn}}}
 		if r.Capacity != nil {
 			out[i].Capacity = *r.Capacity
 		}
+		out[i].won(r.WonUnits, r.WonQuantities)
+		if c, ok := out[i].periodCapacity(); ok {
+			won, _ := new(big.Rat).SetString(out[i].WonQuantity)
+			spare[i] = c.Sub(c, won)
+		}
 	}
-	return out, nil
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	// The most spare first, then by BIN; without a stated capacity last.
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case spare[a] == nil && spare[b] == nil:
+			return 0
+		case spare[a] == nil:
+			return 1
+		case spare[b] == nil:
+			return -1
+		}
+		return spare[b].Cmp(spare[a])
+	})
+	sorted := make([]Capacity, 0, min(len(out), int(max(limit, 0))))
+	for _, i := range order[:min(len(order), int(max(limit, 0)))] {
+		sorted = append(sorted, out[i])
+	}
+	return sorted, nil
 }
