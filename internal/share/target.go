@@ -122,7 +122,9 @@ type Assessment struct {
 //     mean Total of the months used for the trend (0 if none), and an
 //     estimated share, the line at m rounded and clamped to [0, 10000].
 //     The rest of asOf's month (m = 0) gets the same estimate, in
-//     proportion to its days left: as of 1 Dec, 30/31 of a month.
+//     proportion to its days left: as of 1 Dec, 30/31 of a month; a deadline
+//     inside a later month (a schedule ending on 15 June) keeps that month's
+//     days up to it: 15/30 of June.
 //     Projected = (ytd.Domestic + Σ total×share/10000, each month to the tiyn) / (ytd.Total + Σ total)
 //     in bp, computed exactly; with nothing left it equals Value.
 //  5. Projected >= threshold is on track; within 5 points below (>=
@@ -172,7 +174,8 @@ func assess(threshold int64, ytd Figures, monthly []MonthFigures, history map[st
 	}
 
 	var outlook []MonthFigures
-	a.Projected, a.Basis, outlook = project(a.Value, ytd, monthly, history, monthIndex(asOf), a.MonthsLeft, restOfMonth(asOf, deadline))
+	a.Projected, a.Basis, outlook = project(a.Value, ytd, monthly, history, monthIndex(asOf), a.MonthsLeft,
+		restOfMonth(asOf, deadline), deadlinesMonth(deadline))
 	switch {
 	case a.Projected >= threshold:
 		a.Status = StatusOnTrack
@@ -198,6 +201,12 @@ func restOfMonth(asOf, deadline time.Time) monthPart {
 	return monthPart{days: max(days, 0), of: int64(last.Day())}
 }
 
+// deadlinesMonth is the part of the deadline's month up to the deadline: a schedule may end on the 15th.
+func deadlinesMonth(deadline time.Time) monthPart {
+	last := monthStart(monthIndex(deadline)+1).AddDate(0, 0, -1)
+	return monthPart{days: int64(deadline.Day()), of: int64(last.Day())}
+}
+
 // scaled is f scaled to the part.
 func (p monthPart) scaled(f Figures) Figures {
 	scale := func(v int64) int64 {
@@ -214,7 +223,8 @@ func reaches(f Figures, threshold int64) bool {
 }
 
 // project implements steps 2 and 4 of Assess, and AssessSeasonal's estimate of the months left.
-func project(value int64, ytd Figures, monthly []MonthFigures, history map[string]Figures, now, monthsLeft int, rest monthPart) (int64, Basis, []MonthFigures) {
+func project(value int64, ytd Figures, monthly []MonthFigures, history map[string]Figures, now, monthsLeft int,
+	rest, last monthPart) (int64, Basis, []MonthFigures) {
 	var xs, ys []float64
 	sum := new(big.Int)
 	for _, m := range monthly {
@@ -242,6 +252,9 @@ func project(value int64, ytd Figures, monthly []MonthFigures, history map[strin
 		}
 	}
 	outlook := estimates[1:]
+	if n := len(outlook); n > 0 && last.days < last.of {
+		outlook[n-1].Figures = last.scaled(outlook[n-1].Figures) // only its days up to the deadline count
+	}
 	part := rest.scaled(estimates[0].Figures)
 	total, domestic := new(big.Int).SetInt64(ytd.Total+part.Total), new(big.Int).SetInt64(ytd.Domestic+part.Domestic)
 	for _, m := range outlook {

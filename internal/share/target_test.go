@@ -329,3 +329,21 @@ func TestAssessMonthsLeft(t *testing.T) {
 		})
 	}
 }
+
+// A schedule that ends inside a month buys that month's estimate only up to its deadline. As of 15 October,
+// the line rising 10 points a month (60 % in October) and a month's mean 1000 tiyn: the rest of October,
+// 16/31, is 516 and 310; November 1000 and 700; 15 of December's 31 days, 484 and 387.
+// (4000 + 310 + 700 + 387) / (10000 + 516 + 1000 + 484) = 5397 / 12000 = 44.975 %, at risk of 45 %. As a
+// whole December it had been 46.42 %, on track.
+func TestAssessDeadlineInsideAMonth(t *testing.T) {
+	t.Parallel()
+	rising := []MonthFigures{month(2025, 8, 1000, 400), month(2025, 9, 1000, 500), month(2025, 10, 1000, 600)}
+	a, outlook := AssessSeasonal(4500, Figures{Total: 10000, Domestic: 4000}, rising, nil, date(2025, 10, 15), date(2025, 12, 15))
+	require.Equal(t, Assessment{Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500, Projected: 4498,
+		Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend}, a)
+	require.Equal(t, []MonthFigures{month(2025, 11, 1000, 700), month(2025, 12, 484, 387)}, outlook)
+
+	// A deadline on a month's last day keeps the whole month.
+	a, _ = AssessSeasonal(4500, Figures{Total: 10000, Domestic: 4000}, rising, nil, date(2025, 10, 15), date(2025, 12, 31))
+	require.Equal(t, int64(4642), a.Projected)
+}
