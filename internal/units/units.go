@@ -69,7 +69,7 @@ var known = []Unit{
 
 // generic are words for "so many of the goods", whatever they come in: a capacity in them is of every
 // countable unit.
-var generic = []string{"изделий", "изделия", "единиц", "единица", "ед", "бұйым", "бірлік", "items", "item", "units", "unit"}
+var generic = []string{"изделий", "изделия", "изд", "единиц", "единица", "ед", "бұйым", "бірлік", "items", "item", "units", "unit"}
 
 var byCode, byWord = func() (map[string]Unit, map[string]Unit) {
 	codes, words := map[string]Unit{}, map[string]Unit{}
@@ -106,6 +106,7 @@ func CapacityMeasure(s string) Measure {
 	for _, suffix := range []string{"/год", "/жыл", "/year", "/yr", " в год", " за год", " жылына", " per year", " a year"} {
 		w = strings.TrimSpace(strings.TrimSuffix(w, suffix))
 	}
+	w = strings.TrimSuffix(w, ".") // "шт./год"
 	if u, ok := byWord[w]; ok {
 		return Measure{Unit: u, Kind: u.Kind, Known: true}
 	}

@@ -67,6 +67,12 @@ func TestCapacityMeasure(t *testing.T) {
 	}{
 		{"шт/год", []string{"796", "шт", "штука"}, []string{"839", "715", "кг", "", "9999"}, true},
 		{"pairs/year", []string{"715", "пар"}, []string{"796", "839"}, true},
+		// The short names with their period, as the register writes them.
+		{"компл./год", []string{"839"}, []string{"796"}, true},
+		{"шт. в год", []string{"796"}, []string{"839"}, true},
+		{"Пар./год", []string{"715"}, []string{"796"}, true},
+		{"изд./год", []string{"657", "796"}, []string{"166"}, true},
+		{"ед./год", []string{"796", "839", "715"}, []string{"166"}, true},
 		{"Комплектов в год", []string{"839"}, []string{"796"}, true},
 		// Items of any countable unit: pieces, sets, pairs, but not kilograms or unknown codes.
 		{"изделий/год", []string{"796", "839", "715", "657", "шт"}, []string{"166", "112", "9999", ""}, true},
