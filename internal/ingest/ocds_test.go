@@ -1449,3 +1449,41 @@ func TestOCDSJSONLinesAcrossRuns(t *testing.T) {
 	require.Equal(t, "ocds-kzt001-1001/a", contracts[0].SourceID)
 	require.Equal(t, "ocds-kzt001-1200/a", contracts[len(contracts)-1].SourceID)
 }
+
+// A release that moves which contract stands for an award, or leaves an award with contracts none of which
+// counts, leaves nothing an earlier release stored counting twice or beside it: the same figure whether the
+// releases come in one import or one after another.
+//   - award-moves: A1's contracts C1 and C2 (1 000 and 2 000 ₸) are stored as ocid/A1 and ocid/C2; a newer
+//     release cancels C1, so that C2 now stands for A1. 2 000 ₸, not C2 twice.
+//   - award-pending: A1 alone (1 000 ₸) counts; a newer release gives it a pending contract, which does not
+//     count, so neither does the award any more.
+func TestOCDSAwardsContractsMove(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		dir     string
+		counted int64 // tiyn
+	}{{"award-moves", 2000_00}, {"award-pending", 0}} {
+		dir := filepath.Join("testdata", "ocds-moves", tc.dir)
+		for _, together := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s together=%v", tc.dir, together), func(t *testing.T) {
+				t.Parallel()
+				e := setupHome(t, "KZ")
+				if together {
+					_, err := e.importOCDS(t, dir, 0)
+					require.NoError(t, err)
+				} else {
+					for _, f := range []string{"1.json", "2.json"} {
+						_, err := e.importOCDS(t, filepath.Join(dir, f), 0)
+						require.NoError(t, err)
+					}
+				}
+				var counted int64
+				require.NoError(t, e.pool.QueryRow(e.ctx, `SELECT coalesce(sum(value), 0)::bigint FROM counted_items`).Scan(&counted))
+				require.Equal(t, tc.counted, counted)
+				if counted > 0 {
+					requireRollupEqualsItems(t, e.ctx, e, tc.dir)
+				}
+			})
+		}
+	}
+}

@@ -190,19 +190,11 @@ func (r *releaseReader) stage() error {
 		}
 		if !countable(statuses[j], true) {
 			r.skipUncounted(statuses[j], true)
-			if strings.EqualFold(statuses[j], "cancelled") {
-				// Whichever id an earlier version counted it under: its own, or its award's when it was the
-				// award's first counted contract.
-				id, _ := c.get("id").text()
-				if id != "" {
-					if err := r.withdraw(c, r.ocid+"/"+id); err != nil {
-						return err
-					}
-				}
-				if _, counted := firstCounted[links[j]]; links[j] != "" && !counted {
-					if err := r.withdraw(c, r.ocid+"/"+links[j]); err != nil {
-						return err
-					}
+			// An earlier version may have counted it under its own id; under its award's, the award's
+			// withdrawal below.
+			if id, _ := c.get("id").text(); id != "" {
+				if err := r.withdraw(c, r.ocid+"/"+id); err != nil {
+					return err
 				}
 			}
 			continue
@@ -213,6 +205,12 @@ func (r *releaseReader) stage() error {
 			d.sole = contractsOf[links[j]] == 1
 			if firstCounted[links[j]] == j {
 				d.sourceID = r.ocid + "/" + links[j]
+				// It may have been a later contract of the award before, stored under its own id.
+				if id, _ := c.get("id").text(); id != "" && id != links[j] {
+					if err := r.withdraw(c, r.ocid+"/"+id); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		// A contract that extends or amends another (extendsContractID) borrows its supplier and award.
@@ -253,7 +251,17 @@ func (r *releaseReader) stage() error {
 	}
 	for i, a := range r.awards {
 		id := awardIDs[i]
-		if id == "\x00bad" || contractsOf[id] > 0 {
+		if id == "\x00bad" {
+			continue
+		}
+		if contractsOf[id] > 0 {
+			// Its contracts stand for it now; with none counted (pending, cancelled) nothing does, and an
+			// earlier version that counted the award alone, or its first contract, under its id stops.
+			if _, counted := firstCounted[id]; !counted && id != "" {
+				if err := r.withdraw(a, r.ocid+"/"+id); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		status, err := a.get("status").text()
