@@ -147,6 +147,15 @@ func TestBuild(t *testing.T) {
 	require.Equal(t, "SU-2026-002", r.Largest[0].SourceID)
 	require.Contains(t, r.Methodology()[4], "Order No. 260 of 20.04.2018")
 	require.Contains(t, r.Methodology()[4], "KC = Σ CTi·Ki / S")
+	// The quarter is not the window the status is judged on: the window's own value and gap stand beside
+	// the quarter's, as the progress API gives them.
+	summary := map[string]report.Cell{}
+	for _, row := range r.Summary().Rows {
+		summary[row[0].Text] = row[1]
+	}
+	require.Equal(t, progress.Value, summary["Value by the target's metric over that window"].N)
+	require.Equal(t, progress.GapPoints, summary["Gap in points over that window"].N)
+	require.Equal(t, progress.GapAmount, summary["Gap in tenge over that window"].N)
 
 	r, err = b.build(t, "school-uniforms-50", "2026", "75", "ru")
 	require.NoError(t, err)
@@ -155,6 +164,9 @@ func TestBuild(t *testing.T) {
 	require.Equal(t, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), r.AsOf, "a year not over runs to today")
 	require.Len(t, r.Trend, 11)
 	require.Contains(t, r.Scope(), report.Field{Label: "Регионы", Value: "город Алматы"})
+	for _, row := range r.Summary().Rows {
+		require.NotEqual(t, "Значение по метрике цели за этот срок", row[0].Text, "the year so far is the status's window")
+	}
 }
 
 func TestBuildErrors(t *testing.T) {

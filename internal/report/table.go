@@ -122,8 +122,18 @@ func (r *Report) Summary() Table {
 		rows = append(rows, []Cell{text(T("Threshold in force")), text(T("not_started"))})
 	}
 	rows = append(rows,
-		[]Cell{text(T("Status measured over")), text(locale.Date(r.Lang, p.From) + " — " + locale.Date(r.Lang, p.To))},
-		[]Cell{text(T("Status")), text(T(string(p.Status)))})
+		[]Cell{text(T("Status measured over")), text(locale.Date(r.Lang, p.From) + " — " + locale.Date(r.Lang, p.To))})
+	// A quarter or a span across years is not the window the status is judged on: its own value and gap
+	// stand beside the period's, so that a good quarter does not read as a target without a gap.
+	if p.Status.Verdict() && (!p.From.Equal(r.Period.From) || !p.To.Equal(r.AsOf)) {
+		rows = append(rows, []Cell{text(T("Value over that window")), pct(p.Value)})
+		if h.InForce {
+			rows = append(rows,
+				[]Cell{text(T("Gap in points over that window")), points(p.GapPoints)},
+				[]Cell{text(T("Gap in tenge over that window")), tenge(p.GapAmount)})
+		}
+	}
+	rows = append(rows, []Cell{text(T("Status")), text(T(string(p.Status)))})
 	if p.Status.Verdict() {
 		rows = append(rows,
 			[]Cell{text(T("Deadline")), date(p.Deadline)},
