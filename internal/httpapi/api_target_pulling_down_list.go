@@ -37,7 +37,7 @@ func (s *Server) apiListTargetPullingDown(c fiber.Ctx) error {
 			return err
 		}
 	}
-	groups = pullingDown(groups, int(limit))
+	groups = pullingDown(groups, p, int(limit))
 	lang := language(c)
 	threshold := breakdownThreshold(p)
 	rows := breakdown(p.Target, threshold, groups, func(g share.Group) string { return g.Names.In(lang) })

@@ -143,7 +143,7 @@ func TestOverviewMeasuredAfterEachChange(t *testing.T) {
 			continue
 		}
 		kept, _, _ := c.get(progressKey{kind: "target page", slug: slug, asOf: today})
-		fresh, err := (&Server{db: pool, store: store.New()}).targetBreakdowns(ctx, targetScope(p.(share.Progress)))
+		fresh, err := (&Server{db: pool, store: store.New()}).targetBreakdowns(ctx, p.(share.Progress))
 		require.NoError(t, err)
 		require.Equal(t, fresh, kept, slug)
 		require.NotEmpty(t, fresh.regions, slug)

@@ -37,9 +37,10 @@ type breakdownRow struct {
 	Move        int64  // tiyn that had to go to domestic producers (or be local content) to reach the threshold
 }
 
-// pullingDown is up to limit buyers that pull the share down, the most tenge to others first.
-func pullingDown(buyers []share.Group, limit int) []share.Group {
-	buyers = share.PullingDown(buyers)
+// pullingDown is up to limit buyers that pull p's share down, below its threshold, the most tenge to
+// others first.
+func pullingDown(buyers []share.Group, p share.Progress, limit int) []share.Group {
+	buyers = share.PullingDown(buyers, p.Target.Metric, breakdownThreshold(p))
 	if len(buyers) > limit {
 		buyers = buyers[:limit]
 	}
@@ -216,12 +217,13 @@ func (s *Server) keptBreakdowns(ctx context.Context, p share.Progress) (targetBr
 		return targetBreakdowns{}, nil
 	}
 	return kept(s.progressCache, progressKey{kind: "target page", slug: p.Target.Slug, asOf: p.AsOf}, func() (targetBreakdowns, error) {
-		return s.targetBreakdowns(ctx, targetScope(p))
+		return s.targetBreakdowns(ctx, p)
 	})
 }
 
 // targetBreakdowns reads the tables side by side.
-func (s *Server) targetBreakdowns(ctx context.Context, scope share.Scope) (targetBreakdowns, error) {
+func (s *Server) targetBreakdowns(ctx context.Context, p share.Progress) (targetBreakdowns, error) {
+	scope := targetScope(p)
 	var b targetBreakdowns
 	g, gctx := s.queries(ctx)
 	g.Go(func() (err error) {
@@ -238,7 +240,7 @@ func (s *Server) targetBreakdowns(ctx context.Context, scope share.Scope) (targe
 	})
 	g.Go(func() (err error) {
 		buyers, err := s.store.ShareGroupsGet(gctx, s.db, scope, "buyer")
-		b.buyers = pullingDown(buyers, pullingDownRows)
+		b.buyers = pullingDown(buyers, p, pullingDownRows)
 		return err
 	})
 	g.Go(func() (err error) {

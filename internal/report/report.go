@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ules-kz/ules/internal/locale"
+	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/store"
 )
@@ -193,7 +194,8 @@ func Build(ctx context.Context, db store.DBTX, st *store.Store, catalog *locale.
 			return nil, fmt.Errorf("report: %w", err)
 		}
 		if g.by == "buyer" {
-			groups = pullingDownFirst(groups)
+			// A filter's report has no threshold: every buyer short of all to domestic producers comes first.
+			groups = pullingDownFirst(groups, t.Metric, cmp.Or(threshold, money.BasisPointsPerUnit))
 		}
 		*g.out = rows(t, threshold, groups, r.groupName(g.by))
 	}
@@ -301,13 +303,17 @@ func headline(t share.Target, f share.Figures, p share.Progress) Headline {
 	return h
 }
 
-// pullingDownFirst ranks buyers as the target page does, those that sent tenge elsewhere first, then
-// the others by value.
-func pullingDownFirst(groups []share.Group) []share.Group {
-	out := share.PullingDown(groups)
+// pullingDownFirst ranks buyers as the target page does, those below the threshold first by the tenge
+// they sent elsewhere, then the others by value.
+func pullingDownFirst(groups []share.Group, metric string, threshold int64) []share.Group {
+	out := share.PullingDown(groups, metric, threshold)
+	down := make(map[string]bool, len(out))
+	for _, g := range out {
+		down[g.Key] = true
+	}
 	var rest []share.Group
 	for _, g := range groups {
-		if g.NonDomestic() <= 0 {
+		if !down[g.Key] {
 			rest = append(rest, g)
 		}
 	}

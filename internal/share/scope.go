@@ -43,12 +43,14 @@ type Group struct {
 	Figures
 }
 
-// PullingDown ranks groups by the tenge that went to suppliers other than domestic producers, the most
-// first, keeping those with any: the buyers (or regions) that pull a share down. Ties keep their order.
-func PullingDown(groups []Group) []Group {
+// PullingDown keeps the groups whose share by metric falls short of threshold bp and ranks them by the
+// tenge that went to suppliers other than domestic producers, the most first: the buyers (or regions)
+// that pull a share down. A group at or above the threshold pushes it up, however much it bought
+// elsewhere. Ties keep their order.
+func PullingDown(groups []Group, metric string, threshold int64) []Group {
 	out := make([]Group, 0, len(groups))
 	for _, g := range groups {
-		if g.NonDomestic() > 0 {
+		if g.NonDomestic() > 0 && !reaches(MetricFigures(metric, g.Figures), threshold) {
 			out = append(out, g)
 		}
 	}
