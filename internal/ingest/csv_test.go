@@ -150,6 +150,15 @@ func TestCSVBadInput(t *testing.T) {
 			items:   1,
 		},
 		{
+			// The portal's symbol for 350 (terminated by agreement, counting what was paid) is OCDS's code for
+			// a contract that counts nothing: read as either, half the time it is wrong.
+			name: "a status two statuses share",
+			content: strings.Replace(csvHeader, ",updated_at", ",updated_at,status", 1) + "\n" + good + ",Cancelled\n" +
+				csvRow("C-2", schoolBIN, "5.00") + ",350\n",
+			want:  []ingest.RecordError{{"items.csv:2", `status: "Cancelled" names statuses that count differently: write Отменён or 350 (Расторгнут по соглашению сторон)`}},
+			items: 1,
+		},
+		{
 			// Stored per supplier, the last row's flag would decide every row's tier.
 			name: "one supplier both a producer and not",
 			content: strings.Replace(csvHeader, ",updated_at", ",updated_at,supplier_domestic_producer", 1) + "\n" +

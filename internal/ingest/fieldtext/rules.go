@@ -12,6 +12,9 @@ type Rules struct {
 	// Statuses maps a contract status as a spreadsheet may write it (its code, the portal's symbol, or a
 	// name, in lower case) to its code in contract_statuses.
 	Statuses map[string]string
+	// AmbiguousStatuses are the words that name statuses counted differently, refused, with how to write
+	// each of those statuses instead.
+	AmbiguousStatuses map[string][]string
 	// Methods maps a procurement method as a spreadsheet may write it (the portal's code, or a symbol or
 	// name that names one method only, in lower case) to the portal's code.
 	Methods       map[string]string
@@ -41,10 +44,14 @@ func (r *Rules) Status(field, given string) (string, error) {
 	if r == nil || given == "" {
 		return given, nil
 	}
-	if code, ok := r.Statuses[strings.ToLower(strings.TrimSpace(given))]; ok {
+	key := strings.ToLower(strings.TrimSpace(given))
+	if code, ok := r.Statuses[key]; ok {
 		return code, nil
 	}
-	return "", Errorf(field, "%q is no contract status Ules knows: give the portal's code (190) or name (Действует), an OCDS status (active, terminated, pending, cancelled), or leave it empty for a concluded contract", given)
+	if ways := r.AmbiguousStatuses[key]; len(ways) > 0 {
+		return "", Errorf(field, "%q names statuses that count differently: write %s", given, strings.Join(ways, " or "))
+	}
+	return "", Errorf(field, "%q is no contract status Ules knows: give the portal's code (190) or name (Действует), an OCDS status (active, terminated, pending), or leave it empty for a concluded contract", given)
 }
 
 // Region refuses a KATO code whose first two digits are none of the regions'.

@@ -3,6 +3,7 @@ package loader
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +29,7 @@ func ImportRules(ctx context.Context, tx pgx.Tx, now time.Time) (*fieldtext.Rule
 	for _, c := range codes {
 		r.Regions[c] = true
 	}
-	r.Statuses = statusAliases(statuses)
+	r.Statuses, r.AmbiguousStatuses = statusAliases(statuses)
 	methods, err := q.TradeMethodList(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load procurement methods: %w", err)
@@ -65,21 +66,52 @@ func methodAliases(rows []dbq.TradeMethodListRow) map[string]string {
 }
 
 // statusAliases lets a spreadsheet name a status by its code, the portal's symbol or a name in any of the
-// three languages. Codes win over names, and the portal's names over OCDS's, which the list gives later.
-func statusAliases(rows []dbq.ContractStatusListRow) map[string]string {
-	out := make(map[string]string, 4*len(rows))
+// three languages. Codes win over names, and the portal's names over OCDS's, which the list gives later,
+// where the statuses a word may mean count alike; where they do not (the portal's symbol "Cancelled" is
+// its 350, terminated by agreement, which counts what was paid, and OCDS's code "cancelled" counts
+// nothing), the word is ambiguous, and refused.
+func statusAliases(rows []dbq.ContractStatusListRow) (aliases map[string]string, ambiguous map[string][]string) {
+	aliases = make(map[string]string, 4*len(rows))
+	byCode := make(map[string]dbq.ContractStatusListRow, len(rows))
 	for _, r := range rows {
-		out[strings.ToLower(r.Code)] = r.Code
+		aliases[strings.ToLower(r.Code)] = r.Code
+		byCode[r.Code] = r
 	}
+	meanings := map[string][]string{} // a word that names statuses counted differently → their codes
 	for _, r := range rows {
 		for _, alias := range []string{r.Symbol, r.NameRu, r.NameKk, r.NameEn} {
 			alias = strings.ToLower(strings.TrimSpace(alias))
-			if _, taken := out[alias]; !taken && alias != "" {
-				out[alias] = r.Code
+			if alias == "" {
+				continue
+			}
+			taken, ok := aliases[alias]
+			switch {
+			case !ok:
+				aliases[alias] = r.Code
+			case taken != r.Code && byCode[taken].Counts != r.Counts:
+				if len(meanings[alias]) == 0 {
+					meanings[alias] = []string{taken}
+				}
+				if !slices.Contains(meanings[alias], r.Code) {
+					meanings[alias] = append(meanings[alias], r.Code)
+				}
 			}
 		}
 	}
-	return out
+	// Each meaning as it can be written unambiguously: its code, or its Russian name where the code is
+	// the word itself.
+	ambiguous = make(map[string][]string, len(meanings))
+	for alias, codes := range meanings {
+		delete(aliases, alias)
+		for _, c := range codes {
+			way := c + " (" + byCode[c].NameRu + ")"
+			if strings.ToLower(c) == alias {
+				way = byCode[c].NameRu
+			}
+			ambiguous[alias] = append(ambiguous[alias], way)
+		}
+	}
+	return aliases, ambiguous
 }
 
 // Classifier builds the category rules as they stand in this transaction.
