@@ -231,10 +231,10 @@ func TestTargetProgress(t *testing.T) {
 	require.Equal(t, 2.63, got["gap_points"])
 	// 50% × 7 980 000 − 3 780 000.
 	require.Equal(t, "210000.00", got["gap_amount"])
-	// July 100%, August 0%: the trend is at 0% by November. December buys the mean month (3 990 000) and
-	// the rest of November, 5 of its 30 days, a sixth of it (665 000), all from others: the year ends at
-	// 3 780 000 / 12 635 000.
-	require.Equal(t, 29.92, got["projected"])
+	// July 100%, August 0%: the trend is at 0% by November. July to November bought 7 980 000, a mean
+	// month of 1 596 000: December buys it, and the rest of November, 5 of its 30 days, a sixth of it
+	// (266 000), all from others: the year ends at 3 780 000 / 9 842 000.
+	require.Equal(t, 38.41, got["projected"])
 	require.Equal(t, "off_track", got["status"])
 	require.Equal(t, "trend", got["projection_basis"], "one year of data has no earlier season")
 	require.Equal(t, "2026-12-31", got["deadline"])
@@ -242,7 +242,7 @@ func TestTargetProgress(t *testing.T) {
 	require.Len(t, got["monthly"], 12)
 	outlook := got["outlook"].([]any)
 	require.Len(t, outlook, 1, "December is left")
-	require.Equal(t, map[string]any{"month": "2026-12", "total": "3990000.00", "domestic": "0.00", "items": nil,
+	require.Equal(t, map[string]any{"month": "2026-12", "total": "1596000.00", "domestic": "0.00", "items": nil,
 		"domestic_items": nil, "share": 0.0}, outlook[0])
 	monthly := got["monthly"].([]any)
 	require.Equal(t, map[string]any{"month": "2026-07", "total": "3780000.00", "domestic": "3780000.00",

@@ -119,7 +119,8 @@ type Assessment struct {
 //     deadline's month (asOf in Nov, deadline 31 Dec: 1; asOf in Dec: 0).
 //     The days of asOf's month after asOf, up to the deadline, are left too.
 //  4. Each remaining month m = 1..MonthsLeft gets an estimated total, the
-//     mean Total of the months used for the trend (0 if none), and an
+//     mean Total of the trailing months from the first with purchases on
+//     (months without any after it count as 0), and an
 //     estimated share, the line at m rounded and clamped to [0, 10000].
 //     The rest of asOf's month (m = 0) gets the same estimate, in
 //     proportion to its days left: as of 1 Dec, 30/31 of a month; a deadline
@@ -227,11 +228,18 @@ func project(value int64, ytd Figures, monthly []MonthFigures, history map[strin
 	rest, last monthPart) (int64, Basis, []MonthFigures) {
 	var xs, ys []float64
 	sum := new(big.Int)
+	start, first := now, firstPurchase(history)
 	for _, m := range monthly {
-		x := monthIndex(m.Month.UTC()) - now
-		if m.Total <= 0 || x > 0 {
+		i := monthIndex(m.Month.UTC())
+		x := i - now
+		if x > 0 {
 			continue
 		}
+		start = min(start, i)
+		if m.Total <= 0 {
+			continue
+		}
+		first = min(first, i)
 		xs = append(xs, float64(x))
 		ys = append(ys, float64(m.DomesticShare()))
 		sum.Add(sum, big.NewInt(m.Total))
@@ -239,8 +247,11 @@ func project(value int64, ytd Figures, monthly []MonthFigures, history map[strin
 	if (monthsLeft == 0 && rest.days == 0) || len(xs) == 0 {
 		return value, BasisNone, nil // nothing is added to ytd
 	}
-	// A mean of positive int64 values is a positive int64.
-	trendTotal := money.Quotient(sum, big.NewInt(int64(len(xs))))
+	// The mean month of the trailing window, from its first month with purchases on: a month without any
+	// after it bought nothing, while the months before data begins say nothing. A mean of int64 values that
+	// are not negative is an int64.
+	months := now - max(start, first) + 1
+	trendTotal := money.Quotient(sum, big.NewInt(int64(months)))
 	line := fitLine(xs, ys, float64(value))
 	// estimates[0] is all of asOf's month, of which rest is left; the outlook is the whole months after.
 	estimates, basis := seasonal(history, now, monthsLeft, rest.days > 0), BasisSeasonal
@@ -271,12 +282,7 @@ func project(value int64, ytd Figures, monthly []MonthFigures, history map[strin
 // same months of up to seasonYears earlier years in history; nil when history cannot speak for every one of
 // them. The first estimate is month now's (zero when not current).
 func seasonal(history map[string]Figures, now, monthsLeft int, current bool) []MonthFigures {
-	first := math.MaxInt
-	for key, f := range history {
-		if t, err := time.Parse(MonthKey, key); err == nil && f.Total > 0 {
-			first = min(first, monthIndex(t))
-		}
-	}
+	first := firstPurchase(history)
 	out := make([]MonthFigures, monthsLeft+1)
 	out[0].Month = monthStart(now)
 	first0 := 1
@@ -302,6 +308,17 @@ func seasonal(history map[string]Figures, now, monthsLeft int, current bool) []M
 			Figures: Figures{Total: money.Quotient(total, big.NewInt(n)), Domestic: money.Quotient(domestic, big.NewInt(n))}}
 	}
 	return out
+}
+
+// firstPurchase is the index of history's first month with purchases, math.MaxInt without one.
+func firstPurchase(history map[string]Figures) int {
+	first := math.MaxInt
+	for key, f := range history {
+		if t, err := time.Parse(MonthKey, key); err == nil && f.Total > 0 {
+			first = min(first, monthIndex(t))
+		}
+	}
+	return first
 }
 
 // fitLine returns the least-squares line through (xs, ys). It is flat at

@@ -240,8 +240,9 @@ func TestAssess(t *testing.T) {
 			},
 		},
 		{
-			// Empty months count neither for the line nor for the mean
-			// total (1000, not 500).
+			// Empty months have no share for the line; for the mean month they
+			// count from the first with purchases: August to October bought
+			// 2000, 667 a month (not 1000, nor 500 over the four), as above.
 			name:      "empty months are skipped",
 			threshold: 4500,
 			ytd:       ytd40,
@@ -254,12 +255,15 @@ func TestAssess(t *testing.T) {
 			asOf: date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4642, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
+				Projected: 4459, Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
 			// Aug and Oct are two months apart, so the slope is 10 points a
-			// month, not 20 as slice positions would suggest.
+			// month, not 20 as slice positions would suggest; and three months
+			// bought 2000, 667 a month: the rest of October (16/31) 344 at 60 %
+			// (206), November 667 at 70 % (467), December 667 at 80 % (534).
+			// (4000 + 206 + 467 + 534) / (10000 + 344 + 667 + 667) = 44.59 %.
 			name:      "missing months use calendar distance",
 			threshold: 4500,
 			ytd:       ytd40,
@@ -267,7 +271,7 @@ func TestAssess(t *testing.T) {
 			asOf:      date(2025, 10, 15),
 			want: Assessment{
 				Value: 4000, Threshold: 4500, GapPoints: 500, GapAmount: 500,
-				Projected: 4642, Status: StatusOnTrack, MonthsLeft: 2, Basis: BasisTrend,
+				Projected: 4459, Status: StatusAtRisk, MonthsLeft: 2, Basis: BasisTrend,
 			},
 		},
 		{
