@@ -169,6 +169,34 @@ FROM decided d
 WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id)
   AND (i.signed_on, i.tier_rule, i.local_content_certified_bp) IS DISTINCT FROM (d.signed_on, d.rule, d.certified_bp);
 
+-- name: ContractItemRepriceOfReplaced :execrows
+-- A new version of a contract in a currency other than tenge at another rate prices again the stored items
+-- it did not carry, which were converted at the old rate: their amount in the currency, recovered to the
+-- cent where a unit of it is worth a tenge or more, at the new rate; local content follows the value.
+WITH repriced AS MATERIALIZED (
+    SELECT w.contract_id, w.source_id, w.rate, w.old_rate
+    FROM stg_written_contracts w
+    WHERE NOT w.fresh AND w.currency <> 'KZT' AND w.currency = w.old_currency
+      AND w.rate > 0 AND w.old_rate > 0 AND w.rate <> w.old_rate
+), priced AS (
+    SELECT i.contract_id, i.source_id,
+           CASE WHEN r.old_rate >= 1 THEN round(round(i.value / r.old_rate) * r.rate)
+                ELSE round(i.value * r.rate / r.old_rate) END::bigint AS value,
+           CASE WHEN r.old_rate >= 1 THEN round(round(i.value_alt / r.old_rate) * r.rate)
+                ELSE round(i.value_alt * r.rate / r.old_rate) END::bigint AS value_alt,
+           CASE WHEN r.old_rate >= 1 THEN round(round(i.unit_price / r.old_rate) * r.rate)
+                ELSE round(i.unit_price * r.rate / r.old_rate) END::bigint AS unit_price
+    FROM repriced r
+    JOIN contract_items i ON i.contract_id = r.contract_id
+    WHERE NOT EXISTS (SELECT 1 FROM stg_units u WHERE u.contract_source_id = r.source_id AND u.source_id = i.source_id)
+)
+UPDATE contract_items i
+SET value = p.value, value_alt = p.value_alt, unit_price = p.unit_price,
+    local_content_value = round(p.value * coalesce(i.local_content_bp, 0) / 10000.0)::bigint,
+    local_content_certified_value = round(p.value * coalesce(i.local_content_certified_bp, 0) / 10000.0)::bigint
+FROM priced p
+WHERE (i.contract_id, i.source_id) = (p.contract_id, p.source_id) AND i.value <> p.value;
+
 -- name: ContractTotalOfStoredItems :execrows
 -- A spreadsheet that states no total makes a contract's total the sum of its items. A later version that
 -- carries only the rows that changed leaves the others stored, so the total of a replaced contract with

@@ -842,7 +842,7 @@ WITH unit_sums AS (
     WHERE NOT c.rejected
     ORDER BY c.source_id, c.updated_at DESC NULLS LAST, c.seq DESC
 ), prev AS (
-    SELECT k.id, k.source_id, k.batch_id, k.source_updated_at
+    SELECT k.id, k.source_id, k.batch_id, k.source_updated_at, k.currency, k.exchange_rate
     FROM contracts k
     WHERE k.source = $1 AND k.source_id IN (SELECT source_id FROM src)
 ), up AS (
@@ -874,11 +874,13 @@ WITH unit_sums AS (
                 EXCLUDED.status, EXCLUDED.currency, EXCLUDED.exchange_rate, EXCLUDED.total, EXCLUDED.total_alt,
                 EXCLUDED.local_content_published_bp, EXCLUDED.description, EXCLUDED.deleted, EXCLUDED.paid,
                 EXCLUDED.root_source_id))
-    RETURNING k.id, k.source_id, k.signed_on, k.supplier_id, k.exchange_rate
+    RETURNING k.id, k.source_id, k.signed_on, k.supplier_id, k.exchange_rate, k.currency
 ), written AS (
-    INSERT INTO stg_written_contracts (contract_id, source_id, signed_on, supplier_id, rate, fresh)
+    INSERT INTO stg_written_contracts (contract_id, source_id, signed_on, supplier_id, rate, fresh, currency,
+        old_currency, old_rate)
     SELECT up.id, up.source_id, up.signed_on, up.supplier_id, up.exchange_rate,
-           prev.id IS NULL AND NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = up.source_id AND c.rejected)
+           prev.id IS NULL AND NOT EXISTS (SELECT 1 FROM stg_contracts c WHERE c.source_id = up.source_id AND c.rejected),
+           up.currency, prev.currency, prev.exchange_rate
     FROM up
     LEFT JOIN prev ON prev.source_id = up.source_id
     RETURNING 1

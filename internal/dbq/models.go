@@ -391,12 +391,15 @@ type StgUnit struct {
 }
 
 type StgWrittenContract struct {
-	ContractID int64
-	SourceID   string
-	SignedOn   time.Time
-	SupplierID int64
-	Rate       *string
-	Fresh      bool
+	ContractID  int64
+	SourceID    string
+	SignedOn    time.Time
+	SupplierID  int64
+	Rate        *string
+	Fresh       bool
+	Currency    *string
+	OldCurrency *string
+	OldRate     *string
 }
 
 type Supplier struct {

@@ -450,3 +450,32 @@ func TestSupplierFlagChangedByALaterImport(t *testing.T) {
 		})
 	}
 }
+
+// A newer version signed on another day at another dollar rate, carrying only item 1: item 2, stored in
+// tenge at the old rate, is priced again at the new one, as is the total, the sum of the items. It had kept
+// 200 USD at 450 beside item 1 at 500.
+func TestCSVNewRatePricesAgainTheRowsLeftOut(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const header = "contract_id,signed_on,buyer_bin,supplier_id,item_id,item_name,quantity,unit,unit_price,value,currency,updated_at"
+	row := func(signed, item, quantity, value, updated string) string {
+		return fmt.Sprintf("U1,%s,%s,100240000003,%s,Школьная форма,%s,796,100,%s,USD,%s", signed, schoolBIN, item, quantity, value, updated)
+	}
+	fx, v1, v2 := filepath.Join(dir, "fx.csv"), filepath.Join(dir, "v1.csv"), filepath.Join(dir, "v2.csv")
+	writeFile(t, fx, "date,currency,rate\n2026-03-05,USD,450\n2026-03-06,USD,500\n")
+	writeFile(t, v1, header+"\n"+row("2026-03-05", "1", "1", "100", "2026-03-05T10:00:00")+"\n"+row("2026-03-05", "2", "2", "200", "2026-03-05T10:00:00")+"\n")
+	writeFile(t, v2, header+"\n"+row("2026-03-06", "1", "1", "100", "2026-03-06T10:00:00")+"\n")
+	e := setup(t)
+	e.mustImport(t, "fx", fx)
+	e.mustImport(t, "csv", v1)
+	require.Equal(t, map[string]int64{"1": 45_000_00, "2": 90_000_00}, itemValues(t, e))
+	e.mustImport(t, "csv", v2)
+	require.Equal(t, map[string]int64{"1": 50_000_00, "2": 100_000_00}, itemValues(t, e))
+	c := e.contracts(t)
+	require.Len(t, c, 1)
+	require.Equal(t, int64(150_000_00), c[0].Total)
+	var price int64
+	require.NoError(t, e.pool.QueryRow(e.ctx, `SELECT unit_price FROM contract_items WHERE source_id = '2'`).Scan(&price))
+	require.Equal(t, int64(50_000_00), price, "100 USD at 500")
+	requireRollupEqualsItems(t, e.ctx, e, "a new rate for the rows left out")
+}

@@ -178,6 +178,9 @@ func Merge(ctx context.Context, tx pgx.Tx, source string, batchID int64, direct 
 	if err != nil {
 		return MergeCounts{}, fmt.Errorf("ingest: remove items newer versions omit: %w", err)
 	}
+	if _, err := q.ContractItemRepriceOfReplaced(ctx, tx); err != nil {
+		return MergeCounts{}, fmt.Errorf("ingest: price again the items of replaced contracts at their new rate: %w", err)
+	}
 	if _, err := q.ContractItemRefreshOfReplaced(ctx, tx, &batchID); err != nil {
 		return MergeCounts{}, fmt.Errorf("ingest: refresh items of replaced contracts: %w", err)
 	}
