@@ -47,7 +47,9 @@ WHERE s.bin = d.bin AND s.enstru_prefix = d.enstru_prefix AND s.category_id IS N
 RETURNING s.loc, s.bin, d.locs::text[] AS locs;
 
 -- name: RegisterListByBIN :many
-SELECT r.enstru_prefix, coalesce(c.slug, '')::text AS category, r.valid_from, r.valid_to, r.capacity, r.capacity_unit,
+SELECT r.enstru_prefix, coalesce(c.slug, '')::text AS category, coalesce(c.name_kk, '')::text AS category_kk,
+       coalesce(c.name_ru, '')::text AS category_ru, coalesce(c.name_en, '')::text AS category_en,
+       r.valid_from, r.valid_to, r.capacity, r.capacity_unit,
        r.source, coalesce(r.region, '')::text AS region, coalesce(rg.name_kk, '')::text AS region_kk,
        coalesce(rg.name_ru, '')::text AS region_ru, coalesce(rg.name_en, '')::text AS region_en
 FROM producer_register r

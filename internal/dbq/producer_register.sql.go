@@ -11,7 +11,9 @@ import (
 )
 
 const registerListByBIN = `-- name: RegisterListByBIN :many
-SELECT r.enstru_prefix, coalesce(c.slug, '')::text AS category, r.valid_from, r.valid_to, r.capacity, r.capacity_unit,
+SELECT r.enstru_prefix, coalesce(c.slug, '')::text AS category, coalesce(c.name_kk, '')::text AS category_kk,
+       coalesce(c.name_ru, '')::text AS category_ru, coalesce(c.name_en, '')::text AS category_en,
+       r.valid_from, r.valid_to, r.capacity, r.capacity_unit,
        r.source, coalesce(r.region, '')::text AS region, coalesce(rg.name_kk, '')::text AS region_kk,
        coalesce(rg.name_ru, '')::text AS region_ru, coalesce(rg.name_en, '')::text AS region_en
 FROM producer_register r
@@ -24,6 +26,9 @@ ORDER BY r.valid_from DESC, r.enstru_prefix
 type RegisterListByBINRow struct {
 	EnstruPrefix string
 	Category     string
+	CategoryKk   string
+	CategoryRu   string
+	CategoryEn   string
 	ValidFrom    time.Time
 	ValidTo      *time.Time
 	Capacity     *string
@@ -47,6 +52,9 @@ func (q *Queries) RegisterListByBIN(ctx context.Context, db DBTX, bin string) ([
 		if err := rows.Scan(
 			&i.EnstruPrefix,
 			&i.Category,
+			&i.CategoryKk,
+			&i.CategoryRu,
+			&i.CategoryEn,
 			&i.ValidFrom,
 			&i.ValidTo,
 			&i.Capacity,

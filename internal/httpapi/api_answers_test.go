@@ -202,6 +202,9 @@ func TestBuyerAndSupplierAnswers(t *testing.T) {
 	require.Equal(t, 200, status)
 	require.Contains(t, page, "<b>3,780,000\u00a0₸</b>From domestic producers")
 	require.Contains(t, page, `href="/api/v1/suppliers/`+producer+`?from=2026-01-01&amp;to=2026-12-31"`)
+	_, page = get(t, b.app, "/suppliers/"+producer+"?from=2026-01-01&to=2026-12-31&lang=ru")
+	require.Contains(t, page, "<tr><td>Школьная форма</td>", "the register's category by name, not its slug")
+	require.Contains(t, page, `<th scope="col">ЕНС ТРУ</th>`)
 
 	requireError(t, b, "/api/v1/buyers/123", 400, "bin")
 	requireError(t, b, "/api/v1/buyers/999999999999", 404, "")
@@ -297,6 +300,7 @@ func TestContractAnswer(t *testing.T) {
 	require.Contains(t, page, "Not stated (taken as concluded)")
 	require.Contains(t, page, `<td class="num">300 sets</td>`)
 	require.Contains(t, page, `<td class="num">300 <span class="muted">(unit code 5111)</span></td>`)
+	require.Contains(t, page, "<dd>a spreadsheet (CSV or XLSX) · <a", "the source by name")
 	_, kk := get(t, b.app, fmt.Sprintf("/contracts/%v?lang=kk", k["id"]))
 	require.Contains(t, kk, `<td class="num">300 жиынтық</td>`)
 	// Names, not codes, in the reader's language: the category and the item's region.

@@ -106,6 +106,7 @@ func usedKeys(t *testing.T) []string {
 		keys[string(st)] = true
 	}
 	for _, k := range []string{"committed", "failed", "running", "counts value", "counts paid", "counts none",
+		"source portal", "source csv", "source ocds",
 		"Not found", "Not found detail", "Something went wrong", "Something went wrong detail", "Reports busy", "Reports busy detail"} {
 		keys[k] = true
 	}

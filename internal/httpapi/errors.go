@@ -125,6 +125,7 @@ func (s *Server) pageError(c fiber.Ctx, err error) error {
 	}
 	if pe != nil {
 		data["Message"] = pe.in(s.catalog, language(c))
+		data["Title"] = T("A parameter is wrong")
 		if pe.Status == fiber.StatusUnprocessableEntity { // a scope without purchases says so in the page's words
 			data["Title"] = T("No purchases in this period")
 		}

@@ -437,6 +437,8 @@ func TestPageParameterErrorsInTheirLanguage(t *testing.T) {
 		require.Equal(t, 400, status, tc.url)
 		require.Contains(t, body, tc.want, tc.url)
 	}
+	_, page := get(t, app, "/explore?threshold=150&lang=ru")
+	require.Contains(t, page, "<h1>В адресе неверный параметр</h1>", "the title in the page's words too")
 	status, body := get(t, app, "/api/v1/explore?threshold=150&lang=ru")
 	require.Equal(t, 400, status)
 	require.JSONEq(t, `{"error": "threshold: \"150\" is not a percentage from 0 to 100, e.g. 50", "param": "threshold"}`, body)

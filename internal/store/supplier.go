@@ -38,6 +38,7 @@ type TierYear struct {
 // RegisterEntry is one entry of the register of domestic producers.
 type RegisterEntry struct {
 	EnstruPrefix, Category string
+	CategoryNames          share.Names
 	ValidFrom              time.Time
 	ValidTo                *time.Time
 	Capacity               string // a decimal, "" when not stated
@@ -87,7 +88,8 @@ func (s *Store) SupplierGet(ctx context.Context, db DBTX, identifier string) (Su
 		return d, interpretError(err, "register entries of %s", d.BIN)
 	}
 	for _, e := range entries {
-		re := RegisterEntry{EnstruPrefix: e.EnstruPrefix, Category: e.Category, ValidFrom: e.ValidFrom, ValidTo: e.ValidTo,
+		re := RegisterEntry{EnstruPrefix: e.EnstruPrefix, Category: e.Category,
+			CategoryNames: share.Names{KK: e.CategoryKk, RU: e.CategoryRu, EN: e.CategoryEn}, ValidFrom: e.ValidFrom, ValidTo: e.ValidTo,
 			CapacityUnit: e.CapacityUnit, Source: e.Source,
 			Region: Region{Code: e.Region, Names: share.Names{KK: e.RegionKk, RU: e.RegionRu, EN: e.RegionEn}}}
 		if e.Capacity != nil {
