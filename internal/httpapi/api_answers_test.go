@@ -306,7 +306,8 @@ func TestContractAnswer(t *testing.T) {
 	// Names, not codes, in the reader's language: the category and the item's region.
 	require.Contains(t, page, "<td>School uniforms</td>")
 	require.NotContains(t, page, "<td>school-uniforms</td>")
-	require.Contains(t, page, `Открытый конкурс <span class="muted">(2)</span>`, "the portal's method by name, its code beside it")
+	require.Contains(t, page, `Open competition <span class="muted">(2)</span>`, "the portal's method by name, its code beside it")
+	require.Contains(t, kk, `Ашық конкурс <span class="muted">(2)</span>`)
 
 	requireError(t, b, "/api/v1/contracts/abc", 400, "id")
 	requireError(t, b, "/api/v1/contracts/999999999", 404, "")
