@@ -54,6 +54,8 @@ func TestHelpOnEveryCommand(t *testing.T) {
 			require.Equal(t, 0, code)
 			require.True(t, strings.HasPrefix(out, "Usage: ules "+c.name), out)
 			require.Contains(t, out, "Flags:")
+			// The flag package takes a back-quoted word of a usage for the argument's name: "-target ules".
+			require.NotRegexp(t, `(?m)^\s+-[\w-]+ ules\b`, out)
 		})
 	}
 }
@@ -99,6 +101,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.pdf", "--lang", "de"}, 1, `--lang "de": want kk, ru or en`},
 		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.csv", "--separator", "|"}, 1, `--separator "|": want ',' or ';'`},
 		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.csv", "--decimal-comma"}, 1, "--decimal-comma needs --separator ';'"},
+		{[]string{"report", "--target", "t", "--period", "2026", "--format", "pdf", "--out", "r.csv"}, 1, "--format pdf but --out r.csv ends in .csv"},
 		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.csv", "--region", "Almaty"}, 1, `--region "Almaty": want a two-digit KATO code`},
 		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.csv", "--as-of", "today"}, 1, `--as-of "today": want a date`},
 		{[]string{"report", "--target", "t", "--period", "2026", "--out", "r.csv", "extra"}, 1, `unexpected argument "extra"`},

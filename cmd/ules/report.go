@@ -39,7 +39,7 @@ figures run to the period's end or to --as-of, the earlier.`)
 	env.cfg.BindDatabase(fs)
 	var a reportArgs
 	var period, sep, asOf string
-	fs.StringVar(&a.req.Target, "target", "", "the target's slug (`ules target list` lists them)")
+	fs.StringVar(&a.req.Target, "target", "", "the target's slug (ules target list lists them)")
 	fs.StringVar(&period, "period", "", "2026, 2026-Q3, 2026-07 or 2026-01-01..2026-06-30")
 	fs.StringVar(&a.req.Region, "region", "", "narrow the target's scope to one region, by its two-digit KATO code (75 is Almaty)")
 	fs.StringVar(&a.format, "format", "", "xlsx, pdf or csv; default: the --out file's extension")
@@ -64,6 +64,10 @@ figures run to the period's end or to --as-of, the earlier.`)
 	}
 	if !slices.Contains(report.Formats, a.format) {
 		return a, fmt.Errorf("--format %q: want xlsx, pdf or csv (or an --out file ending in one of them)", a.format)
+	}
+	// A PDF named .csv opens as garbage wherever the name decides the program.
+	if ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(a.out)), "."); slices.Contains(report.Formats, ext) && ext != a.format {
+		return a, fmt.Errorf("--format %s but --out %s ends in .%s: name the file .%s, or leave --format out", a.format, a.out, ext, a.format)
 	}
 	if !locale.Known(a.req.Lang) {
 		return a, fmt.Errorf("--lang %q: want kk, ru or en", a.req.Lang)
