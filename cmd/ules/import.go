@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -69,6 +70,9 @@ one format; flags may come before or after them.`)
 	})
 	bar.Finish() //nolint:errcheck
 	printImportResult(env.stdout, res)
+	if errors.Is(err, ingest.ErrTooManyErrors) {
+		return fmt.Errorf("%w\nFix the records listed above and import again; --max-errors N imports the others without them", err)
+	}
 	return err
 }
 
@@ -98,10 +102,12 @@ func printImportResult(w io.Writer, res ingest.Result) {
 	}
 	removed := ""
 	if res.Removed > 0 {
-		removed = fmt.Sprintf(", %d items they no longer list removed", res.Removed)
+		removed = fmt.Sprintf(", %s a newer version no longer lists removed", plural(int(res.Removed), "item"))
 	}
-	fmt.Fprintf(w, "batch %d %s: %d records read, %d written, %d unchanged, %d contracts replaced%s, %d rejected\n",
-		res.BatchID, res.Status, res.Read, res.Loaded, res.Unchanged, res.Replaced, removed, res.Rejected)
+	// Records are the input's; rows are the database's: a contract and its items, a register entry.
+	fmt.Fprintf(w, "batch %d %s: %s read; %s written, %d unchanged, %d replaced by a newer version%s; %d rejected\n",
+		res.BatchID, res.Status, plural(int(res.Read), "record"), plural(int(res.Loaded), "row"), res.Unchanged,
+		res.Replaced, removed, res.Rejected)
 	for _, e := range res.Errors {
 		fmt.Fprintf(w, "  %s\n", e)
 	}

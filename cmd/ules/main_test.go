@@ -161,7 +161,7 @@ func TestDemoLoadsOnceIntoEmptyDatabase(t *testing.T) {
 
 	code, out, stderr = runCLI(t, env, "import", "--format", "csv", "../../docs/examples/items.csv")
 	require.Equal(t, 0, code, stderr)
-	require.Contains(t, out, "4 records read, 7 written")
+	require.Contains(t, out, "4 records read; 7 rows written")
 }
 
 func TestPrintImportResult(t *testing.T) {
@@ -171,11 +171,11 @@ func TestPrintImportResult(t *testing.T) {
 		want string
 	}{
 		{"nothing removed", ingest.Result{BatchID: 3, Status: "committed", Read: 2, Loaded: 5, Unchanged: 1, Replaced: 1},
-			"batch 3 committed: 2 records read, 5 written, 1 unchanged, 1 contracts replaced, 0 rejected\n"},
+			"batch 3 committed: 2 records read; 5 rows written, 1 unchanged, 1 replaced by a newer version; 0 rejected\n"},
 		{"items removed", ingest.Result{BatchID: 4, Status: "committed", Read: 1, Loaded: 3, Replaced: 1, Removed: 2},
-			"batch 4 committed: 1 records read, 3 written, 0 unchanged, 1 contracts replaced, 2 items they no longer list removed, 0 rejected\n"},
+			"batch 4 committed: 1 record read; 3 rows written, 0 unchanged, 1 replaced by a newer version, 2 items a newer version no longer lists removed; 0 rejected\n"},
 		{"records skipped", ingest.Result{BatchID: 5, Status: "committed", Read: 3, Skipped: []ingest.Skip{{Reason: "contracts whose status \"x\" is not in the OCDS codelist", Count: 3}}},
-			"batch 5 committed: 3 records read, 0 written, 0 unchanged, 0 contracts replaced, 0 rejected\n  3 skipped: contracts whose status \"x\" is not in the OCDS codelist\n"},
+			"batch 5 committed: 3 records read; 0 rows written, 0 unchanged, 0 replaced by a newer version; 0 rejected\n  3 skipped: contracts whose status \"x\" is not in the OCDS codelist\n"},
 		{"no batch", ingest.Result{}, ""},
 	}
 	for _, tt := range tests {

@@ -23,7 +23,7 @@ func TestTemplateCommandRoundTrip(t *testing.T) {
 	require.Equal(t, "wrote the xlsx template to "+xlsx+"\n", out)
 	code, out, stderr = runCLI(t, env, "import", "--format", "xlsx", xlsx)
 	require.Equal(t, 0, code, stderr)
-	require.Contains(t, out, "committed: 1 records read, 2 written, 0 unchanged")
+	require.Contains(t, out, "committed: 1 record read; 2 rows written, 0 unchanged")
 
 	// The CSV template goes to standard output by default, its header alone.
 	code, out, _ = runCLI(t, nil, "template")
@@ -36,7 +36,7 @@ func TestTemplateCommandRoundTrip(t *testing.T) {
 	require.Equal(t, 0, code)
 	code, out, stderr = runCLI(t, env, "import", "--format", "csv", csvPath)
 	require.Equal(t, 0, code, stderr)
-	require.Contains(t, out, "committed: 1 records read, 0 written, 2 unchanged")
+	require.Contains(t, out, "committed: 1 record read; 0 rows written, 2 unchanged")
 
 	code, _, stderr = runCLI(t, nil, "template", "--format", "ods")
 	require.Equal(t, 1, code)

@@ -50,7 +50,7 @@ var reasonPatterns = []reasonPattern{
 	pattern("skipped", `(\d+) skipped: (.*)`),
 	pattern("note_windows_1251", `note: (\S+) is not UTF-8: it was read as Windows-1251 (.*)`),
 	pattern("interrupted", `interrupted: (.*)`),
-	pattern("too_many_errors", `ingest: too many bad records, nothing was imported: (\d+) bad records, --max-errors is (\d+)`),
+	pattern("too_many_errors", `ingest: too many bad records, nothing was imported: (\d+) bad (records?), --max-errors is (\d+)`),
 }
 
 // translateReason shows one of the importer's texts in lang; an import's summary is several, joined by "; ".

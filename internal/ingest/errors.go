@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/ules-kz/ules/internal/ingest/record"
 )
@@ -28,6 +29,15 @@ type Skip = record.Skip
 
 // ErrTooManyErrors means more records were bad than the import allowed; nothing was committed.
 var ErrTooManyErrors = errors.New("ingest: too many bad records, nothing was imported")
+
+// tooManyErrors is ErrTooManyErrors with how many there were and how many were allowed.
+func tooManyErrors(bad, allowed int64) error {
+	records := "records"
+	if bad == 1 {
+		records = "record"
+	}
+	return fmt.Errorf("%w: %d bad %s, --max-errors is %d", ErrTooManyErrors, bad, records, allowed)
+}
 
 // errorLog collects the bad records and skips of one import.
 type errorLog = record.Errors

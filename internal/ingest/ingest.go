@@ -252,7 +252,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 		return err
 	}
 	if errs.Count() > opts.MaxErrors {
-		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.Count(), opts.MaxErrors)
+		return tooManyErrors(errs.Count(), opts.MaxErrors)
 	}
 	validated := time.Now()
 	merged, err := loader.Merge(ctx, tx, source, res.BatchID, st.direct)

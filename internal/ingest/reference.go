@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"context"
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -115,7 +114,7 @@ func (im *Importer) runReference(ctx context.Context, tx pgx.Tx, opts Options, e
 		return err
 	}
 	if errs.Count() > opts.MaxErrors {
-		return fmt.Errorf("%w: %d bad records, --max-errors is %d", ErrTooManyErrors, errs.Count(), opts.MaxErrors)
+		return tooManyErrors(errs.Count(), opts.MaxErrors)
 	}
 	counts, err := stage.merge(ctx, tx, res.BatchID)
 	if err != nil {

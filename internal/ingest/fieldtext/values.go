@@ -1,6 +1,7 @@
 package fieldtext
 
 import (
+	"errors"
 	"math/big"
 	"strconv"
 	"strings"
@@ -37,7 +38,7 @@ func Money(field string, s Value, required bool) (*int64, error) {
 	}
 	v, err := money.ParseMinor(s.Text)
 	if err != nil {
-		return nil, Errorf(field, "%q is not an amount: %v", s.Text, unwrapPrefix(err))
+		return nil, Errorf(field, "%q is not an amount: %v", s.Text, amountReason(err))
 	}
 	if v < 0 {
 		return nil, Errorf(field, "%q is negative", s.Text)
@@ -129,6 +130,18 @@ func Int(field string, s Value) (*int32, error) {
 	}
 	i := int32(v)
 	return &i, nil
+}
+
+// amountReason says why a text is no amount in the words of the file's reader, not of the parser: where
+// the first bad character stood is plain to see in the text quoted beside it.
+func amountReason(err error) string {
+	switch {
+	case errors.Is(err, money.ErrRange):
+		return money.ErrRange.Error()
+	case errors.Is(err, money.ErrSyntax):
+		return "invalid number: write digits with a point before the decimals, e.g. 1234.50"
+	}
+	return unwrapPrefix(err)
 }
 
 func unwrapPrefix(err error) string {
