@@ -116,7 +116,7 @@ func TestTargetAnswers(t *testing.T) {
 	// The page shows the same figures, and links to them.
 	status, page := get(t, b.app, "/targets/school-uniforms-50?as_of=2026-11-25&lang=en")
 	require.Equal(t, 200, status)
-	require.Regexp(t, `ТОО «Алатау Легпром»[\s\S]*<td class="num" data-sort="1000">1,000 шт/год</td>\s*`+
+	require.Regexp(t, `ТОО «Алатау Легпром»[\s\S]*<td class="num" data-sort="1000">1,000 pcs/year</td>\s*`+
 		`<td class="num" data-sort="378000000">3,780,000\x{00a0}₸ · 600</td>\s*<td class="num" data-sort="400">400</td>\s*`+
 		`<td class="num" data-sort="6000">60.0%</td>`, page)
 	require.Regexp(t, fmt.Sprintf(`%s</span></td><td class="num" data-sort="420000000">4,200,000\x{00a0}₸[\s\S]*2,100,000\x{00a0}₸`, buyer["bin"]), page)
@@ -126,6 +126,8 @@ func TestTargetAnswers(t *testing.T) {
 	// Quantities in the reader's language; the columns sort by the numbers, not their text.
 	_, page = get(t, b.app, "/targets/school-uniforms-50?as_of=2026-11-25&lang=ru")
 	require.Contains(t, page, `<td class="num" data-sort="1000">1`+"\u00a0"+`000 шт/год</td>`)
+	_, page = get(t, b.app, "/targets/school-uniforms-50?as_of=2026-11-25&lang=kk")
+	require.Contains(t, page, `<td class="num" data-sort="1000">1`+"\u00a0"+`000 дана/жыл</td>`, "the register's unit in the reader's language")
 
 	// Won in another unit than the capacity's: beside it, out of the spare capacity.
 	_, err = b.tx.Exec(context.Background(), `UPDATE contract_items SET unit = '839' WHERE (contract_id, source_id) =

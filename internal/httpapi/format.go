@@ -36,6 +36,9 @@ func unitName(lang, unit string) string {
 	return ""
 }
 
+// capacityUnit is a register's capacity unit in lang where units reads it, as written otherwise.
+func capacityUnit(lang, unit string) string { return units.CapacityIn(lang, unit) }
+
 // formatCount shows a count of items, contracts or rows in groups of three; the templates hold counts of
 // several integer types.
 func formatCount(lang string, n any) (string, error) {

@@ -198,7 +198,7 @@ func (r *Report) Tables() []Table {
 	for _, p := range r.Producers {
 		load, hasLoad := p.Load()
 		producers.Rows = append(producers.Rows, []Cell{text(p.BIN), text(p.Names.In(r.Lang)), text(p.Region.Names.In(r.Lang)),
-			orEmpty(p.Capacity != "", decimal(p.Capacity)), text(p.Unit), decimal(p.WonQuantity),
+			orEmpty(p.Capacity != "", decimal(p.Capacity)), text(units.CapacityIn(r.Lang, p.Unit)), decimal(p.WonQuantity),
 			orEmpty(p.Spare() != "", decimal(p.Spare())), orEmpty(hasLoad, pct(load)), tenge(p.WonValue),
 			text(elsewhere(p, r.Lang, T))})
 	}

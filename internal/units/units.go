@@ -32,14 +32,17 @@ type Unit struct {
 }
 
 // In is the unit's short name in lang (kk, ru or en; English otherwise).
-func (u Unit) In(lang string) string {
+func (u Unit) In(lang string) string { return u.Short[langIndex(lang)] }
+
+// langIndex is lang's place in the [3]string of names: kk, ru, en (and English for any other).
+func langIndex(lang string) int {
 	switch lang {
 	case "kk":
-		return u.Short[0]
+		return 0
 	case "ru":
-		return u.Short[1]
+		return 1
 	}
-	return u.Short[2]
+	return 2
 }
 
 // known are the classifier's units that goods are bought in most, with the words written for them.
@@ -138,4 +141,25 @@ func (m Measure) Counts(itemUnit string) bool {
 func normal(s string) string {
 	s = strings.ToLower(strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " "))
 	return strings.TrimSuffix(s, ".")
+}
+
+// perYear is "a year" after a unit, in kk, ru and en.
+var perYear = [3]string{"/жыл", "/год", "/year"}
+
+// genericName is a capacity in items, in kk, ru and en.
+var genericName = [3]string{"бұйым", "изделий", "items"}
+
+// CapacityIn is a register's capacity unit in lang when it is one this package reads ("шт/год" is
+// "pcs/year" in English), and as written otherwise.
+func CapacityIn(lang, s string) string {
+	m := CapacityMeasure(s)
+	if !m.Known {
+		return s
+	}
+	i := langIndex(lang)
+	name := genericName[i]
+	if m.Unit.Code != "" {
+		name = m.Unit.Short[i]
+	}
+	return name + perYear[i]
 }

@@ -109,3 +109,17 @@ func FuzzCapacityMeasure(f *testing.F) {
 		}
 	})
 }
+
+func TestCapacityIn(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ lang, in, want string }{
+		{"en", "изделий/год", "items/year"},
+		{"kk", "изделий/год", "бұйым/жыл"},
+		{"ru", "шт/год", "шт/год"},
+		{"en", "шт. в год", "pcs/year"},
+		{"ru", "pairs/year", "пар/год"},
+		{"en", "погонных ярдов", "погонных ярдов"},
+	} {
+		require.Equal(t, tc.want, CapacityIn(tc.lang, tc.in), "%s %s", tc.lang, tc.in)
+	}
+}
