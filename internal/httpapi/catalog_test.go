@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ules-kz/ules/internal/report"
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/web"
 )
@@ -253,7 +254,8 @@ func paramReasons(t *testing.T) []string {
 		}
 	}
 	require.Contains(t, out, "%q is not a date in the form YYYY-MM-DD", "the scan finds the calls")
-	return out
+	// The report's reasons, which reach pages through badParam with their words as they are.
+	return append(append(out, report.PeriodFormats...), report.ArgumentFormats...)
 }
 
 // A translated parameter error takes the same values in the same order as the English one.

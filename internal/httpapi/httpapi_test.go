@@ -432,6 +432,8 @@ func TestPageParameterErrorsInTheirLanguage(t *testing.T) {
 		{"/explore?threshold=150&lang=en", "threshold: &#34;150&#34; is not a percentage from 0 to 100, e.g. 50"},
 		{"/explore?group_by=week&lang=ru", "group_by: &#34;week&#34; — не одно из значений: "},
 		{"/explore?supplier=%00&lang=kk", "supplier: UTF-8 мәтіні емес"},
+		{"/reports/targets/school-uniforms-50?period=2026-Q5&format=pdf&lang=ru", "period: &#34;2026-Q5&#34;: нужен год (2026)"},
+		{"/reports/targets/school-uniforms-50?period=2026&region=99&format=pdf&lang=kk", "region: өңір &#34;99&#34;: өңірдің екі таңбалы ҚАТО коды керек"},
 	} {
 		status, body := get(t, app, tc.url)
 		require.Equal(t, 400, status, tc.url)

@@ -128,6 +128,15 @@ func (s *Server) sendReport(c fiber.Ctx, req report.Request, o reportOptions, na
 	})
 }
 
+// periodParamError names param as the period report.ParsePeriod could not read, in words a page translates.
+func periodParamError(param string, err error) error {
+	var pe *report.PeriodError
+	if errors.As(err, &pe) {
+		return badParam(param, pe.Format, pe.Args...)
+	}
+	return badParam(param, "%s", strings.TrimPrefix(err.Error(), "period "))
+}
+
 // reportError turns the report's errors into answers: an unknown target is 404, an argument the store
 // does not have 400 naming it, a scope without purchases 422 (naming periodParam, when there is one).
 func reportError(err error, periodParam string) error {
@@ -136,7 +145,7 @@ func reportError(err error, periodParam string) error {
 	case errors.As(err, &ae) && ae.Argument == "target":
 		return fiber.ErrNotFound
 	case errors.As(err, &ae):
-		return badParam(ae.Argument, "%s", ae.Message)
+		return badParam(ae.Argument, ae.Format, ae.Args...)
 	case errors.Is(err, report.ErrNoData):
 		return &paramError{Param: periodParam, Reason: strings.TrimPrefix(err.Error(), "report: "), Status: fiber.StatusUnprocessableEntity}
 	}

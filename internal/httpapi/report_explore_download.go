@@ -25,7 +25,7 @@ func (s *Server) downloadExploreReport(c fiber.Ctx) error {
 	}
 	p, err := report.ParsePeriod(scope.From.Format(time.DateOnly) + ".." + scope.To.Format(time.DateOnly))
 	if err != nil {
-		return badParam("from", "%s", strings.TrimPrefix(err.Error(), "period "))
+		return periodParamError("from", err)
 	}
 	if err := boundReportPeriod("from", p); err != nil {
 		return err

@@ -31,7 +31,7 @@ func (s *Server) downloadTargetReport(c fiber.Ctx) error {
 	}
 	p, err := report.ParsePeriod(spec)
 	if err != nil {
-		return badParam("period", "%s", strings.TrimPrefix(err.Error(), "period "))
+		return periodParamError("period", err)
 	}
 	if err := boundReportPeriod("period", p); err != nil {
 		return err

@@ -23,6 +23,30 @@ var (
 // periodHelp says what a period may look like; every parse error ends with it.
 const periodHelp = "want a year (2026), a quarter (2026-Q3), a month (2026-07) or days FROM..TO (2026-01-01..2026-06-30)"
 
+// PeriodError is a period that cannot be read. Format and Args say why after the word "period", in words
+// a catalog holds as a key (PeriodFormats), so that a page says them in its language.
+type PeriodError struct {
+	Format string
+	Args   []any
+}
+
+func (e *PeriodError) Error() string { return "period " + fmt.Sprintf(e.Format, e.Args...) }
+
+// The reasons a period cannot be read.
+const (
+	periodYearOutside = "%q: the year %d is outside 1990..2100"
+	periodEmpty       = "is empty: " + periodHelp
+	periodNoMonth     = "%q: there is no month %d; " + periodHelp
+	periodNotADate    = "%q: %q is not a date YYYY-MM-DD; " + periodHelp
+	periodEndsBefore  = "%q ends before it starts"
+	periodUnreadable  = "%q: " + periodHelp
+)
+
+// PeriodFormats are every PeriodError's Format.
+var PeriodFormats = []string{periodYearOutside, periodEmpty, periodNoMonth, periodNotADate, periodEndsBefore, periodUnreadable}
+
+func periodError(format string, args ...any) error { return &PeriodError{Format: format, Args: args} }
+
 // ParsePeriod reads a period: a year, a quarter, a month or an inclusive range of days.
 func ParsePeriod(spec string) (Period, error) {
 	s := strings.TrimSpace(spec)
@@ -30,13 +54,13 @@ func ParsePeriod(spec string) (Period, error) {
 	year := func(text string) (int, error) {
 		y, _ := strconv.Atoi(text)
 		if y < 1990 || y > 2100 {
-			return 0, fmt.Errorf("period %q: the year %d is outside 1990..2100", spec, y)
+			return 0, periodError(periodYearOutside, spec, y)
 		}
 		return y, nil
 	}
 	switch {
 	case s == "":
-		return Period{}, fmt.Errorf("period is empty: %s", periodHelp)
+		return Period{}, periodError(periodEmpty)
 	case yearSpec.MatchString(s):
 		y, err := year(s)
 		if err != nil {
@@ -62,7 +86,7 @@ func ParsePeriod(spec string) (Period, error) {
 		}
 		month, _ := strconv.Atoi(m[2])
 		if month < 1 || month > 12 {
-			return Period{}, fmt.Errorf("period %q: there is no month %d; %s", spec, month, periodHelp)
+			return Period{}, periodError(periodNoMonth, spec, month)
 		}
 		p.From = time.Date(y, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
 		p.To = p.From.AddDate(0, 1, -1)
@@ -70,14 +94,14 @@ func ParsePeriod(spec string) (Period, error) {
 		a, b, _ := strings.Cut(s, "..")
 		from, err := time.Parse(time.DateOnly, strings.TrimSpace(a))
 		if err != nil {
-			return Period{}, fmt.Errorf("period %q: %q is not a date YYYY-MM-DD; %s", spec, a, periodHelp)
+			return Period{}, periodError(periodNotADate, spec, a)
 		}
 		to, err := time.Parse(time.DateOnly, strings.TrimSpace(b))
 		if err != nil {
-			return Period{}, fmt.Errorf("period %q: %q is not a date YYYY-MM-DD; %s", spec, b, periodHelp)
+			return Period{}, periodError(periodNotADate, spec, b)
 		}
 		if to.Before(from) {
-			return Period{}, fmt.Errorf("period %q ends before it starts", spec)
+			return Period{}, periodError(periodEndsBefore, spec)
 		}
 		if _, err := year(strconv.Itoa(from.Year())); err != nil {
 			return Period{}, err
@@ -87,7 +111,7 @@ func ParsePeriod(spec string) (Period, error) {
 		}
 		p.From, p.To = from, to
 	default:
-		return Period{}, fmt.Errorf("period %q: %s", spec, periodHelp)
+		return Period{}, periodError(periodUnreadable, spec)
 	}
 	return p, nil
 }

@@ -31,12 +31,28 @@ const (
 type ArgumentError struct {
 	Argument string
 	Message  string
+	// Format and Args are Message before its values went in: words a catalog holds as a key
+	// (ArgumentFormats), so that a page says them in its language.
+	Format string
+	Args   []any
 }
 
 func (e *ArgumentError) Error() string { return "report: " + e.Message }
 
+// The reasons an argument is refused.
+const (
+	argNoTarget       = "there is no target %q: `ules target list` lists them"
+	argRegionCode     = "region %q: want a region's two-digit KATO code, such as 75 (Almaty) or 71 (Astana)"
+	argRegionOutside  = "region %s is outside target %q, which covers regions %s"
+	argRegionOfFilter = "a region narrows a target; a report of a filter names its regions in the filter"
+	argNoCategory     = "there is no category %q"
+)
+
+// ArgumentFormats are every ArgumentError's Format.
+var ArgumentFormats = []string{argNoTarget, argRegionCode, argRegionOutside, argRegionOfFilter, argNoCategory}
+
 func argumentError(argument, format string, args ...any) error {
-	return &ArgumentError{Argument: argument, Message: fmt.Sprintf(format, args...)}
+	return &ArgumentError{Argument: argument, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Request is what a report is asked for: a target's report, or, when Target is "", a report of Filter
@@ -222,7 +238,7 @@ func Build(ctx context.Context, db store.DBTX, st *store.Store, catalog *locale.
 func (r *Report) readTarget(ctx context.Context, db store.DBTX, st *store.Store, req Request) error {
 	t, err := st.TargetGetBySlug(ctx, db, req.Target)
 	if errors.Is(err, store.ErrNotFound) {
-		return argumentError("target", "there is no target %q: `ules target list` lists them", req.Target)
+		return argumentError("target", argNoTarget, req.Target)
 	}
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -230,10 +246,10 @@ func (r *Report) readTarget(ctx context.Context, db store.DBTX, st *store.Store,
 	if req.Region != "" {
 		names, ok := r.regionsBy[req.Region]
 		if !ok {
-			return argumentError("region", "region %q: want a region's two-digit KATO code, such as 75 (Almaty) or 71 (Astana)", req.Region)
+			return argumentError("region", argRegionCode, req.Region)
 		}
 		if len(t.Regions) > 0 && !slices.Contains(t.Regions, req.Region) {
-			return argumentError("region", "region %s is outside target %q, which covers regions %s", req.Region, t.Slug, strings.Join(t.Regions, ", "))
+			return argumentError("region", argRegionOutside, req.Region, t.Slug, strings.Join(t.Regions, ", "))
 		}
 		r.Region = store.Region{Code: req.Region, Names: names}
 		t.Regions = []string{req.Region}
@@ -250,7 +266,7 @@ func (r *Report) readTarget(ctx context.Context, db store.DBTX, st *store.Store,
 // readFilter takes the request's filter as the scope of a report without a target, measured by value.
 func (r *Report) readFilter(ctx context.Context, db store.DBTX, st *store.Store, req Request) error {
 	if req.Region != "" {
-		return argumentError("region", "a region narrows a target; a report of a filter names its regions in the filter")
+		return argumentError("region", argRegionOfFilter)
 	}
 	f := req.Filter
 	r.Target = share.Target{Filter: f, Metric: share.MetricValue}
@@ -264,7 +280,7 @@ func (r *Report) readFilter(ctx context.Context, db store.DBTX, st *store.Store,
 	default:
 		cat, err := st.CategoryGetBySlug(ctx, db, f.Category)
 		if errors.Is(err, store.ErrNotFound) {
-			return argumentError("category", "there is no category %q", f.Category)
+			return argumentError("category", argNoCategory, f.Category)
 		}
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
