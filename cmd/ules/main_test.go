@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,6 +116,19 @@ func TestUsageErrors(t *testing.T) {
 			require.Contains(t, stderr, tt.stderr)
 		})
 	}
+}
+
+// A port in use is an error that says so, before any line claims the server is serving.
+func TestServeOnAPortInUse(t *testing.T) {
+	t.Parallel()
+	_, url := pgtest.NewDB(t)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	code, _, stderr := runCLI(t, map[string]string{"DATABASE_URL": url}, "serve", "--addr", busy.Addr().String())
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "is another server using the port? choose one with --addr")
+	require.NotContains(t, stderr, "msg=serving")
 }
 
 func TestServeRefusesUnmigratedDatabase(t *testing.T) {

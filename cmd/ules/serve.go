@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -28,9 +29,14 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Bound before "serving" is said: a port in use is an error, not a line claiming to serve.
+	ln, err := net.Listen("tcp", env.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (is another server using the port? choose one with --addr): %w", env.cfg.Addr, err)
+	}
 	errc := make(chan error, 1)
 	go func() {
-		errc <- app.Listen(env.cfg.Addr, fiber.ListenConfig{DisableStartupMessage: true})
+		errc <- app.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true})
 	}()
 	env.log.Info("serving", "addr", env.cfg.Addr)
 	select {

@@ -525,7 +525,7 @@ func TestImportPages(t *testing.T) {
 	require.Equal(t, 200, status)
 	require.Contains(t, body, `href="/imports/template.xlsx"`)
 	require.Contains(t, body, `href="/imports/template.csv"`)
-	require.Contains(t, body, `<td>bad.csv</td>`)
+	require.Contains(t, body, `<td class="file">bad.csv</td>`)
 	require.NotContains(t, body, bad, "no server path")
 	require.Contains(t, body, "не выполнен", "the failed batch, in Russian")
 	require.Contains(t, body, "сохранён")
@@ -585,12 +585,12 @@ func TestImportPagesPaginate(t *testing.T) {
 
 	status, body := get(t, app, "/imports?lang=kk")
 	require.Equal(t, 200, status)
-	require.Equal(t, 25, strings.Count(body, `<td>bad.csv</td>`), "25 batches a page")
+	require.Equal(t, 25, strings.Count(body, `<td class="file">bad.csv</td>`), "25 batches a page")
 	older := fmt.Sprintf(`href="/imports?lang=kk&amp;before=%d"`, ids[1]) // the 25th newest
 	require.Contains(t, body, older)
 	status, body = get(t, app, fmt.Sprintf("/imports?lang=kk&before=%d", ids[1]))
 	require.Equal(t, 200, status)
-	require.Equal(t, 1, strings.Count(body, `<td>bad.csv</td>`), "the 26th batch on the second page")
+	require.Equal(t, 1, strings.Count(body, `<td class="file">bad.csv</td>`), "the 26th batch on the second page")
 	require.NotContains(t, body, "Ескілері", "no older page")
 	// The API pages alike, and its last page names no next one: it had, whenever a page came out full.
 	got := getJSON(t, app, "/api/v1/imports?limit=13")

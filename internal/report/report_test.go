@@ -552,3 +552,27 @@ func TestCSVTextIsNoFormula(t *testing.T) {
 		require.Equal(t, want, report.FormulaSafe(in), "%q", in)
 	}
 }
+
+// The register gives BINs only: a producer never on record as a supplier has no name, and its row says so
+// rather than leave the cell empty.
+func TestProducerWithoutAName(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, err := b.tx.Exec(context.Background(), `INSERT INTO producer_register (bin, category_id, valid_from)
+		SELECT '300000000009', id, '2020-01-01' FROM categories WHERE slug = 'school-uniforms'`)
+	require.NoError(t, err)
+	r, err := b.build(t, "school-uniforms-50", "2026-Q3", "", "en")
+	require.NoError(t, err)
+	var names []string
+	for _, table := range r.Tables() {
+		if table.ID != "producers" {
+			continue
+		}
+		for _, row := range table.Rows {
+			if row[0].Text == "300000000009" {
+				names = append(names, row[1].Text)
+			}
+		}
+	}
+	require.Equal(t, []string{"Not on record as a supplier"}, names)
+}

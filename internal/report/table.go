@@ -197,7 +197,11 @@ func (r *Report) Tables() []Table {
 			{T("Won in other units"), Text, 1.2}}}
 	for _, p := range r.Producers {
 		load, hasLoad := p.Load()
-		producers.Rows = append(producers.Rows, []Cell{text(p.BIN), text(p.Names.In(r.Lang)), text(p.Region.Names.In(r.Lang)),
+		name := p.Names.In(r.Lang)
+		if name == "" { // the register gives BINs only; a producer never on record as a supplier has no name here
+			name = T("Not on record as a supplier")
+		}
+		producers.Rows = append(producers.Rows, []Cell{text(p.BIN), text(name), text(p.Region.Names.In(r.Lang)),
 			orEmpty(p.Capacity != "", decimal(p.Capacity)), text(units.CapacityIn(r.Lang, p.Unit)), decimal(p.WonQuantity),
 			orEmpty(p.Spare() != "", decimal(p.Spare())), orEmpty(hasLoad, pct(load)), tenge(p.WonValue),
 			text(elsewhere(p, r.Lang, T))})
