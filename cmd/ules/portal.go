@@ -143,7 +143,7 @@ page-000002.json, ... Import the folder with `+"`ules import --format portal DIR
 
 contract/ and contract-units/ come from GraphQL (`+portal.GraphQLPath+`): `+strconv.Itoa(portal.GraphQLLimit)+` contracts a request,
 each with its units, written as the REST lists' records (snake_case fields, each unit with its
-contract_id): 6 requests per 1,000 contracts, units included. plans/ and plans-kato/ come from
+contract_id): 5 to 6 requests per 1,000 contracts, units included. plans/ and plans-kato/ come from
 GraphQL alike. subject/ (subject/all), lots/, announcements/ (trd-buy/all) and refs/<name>/ are
 REST lists, saved as received in pages of --page-size records.
 

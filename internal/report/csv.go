@@ -60,6 +60,9 @@ func (r *Report) WriteCSV(w io.Writer, o CSVOptions) error {
 	for _, t := range r.Tables() {
 		write()
 		text(t.Title)
+		if len(t.Rows) == 0 && t.Note != "" { // why the table is empty, as PDF and XLSX say under it
+			text(t.Note)
+		}
 		header := make([]string, len(t.Columns))
 		for i, c := range t.Columns {
 			header[i] = c.Header

@@ -509,7 +509,10 @@ func TestBuildFilter(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, r.WriteXLSX(&buf))
 	require.NoError(t, r.WritePDF(&buf))
+	buf.Reset()
 	require.NoError(t, r.WriteCSV(&buf, report.CSVOptions{}))
+	// The lists a category's report has are empty here, and the CSV says why, as PDF and XLSX do.
+	require.Regexp(t, regexp.QuoteMeta(T("Who could supply"))+`\n"?`+regexp.QuoteMeta(T("Report lists need one category"))+`"?\n`, buf.String())
 
 	var ae *report.ArgumentError
 	_, err = build(share.Filter{Category: "hats"}, "")
