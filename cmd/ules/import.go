@@ -134,7 +134,11 @@ func newImportBar(w io.Writer, what string) (*progressbar.ProgressBar, func(inge
 		if p.TotalBytes > 0 && bar.GetMax64() != p.TotalBytes {
 			bar.ChangeMax64(p.TotalBytes)
 		}
-		bar.Describe(fmt.Sprintf("%s: %d records", what, p.Records))
+		if p.Read {
+			bar.Describe(fmt.Sprintf("%s: %d records read, storing them", what, p.Records))
+		} else {
+			bar.Describe(fmt.Sprintf("%s: %d records", what, p.Records))
+		}
 		bar.Set64(p.Bytes) //nolint:errcheck // a progress bar that cannot draw is harmless
 	}
 }

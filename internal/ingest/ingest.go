@@ -231,6 +231,7 @@ func (im *Importer) run(ctx context.Context, tx pgx.Tx, opts Options, readInput 
 		return err
 	}
 	st.report()
+	st.meter.read()
 	res.Read = st.records
 	read := time.Now()
 	if err := deferred.Build(ctx, tx); err != nil {

@@ -16,6 +16,9 @@ import (
 // compressed files count as stored).
 type Progress struct {
 	Records, Bytes, TotalBytes int64
+	// Read is true once the input is read whole: what is left is the database's (merging, building
+	// indexes), for which there is nothing to count.
+	Read bool
 }
 
 // meter counts the bytes and records an import reads and reports progress. A nil meter counts nothing.
@@ -66,6 +69,16 @@ func (m *meter) add(n int64) {
 	defer m.mu.Unlock()
 	m.records += n
 	m.report(Progress{Records: m.records, Bytes: m.bytes.Load(), TotalBytes: m.total})
+}
+
+// read reports the input read whole.
+func (m *meter) read() {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.report(Progress{Records: m.records, Bytes: max(m.bytes.Load(), m.total), TotalBytes: m.total, Read: true})
 }
 
 type countingReader struct {

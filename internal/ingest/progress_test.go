@@ -42,6 +42,7 @@ func TestProgressCountsBytesAndRecords(t *testing.T) {
 			require.Equal(t, size(tt.path), last.TotalBytes)
 			require.Equal(t, last.TotalBytes, last.Bytes, "the whole input was read")
 			require.Equal(t, res.Read, last.Records)
+			require.True(t, last.Read, "the last report says the input is read and the rest is storing it")
 			if tt.records > 0 {
 				require.Equal(t, tt.records, last.Records)
 			}
