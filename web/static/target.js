@@ -11,12 +11,10 @@
       labels: d.months,
       datasets: [
         { label: d.shareLabel, data: d.shares, borderColor: "#0b6e99", backgroundColor: "#0b6e99", spanGaps: true, tension: 0.2 },
-        { label: d.projectionLabel, data: d.projected, borderColor: "#0b6e99", borderDash: [3, 3], pointRadius: 2, spanGaps: true,
-          hidden: d.projected.every((v) => v === null) },
+        { label: d.projectionLabel, data: d.projected, borderColor: "#0b6e99", borderDash: [3, 3], pointRadius: 2, spanGaps: true },
         // A step line: each threshold holds until the next; none before the first.
-        { label: d.thresholdLabel, data: d.thresholds, borderColor: "#cf222e", borderDash: [6, 4], pointRadius: 0, stepped: "before",
-          hidden: d.thresholds.every((v) => v === null) },
-      ],
+        { label: d.thresholdLabel, data: d.thresholds, borderColor: "#cf222e", borderDash: [6, 4], pointRadius: 0, stepped: "before" },
+      ].filter((s, i) => i === 0 || s.data.some((v) => v !== null)), // a line with nothing to draw leaves the legend
     },
     options: {
       maintainAspectRatio: false,
