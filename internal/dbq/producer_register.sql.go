@@ -86,7 +86,10 @@ WITH prefixes AS (
            OR (r.enstru_prefix <> '' AND EXISTS (SELECT 1 FROM prefixes p
                WHERE r.enstru_prefix LIKE p.pattern || '%' OR p.pattern LIKE r.enstru_prefix || '%'))
            OR (r.enstru_prefix = '' AND r.category_id IS NULL))
-    ORDER BY r.bin, r.capacity DESC NULLS LAST
+    -- The entry most of the category's own first (the category, an ENSTRU prefix, all products), then the
+    -- largest capacity: an all-products entry in kilograms does not stand in for the category's in sets.
+    ORDER BY r.bin, r.category_id IS NOT DISTINCT FROM $1::integer DESC, r.enstru_prefix <> '' DESC,
+             r.capacity DESC NULLS LAST
 ), won_units AS (
     SELECT s.bin, i.unit, sum(i.value)::bigint AS value, coalesce(sum(i.quantity), 0)::numeric AS quantity,
            count(*)::bigint AS items
@@ -147,8 +150,8 @@ type RegisterListCapacityRow struct {
 }
 
 // Who could supply a scope: the producers the register lists for its category (by the category, an ENSTRU
-// prefix of the category's rules, or all their products) during its period, with their largest stated
-// annual capacity and the region that entry gives, and what they won in the scope, its quantities by the
+// prefix of the category's rules, or all their products) during its period, with the stated annual capacity
+// of the entry nearest the category (the largest of those) and the region that entry gives, and what they won in the scope, its quantities by the
 // items' unit: store.Capacity compares the capacity with those of its unit.
 func (q *Queries) RegisterListCapacity(ctx context.Context, db DBTX, arg RegisterListCapacityParams) ([]RegisterListCapacityRow, error) {
 	rows, err := db.Query(ctx, registerListCapacity,

@@ -585,6 +585,23 @@ func TestWhoCouldSupply(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, int64(2500), load)
 	require.Equal(t, "8000", got[1].Spare())
+	// A producer registered for all its products in kilograms and for footwear in pairs is measured by the
+	// footwear entry, however much larger the other's number.
+	_, err = tx.Exec(ctx, `INSERT INTO producer_register (bin, category_id, valid_from, capacity, capacity_unit)
+		VALUES ('110000000007', NULL, DATE '2020-01-01', 99999, 'кг/год'),
+		       ('110000000007', (SELECT id FROM categories WHERE slug = 'footwear'), DATE '2020-01-01', 500, 'пар/год')`)
+	require.NoError(t, err)
+	got, err = s.RegisterListCapacity(ctx, tx, share.Scope{Filter: share.Filter{Category: "footwear"}, From: day(2025, 1, 1), To: day(2025, 12, 31)}, 20)
+	require.NoError(t, err)
+	var both *store.Capacity
+	for i := range got {
+		if got[i].BIN == "110000000007" {
+			both = &got[i]
+		}
+	}
+	require.NotNil(t, both)
+	require.Equal(t, "500", both.Capacity)
+	require.Equal(t, "пар/год", both.Unit)
 	got, err = s.RegisterListCapacity(ctx, tx, share.Scope{Filter: share.Filter{Category: "footwear"}, From: day(2025, 1, 1), To: day(2025, 12, 31)}, 2)
 	require.NoError(t, err)
 	require.Len(t, got, 2, "the limit after the order")
