@@ -2,6 +2,11 @@
 -- Suppliers on the register or holding certificates: their items need the look-ups of supplier_tier_rule.
 SELECT bin FROM producer_register UNION SELECT bin FROM origin_certificates;
 
+-- name: SupplierIdentifierListPortalProducer :many
+-- Suppliers stored as domestic producers: a record that does not state the flag keeps it, so the direct
+-- load, which decides tiers from the record's flags, stages theirs.
+SELECT identifier FROM suppliers WHERE portal_producer;
+
 -- name: SupplierIDsByBIN :many
 SELECT id FROM suppliers WHERE bin = ANY(@bins::text[]) ORDER BY id;
 
@@ -15,9 +20,12 @@ WITH before AS (
 )
 INSERT INTO suppliers AS sp (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
     national_company)
-SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident, s.producer,
+SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident,
+    -- A flag the source does not state is the stored one's.
+    CASE WHEN s.producer OR s.producer_stated THEN s.producer ELSE coalesce(o.portal_producer, false) END,
     s.supplier_flag, s.national_company
 FROM stg_subjects s
+LEFT JOIN suppliers o ON o.identifier = s.identifier
 WHERE s.identifier IN (SELECT supplier_key FROM stg_contracts WHERE NOT rejected)
 ORDER BY s.identifier, s.seq DESC
 ON CONFLICT (identifier) DO UPDATE
@@ -44,9 +52,18 @@ WITH before AS (
 )
 INSERT INTO suppliers AS s (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
     national_company)
-SELECT unnest(@identifiers::text[]), nullif(unnest(@bins::text[]), ''), unnest(@names_kk::text[]),
-    unnest(@names_ru::text[]), unnest(@countries::text[]), unnest(@residents::boolean[]),
-    unnest(@producers::boolean[]), unnest(@supplier_flags::boolean[]), unnest(@national_companies::boolean[])
+SELECT v.identifier, v.bin, v.name_kk, v.name_ru, v.country, v.resident,
+    -- A flag the source does not state is the stored one's.
+    CASE WHEN v.producer OR v.stated THEN v.producer ELSE coalesce(o.portal_producer, false) END,
+    v.supplier_flag, v.national_company
+FROM (
+    SELECT unnest(@identifiers::text[]) AS identifier, nullif(unnest(@bins::text[]), '') AS bin,
+        unnest(@names_kk::text[]) AS name_kk, unnest(@names_ru::text[]) AS name_ru, unnest(@countries::text[]) AS country,
+        unnest(@residents::boolean[]) AS resident, unnest(@producers::boolean[]) AS producer,
+        unnest(@producers_stated::boolean[]) AS stated, unnest(@supplier_flags::boolean[]) AS supplier_flag,
+        unnest(@national_companies::boolean[]) AS national_company
+) v
+LEFT JOIN suppliers o ON o.identifier = v.identifier
 ON CONFLICT (identifier) DO UPDATE
 SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, country = EXCLUDED.country,
     resident = EXCLUDED.resident, portal_producer = EXCLUDED.portal_producer,

@@ -309,6 +309,7 @@ func (r iteratorForStageSubjectsCopyFrom) Values() ([]interface{}, error) {
 		r.rows[0].Country,
 		r.rows[0].Resident,
 		r.rows[0].Producer,
+		r.rows[0].ProducerStated,
 		r.rows[0].SupplierFlag,
 		r.rows[0].NationalCompany,
 		r.rows[0].BuyerType,
@@ -320,7 +321,7 @@ func (r iteratorForStageSubjectsCopyFrom) Err() error {
 }
 
 func (q *Queries) StageSubjectsCopyFrom(ctx context.Context, db DBTX, arg []StageSubjectsCopyFromParams) (int64, error) {
-	return db.CopyFrom(ctx, []string{"stg_subjects"}, []string{"loc", "identifier", "bin", "name_kk", "name_ru", "country", "resident", "producer", "supplier_flag", "national_company", "buyer_type"}, &iteratorForStageSubjectsCopyFrom{rows: arg})
+	return db.CopyFrom(ctx, []string{"stg_subjects"}, []string{"loc", "identifier", "bin", "name_kk", "name_ru", "country", "resident", "producer", "producer_stated", "supplier_flag", "national_company", "buyer_type"}, &iteratorForStageSubjectsCopyFrom{rows: arg})
 }
 
 // iteratorForStageUnitsCopyFrom implements pgx.CopyFromSource.

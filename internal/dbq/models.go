@@ -373,6 +373,7 @@ type StgSubject struct {
 	SupplierFlag    bool
 	NationalCompany bool
 	BuyerType       string
+	ProducerStated  bool
 }
 
 type StgUnit struct {

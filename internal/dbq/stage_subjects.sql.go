@@ -11,7 +11,7 @@ import (
 
 const stageSubjectsByIdentifier = `-- name: StageSubjectsByIdentifier :many
 SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident, s.producer,
-    s.supplier_flag, s.national_company, s.buyer_type
+    s.producer_stated, s.supplier_flag, s.national_company, s.buyer_type
 FROM stg_subjects s
 WHERE s.identifier = ANY($1::text[])
 ORDER BY s.identifier, s.seq DESC
@@ -25,6 +25,7 @@ type StageSubjectsByIdentifierRow struct {
 	Country         string
 	Resident        bool
 	Producer        bool
+	ProducerStated  bool
 	SupplierFlag    bool
 	NationalCompany bool
 	BuyerType       string
@@ -48,6 +49,7 @@ func (q *Queries) StageSubjectsByIdentifier(ctx context.Context, db DBTX, identi
 			&i.Country,
 			&i.Resident,
 			&i.Producer,
+			&i.ProducerStated,
 			&i.SupplierFlag,
 			&i.NationalCompany,
 			&i.BuyerType,
@@ -71,6 +73,7 @@ type StageSubjectsCopyFromParams struct {
 	Country         string
 	Resident        bool
 	Producer        bool
+	ProducerStated  bool
 	SupplierFlag    bool
 	NationalCompany bool
 	BuyerType       string

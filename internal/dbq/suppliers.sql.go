@@ -81,6 +81,32 @@ func (q *Queries) SupplierIDsByBIN(ctx context.Context, db DBTX, bins []string) 
 	return items, nil
 }
 
+const supplierIdentifierListPortalProducer = `-- name: SupplierIdentifierListPortalProducer :many
+SELECT identifier FROM suppliers WHERE portal_producer
+`
+
+// Suppliers stored as domestic producers: a record that does not state the flag keeps it, so the direct
+// load, which decides tiers from the record's flags, stages theirs.
+func (q *Queries) SupplierIdentifierListPortalProducer(ctx context.Context, db DBTX) ([]string, error) {
+	rows, err := db.Query(ctx, supplierIdentifierListPortalProducer)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var identifier string
+		if err := rows.Scan(&identifier); err != nil {
+			return nil, err
+		}
+		items = append(items, identifier)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const supplierMergeStaged = `-- name: SupplierMergeStaged :many
 WITH before AS (
     SELECT id, bin, resident, portal_producer FROM suppliers
@@ -88,9 +114,12 @@ WITH before AS (
 )
 INSERT INTO suppliers AS sp (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
     national_company)
-SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident, s.producer,
+SELECT DISTINCT ON (s.identifier) s.identifier, s.bin, s.name_kk, s.name_ru, s.country, s.resident,
+    -- A flag the source does not state is the stored one's.
+    CASE WHEN s.producer OR s.producer_stated THEN s.producer ELSE coalesce(o.portal_producer, false) END,
     s.supplier_flag, s.national_company
 FROM stg_subjects s
+LEFT JOIN suppliers o ON o.identifier = s.identifier
 WHERE s.identifier IN (SELECT supplier_key FROM stg_contracts WHERE NOT rejected)
 ORDER BY s.identifier, s.seq DESC
 ON CONFLICT (identifier) DO UPDATE
@@ -228,9 +257,18 @@ WITH before AS (
 )
 INSERT INTO suppliers AS s (identifier, bin, name_kk, name_ru, country, resident, portal_producer, portal_supplier,
     national_company)
-SELECT unnest($1::text[]), nullif(unnest($2::text[]), ''), unnest($3::text[]),
-    unnest($4::text[]), unnest($5::text[]), unnest($6::boolean[]),
-    unnest($7::boolean[]), unnest($8::boolean[]), unnest($9::boolean[])
+SELECT v.identifier, v.bin, v.name_kk, v.name_ru, v.country, v.resident,
+    -- A flag the source does not state is the stored one's.
+    CASE WHEN v.producer OR v.stated THEN v.producer ELSE coalesce(o.portal_producer, false) END,
+    v.supplier_flag, v.national_company
+FROM (
+    SELECT unnest($1::text[]) AS identifier, nullif(unnest($2::text[]), '') AS bin,
+        unnest($3::text[]) AS name_kk, unnest($4::text[]) AS name_ru, unnest($5::text[]) AS country,
+        unnest($6::boolean[]) AS resident, unnest($7::boolean[]) AS producer,
+        unnest($8::boolean[]) AS stated, unnest($9::boolean[]) AS supplier_flag,
+        unnest($10::boolean[]) AS national_company
+) v
+LEFT JOIN suppliers o ON o.identifier = v.identifier
 ON CONFLICT (identifier) DO UPDATE
 SET bin = EXCLUDED.bin, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, country = EXCLUDED.country,
     resident = EXCLUDED.resident, portal_producer = EXCLUDED.portal_producer,
@@ -249,6 +287,7 @@ type SupplierUpsertParams struct {
 	Countries         []string
 	Residents         []bool
 	Producers         []bool
+	ProducersStated   []bool
 	SupplierFlags     []bool
 	NationalCompanies []bool
 }
@@ -269,6 +308,7 @@ func (q *Queries) SupplierUpsert(ctx context.Context, db DBTX, arg SupplierUpser
 		arg.Countries,
 		arg.Residents,
 		arg.Producers,
+		arg.ProducersStated,
 		arg.SupplierFlags,
 		arg.NationalCompanies,
 	)

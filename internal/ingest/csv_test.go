@@ -418,12 +418,21 @@ func TestSupplierFlagChangedByALaterImport(t *testing.T) {
 		return fmt.Sprintf("%s,2016-08-01,%s,КГУ «Средняя школа №5»,100240000003,ТОО «Фабрика»,Школьная форма,1000.00,,%s,%s",
 			contract, schoolBIN, updated, flag)
 	}
+	// Without the column a file says nothing of producers: the flag stored stays, and so do the tiers.
+	silent := func(contract, updated string) string {
+		return fmt.Sprintf("%s,2016-08-01,%s,КГУ «Средняя школа №5»,100240000003,ТОО «Фабрика»,Школьная форма,1000.00,,%s",
+			contract, schoolBIN, updated)
+	}
 	tests := []struct {
-		name  string
-		later string
+		name   string
+		header string
+		later  string
+		rule   string
 	}{
-		{"a new contract, loaded directly", row("C-3", "2016-08-02", "0")},
-		{"a newer version of a stored contract, staged", row("C-2", "2016-08-09", "0")},
+		{"a new contract, loaded directly", header, row("C-3", "2016-08-02", "0"), "resident"},
+		{"a newer version of a stored contract, staged", header, row("C-2", "2016-08-09", "0"), "resident"},
+		{"a file without the column, loaded directly", csvHeader, silent("C-3", "2016-08-02"), "portal_flag"},
+		{"a file without the column, staged", csvHeader, silent("C-2", "2016-08-09"), "portal_flag"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -431,7 +440,7 @@ func TestSupplierFlagChangedByALaterImport(t *testing.T) {
 			dir := t.TempDir()
 			first, later := filepath.Join(dir, "first.csv"), filepath.Join(dir, "later.csv")
 			writeFile(t, first, header+"\n"+row("C-1", "2016-08-02", "1")+"\n"+row("C-2", "2016-08-02", "1")+"\n")
-			writeFile(t, later, header+"\n"+tt.later+"\n")
+			writeFile(t, later, tt.header+"\n"+tt.later+"\n")
 			e := setup(t)
 			_, err := e.importCSV(t, first, 0)
 			require.NoError(t, err)
@@ -443,8 +452,7 @@ func TestSupplierFlagChangedByALaterImport(t *testing.T) {
 			items := e.items(t)
 			require.NotEmpty(t, items)
 			for _, it := range items {
-				require.Equal(t, int16(2), it.Tier, "contract %s after the later import", it.Contract)
-				require.Equal(t, "resident", it.TierRule, "contract %s after the later import", it.Contract)
+				require.Equal(t, tt.rule, it.TierRule, "contract %s after the later import", it.Contract)
 			}
 			requireRollupEqualsItems(t, e.ctx, e, "a supplier's flag changed by a later import")
 		})

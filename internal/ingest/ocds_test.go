@@ -1487,3 +1487,27 @@ func TestOCDSAwardsContractsMove(t *testing.T) {
 		}
 	}
 }
+
+// OCDS says nothing of domestic producers: a supplier stored as one (from a spreadsheet here, from the
+// portal in practice) stays one, for its earlier items and its OCDS ones. The OCDS import had written the
+// flag off, and with it the tiers.
+func TestOCDSKeepsAProducersFlag(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	sheet, release := filepath.Join(dir, "items.csv"), filepath.Join(dir, "release.json")
+	writeFile(t, sheet, strings.Replace(csvHeader, ",updated_at", ",updated_at,supplier_domestic_producer", 1)+"\n"+
+		csvRow("C-1", schoolBIN, "1000.00")+",1\n")
+	writeFile(t, release, `{"uri": "u", "releases": [`+ocdsVersion("2016-09-05T00:00:00Z", "500", "KZ-BIN", "100240000003", "ТОО «Фабрика»")+`]}`)
+	e := setupHome(t, "KZ")
+	_, err := e.importCSV(t, sheet, 0)
+	require.NoError(t, err)
+	_, err = e.importOCDS(t, release, 0)
+	require.NoError(t, err)
+	items := e.items(t)
+	require.Len(t, items, 2)
+	for _, it := range items {
+		require.Equal(t, "portal_flag", it.TierRule, "contract %s", it.Contract)
+	}
+	require.True(t, e.suppliers(t)[0].Producer)
+	requireRollupEqualsItems(t, e.ctx, e, "an OCDS release of a producer")
+}

@@ -55,6 +55,7 @@ type supplierState struct {
 	bin                      string
 	nameKK, nameRu, country  string
 	resident, producer, flag bool
+	stated                   bool // the record states producer (record.Party.ProducerStated)
 	nationalCompany          bool
 	loaded                   bool // items were loaded with these flags
 }
@@ -95,8 +96,11 @@ type Direct struct {
 	source  string
 	batchID int64
 
-	referenced map[string]bool   // BINs on the register or holding certificates
-	regions    map[string]string // each code to itself
+	referenced map[string]bool // BINs on the register or holding certificates
+	// Suppliers stored as domestic producers: a record that does not state the flag keeps it, and is
+	// staged for the merge to decide its tiers by it.
+	producers map[string]bool
+	regions   map[string]string // each code to itself
 
 	// known holds a hash of each source id this import staged or loaded, while no earlier batch stored a
 	// contract of the source (an initial load): a chunk's contract whose hash is not there is new without
@@ -158,6 +162,10 @@ func NewDirect(ctx context.Context, tx pgx.Tx, staged *Staged, source string, ba
 	if err != nil {
 		return nil, fmt.Errorf("ingest: load regions: %w", err)
 	}
+	producers, err := q.SupplierIdentifierListPortalProducer(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: load the suppliers stored as producers: %w", err)
+	}
 	stored, err := q.ContractExistsOfSource(ctx, tx, source)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look for stored contracts: %w", err)
@@ -176,6 +184,10 @@ func NewDirect(ctx context.Context, tx pgx.Tx, staged *Staged, source string, ba
 	}
 	for _, b := range bins {
 		d.referenced[b] = true
+	}
+	d.producers = make(map[string]bool, len(producers))
+	for _, id := range producers {
+		d.producers[id] = true
 	}
 	for _, c := range codes {
 		d.regions[c] = c
@@ -379,7 +391,8 @@ func (d *Direct) decide(ctx context.Context, chunk []*contractRecord) error {
 // merge would refuse, from a supplier whose tier the source's flags decide.
 func (d *Direct) eligible(rec *contractRecord) bool {
 	p := rec.prepared()
-	return p.loadable && (p.supplier.BIN == nil || !d.referenced[*p.supplier.BIN])
+	s := p.supplier
+	return p.loadable && (s.BIN == nil || !d.referenced[*s.BIN]) && (s.Producer || s.ProducerStated || !d.producers[s.Identifier])
 }
 
 // A recordPrep is what loading a record directly needs besides its rows, worked out before the record
@@ -784,7 +797,8 @@ func (d *Direct) upsertParties(ctx context.Context, recs []*contractRecord) erro
 		}
 		s := prep.supplier
 		next := supplierState{bin: deref(s.BIN), nameKK: s.NameKk, nameRu: s.NameRu, country: s.Country,
-			resident: s.Resident, producer: s.Producer, flag: s.SupplierFlag, nationalCompany: s.NationalCompany}
+			resident: s.Resident, producer: s.Producer, stated: s.Producer || s.ProducerStated, flag: s.SupplierFlag,
+			nationalCompany: s.NationalCompany}
 		known := d.suppliers[s.Identifier]
 		if known != nil && known.same(next) {
 			continue
@@ -809,7 +823,8 @@ func (b buyerState) same(o buyerState) bool {
 
 func (s supplierState) same(o supplierState) bool {
 	return s.bin == o.bin && s.nameKK == o.nameKK && s.nameRu == o.nameRu && s.country == o.country &&
-		s.resident == o.resident && s.producer == o.producer && s.flag == o.flag && s.nationalCompany == o.nationalCompany
+		s.resident == o.resident && s.producer == o.producer && s.stated == o.stated && s.flag == o.flag &&
+		s.nationalCompany == o.nationalCompany
 }
 
 // writeParties upserts the named buyers and suppliers as the loader holds them and learns their ids.
@@ -845,6 +860,7 @@ func (d *Direct) writeParties(ctx context.Context, buyerIDs, supplierIDs []strin
 			p.Countries = append(p.Countries, s.country)
 			p.Residents = append(p.Residents, s.resident)
 			p.Producers = append(p.Producers, s.producer)
+			p.ProducersStated = append(p.ProducersStated, s.stated)
 			p.SupplierFlags = append(p.SupplierFlags, s.flag)
 			p.NationalCompanies = append(p.NationalCompanies, s.nationalCompany)
 		}

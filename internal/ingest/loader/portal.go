@@ -316,7 +316,7 @@ func (p *Portal) parties(ctx context.Context, rows []record.Contract, count map[
 	}
 	for _, r := range found {
 		s := record.Party{Identifier: r.Identifier, BIN: r.BIN, NameKk: r.NameKk,
-			NameRu: r.NameRu, Country: r.Country, Resident: r.Resident, Producer: r.Producer, SupplierFlag: r.SupplierFlag,
+			NameRu: r.NameRu, Country: r.Country, Resident: r.Resident, Producer: r.Producer, ProducerStated: r.ProducerStated, SupplierFlag: r.SupplierFlag,
 			NationalCompany: r.NationalCompany, BuyerType: r.BuyerType}
 		out[r.Identifier], p.subjects[r.Identifier] = s, s
 	}

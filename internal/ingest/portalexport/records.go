@@ -84,6 +84,7 @@ func (p *parser) subject(ctx context.Context, loc string, dec *jsontext.Decoder)
 		Country:         country,
 		Resident:        p.residentOf(residentMark, country),
 		Producer:        producer,
+		ProducerStated:  true,
 		SupplierFlag:    supplierFlag,
 		NationalCompany: national,
 		BuyerType:       buyertype.Guess(national, j.NameRU.Text, j.NameKZ.Text),

@@ -19,6 +19,9 @@ type Party struct {
 	Country         string // ISO alpha-2
 	Resident        bool
 	Producer        bool // the source marks the supplier a domestic producer
+	// ProducerStated says the source states Producer, so that false is a "no" rather than silence (OCDS, a
+	// spreadsheet without the column): silence keeps the flag stored. A Producer of true is stated.
+	ProducerStated bool
 	SupplierFlag    bool // the party acts as a supplier
 	NationalCompany bool
 	BuyerType       string

@@ -157,7 +157,7 @@ func (t *TemplateReader) item(ctx context.Context, loc string, row Row, ordinals
 				Resident: true, BuyerType: t.BuyerTypes.Of(buyerName, buyerNameKK)},
 			{Loc: loc, Identifier: supplierID, BIN: kzID, NameRu: row.Get("supplier_name").Text,
 				NameKk: row.Get("supplier_name_kk").Text, Country: country, Resident: t.resident(residentMark, country),
-				Producer: producer, BuyerType: "state_body"},
+				Producer: producer, ProducerStated: row.Has("supplier_domestic_producer"), BuyerType: "state_body"},
 		},
 		Contracts: []record.Contract{{
 			Loc: loc, SourceID: contractID, CustomerBin: buyerBIN, SupplierKey: supplierID, SignedOn: *signed,

@@ -355,6 +355,12 @@ func (r Row) Get(col string) fieldtext.Value {
 	return fieldtext.Value{Text: text, Valid: text != ""}
 }
 
+// Has says whether the file has the column, whatever this row's cell holds.
+func (r Row) Has(col string) bool {
+	_, ok := r.cols[col]
+	return ok
+}
+
 // number reads a numeric cell as decimal text with a decimal point.
 func (r Row) Number(col string) fieldtext.Value {
 	s := r.Get(col)
