@@ -11,17 +11,17 @@ import "time"
 // Party is a buyer or a supplier as the source names it. Identifier is a BIN or IIN, or for a foreign
 // supplier the source's own key; BIN is set only when the identifier is one.
 type Party struct {
-	Loc             string
-	Identifier      string
-	BIN             *string
-	NameKk          string
-	NameRu          string
-	Country         string // ISO alpha-2
-	Resident        bool
-	Producer        bool // the source marks the supplier a domestic producer
+	Loc        string
+	Identifier string
+	BIN        *string
+	NameKk     string
+	NameRu     string
+	Country    string // ISO alpha-2
+	Resident   bool
+	Producer   bool // the source marks the supplier a domestic producer
 	// ProducerStated says the source states Producer, so that false is a "no" rather than silence (OCDS, a
 	// spreadsheet without the column): silence keeps the flag stored. A Producer of true is stated.
-	ProducerStated bool
+	ProducerStated  bool
 	SupplierFlag    bool // the party acts as a supplier
 	NationalCompany bool
 	BuyerType       string
