@@ -255,6 +255,7 @@ func paramReasons(t *testing.T) []string {
 	}
 	require.Contains(t, out, "%q is not a date in the form YYYY-MM-DD", "the scan finds the calls")
 	// The report's reasons, which reach pages through badParam with their words as they are.
+	out = append(out, report.NoDataFormats...)
 	return append(append(out, report.PeriodFormats...), report.ArgumentFormats...)
 }
 

@@ -439,7 +439,10 @@ func TestPageParameterErrorsInTheirLanguage(t *testing.T) {
 		require.Equal(t, 400, status, tc.url)
 		require.Contains(t, body, tc.want, tc.url)
 	}
-	_, page := get(t, app, "/explore?threshold=150&lang=ru")
+	status, page := get(t, app, "/reports/targets/school-uniforms-50?period=2024&format=pdf&lang=ru")
+	require.Equal(t, 422, status)
+	require.Contains(t, page, "period: цель &#34;school-uniforms-50&#34;, с 2024-01-01 по 2024-12-31: учтённых закупок нет")
+	_, page = get(t, app, "/explore?threshold=150&lang=ru")
 	require.Contains(t, page, "<h1>В адресе неверный параметр</h1>", "the title in the page's words too")
 	status, body := get(t, app, "/api/v1/explore?threshold=150&lang=ru")
 	require.Equal(t, 400, status)

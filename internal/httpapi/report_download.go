@@ -147,7 +147,12 @@ func reportError(err error, periodParam string) error {
 	case errors.As(err, &ae):
 		return badParam(ae.Argument, ae.Format, ae.Args...)
 	case errors.Is(err, report.ErrNoData):
-		return &paramError{Param: periodParam, Reason: strings.TrimPrefix(err.Error(), "report: "), Status: fiber.StatusUnprocessableEntity}
+		pe := &paramError{Param: periodParam, Reason: strings.TrimPrefix(err.Error(), "report: "), Status: fiber.StatusUnprocessableEntity}
+		var nd *report.NoDataError
+		if errors.As(err, &nd) {
+			pe.format, pe.args = nd.Format, nd.Args
+		}
+		return pe
 	}
 	return fmt.Errorf("httpapi: %w", err)
 }

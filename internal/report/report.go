@@ -19,6 +19,31 @@ import (
 // share of 0 %.
 var ErrNoData = errors.New("no counted purchases")
 
+// NoDataError is ErrNoData with the scope and period it is of, its words a catalog holds as a key
+// (NoDataFormats), so that a page says them in its language.
+type NoDataError struct {
+	Format string
+	Args   []any
+}
+
+func (e *NoDataError) Error() string { return "report: " + fmt.Sprintf(e.Format, e.Args...) }
+
+// Unwrap makes a NoDataError ErrNoData for errors.Is.
+func (e *NoDataError) Unwrap() error { return ErrNoData }
+
+// The scopes without purchases, which the words of ErrNoData follow.
+const (
+	noDataFuture       = "period %s starts after today (%s): no counted purchases in it yet"
+	noDataFilter       = "the filter, %s to %s: no counted purchases: widen the filter or choose another period"
+	noDataTarget       = "target %q, %s to %s: no counted purchases: choose another period or region"
+	noDataTargetRegion = "target %q in region %s, %s to %s: no counted purchases: choose another period or region"
+)
+
+// NoDataFormats are every NoDataError's Format.
+var NoDataFormats = []string{noDataFuture, noDataFilter, noDataTarget, noDataTargetRegion}
+
+func noData(format string, args ...any) error { return &NoDataError{Format: format, Args: args} }
+
 // How many rows the lists that rank (rather than break down) hold: the target page shows fewer.
 const (
 	producerRows = 500
@@ -160,7 +185,7 @@ func Build(ctx context.Context, db store.DBTX, st *store.Store, catalog *locale.
 
 	today := req.Today.UTC().Truncate(24 * time.Hour)
 	if today.Before(req.Period.From) {
-		return nil, fmt.Errorf("report: period %s starts after today (%s): %w in it yet", req.Period.Spec, today.Format(time.DateOnly), ErrNoData)
+		return nil, noData(noDataFuture, req.Period.Spec, today.Format(time.DateOnly))
 	}
 	r.AsOf = req.Period.To
 	if today.Before(r.AsOf) {
@@ -174,16 +199,14 @@ func Build(ctx context.Context, db store.DBTX, st *store.Store, catalog *locale.
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	if total.Items == 0 {
-		if !r.HasTarget() {
-			return nil, fmt.Errorf("report: the filter, %s to %s: %w: widen the filter or choose another period",
-				scope.From.Format(time.DateOnly), scope.To.Format(time.DateOnly), ErrNoData)
+		from, to := scope.From.Format(time.DateOnly), scope.To.Format(time.DateOnly)
+		switch {
+		case !r.HasTarget():
+			return nil, noData(noDataFilter, from, to)
+		case r.Region.Code != "":
+			return nil, noData(noDataTargetRegion, t.Slug, r.Region.Code, from, to)
 		}
-		where := ""
-		if r.Region.Code != "" {
-			where = " in region " + r.Region.Code
-		}
-		return nil, fmt.Errorf("report: target %q%s, %s to %s: %w: choose another period or region",
-			t.Slug, where, scope.From.Format(time.DateOnly), scope.To.Format(time.DateOnly), ErrNoData)
+		return nil, noData(noDataTarget, t.Slug, from, to)
 	}
 	r.Figures = total
 
