@@ -350,6 +350,7 @@ func TestBadParameters(t *testing.T) {
 		{"/api/v1/shares?category=school-uniforms&region=751110000", 400, "region", "not a region code"},
 		{"/api/v1/shares?category=school-uniforms&group_by=week", 400, "group_by", "not one of"},
 		{"/api/v1/explore?sort=name", 400, "sort", "not one of"},
+		{"/api/v1/targets/school-uniforms-50/progress?as_of=2026-11-26", 400, "as_of", "2026-11-26 is after today, 2026-11-25"},
 		{"/api/v1/explore?dir=up", 400, "dir", "not asc or desc"},
 		{"/api/v1/explore?threshold=150", 400, "threshold", "not a percentage"},
 		{"/api/v1/explore?threshold=1e2", 400, "threshold", "not a percentage"},
@@ -442,6 +443,9 @@ func TestPageParameterErrorsInTheirLanguage(t *testing.T) {
 	status, page := get(t, app, "/reports/targets/school-uniforms-50?period=2024&format=pdf&lang=ru")
 	require.Equal(t, 422, status)
 	require.Contains(t, page, "period: цель &#34;school-uniforms-50&#34;, с 2024-01-01 по 2024-12-31: учтённых закупок нет")
+	status, page = get(t, app, "/targets/school-uniforms-50?as_of=2030-01-01&lang=kk")
+	require.Equal(t, 400, status, "a page of a day to come would read as a target without purchases")
+	require.Contains(t, page, "as_of: 2030-01-01 бүгінгі күннен, 2026-11-25, кейін")
 	_, page = get(t, app, "/explore?threshold=150&lang=ru")
 	require.Contains(t, page, "<h1>В адресе неверный параметр</h1>", "the title in the page's words too")
 	status, body := get(t, app, "/api/v1/explore?threshold=150&lang=ru")

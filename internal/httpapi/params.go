@@ -288,13 +288,25 @@ func decodeCursor(v string) (*store.Cursor, error) {
 	return &store.Cursor{SignedOn: t, ID: n}, nil
 }
 
+// asOfParam reads the day a page, an answer or a report is as of: today by default, and no day after it,
+// which has no figures yet: a page of it read as a target without purchases.
+func (s *Server) asOfParam(c fiber.Ctx) (time.Time, error) {
+	today := s.today()
+	asOf, err := dateParam(c, "as_of", today)
+	if err != nil || !asOf.After(today) {
+		return asOf, err
+	}
+	return asOf, badParam("as_of", "%s is after today, %s: ask for a day that has passed, or leave as_of out",
+		asOf.Format(time.DateOnly), today.Format(time.DateOnly))
+}
+
 // progress reads the target a request names by its slug, as of its as_of parameter (today by default).
 func (s *Server) progress(c fiber.Ctx) (share.Progress, error) {
 	slug := c.Params("slug")
 	if !slugPattern.MatchString(slug) {
 		return share.Progress{}, badParam("slug", "%q is not a target slug", slug)
 	}
-	asOf, err := dateParam(c, "as_of", s.today())
+	asOf, err := s.asOfParam(c)
 	if err != nil {
 		return share.Progress{}, err
 	}

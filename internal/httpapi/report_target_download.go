@@ -21,7 +21,7 @@ func (s *Server) downloadTargetReport(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	asOf, err := dateParam(c, "as_of", s.today())
+	asOf, err := s.asOfParam(c)
 	if err != nil {
 		return err
 	}
