@@ -147,7 +147,7 @@ func runTargetList(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Slug, p.Status, orDash(p.Figures.Total > 0, money.FormatPercent(p.Value)),
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Slug, p.Shown(), orDash(p.Figures.Total > 0, money.FormatPercent(p.Value)),
 			orDash(p.InForce, money.FormatPercent(p.Threshold.Value)), orDash(p.Status.Verdict(), money.FormatPercent(p.GapPoints)),
 			orDash(p.Status.Verdict(), tenge(p.GapAmount)), orDash(p.Status.Verdict(), money.FormatPercent(p.Projected)), t.Names.In(lang))
 	}
@@ -210,7 +210,7 @@ func printProgress(w io.Writer, p share.Progress, lang string) {
 		line("  from "+s.EffectiveFrom.Format(time.DateOnly), money.FormatPercent(s.Value)+" %")
 	}
 	line("as of", p.AsOf.Format(time.DateOnly)+" (figures "+p.From.Format(time.DateOnly)+" to "+p.To.Format(time.DateOnly)+", with VAT)")
-	line("status", string(p.Status))
+	line("status", string(p.Shown()))
 	if p.Figures.Total > 0 {
 		line("value", money.FormatPercent(p.Value)+" %")
 	}

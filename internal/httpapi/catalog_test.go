@@ -103,7 +103,7 @@ func usedKeys(t *testing.T) []string {
 	// Keys made from data: a target's status ({{call .T .Status}}), an import's status, what a contract
 	// status counts as ({{call .T (print "counts " .Counts)}}), and the error pages' messages (errors.go).
 	for _, st := range []share.Status{share.StatusMet, share.StatusOnTrack, share.StatusAtRisk, share.StatusOffTrack,
-		share.StatusNoData, share.StatusNotStarted} {
+		share.StatusNoData, share.StatusNotStarted, share.StatusNotMet} {
 		keys[string(st)] = true
 	}
 	for _, k := range []string{"committed", "failed", "running", "counts value", "counts paid", "counts none",

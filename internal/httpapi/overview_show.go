@@ -62,7 +62,7 @@ func (s *Server) showOverview(c fiber.Ctx) error {
 	cards := make([]card, 0, len(targets))
 	for i, t := range targets {
 		p := progress[i]
-		cards = append(cards, card{Slug: t.Slug, Name: t.Names.In(lang), Status: string(p.Status), P: p,
+		cards = append(cards, card{Slug: t.Slug, Name: t.Names.In(lang), Status: string(p.Shown()), P: p,
 			Spark: sparklineOf(p, lang), Verdict: p.Status.Verdict(), InForce: p.InForce})
 	}
 	data := s.pageData(c, s.translator(c)("Targets"))

@@ -156,7 +156,7 @@ func (s *Server) showTarget(c fiber.Ctx) error {
 	}
 	q := scopeQuery(scope)
 	data := s.pageData(c, t.Names.In(lang))
-	data["Name"], data["P"], data["Status"] = t.Names.In(lang), p, string(p.Status)
+	data["Name"], data["P"], data["Status"] = t.Names.In(lang), p, string(p.Shown())
 	data["Scope"] = s.describeScope(c, scope)
 	data["Regions"] = linked(breakdown(t, threshold, b.regions, named), scope, "region", threshold)
 	data["BuyerTypes"] = linked(breakdown(t, threshold, b.types, func(g share.Group) string { return T(g.Key) }), scope, "buyer_type", threshold)

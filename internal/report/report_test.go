@@ -579,3 +579,20 @@ func TestProducerWithoutAName(t *testing.T) {
 	}
 	require.Equal(t, []string{"Not on record as a supplier"}, names)
 }
+
+// A year that is over, short of its threshold, reads "not met" rather than a projection's "off track".
+func TestAYearOverIsNotMet(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	p, err := report.ParsePeriod("2026")
+	require.NoError(t, err)
+	r, err := report.Build(context.Background(), b.tx, b.store, b.catalog, report.Request{Target: "school-uniforms-50",
+		Period: p, Lang: "ru", Today: time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC)}, nil)
+	require.NoError(t, err)
+	require.Equal(t, share.StatusNotMet, r.Headline.Progress.Shown(), "47.37 % of 50 % by 31 December")
+	summary := map[string]string{}
+	for _, row := range r.Summary().Rows {
+		summary[row[0].Text] = row[1].Text
+	}
+	require.Equal(t, "не выполнено", summary["Статус"])
+}

@@ -133,7 +133,7 @@ func (r *Report) Summary() Table {
 				[]Cell{text(T("Gap in tenge over that window")), tenge(p.GapAmount)})
 		}
 	}
-	rows = append(rows, []Cell{text(T("Status")), text(T(string(p.Status)))})
+	rows = append(rows, []Cell{text(T("Status")), text(T(string(p.Shown())))})
 	if p.Status.Verdict() {
 		rows = append(rows,
 			[]Cell{text(T("Deadline")), date(p.Deadline)},

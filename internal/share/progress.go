@@ -84,6 +84,20 @@ type Progress struct {
 	Outlook []MonthFigures // the months up to the deadline as the projection estimated them, in metric terms
 }
 
+// StatusNotMet is how pages and reports say a verdict whose deadline has come without the threshold met:
+// the projection is the value by then, and "off track" or "at risk" would speak of a future that is over.
+// The API keeps its statuses.
+const StatusNotMet Status = "not_met"
+
+// Shown is the status as pages and reports say it: StatusNotMet for at risk or off track on or after the
+// deadline.
+func (p Progress) Shown() Status {
+	if (p.Status == StatusAtRisk || p.Status == StatusOffTrack) && !p.AsOf.Before(p.Deadline) {
+		return StatusNotMet
+	}
+	return p.Status
+}
+
 // MetricFigures maps figures onto the target's metric, so Assess can treat every metric as a share of
 // "domestic" in "total".
 func MetricFigures(metric string, f Figures) Figures {

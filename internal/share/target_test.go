@@ -351,3 +351,25 @@ func TestAssessDeadlineInsideAMonth(t *testing.T) {
 	a, _ = AssessSeasonal(4500, Figures{Total: 10000, Domestic: 4000}, rising, nil, date(2025, 10, 15), date(2025, 12, 31))
 	require.Equal(t, int64(4642), a.Projected)
 }
+
+// A verdict short of its threshold on or after the deadline is not met, however the projection ranked it;
+// before the deadline it is what the projection says; met stays met.
+func TestProgressShown(t *testing.T) {
+	t.Parallel()
+	deadline := date(2025, 12, 31)
+	for _, tc := range []struct {
+		status Status
+		asOf   time.Time
+		want   Status
+	}{
+		{StatusOffTrack, deadline, StatusNotMet},
+		{StatusAtRisk, date(2026, 1, 15), StatusNotMet},
+		{StatusOffTrack, date(2025, 12, 30), StatusOffTrack},
+		{StatusOnTrack, date(2025, 12, 30), StatusOnTrack},
+		{StatusMet, deadline, StatusMet},
+		{StatusNoData, deadline, StatusNoData},
+	} {
+		p := Progress{AsOf: tc.asOf, Deadline: deadline, Assessment: Assessment{Status: tc.status}}
+		require.Equal(t, tc.want, p.Shown(), "%s as of %s", tc.status, tc.asOf.Format(time.DateOnly))
+	}
+}
