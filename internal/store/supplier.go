@@ -171,15 +171,24 @@ func (c Capacity) periodCapacity() (*big.Rat, bool) {
 // Spare is the capacity not used by what the producer won, "" when the register states no capacity.
 // Capacity is a year's: for part of a year it is what is left of the year's, over several years of theirs.
 func (c Capacity) Spare() string {
-	capacity, ok := c.periodCapacity()
+	spare, ok := c.spare()
 	if !ok {
 		return ""
+	}
+	return decimalOf(spare)
+}
+
+// spare is Spare as a number, which the list is ordered by.
+func (c Capacity) spare() (*big.Rat, bool) {
+	capacity, ok := c.periodCapacity()
+	if !ok {
+		return nil, false
 	}
 	won, ok := new(big.Rat).SetString(c.WonQuantity)
 	if !ok {
 		won = new(big.Rat)
 	}
-	return decimalOf(new(big.Rat).Sub(capacity, won))
+	return capacity.Sub(capacity, won), true
 }
 
 // Load is the share of the capacity used, in bp; false when the register states no capacity.
@@ -220,10 +229,7 @@ func (s *Store) RegisterListCapacity(ctx context.Context, db DBTX, scope share.S
 			out[i].Capacity = *r.Capacity
 		}
 		out[i].won(r.WonUnits, r.WonQuantities)
-		if c, ok := out[i].periodCapacity(); ok {
-			won, _ := new(big.Rat).SetString(out[i].WonQuantity)
-			spare[i] = c.Sub(c, won)
-		}
+		spare[i], _ = out[i].spare()
 	}
 	order := make([]int, len(out))
 	for i := range order {
