@@ -193,7 +193,7 @@ type monthPart struct{ days, of int64 }
 
 // restOfMonth is the part of asOf's month left after asOf, up to the deadline.
 func restOfMonth(asOf, deadline time.Time) monthPart {
-	last := monthStart(monthIndex(asOf)+1).AddDate(0, 0, -1)
+	last := lastOfMonth(asOf)
 	end := last
 	if deadline.Before(end) {
 		end = deadline
@@ -204,9 +204,11 @@ func restOfMonth(asOf, deadline time.Time) monthPart {
 
 // deadlinesMonth is the part of the deadline's month up to the deadline: a schedule may end on the 15th.
 func deadlinesMonth(deadline time.Time) monthPart {
-	last := monthStart(monthIndex(deadline)+1).AddDate(0, 0, -1)
-	return monthPart{days: int64(deadline.Day()), of: int64(last.Day())}
+	return monthPart{days: int64(deadline.Day()), of: int64(lastOfMonth(deadline).Day())}
 }
+
+// lastOfMonth is the last day of t's month.
+func lastOfMonth(t time.Time) time.Time { return monthStart(monthIndex(t)+1).AddDate(0, 0, -1) }
 
 // scaled is f scaled to the part.
 func (p monthPart) scaled(f Figures) Figures {
