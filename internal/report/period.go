@@ -23,14 +23,10 @@ var (
 // periodHelp says what a period may look like; every parse error ends with it.
 const periodHelp = "want a year (2026), a quarter (2026-Q3), a month (2026-07) or days FROM..TO (2026-01-01..2026-06-30)"
 
-// PeriodError is a period that cannot be read. Format and Args say why after the word "period", in words
-// a catalog holds as a key (PeriodFormats), so that a page says them in its language.
-type PeriodError struct {
-	Format string
-	Args   []any
-}
+// PeriodError is a period that cannot be read; its Words say why after the word "period".
+type PeriodError struct{ Words }
 
-func (e *PeriodError) Error() string { return "period " + fmt.Sprintf(e.Format, e.Args...) }
+func (e *PeriodError) Error() string { return "period " + e.String() }
 
 // The reasons a period cannot be read.
 const (
@@ -45,7 +41,7 @@ const (
 // PeriodFormats are every PeriodError's Format.
 var PeriodFormats = []string{periodYearOutside, periodEmpty, periodNoMonth, periodNotADate, periodEndsBefore, periodUnreadable}
 
-func periodError(format string, args ...any) error { return &PeriodError{Format: format, Args: args} }
+func periodError(format string, args ...any) error { return &PeriodError{Words{format, args}} }
 
 // ParsePeriod reads a period: a year, a quarter, a month or an inclusive range of days.
 func ParsePeriod(spec string) (Period, error) {

@@ -19,14 +19,19 @@ import (
 // share of 0 %.
 var ErrNoData = errors.New("no counted purchases")
 
-// NoDataError is ErrNoData with the scope and period it is of, its words a catalog holds as a key
-// (NoDataFormats), so that a page says them in its language.
-type NoDataError struct {
+// Words are a reason before its values went in: a catalog holds Format as a key (NoDataFormats,
+// ArgumentFormats, PeriodFormats), so that a page says the reason in its language.
+type Words struct {
 	Format string
 	Args   []any
 }
 
-func (e *NoDataError) Error() string { return "report: " + fmt.Sprintf(e.Format, e.Args...) }
+func (w Words) String() string { return fmt.Sprintf(w.Format, w.Args...) }
+
+// NoDataError is ErrNoData with the scope and period it is of.
+type NoDataError struct{ Words }
+
+func (e *NoDataError) Error() string { return "report: " + e.String() }
 
 // Unwrap makes a NoDataError ErrNoData for errors.Is.
 func (e *NoDataError) Unwrap() error { return ErrNoData }
@@ -42,7 +47,7 @@ const (
 // NoDataFormats are every NoDataError's Format.
 var NoDataFormats = []string{noDataFuture, noDataFilter, noDataTarget, noDataTargetRegion}
 
-func noData(format string, args ...any) error { return &NoDataError{Format: format, Args: args} }
+func noData(format string, args ...any) error { return &NoDataError{Words{format, args}} }
 
 // How many rows the lists that rank (rather than break down) hold: the target page shows fewer.
 const (
@@ -55,14 +60,10 @@ const (
 // "category" or "region".
 type ArgumentError struct {
 	Argument string
-	Message  string
-	// Format and Args are Message before its values went in: words a catalog holds as a key
-	// (ArgumentFormats), so that a page says them in its language.
-	Format string
-	Args   []any
+	Words
 }
 
-func (e *ArgumentError) Error() string { return "report: " + e.Message }
+func (e *ArgumentError) Error() string { return "report: " + e.String() }
 
 // The reasons an argument is refused.
 const (
@@ -77,7 +78,7 @@ const (
 var ArgumentFormats = []string{argNoTarget, argRegionCode, argRegionOutside, argRegionOfFilter, argNoCategory}
 
 func argumentError(argument, format string, args ...any) error {
-	return &ArgumentError{Argument: argument, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
+	return &ArgumentError{Argument: argument, Words: Words{format, args}}
 }
 
 // Request is what a report is asked for: a target's report, or, when Target is "", a report of Filter
