@@ -171,21 +171,16 @@ WHERE (i.contract_id, i.source_id) = (d.contract_id, d.source_id)
 
 -- name: ContractItemRepriceOfReplaced :execrows
 -- A new version of a contract in a currency other than tenge at another rate prices again the stored items
--- it did not carry, which were converted at the old rate: their amount in the currency, recovered to the
--- cent where a unit of it is worth a tenge or more, at the new rate; local content follows the value.
+-- it did not carry, which were converted at the old rate (priced_again); local content follows the value.
 WITH repriced AS MATERIALIZED (
     SELECT w.contract_id, w.source_id, w.rate, w.old_rate
     FROM stg_written_contracts w
     WHERE NOT w.fresh AND w.currency <> 'KZT' AND w.currency = w.old_currency
       AND w.rate > 0 AND w.old_rate > 0 AND w.rate <> w.old_rate
 ), priced AS (
-    SELECT i.contract_id, i.source_id,
-           CASE WHEN r.old_rate >= 1 THEN round(round(i.value / r.old_rate) * r.rate)
-                ELSE round(i.value * r.rate / r.old_rate) END::bigint AS value,
-           CASE WHEN r.old_rate >= 1 THEN round(round(i.value_alt / r.old_rate) * r.rate)
-                ELSE round(i.value_alt * r.rate / r.old_rate) END::bigint AS value_alt,
-           CASE WHEN r.old_rate >= 1 THEN round(round(i.unit_price / r.old_rate) * r.rate)
-                ELSE round(i.unit_price * r.rate / r.old_rate) END::bigint AS unit_price
+    SELECT i.contract_id, i.source_id, priced_again(i.value, r.old_rate, r.rate) AS value,
+           priced_again(i.value_alt, r.old_rate, r.rate) AS value_alt,
+           priced_again(i.unit_price, r.old_rate, r.rate) AS unit_price
     FROM repriced r
     JOIN contract_items i ON i.contract_id = r.contract_id
     WHERE NOT EXISTS (SELECT 1 FROM stg_units u WHERE u.contract_source_id = r.source_id AND u.source_id = i.source_id)
