@@ -8,7 +8,6 @@ import (
 
 	"github.com/ules-kz/ules/internal/locale"
 	"github.com/ules-kz/ules/internal/money"
-	"github.com/ules-kz/ules/internal/units"
 )
 
 // percent turns basis points into the API's percentage number, rounded to 0.01.
@@ -27,17 +26,6 @@ func formatTenge(lang string, minor int64) string { return locale.Tenge(lang, mi
 func unitCode(unit string) bool {
 	return unit != "" && strings.Trim(unit, "0123456789") == ""
 }
-
-// unitName is a unit's short name in lang when the classifier knows its code or word, "" otherwise.
-func unitName(lang, unit string) string {
-	if u, ok := units.Of(unit); ok {
-		return u.In(lang)
-	}
-	return ""
-}
-
-// capacityUnit is a register's capacity unit in lang where units reads it, as written otherwise.
-func capacityUnit(lang, unit string) string { return units.CapacityIn(lang, unit) }
 
 // formatCount shows a count of items, contracts or rows in groups of three; the templates hold counts of
 // several integer types.

@@ -18,6 +18,7 @@ import (
 	"github.com/ules-kz/ules/internal/locale"
 	"github.com/ules-kz/ules/internal/money"
 	"github.com/ules-kz/ules/internal/store"
+	"github.com/ules-kz/ules/internal/units"
 	"github.com/ules-kz/ules/web"
 )
 
@@ -82,7 +83,7 @@ func newApp(db store.Beginner, ping func(context.Context) error, log *slog.Logge
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: templates: %w", err)
 	}
-	engine, err := loadViews(templates, template.FuncMap{"pct": formatPercent, "pct1": money.FormatPercent, "points": formatPoints, "width": barWidth, "tenge": formatTenge, "qty": locale.Quantity, "num": formatCount, "unitCode": unitCode, "unitName": unitName, "capacityUnit": capacityUnit, "date": formatDate, "datetime": formatDateTime, "dict": dict, "has": slices.Contains[[]string], "hasTier": hasTier, "list": list, "join": strings.Join, "int": tierNumber, "int64": widen, "deref": deref[int64], "deref32": deref[int32], "loadOf": loadOf, "reason": s.catalog.translateReason})
+	engine, err := loadViews(templates, template.FuncMap{"pct": formatPercent, "pct1": money.FormatPercent, "points": formatPoints, "width": barWidth, "tenge": formatTenge, "qty": locale.Quantity, "num": formatCount, "unitCode": unitCode, "unitName": units.NameIn, "capacityUnit": units.CapacityIn, "date": formatDate, "datetime": formatDateTime, "dict": dict, "has": slices.Contains[[]string], "hasTier": hasTier, "list": list, "join": strings.Join, "int": tierNumber, "int64": widen, "deref": deref[int64], "deref32": deref[int32], "loadOf": loadOf, "reason": s.catalog.translateReason})
 	if err != nil {
 		return nil, err
 	}

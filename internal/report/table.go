@@ -238,11 +238,7 @@ func elsewhere(p store.Capacity, lang string, T func(string) string) string {
 	}
 	parts := make([]string, len(p.Elsewhere))
 	for i, q := range p.Elsewhere {
-		unit := q.Unit
-		if u, ok := units.Of(q.Unit); ok {
-			unit = u.In(lang)
-		}
-		parts[i] = locale.Quantity(lang, q.Quantity) + " " + unit
+		parts[i] = locale.Quantity(lang, q.Quantity) + " " + cmp.Or(units.NameIn(lang, q.Unit), q.Unit)
 	}
 	return strings.Join(parts, "; ")
 }

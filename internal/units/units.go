@@ -95,6 +95,15 @@ func Of(s string) (Unit, bool) {
 	return u, ok
 }
 
+// NameIn is the short name in lang of the unit a code or a word names, "" for one this package does not
+// know.
+func NameIn(lang, s string) string {
+	if u, ok := Of(s); ok {
+		return u.In(lang)
+	}
+	return ""
+}
+
 // Measure is what a capacity is stated in: one unit, every countable unit, or nothing known.
 type Measure struct {
 	Unit  Unit
