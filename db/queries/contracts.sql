@@ -338,7 +338,7 @@ WITH whole AS (
           AND c.local_content_published_bp IS NOT NULL AND c.total > 0
           AND (sqlc.narg(batch_id)::bigint IS NULL OR c.batch_id = sqlc.narg(batch_id))
     ) y
-    WHERE abs(y.published_bp - round(y.certified_value * 10000.0 / y.total)) >= @min_points_bp::integer
+    WHERE abs(y.published_bp - floor(y.certified_value * 10000.0 / y.total)) >= @min_points_bp::integer
 ), page AS (
     SELECT m.*, count(*) OVER () AS matching
     FROM mismatching m

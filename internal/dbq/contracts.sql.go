@@ -521,7 +521,7 @@ WITH whole AS (
           AND c.local_content_published_bp IS NOT NULL AND c.total > 0
           AND ($3::bigint IS NULL OR c.batch_id = $3)
     ) y
-    WHERE abs(y.published_bp - round(y.certified_value * 10000.0 / y.total)) >= $4::integer
+    WHERE abs(y.published_bp - floor(y.certified_value * 10000.0 / y.total)) >= $4::integer
 ), page AS (
     SELECT m.id, m.source_id, m.signed_on, m.total, m.published_bp, m.buyer_id, m.supplier_id, m.certified_value, m.difference, count(*) OVER () AS matching
     FROM mismatching m

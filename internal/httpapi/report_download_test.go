@@ -111,7 +111,7 @@ func TestTargetReportDownloads(t *testing.T) {
 	values, sheets := summaryValues(t, body)
 	require.Equal(t, "Summary", sheets[0])
 	require.Equal(t, strings.TrimSuffix(api["total"].(string), ".00"), values["Purchases"], "the API's total, a number")
-	require.Equal(t, "0.4737", values["Domestic producers' share by value"])
+	require.Equal(t, "0.4736", values["Domestic producers' share by value"])
 	require.Equal(t, "0.5", values["Threshold in force"])
 
 	resp, body = download(t, app, route+"&format=csv&lang=ru&separator=%3B", "")
@@ -181,7 +181,7 @@ func TestExploreReportDownloads(t *testing.T) {
 		"ules-report-school-uniforms-2026-01-01_2026-12-31-en.xlsx")
 	values, sheets := summaryValues(t, body)
 	require.Equal(t, strings.TrimSuffix(api["total"].(string), ".00"), values["Purchases"])
-	require.Equal(t, "0.4737", values["Domestic producers' share by value"])
+	require.Equal(t, "0.4736", values["Domestic producers' share by value"])
 	require.NotContains(t, values, "Threshold in force", "a filter has no threshold")
 	require.NotContains(t, values, "Status")
 	require.Len(t, sheets, 8)

@@ -210,6 +210,17 @@ func MulDiv(a, b, d int64) int64 {
 	return Quotient(new(big.Int).Mul(big.NewInt(a), big.NewInt(b)), big.NewInt(d))
 }
 
+// MulDivDown returns a×b/d rounded down (towards negative infinity), computed exactly and saturating at the
+// int64 bounds; d must be positive. A share kept this way reaches a threshold only when the exact share does,
+// and rounds once more, half up, to the one decimal it is shown with (39.945 % is kept as 39.94 and shown as
+// 39.9 %, where rounding twice would show 40.0 %).
+func MulDivDown(a, b, d int64) int64 {
+	return QuotientDown(new(big.Int).Mul(big.NewInt(a), big.NewInt(b)), big.NewInt(d))
+}
+
+// QuotientDown is MulDivDown for sums of products, such as a projected share.
+func QuotientDown(n, d *big.Int) int64 { return clamp(new(big.Int).Div(n, d)) }
+
 // Quotient returns n/d rounded half away from zero, saturating at the int64 bounds; d must be positive.
 // It is MulDiv for sums of products, such as a projection's weighted months.
 func Quotient(n, d *big.Int) int64 { return clamp(divRound(n, d)) }

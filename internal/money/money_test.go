@@ -328,6 +328,29 @@ func TestMulDiv(t *testing.T) {
 	}
 }
 
+func TestMulDivDown(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		a, b, d int64
+		want    int64
+	}{
+		{"exact", 700, 10000, 1000, 7000},
+		{"half rounds down", 1, 1, 2, 0},
+		{"just below one rounds down", 99, 1, 100, 0},
+		{"negative half rounds towards negative infinity", -1, 1, 2, -1},
+		{"product beyond int64", math.MaxInt64, 10000, 10000, math.MaxInt64},
+		{"saturates high", math.MaxInt64, 3, 2, math.MaxInt64},
+		{"saturates low", math.MinInt64, 3, 2, math.MinInt64},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tt.want, MulDivDown(tt.a, tt.b, tt.d))
+		})
+	}
+}
+
 var parseSeeds = []string{
 	"0", "1", "-1", "+1", "1234567.89", "0.005", "0.0049", "-0.005",
 	"1.5E+7", "2e3", "1e-2", ".5", "5.", " 7.25 ", "84.505", "100",

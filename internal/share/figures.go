@@ -57,14 +57,15 @@ func (f *Figures) Add(o Figures) {
 	f.DomesticContracts += o.DomesticContracts
 }
 
-// Ratio returns part/whole in basis points, rounded half away from zero and
-// computed exactly; it is 0 when whole <= 0 so that empty scopes read as 0%.
-// A result beyond int64 (part far larger than whole) saturates.
+// Ratio returns part/whole in basis points, rounded down and computed exactly
+// (money.MulDivDown): 49.995 % is 4999 and does not meet 50 %. It is 0 when
+// whole <= 0 so that empty scopes read as 0%. A result beyond int64 (part far
+// larger than whole) saturates.
 func Ratio(part, whole int64) int64 {
 	if whole <= 0 {
 		return 0
 	}
-	return money.MulDiv(part, money.BasisPointsPerUnit, whole)
+	return money.MulDivDown(part, money.BasisPointsPerUnit, whole)
 }
 
 // GapPoints returns how many basis points value lacks to reach threshold,

@@ -2,6 +2,7 @@ package share
 
 import (
 	"math"
+	"math/big"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -42,12 +43,12 @@ func TestFiguresShares(t *testing.T) {
 				Items: 3, DomesticItems: 2,
 				Contracts: 8, DomesticContracts: 1,
 			},
-			domestic: 3333, byCount: 6667, byContracts: 1250, lcs: 6667,
+			domestic: 3333, byCount: 6666, byContracts: 1250, lcs: 6666,
 		},
 		{
-			name:     "half a basis point rounds up",
+			name:     "half a basis point rounds down",
 			f:        Figures{Total: 20000, Domestic: 1},
-			domestic: 1,
+			domestic: 0,
 		},
 	}
 	for _, tt := range tests {
@@ -99,12 +100,13 @@ func TestRatio(t *testing.T) {
 		{"all", 10, 10, 10000},
 		{"seven percent", 259_000_000_000, 3_700_000_000_000, 700},
 		{"third rounds down", 1, 3, 3333},
-		{"two thirds rounds up", 2, 3, 6667},
-		{"half rounds away from zero", 1, 20000, 1},
-		{"negative half rounds away from zero", -1, 20000, -1},
-		{"just below half", 1, 20001, 0},
+		{"two thirds rounds down", 2, 3, 6666},
+		{"half rounds down", 1, 20000, 0},
+		{"just below a threshold does not reach it", 49_995, 100_000, 4999},
+		{"negative rounds towards negative infinity", -1, 20000, -1},
+		{"just below a basis point", 9_999, 100_000_000, 0},
 		{"huge exact", math.MaxInt64, math.MaxInt64, 10000},
-		{"huge half", math.MaxInt64 / 2, math.MaxInt64, 5000},
+		{"huge half", math.MaxInt64 / 2, math.MaxInt64, 4999},
 		{"saturates", math.MaxInt64, 1, math.MaxInt64},
 		{"saturates low", math.MinInt64, 1, math.MinInt64},
 	}
@@ -113,6 +115,28 @@ func TestRatio(t *testing.T) {
 			t.Parallel()
 			require.Equal(t, tt.want, Ratio(tt.part, tt.whole))
 		})
+	}
+}
+
+// A share is shown with one decimal rounded half up from the exact fraction: rounding it to basis points
+// first would show 39.945 % as 40.0 %.
+func TestShareIsShownRoundedOnce(t *testing.T) {
+	t.Parallel()
+	exact := func(part, whole int64) string {
+		// tenths of a percent, half up: floor(part×1000/whole + 1/2)
+		r := new(big.Rat).SetFrac64(part*1000, whole)
+		r.Add(r, big.NewRat(1, 2))
+		tenths := new(big.Int).Div(r.Num(), r.Denom()).Int64()
+		return big.NewRat(tenths, 10).FloatString(1)
+	}
+	require.Equal(t, "39.9", money.FormatPercent(Ratio(39_945, 100_000)))
+	require.Equal(t, "40.0", money.FormatPercent(Ratio(39_950, 100_000)))
+	for whole := int64(1); whole <= 2_000; whole++ {
+		for part := int64(0); part <= whole; part++ {
+			if got, want := money.FormatPercent(Ratio(part, whole)), exact(part, whole); got != want {
+				t.Fatalf("%d/%d shows %s%%, want %s%%", part, whole, got, want)
+			}
+		}
 	}
 }
 

@@ -108,15 +108,15 @@ func TestAssess(t *testing.T) {
 			},
 		},
 		{
-			// 4999.75 bp shows as 5000, but is 1 tiyn short of round(20001 × 50%): not met. It had been
-			// met by its rounding.
+			// 4999.75 bp is kept as 4999, 1 tiyn short of round(20001 × 50%): not met, and its value and gap
+			// say so. Rounded to 5000 it had read as the threshold with a gap of 0 points.
 			name:      "a hair short is not met",
 			threshold: 5000,
 			ytd:       Figures{Total: 20001, Domestic: 10000},
 			asOf:      date(2025, 6, 15),
 			want: Assessment{
-				Value: 5000, Threshold: 5000, GapAmount: 1, Projected: 5000,
-				Status: StatusOnTrack, MonthsLeft: 6,
+				Value: 4999, Threshold: 5000, GapPoints: 1, GapAmount: 1, Projected: 4999,
+				Status: StatusAtRisk, MonthsLeft: 6,
 			},
 		},
 		{

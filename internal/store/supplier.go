@@ -203,7 +203,7 @@ func (c Capacity) Load() (int64, bool) {
 	}
 	q := new(big.Rat).Quo(won, capacity)
 	num := new(big.Int).Mul(q.Num(), big.NewInt(money.BasisPointsPerUnit))
-	return money.Quotient(num, q.Denom()), true
+	return money.QuotientDown(num, q.Denom()), true // as share.Ratio, shown rounded once
 }
 
 // RegisterListCapacity lists up to limit registered producers of the scope's category with their spare
