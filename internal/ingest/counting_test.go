@@ -88,7 +88,8 @@ func TestContractStatusDecidesWhatCounts(t *testing.T) {
 }
 
 // An amendment is a contract of its own that names the first version (root_id, parent_id); the contract
-// counts once, at its latest version, in whichever order the versions arrive.
+// counts once, at its latest version in force, in whichever order the versions arrive. The first version
+// is 450 once an amendment is created, and is still the one in force while the amendment is a draft.
 func TestAmendmentCountsOnce(t *testing.T) {
 	t.Parallel()
 	original, originalUnit := portalContract(1001, 450, 10000, "")
@@ -101,6 +102,8 @@ func TestAmendmentCountsOnce(t *testing.T) {
 	first := strings.Replace(amendment, `"ref_contract_status_id": 190`, `"ref_contract_status_id": 450`, 1)
 	second, secondUnit := portalContract(1003, 190, 15000, `, "parent_id": 1002, "root_id": 1001`)
 	second = strings.Replace(second, `"2016-08-01 10:00:00"`, `"2016-10-01 10:00:00"`, 1)
+	draft := strings.Replace(amendment, `"ref_contract_status_id": 190`, `"ref_contract_status_id": 110`, 1)
+	secondDraft := strings.Replace(second, `"ref_contract_status_id": 190`, `"ref_contract_status_id": 110`, 1)
 
 	for _, tc := range []struct {
 		name    string
@@ -111,6 +114,11 @@ func TestAmendmentCountsOnce(t *testing.T) {
 		{"two amendments", [][2][]string{{{second, original, first}, {originalUnit, amendmentUnit, secondUnit}}}, 15000},
 		{"amendment later", [][2][]string{{{stale}, {originalUnit}}, {{amendment}, {amendmentUnit}}}, 12000},
 		{"amendment first", [][2][]string{{{amendment}, {amendmentUnit}}, {{stale}, {originalUnit}}}, 12000},
+		{"amendment drafted", [][2][]string{{{original, draft}, {originalUnit, amendmentUnit}}}, 10000},
+		{"amendment drafted later", [][2][]string{{{original}, {originalUnit}}, {{draft}, {amendmentUnit}}}, 10000},
+		{"amendment not imported", [][2][]string{{{original}, {originalUnit}}}, 10000},
+		{"second amendment drafted", [][2][]string{{{secondDraft, original, first}, {originalUnit, amendmentUnit, secondUnit}}}, 12000},
+		{"draft, then in force", [][2][]string{{{original, draft}, {originalUnit, amendmentUnit}}, {{amendment}, {amendmentUnit}}}, 12000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -298,9 +306,9 @@ func TestStatusTableCoversThePortalList(t *testing.T) {
 	require.Equal(t, 35, methods, "the portal's ref_trade_methods")
 	require.Equal(t, 8, outsideLaw, "names marked не ГЗ")
 	for counts, codes := range map[string][]string{
-		"value": {"190", "390", "375", "455", "470", "460", "464", "465"},
+		"value": {"190", "390", "375", "450", "455", "470", "460", "464", "465"},
 		"paid":  {"340", "350", "462", "463"},
-		"none":  {"110", "115", "120", "125", "130", "131", "135", "160", "165", "185", "330", "461", "430", "480", "450"},
+		"none":  {"110", "115", "120", "125", "130", "131", "135", "160", "165", "185", "330", "461", "430", "480"},
 	} {
 		for _, code := range codes {
 			require.Equal(t, counts, stored[code][2], "status %s", code)
