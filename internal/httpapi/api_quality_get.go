@@ -23,6 +23,9 @@ func qualityQuery(f store.QualityFilter) url.Values {
 	if f.UnclassifiedPage > 1 {
 		q.Set("unclassified_page", strconv.Itoa(int(f.UnclassifiedPage)))
 	}
+	if f.TwoSourcesPage > 1 {
+		q.Set("two_sources_page", strconv.Itoa(int(f.TwoSourcesPage)))
+	}
 	return q
 }
 
@@ -64,6 +67,25 @@ type unknownMethodJSON struct {
 	Total     string `json:"total"`
 }
 
+type contractRefJSON struct {
+	ID       int64  `json:"id"`
+	Source   string `json:"source"`
+	SourceID string `json:"source_id"`
+	Total    string `json:"total"`
+}
+
+// twoSourcesJSON is the counted contracts of one buyer, supplier and signing date from two or more
+// sources; twice is what may count twice, their sum less the largest sum one source holds.
+type twoSourcesJSON struct {
+	SignedOn     string            `json:"signed_on"`
+	Twice        string            `json:"twice"`
+	BuyerBIN     string            `json:"buyer_bin"`
+	BuyerName    string            `json:"buyer_name"`
+	SupplierID   string            `json:"supplier_id"`
+	SupplierName string            `json:"supplier_name"`
+	Contracts    []contractRefJSON `json:"contracts"`
+}
+
 // qualityJSON is the data-quality page as JSON. Each list holds up to limit rows of its page, the most
 // telling first; its count says how many there are in all.
 type qualityJSON struct {
@@ -81,9 +103,13 @@ type qualityJSON struct {
 	Unclassified      []unclassifiedJSON  `json:"unclassified"`
 	NotCounted        []notCountedJSON    `json:"not_counted"`
 	UnknownMethods    []unknownMethodJSON `json:"unknown_methods"`
+	TwoSourcesPage    int32               `json:"two_sources_page"`
+	TwoSourcesCount   int64               `json:"two_sources_count"`
+	TwiceTotal        string              `json:"twice_total"`
+	TwoSources        []twoSourcesJSON    `json:"two_sources"`
 }
 
-// apiGetQuality answers GET /api/v1/quality?from=&to=&batch=&points=&limit=&mismatches_page=&unclassified_page=:
+// apiGetQuality answers GET /api/v1/quality?from=&to=&batch=&points=&limit=&mismatches_page=&unclassified_page=&two_sources_page=:
 // the data-quality page as JSON.
 func (s *Server) apiGetQuality(c fiber.Ctx) error {
 	limit, err := limitParam(c, qualityRows, 500)
@@ -102,7 +128,9 @@ func (s *Server) apiGetQuality(c fiber.Ctx) error {
 		Points: percent(f.MinPoints), Limit: f.Limit, MismatchesPage: f.MismatchPage, UnclassifiedPage: f.UnclassifiedPage,
 		MismatchCount: q.MismatchCount, Mismatches: make([]mismatchJSON, len(q.Mismatches)),
 		UnclassifiedCount: q.UnclassifiedCount, Unclassified: make([]unclassifiedJSON, len(q.Unclassified)),
-		NotCounted: make([]notCountedJSON, len(q.NotCounted)), UnknownMethods: make([]unknownMethodJSON, len(q.UnknownMethods))}
+		NotCounted: make([]notCountedJSON, len(q.NotCounted)), UnknownMethods: make([]unknownMethodJSON, len(q.UnknownMethods)),
+		TwoSourcesPage: f.TwoSourcesPage, TwoSourcesCount: q.TwoSourcesCount, TwiceTotal: money.FormatMajor(q.TwiceTotal),
+		TwoSources: make([]twoSourcesJSON, len(q.TwoSources))}
 	for i, m := range q.Mismatches {
 		out.Mismatches[i] = mismatchJSON{ID: m.ID, SourceID: m.SourceID, SignedOn: m.SignedOn.Format(time.DateOnly),
 			Total: money.FormatMajor(m.Total), LocalContentPublished: percent(m.Published), LocalContentCertified: percent(m.Certified()),
@@ -118,6 +146,14 @@ func (s *Server) apiGetQuality(c fiber.Ctx) error {
 	}
 	for i, m := range q.UnknownMethods {
 		out.UnknownMethods[i] = unknownMethodJSON{Method: m.Method, Contracts: m.Contracts, Total: money.FormatMajor(m.Total)}
+	}
+	for i, p := range q.TwoSources {
+		out.TwoSources[i] = twoSourcesJSON{SignedOn: p.SignedOn.Format(time.DateOnly), Twice: money.FormatMajor(p.Twice),
+			BuyerBIN: p.BuyerBIN, BuyerName: p.BuyerName, SupplierID: p.SupplierID, SupplierName: p.Supplier,
+			Contracts: make([]contractRefJSON, len(p.Contracts))}
+		for j, k := range p.Contracts {
+			out.TwoSources[i].Contracts[j] = contractRefJSON{ID: k.ID, Source: k.Source, SourceID: k.SourceID, Total: money.FormatMajor(k.Total)}
+		}
 	}
 	return c.JSON(out)
 }

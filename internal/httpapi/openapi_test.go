@@ -21,6 +21,7 @@ import (
 
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/store"
+	"github.com/ules-kz/ules/internal/testfactory"
 	"github.com/ules-kz/ules/web"
 )
 
@@ -91,6 +92,12 @@ func TestOpenAPIDescribesTheAnswers(t *testing.T) {
 			"/api/v1/suppliers/"+k["supplier_id"].(string)+"?from=2026-01-01&to=2026-12-31&lang=kk")
 	}
 	registerProducer(t, b, "school-uniforms")
+	// The portal's copy of the example's first contract, which the data-quality answer pairs with it.
+	copyOf := testfactory.ContractOpts{Source: "portal", SourceID: "70001"}
+	require.NoError(t, b.tx.QueryRow(context.Background(), `SELECT buyer_id, supplier_id, signed_on, total FROM contracts
+		WHERE source_id = 'SU-2026-001'`).Scan(&copyOf.BuyerID, &copyOf.SupplierID, &copyOf.SignedOn, &copyOf.Total))
+	testfactory.Purchase(context.Background(), t, b.tx, copyOf, testfactory.ItemOpts{Category: "school-uniforms", Value: copyOf.Total})
+	require.Len(t, getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31")["two_sources"], 1)
 	// A count target's outlook is in items, its tenge null.
 	_, err = store.New().TargetApply(context.Background(), b.tx, []share.Target{{Slug: "uniform-items",
 		Names: share.Names{EN: "Items"}, Filter: share.Filter{Category: "school-uniforms"}, Metric: share.MetricCount,

@@ -42,6 +42,9 @@ func (s *Server) qualityParams(c fiber.Ctx, limit int32) (store.QualityFilter, e
 	if f.UnclassifiedPage, err = pageParam(c, "unclassified_page"); err != nil {
 		return f, err
 	}
+	if f.TwoSourcesPage, err = pageParam(c, "two_sources_page"); err != nil {
+		return f, err
+	}
 	return f, nil
 }
 
@@ -91,7 +94,8 @@ func pagesOf(c fiber.Ctx, param string, page, limit int32, count int64) listPage
 
 // showQuality answers GET /quality?from=&to=&batch=&points=: the contracts whose published local content
 // differs from the certified one by at least points (5 by default), the items no category rule matched,
-// and the contracts no figure counts, in a period or of one import.
+// the contracts no figure counts, and the counted contracts two sources may both hold, in a period or of
+// one import.
 func (s *Server) showQuality(c fiber.Ctx) error {
 	f, err := s.qualityParams(c, qualityRows)
 	if err != nil {
@@ -109,6 +113,7 @@ func (s *Server) showQuality(c fiber.Ctx) error {
 	data["Q"], data["F"], data["Batch"] = q, f, batch
 	data["MismatchPages"] = pagesOf(c, "mismatches_page", f.MismatchPage, f.Limit, q.MismatchCount)
 	data["UnclassifiedPages"] = pagesOf(c, "unclassified_page", f.UnclassifiedPage, f.Limit, q.UnclassifiedCount)
+	data["TwoSourcesPages"] = pagesOf(c, "two_sources_page", f.TwoSourcesPage, f.Limit, q.TwoSourcesCount)
 	data["APIURL"] = "/api/v1/quality?" + qualityQuery(f).Encode()
 	return c.Render("quality", data)
 }

@@ -188,3 +188,84 @@ func TestQualityListsPaged(t *testing.T) {
 		}
 	}
 }
+
+// Counted contracts of one buyer, supplier and signing date from two sources are listed together, with
+// what may count twice: their sum less the largest sum one source holds. The same source, another day, or a
+// contract that does not count makes no row. An import's page lists the rows one of whose contracts it wrote.
+func TestQualityContractsInTwoSources(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	var batch int64
+	require.NoError(t, tx.QueryRow(ctx, `INSERT INTO import_batches (format, source_name, status, finished_at)
+		VALUES ('csv', 'copy.csv', 'committed', now()) RETURNING id`).Scan(&batch))
+	buyer := testfactory.Buyer(ctx, t, tx, nil)
+	supplier := testfactory.Supplier(ctx, t, tx, nil)
+	signed := time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC)
+	purchase := func(source, id string, on time.Time, total int64, status string, batch *int64) {
+		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{Source: source, SourceID: id, BuyerID: buyer, SupplierID: supplier,
+			SignedOn: on, Total: total, Status: status, BatchID: batch},
+			testfactory.ItemOpts{Category: "footwear", Value: total})
+	}
+	app := serve(t, tx, today)
+	got := getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31")
+	require.Equal(t, 0.0, got["two_sources_count"], "nothing stored")
+
+	purchase("portal", "9001", signed, 3_000_00, "190", nil)
+	purchase("csv", "UNI-1", signed, 2_800_00, "", &batch) // the same contract, less a discount the portal shows
+	purchase("portal", "9002", signed.AddDate(0, 0, 1), 1_000_00, "190", nil)
+	purchase("csv", "UNI-2", signed.AddDate(0, 0, 2), 1_000_00, "", nil) // another day
+	purchase("portal", "9003", signed.AddDate(0, 0, 3), 1_000_00, "330", nil)
+	purchase("csv", "UNI-3", signed.AddDate(0, 0, 3), 1_000_00, "", nil) // the portal's does not count
+	purchase("csv", "UNI-4", signed.AddDate(0, 0, 4), 500_00, "", nil)
+	purchase("csv", "UNI-5", signed.AddDate(0, 0, 4), 500_00, "", nil) // one source: two contracts of a day
+	// Three of one day: the spreadsheet's two (700 + 300) beside the portal's 900 may count 900 twice.
+	purchase("portal", "9006", signed.AddDate(0, 0, 5), 900_00, "190", nil)
+	purchase("csv", "UNI-6a", signed.AddDate(0, 0, 5), 700_00, "", nil)
+	purchase("csv", "UNI-6b", signed.AddDate(0, 0, 5), 300_00, "", nil)
+
+	got = getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31")
+	require.Equal(t, 2.0, got["two_sources_count"])
+	require.Equal(t, "3700.00", got["twice_total"])
+	rows := got["two_sources"].([]any)
+	first := rows[0].(map[string]any)
+	require.Equal(t, "2026-05-04", first["signed_on"])
+	require.Equal(t, "2800.00", first["twice"])
+	ref := func(k any) string {
+		m := k.(map[string]any)
+		return fmt.Sprintf("%s %s %s", m["source"], m["source_id"], m["total"])
+	}
+	var refs []string
+	for _, k := range first["contracts"].([]any) {
+		refs = append(refs, ref(k))
+	}
+	require.Equal(t, []string{"csv UNI-1 2800.00", "portal 9001 3000.00"}, refs)
+	second := rows[1].(map[string]any)
+	require.Equal(t, "900.00", second["twice"])
+	require.Len(t, second["contracts"], 3)
+
+	status, body := get(t, app, "/quality?lang=en&from=2026-01-01&to=2026-12-31")
+	require.Equal(t, 200, status, body)
+	require.Regexp(t, `two sources may both hold <span class="muted">\(2\)</span>[\s\S]*Up to 3,700\x{00a0}₸ may be counted twice\.[\s\S]*UNI-1</a> <span class="muted">a spreadsheet \(CSV or XLSX\)</span> 2,800\x{00a0}₸</li><li><a href="/contracts/\d+\?lang=en">9001</a> <span class="muted">the procurement portal</span> 3,000\x{00a0}₸</li></ul></td><td class="num">2,800\x{00a0}₸`, body)
+	status, body = get(t, app, "/quality?lang=ru&from=2026-01-01&to=2026-12-31")
+	require.Equal(t, 200, status, body)
+	require.Contains(t, body, "До 3\u00a0700\u00a0₸ может быть учтено дважды.")
+
+	got = getJSON(t, app, fmt.Sprintf("/api/v1/quality?from=2026-01-01&to=2026-12-31&batch=%d", batch))
+	require.Equal(t, 1.0, got["two_sources_count"], "the import wrote one contract of one row")
+	require.Equal(t, "2800.00", got["twice_total"])
+	got = getJSON(t, app, "/api/v1/quality?from=2026-05-10&to=2026-12-31")
+	require.Equal(t, 0.0, got["two_sources_count"], "outside the period")
+	require.Equal(t, "0.00", got["twice_total"])
+	require.Empty(t, got["two_sources"])
+	got = getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31&limit=1&two_sources_page=2")
+	require.Equal(t, "900.00", got["two_sources"].([]any)[0].(map[string]any)["twice"])
+	got = getJSON(t, app, "/api/v1/quality?from=2026-01-01&to=2026-12-31&two_sources_page=3")
+	require.Equal(t, 2.0, got["two_sources_count"], "past the last page the count is still of all")
+	require.Equal(t, "3700.00", got["twice_total"])
+	for _, bad := range []string{"two_sources_page=0", "two_sources_page=x"} {
+		status, body = get(t, app, "/api/v1/quality?"+bad)
+		require.Equal(t, 400, status, bad)
+		require.Contains(t, body, `"param":"two_sources_page"`)
+	}
+}

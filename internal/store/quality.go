@@ -14,8 +14,8 @@ type QualityFilter struct {
 	BatchID   *int64
 	MinPoints int64 // bp: the smallest difference of local content that is reported
 	Limit     int32
-	// MismatchPage and UnclassifiedPage are the pages (from 1, of Limit rows) of the two lists.
-	MismatchPage, UnclassifiedPage int32
+	// MismatchPage, UnclassifiedPage and TwoSourcesPage are the pages (from 1, of Limit rows) of the lists.
+	MismatchPage, UnclassifiedPage, TwoSourcesPage int32
 }
 
 // Mismatch is a counted contract whose published local content differs from the certified one.
@@ -52,6 +52,23 @@ type UnknownMethod struct {
 	Contracts, Total int64
 }
 
+// TwoSources is the counted contracts of one buyer, supplier and signing date from two or more sources:
+// most likely one contract imported twice, which every figure then counts twice.
+type TwoSources struct {
+	SignedOn             time.Time
+	Twice                int64 // tiyn: what may count twice, the contracts' sum less the largest one source holds
+	BuyerBIN, BuyerName  string
+	SupplierID, Supplier string
+	Contracts            []ContractRef // by source
+}
+
+// ContractRef names a stored contract: its row id, and its source and id there.
+type ContractRef struct {
+	ID               int64
+	Source, SourceID string
+	Total            int64
+}
+
 // Quality is what a data-quality page shows: each list up to the filter's limit, with how many there are.
 type Quality struct {
 	Mismatches        []Mismatch
@@ -60,11 +77,15 @@ type Quality struct {
 	UnclassifiedCount int64
 	NotCounted        []NotCounted
 	UnknownMethods    []UnknownMethod
+	TwoSources        []TwoSources
+	TwoSourcesCount   int64
+	TwiceTotal        int64 // tiyn: Σ Twice over the whole list, not only the page
 }
 
 // QualityGet finds, in the filter's period, the contracts whose published local content differs from the
-// certified one, the items no category rule matched, the contracts no figure counts, and the counted ones
-// whose method is none of the portal's. On a pool the four lists are read side by side: the page waits for
+// certified one, the items no category rule matched, the contracts no figure counts, the counted ones
+// whose method is none of the portal's, and the counted contracts that two sources may both hold. On a pool
+// the five lists are read side by side: the page waits for
 // the slowest, about a second for a year at 10,000,000 items, not their sum.
 func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quality, error) {
 	var q Quality
@@ -99,7 +120,36 @@ func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quali
 		}
 		return nil
 	})
+	g.Go(func() error {
+		var err error
+		q.TwoSources, q.TwoSourcesCount, q.TwiceTotal, err = s.qualityTwoSources(gctx, db, f)
+		return err
+	})
 	return q, g.Wait()
+}
+
+// qualityTwoSources is the filter's page of contracts that two sources may both hold, how many rows the
+// list has and the tenge they may count twice.
+func (s *Store) qualityTwoSources(ctx context.Context, db DBTX, f QualityFilter) ([]TwoSources, int64, int64, error) {
+	arg := dbq.ContractListInTwoSourcesParams{DateFrom: f.From, DateTo: f.To, BatchID: f.BatchID}
+	var twice int64
+	rows, count, err := countedPage(f.TwoSourcesPage, f.Limit, func(maxRows, skipRows int32) ([]dbq.ContractListInTwoSourcesRow, error) {
+		arg.MaxRows, arg.SkipRows = maxRows, skipRows
+		return s.q.ContractListInTwoSources(ctx, db, arg)
+	}, func(r dbq.ContractListInTwoSourcesRow) int64 { twice = r.TwiceTotal; return r.Matching })
+	if err != nil {
+		return nil, 0, 0, interpretError(err, "contracts in two sources")
+	}
+	var list []TwoSources
+	for _, r := range rows {
+		t := TwoSources{SignedOn: r.SignedOn, Twice: r.Twice, BuyerBIN: r.BuyerBin, BuyerName: r.BuyerNameRu,
+			SupplierID: r.SupplierID, Supplier: r.SupplierNameRu, Contracts: make([]ContractRef, len(r.ContractIds))}
+		for i, id := range r.ContractIds {
+			t.Contracts[i] = ContractRef{ID: id, Source: r.Sources[i], SourceID: r.SourceIds[i], Total: r.Totals[i]}
+		}
+		list = append(list, t)
+	}
+	return list, count, twice, nil
 }
 
 // qualityMismatches is the filter's page of contracts whose local content differs, and how many there are.
