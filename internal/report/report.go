@@ -105,15 +105,18 @@ type Report struct {
 	Region store.Region // Code "" when the report keeps the target's regions
 	Period Period
 	// AsOf is the last day the figures cover: the period's end, or the day the report was made.
-	AsOf                time.Time
-	DataAsOf            time.Time // when the newest committed import finished
-	Figures             share.Figures
-	Headline            Headline
-	Regions, BuyerTypes []Row
-	Buyers              []Row // the buyers that pull the share down first, the most tenge to others first
-	Producers           []store.Capacity
-	Largest             []store.ContractRow
-	Trend               []TrendPoint
+	AsOf     time.Time
+	DataAsOf time.Time // when the newest committed import finished
+	// TwoSources and TwiceTotal are the rows of the data-quality page's contracts that two sources may
+	// both hold in the period, of every category, and the tenge they may count twice.
+	TwoSources, TwiceTotal int64
+	Figures                share.Figures
+	Headline               Headline
+	Regions, BuyerTypes    []Row
+	Buyers                 []Row // the buyers that pull the share down first, the most tenge to others first
+	Producers              []store.Capacity
+	Largest                []store.ContractRow
+	Trend                  []TrendPoint
 
 	scope     []Field // the filter in words
 	catalog   *locale.Catalog
@@ -252,6 +255,9 @@ func Build(ctx context.Context, db store.DBTX, st *store.Store, catalog *locale.
 	tick(9)
 	r.DataAsOf, err = st.BatchLatestCommittedAt(ctx, db)
 	if err != nil && !errors.Is(err, store.ErrNotFound) { // rows written outside an import have no time
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	if r.TwoSources, r.TwiceTotal, err = st.TwoSourcesIn(ctx, db, scope.From, scope.To); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	r.scope = r.describe()
@@ -473,12 +479,17 @@ func (r *Report) describe() []Field {
 	if r.HasTarget() {
 		fields = append(fields, Field{T("Target metric"), T(t.Metric)})
 	}
-	return append(fields,
+	fields = append(fields,
 		Field{T("Period"), r.Period.Spec + ": " + locale.Date(lang, r.Period.From) + " — " + locale.Date(lang, r.Period.To)},
 		Field{T("Figures to"), locale.Date(lang, r.AsOf)},
 		Field{T("Data as of"), dataAsOf},
 		Field{T("Sums"), T("Sums with VAT")},
 	)
+	if r.TwoSources > 0 {
+		fields = append(fields, Field{T("Contracts from two sources"),
+			fmt.Sprintf(T("two sources in the report"), locale.Number(lang, r.TwoSources), locale.Tenge(lang, r.TwiceTotal))})
+	}
+	return fields
 }
 
 // Methodology is the paragraph on what counts, in the report's language: which contracts, who is a

@@ -596,3 +596,32 @@ func TestAYearOverIsNotMet(t *testing.T) {
 	}
 	require.Equal(t, "не выполнено", summary["Статус"])
 }
+
+// A report warns, among its scope, of contracts that two sources may both hold in its period, which the
+// figures then count twice; without them it says nothing of it.
+func TestReportWarnsOfContractsInTwoSources(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r, err := b.build(t, "school-uniforms-50", "2026", "", "en")
+	require.NoError(t, err)
+	for _, f := range r.Scope() {
+		require.NotEqual(t, "Contracts from two sources", f.Label)
+	}
+
+	// The portal's copy of the spreadsheet's SU-2026-002.
+	ctx := context.Background()
+	copyOf := testfactory.ContractOpts{Source: "portal", SourceID: "80002", Status: "190"}
+	require.NoError(t, b.tx.QueryRow(ctx, `SELECT buyer_id, supplier_id, signed_on, total FROM contracts
+		WHERE source_id = 'SU-2026-002'`).Scan(&copyOf.BuyerID, &copyOf.SupplierID, &copyOf.SignedOn, &copyOf.Total))
+	testfactory.Purchase(ctx, t, b.tx, copyOf, testfactory.ItemOpts{Category: "school-uniforms", Value: copyOf.Total})
+	r, err = b.build(t, "school-uniforms-50", "2026", "", "en")
+	require.NoError(t, err)
+	require.Equal(t, int64(1), r.TwoSources)
+	require.Equal(t, int64(4_200_000_00), r.TwiceTotal)
+	require.Contains(t, r.Scope(), report.Field{Label: "Contracts from two sources",
+		Value: "Rows on the data-quality page for this period (every category): 1; up to 4,200,000\u00a0₸ may count twice. Check them before filing."})
+	r, err = b.build(t, "school-uniforms-50", "2026-Q3", "", "ru")
+	require.NoError(t, err)
+	require.Contains(t, r.Scope(), report.Field{Label: "Договоры из двух источников",
+		Value: "Строк на странице качества данных за этот период (все категории): 1; дважды может быть учтено до 4\u00a0200\u00a0000\u00a0₸. Проверьте их перед подачей отчёта."})
+}

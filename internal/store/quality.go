@@ -128,6 +128,13 @@ func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quali
 	return q, g.Wait()
 }
 
+// TwoSourcesIn counts the data-quality page's rows of contracts that two sources may both hold, signed from
+// from to to, and the tenge they may count twice: what a report warns of before it is filed.
+func (s *Store) TwoSourcesIn(ctx context.Context, db DBTX, from, to time.Time) (rows, twice int64, err error) {
+	_, rows, twice, err = s.qualityTwoSources(ctx, db, QualityFilter{From: from, To: to, Limit: 1})
+	return rows, twice, err
+}
+
 // qualityTwoSources is the filter's page of contracts that two sources may both hold, how many rows the
 // list has and the tenge they may count twice.
 func (s *Store) qualityTwoSources(ctx context.Context, db DBTX, f QualityFilter) ([]TwoSources, int64, int64, error) {
