@@ -218,7 +218,7 @@ func MulDivDown(a, b, d int64) int64 {
 	return QuotientDown(new(big.Int).Mul(big.NewInt(a), big.NewInt(b)), big.NewInt(d))
 }
 
-// QuotientDown is MulDivDown for sums of products, such as a projected share.
+// QuotientDown is MulDivDown for a fraction already built, such as a producer's load of its capacity.
 func QuotientDown(n, d *big.Int) int64 { return clamp(new(big.Int).Div(n, d)) }
 
 // Quotient returns n/d rounded half away from zero, saturating at the int64 bounds; d must be positive.

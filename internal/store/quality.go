@@ -85,8 +85,8 @@ type Quality struct {
 // QualityGet finds, in the filter's period, the contracts whose published local content differs from the
 // certified one, the items no category rule matched, the contracts no figure counts, the counted ones
 // whose method is none of the portal's, and the counted contracts that two sources may both hold. On a pool
-// the five lists are read side by side: the page waits for
-// the slowest, about a second for a year at 10,000,000 items, not their sum.
+// the lists are read side by side: the page waits for the slowest, about a second for a year at 10,000,000
+// items, not their sum.
 func (s *Store) QualityGet(ctx context.Context, db DBTX, f QualityFilter) (Quality, error) {
 	var q Quality
 	g, gctx := SideBySide(ctx, db)
