@@ -10,35 +10,67 @@ import (
 	"time"
 )
 
+const buyerListExportNames = `-- name: BuyerListExportNames :many
+SELECT id, bin, (CASE WHEN $1::boolean AND name_kk <> '' THEN name_kk ELSE name_ru END)::text AS name, buyer_type
+FROM buyers
+`
+
+type BuyerListExportNamesRow struct {
+	ID        int64
+	BIN       string
+	Name      string
+	BuyerType string
+}
+
+// Every buyer as the download names it: BIN, name in Kazakh where known when kazakh, else in Russian, type.
+func (q *Queries) BuyerListExportNames(ctx context.Context, db DBTX, kazakh bool) ([]BuyerListExportNamesRow, error) {
+	rows, err := db.Query(ctx, buyerListExportNames, kazakh)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []BuyerListExportNamesRow{}
+	for rows.Next() {
+		var i BuyerListExportNamesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.BIN,
+			&i.Name,
+			&i.BuyerType,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countedItemExport = `-- name: CountedItemExport :many
-SELECT i.contract_source AS source, i.contract_source_id AS contract_id, i.signed_on, b.bin AS buyer_bin,
-       (CASE WHEN $1::boolean AND b.name_kk <> '' THEN b.name_kk ELSE b.name_ru END)::text AS buyer_name,
-       b.buyer_type, s.identifier AS supplier_id,
-       (CASE WHEN $1::boolean AND s.name_kk <> '' THEN s.name_kk ELSE s.name_ru END)::text AS supplier_name,
-       s.country AS supplier_country,
-       coalesce(cat.slug, '')::text AS category, coalesce(i.region, '')::text AS region, i.kato, i.method,
+SELECT i.contract_source AS source, i.contract_source_id AS contract_id, i.signed_on, i.buyer_id, i.supplier_id,
+       i.category_id, coalesce(i.region, '')::text AS region, i.kato, i.method,
        i.status, i.enstru_code, t.name AS item_name, i.quantity::text AS quantity, i.unit, i.value, i.tier, i.tier_rule,
        i.local_content_bp, i.local_content_certified_bp,
        i.contract_local_content_published_bp AS local_content_published_bp
 FROM counted_items i
-JOIN buyers b ON b.id = i.buyer_id
-JOIN suppliers s ON s.id = i.supplier_id
 JOIN item_texts t ON t.id = i.text_id
-LEFT JOIN categories cat ON cat.id = i.category_id
-WHERE ($2::integer IS NULL OR i.category_id = $2)
-  AND (NOT $3::boolean OR i.category_id IS NULL)
-  AND i.contract_signed_on BETWEEN $4 AND $5 AND i.signed_on BETWEEN $4 AND $5
-  AND (cardinality($6::text[]) = 0 OR i.region = ANY ($6::text[]))
-  AND (cardinality($7::text[]) = 0 OR b.buyer_type = ANY ($7::text[]))
-  AND (cardinality($8::text[]) = 0 OR i.method = ANY ($8::text[]))
-  AND (cardinality($9::smallint[]) = 0 OR i.tier = ANY ($9::smallint[]))
-  AND ($10::text IS NULL OR b.bin = $10)
-  AND ($11::text IS NULL OR s.identifier = $11)
+WHERE ($1::integer IS NULL OR i.category_id = $1)
+  AND (NOT $2::boolean OR i.category_id IS NULL)
+  AND i.contract_signed_on BETWEEN $3 AND $4 AND i.signed_on BETWEEN $3 AND $4
+  AND (cardinality($5::text[]) = 0 OR i.region = ANY ($5::text[]))
+  AND (cardinality($6::text[]) = 0
+       OR i.buyer_id IN (SELECT b.id FROM buyers b WHERE b.buyer_type = ANY ($6::text[])))
+  AND (cardinality($7::text[]) = 0 OR i.method = ANY ($7::text[]))
+  AND (cardinality($8::smallint[]) = 0 OR i.tier = ANY ($8::smallint[]))
+  AND ($9::text IS NULL OR i.buyer_id IN (SELECT b.id FROM buyers b WHERE b.bin = $9))
+  AND ($10::text IS NULL
+       OR i.supplier_id IN (SELECT s.id FROM suppliers s WHERE s.identifier = $10))
 ORDER BY i.contract_signed_on, i.contract_id
 `
 
 type CountedItemExportParams struct {
-	Kazakh       bool
 	CategoryID   *int32
 	Unclassified bool
 	DateFrom     time.Time
@@ -55,13 +87,9 @@ type CountedItemExportRow struct {
 	Source                  string
 	ContractID              string
 	SignedOn                time.Time
-	BuyerBin                string
-	BuyerName               string
-	BuyerType               string
-	SupplierID              string
-	SupplierName            string
-	SupplierCountry         string
-	Category                string
+	BuyerID                 int64
+	SupplierID              int64
+	CategoryID              *int32
 	Region                  string
 	KATO                    string
 	Method                  string
@@ -79,15 +107,17 @@ type CountedItemExportRow struct {
 }
 
 // Every counted item of a filter, by signing date and contract, for the explorer's download; read row by
-// row through dbq.CountedItemExportRows, never as one slice. Names are in Kazakh where known when kazakh,
-// else in Russian. The filter is ShareFigures's. The period is matched on the contract's date too, which is
-// its items' and is indexed with the contract's id (contracts_signed_idx): the store runs this with
-// sorting off, so that the plan walks the period's contracts in that order and streams, where a sort of
-// the whole result would spill gigabytes to disk before the first row. A contract's items come together,
-// in the order the plan reads them: sorting them as well cost a quarter of the query.
+// row through dbq.CountedItemExportRows, never as one slice. Buyers, suppliers and categories come as their
+// row ids, which the reader names from the lists it read before (BuyerListExportNames,
+// SupplierListExportNames, in the same snapshot): their names in every row cost the database a third of
+// the query (docs/performance.md § The download, ninth run). The filter is ShareFigures's. The period is
+// matched on the contract's date too, which is its items' and is indexed with the contract's id
+// (contracts_signed_idx): the store runs this with sorting off, so that the plan walks the period's
+// contracts in that order and streams, where a sort of the whole result would spill gigabytes to disk
+// before the first row. A contract's items come together, in the order the plan reads them: sorting them
+// as well cost a quarter of the query.
 func (q *Queries) CountedItemExport(ctx context.Context, db DBTX, arg CountedItemExportParams) ([]CountedItemExportRow, error) {
 	rows, err := db.Query(ctx, countedItemExport,
-		arg.Kazakh,
 		arg.CategoryID,
 		arg.Unclassified,
 		arg.DateFrom,
@@ -110,13 +140,9 @@ func (q *Queries) CountedItemExport(ctx context.Context, db DBTX, arg CountedIte
 			&i.Source,
 			&i.ContractID,
 			&i.SignedOn,
-			&i.BuyerBin,
-			&i.BuyerName,
-			&i.BuyerType,
+			&i.BuyerID,
 			&i.SupplierID,
-			&i.SupplierName,
-			&i.SupplierCountry,
-			&i.Category,
+			&i.CategoryID,
 			&i.Region,
 			&i.KATO,
 			&i.Method,
@@ -131,6 +157,44 @@ func (q *Queries) CountedItemExport(ctx context.Context, db DBTX, arg CountedIte
 			&i.LocalContentBp,
 			&i.LocalContentCertifiedBp,
 			&i.LocalContentPublishedBp,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const supplierListExportNames = `-- name: SupplierListExportNames :many
+SELECT id, identifier, (CASE WHEN $1::boolean AND name_kk <> '' THEN name_kk ELSE name_ru END)::text AS name, country
+FROM suppliers
+`
+
+type SupplierListExportNamesRow struct {
+	ID         int64
+	Identifier string
+	Name       string
+	Country    string
+}
+
+// Every supplier as the download names it: identifier, name as BuyerListExportNames gives it, country.
+func (q *Queries) SupplierListExportNames(ctx context.Context, db DBTX, kazakh bool) ([]SupplierListExportNamesRow, error) {
+	rows, err := db.Query(ctx, supplierListExportNames, kazakh)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SupplierListExportNamesRow{}
+	for rows.Next() {
+		var i SupplierListExportNamesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Identifier,
+			&i.Name,
+			&i.Country,
 		); err != nil {
 			return nil, err
 		}

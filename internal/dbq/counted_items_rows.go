@@ -10,8 +10,7 @@ import (
 
 // This file is written by hand beside sqlc's output: sqlc reads a :many query into one slice, and the
 // explorer's download must hold one row at a time. CountedItemExportRows lets sqlc's own method build the
-// query and its arguments, then runs them itself and returns the rows unread; ScanCountedItemExport reads
-// a row into sqlc's row struct, whose fields sqlc writes in the query's column order.
+// query and its arguments, then runs them itself and returns the rows unread, for store.ItemRows to read.
 
 var errCaptured = errors.New("dbq: query captured")
 
@@ -42,14 +41,4 @@ func (q *Queries) CountedItemExportRows(ctx context.Context, db DBTX, arg Counte
 		return nil, err
 	}
 	return db.Query(ctx, c.sql, append([]any{exportFormats}, c.args...)...)
-}
-
-// ScanCountedItemExport reads the row rows is on into r, field by field in the query's column order: a
-// million rows through pgx's reflection (RowToStructByPos) cost a third of a download's time.
-// TestCountedItemRowsMatch holds it to sqlc's own reading.
-func ScanCountedItemExport(rows pgx.Rows, r *CountedItemExportRow) error {
-	return rows.Scan(&r.Source, &r.ContractID, &r.SignedOn, &r.BuyerBin, &r.BuyerName,
-		&r.BuyerType, &r.SupplierID, &r.SupplierName, &r.SupplierCountry, &r.Category,
-		&r.Region, &r.KATO, &r.Method, &r.Status, &r.EnstruCode, &r.ItemName, &r.Quantity, &r.Unit, &r.Value,
-		&r.Tier, &r.TierRule, &r.LocalContentBp, &r.LocalContentCertifiedBp, &r.LocalContentPublishedBp)
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ules-kz/ules/internal/dbq"
 	"github.com/ules-kz/ules/internal/pgtest"
 	"github.com/ules-kz/ules/internal/share"
 	"github.com/ules-kz/ules/internal/store"
@@ -442,21 +441,36 @@ func TestReferenceLists(t *testing.T) {
 	require.False(t, errors.Is(err, store.ErrNotFound))
 }
 
-// TestCountedItemRowsMatch holds the hand-written row reader of the download (dbq/counted_items_rows.go)
-// to sqlc's slice form of the same query: the same rows, column for column, by date and contract; names in
-// the language asked for; and sorting and JIT back on once the reading is closed.
+// TestCountedItemRowsMatch holds the download's row reader, which names buyers, suppliers and categories
+// from lists it read before the query, to the same rows read with their names joined in SQL: the same
+// rows, column for column, by date and contract; names in the language asked for; and sorting and JIT back
+// on once the reading is closed.
 func TestCountedItemRowsMatch(t *testing.T) {
 	t.Parallel()
 	ctx, tx, s := setup(t)
 	supplier := testfactory.Supplier(ctx, t, tx, &testfactory.SupplierOpts{NameRU: "ТОО «Обувь»"})
 	_, err := tx.Exec(ctx, `UPDATE suppliers SET name_kk = '«Аяқ киім» ЖШС' WHERE id = $1`, supplier)
 	require.NoError(t, err)
-	// Signed in the opposite order of their ids, so that the order by date is seen.
+	// Signed in the opposite order of their ids, so that the order by date is seen; one unclassified.
 	for i, v := range []int64{100_00, 200_00, 300_00} {
 		testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SupplierID: supplier, SignedOn: day(2025, 3, 3-i)},
 			testfactory.ItemOpts{Category: "footwear", Value: v, LocalContentBP: testfactory.Ptr[int32](4200), Name: "Ботинки"})
 	}
-	scope := share.Scope{Filter: share.Filter{Category: "footwear"}, From: day(2025, 1, 1), To: day(2025, 12, 31)}
+	testfactory.Purchase(ctx, t, tx, testfactory.ContractOpts{SignedOn: day(2025, 3, 4)}, testfactory.ItemOpts{Value: 50_00, Name: "Насос"})
+	const joined = `SELECT i.contract_source, i.contract_source_id, i.signed_on, b.bin,
+		       CASE WHEN $1 AND b.name_kk <> '' THEN b.name_kk ELSE b.name_ru END, b.buyer_type, s.identifier,
+		       CASE WHEN $1 AND s.name_kk <> '' THEN s.name_kk ELSE s.name_ru END, s.country, coalesce(c.slug, ''),
+		       coalesce(i.region, ''), i.kato, i.method, i.status, i.enstru_code, t.name, i.quantity::text, i.unit,
+		       i.value, i.tier, i.tier_rule, i.local_content_bp, i.local_content_certified_bp,
+		       i.contract_local_content_published_bp
+		FROM counted_items i
+		JOIN buyers b ON b.id = i.buyer_id
+		JOIN suppliers s ON s.id = i.supplier_id
+		JOIN item_texts t ON t.id = i.text_id
+		LEFT JOIN categories c ON c.id = i.category_id
+		WHERE i.signed_on BETWEEN $2 AND $3 AND (c.slug = 'footwear' OR c.id IS NULL)
+		ORDER BY i.signed_on, i.contract_id`
+	scope := share.Scope{From: day(2025, 1, 1), To: day(2025, 12, 31)}
 	for _, tt := range []struct {
 		lang, supplier string
 	}{{"ru", "ТОО «Обувь»"}, {"kk", "«Аяқ киім» ЖШС"}, {"en", "ТОО «Обувь»"}} {
@@ -475,18 +489,28 @@ func TestCountedItemRowsMatch(t *testing.T) {
 		require.NoError(t, tx.QueryRow(ctx, `SHOW jit`).Scan(&jit))
 		require.Equal(t, "on", jit, "the download's setting outlived it")
 
-		all, err := dbq.New().CountedItemExport(ctx, tx, dbq.CountedItemExportParams{
-			CategoryID: categoryID(ctx, t, tx, "footwear"), DateFrom: scope.From, DateTo: scope.To,
-			Regions: []string{}, BuyerTypes: []string{}, Methods: []string{}, Tiers: []int16{}, Kazakh: tt.lang == "kk"})
+		ref, err := tx.Query(ctx, joined, tt.lang == "kk", scope.From, scope.To)
 		require.NoError(t, err)
-		require.Len(t, all, 3)
-		require.Equal(t, all, streamed)
-		for i, want := range []int64{300_00, 200_00, 100_00} {
-			require.Equal(t, want, streamed[i].Value, "row %d", i)
+		var want []store.ExportItem
+		for ref.Next() {
+			var r store.ExportItem
+			require.NoError(t, ref.Scan(&r.Source, &r.ContractID, &r.SignedOn, &r.BuyerBin, &r.BuyerName, &r.BuyerType,
+				&r.SupplierID, &r.SupplierName, &r.SupplierCountry, &r.Category, &r.Region, &r.KATO, &r.Method, &r.Status,
+				&r.EnstruCode, &r.ItemName, &r.Quantity, &r.Unit, &r.Value, &r.Tier, &r.TierRule, &r.LocalContentBp,
+				&r.LocalContentCertifiedBp, &r.LocalContentPublishedBp))
+			want = append(want, r)
+		}
+		require.NoError(t, ref.Err())
+		require.Len(t, want, 4)
+		require.Equal(t, want, streamed)
+		for i, v := range []int64{300_00, 200_00, 100_00, 50_00} {
+			require.Equal(t, v, streamed[i].Value, "row %d", i)
 			require.Equal(t, day(2025, 3, 1+i), streamed[i].SignedOn, "row %d", i)
 		}
 		require.Equal(t, "Ботинки", streamed[0].ItemName)
 		require.Equal(t, tt.supplier, streamed[0].SupplierName)
+		require.Equal(t, "footwear", streamed[0].Category)
+		require.Equal(t, "", streamed[3].Category, "unclassified")
 		require.Equal(t, int32(4200), *streamed[0].LocalContentBp)
 	}
 }
