@@ -216,7 +216,9 @@ func measureQueries(ctx context.Context, env *environment, pool *pgxpool.Pool, b
 	}
 	from, to, _ := t.Window(asOf)
 	progressScope := share.Scope{Filter: t.Filter, From: from, To: to}
-	if err := add("overview (every target's progress)", "p95 ≤ 20 ms", overview, nil); err != nil {
+	// The overview's figures one target after another, as a reader without the server would wait for them;
+	// the server measures targets side by side and keeps the page, which the page rows below time.
+	if err := add("overview's queries, in turn", "-", overview, nil); err != nil {
 		return err
 	}
 	if err := add("target progress", "p95 ≤ 20 ms", func(ctx context.Context) error {
@@ -301,7 +303,7 @@ func measureQueries(ctx context.Context, env *environment, pool *pgxpool.Pool, b
 		// The server measures target pages itself once the figures have stood for a second.
 		{"target page, 3 s after a change", "-", page, 3 * time.Second},
 		{"overview page, after a change", "p95 ≤ 20 ms", base + "/", 200 * time.Millisecond}, // as of the data's last day
-		{"overview page, at a change", "-", base + "/", 0},
+		{"overview page, at a change", "p95 ≤ 20 ms", base + "/", 0},
 	} {
 		r := timing{name: cold.name, goal: cold.goal}
 		fn := func(ctx context.Context) error {
