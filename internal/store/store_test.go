@@ -515,13 +515,6 @@ func TestCountedItemRowsMatch(t *testing.T) {
 	}
 }
 
-func categoryID(ctx context.Context, t *testing.T, tx pgx.Tx, slug string) *int32 {
-	t.Helper()
-	var id int32
-	require.NoError(t, tx.QueryRow(ctx, `SELECT id FROM categories WHERE slug = $1`, slug).Scan(&id))
-	return &id
-}
-
 // TestWhoCouldSupply lists the registered producers of a category with their spare capacity: the one that
 // won part of its capacity, the one that won nothing, and not the one registered for another category.
 func TestWhoCouldSupply(t *testing.T) {
