@@ -305,48 +305,28 @@ func TestApplyBasisPoints(t *testing.T) {
 	}
 }
 
+// MulDiv rounds half away from zero; MulDivDown, which shares are kept with, rounds down.
 func TestMulDiv(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name    string
-		a, b, d int64
-		want    int64
+		name       string
+		a, b, d    int64
+		want, down int64
 	}{
-		{"exact", 700, 10000, 1000, 7000},
-		{"half rounds away from zero", 1, 1, 2, 1},
-		{"negative half rounds away from zero", -1, 1, 2, -1},
-		{"below half rounds down", 1, 1, 3, 0},
-		{"product beyond int64", math.MaxInt64, 10000, 10000, math.MaxInt64},
-		{"saturates high", math.MaxInt64, 3, 2, math.MaxInt64},
-		{"saturates low", math.MinInt64, 3, 2, math.MinInt64},
+		{"exact", 700, 10000, 1000, 7000, 7000},
+		{"half", 1, 1, 2, 1, 0},
+		{"negative half", -1, 1, 2, -1, -1},
+		{"below half", 1, 1, 3, 0, 0},
+		{"just below one", 99, 1, 100, 1, 0},
+		{"product beyond int64", math.MaxInt64, 10000, 10000, math.MaxInt64, math.MaxInt64},
+		{"saturates high", math.MaxInt64, 3, 2, math.MaxInt64, math.MaxInt64},
+		{"saturates low", math.MinInt64, 3, 2, math.MinInt64, math.MinInt64},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			require.Equal(t, tt.want, MulDiv(tt.a, tt.b, tt.d))
-		})
-	}
-}
-
-func TestMulDivDown(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name    string
-		a, b, d int64
-		want    int64
-	}{
-		{"exact", 700, 10000, 1000, 7000},
-		{"half rounds down", 1, 1, 2, 0},
-		{"just below one rounds down", 99, 1, 100, 0},
-		{"negative half rounds towards negative infinity", -1, 1, 2, -1},
-		{"product beyond int64", math.MaxInt64, 10000, 10000, math.MaxInt64},
-		{"saturates high", math.MaxInt64, 3, 2, math.MaxInt64},
-		{"saturates low", math.MinInt64, 3, 2, math.MinInt64},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			require.Equal(t, tt.want, MulDivDown(tt.a, tt.b, tt.d))
+			require.Equal(t, tt.want, MulDiv(tt.a, tt.b, tt.d), "MulDiv")
+			require.Equal(t, tt.down, MulDivDown(tt.a, tt.b, tt.d), "MulDivDown")
 		})
 	}
 }
