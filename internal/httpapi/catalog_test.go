@@ -86,18 +86,8 @@ func usedKeys(t *testing.T) []string {
 			keys[m[1]] = true
 		}
 	}
-	goKey := regexp.MustCompile(`\bT\("([^"]+)"\)`)
-	files, err := filepath.Glob("*.go")
-	require.NoError(t, err)
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(name)
-		require.NoError(t, err)
-		for _, m := range goKey.FindAllStringSubmatch(string(b), -1) {
-			keys[m[1]] = true
-		}
+	for _, m := range codeMatches(t, regexp.MustCompile(`\bT\("([^"]+)"\)`)) {
+		keys[m[1]] = true
 	}
 	require.Contains(t, keys, "Targets", "the scan finds the keys")
 	// Keys made from data: a target's status ({{call .T .Status}}), an import's status, what a contract
@@ -231,26 +221,33 @@ func englishOf(t *testing.T, re string) string {
 	return out.String()
 }
 
-// paramReasons are the words of the code's badParam calls, which pages say in their language ("%s" passes
-// on another error's text and is not one).
-func paramReasons(t *testing.T) []string {
+// codeMatches is every match of re, with its groups, in the package's Go code outside its tests.
+func codeMatches(t *testing.T, re *regexp.Regexp) [][]string {
 	t.Helper()
-	call := regexp.MustCompile(`badParam\([^,]+, ("(?:[^"\\]|\\.)*")`)
 	files, err := filepath.Glob("*.go")
 	require.NoError(t, err)
-	var out []string
+	var out [][]string
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
 		}
 		b, err := os.ReadFile(name)
 		require.NoError(t, err)
-		for _, m := range call.FindAllStringSubmatch(string(b), -1) {
-			format, err := strconv.Unquote(m[1])
-			require.NoError(t, err, m[1])
-			if format != "%s" {
-				out = append(out, format)
-			}
+		out = append(out, re.FindAllStringSubmatch(string(b), -1)...)
+	}
+	return out
+}
+
+// paramReasons are the words of the code's badParam calls, which pages say in their language ("%s" passes
+// on another error's text and is not one).
+func paramReasons(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for _, m := range codeMatches(t, regexp.MustCompile(`badParam\([^,]+, ("(?:[^"\\]|\\.)*")`)) {
+		format, err := strconv.Unquote(m[1])
+		require.NoError(t, err, m[1])
+		if format != "%s" {
+			out = append(out, format)
 		}
 	}
 	require.Contains(t, out, "%q is not a date in the form YYYY-MM-DD", "the scan finds the calls")
