@@ -896,8 +896,9 @@ func (d *Direct) reassertParties(ctx context.Context) error {
 }
 
 // refreshTiers decides again the tiers of items loaded for suppliers whose flags changed later in the
-// import, directly or through the staged merge (merged lists the suppliers it wrote).
-func (d *Direct) refreshTiers(ctx context.Context, merged []dbq.SupplierMergeStagedRow) error {
+// import, directly or through the staged merge (merged lists the suppliers it wrote), but those in
+// retier: every stored item of theirs is decided again after (retierStored).
+func (d *Direct) refreshTiers(ctx context.Context, merged []dbq.SupplierMergeStagedRow, retier map[int64]bool) error {
 	loaded := map[int64]bool{}
 	for _, s := range d.suppliers {
 		if s.loaded {
@@ -909,12 +910,14 @@ func (d *Direct) refreshTiers(ctx context.Context, merged []dbq.SupplierMergeSta
 			d.changed[r.ID] = true
 		}
 	}
-	if len(d.changed) == 0 {
-		return nil
-	}
-	ids := make([]int64, 0, len(d.changed))
+	var ids []int64
 	for id := range d.changed {
-		ids = append(ids, id)
+		if !retier[id] {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	if _, err := d.q.ContractItemTiersRefresh(ctx, d.tx, dbq.ContractItemTiersRefreshParams{BatchID: &d.batchID, SupplierIds: ids}); err != nil {
 		return fmt.Errorf("ingest: decide tiers again: %w", err)

@@ -3,6 +3,8 @@ package loader
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -210,11 +212,11 @@ func Merge(ctx context.Context, tx pgx.Tx, source string, batchID int64, direct 
 	}
 	if direct != nil {
 		res.Loaded += direct.contracts + direct.items
-		if err := direct.refreshTiers(ctx, suppliers); err != nil {
-			return res, err
-		}
 		for id := range direct.retier {
 			retier[id] = true
+		}
+		if err := direct.refreshTiers(ctx, suppliers, retier); err != nil {
+			return res, err
 		}
 	}
 	return res, retierStored(ctx, tx, retier)
@@ -227,10 +229,7 @@ func retierStored(ctx context.Context, tx pgx.Tx, suppliers map[int64]bool) erro
 	if len(suppliers) == 0 {
 		return nil
 	}
-	ids := make([]int64, 0, len(suppliers))
-	for id := range suppliers {
-		ids = append(ids, id)
-	}
+	ids := slices.Collect(maps.Keys(suppliers))
 	if _, err := dbq.New().ContractItemTiersRefresh(ctx, tx, dbq.ContractItemTiersRefreshParams{SupplierIds: ids}); err != nil {
 		return fmt.Errorf("ingest: decide again the tiers of suppliers whose flags changed: %w", err)
 	}
